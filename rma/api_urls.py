@@ -1,0 +1,9 @@
+"""The versioned REST API: each app's routes under /api/v1/."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("rma.orders.api_urls")),
+    path("", include("rma.locations.api_urls")),
+    path("", include("rma.returns.api_urls")),
+]

@@ -1,0 +1,125 @@
+"""The physical network: shops, warehouses and the points where parcels are dropped off."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rma.core.models import AddressModel, TimeStampedModel
+from rma.locations.choices import WEEKDAYS, DropOffKind
+
+
+def validate_opening_hours(value: object) -> None:
+    """Opening hours are {"mon": [["09:00", "12:30"], ...], ...} with ordered, non-overlapping slots."""
+    if not isinstance(value, dict) or set(value) - set(WEEKDAYS):
+        raise ValidationError(_("Opening hours must map weekdays (mon…sun) to lists of slots."))
+    for day, slots in value.items():
+        previous_end = ""
+        for slot in slots:
+            if (
+                not isinstance(slot, list | tuple)
+                or len(slot) != 2
+                or not all(isinstance(t, str) and len(t) == 5 and t[2] == ":" for t in slot)
+                or not previous_end <= slot[0] < slot[1]
+            ):
+                raise ValidationError(_("Bad opening slot on %(day)s: %(slot)s"), params={"day": day, "slot": slot})
+            previous_end = slot[1]
+
+
+class Warehouse(AddressModel, TimeStampedModel):
+    """A site where returns are received, inspected and sorted."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="warehouses", verbose_name=_("staff")
+    )
+    # Advance notices (see the notifications app).
+    notify_webhook_url = models.URLField(_("advance-notice webhook URL"), blank=True)
+    notify_webhook_secret = models.CharField(_("webhook signing secret"), max_length=128, blank=True)
+    notify_email = models.EmailField(_("advance-notice email"), blank=True)
+
+    class Meta:
+        ordering = ("code",)
+        verbose_name = _("warehouse")
+        verbose_name_plural = _("warehouses")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Store(AddressModel, TimeStampedModel):
+    """A shop of the retailer: takes returns at the counter and ships goods back to a warehouse."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    opening_hours = models.JSONField(_("opening hours"), default=dict, blank=True, validators=[validate_opening_hours])
+    default_warehouse = models.ForeignKey(
+        Warehouse,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stores",
+        verbose_name=_("default warehouse"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="stores", verbose_name=_("staff")
+    )
+
+    class Meta:
+        ordering = ("code",)
+        verbose_name = _("shop")
+        verbose_name_plural = _("shops")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class DropOffPointQuerySet(models.QuerySet):
+    def usable(self) -> "DropOffPointQuerySet":
+        return self.filter(is_active=True, accepts_returns=True)
+
+
+class DropOffPoint(AddressModel, TimeStampedModel):
+    """A place where a customer can leave a return: one of our shops, a relay point, a locker, a post office."""
+
+    carrier = models.CharField(_("carrier"), max_length=32)
+    carrier_point_id = models.CharField(_("carrier's point id"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=16, choices=DropOffKind.choices, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
+    store = models.OneToOneField(
+        Store, on_delete=models.CASCADE, null=True, blank=True, related_name="drop_off_point", verbose_name=_("shop")
+    )
+    opening_hours = models.JSONField(_("opening hours"), default=dict, blank=True, validators=[validate_opening_hours])
+    closures = models.JSONField(
+        _("closures"), default=list, blank=True, help_text=_('List of {"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"}.')
+    )
+    open_24_7 = models.BooleanField(_("open 24/7"), default=False)
+    wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), default=False)
+    max_weight_kg = models.PositiveSmallIntegerField(_("max weight (kg)"), null=True, blank=True)
+    max_dimensions_cm = models.PositiveSmallIntegerField(_("max length + width + height (cm)"), null=True, blank=True)
+    accepts_returns = models.BooleanField(_("accepts returns"), default=True)
+    label_printing = models.BooleanField(_("prints labels from a QR code"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = DropOffPointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("name", "id")
+        verbose_name = _("drop-off point")
+        verbose_name_plural = _("drop-off points")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("carrier", "carrier_point_id"), name="%(app_label)s_%(class)s_unique_carrier_point"
+            ),
+        ]
+        indexes = [models.Index(fields=("latitude", "longitude"), name="locations_dropoff_coords")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.postcode} {self.city})"

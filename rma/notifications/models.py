@@ -1,0 +1,44 @@
+"""The outbox: messages written in the same transaction as the change, delivered later by a worker."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rma.core.models import TimeStampedModel
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    WEBHOOK = "webhook", _("Webhook")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    DEAD = "dead", _("Dead-lettered")
+
+
+class OutboxMessage(TimeStampedModel):
+    """One message to one destination; `dedupe_key` makes it exist once whatever retries happen."""
+
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    topic = models.CharField(_("topic"), max_length=64, db_index=True)
+    destination = models.CharField(_("destination"), max_length=500)
+    payload = models.JSONField(_("payload"), default=dict)
+    locale = models.CharField(_("language"), max_length=8, default="fr")
+    dedupe_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True, db_index=True)
+    enqueued_at = models.DateTimeField(_("handed to the broker at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+
+    def __str__(self) -> str:
+        return f"{self.topic} → {self.destination}"

@@ -1,0 +1,92 @@
+"""A mirror of the shop's orders: read-mostly, upserted by external id."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rma.core.models import AddressModel, TimeStampedModel
+from rma.orders.choices import Category, Channel, NonReturnableReason
+
+
+class Order(AddressModel, TimeStampedModel):
+    """An order as the shop knows it; the address is the delivery address."""
+
+    external_id = models.CharField(_("external id"), max_length=64, unique=True)
+    number = models.CharField(_("order number"), max_length=32, unique=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB)
+    store_code = models.CharField(_("shop code"), max_length=16, blank=True, help_text=_("For in-store sales."))
+    customer_email = models.EmailField(_("customer email"), db_index=True)
+    customer_name = models.CharField(_("customer name"), max_length=200, blank=True)
+    customer_phone = models.CharField(_("customer phone"), max_length=32, blank=True)
+    locale = models.CharField(_("language"), max_length=8, default="fr")
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    placed_at = models.DateTimeField(_("placed at"))
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-placed_at", "-id")
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        indexes = [models.Index(fields=("number", "customer_email"), name="orders_order_number_email")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def total(self) -> Decimal:
+        """Sum of what was paid for the lines."""
+        return sum((line.unit_price * line.quantity for line in self.lines.all()), Decimal("0.00"))
+
+
+class OrderLine(TimeStampedModel):
+    """One product line of an order."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order"))
+    external_id = models.CharField(_("external line id"), max_length=64)
+    sku = models.CharField(_("SKU"), max_length=64, db_index=True)
+    product_ref = models.CharField(_("product reference"), max_length=64, blank=True, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices, default=Category.OTHER)
+    size = models.CharField(_("size"), max_length=16, blank=True)
+    colour = models.CharField(_("colour"), max_length=32, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price = models.DecimalField(_("unit price paid"), max_digits=10, decimal_places=2)
+    non_returnable_reason = models.CharField(
+        _("not returnable because"), max_length=16, choices=NonReturnableReason.choices, blank=True
+    )
+    has_serial_number = models.BooleanField(_("has a serial number"), default=False)
+    # Units held by returns that are not cancelled, rejected or expired; kept by the returns
+    # services in the same transaction, and bounded by the database.
+    quantity_in_returns = models.PositiveIntegerField(_("quantity in returns"), default=0, editable=False)
+
+    class Meta:
+        ordering = ("order_id", "id")
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("order", "external_id"), name="%(app_label)s_%(class)s_unique_external_id"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="%(app_label)s_%(class)s_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0), name="%(app_label)s_%(class)s_unit_price_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity_in_returns__lte=models.F("quantity")),
+                name="%(app_label)s_%(class)s_returns_within_quantity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku} × {self.quantity}"
+
+    @property
+    def is_returnable(self) -> bool:
+        return not self.non_returnable_reason
+
+    @property
+    def quantity_available_for_return(self) -> int:
+        return self.quantity - self.quantity_in_returns

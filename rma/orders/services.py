@@ -1,0 +1,209 @@
+"""Orders come from the shop: upserted by external id, so that sending one twice changes nothing."""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from rma.core.exceptions import DomainError
+from rma.orders.choices import Category, Channel, NonReturnableReason
+from rma.orders.models import Order, OrderLine
+
+ORDER_FIELDS = (
+    "number",
+    "channel",
+    "store_code",
+    "customer_email",
+    "customer_name",
+    "customer_phone",
+    "locale",
+    "currency",
+    "placed_at",
+    "delivered_at",
+    "address_line1",
+    "address_line2",
+    "postcode",
+    "city",
+    "country",
+    "latitude",
+    "longitude",
+)
+LINE_FIELDS = (
+    "sku",
+    "product_ref",
+    "name",
+    "category",
+    "size",
+    "colour",
+    "quantity",
+    "unit_price",
+    "non_returnable_reason",
+    "has_serial_number",
+)
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    order: Order
+    outcome: str  # "created", "updated" or "unchanged"
+
+
+class OrderDataError(DomainError):
+    code = "invalid_order"
+
+
+def _datetime(value: Any, field: str, *, required: bool) -> Any:
+    if value in (None, ""):
+        if required:
+            raise OrderDataError(f"{field} is required.", extra={field: "required"})
+        return None
+    parsed = value if hasattr(value, "tzinfo") else parse_datetime(str(value))
+    if parsed is None:
+        raise OrderDataError(f"{field} is not a date-time: {value!r}.", extra={field: "invalid"})
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
+    return parsed
+
+
+def _normalise_line(raw: dict[str, Any], index: int) -> dict[str, Any]:
+    try:
+        quantity = int(raw.get("quantity", 0))
+        unit_price = Decimal(str(raw.get("unit_price", ""))).quantize(Decimal("0.01"))
+    except (TypeError, ValueError, InvalidOperation) as exc:
+        raise OrderDataError(f"Line {index + 1}: quantity and unit_price must be numbers.") from exc
+    if quantity < 1 or unit_price < 0:
+        raise OrderDataError(f"Line {index + 1}: quantity must be at least 1 and unit_price not negative.")
+    reason = raw.get("non_returnable_reason") or ""
+    if not reason and (
+        raw.get("final_sale") in (True, "true", "1", 1) or raw.get("returnable") in (False, "false", "0", 0)
+    ):
+        reason = NonReturnableReason.FINAL_SALE
+    if reason and reason not in NonReturnableReason.values:
+        raise OrderDataError(f"Line {index + 1}: unknown non_returnable_reason {reason!r}.")
+    category = (raw.get("category") or Category.OTHER).lower()
+    if category not in Category.values:
+        category = Category.OTHER
+    external_id = str(raw.get("external_id") or raw.get("line_id") or raw.get("sku") or "").strip()
+    if not external_id or not str(raw.get("sku") or "").strip():
+        raise OrderDataError(f"Line {index + 1}: sku is required.")
+    return {
+        "external_id": external_id,
+        "sku": str(raw["sku"]).strip(),
+        "product_ref": str(raw.get("product_ref") or "").strip(),
+        "name": str(raw.get("name") or raw["sku"]).strip()[:200],
+        "category": category,
+        "size": str(raw.get("size") or "")[:16],
+        "colour": str(raw.get("colour") or raw.get("color") or "")[:32],
+        "quantity": quantity,
+        "unit_price": unit_price,
+        "non_returnable_reason": reason,
+        "has_serial_number": raw.get("has_serial_number") in (True, "true", "1", 1),
+    }
+
+
+def order_normalise(*, data: dict[str, Any]) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
+    """Check and clean an order payload; raise OrderDataError with a readable message."""
+    if not isinstance(data, dict):
+        raise OrderDataError("An order must be an object.")
+    external_id = str(data.get("external_id") or "").strip()
+    if not external_id:
+        raise OrderDataError("external_id is required.", extra={"external_id": "required"})
+    lines = data.get("lines")
+    if not isinstance(lines, list) or not lines:
+        raise OrderDataError("An order needs at least one line.", extra={"lines": "required"})
+    channel = data.get("channel") or Channel.WEB
+    if channel not in Channel.values:
+        raise OrderDataError(f"Unknown channel {channel!r}.", extra={"channel": "invalid"})
+    fields = {
+        "number": str(data.get("number") or "").strip(),
+        "channel": channel,
+        "store_code": str(data.get("store_code") or ""),
+        "customer_email": str(data.get("customer_email") or "").strip().lower(),
+        "customer_name": str(data.get("customer_name") or "")[:200],
+        "customer_phone": str(data.get("customer_phone") or "")[:32],
+        "locale": (data.get("locale") or "fr")[:8],
+        "currency": (data.get("currency") or "EUR").upper()[:3],
+        "placed_at": _datetime(data.get("placed_at"), "placed_at", required=True),
+        "delivered_at": _datetime(data.get("delivered_at"), "delivered_at", required=False),
+    }
+    address = data.get("address") or data
+    for name in ("address_line1", "address_line2", "postcode", "city", "country", "latitude", "longitude"):
+        fields[name] = address.get(name, "" if name not in ("latitude", "longitude") else None)
+    fields["country"] = (fields["country"] or "FR").upper()[:2]
+    for name in ("latitude", "longitude"):
+        if fields[name] in ("", None):
+            fields[name] = None
+        else:
+            try:
+                fields[name] = float(fields[name])
+            except (TypeError, ValueError) as exc:
+                raise OrderDataError(f"{name} must be a number.") from exc
+    if not fields["number"]:
+        raise OrderDataError("number is required.", extra={"number": "required"})
+    if not fields["customer_email"] or "@" not in fields["customer_email"]:
+        raise OrderDataError("customer_email must be an email address.", extra={"customer_email": "invalid"})
+    normalised_lines = [_normalise_line(raw, i) for i, raw in enumerate(lines) if isinstance(raw, dict)]
+    if len(normalised_lines) != len(lines):
+        raise OrderDataError("Every line must be an object.")
+    if len({line["external_id"] for line in normalised_lines}) != len(normalised_lines):
+        raise OrderDataError("Line ids (external_id, or sku when absent) must be unique within an order.")
+    return external_id, fields, normalised_lines
+
+
+@transaction.atomic
+def order_upsert(*, data: dict[str, Any]) -> UpsertResult:
+    """Create or update an order and its lines from the shop's payload; the same payload twice changes nothing."""
+    external_id, fields, lines = order_normalise(data=data)
+    order = Order.objects.select_for_update().filter(external_id=external_id).first()
+    outcome = "unchanged"
+    if order is None:
+        if Order.objects.filter(number=fields["number"]).exists():
+            raise OrderDataError(f"Order number {fields['number']} belongs to another external id.")
+        order = Order(external_id=external_id, **fields)
+        _full_clean(order)
+        order.save()
+        outcome = "created"
+    else:
+        changed = [name for name, value in fields.items() if getattr(order, name) != value]
+        if changed:
+            for name in changed:
+                setattr(order, name, fields[name])
+            _full_clean(order)
+            order.save(update_fields=[*changed, "updated_at"])
+            outcome = "updated"
+
+    existing = {line.external_id: line for line in order.lines.all()} if outcome != "created" else {}
+    for line_data in lines:
+        line = existing.pop(line_data["external_id"], None)
+        if line is None:
+            line = OrderLine(order=order, **line_data)
+            _full_clean(line, exclude=["order"])
+            line.save()
+            outcome = "updated" if outcome == "unchanged" else outcome
+            continue
+        changed = [name for name in LINE_FIELDS if getattr(line, name) != line_data[name]]
+        if changed:
+            if "quantity" in changed and line_data["quantity"] < line.quantity_in_returns:
+                raise OrderDataError(f"Line {line.external_id}: quantity is below what is already being returned.")
+            for name in changed:
+                setattr(line, name, line_data[name])
+            _full_clean(line, exclude=["order"])
+            line.save(update_fields=[*changed, "updated_at"])
+            outcome = "updated" if outcome == "unchanged" else outcome
+    for stale in existing.values():
+        if stale.return_lines.exists():
+            raise OrderDataError(f"Line {stale.external_id} cannot be removed: it is part of a return.")
+        stale.delete()
+        outcome = "updated" if outcome == "unchanged" else outcome
+    return UpsertResult(order=order, outcome=outcome)
+
+
+def _full_clean(instance: Order | OrderLine, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise OrderDataError("The order is not valid.", extra=exc.message_dict) from exc

@@ -1,0 +1,45 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReturnStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    NEEDS_REVIEW = "needs_review", _("Under review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    LABEL_READY = "label_ready", _("Label ready")
+    IN_TRANSIT = "in_transit", _("On its way")
+    RECEIVED = "received", _("Received")
+    INSPECTED = "inspected", _("Inspected")
+    REFUNDED = "refunded", _("Refunded")
+    EXCHANGED = "exchanged", _("Exchanged")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+
+
+class Resolution(models.TextChoices):
+    REFUND = "refund", _("Refund to the original payment")
+    STORE_CREDIT = "store_credit", _("Store credit")
+    EXCHANGE = "exchange", _("Exchange")
+
+
+class Responsibility(models.TextChoices):
+    CUSTOMER = "customer", _("Customer")
+    MERCHANT = "merchant", _("Merchant")
+    CARRIER = "carrier", _("Carrier")
+
+
+class LegalBasis(models.TextChoices):
+    WITHDRAWAL = "withdrawal", _("Right of withdrawal")
+    NON_CONFORMITY = "non_conformity", _("Legal guarantee of conformity")
+    TRANSPORT_DAMAGE = "transport_damage", _("Damage in transport")
+    GOODWILL = "goodwill", _("Commercial goodwill")
+
+
+class CreationChannel(models.TextChoices):
+    PORTAL = "portal", _("Customer portal")
+    STORE = "store", _("Shop counter")
+    API = "api", _("API")
+    AGENT = "agent", _("Customer service")

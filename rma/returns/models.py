@@ -1,0 +1,351 @@
+"""Return requests, their lines, reason codes, policy and audit trail."""
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from rma.core.models import PublicIdModel, TimeStampedModel
+from rma.locations.choices import DropOffMethod
+from rma.orders.choices import Category, Channel
+from rma.returns.choices import CreationChannel, LegalBasis, Resolution, Responsibility, ReturnStatus
+
+# Crockford-like alphabet without look-alikes (0/O, 1/I/L, U): easy to read out at a counter.
+RMA_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def rma_number_new() -> str:
+    """A readable, random RMA number such as R-7KQ2-M9XD."""
+    chars = "".join(secrets.choice(RMA_ALPHABET) for _ in range(8))
+    return f"R-{chars[:4]}-{chars[4:]}"
+
+
+class ReasonCode(TimeStampedModel):
+    """Why something comes back: a stable code with labels, responsibility and legal basis."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    label_fr = models.CharField(_("label (French)"), max_length=120)
+    label_en = models.CharField(_("label (English)"), max_length=120)
+    responsibility = models.CharField(_("responsibility"), max_length=16, choices=Responsibility.choices)
+    requires_photo = models.BooleanField(_("requires a photo"), default=False)
+    free_return = models.BooleanField(_("free return"), default=False)
+    legal_basis = models.CharField(_("legal basis"), max_length=24, choices=LegalBasis.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ("position", "code")
+        verbose_name = _("reason code")
+        verbose_name_plural = _("reason codes")
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The label in the active language."""
+        return self.label_fr if (translation.get_language() or "fr").startswith("fr") else self.label_en
+
+
+class ReturnPolicy(TimeStampedModel):
+    """How long, at what cost and with what checks customers may return goods."""
+
+    name = models.CharField(_("name"), max_length=100)
+    is_default = models.BooleanField(_("default policy"), default=False)
+    window_days = models.PositiveSmallIntegerField(
+        _("return window (days from delivery)"),
+        default=30,
+        validators=[MinValueValidator(14)],
+        help_text=_("Never under the 14-day EU right of withdrawal."),
+    )
+    conformity_window_days = models.PositiveSmallIntegerField(
+        _("legal guarantee (days from delivery)"),
+        default=730,
+        help_text=_("Defective or non-conforming goods can be returned for this long (2 years in France)."),
+    )
+    auto_approve = models.BooleanField(_("approve automatically"), default=True)
+    review_order_value_above = models.DecimalField(
+        _("review when the return is worth more than"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    review_recent_returns = models.PositiveSmallIntegerField(
+        _("review when the customer has at least this many recent returns"), null=True, blank=True
+    )
+    review_recent_returns_days = models.PositiveSmallIntegerField(_("recent means within (days)"), default=90)
+    returnless_refund_below = models.DecimalField(
+        _("refund without return below"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The customer keeps items worth less than this (returning them costs more)."),
+    )
+    free_exchanges = models.BooleanField(_("exchanges are free"), default=True)
+
+    class Meta:
+        ordering = ("-is_default", "name")
+        verbose_name = _("return policy")
+        verbose_name_plural = _("return policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(window_days__gte=14), name="%(app_label)s_%(class)s_window_at_least_14_days"
+            ),
+            models.UniqueConstraint(
+                fields=("is_default",), condition=models.Q(is_default=True), name="%(app_label)s_%(class)s_one_default"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PolicyWindowOverride(TimeStampedModel):
+    """A different window for a category, a sales channel, or both (the most specific wins)."""
+
+    policy = models.ForeignKey(
+        ReturnPolicy, on_delete=models.CASCADE, related_name="window_overrides", verbose_name=_("policy")
+    )
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices, blank=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, blank=True)
+    window_days = models.PositiveSmallIntegerField(_("window (days)"), validators=[MinValueValidator(14)])
+
+    class Meta:
+        ordering = ("policy_id", "category", "channel")
+        verbose_name = _("window override")
+        verbose_name_plural = _("window overrides")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("policy", "category", "channel"), name="%(app_label)s_%(class)s_unique_scope"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(window_days__gte=14), name="%(app_label)s_%(class)s_window_at_least_14_days"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(category="", channel=""), name="%(app_label)s_%(class)s_has_scope"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category or '*'}/{self.channel or '*'}: {self.window_days} d"
+
+
+class PolicyFee(TimeStampedModel):
+    """What the customer pays for a return, by who is responsible and how it is dropped off."""
+
+    policy = models.ForeignKey(ReturnPolicy, on_delete=models.CASCADE, related_name="fees", verbose_name=_("policy"))
+    responsibility = models.CharField(_("responsibility"), max_length=16, choices=Responsibility.choices)
+    drop_off_method = models.CharField(_("drop-off method"), max_length=16, choices=DropOffMethod.choices)
+    amount = models.DecimalField(_("fee"), max_digits=8, decimal_places=2, validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ("policy_id", "responsibility", "drop_off_method")
+        verbose_name = _("return fee")
+        verbose_name_plural = _("return fees")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("policy", "responsibility", "drop_off_method"), name="%(app_label)s_%(class)s_unique_scope"
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="%(app_label)s_%(class)s_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.responsibility}/{self.drop_off_method}: {self.amount}"
+
+
+class ReturnRequestQuerySet(models.QuerySet):
+    def with_details(self) -> "ReturnRequestQuerySet":
+        return self.select_related(
+            "order", "drop_off_point", "destination_warehouse", "store", "created_by"
+        ).prefetch_related("lines__order_line", "lines__reason", "events__actor")
+
+
+class ReturnRequest(PublicIdModel, TimeStampedModel):
+    """A customer's request to send goods back, from draft to refund."""
+
+    rma_number = models.CharField(_("RMA number"), max_length=16, unique=True, default=rma_number_new, editable=False)
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, related_name="return_requests", verbose_name=_("order")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT, db_index=True
+    )
+    resolution = models.CharField(
+        _("resolution"), max_length=16, choices=Resolution.choices, default=Resolution.REFUND
+    )
+    drop_off_method = models.CharField(_("drop-off method"), max_length=16, choices=DropOffMethod.choices)
+    drop_off_point = models.ForeignKey(
+        "locations.DropOffPoint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="return_requests",
+        verbose_name=_("drop-off point"),
+    )
+    pickup_date = models.DateField(_("pickup date"), null=True, blank=True)
+    pickup_slot = models.CharField(_("pickup slot"), max_length=16, blank=True)
+    destination_warehouse = models.ForeignKey(
+        "locations.Warehouse",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="return_requests",
+        verbose_name=_("destination warehouse"),
+    )
+    store = models.ForeignKey(
+        "locations.Store",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="return_requests",
+        verbose_name=_("shop handling it"),
+    )
+    contact_email = models.EmailField(_("contact email"))
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    locale = models.CharField(_("language"), max_length=8, default="fr")
+    channel = models.CharField(
+        _("created through"), max_length=16, choices=CreationChannel.choices, default=CreationChannel.PORTAL
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    fee_amount = models.DecimalField(_("fee"), max_digits=10, decimal_places=2, default=Decimal("0.00"))
+    refund_estimate = models.DecimalField(
+        _("refund estimate"), max_digits=10, decimal_places=2, default=Decimal("0.00")
+    )
+    returnless = models.BooleanField(_("refund without return"), default=False)
+    review_reason = models.CharField(_("why it needs review"), max_length=200, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    send_by = models.DateTimeField(_("to be sent by"), null=True, blank=True)
+
+    objects = ReturnRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("return")
+        verbose_name_plural = _("returns")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ReturnStatus.values), name="%(app_label)s_%(class)s_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fee_amount__gte=0), name="%(app_label)s_%(class)s_fee_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refund_estimate__gte=0), name="%(app_label)s_%(class)s_refund_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=("contact_email", "created_at"), name="returns_contact_created")]
+
+    def __str__(self) -> str:
+        return self.rma_number
+
+
+class ReturnLine(TimeStampedModel):
+    """Some units of one order line, with the customer's reason."""
+
+    return_request = models.ForeignKey(
+        ReturnRequest, on_delete=models.CASCADE, related_name="lines", verbose_name=_("return")
+    )
+    order_line = models.ForeignKey(
+        "orders.OrderLine", on_delete=models.PROTECT, related_name="return_lines", verbose_name=_("order line")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    reason = models.ForeignKey(ReasonCode, on_delete=models.PROTECT, related_name="+", verbose_name=_("reason"))
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ("return_request_id", "id")
+        verbose_name = _("return line")
+        verbose_name_plural = _("return lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("return_request", "order_line"), name="%(app_label)s_%(class)s_unique_order_line"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="%(app_label)s_%(class)s_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_line.sku} × {self.quantity}"
+
+
+def return_photo_path(instance: "ReturnPhoto", filename: str) -> str:
+    return (
+        f"returns/photos/{instance.return_line.return_request.public_id}/{secrets.token_hex(8)}.{instance.extension}"
+    )
+
+
+class ReturnPhoto(TimeStampedModel):
+    """A picture the customer sent with a line (checked to be a real image)."""
+
+    return_line = models.ForeignKey(
+        ReturnLine, on_delete=models.CASCADE, related_name="photos", verbose_name=_("line")
+    )
+    image = models.FileField(_("image"), upload_to=return_photo_path, max_length=200)
+    content_type = models.CharField(_("content type"), max_length=32)
+
+    class Meta:
+        ordering = ("return_line_id", "id")
+        verbose_name = _("return photo")
+        verbose_name_plural = _("return photos")
+
+    def __str__(self) -> str:
+        return self.image.name
+
+    @property
+    def extension(self) -> str:
+        return {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic"}.get(
+            self.content_type, "bin"
+        )
+
+
+class ReturnEvent(models.Model):
+    """One line of a return's audit trail: who moved it from what to what, when, and why."""
+
+    return_request = models.ForeignKey(
+        ReturnRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("return")
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(_("by"), max_length=100, blank=True)
+    from_status = models.CharField(_("from"), max_length=16, choices=ReturnStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=ReturnStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        verbose_name = _("return event")
+        verbose_name_plural = _("return events")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class IdempotencyKey(models.Model):
+    """Remembers which return a client's Idempotency-Key created, so a retried POST gets it back."""
+
+    key = models.CharField(max_length=128)
+    scope = models.CharField(max_length=64, help_text=_("Who sent it (user id)."))
+    request_fingerprint = models.CharField(max_length=64)
+    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [models.UniqueConstraint(fields=("scope", "key"), name="%(app_label)s_%(class)s_unique_key")]
+
+    def __str__(self) -> str:
+        return self.key

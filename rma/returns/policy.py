@@ -1,0 +1,152 @@
+"""The return policy applied to orders and lines: windows, eligibility, fees and review rules."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from rma.locations.choices import DropOffMethod
+from rma.orders.models import Order, OrderLine
+from rma.returns.choices import LegalBasis, Resolution, Responsibility, ReturnStatus
+from rma.returns.models import ReasonCode, ReturnPolicy, ReturnRequest
+
+
+def policy_get_default() -> ReturnPolicy:
+    """The default policy with its overrides and fees loaded, or the built-in defaults when none is set."""
+    policy = ReturnPolicy.objects.filter(is_default=True).prefetch_related("window_overrides", "fees").first()
+    if policy is None:
+        policy = ReturnPolicy(name="Built-in defaults")
+        policy._prefetched_objects_cache = {"window_overrides": [], "fees": []}
+    return policy
+
+
+def window_days_for(*, policy: ReturnPolicy, category: str, channel: str) -> int:
+    """The return window for a category and channel; the most specific override wins."""
+    best: tuple[int, int] | None = None
+    for override in policy.window_overrides.all():
+        if override.category not in ("", category) or override.channel not in ("", channel):
+            continue
+        specificity = bool(override.category) * 2 + bool(override.channel)
+        if best is None or specificity > best[0]:
+            best = (specificity, override.window_days)
+    return max(best[1] if best else policy.window_days, 14)
+
+
+def window_closes_on(*, order: Order, days: int) -> date | None:
+    if order.delivered_at is None:
+        return None
+    return timezone.localdate(order.delivered_at + timedelta(days=days))
+
+
+@dataclass(frozen=True)
+class LineEligibility:
+    """Whether (and how many units of) an order line can be returned, and if not why, in words."""
+
+    order_line: OrderLine
+    returnable_quantity: int
+    code: str  # "eligible" or the stable refusal code
+    message: str
+    window_closes_on: date | None
+
+    @property
+    def eligible(self) -> bool:
+        return self.code == "eligible"
+
+
+def line_eligibility(
+    *,
+    policy: ReturnPolicy,
+    line: OrderLine,
+    reason: ReasonCode | None = None,
+    now: datetime | None = None,
+) -> LineEligibility:
+    """Check one line against the policy; `reason` matters because the legal guarantee runs longer."""
+    order = line.order
+    today = timezone.localdate(now or timezone.now())
+    available = line.quantity - line.quantity_in_returns
+    days = window_days_for(policy=policy, category=line.category, channel=order.channel)
+    closes = window_closes_on(order=order, days=days)
+
+    def refuse(code: str, message: str) -> LineEligibility:
+        return LineEligibility(line, 0, code, message, closes)
+
+    if line.non_returnable_reason:
+        return refuse(
+            line.non_returnable_reason,
+            _("This item cannot be returned: %(why)s.") % {"why": line.get_non_returnable_reason_display().lower()},
+        )
+    if available <= 0:
+        return refuse("already_returned", _("This item is already in another return."))
+    if order.delivered_at is None:
+        return refuse("not_delivered", _("This order has not been delivered yet."))
+    if closes is not None and today > closes:
+        if reason is not None and reason.legal_basis == LegalBasis.NON_CONFORMITY:
+            guarantee_closes = window_closes_on(order=order, days=policy.conformity_window_days)
+            if guarantee_closes is not None and today <= guarantee_closes:
+                return LineEligibility(line, available, "eligible", "", guarantee_closes)
+        return refuse(
+            "window_closed",
+            _("The return window closed on %(date)s. A faulty item stays covered by the legal guarantee.")
+            % {"date": date_format(closes, "DATE_FORMAT")},
+        )
+    return LineEligibility(line, available, "eligible", "", closes)
+
+
+def order_eligibility(*, order: Order, now: datetime | None = None) -> list[LineEligibility]:
+    """Eligibility of every line of an order."""
+    policy = policy_get_default()
+    return [line_eligibility(policy=policy, line=line, now=now) for line in order.lines.all()]
+
+
+def responsibility_for(*, reasons: Iterable[ReasonCode]) -> str:
+    """The customer pays only when every line is their own choice; any fault of ours or the carrier's wins."""
+    found = {reason.responsibility for reason in reasons}
+    for responsibility in (Responsibility.MERCHANT, Responsibility.CARRIER):
+        if responsibility in found:
+            return responsibility
+    return Responsibility.CUSTOMER
+
+
+def fee_for(*, policy: ReturnPolicy, reasons: Iterable[ReasonCode], drop_off_method: str, resolution: str) -> Decimal:
+    """The return fee by the policy's table (nothing when no row matches, or a reason makes it free)."""
+    reasons = list(reasons)
+    if any(reason.free_return for reason in reasons) or (resolution == Resolution.EXCHANGE and policy.free_exchanges):
+        return Decimal("0.00")
+    responsibility = responsibility_for(reasons=reasons)
+    for fee in policy.fees.all():
+        if fee.responsibility == responsibility and fee.drop_off_method == drop_off_method:
+            return fee.amount
+    return Decimal("0.00")
+
+
+def review_reason_for(*, policy: ReturnPolicy, return_request: ReturnRequest) -> str:
+    """Why a submitted return must be looked at by a person, or "" when it can be approved now."""
+    if not policy.auto_approve:
+        return _("Every return is reviewed under this policy.")
+    order_total = return_request.order.total
+    if policy.review_order_value_above is not None and order_total > policy.review_order_value_above:
+        return _("High-value order (%(total)s).") % {"total": order_total}
+    if policy.review_recent_returns:
+        since = timezone.now() - timedelta(days=policy.review_recent_returns_days)
+        recent = (
+            ReturnRequest.objects.filter(contact_email__iexact=return_request.contact_email, created_at__gte=since)
+            .exclude(pk=return_request.pk)
+            .exclude(status__in=(ReturnStatus.CANCELLED, ReturnStatus.DRAFT))
+            .count()
+        )
+        if recent >= policy.review_recent_returns:
+            return _("The customer has %(count)d recent returns.") % {"count": recent}
+    return ""
+
+
+PICKUP_SLOTS = ("08:00-12:00", "12:00-14:00", "14:00-18:00")
+DROP_OFF_KIND_FOR_METHOD = {
+    DropOffMethod.STORE: "store",
+    DropOffMethod.RELAY_POINT: "relay_point",
+    DropOffMethod.LOCKER: "locker",
+    DropOffMethod.POST_OFFICE: "post_office",
+}

@@ -1,0 +1,358 @@
+"""Everything that changes a return goes through these functions."""
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rma.core.exceptions import Conflict, DomainError, InvalidTransition, NotEligible
+from rma.locations.choices import DropOffMethod
+from rma.locations.models import DropOffPoint, Store, Warehouse
+from rma.locations.selectors import distance_km
+from rma.orders.models import Order, OrderLine
+from rma.returns import policy as return_policy
+from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
+from rma.returns.lock_objects import order_lines_qs_select_for_update, return_request_qs_select_for_update
+from rma.returns.models import IdempotencyKey, ReasonCode, ReturnEvent, ReturnLine, ReturnRequest
+from rma.returns.signals import return_status_changed
+from rma.returns.states import RELEASING_STATUSES, can_transition
+
+Actor = AbstractBaseUser | None
+
+
+@dataclass(frozen=True)
+class ReturnLineInput:
+    order_line: OrderLine
+    quantity: int
+    reason: ReasonCode
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class DropOffChoice:
+    method: str
+    point: DropOffPoint | None = None
+    pickup_date: date | None = None
+    pickup_slot: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+def _actor_label(actor: Actor, fallback: str) -> str:
+    return actor.get_username() if actor is not None and actor.is_authenticated else fallback
+
+
+@transaction.atomic
+def return_request_transition(
+    *, return_request: ReturnRequest, to: str, actor: Actor = None, note: str = "", actor_label: str = ""
+) -> ReturnRequest:
+    """The one door for status changes: lock the row, check the lifecycle, save, write the event.
+
+    A concurrent caller waits for the lock, then sees the new status and is refused if its move
+    no longer fits the lifecycle.
+    """
+    locked = return_request_qs_select_for_update().get(pk=return_request.pk)
+    source = locked.status
+    if not can_transition(source, to):
+        raise InvalidTransition(
+            _("A return that is “%(source)s” cannot become “%(target)s”.")
+            % {"source": ReturnStatus(source).label, "target": ReturnStatus(to).label},
+            extra={"from": source, "to": to},
+        )
+    now = timezone.now()
+    locked.status = to
+    update_fields = ["status", "updated_at"]
+    if to == ReturnStatus.SUBMITTED:
+        locked.submitted_at = now
+        update_fields.append("submitted_at")
+    elif to == ReturnStatus.APPROVED:
+        locked.approved_at = now
+        locked.send_by = now + settings.RMA_SEND_DEADLINE
+        update_fields += ["approved_at", "send_by"]
+    locked.save(update_fields=update_fields)
+    if to in RELEASING_STATUSES and source not in RELEASING_STATUSES:
+        _release_quantities(return_request=locked)
+    ReturnEvent.objects.create(
+        return_request=locked,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_label=actor_label or _actor_label(actor, "system"),
+        from_status=source,
+        to_status=to,
+        note=note,
+    )
+    return_status_changed.send(
+        sender=ReturnRequest, return_request=locked, from_status=source, to_status=to, actor=actor
+    )
+    # Keep the caller's instance in step with the database.
+    for name in update_fields:
+        setattr(return_request, name, getattr(locked, name))
+    return return_request
+
+
+def _release_quantities(*, return_request: ReturnRequest) -> None:
+    for line in return_request.lines.all():
+        OrderLine.objects.filter(pk=line.order_line_id).update(
+            quantity_in_returns=F("quantity_in_returns") - line.quantity
+        )
+
+
+def _validate_drop_off(*, choice: DropOffChoice) -> None:
+    method = choice.method
+    if method not in DropOffMethod.values:
+        raise DomainError(_("Unknown drop-off method."), code="invalid_drop_off")
+    if method == DropOffMethod.HOME_PICKUP:
+        if choice.point is not None:
+            raise DomainError(_("A home pickup has no drop-off point."), code="invalid_drop_off")
+        today = timezone.localdate()
+        if choice.pickup_date is None or choice.pickup_date <= today:
+            raise DomainError(_("Choose a pickup date from tomorrow on."), code="invalid_pickup_date")
+        if choice.pickup_date.isoweekday() == 7:
+            raise DomainError(_("There are no pickups on Sundays."), code="invalid_pickup_date")
+        if (choice.pickup_date - today).days > 14:
+            raise DomainError(_("Choose a pickup date within the next two weeks."), code="invalid_pickup_date")
+        if choice.pickup_slot not in return_policy.PICKUP_SLOTS:
+            raise DomainError(_("Choose one of the pickup time slots."), code="invalid_pickup_slot")
+        return
+    point = choice.point
+    if point is None:
+        raise DomainError(_("Choose where you will drop the parcel off."), code="invalid_drop_off")
+    if point.kind != return_policy.DROP_OFF_KIND_FOR_METHOD[method]:
+        raise DomainError(_("This drop-off point does not match the chosen method."), code="invalid_drop_off")
+    if not (point.is_active and point.accepts_returns):
+        raise DomainError(_("This drop-off point does not take returns at the moment."), code="invalid_drop_off")
+
+
+def destination_warehouse_for(*, point: DropOffPoint | None, order: Order) -> Warehouse | None:
+    """The shop's own warehouse for a shop drop-off, else the active warehouse nearest the parcel."""
+    if point is not None and point.store_id and point.store.default_warehouse_id:
+        return point.store.default_warehouse
+    warehouses = list(Warehouse.objects.filter(is_active=True))
+    origin = point if point is not None and point.latitude is not None else order
+    located = [w for w in warehouses if w.latitude is not None and w.longitude is not None]
+    if origin.latitude is None or origin.longitude is None or not located:
+        return warehouses[0] if warehouses else None
+    return min(located, key=lambda w: distance_km(origin.latitude, origin.longitude, w.latitude, w.longitude))
+
+
+def _fingerprint(payload: dict) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@transaction.atomic
+def return_request_create(
+    *,
+    order: Order,
+    lines: Sequence[ReturnLineInput],
+    drop_off: DropOffChoice,
+    resolution: str = Resolution.REFUND,
+    contact_email: str = "",
+    locale: str = "fr",
+    channel: str = CreationChannel.PORTAL,
+    actor: Actor = None,
+    store: Store | None = None,
+    submit: bool = False,
+    idempotency_key: str = "",
+    idempotency_scope: str = "",
+) -> ReturnRequest:
+    """Create a return for some lines of an order, after checking each line against the policy.
+
+    With an idempotency key, the same key (from the same caller) gives back the return it created.
+    """
+    if idempotency_key:
+        fingerprint = _fingerprint(
+            {
+                "order": order.pk,
+                "lines": sorted((i.order_line.pk, i.quantity, i.reason.pk) for i in lines),
+                "drop_off": [drop_off.method, drop_off.point.pk if drop_off.point else None],
+                "resolution": resolution,
+            }
+        )
+        existing = (
+            IdempotencyKey.objects.select_related("return_request")
+            .filter(scope=idempotency_scope, key=idempotency_key)
+            .first()
+        )
+        if existing is not None:
+            if existing.request_fingerprint != fingerprint:
+                raise Conflict(
+                    _("This Idempotency-Key was already used for a different request."), code="idempotency_key_reused"
+                )
+            return existing.return_request
+
+    if resolution not in Resolution.values:
+        raise DomainError(_("Unknown resolution."), code="invalid_resolution")
+    if not lines:
+        raise DomainError(_("Choose at least one item to return."), code="no_lines")
+    if len({item.order_line.pk for item in lines}) != len(lines):
+        raise DomainError(_("Each item may appear only once in a return."), code="duplicate_lines")
+    if any(item.order_line.order_id != order.pk for item in lines):
+        raise DomainError(_("An item does not belong to this order."), code="foreign_line")
+    if any(item.quantity < 1 for item in lines):
+        raise DomainError(_("Quantities must be at least 1."), code="invalid_quantity")
+    if any(not item.reason.is_active for item in lines):
+        raise DomainError(_("This reason can no longer be chosen."), code="invalid_reason")
+    _validate_drop_off(choice=drop_off)
+
+    policy = return_policy.policy_get_default()
+    # Lock the order's lines: two returns created at once cannot both take the last unit.
+    locked_lines = {
+        line.pk: line
+        for line in order_lines_qs_select_for_update().filter(pk__in=[item.order_line.pk for item in lines])
+    }
+    refusals = {}
+    for item in lines:
+        line = locked_lines[item.order_line.pk]
+        line.order = order
+        verdict = return_policy.line_eligibility(policy=policy, line=line, reason=item.reason)
+        if not verdict.eligible:
+            refusals[str(line.pk)] = {"code": verdict.code, "message": verdict.message}
+        elif item.quantity > verdict.returnable_quantity:
+            refusals[str(line.pk)] = {
+                "code": "over_quantity",
+                "message": _("Only %(count)d of this item can still be returned.")
+                % {"count": verdict.returnable_quantity},
+            }
+    if refusals:
+        first = next(iter(refusals.values()))
+        raise NotEligible(first["message"], code=first["code"], extra={"lines": refusals})
+
+    value = sum((locked_lines[i.order_line.pk].unit_price * i.quantity for i in lines), Decimal("0.00"))
+    fee = return_policy.fee_for(
+        policy=policy, reasons=[i.reason for i in lines], drop_off_method=drop_off.method, resolution=resolution
+    )
+    refund_estimate = Decimal("0.00") if resolution == Resolution.EXCHANGE else max(value - fee, Decimal("0.00"))
+    return_request = ReturnRequest.objects.create(
+        order=order,
+        status=ReturnStatus.DRAFT,
+        resolution=resolution,
+        drop_off_method=drop_off.method,
+        drop_off_point=drop_off.point,
+        pickup_date=drop_off.pickup_date,
+        pickup_slot=drop_off.pickup_slot,
+        destination_warehouse=destination_warehouse_for(point=drop_off.point, order=order),
+        store=store or (drop_off.point.store if drop_off.point is not None else None),
+        contact_email=contact_email or order.customer_email,
+        contact_name=order.customer_name,
+        locale=locale,
+        channel=channel,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        currency=order.currency,
+        fee_amount=fee,
+        refund_estimate=refund_estimate,
+        returnless=bool(
+            policy.returnless_refund_below is not None
+            and resolution != Resolution.EXCHANGE
+            and value < policy.returnless_refund_below
+        ),
+    )
+    ReturnLine.objects.bulk_create(
+        ReturnLine(
+            return_request=return_request,
+            order_line=item.order_line,
+            quantity=item.quantity,
+            reason=item.reason,
+            comment=item.comment,
+        )
+        for item in lines
+    )
+    for item in lines:
+        OrderLine.objects.filter(pk=item.order_line.pk).update(
+            quantity_in_returns=F("quantity_in_returns") + item.quantity
+        )
+    ReturnEvent.objects.create(
+        return_request=return_request,
+        actor=return_request.created_by,
+        actor_label=_actor_label(actor, "customer"),
+        from_status="",
+        to_status=ReturnStatus.DRAFT,
+        note=_("Created through %(channel)s.") % {"channel": CreationChannel(channel).label},
+    )
+    if idempotency_key:
+        try:
+            with transaction.atomic():
+                IdempotencyKey.objects.create(
+                    key=idempotency_key,
+                    scope=idempotency_scope,
+                    request_fingerprint=fingerprint,
+                    return_request=return_request,
+                )
+        except IntegrityError as exc:
+            # Another request with the same key won the race; our work is rolled back with this error.
+            raise Conflict(
+                _("A request with this Idempotency-Key is in progress."), code="idempotency_key_in_use"
+            ) from exc
+    if submit:
+        return_request_submit(return_request=return_request, actor=actor)
+    return return_request
+
+
+@transaction.atomic
+def return_request_submit(*, return_request: ReturnRequest, actor: Actor = None) -> ReturnRequest:
+    """Submit a draft: approve it at once, or send it to review, by the policy."""
+    return_request_transition(return_request=return_request, to=ReturnStatus.SUBMITTED, actor=actor)
+    review_reason = return_policy.review_reason_for(
+        policy=return_policy.policy_get_default(), return_request=return_request
+    )
+    if review_reason:
+        return_request.review_reason = review_reason[:200]
+        return_request.save(update_fields=["review_reason", "updated_at"])
+        return return_request_transition(
+            return_request=return_request, to=ReturnStatus.NEEDS_REVIEW, note=review_reason, actor_label="policy"
+        )
+    note = _("Approved by the policy.")
+    if return_request.returnless:
+        note = _("Approved by the policy; the customer keeps the items (refund without return).")
+    return return_request_transition(
+        return_request=return_request, to=ReturnStatus.APPROVED, note=note, actor_label="policy"
+    )
+
+
+def return_request_approve(*, return_request: ReturnRequest, actor: Actor, note: str = "") -> ReturnRequest:
+    """An agent approves a return that was under review."""
+    return return_request_transition(return_request=return_request, to=ReturnStatus.APPROVED, actor=actor, note=note)
+
+
+def return_request_reject(*, return_request: ReturnRequest, actor: Actor, note: str) -> ReturnRequest:
+    """An agent rejects a return; the customer is told why, so a reason is required."""
+    if not note.strip():
+        raise DomainError(_("Say why the return is rejected."), code="note_required")
+    return return_request_transition(return_request=return_request, to=ReturnStatus.REJECTED, actor=actor, note=note)
+
+
+def return_request_cancel(
+    *, return_request: ReturnRequest, actor: Actor = None, note: str = "", actor_label: str = ""
+) -> ReturnRequest:
+    """Cancel a return that has not left yet; its units become returnable again."""
+    return return_request_transition(
+        return_request=return_request, to=ReturnStatus.CANCELLED, actor=actor, note=note, actor_label=actor_label
+    )
+
+
+def return_requests_expire(*, now=None) -> int:
+    """Expire approved returns whose send-by date has passed; returns how many."""
+    now = now or timezone.now()
+    count = 0
+    overdue = ReturnRequest.objects.filter(
+        status__in=(ReturnStatus.APPROVED, ReturnStatus.LABEL_READY), send_by__lt=now, returnless=False
+    ).values_list("pk", flat=True)
+    for pk in overdue:
+        return_request = ReturnRequest.objects.get(pk=pk)
+        try:
+            return_request_transition(
+                return_request=return_request,
+                to=ReturnStatus.EXPIRED,
+                note=_("Not sent before the deadline."),
+                actor_label="system",
+            )
+        except InvalidTransition:
+            continue  # it moved on meanwhile
+        count += 1
+    return count
