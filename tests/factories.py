@@ -21,10 +21,11 @@ class UserFactory(DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", "demo-password")
+    password = factory.django.Password("demo-password")
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):

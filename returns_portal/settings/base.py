@@ -204,3 +204,13 @@ RMA_MAX_BATCH_ORDERS = 500
 RMA_DEFAULT_RETURN_WINDOW_DAYS = 30
 RMA_LEGAL_MINIMUM_WINDOW_DAYS = 14
 RMA_FREE_RETURN_FEE = Decimal("0.00")
+
+# Carbon estimate per drop-off option, in grams CO2e per parcel (ADEME 2023; Eco CO2 for Mondial Relay 2023):
+# the carrier's leg, plus the customer's trip when it is made by car (per km, and the share of trips that are
+# dedicated rather than combined with another errand). Shown as estimates; editable here.
+RMA_CARBON_FACTORS = {
+    "carrier_leg_g": {"store": 150, "relay_point": 287, "locker": 250, "post_office": 300, "home_pickup": 374},
+    "car_g_per_km": 193,
+    "dedicated_trip_share": {"store": 0.5, "relay_point": 0.3, "locker": 0.3, "post_office": 0.4, "home_pickup": 0},
+    "walkable_km": 1.0,
+}

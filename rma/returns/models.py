@@ -262,6 +262,9 @@ class ReturnLine(TimeStampedModel):
     quantity = models.PositiveIntegerField(_("quantity"))
     reason = models.ForeignKey(ReasonCode, on_delete=models.PROTECT, related_name="+", verbose_name=_("reason"))
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    exchange_sku = models.CharField(
+        _("exchange for SKU"), max_length=64, blank=True, help_text=_("Another size or colour of the same product.")
+    )
 
     class Meta:
         ordering = ("return_request_id", "id")

@@ -35,6 +35,7 @@ class ReturnLineInput:
     quantity: int
     reason: ReasonCode
     comment: str = ""
+    exchange_sku: str = ""
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,10 @@ def return_request_create(
         raise DomainError(_("Quantities must be at least 1."), code="invalid_quantity")
     if any(not item.reason.is_active for item in lines):
         raise DomainError(_("This reason can no longer be chosen."), code="invalid_reason")
+    if resolution == Resolution.EXCHANGE and any(
+        not item.exchange_sku or item.exchange_sku == item.order_line.sku for item in lines
+    ):
+        raise DomainError(_("Choose the size or colour you want in exchange."), code="exchange_sku_required")
     _validate_drop_off(choice=drop_off)
 
     policy = return_policy.policy_get_default()
@@ -260,6 +265,7 @@ def return_request_create(
             quantity=item.quantity,
             reason=item.reason,
             comment=item.comment,
+            exchange_sku=item.exchange_sku if resolution == Resolution.EXCHANGE else "",
         )
         for item in lines
     )
@@ -297,7 +303,12 @@ def return_request_create(
 @transaction.atomic
 def return_request_submit(*, return_request: ReturnRequest, actor: Actor = None) -> ReturnRequest:
     """Submit a draft: approve it at once, or send it to review, by the policy."""
-    return_request_transition(return_request=return_request, to=ReturnStatus.SUBMITTED, actor=actor)
+    return_request_transition(
+        return_request=return_request,
+        to=ReturnStatus.SUBMITTED,
+        actor=actor,
+        actor_label=_actor_label(actor, "customer"),
+    )
     review_reason = return_policy.review_reason_for(
         policy=return_policy.policy_get_default(), return_request=return_request
     )

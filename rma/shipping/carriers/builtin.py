@@ -22,7 +22,7 @@ PREFIX = "RP"
 COUNTRY = "FR"
 S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 
-_S10_RE = re.compile(r"[A-Z]{2}(\d{8})(\d)[A-Z]{2}")
+_S10_RE = re.compile(r"[A-Z]{2}([0-9]{8})([0-9])[A-Z]{2}")
 
 
 def s10_check_digit(*, serial: str) -> int:

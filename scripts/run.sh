@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the web server and a Celery worker (with beat) together; Ctrl-C stops both.
+set -euo pipefail
+host=${1:-127.0.0.1}
+port=${2:-8000}
+py=.venv/bin/python
+mkdir -p var/log
+
+if [ -n "${REDIS_URL:-}" ]; then broker="Redis ($REDIS_URL)"; else broker="the embedded filesystem broker (var/broker)"; fi
+if [ -n "${DATABASE_URL:-}" ]; then db="$DATABASE_URL"; else db="SQLite (var/db.sqlite3)"; fi
+
+"$py" -m celery -A returns_portal worker -B -l info -Q default,labels,notifications \
+    --concurrency 2 --schedule var/celerybeat-schedule >var/log/worker.log 2>&1 &
+worker=$!
+trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
+
+cat <<TXT
+
+  Returns portal is starting on http://$host:$port/
+    Customer portal   http://$host:$port/
+    Shop counter      http://$host:$port/store/      (store-PAR01 / demo-password)
+    Warehouse         http://$host:$port/warehouse/  (warehouse-WH-IDF / demo-password)
+    Admin             http://$host:$port/admin/      (admin / demo-password)
+    API explorer      http://$host:$port/api/v1/docs/
+  Database: $db
+  Celery worker (pid $worker) on $broker, log in var/log/worker.log
+  Stop with Ctrl-C.
+
+TXT
+"$py" manage.py runserver --noreload "$host:$port"

@@ -1,0 +1,182 @@
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+
+from rma.core.exceptions import DomainError, InvalidTransition
+from rma.returns.choices import ReturnStatus as S
+from rma.returns.models import ReturnRequest
+from rma.returns.services import (
+    return_request_approve,
+    return_request_cancel,
+    return_request_reject,
+    return_request_transition,
+    return_requests_expire,
+)
+from rma.returns.signals import return_status_changed
+from tests.factories import OrderLineFactory, UserFactory
+
+
+@pytest.mark.django_db
+def test_a_move_outside_the_lifecycle_is_refused_and_changes_nothing(make_return):
+    return_request = make_return()
+    with pytest.raises(InvalidTransition) as excinfo:
+        return_request_transition(return_request=return_request, to=S.RECEIVED)
+    assert excinfo.value.extra == {"from": "approved", "to": "received"}
+    assert "cannot become" in excinfo.value.message
+    return_request.refresh_from_db()
+    assert return_request.status == S.APPROVED
+    assert return_request.events.count() == 3
+
+
+@pytest.mark.django_db
+def test_each_move_writes_an_event_with_who_and_why(make_return):
+    agent = UserFactory(username="agent", roles=["agent"])
+    return_request = make_return(submit=False)
+    return_request_transition(return_request=return_request, to=S.SUBMITTED)
+    return_request_transition(return_request=return_request, to=S.NEEDS_REVIEW, actor_label="policy")
+    return_request_approve(return_request=return_request, actor=agent, note="Photo shows the defect")
+    event = return_request.events.last()
+    assert (event.actor, event.actor_label, event.from_status, event.to_status, event.note) == (
+        agent,
+        "agent",
+        S.NEEDS_REVIEW,
+        S.APPROVED,
+        "Photo shows the defect",
+    )
+
+
+@pytest.mark.django_db
+def test_the_whole_lifecycle_to_closed(make_return):
+    return_request = make_return()
+    for status in (S.LABEL_READY, S.IN_TRANSIT, S.RECEIVED, S.INSPECTED, S.REFUNDED, S.CLOSED):
+        return_request_transition(return_request=return_request, to=status)
+    return_request.refresh_from_db()
+    assert return_request.status == S.CLOSED
+    with pytest.raises(InvalidTransition):
+        return_request_cancel(return_request=return_request)
+
+
+@pytest.mark.django_db
+def test_cannot_cancel_once_in_transit(make_return):
+    return_request = make_return()
+    return_request_transition(return_request=return_request, to=S.IN_TRANSIT)
+    with pytest.raises(InvalidTransition):
+        return_request_cancel(return_request=return_request)
+
+
+@pytest.mark.django_db
+def test_reject_needs_a_reason_and_releases_units(make_return):
+    line = OrderLineFactory(quantity=1)
+    return_request = make_return(order_line=line, submit=False)
+    return_request_transition(return_request=return_request, to=S.SUBMITTED)
+    with pytest.raises(DomainError) as excinfo:
+        return_request_reject(return_request=return_request, actor=None, note="  ")
+    assert excinfo.value.code == "note_required"
+    return_request_reject(return_request=return_request, actor=None, note="Worn item")
+    line.refresh_from_db()
+    assert line.quantity_in_returns == 0
+
+
+@pytest.mark.django_db
+def test_expiry_moves_overdue_approved_returns_only(make_return):
+    overdue = make_return()
+    fresh = make_return()
+    ReturnRequest.objects.filter(pk=overdue.pk).update(send_by=timezone.now() - timedelta(hours=1))
+    assert return_requests_expire() == 1
+    overdue.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (overdue.status, fresh.status) == (S.EXPIRED, S.APPROVED)
+    assert overdue.lines.get().order_line.quantity_in_returns == 0
+
+
+@pytest.mark.django_db
+def test_the_signal_is_sent_inside_the_transaction(make_return):
+    seen = []
+
+    def receiver(sender, return_request, from_status, to_status, actor, **kwargs):
+        seen.append((from_status, to_status, connection.in_atomic_block))
+
+    return_status_changed.connect(receiver)
+    try:
+        return_request = make_return()
+        return_request_cancel(return_request=return_request)
+    finally:
+        return_status_changed.disconnect(receiver)
+    assert seen[-1] == (S.APPROVED, S.CANCELLED, True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_transitions_cannot_both_win(postgres_only, make_return):
+    """Two connections: one holds the row lock while the other tries the same move."""
+    return_request = make_return()
+    locked = threading.Event()
+    release = threading.Event()
+    outcomes: dict[str, object] = {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
+                locked.set()
+                release.wait(10)
+                return_request_cancel(return_request=ReturnRequest.objects.get(pk=return_request.pk), note="first")
+            outcomes["first"] = "won"
+        except Exception as exc:  # noqa: BLE001
+            outcomes["first"] = exc
+        finally:
+            close_old_connections()
+            connection.close()
+
+    def second():
+        locked.wait(10)
+        try:
+            # Blocks on the lock until the first commits, then sees "cancelled" and is refused.
+            timer = threading.Timer(0.5, release.set)
+            timer.start()
+            return_request_cancel(return_request=ReturnRequest.objects.get(pk=return_request.pk), note="second")
+            outcomes["second"] = "won"
+        except Exception as exc:  # noqa: BLE001
+            outcomes["second"] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+
+    assert outcomes["first"] == "won"
+    assert isinstance(outcomes["second"], InvalidTransition)
+    return_request.refresh_from_db()
+    assert return_request.status == S.CANCELLED
+    assert list(return_request.events.filter(to_status=S.CANCELLED).values_list("note", flat=True)) == ["first"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_returns_cannot_take_the_same_last_unit(postgres_only, make_return):
+    line = OrderLineFactory(quantity=1)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def create():
+        barrier.wait(5)
+        try:
+            make_return(order_line=line, quantity=1)
+            outcomes.append("created")
+        except Exception as exc:  # noqa: BLE001
+            outcomes.append(type(exc).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert sorted(outcomes) == ["NotEligible", "created"]
+    line.refresh_from_db()
+    assert line.quantity_in_returns == 1
