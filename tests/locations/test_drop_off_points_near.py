@@ -1,0 +1,41 @@
+import pytest
+
+from rma.core.exceptions import DomainError
+from rma.locations.selectors import distance_km, drop_off_points_near, postcode_coordinates
+from tests.factories import DropOffPointFactory
+
+pytestmark = pytest.mark.django_db
+
+PARIS = (48.8566, 2.3522)
+
+
+def test_distance_paris_lyon_is_about_392_km():
+    assert 385 < distance_km(*PARIS, 45.7640, 4.8357) < 400
+
+
+def test_nearest_first_and_filtered_by_kind():
+    far = DropOffPointFactory(name="Lyon", latitude=45.7640, longitude=4.8357, postcode="69001")
+    near = DropOffPointFactory(name="Bastille", latitude=48.8532, longitude=2.3692, postcode="75011")
+    nearer = DropOffPointFactory(name="Hôtel de Ville", latitude=48.8566, longitude=2.3525, postcode="75004")
+    locker = DropOffPointFactory(name="Locker", kind="locker", latitude=48.8570, longitude=2.3530, postcode="75004")
+    DropOffPointFactory(name="Closed", latitude=48.8566, longitude=2.3522, accepts_returns=False)
+
+    found = drop_off_points_near(latitude=PARIS[0], longitude=PARIS[1], kinds=["relay_point"], limit=10)
+    assert [n.point for n in found] == [nearer, near, far]
+    assert found[0].distance_km < 0.1
+    assert [n.point for n in drop_off_points_near(latitude=PARIS[0], longitude=PARIS[1], kinds=["locker"])] == [locker]
+
+
+def test_postcode_search_uses_known_points_of_that_postcode_then_department():
+    DropOffPointFactory(latitude=48.8532, longitude=2.3692, postcode="75011")
+    assert postcode_coordinates(postcode="75011") == pytest.approx((48.8532, 2.3692))
+    assert postcode_coordinates(postcode="75015") == pytest.approx((48.8532, 2.3692))  # same department
+    assert postcode_coordinates(postcode="29200") is None
+    with pytest.raises(DomainError) as excinfo:
+        drop_off_points_near(postcode="29200")
+    assert excinfo.value.code == "unknown_postcode"
+
+
+def test_the_search_widens_until_it_has_enough_points():
+    DropOffPointFactory(latitude=43.2965, longitude=5.3698)  # Marseille, 660 km away
+    assert len(drop_off_points_near(latitude=PARIS[0], longitude=PARIS[1], limit=5)) == 1
