@@ -164,7 +164,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "rma.core.api.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rma.core.api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "rma.core.api.exception_handler.exception_handler",
@@ -180,6 +180,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReturnStatusEnum": "rma.returns.choices.ReturnStatus",
+        "DropOffKindEnum": "rma.locations.choices.DropOffKind",
+        "DropOffMethodEnum": "rma.locations.choices.DropOffMethod",
+        "CreationChannelEnum": "rma.returns.choices.CreationChannel",
+    },
 }
 
 # ---- LOGGING

@@ -1,1 +1,9 @@
-urlpatterns = []
+from django.urls import path
+
+from rma.orders.apis import OrderBatchUpsertApi, OrderDetailApi, OrderUpsertApi
+
+urlpatterns = [
+    path("orders/", OrderUpsertApi.as_view(), name="api-order-upsert"),
+    path("orders/batch/", OrderBatchUpsertApi.as_view(), name="api-order-batch-upsert"),
+    path("orders/<str:external_id>/", OrderDetailApi.as_view(), name="api-order-detail"),
+]

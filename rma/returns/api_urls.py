@@ -1,1 +1,49 @@
-urlpatterns = []
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework.views import APIView
+
+from rma.returns.apis import (
+    OrderEligibilityApi,
+    ReasonCodeListApi,
+    ReturnRequestApproveApi,
+    ReturnRequestCancelApi,
+    ReturnRequestCreateApi,
+    ReturnRequestDetailApi,
+    ReturnRequestListApi,
+    ReturnRequestRejectApi,
+    ReturnRequestSubmitApi,
+)
+
+
+def by_method(*, get: type[APIView], post: type[APIView]) -> Callable[..., HttpResponse]:
+    """Serve two one-operation views on one URL: GET to one, everything else to the other.
+
+    The POST view answers any other method with DRF's own JSON 405.
+    """
+    get_view, post_view = get.as_view(), post.as_view()
+
+    @csrf_exempt  # the DRF views enforce CSRF themselves for session-authenticated requests
+    def view(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        handler = get_view if request.method in ("GET", "HEAD") else post_view
+        return handler(request, *args, **kwargs)
+
+    return view
+
+
+urlpatterns = [
+    path("orders/<str:external_id>/eligibility/", OrderEligibilityApi.as_view(), name="api-order-eligibility"),
+    path("reason-codes/", ReasonCodeListApi.as_view(), name="api-reason-code-list"),
+    path("returns/", by_method(get=ReturnRequestListApi, post=ReturnRequestCreateApi), name="api-return-list"),
+    path("returns/<str:public_id>/", ReturnRequestDetailApi.as_view(), name="api-return-detail"),
+    path("returns/<str:public_id>/submit/", ReturnRequestSubmitApi.as_view(), name="api-return-submit"),
+    path("returns/<str:public_id>/cancel/", ReturnRequestCancelApi.as_view(), name="api-return-cancel"),
+    path("returns/<str:public_id>/approve/", ReturnRequestApproveApi.as_view(), name="api-return-approve"),
+    path("returns/<str:public_id>/reject/", ReturnRequestRejectApi.as_view(), name="api-return-reject"),
+    # Never reached (the pattern above matches first): they let the OpenAPI generator, which reads APIView
+    # classes, see the two operations that by_method serves on /returns/.
+    path("returns/", ReturnRequestListApi.as_view()),
+    path("returns/", ReturnRequestCreateApi.as_view()),
+]

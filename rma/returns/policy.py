@@ -12,22 +12,30 @@ from django.utils.translation import gettext as _
 from rma.locations.choices import DropOffMethod
 from rma.orders.models import Order, OrderLine
 from rma.returns.choices import LegalBasis, Resolution, Responsibility, ReturnStatus
-from rma.returns.models import ReasonCode, ReturnPolicy, ReturnRequest
+from rma.returns.models import PolicyFee, PolicyWindowOverride, ReasonCode, ReturnPolicy, ReturnRequest
 
 
 def policy_get_default() -> ReturnPolicy:
-    """The default policy with its overrides and fees loaded, or the built-in defaults when none is set."""
+    """The default policy with its overrides and fees loaded, or the built-in defaults (unsaved) when none is set."""
     policy = ReturnPolicy.objects.filter(is_default=True).prefetch_related("window_overrides", "fees").first()
     if policy is None:
+        # Built-in defaults: saved nowhere, with no overrides and no fees.
         policy = ReturnPolicy(name="Built-in defaults")
-        policy._prefetched_objects_cache = {"window_overrides": [], "fees": []}
     return policy
+
+
+def _overrides(policy: ReturnPolicy) -> Iterable[PolicyWindowOverride]:
+    return policy.window_overrides.all() if policy.pk else ()
+
+
+def _fees(policy: ReturnPolicy) -> Iterable[PolicyFee]:
+    return policy.fees.all() if policy.pk else ()
 
 
 def window_days_for(*, policy: ReturnPolicy, category: str, channel: str) -> int:
     """The return window for a category and channel; the most specific override wins."""
     best: tuple[int, int] | None = None
-    for override in policy.window_overrides.all():
+    for override in _overrides(policy):
         if override.category not in ("", category) or override.channel not in ("", channel):
             continue
         specificity = bool(override.category) * 2 + bool(override.channel)
@@ -117,7 +125,7 @@ def fee_for(*, policy: ReturnPolicy, reasons: Iterable[ReasonCode], drop_off_met
     if any(reason.free_return for reason in reasons) or (resolution == Resolution.EXCHANGE and policy.free_exchanges):
         return Decimal("0.00")
     responsibility = responsibility_for(reasons=reasons)
-    for fee in policy.fees.all():
+    for fee in _fees(policy):
         if fee.responsibility == responsibility and fee.drop_off_method == drop_off_method:
             return fee.amount
     return Decimal("0.00")

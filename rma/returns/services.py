@@ -105,7 +105,8 @@ def _release_quantities(*, return_request: ReturnRequest) -> None:
         )
 
 
-def _validate_drop_off(*, choice: DropOffChoice) -> None:
+def drop_off_validate(*, choice: DropOffChoice) -> None:
+    """Check a drop-off choice: the method exists, the point matches it and takes returns, the pickup is possible."""
     method = choice.method
     if method not in DropOffMethod.values:
         raise DomainError(_("Unknown drop-off method."), code="invalid_drop_off")
@@ -204,7 +205,7 @@ def return_request_create(
         not item.exchange_sku or item.exchange_sku == item.order_line.sku for item in lines
     ):
         raise DomainError(_("Choose the size or colour you want in exchange."), code="exchange_sku_required")
-    _validate_drop_off(choice=drop_off)
+    drop_off_validate(choice=drop_off)
 
     policy = return_policy.policy_get_default()
     # Lock the order's lines: two returns created at once cannot both take the last unit.

@@ -50,3 +50,12 @@ def make_return(policy, warehouse, relay, reason):
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English here; the portal's tests check the French ones."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

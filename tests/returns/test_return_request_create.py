@@ -234,3 +234,15 @@ def test_an_exchange_needs_another_variant(make_return):
     with pytest.raises(DomainError) as excinfo:
         make_return(resolution=Resolution.EXCHANGE)
     assert excinfo.value.code == "exchange_sku_required"
+
+
+def test_without_a_policy_row_the_built_in_defaults_apply(warehouse, relay, reason):
+    line = OrderLineFactory()
+    return_request = return_request_create(
+        order=line.order,
+        lines=[ReturnLineInput(order_line=line, quantity=1, reason=reason)],
+        drop_off=DropOffChoice(method="relay_point", point=relay),
+        submit=True,
+    )
+    assert return_request.status == ReturnStatus.APPROVED
+    assert return_request.fee_amount == Decimal("0.00")

@@ -8,6 +8,7 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from rma.core.exceptions import DomainError
 
@@ -23,8 +24,10 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Map domain, Django and DRF errors to the API's error shape."""
     if isinstance(exc, DomainError):
+        set_rollback()  # with ATOMIC_REQUESTS, nothing the view wrote before the refusal is kept
         return Response(error_body(exc.code, exc.message, exc.extra or None), status=exc.http_status)
     if isinstance(exc, DjangoValidationError):
+        set_rollback()
         details = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(error_body("invalid", "The request is not valid.", details), status=400)
     if isinstance(exc, Http404):

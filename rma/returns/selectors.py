@@ -1,0 +1,130 @@
+"""Reads of returns, scoped to what each role may see."""
+
+import uuid
+from functools import cache
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Prefetch, Q, QuerySet
+
+from rma.core import roles
+from rma.locations.models import DropOffPoint, Store, Warehouse
+from rma.orders.models import Order
+from rma.returns.models import IdempotencyKey, ReasonCode, ReturnEvent, ReturnLine, ReturnRequest
+
+User = AbstractBaseUser | AnonymousUser
+
+
+@cache
+def _has_label_relation() -> bool:
+    """Whether the shipping app's Label (a reverse one-to-one named `label`) is installed."""
+    try:
+        ReturnRequest._meta.get_field("label")
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def _with_related(queryset: QuerySet[ReturnRequest]) -> QuerySet[ReturnRequest]:
+    """Everything an API representation of returns reads, in a fixed number of queries."""
+    related = ["order", "drop_off_point", "destination_warehouse", "store"]
+    if _has_label_relation():
+        related.append("label")
+    return queryset.select_related(*related).prefetch_related(
+        Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line", "reason").order_by("id"))
+    )
+
+
+def return_request_scope(*, user: User) -> QuerySet[ReturnRequest]:
+    """The returns a user may see: all for superusers, agents and integrations; their sites' for site staff."""
+    queryset = ReturnRequest.objects.all()
+    if not user.is_authenticated:
+        return queryset.none()
+    if roles.has_global_scope(user):
+        return queryset
+    user_roles = roles.user_roles(user)
+    scope = Q()
+    if roles.STORE_STAFF in user_roles:
+        scope |= Q(store__in=Store.objects.filter(staff=user).values("pk"))
+    if roles.WAREHOUSE_STAFF in user_roles:
+        scope |= Q(destination_warehouse__in=Warehouse.objects.filter(staff=user).values("pk"))
+    if not scope:
+        return queryset.none()
+    return queryset.filter(scope)
+
+
+def return_request_list(*, user: User) -> QuerySet[ReturnRequest]:
+    """The returns in the user's scope, newest first, with lines, sites and label loaded."""
+    return _with_related(return_request_scope(user=user)).order_by("-created_at", "-id")
+
+
+def _public_uuid(value: str | uuid.UUID) -> uuid.UUID | None:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def return_request_get(*, user: User, public_id: str | uuid.UUID) -> ReturnRequest | None:
+    """One return in the user's scope with its lines and timeline, or None (also for a malformed id)."""
+    parsed = _public_uuid(public_id)
+    if parsed is None:
+        return None
+    queryset = _with_related(return_request_scope(user=user)).prefetch_related(
+        Prefetch("events", queryset=ReturnEvent.objects.order_by("created_at", "id"))
+    )
+    return queryset.filter(public_id=parsed).first()
+
+
+def order_get_by_reference(*, reference: str) -> Order | None:
+    """The order with this external id, else with this number; lines loaded."""
+    reference = reference.strip()
+    if not reference:
+        return None
+    candidates = list(
+        Order.objects.filter(Q(external_id=reference) | Q(number=reference)).prefetch_related("lines")[:2]
+    )
+    for order in candidates:
+        if order.external_id == reference:
+            return order
+    return candidates[0] if candidates else None
+
+
+def order_get(*, external_id: str) -> Order | None:
+    """The order with this external id, lines loaded."""
+    if "\x00" in external_id:  # PostgreSQL refuses NUL characters in text: no such order
+        return None
+    return Order.objects.prefetch_related("lines").filter(external_id=external_id).first()
+
+
+def reason_code_list() -> QuerySet[ReasonCode]:
+    """The reasons a customer may choose, in display order."""
+    return ReasonCode.objects.filter(is_active=True).order_by("position", "code")
+
+
+def reason_codes_by_code(*, codes: list[str]) -> dict[str, ReasonCode]:
+    """Reason codes (active or not) by their code."""
+    return {reason.code: reason for reason in ReasonCode.objects.filter(code__in=set(codes))}
+
+
+def drop_off_point_get(*, pk: int) -> DropOffPoint | None:
+    """A drop-off point with what choosing the destination warehouse reads."""
+    return DropOffPoint.objects.select_related("store__default_warehouse").filter(pk=pk).first()
+
+
+def store_get(*, code: str) -> Store | None:
+    return Store.objects.filter(code=code).first()
+
+
+def stores_of(*, user: User) -> list[Store]:
+    """The active shops a user works at."""
+    if not user.is_authenticated:
+        return []
+    return list(Store.objects.filter(staff=user, is_active=True))
+
+
+def idempotency_key_used(*, scope: str, key: str) -> bool:
+    """Whether a client already sent this Idempotency-Key (then the same request gets the same answer)."""
+    return IdempotencyKey.objects.filter(scope=scope, key=key).exists()

@@ -1,0 +1,105 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import DropOffPointFactory
+
+pytestmark = pytest.mark.django_db
+
+BASTILLE = {"lat": 48.8532, "lng": 2.3691}
+
+
+def point(name, lat, lng, **kwargs):
+    kwargs.setdefault("postcode", "75011")
+    return DropOffPointFactory(name=name, latitude=lat, longitude=lng, city="Paris", **kwargs)
+
+
+@pytest.fixture
+def points(store_point):
+    return {
+        "near": point("Tabac de la Roquette", 48.8540, 2.3700, wheelchair_accessible=True, max_weight_kg=20),
+        "locker": point("Consigne Voltaire", 48.8580, 2.3790, kind="locker", open_24_7=True, opening_hours={}),
+        "far": point("Relais Lyon", 45.7640, 4.8357, postcode="69001"),
+        "closed": point("Fermé", 48.8535, 2.3695, is_active=False),
+    }
+
+
+def test_nearest_first_by_coordinates_with_full_details(agent, points):
+    response = agent.get("/api/v1/drop-off-points/", {**BASTILLE, "limit": 3})
+
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["name"] for r in results][:2] == ["Tabac de la Roquette", "Consigne Voltaire"]
+    assert "Fermé" not in [r["name"] for r in results]
+    assert len(results) == 3
+    first = results[0]
+    assert first["id"] == points["near"].pk
+    assert 0 < first["distance_km"] < 0.2
+    assert first["kind"] == "relay_point"
+    assert first["address"]["postcode"] == "75011"
+    assert first["coordinates"] == {"latitude": 48.854, "longitude": 2.37}
+    assert first["opening_hours"]["mon"] == [["09:00", "12:30"], ["14:00", "19:00"]]
+    assert first["open_24_7"] is False
+    assert first["accessibility"] == {"wheelchair_accessible": True}
+    assert first["limits"] == {"max_weight_kg": 20, "max_dimensions_cm": None}
+    assert first["store_code"] is None
+    assert [r["distance_km"] for r in results] == sorted(r["distance_km"] for r in results)
+
+
+def test_by_postcode_and_kinds(store_staff, points):
+    response = store_staff.get("/api/v1/drop-off-points/?postcode=75011&kind=locker&kind=store")
+
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert {r["kind"] for r in results} == {"locker", "store"}
+    shop = next(r for r in results if r["kind"] == "store")
+    assert shop["store_code"] == "PAR-RIV"
+
+
+def test_kinds_may_be_comma_separated(warehouse_staff, points):
+    response = warehouse_staff.get("/api/v1/drop-off-points/", {**BASTILLE, "kind": "locker,store"})
+
+    assert {r["kind"] for r in response.json()["results"]} == {"locker", "store"}
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({}, "non_field_errors"),
+        ({"lat": "48.85"}, "lng"),
+        ({"lat": "north", "lng": "2.3"}, "lat"),
+        ({"lat": "95", "lng": "2.3"}, "lat"),
+        ({"lat": "nan", "lng": "2.3"}, "lat"),
+        ({"postcode": "75011", "kind": "teleporter"}, "kind"),
+        ({"postcode": "75011", "limit": "51"}, "limit"),
+        ({"postcode": "75011", "limit": "0"}, "limit"),
+        ({"postcode": "75011", "limit": "ten"}, "limit"),
+    ],
+)
+def test_validation_errors_are_400_json(agent, points, query, field):
+    response = agent.get("/api/v1/drop-off-points/", query)
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert field in error["details"]
+
+
+def test_unknown_postcode_is_404_unknown_postcode(agent, points):
+    response = agent.get("/api/v1/drop-off-points/?postcode=97600")
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "unknown_postcode"
+
+
+def test_fixed_number_of_queries_whatever_the_number_of_points(agent, django_assert_num_queries, points):
+    with CaptureQueriesContext(connection) as queries:
+        response = agent.get("/api/v1/drop-off-points/?postcode=75011&limit=50")
+    baseline, found = len(queries), len(response.json()["results"])
+    assert found == 4  # the three active Paris points and the Lyon one
+
+    for i in range(10):
+        point(f"Relais {i}", 48.85 + i / 1000, 2.37 + i / 1000)
+    with django_assert_num_queries(baseline):
+        response = agent.get("/api/v1/drop-off-points/?postcode=75011&limit=50")
+    assert len(response.json()["results"]) == found + 10
