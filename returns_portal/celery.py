@@ -1,11 +1,64 @@
-"""The Celery application: configured from Django settings (CELERY_ namespace)."""
+"""The Celery application: configured from Django settings (CELERY_ namespace), plus queues, routes and beat.
+
+Queues (run a worker with ``-Q default,labels,notifications``; they can be split across workers later):
+- ``notifications``: outbox deliveries and the outbox sweeper (``rma.notifications.*``);
+- ``labels``: label generation, voiding and their sweeper (``rma.shipping.*``), CPU-heavy PDF rendering;
+- ``default``: everything else (``rma.returns.expire``…).
+
+Beat jobs carry an ``expires`` so that a tick that waited in the broker while the workers were down is
+dropped instead of running late, many times over. Everything here is set on the app object, which takes
+precedence over CELERY_* settings.
+"""
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "returns_portal.settings.local")
 
+QUEUE_NAMES = ("default", "labels", "notifications")
+
 app = Celery("returns_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Lazy: stored now, merged when the configuration is first read (after Django's settings are loaded).
+app.conf.update(
+    task_queues=tuple(Queue(name, Exchange(name), routing_key=name) for name in QUEUE_NAMES),
+    task_default_queue="default",
+    task_default_exchange="default",
+    task_default_routing_key="default",
+    task_routes={
+        "rma.notifications.*": {"queue": "notifications"},
+        "rma.shipping.*": {"queue": "labels"},
+        "rma.returns.*": {"queue": "default"},
+    },
+    beat_schedule={
+        "outbox-sweep": {
+            "task": "rma.notifications.sweep",
+            "schedule": 60.0,
+            "options": {"expires": 50},
+        },
+        "labels-sweep": {
+            "task": "rma.shipping.labels_sweep",
+            "schedule": 60.0,
+            "options": {"expires": 50},
+        },
+        "returns-expire": {
+            "task": "rma.returns.expire",
+            "schedule": crontab(minute=7),
+            "options": {"expires": 50 * 60},
+        },
+        "shipments-documents-sweep": {
+            "task": "rma.shipping.shipments_documents_sweep",
+            "schedule": 300.0,
+            "options": {"expires": 250},
+        },
+        "labels-purge-voided": {
+            "task": "rma.shipping.labels_purge_voided",
+            "schedule": crontab(hour=3, minute=17),
+            "options": {"expires": 6 * 3600},
+        },
+    },
+)
 app.autodiscover_tasks()

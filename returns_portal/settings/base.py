@@ -133,6 +133,9 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     _broker_dir = VAR_DIR / "broker"
+    # The transport does not create its folders; producers run before any worker has.
+    for _folder in ("queue", "processed"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
@@ -220,3 +223,32 @@ RMA_CARBON_FACTORS = {
     "dedicated_trip_share": {"store": 0.5, "relay_point": 0.3, "locker": 0.3, "post_office": 0.4, "home_pickup": 0},
     "walkable_km": 1.0,
 }
+
+# Where refunds and exchange requests are announced to the shop's systems (outbox webhook); empty: kept in
+# the outbox with destination "shop" for an integration to poll.
+RMA_SHOP_WEBHOOK_URL = env("RMA_SHOP_WEBHOOK_URL", default="")
+
+# ---- CUSTOMER PORTAL
+# The shop's stock API for exchanges (GET {url}/variants?product_ref=…); empty: the catalogue we know.
+RMA_SHOP_API_URL = env("RMA_SHOP_API_URL", default="")
+RMA_SHOP_API_TOKEN = env("RMA_SHOP_API_TOKEN", default="")
+RMA_SHOP_API_TIMEOUT = 3.0
+RMA_PORTAL_SESSION_MAX_AGE = 60 * 60
+# Order look-ups allowed per client IP: (attempts, seconds). Use Redis in production so workers share it.
+RMA_PORTAL_LOOKUP_RATE = (10, 600)
+RMA_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+RMA_PHOTOS_PER_LINE = 5
+# Reverse proxies in front of the app whose X-Forwarded-For entries are trusted for the client IP.
+RMA_TRUSTED_PROXY_COUNT = env.int("RMA_TRUSTED_PROXY_COUNT", default=0)
+
+# ---- NOTIFICATIONS (outbox)
+RMA_OUTBOX_MAX_ATTEMPTS = env.int("RMA_OUTBOX_MAX_ATTEMPTS", default=10)
+RMA_OUTBOX_BACKOFF_BASE_SECONDS = env.float("RMA_OUTBOX_BACKOFF_BASE_SECONDS", default=30.0)
+RMA_OUTBOX_BACKOFF_CAP_SECONDS = env.float("RMA_OUTBOX_BACKOFF_CAP_SECONDS", default=6 * 3600.0)
+RMA_OUTBOX_SWEEP_GRACE_SECONDS = 30
+RMA_OUTBOX_SWEEP_STALE_SECONDS = 15 * 60
+RMA_WEBHOOK_TIMEOUT_SECONDS = env.float("RMA_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Signs webhooks that name no other secret (those to the shop).
+RMA_WEBHOOK_SECRET = env("RMA_WEBHOOK_SECRET", default="")
+RMA_EXPECTED_TRANSIT_DAYS = 3
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)

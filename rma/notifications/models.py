@@ -1,5 +1,7 @@
 """The outbox: messages written in the same transaction as the change, delivered later by a worker."""
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +28,17 @@ class OutboxMessage(TimeStampedModel):
     payload = models.JSONField(_("payload"), default=dict)
     locale = models.CharField(_("language"), max_length=8, default="fr")
     dedupe_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    # Sent with every attempt (X-RMA-Delivery header, email Message-ID) so that receivers can drop repeats.
+    delivery_id = models.UUIDField(_("delivery id"), default=uuid.uuid4, unique=True, editable=False)
+    secret_ref = models.CharField(
+        _("signing secret from"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Where the webhook signing secret is read when sending, as app_label.model:pk "
+            "(e.g. locations.warehouse:3); the secret itself is never copied here."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING, db_index=True
     )
@@ -39,6 +52,18 @@ class OutboxMessage(TimeStampedModel):
         ordering = ("-created_at", "-id")
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox messages")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=OutboxStatus.values), name="%(app_label)s_%(class)s_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=Channel.values), name="%(app_label)s_%(class)s_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=OutboxStatus.DELIVERED) | models.Q(delivered_at__isnull=False),
+                name="%(app_label)s_%(class)s_delivered_has_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic} → {self.destination}"

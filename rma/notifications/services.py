@@ -1,16 +1,126 @@
-"""Writing to the outbox. Delivery is the workers' job (tasks.py)."""
+"""The outbox: a message is written with the change that causes it, then a worker delivers it.
 
+Guarantees
+----------
+1. Nothing is lost. The row commits (or rolls back) with the change it reports. It is handed to the broker
+   after the commit; when that fails (Redis down) the row stays pending with ``enqueued_at`` empty, and the
+   beat sweeper (``outbox_messages_sweep``, every minute) hands it over once the broker is back. A task lost
+   inside the broker (Redis restarted empty) or held by a dead worker is handed over again after
+   ``RMA_OUTBOX_SWEEP_STALE_SECONDS``; tasks are also ``acks_late`` + ``reject_on_worker_lost``, so the
+   task of a killed worker comes back by itself.
+2. Never two sends at once. Delivery locks the row (``SELECT … FOR UPDATE SKIP LOCKED``: another worker
+   skips it rather than wait), keeps the lock while it sends, and marks the row delivered in that same
+   transaction.
+3. A row marked delivered (or dead) is never sent again, whichever task, sweep or duplicate comes later.
+4. The one window left is between "sent" and the commit of "delivered": if the worker is killed, or the
+   database or network drops there, the row is still pending and is sent again. Every send of a message
+   carries the same idempotency key: ``X-RMA-Delivery: <delivery_id>`` on webhooks, ``Message-ID:
+   <delivery_id@host>`` on emails. Receivers that drop a delivery id they have already processed act on each
+   message exactly once: at-least-once transport + idempotency key = effectively once per destination.
+   A receiver that does not dedupe sees at worst one repeat per crash in that window, never two at once.
+5. Failures are recorded on the row (attempts, last_error, next_attempt_at) and retried with exponential
+   backoff and jitter (``retries.backoff_delay``), up to ``RMA_OUTBOX_MAX_ATTEMPTS``; then the row is dead.
+   Answers that retrying cannot fix (4xx other than 408/425/429, a bad address, a missing signing secret, a
+   template error) dead-letter at once. ``outbox_message_replay`` (admin action) puts a dead or pending
+   message back to pending with its attempts reset; it keeps its delivery id, so a receiver that already
+   processed it still drops it.
+
+Limits: a send cut short by a crash does not count as an attempt (its transaction rolled back). On SQLite
+(the no-server setup) the row lock is the database's write lock, so a slow webhook holds other writers back
+for up to its timeout; production runs PostgreSQL, where only the row is locked.
+"""
+
+import logging
+import time
+from datetime import datetime, timedelta
+from enum import StrEnum
+from functools import partial
 from typing import Any
 
-from django.db import transaction
+from django.apps import apps
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from kombu.exceptions import KombuError
 
-from rma.notifications.models import Channel, OutboxMessage
+from rma.core.exceptions import Conflict
+from rma.notifications.emails import email_send
+from rma.notifications.exceptions import DeliveryFailed
+from rma.notifications.models import Channel, OutboxMessage, OutboxStatus
+from rma.notifications.retries import backoff_delay, max_attempts
+from rma.notifications.selectors import outbox_messages_due
+from rma.notifications.webhooks import webhook_send
+
+logger = logging.getLogger(__name__)
+
+# Where a webhook's signing secret is read, by "<app_label>.<model>" of the secret_ref.
+SIGNING_SECRET_FIELDS = {"locations.warehouse": "notify_webhook_secret"}
+# A retry further off than this is left to the sweeper rather than parked in the broker: Redis hands an
+# unacknowledged message to another worker after its visibility timeout (1 h), so long countdowns duplicate.
+ETA_MAX_SECONDS = 15 * 60
+# A task that arrives this early for its next_attempt_at (clock skew between machines) still runs.
+EARLY_TOLERANCE_SECONDS = 5
+ERROR_MAX_CHARS = 4000
+
+
+class BrokerBreaker:
+    """After a failed publish, stop trying the broker for a while (per process).
+
+    redis-py spends about 2 s on each failed connection; without this, every request that writes a message
+    while Redis is down would be that much slower. The rows wait for the sweeper meanwhile.
+    """
+
+    def __init__(self, *, cool_off_seconds: float) -> None:
+        self.cool_off_seconds = cool_off_seconds
+        self._open_until = 0.0
+
+    def is_open(self) -> bool:
+        return time.monotonic() < self._open_until
+
+    def trip(self) -> None:
+        self._open_until = time.monotonic() + self.cool_off_seconds
+
+    def reset(self) -> None:
+        self._open_until = 0.0
+
+
+broker_breaker = BrokerBreaker(cool_off_seconds=15.0)
+
+
+class DeliveryOutcome(StrEnum):
+    DELIVERED = "delivered"
+    RETRY_SCHEDULED = "retry_scheduled"
+    DEAD = "dead"
+    ALREADY_FINISHED = "already_finished"  # delivered or dead before this run
+    BUSY = "busy"  # another worker holds the row right now
+    NOT_DUE = "not_due"  # a duplicate task came before the retry time
+    MISSING = "missing"
+
+
+def outbox_secret_ref(instance: models.Model) -> str:
+    """The secret_ref naming the row whose signing secret signs a webhook, e.g. "locations.warehouse:3"."""
+    return f"{instance._meta.label_lower}:{instance.pk}"
 
 
 def outbox_enqueue(
-    *, channel: str, topic: str, destination: str, payload: dict[str, Any], dedupe_key: str, locale: str = "fr"
+    *,
+    channel: str,
+    topic: str,
+    destination: str,
+    payload: dict[str, Any],
+    dedupe_key: str,
+    locale: str = "fr",
+    secret_ref: str = "",
 ) -> OutboxMessage:
-    """Record a message to deliver; must run inside the transaction of the change it reports."""
+    """Record a message to deliver; must run inside the transaction of the change it reports.
+
+    The same `dedupe_key` gives back the existing message, unchanged. The message is handed to the broker
+    after the commit; if that fails the sweeper hands it over later.
+    """
+    if channel not in Channel.values:
+        raise ValueError(f"Unknown outbox channel {channel!r}.")
+    hand_over = not broker_breaker.is_open()
     message, created = OutboxMessage.objects.get_or_create(
         dedupe_key=dedupe_key,
         defaults={
@@ -19,23 +129,189 @@ def outbox_enqueue(
             "destination": destination,
             "payload": payload,
             "locale": locale,
+            "secret_ref": secret_ref,
+            "enqueued_at": timezone.now() if hand_over else None,
         },
     )
-    if created:
-        transaction.on_commit(lambda: _dispatch(message.pk))
+    if created and hand_over:
+        transaction.on_commit(partial(_dispatch, message.pk, attempts=0))
     return message
 
 
-def _dispatch(message_id: int) -> None:
-    """Hand the message to the broker after commit; if the broker is down, beat re-queues it later."""
+def _dispatch(message_id: int, *, attempts: int, countdown: float | None = None) -> bool:
+    """Hand a message to the broker after the commit that marked it handed over; False when that failed.
+
+    The happy path writes nothing: a write here could wait behind the row lock of a worker that is already
+    sending the message. Only a failed publish clears ``enqueued_at`` again, for the sweeper to see.
+    """
+    from rma.notifications.tasks import outbox_deliver_task  # the task module imports these services
+
     try:
-        from rma.notifications.tasks import outbox_deliver_task
-    except ImportError:  # the delivery worker is not installed
-        return
-    try:
-        outbox_deliver_task.delay(message_id)
-    except Exception:  # noqa: BLE001 - the outbox row is the source of truth
-        return
+        outbox_deliver_task.apply_async(args=(message_id,), countdown=countdown)
+    except (KombuError, OSError):
+        broker_breaker.trip()
+        logger.warning("broker unavailable: outbox message %s waits for the sweeper", message_id, exc_info=True)
+        OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.PENDING, attempts=attempts).update(
+            enqueued_at=None
+        )
+        return False
+    broker_breaker.reset()
+    return True
 
 
-__all__ = ["Channel", "outbox_enqueue"]
+def _webhook_secret(message: OutboxMessage) -> str:
+    if not message.secret_ref:
+        return getattr(settings, "RMA_WEBHOOK_SECRET", "")
+    source, _sep, pk = message.secret_ref.partition(":")
+    field = SIGNING_SECRET_FIELDS.get(source.lower())
+    if field is None or not pk:
+        raise DeliveryFailed(f"Unknown signing secret source {message.secret_ref!r}.", permanent=True)
+    model = apps.get_model(*source.split(".", 1))
+    secret = model._default_manager.filter(pk=pk).values_list(field, flat=True).first()
+    if secret is None:
+        raise DeliveryFailed(f"The signing secret's owner {message.secret_ref!r} no longer exists.", permanent=True)
+    return secret
+
+
+def _send(message: OutboxMessage, *, attempt: int) -> None:
+    delivery_id = str(message.delivery_id)
+    if message.channel == Channel.WEBHOOK:
+        webhook_send(
+            url=message.destination,
+            secret=_webhook_secret(message),
+            topic=message.topic,
+            delivery_id=delivery_id,
+            payload=message.payload,
+            attempt=attempt,
+        )
+    elif message.channel == Channel.EMAIL:
+        email_send(
+            topic=message.topic,
+            locale=message.locale,
+            destination=message.destination,
+            payload=message.payload,
+            delivery_id=delivery_id,
+        )
+    else:
+        raise DeliveryFailed(f"Unknown channel {message.channel!r}.", permanent=True)
+
+
+def outbox_message_deliver(*, message_id: int) -> DeliveryOutcome:
+    """Send one message if it is pending and due, under its row lock; record the outcome (see module doc)."""
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update(skip_locked=True).filter(pk=message_id).first()
+        if message is None:
+            exists = OutboxMessage.objects.filter(pk=message_id).exists()
+            return DeliveryOutcome.BUSY if exists else DeliveryOutcome.MISSING
+        if message.status != OutboxStatus.PENDING:
+            return DeliveryOutcome.ALREADY_FINISHED
+        now = timezone.now()
+        if message.next_attempt_at is not None and (message.next_attempt_at - now).total_seconds() > (
+            EARLY_TOLERANCE_SECONDS
+        ):
+            return DeliveryOutcome.NOT_DUE
+
+        attempt = message.attempts + 1
+        failure: DeliveryFailed | None = None
+        try:
+            _send(message, attempt=attempt)
+        except DeliveryFailed as exc:
+            failure = exc
+        except Exception as exc:  # noqa: BLE001 - unknown trouble (time limit, library bug): retry, and keep why
+            failure = DeliveryFailed(f"{type(exc).__name__}: {exc}")
+
+        now = timezone.now()
+        message.attempts = min(attempt, 32767)
+        fields = ["attempts", "status", "next_attempt_at", "enqueued_at", "updated_at"]
+        if failure is None:
+            message.status = OutboxStatus.DELIVERED
+            message.delivered_at = now
+            message.next_attempt_at = None
+            message.save(update_fields=[*fields, "delivered_at"])
+            logger.info("outbox message %s (%s) delivered, attempt %s", message.pk, message.topic, attempt)
+            return DeliveryOutcome.DELIVERED
+
+        message.last_error = f"attempt {attempt}: {failure.message}"[:ERROR_MAX_CHARS]
+        fields.append("last_error")
+        if failure.permanent or attempt >= max_attempts():
+            message.status = OutboxStatus.DEAD
+            message.next_attempt_at = None
+            message.save(update_fields=fields)
+            logger.error("outbox message %s (%s) dead-lettered: %s", message.pk, message.topic, message.last_error)
+            return DeliveryOutcome.DEAD
+
+        delay = backoff_delay(attempt)
+        if failure.retry_after is not None:
+            delay = max(delay, failure.retry_after)
+        message.next_attempt_at = now + timedelta(seconds=delay)
+        # A far-off retry, or one while the broker is known to be down, is left to the sweeper.
+        hand_over = delay <= ETA_MAX_SECONDS and not broker_breaker.is_open()
+        message.enqueued_at = now if hand_over else None
+        message.save(update_fields=fields)
+        if hand_over:
+            transaction.on_commit(partial(_dispatch, message.pk, attempts=message.attempts, countdown=delay))
+        logger.warning(
+            "outbox message %s (%s) failed attempt %s, next in %.0f s: %s",
+            message.pk,
+            message.topic,
+            attempt,
+            delay,
+            failure.message,
+        )
+        return DeliveryOutcome.RETRY_SCHEDULED
+
+
+def outbox_message_replay(*, message_id: int) -> OutboxMessage:
+    """Send a dead (or stuck pending) message again from scratch: pending, attempts reset, handed to the broker.
+
+    The delivery id does not change, so a receiver that already processed the message drops the repeat.
+    """
+    with transaction.atomic():
+        # Waits for a delivery in progress on this row, then sees its outcome.
+        message = OutboxMessage.objects.select_for_update().get(pk=message_id)
+        if message.status == OutboxStatus.DELIVERED:
+            raise Conflict(
+                _("Message %(id)s was already delivered; it is not sent twice.") % {"id": message.pk},
+                code="already_delivered",
+            )
+        message.status = OutboxStatus.PENDING
+        message.attempts = 0
+        message.next_attempt_at = None
+        message.enqueued_at = timezone.now()
+        message.save(update_fields=["status", "attempts", "next_attempt_at", "enqueued_at", "updated_at"])
+        transaction.on_commit(partial(_dispatch, message.pk, attempts=0))
+    return message
+
+
+def outbox_messages_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Hand the due pending messages to the broker (beat, every minute); returns how many went.
+
+    Rows a worker holds right now are skipped. Stops at the first failed publish (the broker is still down):
+    the rest is left for the next sweep.
+    """
+    with transaction.atomic():
+        due = list(
+            outbox_messages_due(now=now).select_for_update(skip_locked=True).values_list("pk", "attempts")[:limit]
+        )
+        OutboxMessage.objects.filter(pk__in=[pk for pk, _ in due]).update(enqueued_at=timezone.now())
+    handed_over = 0
+    for index, (message_id, attempts) in enumerate(due):
+        if not _dispatch(message_id, attempts=attempts):
+            left = [pk for pk, _ in due[index + 1 :]]
+            OutboxMessage.objects.filter(pk__in=left, status=OutboxStatus.PENDING).update(enqueued_at=None)
+            break
+        handed_over += 1
+    if handed_over:
+        logger.info("outbox sweep handed %s message(s) to the broker", handed_over)
+    return handed_over
+
+
+__all__ = [
+    "Channel",
+    "DeliveryOutcome",
+    "outbox_enqueue",
+    "outbox_message_deliver",
+    "outbox_message_replay",
+    "outbox_messages_sweep",
+    "outbox_secret_ref",
+]

@@ -6,3 +6,7 @@ class ReturnsConfig(AppConfig):
     name = "rma.returns"
     label = "returns"
     verbose_name = _("Returns")
+
+    def ready(self) -> None:
+        # Outbox messages for each status change (customer emails, warehouse notices).
+        from rma.returns import messages  # noqa: F401
