@@ -14,4 +14,9 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("rma.api_urls")),
     path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("warehouse/", include("rma.warehouse.urls")),
+    path("store/", include("rma.shipping.store_urls")),
+    path("", include("rma.shipping.urls")),
+    path("", include("rma.returns.urls")),
 ]

@@ -29,15 +29,238 @@ class Label(PublicIdModel, TimeStampedModel):
     tracking_number = models.CharField(_("tracking number"), max_length=40, null=True, blank=True, unique=True)
     qr_payload = models.CharField(_("QR payload"), max_length=200, blank=True)
     pdf = models.FileField(_("PDF (A6)"), upload_to="labels/pdf/", blank=True, max_length=200)
+    pdf_4x6 = models.FileField(_("PDF (4×6 in)"), upload_to="labels/pdf/", blank=True, max_length=200)
     zpl = models.FileField(_("ZPL (4×6 in, 203 dpi)"), upload_to="labels/zpl/", blank=True, max_length=200)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    carrier_voided_at = models.DateTimeField(_("void confirmed by the carrier at"), null=True, blank=True)
+    files_purged_at = models.DateTimeField(_("files deleted at"), null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at", "-id")
         verbose_name = _("label")
         verbose_name_plural = _("labels")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=LabelStatus.values), name="%(app_label)s_%(class)s_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=LabelStatus.READY) | models.Q(tracking_number__isnull=False),
+                name="%(app_label)s_%(class)s_ready_has_tracking_number",
+            ),
+        ]
+        # The beat sweepers look for stale pending labels and voided ones to purge.
+        indexes = [models.Index(fields=("status", "updated_at"), name="shipping_label_status_updated")]
 
     def __str__(self) -> str:
         return self.tracking_number or f"label {self.pk}"
+
+
+# ---- Shop-to-warehouse shipments and counter checks (store staff, issue 5)
+
+from django.conf import settings  # noqa: E402
+
+
+class ShipmentStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    DISPATCHED = "dispatched", _("Dispatched")
+    RECEIVED = "received", _("Received")
+    RECEIVED_WITH_DISCREPANCIES = "received_with_discrepancies", _("Received with discrepancies")
+
+
+class ShipmentItemKind(models.TextChoices):
+    CUSTOMER_RETURN = "customer_return", _("Customer return")
+    UNSOLD = "unsold", _("Unsold")
+    DAMAGED = "damaged", _("Damaged")
+    RECALL = "recall", _("Recall")
+    RETURN_WITHOUT_RMA = "return_without_rma", _("Customer return without RMA")
+
+
+class CounterCondition(models.TextChoices):
+    AS_NEW = "as_new", _("As new, in its packaging")
+    GOOD = "good", _("Good, packaging opened")
+    WORN = "worn", _("Worn or used")
+    DAMAGED = "damaged", _("Damaged")
+    INCOMPLETE = "incomplete", _("Incomplete (parts missing)")
+
+
+def shipment_file_path(instance: "Shipment", filename: str) -> str:
+    return f"shipments/{instance.public_id}/{filename}"
+
+
+def carton_file_path(instance: "Carton", filename: str) -> str:
+    return f"shipments/{instance.shipment.public_id}/{filename}"
+
+
+class Shipment(PublicIdModel, TimeStampedModel):
+    """Goods a shop sends back to a warehouse in cartons: open, closed, dispatched, then received."""
+
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    sequence = models.PositiveIntegerField(_("sequence in the shop"))
+    store = models.ForeignKey(
+        "locations.Store", on_delete=models.PROTECT, related_name="shipments", verbose_name=_("shop")
+    )
+    warehouse = models.ForeignKey(
+        "locations.Warehouse", on_delete=models.PROTECT, related_name="inbound_shipments", verbose_name=_("warehouse")
+    )
+    status = models.CharField(
+        _("status"), max_length=32, choices=ShipmentStatus.choices, default=ShipmentStatus.OPEN, db_index=True
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    carrier = models.CharField(_("carrier"), max_length=32, default="builtin")
+    pickup_reference = models.CharField(_("pickup reference"), max_length=64, blank=True)
+    manifest_pdf = models.FileField(_("manifest (PDF)"), upload_to=shipment_file_path, blank=True, max_length=200)
+    manifest_csv = models.FileField(_("manifest (CSV)"), upload_to=shipment_file_path, blank=True, max_length=200)
+    documents_ready_at = models.DateTimeField(_("documents ready at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    findings = models.JSONField(
+        _("warehouse findings"),
+        default=list,
+        blank=True,
+        help_text=_('What the warehouse found on receipt: [{"carton", "kind", "sku", "rma_number", "note"}, ...].'),
+    )
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ShipmentStatus.values), name="%(app_label)s_%(class)s_status_valid"
+            ),
+            models.UniqueConstraint(fields=("store", "sequence"), name="%(app_label)s_%(class)s_unique_sequence"),
+        ]
+        indexes = [models.Index(fields=("store", "status"), name="shipping_shipment_store_status")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Carton(PublicIdModel, TimeStampedModel):
+    """One box of a shipment, with its own barcode label (and, once closed, a carrier label)."""
+
+    shipment = models.ForeignKey(
+        Shipment, on_delete=models.CASCADE, related_name="cartons", verbose_name=_("shipment")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    barcode = models.CharField(_("barcode"), max_length=64, unique=True)
+    weight_grams = models.PositiveIntegerField(_("weight (g)"), null=True, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=40, null=True, blank=True, unique=True)
+    label_pdf = models.FileField(_("carrier label (PDF)"), upload_to=carton_file_path, blank=True, max_length=200)
+    label_zpl = models.FileField(_("carrier label (ZPL)"), upload_to=carton_file_path, blank=True, max_length=200)
+
+    class Meta:
+        ordering = ("shipment_id", "position")
+        verbose_name = _("carton")
+        verbose_name_plural = _("cartons")
+        constraints = [
+            models.UniqueConstraint(fields=("shipment", "position"), name="%(app_label)s_%(class)s_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.barcode
+
+
+class ShipmentItem(TimeStampedModel):
+    """A return or some loose units scanned into a carton; removed scans are kept, marked removed."""
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="items", verbose_name=_("shipment"))
+    carton = models.ForeignKey(Carton, on_delete=models.CASCADE, related_name="items", verbose_name=_("carton"))
+    kind = models.CharField(_("kind"), max_length=24, choices=ShipmentItemKind.choices)
+    return_request = models.ForeignKey(
+        "returns.ReturnRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shipment_items",
+        verbose_name=_("return"),
+    )
+    sku = models.CharField(_("SKU"), max_length=64, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    scanned_code = models.CharField(_("scanned code"), max_length=200, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("carton_id", "created_at", "id")
+        verbose_name = _("shipment item")
+        verbose_name_plural = _("shipment items")
+        constraints = [
+            # A return travels in one shipment only (a removed scan frees it).
+            models.UniqueConstraint(
+                fields=("return_request",),
+                condition=models.Q(return_request__isnull=False, removed_at__isnull=True),
+                name="%(app_label)s_%(class)s_return_in_one_shipment",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ShipmentItemKind.values), name="%(app_label)s_%(class)s_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="%(app_label)s_%(class)s_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind=ShipmentItemKind.CUSTOMER_RETURN, return_request__isnull=False)
+                    | (~models.Q(kind=ShipmentItemKind.CUSTOMER_RETURN) & models.Q(return_request__isnull=True))
+                ),
+                name="%(app_label)s_%(class)s_return_iff_customer_return",
+            ),
+        ]
+        indexes = [models.Index(fields=("shipment", "removed_at"), name="shipping_item_shipment_removed")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.sku or self.return_request_id} × {self.quantity}"
+
+
+class CounterCheck(TimeStampedModel):
+    """What the shop saw of one return line at the counter: its condition, accepted or refused and why."""
+
+    return_line = models.OneToOneField(
+        "returns.ReturnLine", on_delete=models.CASCADE, related_name="counter_check", verbose_name=_("return line")
+    )
+    store = models.ForeignKey(
+        "locations.Store", on_delete=models.PROTECT, related_name="counter_checks", verbose_name=_("shop")
+    )
+    condition = models.CharField(_("condition"), max_length=16, choices=CounterCondition.choices)
+    accepted = models.BooleanField(_("accepted"))
+    refusal_reason = models.CharField(_("why refused"), max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("return_line_id",)
+        verbose_name = _("counter check")
+        verbose_name_plural = _("counter checks")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(condition__in=CounterCondition.values),
+                name="%(app_label)s_%(class)s_condition_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted=True) | ~models.Q(refusal_reason=""),
+                name="%(app_label)s_%(class)s_refusal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.return_line_id}: {'accepted' if self.accepted else 'refused'}"

@@ -1,0 +1,92 @@
+"""Admin for labels and shop-to-warehouse shipments: read-only rows written by the services, plus label retry."""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from rma.core.exceptions import DomainError
+from rma.returns.admin import ReadOnlyAdminMixin
+from rma.shipping.models import Carton, CounterCheck, Label, Shipment, ShipmentItem
+from rma.shipping.services import label_retry
+
+
+@admin.register(Label)
+class LabelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("tracking_number", "return_request", "carrier", "status", "attempts", "last_error", "created_at")
+    list_select_related = ("return_request",)
+    list_filter = ("status", "carrier")
+    search_fields = ("tracking_number", "return_request__rma_number")
+    search_help_text = _("Tracking number or RMA number.")
+    date_hierarchy = "created_at"
+    actions = ("generate_again",)
+
+    def has_generate_again_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("shipping.change_label")
+
+    @admin.action(description=_("Generate again (failed labels)"), permissions=("generate_again",))
+    def generate_again(self, request: HttpRequest, queryset: QuerySet[Label]) -> None:
+        queued, refused = 0, []
+        for label in queryset.order_by("pk"):
+            try:
+                label_retry(label=label)
+            except DomainError as exc:
+                refused.append(f"{label}: {exc.message}")
+            else:
+                queued += 1
+        if queued:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d label is being generated again.", "%(count)d labels are being generated again.", queued
+                )
+                % {"count": queued},
+                messages.SUCCESS,
+            )
+        for reason in refused:
+            self.message_user(request, reason, messages.WARNING)
+
+
+class CartonInline(admin.TabularInline):
+    model = Carton
+    extra = 0
+    can_delete = False
+    fields = ("barcode", "position", "weight_grams", "tracking_number")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("number", "store", "warehouse", "status", "created_at")
+    list_select_related = ("store", "warehouse")
+    list_filter = ("status", "store", "warehouse")
+    search_fields = ("number", "cartons__barcode")
+    date_hierarchy = "created_at"
+    inlines = (CartonInline,)
+
+
+@admin.register(Carton)
+class CartonAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("barcode", "shipment", "position", "weight_grams", "tracking_number")
+    list_select_related = ("shipment",)
+    search_fields = ("barcode", "tracking_number", "shipment__number")
+
+
+@admin.register(ShipmentItem)
+class ShipmentItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("shipment", "carton", "kind", "sku", "quantity", "return_request")
+    list_select_related = ("shipment", "carton", "return_request")
+    list_filter = ("kind",)
+    search_fields = ("sku", "shipment__number", "carton__barcode", "return_request__rma_number")
+
+
+@admin.register(CounterCheck)
+class CounterCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("return_line", "store", "condition", "accepted", "created_at")
+    list_select_related = ("return_line__return_request", "return_line__order_line", "store")
+    list_filter = ("accepted", "condition", "store")
+    search_fields = ("return_line__return_request__rma_number",)

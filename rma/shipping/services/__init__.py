@@ -1,0 +1,41 @@
+"""Shipping services: everything that writes labels (and, later, shipments)."""
+
+from rma.shipping.services.labels import (
+    LABEL_FORMATS,
+    LabelError,
+    carrier_display_name,
+    label_content_build,
+    label_file_name,
+    label_generate,
+    label_generation_failed,
+    label_qr_payload,
+    label_qr_payload_verify,
+    label_render_files,
+    label_request,
+    label_retry,
+    label_void,
+    label_void_at_carrier,
+    label_void_at_carrier_failed,
+    labels_purge_voided,
+    labels_sweep,
+)
+
+__all__ = [
+    "LABEL_FORMATS",
+    "LabelError",
+    "carrier_display_name",
+    "label_content_build",
+    "label_file_name",
+    "label_generate",
+    "label_generation_failed",
+    "label_qr_payload",
+    "label_qr_payload_verify",
+    "label_render_files",
+    "label_request",
+    "label_retry",
+    "label_void",
+    "label_void_at_carrier",
+    "label_void_at_carrier_failed",
+    "labels_purge_voided",
+    "labels_sweep",
+]

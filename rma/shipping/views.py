@@ -1,0 +1,65 @@
+"""Label downloads: staff by scope (session login), customers through their unguessable return link."""
+
+import uuid
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
+
+from rma.shipping.models import Label
+from rma.shipping.selectors import label_get_for_return, label_get_for_staff, label_is_downloadable
+
+# ?size= of a PDF download → the Label field holding that file.
+PDF_SIZES = {"a6": "pdf", "4x6": "pdf_4x6"}
+CONTENT_TYPES = {"pdf": "application/pdf", "pdf_4x6": "application/pdf", "zpl": "application/zpl"}
+FILENAME_SUFFIXES = {"pdf": ".pdf", "pdf_4x6": "-4x6.pdf", "zpl": ".zpl"}
+
+
+def label_file_kind(*, extension: str, size: str | None) -> str:
+    """The Label field to serve for a .pdf (A6 unless ?size=4x6) or .zpl request."""
+    if extension == "zpl":
+        return "zpl"
+    kind = PDF_SIZES.get((size or "a6").strip().lower())
+    if kind is None:
+        raise BadRequest("size must be a6 or 4x6")
+    return kind
+
+
+def label_file_response(*, label: Label | None, kind: str) -> FileResponse:
+    """The file as an attachment named after the RMA number, or a 404 when the label is not ready."""
+    if not label_is_downloadable(label=label):
+        raise Http404
+    field_file = getattr(label, kind)
+    if not field_file.name:
+        raise Http404
+    try:
+        handle = field_file.storage.open(field_file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{label.return_request.rma_number}{FILENAME_SUFFIXES[kind]}",
+        content_type=CONTENT_TYPES[kind],
+    )
+    # Addresses and a live tracking number: keep it out of shared caches and search engines.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
+def label_file_staff_view(request: HttpRequest, public_id: uuid.UUID, extension: str) -> HttpResponse:
+    """A label file for staff: superusers and agents see all, shop and warehouse staff their sites' (else 404)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    kind = label_file_kind(extension=extension, size=request.GET.get("size"))
+    return label_file_response(label=label_get_for_staff(user=request.user, public_id=public_id), kind=kind)
+
+
+@require_safe
+def label_file_customer_view(request: HttpRequest, public_id: uuid.UUID, extension: str) -> HttpResponse:
+    """A label file for the customer, by the return's public id (the link in their email; no login)."""
+    kind = label_file_kind(extension=extension, size=request.GET.get("size"))
+    return label_file_response(label=label_get_for_return(return_public_id=public_id), kind=kind)
