@@ -61,7 +61,10 @@ def _datetime(value: Any, field: str, *, required: bool) -> Any:
         if required:
             raise OrderDataError(f"{field} is required.", extra={field: "required"})
         return None
-    parsed = value if hasattr(value, "tzinfo") else parse_datetime(str(value))
+    try:
+        parsed = value if hasattr(value, "tzinfo") else parse_datetime(str(value))
+    except ValueError:  # well-formed but impossible, such as 30 February
+        parsed = None
     if parsed is None:
         raise OrderDataError(f"{field} is not a date-time: {value!r}.", extra={field: "invalid"})
     if timezone.is_naive(parsed):
@@ -131,6 +134,11 @@ def order_normalise(*, data: dict[str, Any]) -> tuple[str, dict[str, Any], list[
         "delivered_at": _datetime(data.get("delivered_at"), "delivered_at", required=False),
     }
     address = data.get("address") or data
+    if not isinstance(address, dict):
+        raise OrderDataError("address must be an object.", extra={"address": "invalid"})
+    for name in ("locale", "currency", "channel"):
+        if data.get(name) is not None and not isinstance(data[name], str):
+            raise OrderDataError(f"{name} must be a string.", extra={name: "invalid"})
     for name in ("address_line1", "address_line2", "postcode", "city", "country", "latitude", "longitude"):
         fields[name] = address.get(name, "" if name not in ("latitude", "longitude") else None)
     fields["country"] = (fields["country"] or "FR").upper()[:2]

@@ -26,7 +26,8 @@ def test_creates_a_submitted_return_that_the_policy_approves(make_return, line, 
     return_request = make_return(order_line=line, quantity=2)
 
     assert return_request.status == ReturnStatus.APPROVED
-    assert return_request.rma_number.startswith("R-") and len(return_request.rma_number) == 11
+    assert return_request.rma_number.startswith("R-")
+    assert len(return_request.rma_number) == 11
     assert return_request.send_by > timezone.now()
     assert return_request.destination_warehouse == warehouse
     assert return_request.refund_estimate == Decimal("99.80")

@@ -7,12 +7,12 @@ def test_every_status_has_an_entry():
 
 
 def test_cancel_is_allowed_only_before_the_parcel_leaves():
-    assert CANCELLABLE_STATUSES == {S.DRAFT, S.SUBMITTED, S.NEEDS_REVIEW, S.APPROVED, S.LABEL_READY}
+    assert {S.DRAFT, S.SUBMITTED, S.NEEDS_REVIEW, S.APPROVED, S.LABEL_READY} == CANCELLABLE_STATUSES
     assert not can_transition(S.IN_TRANSIT, S.CANCELLED)
 
 
 def test_terminal_statuses():
-    assert TERMINAL_STATUSES == {S.REJECTED, S.CLOSED, S.CANCELLED, S.EXPIRED}
+    assert {S.REJECTED, S.CLOSED, S.CANCELLED, S.EXPIRED} == TERMINAL_STATUSES
 
 
 def test_the_happy_path_is_a_chain():

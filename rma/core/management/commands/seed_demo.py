@@ -1,0 +1,902 @@
+"""Fill the database with a demo of "Maison Lumière": sites, drop-off points, policy, users, orders and returns.
+
+Idempotent and deterministic: every row has a natural key (warehouse and shop codes, carrier point ids, reason
+codes, order external ids, usernames) and is written only when it differs from what is stored, so a second run
+changes nothing. Dates are relative to the start of today (Europe/Paris), so that a second run on the same day
+computes exactly the same orders, and a run on a later day keeps the demo fresh. Returns are created through the
+returns services, once: when the demo orders already have returns, that step is skipped.
+"""
+
+import random
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.core.management.base import BaseCommand
+from django.db import models, transaction
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from rma.core import demo_geography as geo
+from rma.core import roles
+from rma.core.services import model_update
+from rma.locations.choices import DropOffKind, DropOffMethod
+from rma.locations.models import DropOffPoint, Store, Warehouse
+from rma.locations.selectors import drop_off_points_near
+from rma.orders.choices import Channel
+from rma.orders.models import Order, OrderLine
+from rma.orders.services import order_upsert
+from rma.returns import policy as return_policy
+from rma.returns.choices import CreationChannel, LegalBasis, Resolution, Responsibility, ReturnStatus
+from rma.returns.models import (
+    PolicyFee,
+    PolicyWindowOverride,
+    ReasonCode,
+    ReturnEvent,
+    ReturnPolicy,
+    ReturnRequest,
+)
+from rma.returns.services import (
+    DropOffChoice,
+    ReturnLineInput,
+    return_request_approve,
+    return_request_cancel,
+    return_request_create,
+    return_request_reject,
+    return_request_transition,
+)
+from rma.warehouse.services import warehouse_reference_data_seed
+
+S = ReturnStatus
+
+SEED = 20261125
+# Set when a demo user is created, never reset afterwards: a password someone changed (or the one of an
+# "admin" that existed before) is kept.
+DEMO_PASSWORD = "demo-password"
+LOGIN_URL = "http://127.0.0.1:8000/admin/"
+ORDER_COUNT = 500
+ORDER_DAYS = 60
+CUSTOMER_COUNT = 300
+CUSTOMER_ORDER_PREFIX = "ML-2611-"
+EXTERNAL_ID_PREFIX = "demo-order-"
+STORE_CARRIER = "maison_lumiere"
+STAFF_EMAIL_DOMAIN = "maison-lumiere.example"
+# Every 40th order (from the 18th) is a big basket worth more than the review threshold, placed 3 to 21 days ago.
+BIG_BASKET_EVERY, BIG_BASKET_OFFSET = 40, 17
+BIG_BASKET_TOTAL = Decimal("850.00")
+
+SHOP_HOURS = {day: [["10:00", "19:30"]] for day in geo.WEEKDAYS[:6]} | {"sun": []}
+
+REASON_CODES: tuple[tuple[str, str, str, str, bool, bool, str], ...] = (
+    # code, French, English, responsibility, requires a photo, free return, legal basis
+    ("too-small", "Trop petit", "Too small", Responsibility.CUSTOMER, False, False, LegalBasis.WITHDRAWAL),
+    ("too-large", "Trop grand", "Too large", Responsibility.CUSTOMER, False, False, LegalBasis.WITHDRAWAL),
+    ("changed-mind", "J'ai changé d'avis", "Changed my mind", Responsibility.CUSTOMER, False, False,
+     LegalBasis.WITHDRAWAL),
+    ("not-as-described", "Non conforme à la description", "Not as described", Responsibility.MERCHANT, True, True,
+     LegalBasis.NON_CONFORMITY),
+    ("defective", "Défectueux", "Defective", Responsibility.MERCHANT, True, True, LegalBasis.NON_CONFORMITY),
+    ("damaged-in-transit", "Endommagé pendant le transport", "Damaged in transit", Responsibility.CARRIER, True,
+     True, LegalBasis.TRANSPORT_DAMAGE),
+    ("wrong-item", "Mauvais article reçu", "Wrong item received", Responsibility.MERCHANT, False, True,
+     LegalBasis.NON_CONFORMITY),
+    # Late delivery is the carrier's fault (so the return is free), but the return itself is a withdrawal.
+    ("arrived-too-late", "Arrivé trop tard", "Arrived too late", Responsibility.CARRIER, False, True,
+     LegalBasis.WITHDRAWAL),
+    ("better-price", "Meilleur prix ailleurs", "Found a better price elsewhere", Responsibility.CUSTOMER, False,
+     False, LegalBasis.WITHDRAWAL),
+    ("ordered-several-sizes", "Commandé plusieurs tailles", "Ordered several sizes", Responsibility.CUSTOMER, False,
+     False, LegalBasis.WITHDRAWAL),
+    ("other", "Autre raison", "Other reason", Responsibility.CUSTOMER, False, False, LegalBasis.WITHDRAWAL),
+)  # fmt: skip
+
+POLICY_NAME = "Politique standard"
+POLICY_VALUES: dict[str, Any] = {
+    "is_default": True,
+    "window_days": 30,
+    "conformity_window_days": 730,
+    "auto_approve": True,
+    "review_order_value_above": Decimal("800.00"),
+    "review_recent_returns": 5,
+    "review_recent_returns_days": 90,
+    "returnless_refund_below": Decimal("8.00"),
+    "free_exchanges": True,
+}
+# (category, channel, days): never under the 14-day withdrawal right.
+WINDOW_OVERRIDES = (("electronics", "", 15), ("", Channel.STORE, 30), ("footwear", Channel.WEB, 45))
+CUSTOMER_FEES = {
+    DropOffMethod.STORE: Decimal("0.00"),
+    DropOffMethod.RELAY_POINT: Decimal("3.90"),
+    DropOffMethod.LOCKER: Decimal("3.90"),
+    DropOffMethod.POST_OFFICE: Decimal("3.90"),
+    DropOffMethod.HOME_PICKUP: Decimal("6.90"),
+}
+
+# How many demo returns end in each status (every status appears).
+RETURN_SCENARIOS: tuple[tuple[str, int], ...] = (
+    (S.DRAFT, 2),
+    (S.SUBMITTED, 2),
+    (S.NEEDS_REVIEW, 2),
+    (S.APPROVED, 3),
+    (S.REJECTED, 2),
+    (S.LABEL_READY, 3),
+    (S.IN_TRANSIT, 3),
+    (S.RECEIVED, 2),
+    (S.INSPECTED, 2),
+    (S.REFUNDED, 3),
+    (S.EXCHANGED, 2),
+    (S.CLOSED, 3),
+    (S.CANCELLED, 2),
+    (S.EXPIRED, 2),
+)
+# Which delivered orders suit each final status best (age of the delivery in days); big baskets go to review.
+YOUNG, MIDDLE, OLD = (1, 9), (3, 25), (17, 26)
+SCENARIO_AGES = {
+    S.DRAFT: YOUNG,
+    S.SUBMITTED: YOUNG,
+    S.NEEDS_REVIEW: YOUNG,
+    S.APPROVED: YOUNG,
+    S.LABEL_READY: YOUNG,
+    S.CANCELLED: YOUNG,
+    S.REJECTED: (8, 28),
+    S.IN_TRANSIT: (2, 8),
+    S.RECEIVED: (3, 12),
+    S.EXPIRED: OLD,
+}
+REVIEWED_STATUSES = (S.NEEDS_REVIEW, S.REJECTED)
+# (status, variant) of the scenario that goes through review and is approved by an agent.
+APPROVED_AFTER_REVIEW = (S.LABEL_READY, 2)
+# (status, variant) of the scenarios worth less than the returnless threshold: the customer keeps the item, no
+# label is made, so these stay "approved" (or go straight to "refunded") whatever the label worker does.
+RETURNLESS = frozenset({(S.APPROVED, 0), (S.APPROVED, 2), (S.REFUNDED, 2)})
+
+# Small accessories the catalogue lacks: worth less than returning them costs (returnless refunds).
+ACCESSORIES: tuple[dict[str, Any], ...] = (
+    {
+        "product_ref": "LAC-COT",
+        "name": "Lacets en coton ciré",
+        "category": "footwear",
+        "non_returnable_reason": "",
+        "has_serial": False,
+        "variants": [
+            {"sku": f"LAC-COT-{code}-{length}", "size": f"{length} cm", "colour": colour, "price": "4.90"}
+            for code, colour in (("NOI", "noir"), ("MRN", "marron"))
+            for length in (90, 120)
+        ],
+    },
+    {
+        "product_ref": "POR-CUI",
+        "name": "Porte-clés en cuir",
+        "category": "other",
+        "non_returnable_reason": "",
+        "has_serial": False,
+        "variants": [
+            {"sku": f"POR-CUI-{code}", "size": "", "colour": colour, "price": "7.50"}
+            for code, colour in (("CAM", "camel"), ("NOI", "noir"))
+        ],
+    },
+)
+COMMENTS = {
+    "too-small": ("Taille un peu juste aux épaules.", "Je fais habituellement du M, ce modèle taille petit."),
+    "too-large": ("Trop ample pour moi.", "La pointure est grande, il me faudrait une taille en dessous."),
+    "changed-mind": ("La couleur ne me plaît pas en vrai.", ""),
+    "not-as-described": ("La matière n'est pas celle annoncée sur la fiche produit.",),
+    "defective": ("Ne s'allume plus après deux jours.", "Couture défaite dès le premier lavage."),
+    "damaged-in-transit": ("Colis écrasé, article abîmé à la livraison.",),
+    "wrong-item": ("J'ai reçu un autre coloris que celui commandé.",),
+    "arrived-too-late": ("Livré après l'événement pour lequel je l'avais commandé.",),
+    "better-price": ("",),
+    "ordered-several-sizes": ("J'avais commandé deux tailles, je garde l'autre.",),
+    "other": ("Cadeau en double.",),
+}
+
+
+def ascii_slug(text: str) -> str:
+    """ "Chloé" -> "chloe", "Le Gall" -> "legall": for demo email addresses."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if ch.isascii() and ch.isalnum()).lower()
+
+
+def exchange_sku_for(sku: str) -> str:
+    """Another size (or colour) of the same product, "" when the catalogue has none."""
+    found = geo.product_for_sku(sku)
+    if found is None:
+        return ""
+    product, variant = found
+    others = [other for other in product["variants"] if other["sku"] != sku]
+    same_colour = [other for other in others if other["colour"] == variant["colour"]]
+    return (same_colour or others or [{"sku": ""}])[0]["sku"]
+
+
+def euros(amount: Decimal) -> str:
+    return f"{amount:.2f}".replace(".", ",") + " €"
+
+
+@dataclass(frozen=True)
+class Customer:
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    locale: str
+    address_line1: str
+    postcode: str
+    city: str
+    latitude: float
+    longitude: float
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass
+class SeedSummary:
+    created: Counter = field(default_factory=Counter)
+    orders: Counter = field(default_factory=Counter)
+    returns_created: int = 0
+    token: str = ""
+    customer_orders: list[tuple[Order, int]] = field(default_factory=list)
+
+
+def _upsert(
+    model: type[models.Model],
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+    summary: SeedSummary,
+    *,
+    on_create: Callable[[], dict[str, Any]] | None = None,
+) -> Any:
+    """update_or_create that writes only what differs, so that a second run does not touch updated_at."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        instance = model(**lookup, **values, **(on_create() if on_create else {}))
+        instance.full_clean()
+        instance.save()
+        summary.created[model._meta.model_name] += 1
+        return instance
+    model_update(instance=instance, fields=list(values), data=values)
+    return instance
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or refresh the Maison Lumière demo: 2 warehouses, 5 shops, 200 carrier drop-off points, reason "
+        "codes, the default return policy, demo users (password 'demo-password'), ~500 orders and a few returns in "
+        "every status. Safe to run again: it changes nothing the second time."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        self.rng = random.Random(SEED)
+        self.summary = SeedSummary()
+        with transaction.atomic():
+            self.groups = {name: Group.objects.get_or_create(name=name)[0] for name in roles.ALL_ROLES}
+            warehouses = self.seed_warehouses()
+            shops = self.seed_shops(warehouses)
+            self.seed_drop_off_points()
+            reasons = self.seed_reason_codes()
+            self.seed_policy()
+            warehouse_reference_data_seed()
+            users = self.seed_users(shops, warehouses)
+            self.seed_orders()
+            if not ReturnRequest.objects.filter(order__external_id__startswith=EXTERNAL_ID_PREFIX).exists():
+                self.seed_returns(reasons=reasons, users=users)
+            self.summary.customer_orders = self.orders_to_try()
+        self.print_summary(time.monotonic() - started)
+
+    # ---- sites and drop-off points
+
+    def seed_warehouses(self) -> dict[str, Warehouse]:
+        warehouses = {}
+        for data in geo.WAREHOUSES:
+            values = {key: value for key, value in data.items() if key != "code"}
+            warehouses[data["code"]] = _upsert(Warehouse, {"code": data["code"]}, values, self.summary)
+        return warehouses
+
+    def seed_shops(self, warehouses: dict[str, Warehouse]) -> dict[str, Store]:
+        shops = {}
+        for data in geo.SHOPS:
+            values = {key: value for key, value in data.items() if key not in ("code", "default_warehouse")}
+            values["opening_hours"] = SHOP_HOURS
+            values["default_warehouse"] = warehouses[data["default_warehouse"]]
+            shop = _upsert(Store, {"code": data["code"]}, values, self.summary)
+            shops[shop.code] = shop
+            point = {
+                key: data[key]
+                for key in ("name", "address_line1", "address_line2", "postcode", "city", "country", "latitude")
+            }
+            point |= {
+                "longitude": data["longitude"],
+                "kind": DropOffKind.STORE,
+                "store": shop,
+                "opening_hours": SHOP_HOURS,
+                "open_24_7": False,
+                "wheelchair_accessible": True,
+                "max_weight_kg": 30,
+                "max_dimensions_cm": 150,
+                "accepts_returns": True,
+                "label_printing": True,
+                "is_active": True,
+            }
+            _upsert(DropOffPoint, {"carrier": STORE_CARRIER, "carrier_point_id": shop.code}, point, self.summary)
+        return shops
+
+    def seed_drop_off_points(self) -> None:
+        """The carriers' points in bulk: one query to read, one to create, one to update what changed."""
+        generated = geo.generate_drop_off_points(count=200, seed=7)
+        existing = {
+            (point.carrier, point.carrier_point_id): point
+            for point in DropOffPoint.objects.filter(carrier__in={p["carrier"] for p in generated})
+        }
+        to_create, to_update, changed_fields = [], [], set()
+        for data in generated:
+            point = existing.get((data["carrier"], data["carrier_point_id"]))
+            if point is None:
+                point = DropOffPoint(**data)
+                point.full_clean(validate_unique=False, validate_constraints=False)
+                to_create.append(point)
+                continue
+            changed = {name for name, value in data.items() if getattr(point, name) != value}
+            if changed:
+                for name in changed:
+                    setattr(point, name, data[name])
+                to_update.append(point)
+                changed_fields |= changed
+        DropOffPoint.objects.bulk_create(to_create, batch_size=500)
+        if to_update:
+            DropOffPoint.objects.bulk_update(to_update, [*sorted(changed_fields), "updated_at"], batch_size=500)
+        self.summary.created["dropoffpoint"] += len(to_create)
+
+    # ---- reasons and policy
+
+    def seed_reason_codes(self) -> dict[str, ReasonCode]:
+        reasons = {}
+        for position, (code, label_fr, label_en, responsibility, photo, free, legal) in enumerate(REASON_CODES, 1):
+            values = {
+                "label_fr": label_fr,
+                "label_en": label_en,
+                "responsibility": responsibility,
+                "requires_photo": photo,
+                "free_return": free,
+                "legal_basis": legal,
+                "position": position * 10,
+                "is_active": True,
+            }
+            reasons[code] = _upsert(ReasonCode, {"code": code}, values, self.summary)
+        return reasons
+
+    def seed_policy(self) -> ReturnPolicy:
+        # Only one default policy may exist: an earlier default of another name steps aside.
+        ReturnPolicy.objects.filter(is_default=True).exclude(name=POLICY_NAME).update(is_default=False)
+        policy = _upsert(ReturnPolicy, {"name": POLICY_NAME}, POLICY_VALUES, self.summary)
+        for category, channel, days in WINDOW_OVERRIDES:
+            _upsert(
+                PolicyWindowOverride,
+                {"policy": policy, "category": category, "channel": channel},
+                {"window_days": days},
+                self.summary,
+            )
+        for responsibility in Responsibility.values:
+            for method in DropOffMethod.values:
+                amount = CUSTOMER_FEES[method] if responsibility == Responsibility.CUSTOMER else Decimal("0.00")
+                _upsert(
+                    PolicyFee,
+                    {"policy": policy, "responsibility": responsibility, "drop_off_method": method},
+                    {"amount": amount},
+                    self.summary,
+                )
+        return policy
+
+    # ---- users
+
+    def seed_users(self, shops: dict[str, Store], warehouses: dict[str, Warehouse]) -> dict[str, AbstractBaseUser]:
+        hashed: list[str] = []
+
+        def password() -> dict[str, str]:
+            if not hashed:  # one (slow, on purpose) hash per run, shared by the users it creates
+                hashed.append(make_password(DEMO_PASSWORD))
+            return {"password": hashed[0]}
+
+        users = {}
+
+        def user(username: str, first_name: str, last_name: str, *, group: str = "", **flags: bool):
+            values = {
+                "email": f"{username.lower()}@{STAFF_EMAIL_DOMAIN}",
+                "first_name": first_name,
+                "last_name": last_name,
+                "is_active": True,
+                "is_staff": flags.get("is_staff", False),
+                "is_superuser": flags.get("is_superuser", False),
+            }
+            account = _upsert(get_user_model(), {"username": username}, values, self.summary, on_create=password)
+            if group:
+                account.groups.add(self.groups[group])
+            users[username] = account
+            return account
+
+        user("admin", "Alice", "Administratrice", is_staff=True, is_superuser=True)
+        user("agent", "Camille", "Bernard", group=roles.AGENT, is_staff=True)
+        # Agents use the admin as a support tool: they may look at everything of the portal.
+        our_apps = [config.label for config in apps.get_app_configs() if config.name.startswith("rma.")]
+        agent_permissions = Permission.objects.filter(
+            content_type__app_label__in=our_apps, codename__startswith="view_"
+        )
+        self.groups[roles.AGENT].permissions.add(*agent_permissions)
+        for code, shop in shops.items():
+            shop.staff.add(user(f"store-{code}", "Équipe", shop.name, group=roles.STORE_STAFF))
+        for code, warehouse in warehouses.items():
+            warehouse.staff.add(user(f"warehouse-{code}", "Équipe", warehouse.name, group=roles.WAREHOUSE_STAFF))
+        integration = user("integration", "Boutique en ligne", "(API)", group=roles.INTEGRATION)
+        token, created = Token.objects.get_or_create(user=integration)
+        self.summary.token = token.key
+        if created:
+            self.summary.created["token"] += 1
+        return users
+
+    # ---- orders
+
+    def customers(self) -> list[Customer]:
+        rng = self.rng
+        pairs = set()
+        while len(pairs) < CUSTOMER_COUNT:
+            pairs.add((rng.choice(geo.FIRST_NAMES), rng.choice(geo.LAST_NAMES)))
+        customers = []
+        for first, last in sorted(pairs):
+            city = rng.choice(geo.CITIES)
+            customers.append(
+                Customer(
+                    first_name=first,
+                    last_name=last,
+                    email=f"{ascii_slug(first)}.{ascii_slug(last)}@example.fr",
+                    phone="+33 6 " + " ".join(f"{rng.randint(0, 99):02d}" for _ in range(4)),
+                    locale="en" if rng.random() < 0.05 else "fr",
+                    address_line1=f"{rng.randint(1, 160)} {rng.choice(geo.STREET_NAMES)}",
+                    postcode=city.postcode,
+                    city=city.name,
+                    latitude=round(city.latitude + rng.uniform(-0.02, 0.02), 5),
+                    longitude=round(city.longitude + rng.uniform(-0.03, 0.03), 5),
+                )
+            )
+        return customers
+
+    def order_payloads(self) -> list[dict[str, Any]]:
+        rng = self.rng
+        customers = self.customers()
+        # Start of today in Paris, in UTC: the same run twice a day computes the same dates.
+        anchor = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+        products = [*geo.PRODUCT_CATALOGUE, *ACCESSORIES]
+        weights = [1 if product["non_returnable_reason"] else 3 for product in products]
+        expensive = [product for product in geo.PRODUCT_CATALOGUE if Decimal(product["base_price"]) >= 99]
+        shop_codes = [shop["code"] for shop in geo.SHOPS]
+        payloads = []
+        for index in range(ORDER_COUNT):
+            customer = rng.choice(customers)
+            big_basket = index % BIG_BASKET_EVERY == BIG_BASKET_OFFSET
+            roll = rng.random()
+            channel = Channel.WEB if roll < 0.8 else Channel.STORE if roll < 0.92 else Channel.MARKETPLACE
+            if big_basket:
+                channel = Channel.WEB
+                days_ago = 3 + 1.5 * (index // BIG_BASKET_EVERY)
+                placed_at = anchor - timedelta(days=days_ago) + timedelta(hours=rng.uniform(8, 22))
+            else:
+                placed_at = anchor - timedelta(seconds=rng.randint(3600, ORDER_DAYS * 86400))
+            if channel == Channel.STORE:
+                # Paid and taken home at the counter, during opening hours.
+                placed_at = placed_at.replace(hour=rng.randint(9, 16), minute=rng.randint(0, 59))
+                delivered_at = placed_at
+            else:
+                delivered_at = placed_at + timedelta(days=rng.randint(1, 5), hours=rng.uniform(0, 8))
+                if delivered_at >= anchor:
+                    delivered_at = None  # still on its way
+            lines = self.order_lines(products=products, weights=weights, expensive=expensive, big=big_basket)
+            external_id = f"{EXTERNAL_ID_PREFIX}{index + 1:05d}"
+            payloads.append(
+                {
+                    "external_id": external_id,
+                    "number": f"{CUSTOMER_ORDER_PREFIX}{4001 + index:06d}",
+                    "channel": channel,
+                    "store_code": rng.choice(shop_codes) if channel == Channel.STORE else "",
+                    "customer_email": customer.email,
+                    "customer_name": customer.name,
+                    "customer_phone": customer.phone,
+                    "locale": customer.locale,
+                    "currency": "EUR",
+                    "placed_at": placed_at,
+                    "delivered_at": delivered_at,
+                    "address_line1": customer.address_line1,
+                    "address_line2": "",
+                    "postcode": customer.postcode,
+                    "city": customer.city,
+                    "country": "FR",
+                    "latitude": customer.latitude,
+                    "longitude": customer.longitude,
+                    "lines": [
+                        line | {"external_id": f"{external_id}-{number}"} for number, line in enumerate(lines, 1)
+                    ],
+                }
+            )
+        return payloads
+
+    def order_lines(
+        self, *, products: list[dict], weights: list[int], expensive: list[dict], big: bool
+    ) -> list[dict[str, Any]]:
+        rng = self.rng
+        chosen: dict[str, tuple[dict, dict]] = {}
+        big_quantity = 1
+        if big:
+            total = Decimal("0.00")
+            while total <= BIG_BASKET_TOTAL and len(chosen) < 4:
+                product = rng.choice(expensive)
+                variant = rng.choice(product["variants"])
+                if variant["sku"] not in chosen:
+                    chosen[variant["sku"]] = (product, variant)
+                    total += Decimal(variant["price"])
+            if total <= BIG_BASKET_TOTAL:
+                big_quantity = 2  # two of each: a gift for the whole family
+        else:
+            for _ in range(rng.choices((1, 2, 3, 4), weights=(45, 30, 17, 8))[0]):
+                product = rng.choices(products, weights=weights)[0]
+                variant = rng.choice(product["variants"])
+                chosen[variant["sku"]] = (product, variant)
+        lines = []
+        for product, variant in chosen.values():
+            price = Decimal(variant["price"])
+            if not big and not product["non_returnable_reason"] and rng.random() < 0.15:
+                price = (price * Decimal("0.80")).quantize(Decimal("0.01"))  # bought during the sales
+            lines.append(
+                {
+                    "sku": variant["sku"],
+                    "product_ref": product["product_ref"],
+                    "name": product["name"],
+                    "category": product["category"],
+                    "size": variant["size"],
+                    "colour": variant["colour"],
+                    "quantity": big_quantity if big else 2 if rng.random() < 0.12 else 1,
+                    "unit_price": price,
+                    "non_returnable_reason": product["non_returnable_reason"],
+                    "has_serial_number": product["has_serial"],
+                }
+            )
+        return lines
+
+    def seed_orders(self) -> None:
+        # An order with returns keeps its dates: a later run (another day, other dates) must not move its
+        # delivery after the returns made from it.
+        with_returns = set(
+            Order.objects.filter(external_id__startswith=EXTERNAL_ID_PREFIX, return_requests__isnull=False)
+            .values_list("external_id", flat=True)
+            .distinct()
+        )
+        for payload in self.order_payloads():
+            if payload["external_id"] in with_returns:
+                self.summary.orders["kept"] += 1
+                continue
+            self.summary.orders[order_upsert(data=payload).outcome] += 1
+
+    # ---- returns
+
+    def seed_returns(self, *, reasons: dict[str, ReasonCode], users: dict[str, AbstractBaseUser]) -> None:
+        rng = random.Random(SEED + 1)
+        now = timezone.now()
+        policy = return_policy.policy_get_default()
+        orders = list(
+            Order.objects.filter(external_id__startswith=EXTERNAL_ID_PREFIX, delivered_at__isnull=False)
+            .exclude(channel=Channel.STORE)
+            .prefetch_related("lines")
+            .order_by("number")
+        )
+        # Leave the most recent deliveries alone: they are the ones offered to try the portal.
+        kept_for_customers = {order.pk for order, _count in self.orders_to_try(limit=4)}
+        pool = [order for order in orders if order.pk not in kept_for_customers]
+        agent, warehouse_users = users["agent"], {code: users[f"warehouse-{code}"] for code in ("WH-IDF", "WH-RHO")}
+        for status, count in RETURN_SCENARIOS:
+            for number in range(count):
+                big = status in REVIEWED_STATUSES or (status, number) == APPROVED_AFTER_REVIEW
+                returnless = (status, number) in RETURNLESS
+                order, lines = self._pick_order(
+                    pool, status=status, big=big, returnless=returnless, now=now, policy=policy, rng=rng
+                )
+                self._play_scenario(
+                    order=order,
+                    lines=lines,
+                    status=status,
+                    variant=number,
+                    reasons=reasons,
+                    agent=agent,
+                    warehouse_users=warehouse_users,
+                    users=users,
+                    rng=rng,
+                    now=now,
+                )
+                self.summary.returns_created += 1
+
+    def _pick_order(
+        self,
+        pool: list[Order],
+        *,
+        status: str,
+        big: bool,
+        returnless: bool,
+        now: datetime,
+        policy: ReturnPolicy,
+        rng: random.Random,
+    ) -> tuple[Order, list[OrderLine]]:
+        """A delivered order of the right kind and age with returnable lines (the age is a preference)."""
+        cheap = policy.returnless_refund_below or Decimal("0.00")
+        low, high = SCENARIO_AGES.get(status, MIDDLE)
+        threshold = policy.review_order_value_above or BIG_BASKET_TOTAL
+        preferred, others = [], []
+        for order in pool:
+            if (order.total > threshold) == big:
+                in_band = low <= (now - order.delivered_at).days <= high
+                (preferred if in_band else others).append(order)
+        rng.shuffle(preferred)
+        rng.shuffle(others)
+        for order in preferred + others:
+            lines = []
+            for line in order.lines.all():
+                line.order = order
+                if status == S.EXCHANGED and not exchange_sku_for(line.sku):
+                    continue
+                if returnless and line.unit_price * line.quantity_available_for_return >= cheap:
+                    continue
+                if return_policy.line_eligibility(policy=policy, line=line, now=now).eligible:
+                    lines.append(line)
+            if lines:
+                pool.remove(order)
+                return order, lines[: 1 if returnless else rng.choice((1, 1, 2))]
+        raise RuntimeError(f"No demo order is left for a return ending {status}.")
+
+    def _drop_off(self, order: Order, *, status: str, variant: int) -> DropOffChoice:
+        if status in (S.APPROVED, S.LABEL_READY) and variant == 1:
+            pickup = timezone.localdate() + timedelta(days=2)
+            if pickup.isoweekday() == 7:
+                pickup += timedelta(days=1)
+            return DropOffChoice(
+                method=DropOffMethod.HOME_PICKUP, pickup_date=pickup, pickup_slot=return_policy.PICKUP_SLOTS[0]
+            )
+        kinds = {0: DropOffKind.RELAY_POINT, 1: DropOffKind.LOCKER, 2: DropOffKind.POST_OFFICE}
+        kind = kinds[variant % 3]
+        if status in (S.IN_TRANSIT, S.REFUNDED) and variant == 0:
+            kind = DropOffKind.STORE
+        near = drop_off_points_near(latitude=order.latitude, longitude=order.longitude, kinds=[kind], limit=1)
+        return DropOffChoice(method=kind, point=near[0].point)
+
+    def _play_scenario(
+        self,
+        *,
+        order: Order,
+        lines: list[OrderLine],
+        status: str,
+        variant: int,
+        reasons: dict[str, ReasonCode],
+        agent: AbstractBaseUser,
+        warehouse_users: dict[str, AbstractBaseUser],
+        users: dict[str, AbstractBaseUser],
+        rng: random.Random,
+        now: datetime,
+    ) -> None:
+        inputs = []
+        for line in lines:
+            if line.category in ("apparel", "footwear"):
+                choices = ("too-small", "too-large", "ordered-several-sizes", "changed-mind", "wrong-item")
+            elif line.category == "electronics":
+                choices = ("defective", "changed-mind", "better-price", "damaged-in-transit")
+            else:
+                choices = ("changed-mind", "damaged-in-transit", "not-as-described", "arrived-too-late", "other")
+            code = rng.choice(choices)
+            inputs.append(
+                ReturnLineInput(
+                    order_line=line,
+                    quantity=line.quantity_available_for_return,
+                    reason=reasons[code],
+                    comment=rng.choice(COMMENTS[code]),
+                    exchange_sku=exchange_sku_for(line.sku) if status == S.EXCHANGED else "",
+                )
+            )
+        drop_off = self._drop_off(order, status=status, variant=variant)
+        at_counter = drop_off.method == DropOffMethod.STORE
+        store_user = users[f"store-{drop_off.point.store.code}"] if at_counter else None
+        resolution = Resolution.REFUND
+        if status == S.EXCHANGED:
+            resolution = Resolution.EXCHANGE
+        elif variant == 2:
+            resolution = Resolution.STORE_CREDIT
+        return_request = return_request_create(
+            order=order,
+            lines=inputs,
+            drop_off=drop_off,
+            resolution=resolution,
+            locale=order.locale,
+            channel=CreationChannel.STORE if at_counter else CreationChannel.PORTAL,
+            actor=store_user,
+            submit=status not in (S.DRAFT, S.SUBMITTED),
+        )
+        if status == S.SUBMITTED:
+            return_request_transition(return_request=return_request, to=S.SUBMITTED, actor_label="customer")
+        if status == S.REJECTED:
+            return_request_reject(
+                return_request=return_request,
+                actor=agent,
+                note="Commande de grande valeur : les photos envoyées ne montrent pas le défaut signalé.",
+            )
+        elif return_request.status == S.NEEDS_REVIEW and status != S.NEEDS_REVIEW:
+            return_request_approve(return_request=return_request, actor=agent, note="Vérifié : cliente fidèle.")
+
+        warehouse = return_request.destination_warehouse
+        operator = warehouse_users.get(warehouse.code) if warehouse else None
+        refund = return_request.refund_estimate
+        refund_note = (
+            f"Avoir de {euros(refund)} émis."
+            if resolution == Resolution.STORE_CREDIT
+            else f"Remboursement de {euros(refund)} demandé à la boutique en ligne."
+        )
+        place = drop_off.point.name if drop_off.point else "au livreur, à domicile"
+        # What each move says in the timeline, and who makes it.
+        moves: dict[str, dict[str, Any]] = {
+            S.LABEL_READY: {"note": "Étiquette générée.", "actor_label": "system"},
+            S.IN_TRANSIT: {"note": f"Colis remis à {place}.", "actor_label": "carrier"},
+            S.RECEIVED: {"note": f"Colis réceptionné à l'entrepôt {warehouse.code}.", "actor": operator},
+            S.INSPECTED: {"note": "Contrôle : article en parfait état, remis en stock.", "actor": operator},
+            S.REFUNDED: {"note": refund_note, "actor_label": "system"},
+            S.EXCHANGED: {"note": "Article d'échange expédié.", "actor_label": "system"},
+            S.CLOSED: {"note": "Dossier clôturé.", "actor_label": "system"},
+        }
+        journey = [S.LABEL_READY, S.IN_TRANSIT, S.RECEIVED, S.INSPECTED]
+        path = {
+            S.LABEL_READY: journey[:1],
+            S.IN_TRANSIT: journey[:2],
+            S.RECEIVED: journey[:3],
+            S.INSPECTED: journey,
+            S.REFUNDED: [*journey, S.REFUNDED],
+            S.EXCHANGED: [*journey, S.EXCHANGED],
+            S.CLOSED: [*journey, S.REFUNDED, S.CLOSED],
+        }.get(status, [])
+        if at_counter:
+            # Handed over at the shop's counter: no label, the shop sends it on.
+            path = [target for target in path if target != S.LABEL_READY]
+            moves[S.IN_TRANSIT] = {"note": f"Reçu au comptoir de {drop_off.point.name}.", "actor": store_user}
+        if return_request.returnless:
+            # Worth less than its return costs: refunded straight away, the customer keeps it.
+            path = [S.REFUNDED] if status == S.REFUNDED else []
+            moves[S.REFUNDED] = {"note": f"{refund_note} Sans retour de l'article.", "actor_label": "system"}
+        if status == S.CLOSED and variant == 1:
+            # Refused at inspection: nothing is refunded and the file is closed.
+            path = [*journey, S.CLOSED]
+            moves[S.INSPECTED] = {"note": "Contrôle : article porté et lavé, retour refusé.", "actor": operator}
+            moves[S.CLOSED] = {"note": "Article renvoyé au client, sans remboursement.", "actor": agent}
+        for target in path:
+            return_request_transition(return_request=return_request, to=target, **moves[target])
+        if status == S.CANCELLED:
+            return_request_cancel(return_request=return_request, note="Annulé par le client.", actor_label="customer")
+        elif status == S.EXPIRED:
+            return_request_transition(
+                return_request=return_request,
+                to=S.EXPIRED,
+                note="Non expédié avant la date limite.",
+                actor_label="system",
+            )
+        self._backdate(return_request, order=order, status=status, now=now, rng=rng)
+
+    def _backdate(
+        self, return_request: ReturnRequest, *, order: Order, status: str, now: datetime, rng: random.Random
+    ) -> None:
+        """Spread the return's history over the days after delivery, as if it had happened then.
+
+        Only timestamps move (QuerySet.update on purpose: no service is about time travel). Approved returns keep
+        a send-by date in the future, expired ones get one in the past, so the expiry task agrees with them.
+        """
+        events = list(ReturnEvent.objects.filter(return_request=return_request).order_by("id"))
+        gaps = {S.IN_TRANSIT: 1.5, S.RECEIVED: 2.0, S.INSPECTED: 1.0, S.REFUNDED: 0.5, S.EXCHANGED: 1.0, S.CLOSED: 1.0}
+        offsets, elapsed = [], 0.0
+        for event in events:
+            if event.from_status == S.NEEDS_REVIEW:
+                elapsed += 0.6  # an agent looked at it the next working hours
+            elif event.to_status == S.EXPIRED:
+                elapsed += settings.RMA_SEND_DEADLINE.total_seconds() / 86400 + 0.1  # the nightly expiry
+            else:
+                elapsed += gaps.get(event.to_status, 0.002)
+            offsets.append(elapsed)
+        latest = now - timedelta(hours=1)
+        start = order.delivered_at + timedelta(days=rng.uniform(0.3, 1.5))
+        if status in (S.APPROVED, S.LABEL_READY):
+            start = max(start, now - timedelta(days=10))
+        elif status == S.EXPIRED:
+            start = min(start, now - settings.RMA_SEND_DEADLINE - timedelta(days=1))
+        start = min(start, latest - timedelta(hours=2))
+        room = (latest - start).total_seconds() / 86400
+        if offsets[-1] > room:
+            offsets = [offset * room / offsets[-1] for offset in offsets]
+        moments = [start + timedelta(days=offset) for offset in offsets]
+        for event, moment in zip(events, moments, strict=True):
+            ReturnEvent.objects.filter(pk=event.pk).update(created_at=moment)
+        at = {event.to_status: moment for event, moment in zip(events, moments, strict=True)}
+        values: dict[str, Any] = {"created_at": moments[0], "updated_at": moments[-1]}
+        if S.SUBMITTED in at:
+            values["submitted_at"] = at[S.SUBMITTED]
+        if S.APPROVED in at:
+            values["approved_at"] = at[S.APPROVED]
+            values["send_by"] = at[S.APPROVED] + settings.RMA_SEND_DEADLINE
+        ReturnRequest.objects.filter(pk=return_request.pk).update(**values)
+
+    # ---- summary
+
+    def orders_to_try(self, limit: int = 2) -> list[tuple[Order, int]]:
+        """Recently delivered web orders without returns, with the number of lines a customer can still return."""
+        policy = return_policy.policy_get_default()
+        since = timezone.now() - timedelta(days=10)
+        recent = (
+            Order.objects.filter(
+                external_id__startswith=EXTERNAL_ID_PREFIX,
+                channel=Channel.WEB,
+                delivered_at__gte=since,
+                return_requests__isnull=True,
+            )
+            .prefetch_related("lines")
+            .order_by("-delivered_at", "number")
+        )
+        threshold = policy.review_order_value_above
+        found = []
+        for order in recent:
+            if threshold is not None and order.total > threshold:
+                continue  # would go to review: not the smoothest first try
+            eligible = 0
+            for line in order.lines.all():
+                line.order = order
+                eligible += return_policy.line_eligibility(policy=policy, line=line).eligible
+            if eligible:
+                found.append((order, eligible))
+        # Orders with several returnable lines first (the customer sees a choice), most recent first.
+        found.sort(key=lambda item: item[1] < 2)
+        return found[:limit]
+
+    def print_summary(self, elapsed: float) -> None:
+        write, summary = self.stdout.write, self.summary
+        created = ", ".join(f"{name} {count}" for name, count in summary.created.items() if count) or "nothing"
+        orders = summary.orders
+        write(self.style.SUCCESS(f"Maison Lumière demo ready in {elapsed:.1f} s."))
+        write(f"Created this run: {created}.")
+        write(
+            f"Orders this run: {orders['created']} created, {orders['updated']} updated, "
+            f"{orders['unchanged']} unchanged, {orders['kept']} with returns left as they were; "
+            f"returns created: {summary.returns_created}."
+        )
+        points = Counter(DropOffPoint.objects.values_list("kind", flat=True))
+        statuses = Counter(ReturnRequest.objects.values_list("status", flat=True))
+        write("")
+        write(f"  Warehouses         {Warehouse.objects.count()}")
+        write(f"  Shops              {Store.objects.count()}")
+        write(
+            f"  Drop-off points    {sum(points.values())} ("
+            + ", ".join(f"{points[kind]} {kind}" for kind in DropOffKind.values)
+            + ")"
+        )
+        write(f"  Reason codes       {ReasonCode.objects.count()}")
+        write(f"  Orders             {Order.objects.count()} ({OrderLine.objects.count()} lines)")
+        write(
+            f"  Returns            {sum(statuses.values())} ("
+            + ", ".join(f"{statuses[status]} {status}" for status in S.values if statuses[status])
+            + ")"
+        )
+        write("")
+        write(f"Admin: {LOGIN_URL}  (demo users are created with the password {DEMO_PASSWORD})")
+        write("  admin (superuser), agent (customer service)")
+        write("  " + ", ".join(f"store-{shop['code']}" for shop in geo.SHOPS) + " (shop staff)")
+        write("  " + ", ".join(f"warehouse-{w['code']}" for w in geo.WAREHOUSES) + " (warehouse staff)")
+        write(f"API token of the 'integration' user: {summary.token}")
+        write(f"  header: Authorization: Token {summary.token}")
+        write("")
+        write("Orders to start a return with (order number + email):")
+        for order, eligible in summary.customer_orders:
+            write(f"  {order.number}  {order.customer_email}  ({eligible} returnable lines)")

@@ -1,0 +1,87 @@
+"""Admin for the physical network: warehouses, shops and drop-off points."""
+
+from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rma.locations.models import DropOffPoint, Store, Warehouse
+
+ADDRESS_FIELDS = ("address_line1", "address_line2", "postcode", "city", "country", "latitude", "longitude")
+RECORD_FIELDSET = (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)})
+
+
+@admin.register(Warehouse)
+class WarehouseAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "postcode", "city", "email", "phone", "is_active")
+    list_filter = ("is_active", "country")
+    search_fields = ("code", "name", "postcode", "city", "email")
+    search_help_text = _("Code, name, postcode, city or email.")
+    filter_horizontal = ("staff",)
+    readonly_fields = ("created_at", "updated_at")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = (
+        (None, {"fields": ("code", "name", "email", "phone", "is_active")}),
+        (_("Address"), {"fields": ADDRESS_FIELDS}),
+        (_("Staff"), {"fields": ("staff",)}),
+        (_("Advance notices"), {"fields": ("notify_email", "notify_webhook_url", "notify_webhook_secret")}),
+        RECORD_FIELDSET,
+    )
+
+
+@admin.register(Store)
+class StoreAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "postcode", "city", "default_warehouse", "phone", "is_active")
+    list_select_related = ("default_warehouse",)
+    list_filter = ("is_active", "default_warehouse", "country")
+    search_fields = ("code", "name", "postcode", "city", "email")
+    search_help_text = _("Code, name, postcode, city or email.")
+    filter_horizontal = ("staff",)
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("code", "name", "email", "phone", "default_warehouse", "is_active")}),
+        (_("Address"), {"fields": ADDRESS_FIELDS}),
+        (_("Opening hours"), {"fields": ("opening_hours",)}),
+        (_("Staff"), {"fields": ("staff",)}),
+        RECORD_FIELDSET,
+    )
+
+
+@admin.register(DropOffPoint)
+class DropOffPointAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "kind",
+        "carrier",
+        "carrier_point_id",
+        "postcode",
+        "city",
+        "store",
+        "accepts_returns",
+        "label_printing",
+        "is_active",
+    )
+    list_select_related = ("store",)
+    list_filter = ("kind", "carrier", "accepts_returns", "is_active", "label_printing", "open_24_7")
+    search_fields = ("name", "postcode", "city", "carrier_point_id")
+    search_help_text = _("Name, postcode, city or the carrier's point id.")
+    autocomplete_fields = ("store",)
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("name", "kind", "carrier", "carrier_point_id", "store", "accepts_returns", "is_active")}),
+        (_("Address"), {"fields": ADDRESS_FIELDS}),
+        (
+            _("Opening and capacity"),
+            {
+                "fields": (
+                    "opening_hours",
+                    "closures",
+                    "open_24_7",
+                    "wheelchair_accessible",
+                    "max_weight_kg",
+                    "max_dimensions_cm",
+                    "label_printing",
+                )
+            },
+        ),
+        RECORD_FIELDSET,
+    )

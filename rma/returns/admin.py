@@ -1,0 +1,540 @@
+"""Admin for returns: a support tool on top of the services, never a second way to change a return's status."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from rma.core.exceptions import DomainError
+from rma.returns.choices import ReturnStatus
+from rma.returns.models import (
+    IdempotencyKey,
+    PolicyFee,
+    PolicyWindowOverride,
+    ReasonCode,
+    ReturnEvent,
+    ReturnLine,
+    ReturnPhoto,
+    ReturnPolicy,
+    ReturnRequest,
+)
+from rma.returns.services import (
+    DropOffChoice,
+    drop_off_validate,
+    return_request_approve,
+    return_request_cancel,
+    return_request_reject,
+    return_request_submit,
+)
+from rma.returns.states import CANCELLABLE_STATUSES, can_transition
+
+REJECT_TEMPLATE = "admin/returns/returnrequest_reject.html"
+
+
+class ReadOnlyAdminMixin:
+    """Rows written only by the services: people may look, never add, change or delete.
+
+    Every column is shown, including the ones a form would leave out (ids, timestamps), so a field added
+    to the model later appears without touching the admin.
+    """
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = [f.name for f in self.model._meta.fields if not f.primary_key]
+        return [*fields, *(name for name in self.readonly_fields if name not in fields)]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# ---- Reference data
+
+
+@admin.register(ReasonCode)
+class ReasonCodeAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "label_fr",
+        "label_en",
+        "responsibility",
+        "legal_basis",
+        "requires_photo",
+        "free_return",
+        "position",
+        "is_active",
+    )
+    list_editable = ("position", "is_active")
+    list_filter = ("responsibility", "legal_basis", "requires_photo", "free_return", "is_active")
+    search_fields = ("code", "label_fr", "label_en")
+    readonly_fields = ("created_at", "updated_at")
+
+
+class PolicyWindowOverrideInline(admin.TabularInline):
+    model = PolicyWindowOverride
+    fields = ("category", "channel", "window_days")
+    extra = 0
+
+
+class PolicyFeeInline(admin.TabularInline):
+    model = PolicyFee
+    fields = ("responsibility", "drop_off_method", "amount")
+    extra = 0
+
+
+@admin.register(ReturnPolicy)
+class ReturnPolicyAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "is_default",
+        "window_days",
+        "conformity_window_days",
+        "auto_approve",
+        "review_order_value_above",
+        "returnless_refund_below",
+        "free_exchanges",
+    )
+    list_filter = ("is_default", "auto_approve", "free_exchanges")
+    search_fields = ("name",)
+    readonly_fields = ("created_at", "updated_at")
+    inlines = (PolicyWindowOverrideInline, PolicyFeeInline)
+    fieldsets = (
+        (None, {"fields": ("name", "is_default", "window_days", "conformity_window_days", "free_exchanges")}),
+        (
+            _("Review"),
+            {
+                "fields": (
+                    "auto_approve",
+                    "review_order_value_above",
+                    "review_recent_returns",
+                    "review_recent_returns_days",
+                    "returnless_refund_below",
+                )
+            },
+        ),
+        (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+
+# ---- Returns
+
+
+class ReturnLineInline(admin.TabularInline):
+    """The lines as the customer chose them; quantities are held on the order, so they are not edited here."""
+
+    model = ReturnLine
+    fields = ("order_line", "quantity", "reason", "comment", "photo_count")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReturnLine]:
+        return (
+            super().get_queryset(request).select_related("order_line", "reason").annotate(photo_count=Count("photos"))
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("photos"))
+    def photo_count(self, obj: ReturnLine) -> int:
+        return obj.photo_count
+
+
+class ReturnEventInline(admin.TabularInline):
+    model = ReturnEvent
+    fields = ("created_at", "from_status", "to_status", "actor_label", "actor", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReturnEvent]:
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# What support may correct by hand on a return; everything else (status above all) changes only through the services.
+EDITABLE_FIELDS = (
+    "contact_email",
+    "contact_name",
+    "locale",
+    "drop_off_point",
+    "pickup_date",
+    "pickup_slot",
+    "destination_warehouse",
+    "store",
+)
+
+
+class ReturnRequestAdminForm(forms.ModelForm):
+    """Checks a changed drop-off with the same rule as the service that created the return."""
+
+    class Meta:
+        model = ReturnRequest
+        fields = EDITABLE_FIELDS
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if {"drop_off_point", "pickup_date", "pickup_slot"} & set(self.changed_data):
+            instance = self.instance
+            choice = DropOffChoice(
+                method=instance.drop_off_method,
+                point=cleaned.get("drop_off_point", instance.drop_off_point),
+                pickup_date=cleaned.get("pickup_date", instance.pickup_date),
+                pickup_slot=cleaned.get("pickup_slot", instance.pickup_slot),
+            )
+            try:
+                drop_off_validate(choice=choice)
+            except DomainError as exc:
+                raise ValidationError(exc.message, code=exc.code) from exc
+        return cleaned
+
+
+class RejectForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why is it rejected?"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=2000,
+        help_text=_("The customer is told this reason."),
+    )
+
+    def clean_note(self) -> str:
+        note = self.cleaned_data["note"].strip()
+        if not note:
+            raise ValidationError(_("Say why the return is rejected."), code="required")
+        return note
+
+
+Transition = Callable[..., ReturnRequest]
+
+# Name used in URLs -> (button label, target status, service call taking return_request, actor, note).
+TRANSITIONS: dict[str, tuple[Any, str, Transition]] = {
+    "submit": (
+        _("Submit"),
+        ReturnStatus.SUBMITTED,
+        lambda *, return_request, actor, note: return_request_submit(return_request=return_request, actor=actor),
+    ),
+    "approve": (_("Approve"), ReturnStatus.APPROVED, return_request_approve),
+    "reject": (_("Reject…"), ReturnStatus.REJECTED, return_request_reject),
+    "cancel": (_("Cancel the return"), ReturnStatus.CANCELLED, return_request_cancel),
+}
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(admin.ModelAdmin):
+    form = ReturnRequestAdminForm
+    list_display = (
+        "rma_number",
+        "status",
+        "order",
+        "contact_email",
+        "resolution",
+        "drop_off_method",
+        "drop_off_point",
+        "destination_warehouse",
+        "refund_estimate",
+        "created_at",
+        "submitted_at",
+    )
+    list_select_related = ("order", "drop_off_point", "destination_warehouse")
+    list_filter = (
+        "status",
+        "resolution",
+        "drop_off_method",
+        "channel",
+        "returnless",
+        "destination_warehouse",
+        "store",
+        "created_at",
+    )
+    search_fields = ("rma_number", "order__number", "order__external_id", "contact_email", "contact_name")
+    search_help_text = _("RMA number, order number or shop id, customer email or name.")
+    date_hierarchy = "created_at"
+    autocomplete_fields = ("drop_off_point",)
+    inlines = (ReturnLineInline, ReturnEventInline)
+    actions = ("submit_selected", "approve_selected", "reject_selected", "cancel_selected")
+    # The Save buttons come first in the form, so Enter in a field saves instead of pressing a transition button.
+    save_on_top = True
+    editable_fields = EDITABLE_FIELDS
+    drop_off_fields = ("drop_off_point", "pickup_date", "pickup_slot")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "rma_number",
+                    "status",
+                    "transition_buttons",
+                    "order",
+                    "resolution",
+                    "channel",
+                    "created_by",
+                    "public_id",
+                )
+            },
+        ),
+        (_("Customer"), {"fields": ("contact_email", "contact_name", "locale")}),
+        (
+            _("Drop-off and routing"),
+            {
+                "fields": (
+                    "drop_off_method",
+                    "drop_off_point",
+                    "pickup_date",
+                    "pickup_slot",
+                    "store",
+                    "destination_warehouse",
+                )
+            },
+        ),
+        (_("Money"), {"fields": ("currency", "fee_amount", "refund_estimate", "returnless")}),
+        (
+            _("Review and deadlines"),
+            {"fields": ("review_reason", "submitted_at", "approved_at", "send_by", "created_at", "updated_at")},
+        ),
+        (_("Photos"), {"fields": ("photos",)}),
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A return is created through the portal, the API or a shop counter, where the policy is checked.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ReturnRequest | None = None) -> bool:
+        # Deleting would lose the audit trail and the units held on the order: cancel instead.
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ReturnRequest | None = None) -> list[str]:
+        readonly = [f.name for f in ReturnRequest._meta.fields if f.name not in self.editable_fields]
+        if obj is not None and obj.status not in CANCELLABLE_STATUSES:
+            # The parcel has left: where it was dropped off is history.
+            readonly += self.drop_off_fields
+        return [*readonly, "transition_buttons", "photos"]
+
+    def save_model(self, request: HttpRequest, obj: ReturnRequest, form: forms.ModelForm, change: bool) -> None:
+        # Write only the corrected columns: a transition committed meanwhile is never overwritten.
+        fields = [name for name in form.changed_data if name in self.editable_fields]
+        if fields:
+            obj.save(update_fields=[*fields, "updated_at"])
+
+    # ---- Read-only displays
+
+    @admin.display(description=_("transitions"))
+    def transition_buttons(self, obj: ReturnRequest) -> str:
+        buttons = []
+        for name, (label, target, _service) in TRANSITIONS.items():
+            if not can_transition(obj.status, target):
+                continue
+            url = reverse("admin:returns_returnrequest_transition", args=(obj.pk, name))
+            if name == "reject":
+                # Rejecting needs a note: a page with a form, reached by a link.
+                buttons.append(format_html('<a class="button" href="{}">{}</a>', url, label))
+            else:
+                buttons.append(
+                    format_html(
+                        '<button type="submit" class="button" formaction="{}" formmethod="post">{}</button>',
+                        url,
+                        label,
+                    )
+                )
+        if not buttons:
+            return gettext("None: this status is final or moves on by itself.")
+        return format_html_join(" ", "{}", ((button,) for button in buttons))
+
+    @admin.display(description=_("photos"))
+    def photos(self, obj: ReturnRequest) -> str:
+        found = ReturnPhoto.objects.filter(return_line__return_request=obj).select_related("return_line__order_line")
+        if not found:
+            return "-"
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> ({})',
+            (
+                (photo.image.url, photo.image.name.rsplit("/", 1)[-1], photo.return_line.order_line.sku)
+                for photo in found
+            ),
+        )
+
+    # ---- Transitions: actions on the list, buttons on the change page
+
+    def _apply(
+        self,
+        request: HttpRequest,
+        return_requests: QuerySet[ReturnRequest] | list[ReturnRequest],
+        name: str,
+        note: str = "",
+    ) -> int:
+        """Run one transition on each return, each in its own savepoint; report what moved and what was refused."""
+        service = TRANSITIONS[name][2]
+        done: list[ReturnRequest] = []
+        for return_request in return_requests:
+            try:
+                with transaction.atomic():
+                    service(return_request=return_request, actor=request.user, note=note)
+            except DomainError as exc:
+                self.message_user(
+                    request,
+                    gettext("%(rma)s was not changed: %(error)s") % {"rma": return_request.rma_number, "error": exc},
+                    level=messages.ERROR,
+                )
+            else:
+                done.append(return_request)
+        count = len(done)
+        if done:
+            summary = ", ".join(f"{r.rma_number} → {r.get_status_display()}" for r in done)
+            self.message_user(
+                request,
+                ngettext("%(count)d return changed: %(summary)s.", "%(count)d returns changed: %(summary)s.", count)
+                % {"count": count, "summary": summary},
+                level=messages.SUCCESS,
+            )
+        return count
+
+    @admin.action(description=_("Submit the selected draft returns"), permissions=["change"])
+    def submit_selected(self, request: HttpRequest, queryset: QuerySet[ReturnRequest]) -> None:
+        self._apply(request, queryset.order_by("pk"), "submit")
+
+    @admin.action(description=_("Approve the selected returns"), permissions=["change"])
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[ReturnRequest]) -> None:
+        self._apply(request, queryset.order_by("pk"), "approve")
+
+    @admin.action(description=_("Reject the selected returns…"), permissions=["change"])
+    def reject_selected(self, request: HttpRequest, queryset: QuerySet[ReturnRequest]) -> HttpResponse | None:
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        return_requests = list(queryset.order_by("pk"))
+        if form.is_bound and form.is_valid():
+            self._apply(request, return_requests, "reject", note=form.cleaned_data["note"])
+            return None
+        return self._reject_page(
+            request,
+            form=form,
+            return_requests=return_requests,
+            action="reject_selected",
+            cancel_url=reverse("admin:returns_returnrequest_changelist"),
+        )
+
+    @admin.action(description=_("Cancel the selected returns"), permissions=["change"])
+    def cancel_selected(self, request: HttpRequest, queryset: QuerySet[ReturnRequest]) -> None:
+        self._apply(request, queryset.order_by("pk"), "cancel")
+
+    def _reject_page(
+        self,
+        request: HttpRequest,
+        *,
+        form: RejectForm,
+        return_requests: list[ReturnRequest],
+        action: str,
+        cancel_url: str,
+    ) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Reject returns"),
+            "subtitle": None,
+            "opts": self.opts,
+            "form": form,
+            "return_requests": return_requests,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "cancel_url": cancel_url,
+        }
+        return TemplateResponse(request, REJECT_TEMPLATE, context)
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<path:object_id>/transition/<str:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="returns_returnrequest_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request: HttpRequest, object_id: str, name: str) -> HttpResponse:
+        """One transition on one return, from the buttons of its change page."""
+        if name not in TRANSITIONS:
+            raise Http404
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        change_url = reverse("admin:returns_returnrequest_change", args=(obj.pk,))
+        if name == "reject":
+            form = RejectForm(request.POST if request.method == "POST" and "apply" in request.POST else None)
+            if form.is_bound and form.is_valid():
+                self._apply(request, [obj], name, note=form.cleaned_data["note"])
+                return HttpResponseRedirect(change_url)
+            return self._reject_page(request, form=form, return_requests=[obj], action="", cancel_url=change_url)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self._apply(request, [obj], name)
+        return HttpResponseRedirect(change_url)
+
+
+class ReturnPhotoInline(admin.TabularInline):
+    model = ReturnPhoto
+    fields = ("image", "content_type", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ReturnLine)
+class ReturnLineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Lines are read here with their photos; they change only through the returns services."""
+
+    list_display = ("__str__", "return_request", "order_line", "quantity", "reason", "created_at")
+    list_select_related = ("return_request", "order_line", "reason")
+    list_filter = ("reason",)
+    search_fields = ("return_request__rma_number", "order_line__sku", "order_line__name", "comment")
+    search_help_text = _("RMA number, SKU, product name or the customer's comment.")
+    inlines = (ReturnPhotoInline,)
+
+
+@admin.register(ReturnEvent)
+class ReturnEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("return_request", "created_at", "from_status", "to_status", "actor_label", "actor")
+    list_select_related = ("return_request", "actor")
+    list_filter = ("to_status", "from_status")
+    search_fields = ("return_request__rma_number", "actor_label", "actor__username", "note")
+    search_help_text = _("RMA number, who did it, or the note.")
+    date_hierarchy = "created_at"
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("key", "scope", "return_request", "created_at")
+    list_select_related = ("return_request",)
+    search_fields = ("key", "scope", "return_request__rma_number")
+    date_hierarchy = "created_at"

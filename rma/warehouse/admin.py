@@ -1,0 +1,141 @@
+"""Admin for the warehouse: grading and disposition reference data, and read-only views of what was found."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from rma.returns.admin import ReadOnlyAdminMixin
+from rma.warehouse.models import (
+    Arrival,
+    ChecklistItem,
+    Disposition,
+    DispositionRule,
+    ExchangeRequest,
+    Grade,
+    GradeScale,
+    Inspection,
+    InspectionPhoto,
+    Refund,
+    UnexpectedParcel,
+)
+
+# ---- Reference data, edited by hand
+
+
+class GradeInline(admin.TabularInline):
+    model = Grade
+    fields = ("position", "code", "label_fr", "label_en", "recovery_percent", "deducts", "description_fr")
+    extra = 0
+
+
+@admin.register(GradeScale)
+class GradeScaleAdmin(admin.ModelAdmin):
+    list_display = ("name", "category")
+    search_fields = ("name", "category")
+    readonly_fields = ("created_at", "updated_at")
+    inlines = (GradeInline,)
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(admin.ModelAdmin):
+    list_display = ("code", "category", "label_fr", "label_en", "position", "is_active")
+    list_editable = ("position", "is_active")
+    list_filter = ("category", "is_active")
+    search_fields = ("code", "label_fr", "label_en")
+    readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(DispositionRule)
+class DispositionRuleAdmin(admin.ModelAdmin):
+    list_display = (
+        "position",
+        "category",
+        "grade_code",
+        "reason",
+        "min_age_days",
+        "max_age_days",
+        "disposition",
+        "is_active",
+        "note",
+    )
+    list_display_links = ("position",)
+    list_editable = ("is_active",)
+    list_select_related = ("reason",)
+    list_filter = ("disposition", "category", "is_active")
+    search_fields = ("grade_code", "reason__code", "note")
+    readonly_fields = ("created_at", "updated_at")
+
+
+# ---- What the warehouse recorded: written by its services only
+
+
+@admin.register(Arrival)
+class ArrivalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("scanned_code", "warehouse", "return_request", "received_by", "created_at")
+    list_select_related = ("warehouse", "return_request", "received_by")
+    list_filter = ("warehouse",)
+    search_fields = ("scanned_code", "return_request__rma_number", "note")
+    search_help_text = _("Scanned code, RMA number or note.")
+    date_hierarchy = "created_at"
+
+
+@admin.register(UnexpectedParcel)
+class UnexpectedParcelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("scanned_code", "warehouse", "reason", "matched_return", "created_at", "matched_at")
+    list_select_related = ("warehouse", "matched_return")
+    list_filter = ("reason", ("matched_return", admin.EmptyFieldListFilter), "warehouse")
+    search_fields = ("scanned_code", "matched_return__rma_number", "note")
+    search_help_text = _("Scanned code, RMA number or note.")
+    date_hierarchy = "created_at"
+
+
+class InspectionPhotoInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = InspectionPhoto
+    extra = 0
+
+
+class DispositionInline(ReadOnlyAdminMixin, admin.StackedInline):
+    model = Disposition
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("rule__reason", "confirmed_by")
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("__str__", "return_line", "condition", "grade", "serial_number", "inspected_by", "inspected_at")
+    list_select_related = ("return_line__order_line", "grade", "inspected_by")
+    list_filter = ("condition", "grade__scale")
+    search_fields = ("return_line__return_request__rma_number", "return_line__order_line__sku", "serial_number")
+    search_help_text = _("RMA number, SKU or serial number.")
+    date_hierarchy = "inspected_at"
+    inlines = (InspectionPhotoInline, DispositionInline)
+
+
+@admin.register(Disposition)
+class DispositionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("inspection", "kind", "suggested_kind", "overridden", "derogation", "confirmed_by", "confirmed_at")
+    list_select_related = ("inspection", "confirmed_by")
+    list_filter = ("kind", "overridden", "derogation")
+    search_fields = ("inspection__return_line__return_request__rma_number", "inspection__serial_number")
+    search_help_text = _("RMA number or serial number.")
+    date_hierarchy = "confirmed_at"
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("return_request", "amount", "currency", "method", "status", "released_by", "released_at")
+    list_select_related = ("return_request", "released_by")
+    list_filter = ("method", "status", "currency")
+    search_fields = ("return_request__rma_number", "idempotency_key")
+    search_help_text = _("RMA number or idempotency key.")
+    date_hierarchy = "released_at"
+
+
+@admin.register(ExchangeRequest)
+class ExchangeRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("return_request", "requested_by", "requested_at")
+    list_select_related = ("return_request", "requested_by")
+    search_fields = ("return_request__rma_number", "idempotency_key")
+    search_help_text = _("RMA number or idempotency key.")
+    date_hierarchy = "requested_at"
