@@ -44,7 +44,7 @@ bench: install
 	$(PY) bench/labels.py
 
 messages: install
-	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --ignore=tests --ignore=test-artifacts
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

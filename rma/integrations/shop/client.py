@@ -1,0 +1,145 @@
+"""What the shop says about a product's variants (other sizes and colours), for exchanges.
+
+Two clients share one interface: ``HttpShopClient`` asks the shop's API when ``RMA_SHOP_API_URL`` is set;
+``CatalogueShopClient`` (the default) derives the variants from what we know locally: order lines of the same
+product seen in orders, plus the demo catalogue.
+"""
+
+import logging
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import requests
+from django.conf import settings
+
+from rma.core.demo_geography import PRODUCT_CATALOGUE, product_for_sku
+
+logger = logging.getLogger(__name__)
+
+
+class ShopUnavailable(Exception):
+    """The shop could not be asked (network error, timeout, bad answer)."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    sku: str
+    size: str
+    colour: str
+    available: bool
+
+
+@runtime_checkable
+class ShopClient(Protocol):
+    def variants_available(self, *, product_ref: str, sku: str) -> list[Variant]:
+        """Every variant of the product of ``sku`` (including ``sku`` itself), with its availability."""
+        ...
+
+
+class CatalogueShopClient:
+    """Variants from local knowledge: the demo catalogue and order lines of the same product.
+
+    It cannot see stock, so every variant it knows of is reported as available.
+    """
+
+    def variants_available(self, *, product_ref: str, sku: str) -> list[Variant]:
+        from rma.orders.models import OrderLine  # the integrations package loads before the apps
+
+        found: dict[str, Variant] = {}
+        product = None
+        known = product_for_sku(sku)
+        if known is not None:
+            product = known[0]
+        elif product_ref:
+            product = next((p for p in PRODUCT_CATALOGUE if p["product_ref"] == product_ref), None)
+        if product is not None:
+            for variant in product["variants"]:
+                found[variant["sku"]] = Variant(variant["sku"], variant["size"], variant["colour"], True)
+        if product_ref:
+            seen = (
+                OrderLine.objects.filter(product_ref=product_ref)
+                .values_list("sku", "size", "colour")
+                .distinct()
+                .order_by("sku")[:200]
+            )
+            for line_sku, size, colour in seen:
+                found.setdefault(line_sku, Variant(line_sku, size, colour, True))
+        return sorted(found.values(), key=lambda v: (v.colour, _size_key(v.size), v.sku))
+
+
+class HttpShopClient:
+    """Asks the shop: ``GET {base_url}/products/{product_ref}/variants?sku=...`` answering
+    ``{"variants": [{"sku", "size", "colour", "available"}]}`` (or the bare list)."""
+
+    def __init__(
+        self, *, base_url: str, token: str = "", timeout: float = 3.0, session: requests.Session | None = None
+    ):
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        self.session = session or requests.Session()
+
+    def variants_available(self, *, product_ref: str, sku: str) -> list[Variant]:
+        headers = {"Accept": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        url = f"{self.base_url}/products/{requests.utils.quote(product_ref or sku, safe='')}/variants"
+        try:
+            response = self.session.get(url, params={"sku": sku}, headers=headers, timeout=self.timeout)
+            response.raise_for_status()
+            payload = response.json()
+        except (requests.RequestException, ValueError) as exc:
+            raise ShopUnavailable(str(exc)) from exc
+        rows = payload.get("variants") if isinstance(payload, dict) else payload
+        if not isinstance(rows, list):
+            raise ShopUnavailable("unexpected answer from the shop")
+        variants = []
+        for row in rows:
+            if not isinstance(row, dict) or not isinstance(row.get("sku"), str) or not row["sku"]:
+                continue
+            variants.append(
+                Variant(
+                    sku=row["sku"][:64],
+                    size=str(row.get("size") or "")[:16],
+                    colour=str(row.get("colour") or row.get("color") or "")[:32],
+                    available=row.get("available") is True,
+                )
+            )
+        return variants
+
+
+def shop_client_get() -> ShopClient:
+    """The HTTP client when ``RMA_SHOP_API_URL`` is set, else the local catalogue."""
+    base_url = getattr(settings, "RMA_SHOP_API_URL", "")
+    if base_url:
+        return HttpShopClient(
+            base_url=base_url,
+            token=getattr(settings, "RMA_SHOP_API_TOKEN", ""),
+            timeout=getattr(settings, "RMA_SHOP_API_TIMEOUT", 3.0),
+        )
+    return CatalogueShopClient()
+
+
+_SIZE_ORDER = {size: index for index, size in enumerate(("XXS", "XS", "S", "M", "L", "XL", "XXL", "TU"))}
+
+
+def _size_key(size: str) -> tuple[int, float, str]:
+    if size in _SIZE_ORDER:
+        return (0, _SIZE_ORDER[size], size)
+    try:
+        return (1, float(size.replace(",", ".")), size)
+    except ValueError:
+        return (2, 0.0, size)
+
+
+def exchange_options(*, client: ShopClient, product_ref: str, sku: str) -> list[Variant]:
+    """The variants a customer may ask for instead of ``sku``: same product, another SKU, available.
+
+    A shop that cannot be reached offers no exchange rather than failing the page.
+    """
+    try:
+        variants = client.variants_available(product_ref=product_ref, sku=sku)
+    except ShopUnavailable:
+        logger.warning("shop variants unavailable for a product; exchange not offered")
+        return []
+    return [v for v in variants if v.available and v.sku != sku]

@@ -1,0 +1,311 @@
+"""Forms of the customer portal: they only shape and check input; the services decide."""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+from rma.integrations.shop import Variant
+from rma.returns.choices import Resolution
+from rma.returns.models import ReasonCode
+from rma.returns.policy import PICKUP_SLOTS, LineEligibility
+
+DEFAULT_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+DEFAULT_PHOTOS_PER_LINE = 5
+PHOTO_ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif,.jpg,.jpeg,.png,.webp,.heic,.heif"
+# ISO-BMFF brands of HEIC/HEIF pictures. Pillow cannot decode HEIC without a plugin, so for these files we check
+# the container's "ftyp" box and trust the staff's viewer to render them.
+HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+PILLOW_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
+
+
+def photo_max_bytes() -> int:
+    return int(getattr(settings, "RMA_PHOTO_MAX_BYTES", DEFAULT_PHOTO_MAX_BYTES))
+
+
+def photos_per_line() -> int:
+    return int(getattr(settings, "RMA_PHOTOS_PER_LINE", DEFAULT_PHOTOS_PER_LINE))
+
+
+@dataclass(frozen=True)
+class CheckedPhoto:
+    upload: UploadedFile
+    content_type: str
+    extension: str
+
+
+def photo_check(upload: UploadedFile) -> CheckedPhoto:
+    """A real JPEG, PNG, WebP or HEIC picture under the size limit, or a ValidationError that says why."""
+    name = upload.name or ""
+    if upload.size is None or upload.size == 0:
+        raise forms.ValidationError(_("“%(name)s” is empty."), code="empty", params={"name": name})
+    if upload.size > photo_max_bytes():
+        raise forms.ValidationError(
+            _("“%(name)s” is too large: photos can be up to %(size)d MB."),
+            code="too_large",
+            params={"name": name, "size": photo_max_bytes() // (1024 * 1024)},
+        )
+    upload.seek(0)
+    head = upload.read(32)
+    upload.seek(0)
+    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in HEIC_BRANDS:
+        return CheckedPhoto(upload, "image/heic", "heic")
+    try:
+        with Image.open(upload) as image:
+            image_format = image.format
+            image.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError):
+        raise forms.ValidationError(
+            _("“%(name)s” is not a picture we can read. Send a JPEG, PNG, WebP or HEIC photo."),
+            code="not_an_image",
+            params={"name": name},
+        ) from None
+    finally:
+        upload.seek(0)
+    if image_format not in PILLOW_FORMATS:
+        raise forms.ValidationError(
+            _("“%(name)s” is not a JPEG, PNG, WebP or HEIC photo."), code="bad_type", params={"name": name}
+        )
+    content_type, extension = PILLOW_FORMATS[image_format]
+    return CheckedPhoto(upload, content_type, extension)
+
+
+class LookupForm(forms.Form):
+    order_number = forms.CharField(
+        label=_("Order number"),
+        max_length=32,
+        help_text=_("As shown in your order confirmation email, for example ML100042."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    email_or_postcode = forms.CharField(
+        label=_("Email address or delivery postcode"),
+        max_length=254,
+        help_text=_("The email address used for the order, or the postcode it was delivered to."),
+        widget=forms.TextInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def clean_order_number(self) -> str:
+        return re.sub(r"\s+", "", self.cleaned_data["order_number"]).lstrip("#")
+
+
+class ItemsForm(forms.Form):
+    """Which eligible lines come back, and how many units of each."""
+
+    def __init__(self, *args, eligibility: list[LineEligibility], initial_lines: dict[str, int] | None = None, **kw):
+        super().__init__(*args, **kw)
+        self.eligibility = eligibility
+        initial_lines = initial_lines or {}
+        self.line_fields = []
+        for verdict in eligibility:
+            if not verdict.eligible:
+                continue
+            pk = verdict.order_line.pk
+            self.fields[f"line_{pk}"] = forms.BooleanField(
+                required=False, label=_("Return this item"), initial=str(pk) in initial_lines
+            )
+            # A plain integer (shown as a list): the range is checked in clean() with a message that says why.
+            self.fields[f"qty_{pk}"] = forms.IntegerField(
+                label=_("Quantity"),
+                widget=forms.Select(choices=[(n, n) for n in range(1, verdict.returnable_quantity + 1)]),
+                initial=initial_lines.get(str(pk), 1),
+                required=False,
+            )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        eligible = {v.order_line.pk: v for v in self.eligibility if v.eligible}
+        refused = {v.order_line.pk: v for v in self.eligibility if not v.eligible}
+        # A line sent although it cannot be returned (an old page, or a hand-made request).
+        for verdict in refused.values():
+            if self.data.get(f"line_{verdict.order_line.pk}"):
+                raise forms.ValidationError(verdict.message, code=verdict.code)
+        chosen: dict[str, int] = {}
+        for pk, verdict in eligible.items():
+            if not cleaned.get(f"line_{pk}"):
+                continue
+            if self.has_error(f"qty_{pk}"):
+                continue
+            quantity = cleaned.get(f"qty_{pk}")
+            quantity = 1 if quantity is None else quantity
+            if quantity < 1:
+                self.add_error(f"qty_{pk}", _("Choose a quantity of at least 1."))
+            elif quantity > verdict.returnable_quantity:
+                self.add_error(
+                    f"qty_{pk}",
+                    forms.ValidationError(
+                        _("Only %(count)d of this item can be returned."),
+                        code="over_quantity",
+                        params={"count": verdict.returnable_quantity},
+                    ),
+                )
+            else:
+                chosen[str(pk)] = quantity
+        if not chosen and not self.errors:
+            raise forms.ValidationError(_("Choose at least one item to return."), code="no_lines")
+        cleaned["lines"] = chosen
+        return cleaned
+
+
+class ReasonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ReasonCode) -> str:
+        return obj.label
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):  # type: ignore[override]
+        single_clean = super().clean
+        if isinstance(data, list | tuple):
+            return [single_clean(item, initial) for item in data if item]
+        return [single_clean(data, initial)] if data else []
+
+
+class LineReasonForm(forms.Form):
+    """The reason, comment and photos of one line (prefixed with the line's id)."""
+
+    reason = ReasonChoiceField(
+        label=_("Reason"),
+        queryset=ReasonCode.objects.filter(is_active=True),
+        empty_label=_("Choose a reason…"),
+        error_messages={"required": _("Choose a reason."), "invalid_choice": _("Choose a reason from the list.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    photos = MultipleFileField(
+        label=_("Photos"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": PHOTO_ACCEPT}),
+    )
+
+    def __init__(self, *args, staged_count: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.staged_count = staged_count
+        self.fields["photos"].help_text = _(
+            "JPEG, PNG, WebP or HEIC; up to %(size)d MB each, %(count)d photos per item."
+        ) % {"size": photo_max_bytes() // (1024 * 1024), "count": photos_per_line()}
+
+    def clean_photos(self) -> list[CheckedPhoto]:
+        checked, errors = [], []
+        for upload in self.cleaned_data.get("photos") or []:
+            try:
+                checked.append(photo_check(upload))
+            except forms.ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise forms.ValidationError(errors)
+        if self.staged_count + len(checked) > photos_per_line():
+            raise forms.ValidationError(
+                _("You can send up to %(count)d photos per item."),
+                code="too_many",
+                params={"count": photos_per_line()},
+            )
+        return checked
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        reason = cleaned.get("reason")
+        if (
+            reason is not None
+            and reason.requires_photo
+            and not self.has_error("photos")
+            and self.staged_count + len(cleaned.get("photos") or []) == 0
+        ):
+            self.add_error("photos", forms.ValidationError(_("Add at least one photo for this reason."), "required"))
+        return cleaned
+
+
+class ResolutionForm(forms.Form):
+    resolution = forms.ChoiceField(
+        label=_("What would you like?"),
+        choices=Resolution.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what you would like.")},
+    )
+
+    def __init__(self, *args, exchange_options: dict[int, list[Variant]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exchange_options = exchange_options
+        self.exchange_possible = bool(exchange_options) and all(exchange_options.values())
+        for pk, variants in exchange_options.items():
+            self.fields[f"exchange_{pk}"] = forms.ChoiceField(
+                label=_("Exchange for"),
+                choices=[("", _("Choose a size or colour…"))] + [(v.sku, variant_label(v)) for v in variants],
+                required=False,
+            )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("resolution") != Resolution.EXCHANGE:
+            return cleaned
+        if not self.exchange_possible:
+            self.add_error(
+                "resolution", _("An exchange is not available for these items. Choose a refund or store credit.")
+            )
+            return cleaned
+        for pk in self.exchange_options:
+            if not cleaned.get(f"exchange_{pk}"):
+                self.add_error(f"exchange_{pk}", _("Choose the size or colour you want in exchange."))
+        return cleaned
+
+
+def variant_label(variant: Variant) -> str:
+    parts = [str(_("size %(size)s") % {"size": variant.size}) if variant.size else "", variant.colour]
+    return " · ".join(p for p in parts if p) or variant.sku
+
+
+class PostcodeForm(forms.Form):
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
+    )
+
+    def clean_postcode(self) -> str:
+        postcode = re.sub(r"\s+", "", self.cleaned_data["postcode"]).upper()
+        if not re.fullmatch(r"[0-9A-Z]{3,10}", postcode):
+            raise forms.ValidationError(_("Enter a postcode, for example 75011."), code="invalid")
+        return postcode
+
+
+class DropOffForm(forms.Form):
+    HOME_PICKUP = "home_pickup"
+
+    option = forms.ChoiceField(
+        label=_("Where will you hand over the parcel?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose where you will hand over the parcel.")},
+    )
+    pickup_date = forms.ChoiceField(label=_("Pickup date"), required=False)
+    pickup_slot = forms.ChoiceField(
+        label=_("Time slot"), required=False, widget=forms.RadioSelect, choices=[(s, s) for s in PICKUP_SLOTS]
+    )
+
+    def __init__(self, *args, point_choices: list[tuple[str, str]], pickup_dates: list[tuple[date, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["option"].choices = [*point_choices, (self.HOME_PICKUP, _("Home pickup"))]
+        self.fields["pickup_date"].choices = [("", _("Choose a date…"))] + [
+            (d.isoformat(), label) for d, label in pickup_dates
+        ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("option") == self.HOME_PICKUP:
+            if not cleaned.get("pickup_date"):
+                self.add_error("pickup_date", _("Choose a pickup date."))
+            if not cleaned.get("pickup_slot"):
+                self.add_error("pickup_slot", _("Choose a time slot."))
+        return cleaned
