@@ -1,0 +1,31 @@
+"""Warehouse services: receiving, inspection, disposition, refunds, reference data."""
+
+from rma.warehouse.services.disposition import Suggestion, disposition_confirm, disposition_suggest
+from rma.warehouse.services.inspection import inspection_record, return_request_complete_if_inspected
+from rma.warehouse.services.receiving import (
+    ScanOutcome,
+    ScanResult,
+    arrival_register,
+    return_request_find_by_code,
+    unexpected_parcel_match,
+)
+from rma.warehouse.services.reference_data import warehouse_reference_data_seed
+from rma.warehouse.services.refunds import RefundComputation, ReleaseResult, refund_compute, refund_release
+
+__all__ = [
+    "RefundComputation",
+    "ReleaseResult",
+    "ScanOutcome",
+    "ScanResult",
+    "Suggestion",
+    "arrival_register",
+    "disposition_confirm",
+    "disposition_suggest",
+    "inspection_record",
+    "refund_compute",
+    "refund_release",
+    "return_request_complete_if_inspected",
+    "return_request_find_by_code",
+    "unexpected_parcel_match",
+    "warehouse_reference_data_seed",
+]

@@ -1,0 +1,28 @@
+"""Small helpers shared by the warehouse services."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rma.returns.lock_objects import return_request_qs_select_for_update
+from rma.returns.models import ReturnRequest
+
+Actor = AbstractBaseUser | None
+
+
+def actor_name(user: AbstractBaseUser | None) -> str:
+    """How an operator is named in messages to another operator."""
+    if user is None:
+        return _("someone")
+    full_name = getattr(user, "get_full_name", lambda: "")()
+    return full_name or user.get_username()
+
+
+def actor_or_none(actor: Actor) -> AbstractBaseUser | None:
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def return_request_lock(*, pk: int) -> ReturnRequest:
+    """Lock a return for the rest of the transaction (all warehouse writes on a return go through this)."""
+    assert transaction.get_connection().in_atomic_block, "lock inside a transaction"
+    return return_request_qs_select_for_update().get(pk=pk)

@@ -1,0 +1,119 @@
+"""An operator receives a customer parcel, grades it and releases the refund, keyboard only, in Chromium.
+
+Screenshots of each step go to test-artifacts/warehouse-<step>.png.
+"""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from rma.notifications.models import OutboxMessage
+from rma.returns.choices import ReturnStatus as S
+from rma.returns.models import ReturnEvent, ReturnRequest
+from rma.warehouse.models import Disposition, Refund
+from rma.warehouse.services import arrival_register
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def shoot(page: Page, step: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"warehouse-{step}.png"), full_page=True)
+
+
+def test_receive_grade_dispose_and_refund_with_the_keyboard(page: Page, live_server, make_return, operator, warehouse):
+    return_request = make_return(quantity=2, tracking_number="RP123456785FR", name="Chemise en lin")
+    # The board's flags: a parcel late in transit, and a received return whose legal refund date is near.
+    late = make_return()
+    ReturnEvent.objects.filter(return_request=late, to_status=S.IN_TRANSIT).update(
+        created_at=timezone.now() - timedelta(days=9)
+    )
+    due = make_return()
+    arrival_register(code=due.rma_number, warehouse=warehouse, actor=operator)
+    ReturnEvent.objects.filter(return_request=due, to_status=S.RECEIVED).update(
+        created_at=timezone.now() - timedelta(days=12)
+    )
+    base = live_server.url
+
+    # Log in on the warehouse's own page.
+    page.goto(base + "/warehouse/")
+    expect(page).to_have_url(re.compile(r"/warehouse/login/"))
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("demo-password")
+    page.keyboard.press("Enter")
+
+    # The board: the parcel is expected; the scan field has the focus.
+    expect(page.locator("[data-board=expected]")).to_contain_text(return_request.rma_number)
+    expect(page.locator("[data-board=expected] tr", has=page.locator("[data-flag=late]"))).to_contain_text(
+        late.rma_number
+    )
+    expect(page.locator("[data-board=awaiting] tr", has=page.locator("[data-flag=due-soon]"))).to_contain_text(
+        due.rma_number
+    )
+    scan = page.get_by_label("Scan a parcel")
+    expect(scan).to_be_focused()
+    shoot(page, "01-board")
+
+    # A scanner types the tracking number and Enter.
+    page.keyboard.type("RP123456785FR")
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-message=success]")).to_contain_text(f"Return {return_request.rma_number} received.")
+    expect(page.locator("[data-status]")).to_have_attribute("data-status", "received")
+    expect(page.locator("[data-next]")).to_be_focused()
+    shoot(page, "02-received")
+
+    # Unit 1: grade A with its letter, Enter; accept the suggested disposition with Enter.
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Chemise en lin")
+    page.keyboard.press("a")
+    expect(page.locator("[data-grades] input:checked")).to_have_count(1)
+    shoot(page, "03-grade-unit-1")
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-suggestion]")).to_have_attribute("data-suggestion", "restock")
+    expect(page.locator("[data-confirm]")).to_be_focused()
+    shoot(page, "04-suggestion-unit-1")
+    page.keyboard.press("Enter")
+
+    # Unit 2: grade C, tick a checklist item with the keyboard; override the suggestion with a reason.
+    expect(page.get_by_text("unit 2 of 2")).to_be_visible()
+    page.keyboard.press("c")
+    page.get_by_role("checkbox", name="Tags attached").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Notes").fill("Small stain on the cuff")
+    page.get_by_label("Notes").press("Control+Enter")
+    expect(page.locator("[data-suggestion]")).to_have_attribute("data-suggestion", "resell_secondhand")
+    page.keyboard.press("6")  # donate
+    reason = page.get_by_label("Why not the suggestion?")
+    expect(reason).to_be_focused()
+    page.keyboard.type("Partner charity collects this week")
+    shoot(page, "05-override-unit-2")
+    page.keyboard.press("Enter")
+
+    # Every unit done: the refund preview, and the release button has the focus.
+    expect(page.locator("[data-status]")).to_have_attribute("data-status", "inspected")
+    # 49.90 (A, 100 %) + 19.96 (C, 40 % of 49.90), no fee.
+    expect(page.locator("[data-amount]")).to_have_text("69.86 EUR")
+    expect(page.locator("[data-release]")).to_be_focused()
+    shoot(page, "06-refund-preview")
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-message=success]")).to_contain_text("Refund of 69.86 EUR released.")
+    shoot(page, "07-refund-released")
+
+    refund = Refund.objects.get(return_request=return_request)
+    assert refund.amount == Decimal("69.86")
+    assert refund.released_by == operator
+    assert ReturnRequest.objects.get(pk=return_request.pk).status == S.REFUNDED
+    dispositions = {d.inspection.unit_index: d for d in Disposition.objects.select_related("inspection")}
+    assert (dispositions[0].kind, dispositions[0].overridden) == ("restock", False)
+    assert (dispositions[1].kind, dispositions[1].overridden) == ("donate", True)
+    assert dispositions[1].override_reason == "Partner charity collects this week"
+    assert dispositions[1].inspection.checklist["tags_attached"] is True
+    assert dispositions[1].inspection.notes == "Small stain on the cuff"
+    assert OutboxMessage.objects.filter(topic="refund.released", dedupe_key=refund.idempotency_key).exists()
