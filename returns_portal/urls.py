@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth.views import LogoutView
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from rma.core.views import StaffLoginView
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -10,6 +13,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/login/", StaffLoginView.as_view(), name="login"),
+    path("accounts/logout/", LogoutView.as_view(next_page="login"), name="logout"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("rma.api_urls")),
