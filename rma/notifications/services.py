@@ -24,6 +24,9 @@ Guarantees
    template error) dead-letter at once. ``outbox_message_replay`` (admin action) puts a dead or pending
    message back to pending with its attempts reset; it keeps its delivery id, so a receiver that already
    processed it still drops it.
+6. A pending message that a later change made stale before it went out (a customer's "on its way" email when
+   the parcel is received in the same breath) may be withdrawn (``outbox_messages_withdraw``) in that change's
+   transaction; never one that was delivered or that a worker is sending.
 
 Limits: a send cut short by a crash does not count as an attempt (its transaction rolled back). On SQLite
 (the no-server setup) the row lock is the database's write lock, so a slow webhook holds other writers back
@@ -56,6 +59,10 @@ logger = logging.getLogger(__name__)
 
 # Where a webhook's signing secret is read, by "<app_label>.<model>" of the secret_ref.
 SIGNING_SECRET_FIELDS = {"locations.warehouse": "notify_webhook_secret"}
+# Webhook destinations named by a setting rather than written as a URL (rma.warehouse.services.refunds writes
+# "shop" when RMA_SHOP_WEBHOOK_URL is empty). The URL is read when sending, so a message dead-lettered because
+# the setting was empty goes out once it is set and the message is replayed.
+WEBHOOK_DESTINATION_SETTINGS = {"shop": "RMA_SHOP_WEBHOOK_URL"}
 # A retry further off than this is left to the sweeper rather than parked in the broker: Redis hands an
 # unacknowledged message to another worker after its visibility timeout (1 h), so long countdowns duplicate.
 ETA_MAX_SECONDS = 15 * 60
@@ -173,11 +180,24 @@ def _webhook_secret(message: OutboxMessage) -> str:
     return secret
 
 
+def _webhook_url(message: OutboxMessage) -> str:
+    setting = WEBHOOK_DESTINATION_SETTINGS.get(message.destination)
+    if setting is None:
+        return message.destination
+    url = getattr(settings, setting, "")
+    if not url:
+        raise DeliveryFailed(
+            f"{setting} is not set: nowhere to send {message.destination!r} webhooks; set it, then replay.",
+            permanent=True,
+        )
+    return url
+
+
 def _send(message: OutboxMessage, *, attempt: int) -> None:
     delivery_id = str(message.delivery_id)
     if message.channel == Channel.WEBHOOK:
         webhook_send(
-            url=message.destination,
+            url=_webhook_url(message),
             secret=_webhook_secret(message),
             topic=message.topic,
             delivery_id=delivery_id,
@@ -283,6 +303,27 @@ def outbox_message_replay(*, message_id: int) -> OutboxMessage:
     return message
 
 
+def outbox_messages_withdraw(*, dedupe_keys: list[str]) -> int:
+    """Delete the pending messages with these dedupe keys, inside the caller's transaction; returns how many.
+
+    For a message that a later change has made stale before it went out. A message delivered, dead, or held by
+    a worker right now (row locked: it is being sent) is left alone. A task already in the broker for a
+    withdrawn message finds nothing and does nothing.
+    """
+    if not dedupe_keys:
+        return 0
+    with transaction.atomic():
+        pks = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(dedupe_key__in=dedupe_keys, status=OutboxStatus.PENDING)
+            .values_list("pk", flat=True)
+        )
+        if not pks:
+            return 0
+        deleted, _by_model = OutboxMessage.objects.filter(pk__in=pks).delete()
+    return deleted
+
+
 def outbox_messages_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
     """Hand the due pending messages to the broker (beat, every minute); returns how many went.
 
@@ -313,5 +354,6 @@ __all__ = [
     "outbox_message_deliver",
     "outbox_message_replay",
     "outbox_messages_sweep",
+    "outbox_messages_withdraw",
     "outbox_secret_ref",
 ]

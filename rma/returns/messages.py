@@ -1,20 +1,33 @@
 """Which outbox messages each return transition produces, written in the transaction of the transition.
 
-- approved: the customer (email ``return_approved``, "we have your return, next steps") and the destination
-  warehouse (advance notice: webhook ``return.approved`` and/or email ``warehouse_advance_notice``);
-- label_ready: the customer (email ``label_ready``, with the label and tracking page links);
-- in_transit: the destination warehouse (webhook ``return.in_transit`` and/or email ``warehouse_advance_notice``);
-- received: the customer (email ``parcel_received``);
-- refunded: the customer (email ``refund_released``).
+The customer (email, in the return's locale) is told at each step that matters to them:
 
-A returnless refund (the customer keeps the items) sends nothing to the warehouse. The warehouse gets a
-webhook when it has ``notify_webhook_url`` (signed with ``notify_webhook_secret``) and an email when it has
-``notify_email``. Each message has a dedupe key ``return:<public_id>:<status>:<recipient>-<channel>``, so a
-transition replayed or retried never writes a second message.
+- needs_review: ``return_under_review`` ("we are looking at your request");
+- approved: ``return_approved`` ("we have your return, next steps");
+- rejected: ``return_rejected``, with the agent's note (the event note of the rejection: the reason);
+- label_ready: ``label_ready``, with the label and tracking page links;
+- in_transit: ``parcel_in_transit`` ("your parcel is on its way" / "it has left the shop"), except after a
+  shop-counter hand-in (see ``_counter_checked``);
+- received: ``parcel_received``;
+- refunded: ``refund_released``;
+- exchanged: ``exchange_shipped``, with the exchange SKUs (``ReturnLine.exchange_sku``);
+- closed, only from inspected (nothing acceptable came back, no refund): ``return_closed``; a close after a
+  refund or an exchange says nothing new;
+- cancelled: ``return_cancelled`` (the items can be returned again while the window is open), except for a
+  draft (nobody was told of it) and after a shop-counter refusal (see ``_counter_checked``);
+- expired: ``return_expired`` (not sent in time).
 
-Connected by ``NotificationsConfig.ready()`` (and, once added there, ``ReturnsConfig.ready()``).
+The destination warehouse gets an advance notice on approved and in_transit (webhook ``return.<status>`` and/or
+email ``warehouse_advance_notice``). A returnless refund (the customer keeps the items) sends nothing to the
+warehouse. The warehouse gets a webhook when it has ``notify_webhook_url`` (signed with
+``notify_webhook_secret``) and an email when it has ``notify_email``. Each message has a dedupe key
+``return:<public_id>:<status>:<recipient>-<channel>``, so a transition replayed or retried never writes a second
+message.
+
+Connected by ``ReturnsConfig.ready()``.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -27,17 +40,30 @@ from django.utils import timezone
 
 from rma.locations.models import Warehouse
 from rma.notifications.models import Channel, OutboxMessage
-from rma.notifications.services import outbox_enqueue, outbox_secret_ref
+from rma.notifications.services import outbox_enqueue, outbox_messages_withdraw, outbox_secret_ref
 from rma.returns.choices import ReturnStatus
-from rma.returns.models import ReturnLine, ReturnRequest
+from rma.returns.models import ReturnEvent, ReturnLine, ReturnRequest
 from rma.returns.signals import return_status_changed
 
+logger = logging.getLogger(__name__)
+
 CUSTOMER_EMAIL_TOPICS: dict[str, str] = {
+    ReturnStatus.NEEDS_REVIEW: "return_under_review",
     ReturnStatus.APPROVED: "return_approved",
+    ReturnStatus.REJECTED: "return_rejected",
     ReturnStatus.LABEL_READY: "label_ready",
+    ReturnStatus.IN_TRANSIT: "parcel_in_transit",
     ReturnStatus.RECEIVED: "parcel_received",
     ReturnStatus.REFUNDED: "refund_released",
+    ReturnStatus.EXCHANGED: "exchange_shipped",
+    ReturnStatus.CLOSED: "return_closed",
+    ReturnStatus.CANCELLED: "return_cancelled",
+    ReturnStatus.EXPIRED: "return_expired",
 }
+# The customer hears of a close only when it ends the return without refund or exchange.
+CLOSED_NOTICE_FROM = frozenset({ReturnStatus.INSPECTED})
+# Customer emails a later move makes stale if they have not gone out yet (see _superseded_customer_emails_withdraw).
+SUPERSEDED_CUSTOMER_EMAILS: dict[str, tuple[str, ...]] = {ReturnStatus.RECEIVED: (ReturnStatus.IN_TRANSIT,)}
 WAREHOUSE_NOTICE_STATUSES = frozenset({ReturnStatus.APPROVED, ReturnStatus.IN_TRANSIT})
 WAREHOUSE_EMAIL_TOPIC = "warehouse_advance_notice"
 DEFAULT_TRANSIT_DAYS = 3
@@ -141,7 +167,88 @@ def _common(return_request: ReturnRequest, to_status: str, lines: list[dict[str,
     }
 
 
-def _customer_message(return_request: ReturnRequest, to_status: str, lines: list[dict[str, Any]]) -> PlannedMessage:
+def customer_email_dedupe_key(*, return_request: ReturnRequest, status: str) -> str:
+    """The dedupe key of the customer's email about the return's move to `status`."""
+    return f"return:{return_request.public_id}:{status}:customer-email"
+
+
+def _transition_event(return_request: ReturnRequest, to_status: str) -> ReturnEvent | None:
+    """The event of the return's latest move to `to_status` (written just before the signal is sent)."""
+    return ReturnEvent.objects.filter(return_request=return_request, to_status=to_status).order_by("-id").first()
+
+
+def _counter_checked(return_request: ReturnRequest) -> bool:
+    """Whether a shop counter checked this return: a shipping.CounterCheck on any of its lines.
+
+    The counter (rma.shipping.services.counter) writes its own customer email, ``store_counter_receipt``, when
+    it accepts a return (which becomes in_transit: "handed in at <shop>") and when it refuses every line (which
+    cancels it); it writes the CounterCheck rows before that move. Our in_transit and cancelled emails would say
+    the same thing a second time, so they are skipped for such a return.
+
+    Why the CounterCheck rather than ``drop_off_method == "store"``: the method is what was planned, the check
+    what happened. A relay-point or locker return can be handed in at a counter too (and gets the receipt),
+    while a shop drop-off moved on by a shop-to-warehouse shipment without a counter check gets no receipt and
+    must get our email. Found by name (``apps.get_model``): returns never imports shipping.
+    """
+    try:
+        model = apps.get_model("shipping", "CounterCheck")
+    except LookupError:
+        return False
+    return model._default_manager.filter(return_line__return_request=return_request).exists()
+
+
+def _exchange_lines(return_request: ReturnRequest) -> list[dict[str, Any]]:
+    """What the customer gets in exchange: each line's ``exchange_sku``; once the warehouse has requested the
+    exchange from the shop (warehouse.ExchangeRequest), only the lines and units it accepted."""
+    lines = (
+        ReturnLine.objects.filter(return_request=return_request)
+        .exclude(exchange_sku="")
+        .select_related("order_line")
+        .order_by("id")
+    )
+    planned = [
+        {
+            "sku": line.exchange_sku,
+            "quantity": line.quantity,
+            "replaces_sku": line.order_line.sku,
+            "name": line.order_line.name,
+        }
+        for line in lines
+    ]
+    requested = _downstream("warehouse", "ExchangeRequest", return_request)
+    if requested is None:
+        return planned
+    names = {item["replaces_sku"]: item["name"] for item in planned}
+    return [
+        {
+            "sku": str(item.get("sku", "")),
+            "quantity": int(item.get("quantity", 0)),
+            "replaces_sku": str(item.get("replaces_sku", "")),
+            "name": names.get(item.get("replaces_sku"), ""),
+        }
+        for item in requested.lines
+    ]
+
+
+def _customer_email_wanted(return_request: ReturnRequest, from_status: str, to_status: str) -> bool:
+    if to_status not in CUSTOMER_EMAIL_TOPICS or not return_request.contact_email:
+        return False
+    if to_status == ReturnStatus.CLOSED:
+        return from_status in CLOSED_NOTICE_FROM
+    if to_status == ReturnStatus.CANCELLED and from_status == ReturnStatus.DRAFT:
+        return False  # never submitted: the customer was never told of it
+    if to_status in (ReturnStatus.IN_TRANSIT, ReturnStatus.CANCELLED):
+        return not _counter_checked(return_request)  # the counter's receipt already says it
+    return True
+
+
+def _customer_message(
+    return_request: ReturnRequest,
+    from_status: str,
+    to_status: str,
+    lines: list[dict[str, Any]],
+    event: ReturnEvent | None,
+) -> PlannedMessage:
     topic = CUSTOMER_EMAIL_TOPICS[to_status]
     payload = {
         **_common(return_request, to_status, lines),
@@ -157,17 +264,28 @@ def _customer_message(return_request: ReturnRequest, to_status: str, lines: list
     if to_status == ReturnStatus.LABEL_READY:
         payload["label_url"] = return_label_url(return_request=return_request)
         payload["tracking_number"] = _tracking_number(return_request)
+    elif to_status == ReturnStatus.IN_TRANSIT:
+        payload["tracking_number"] = _tracking_number(return_request)
     elif to_status == ReturnStatus.REFUNDED:
         refund = _refund(return_request)
         payload.update(
             refund_amount=refund["amount"], refund_currency=refund["currency"], refund_method=refund["method"]
         )
+    elif to_status == ReturnStatus.EXCHANGED:
+        payload["exchange_lines"] = _exchange_lines(return_request)
+    elif to_status == ReturnStatus.REJECTED:
+        # The agent's note is the reason (return_request_reject requires it); it is written for the customer.
+        payload["rejection_reason"] = event.note.strip() if event is not None else ""
+    elif to_status in (ReturnStatus.CANCELLED, ReturnStatus.EXPIRED):
+        payload["portal_url"] = f"{settings.RMA_PUBLIC_BASE_URL.rstrip('/')}/"
+        # The label is voided with the return (rma.shipping.receivers): say so if the customer had it.
+        payload["label_voided"] = from_status == ReturnStatus.LABEL_READY
     return PlannedMessage(
         channel=Channel.EMAIL,
         topic=topic,
         destination=return_request.contact_email,
         payload=payload,
-        dedupe_key=f"return:{return_request.public_id}:{to_status}:customer-email",
+        dedupe_key=customer_email_dedupe_key(return_request=return_request, status=to_status),
         locale=return_request.locale or settings.LANGUAGE_CODE,
     )
 
@@ -212,9 +330,19 @@ def _warehouse_messages(
     return messages
 
 
-def return_messages_for(*, return_request: ReturnRequest, to_status: str) -> list[PlannedMessage]:
-    """The messages a return's move to `to_status` calls for (nothing written)."""
-    wants_customer = to_status in CUSTOMER_EMAIL_TOPICS and bool(return_request.contact_email)
+def return_messages_for(
+    *, return_request: ReturnRequest, to_status: str, from_status: str | None = None
+) -> list[PlannedMessage]:
+    """The messages a return's move to `to_status` calls for (nothing written).
+
+    `from_status` defaults to the one of the return's latest event to `to_status`.
+    """
+    event = None
+    if from_status is None or to_status == ReturnStatus.REJECTED:
+        event = _transition_event(return_request, to_status)
+        if from_status is None:
+            from_status = event.from_status if event is not None else ""
+    wants_customer = _customer_email_wanted(return_request, from_status, to_status)
     warehouse = return_request.destination_warehouse
     wants_warehouse = (
         to_status in WAREHOUSE_NOTICE_STATUSES
@@ -227,14 +355,35 @@ def return_messages_for(*, return_request: ReturnRequest, to_status: str) -> lis
     lines = _lines(return_request)
     planned = []
     if wants_customer:
-        planned.append(_customer_message(return_request, to_status, lines))
+        planned.append(_customer_message(return_request, from_status, to_status, lines, event))
     if wants_warehouse:
         planned += _warehouse_messages(return_request, to_status, lines, warehouse)
     return planned
 
 
-def return_messages_write(*, return_request: ReturnRequest, to_status: str) -> list[OutboxMessage]:
+def _superseded_customer_emails_withdraw(*, return_request: ReturnRequest, to_status: str) -> int:
+    """Drop the customer emails that this move makes stale before they went out; returns how many.
+
+    A warehouse that receives a parcel nobody scanned in transit (rma.warehouse.services.receiving) moves the
+    return to in_transit and then to received in one transaction: the customer would get "your parcel is on its
+    way" and "we have received it" together, the first already wrong. The received email says all there is;
+    the in_transit one is withdrawn unless it was delivered or a worker is sending it right now.
+    """
+    stale = SUPERSEDED_CUSTOMER_EMAILS.get(to_status, ())
+    if not stale:
+        return 0
+    keys = [customer_email_dedupe_key(return_request=return_request, status=status) for status in stale]
+    withdrawn = outbox_messages_withdraw(dedupe_keys=keys)
+    if withdrawn:
+        logger.info("return %s: %s stale customer email(s) withdrawn by %s", return_request.pk, withdrawn, to_status)
+    return withdrawn
+
+
+def return_messages_write(
+    *, return_request: ReturnRequest, to_status: str, from_status: str | None = None
+) -> list[OutboxMessage]:
     """Write the outbox messages of a transition (in its transaction); twice writes nothing more."""
+    _superseded_customer_emails_withdraw(return_request=return_request, to_status=to_status)
     return [
         outbox_enqueue(
             channel=m.channel,
@@ -245,7 +394,7 @@ def return_messages_write(*, return_request: ReturnRequest, to_status: str) -> l
             locale=m.locale,
             secret_ref=m.secret_ref,
         )
-        for m in return_messages_for(return_request=return_request, to_status=to_status)
+        for m in return_messages_for(return_request=return_request, to_status=to_status, from_status=from_status)
     ]
 
 
@@ -254,4 +403,4 @@ def return_status_changed_messages(
     sender: Any, *, return_request: ReturnRequest, from_status: str, to_status: str, **kwargs: Any
 ) -> None:
     """Write the outbox messages of this transition."""
-    return_messages_write(return_request=return_request, to_status=to_status)
+    return_messages_write(return_request=return_request, to_status=to_status, from_status=from_status)

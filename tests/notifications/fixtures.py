@@ -59,12 +59,17 @@ def reason(db):
 def make_return(policy, warehouse, relay, reason) -> Callable[..., ReturnRequest]:
     """Create (and by default submit, so auto-approve) a return through the service."""
 
-    def make(*, order_line=None, quantity: int = 1, submit: bool = True, **kwargs) -> ReturnRequest:
+    def make(
+        *, order_line=None, quantity: int = 1, submit: bool = True, exchange_sku: str = "", **kwargs
+    ) -> ReturnRequest:
         order_line = order_line or OrderLineFactory()
         kwargs.setdefault("drop_off", DropOffChoice(method="relay_point", point=relay))
+        line = ReturnLineInput(
+            order_line=order_line, quantity=quantity, reason=kwargs.pop("reason", reason), exchange_sku=exchange_sku
+        )
         return return_request_create(
             order=order_line.order,
-            lines=[ReturnLineInput(order_line=order_line, quantity=quantity, reason=kwargs.pop("reason", reason))],
+            lines=[line],
             submit=submit,
             **kwargs,
         )
