@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,7 +23,7 @@ from rma.orders.models import Order, OrderLine
 from rma.returns import policy as return_policy
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.lock_objects import order_lines_qs_select_for_update, return_request_qs_select_for_update
-from rma.returns.models import IdempotencyKey, ReasonCode, ReturnEvent, ReturnLine, ReturnRequest
+from rma.returns.models import IdempotencyKey, ReasonCode, ReturnEvent, ReturnLine, ReturnPhoto, ReturnRequest
 from rma.returns.signals import return_status_changed
 from rma.returns.states import RELEASING_STATUSES, can_transition
 
@@ -346,6 +347,14 @@ def return_request_cancel(
     return return_request_transition(
         return_request=return_request, to=ReturnStatus.CANCELLED, actor=actor, note=note, actor_label=actor_label
     )
+
+
+def return_line_photo_add(*, return_line: ReturnLine, content: File, name: str, content_type: str) -> ReturnPhoto:
+    """Attach a checked picture to a return line (the caller has checked it is a real image)."""
+    photo = ReturnPhoto(return_line=return_line, content_type=content_type)
+    photo.image.save(name, content, save=False)
+    photo.save()
+    return photo
 
 
 def return_requests_expire(*, now=None) -> int:

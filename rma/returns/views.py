@@ -54,7 +54,7 @@ from rma.returns.forms import (
     ResolutionForm,
     variant_label,
 )
-from rma.returns.models import ReasonCode, ReturnPhoto, ReturnRequest
+from rma.returns.models import ReasonCode, ReturnRequest
 from rma.returns.portal_session import (
     PortalSessionInvalid,
     photo_stage,
@@ -69,7 +69,13 @@ from rma.returns.portal_session import (
     portal_state_save,
     portal_wizard_reset,
 )
-from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_cancel, return_request_create
+from rma.returns.services import (
+    DropOffChoice,
+    ReturnLineInput,
+    return_line_photo_add,
+    return_request_cancel,
+    return_request_create,
+)
 from rma.returns.states import CANCELLABLE_STATUSES
 
 logger = logging.getLogger(__name__)
@@ -785,10 +791,13 @@ def _attach_photos(return_request: ReturnRequest, state: dict) -> None:
         for photo in details.get(str(line.order_line_id), {}).get("photos", []):
             if not default_storage.exists(photo["name"]):
                 continue
-            record = ReturnPhoto(return_line=line, content_type=photo["content_type"])
             with default_storage.open(photo["name"], "rb") as handle:
-                record.image.save(photo["name"].rsplit("/", 1)[-1], File(handle), save=False)
-            record.save()
+                return_line_photo_add(
+                    return_line=line,
+                    content=File(handle),
+                    name=photo["name"].rsplit("/", 1)[-1],
+                    content_type=photo["content_type"],
+                )
             staged_names.append(photo["name"])
         details.get(str(line.order_line_id), {})["photos"] = []
     transaction.on_commit(lambda: [default_storage.delete(name) for name in staged_names])
