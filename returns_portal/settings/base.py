@@ -253,3 +253,7 @@ RMA_WEBHOOK_TIMEOUT_SECONDS = env.float("RMA_WEBHOOK_TIMEOUT_SECONDS", default=1
 RMA_WEBHOOK_SECRET = env("RMA_WEBHOOK_SECRET", default="")
 RMA_EXPECTED_TRANSIT_DAYS = 3
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
+
+# ---- WAREHOUSE
+# A shipment dispatched longer ago than this is flagged late on the warehouse board.
+RMA_WAREHOUSE_SHIPMENT_LATE_AFTER_DAYS = env.int("RMA_WAREHOUSE_SHIPMENT_LATE_AFTER_DAYS", default=3)

@@ -1,4 +1,5 @@
-"""Admin for the warehouse: grading and disposition reference data, and read-only views of what was found."""
+"""Admin for the warehouse: grading and disposition reference data, and read-only views of what was received
+and found (arrivals, shops' cartons and their counts, shipment discrepancies, inspections, refunds)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from rma.returns.admin import ReadOnlyAdminMixin
 from rma.warehouse.models import (
     Arrival,
+    CartonReceipt,
     ChecklistItem,
+    CountedItem,
+    Discrepancy,
     Disposition,
     DispositionRule,
     ExchangeRequest,
@@ -70,10 +74,10 @@ class DispositionRuleAdmin(admin.ModelAdmin):
 
 @admin.register(Arrival)
 class ArrivalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("scanned_code", "warehouse", "return_request", "received_by", "created_at")
-    list_select_related = ("warehouse", "return_request", "received_by")
+    list_display = ("scanned_code", "warehouse", "return_request", "carton", "received_by", "created_at")
+    list_select_related = ("warehouse", "return_request", "carton", "received_by")
     list_filter = ("warehouse",)
-    search_fields = ("scanned_code", "return_request__rma_number", "note")
+    search_fields = ("scanned_code", "return_request__rma_number", "carton__barcode", "note")
     search_help_text = _("Scanned code, RMA number or note.")
     date_hierarchy = "created_at"
 
@@ -85,6 +89,35 @@ class UnexpectedParcelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("reason", ("matched_return", admin.EmptyFieldListFilter), "warehouse")
     search_fields = ("scanned_code", "matched_return__rma_number", "note")
     search_help_text = _("Scanned code, RMA number or note.")
+    date_hierarchy = "created_at"
+
+
+class CountedItemInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = CountedItem
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("return_request", "counted_by")
+
+
+@admin.register(CartonReceipt)
+class CartonReceiptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("carton", "shipment", "warehouse", "received_by", "received_at", "counted_by", "counted_at")
+    list_select_related = ("carton", "shipment", "warehouse", "received_by", "counted_by")
+    list_filter = ("warehouse", ("counted_at", admin.EmptyFieldListFilter))
+    search_fields = ("carton__barcode", "carton__tracking_number", "shipment__number")
+    search_help_text = _("Carton barcode, tracking number or shipment number.")
+    date_hierarchy = "received_at"
+    inlines = (CountedItemInline,)
+
+
+@admin.register(Discrepancy)
+class DiscrepancyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("shipment", "carton", "kind", "sku", "rma_number", "quantity", "warehouse", "created_at")
+    list_select_related = ("shipment", "carton", "warehouse")
+    list_filter = ("kind", "warehouse", "shipment__store")
+    search_fields = ("shipment__number", "carton__barcode", "sku", "rma_number")
+    search_help_text = _("Shipment number, carton barcode, SKU or RMA number.")
     date_hierarchy = "created_at"
 
 

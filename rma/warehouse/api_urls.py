@@ -29,6 +29,42 @@ urlpatterns = [
         name="api-warehouse-unexpected-match",
     ),
     path(
+        "shipments/expected/",
+        apis.WarehouseShipmentExpectedListApi.as_view(),
+        name="api-warehouse-shipments-expected",
+    ),
+    path("shipments/<uuid:public_id>/", apis.WarehouseShipmentDetailApi.as_view(), name="api-warehouse-shipment"),
+    path(
+        "shipments/<uuid:public_id>/finish/",
+        apis.WarehouseShipmentReceivingFinishApi.as_view(),
+        name="api-warehouse-shipment-finish",
+    ),
+    path(
+        "shipments/<uuid:public_id>/cartons/<int:position>/receive/",
+        apis.WarehouseCartonReceiveApi.as_view(),
+        name="api-warehouse-carton-receive",
+    ),
+    path(
+        "shipments/<uuid:public_id>/cartons/<int:position>/count/",
+        apis.WarehouseCartonCountApi.as_view(),
+        name="api-warehouse-carton-count",
+    ),
+    path(
+        "shipments/<uuid:public_id>/cartons/<int:position>/counts/<int:entry_id>/remove/",
+        apis.WarehouseCartonCountRemoveApi.as_view(),
+        name="api-warehouse-carton-count-remove",
+    ),
+    path(
+        "shipments/<uuid:public_id>/cartons/<int:position>/finish/",
+        apis.WarehouseCartonCountFinishApi.as_view(),
+        name="api-warehouse-carton-finish",
+    ),
+    path(
+        "reports/discrepancies/",
+        apis.WarehouseDiscrepancyReportApi.as_view(),
+        name="api-warehouse-discrepancy-report",
+    ),
+    path(
         "reports/destroyed/",
         apis.WarehouseDestroyedUnitsReportApi.as_view(),
         name="api-warehouse-destroyed-report",

@@ -1,17 +1,20 @@
-"""Warehouse API: scan, expected list, inspect a unit, confirm its disposition, release the refund, reports.
+"""Warehouse API: scan, expected lists, shops' shipments carton by carton, inspect a unit, confirm its disposition,
+release the refund, reports.
 
 Same permissions as the pages: warehouse operators (and superusers) only, each within their warehouses.
 """
 
+import json
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,20 +22,28 @@ from rest_framework.views import APIView
 from rma.core import roles
 from rma.core.api.pagination import CursorPagination
 from rma.core.api.permissions import error_response, error_responses, role_permission
-from rma.core.exceptions import DomainError
+from rma.core.exceptions import Conflict, DomainError
 from rma.locations.models import Warehouse
 from rma.returns.models import ReturnRequest
+from rma.shipping.models import Shipment, ShipmentStatus
 from rma.warehouse import selectors
-from rma.warehouse.choices import Derogation, DispositionKind, UnitCondition
+from rma.warehouse.choices import Derogation, DiscrepancyKind, DispositionKind, UnitCondition
 from rma.warehouse.models import Disposition, Grade, Inspection, UnexpectedParcel
+from rma.warehouse.reports import discrepancies_csv_response
 from rma.warehouse.services import (
     arrival_register,
+    carton_count_add,
+    carton_count_finish,
+    carton_count_remove,
+    carton_receive,
     disposition_confirm,
     disposition_suggest,
     inspection_record,
     refund_compute,
     refund_release,
     return_request_find_by_code,
+    shipment_received_message,
+    shipment_receiving_finish,
     unexpected_parcel_match,
 )
 
@@ -75,6 +86,14 @@ def _warehouse_for_scan(request: Request, code: str) -> Warehouse:
     raise ValidationError({"warehouse": [_("You work in several warehouses: say which one (its code).")]})
 
 
+SHIPMENT_PUBLIC_ID_PARAMETER = OpenApiParameter(
+    "public_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The shipment's public id."
+)
+POSITION_PARAMETER = OpenApiParameter(
+    "position", OpenApiTypes.INT, OpenApiParameter.PATH, description="The carton's position in its shipment (1, 2…)."
+)
+
+
 def _unit_or_404(return_request: ReturnRequest, line_id: int, unit: int) -> selectors.Unit:
     return selectors.unit_get(return_request=return_request, line_id=line_id, unit_index=unit - 1)
 
@@ -99,6 +118,43 @@ class UnexpectedParcelSerializer(serializers.Serializer):
     note = serializers.CharField()
     created_at = serializers.DateTimeField()
     matched_return = serializers.CharField(source="matched_return.rma_number", default=None)
+
+
+class InboundShipmentSerializer(serializers.Serializer):
+    public_id = serializers.UUIDField()
+    number = serializers.CharField()
+    status = serializers.ChoiceField(choices=ShipmentStatus.choices)
+    store = serializers.CharField(source="store.code")
+    store_name = serializers.CharField(source="store.name")
+    warehouse = serializers.CharField(source="warehouse.code")
+    closed_at = serializers.DateTimeField(allow_null=True)
+    dispatched_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+
+
+class InboundCartonSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    barcode = serializers.CharField()
+    tracking_number = serializers.CharField(allow_null=True)
+
+
+class DiscrepancySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    shipment = serializers.CharField(source="shipment.number")
+    store = serializers.CharField(source="shipment.store.code")
+    warehouse = serializers.CharField(source="warehouse.code")
+    carton = serializers.CharField(source="carton.barcode", default=None)
+    kind = serializers.ChoiceField(choices=DiscrepancyKind.choices)
+    sku = serializers.CharField()
+    announced_sku = serializers.CharField(source="expected_sku")
+    rma_number = serializers.CharField()
+    announced_carton = serializers.CharField()
+    announced_quantity = serializers.IntegerField(source="expected_quantity")
+    found_quantity = serializers.IntegerField()
+    quantity = serializers.IntegerField(help_text="Units concerned.")
+    description = serializers.CharField(help_text="What was found, in the request's language.")
+    created_at = serializers.DateTimeField()
+    created_by = serializers.CharField(source="created_by.username", default=None)
 
 
 class GradeSerializer(serializers.Serializer):
@@ -216,17 +272,30 @@ class WarehouseScanApi(APIView):
         )
 
     class OutputSerializer(serializers.Serializer):
-        outcome = serializers.ChoiceField(choices=["received", "already_received", "unexpected"])
+        outcome = serializers.ChoiceField(
+            choices=[
+                "received",
+                "already_received",
+                "unexpected",
+                "carton_received",
+                "carton_already_received",
+                "shipment",
+            ]
+        )
         message = serializers.CharField()
         return_request = ReturnSummarySerializer(allow_null=True, default=None)
         unexpected_parcel = UnexpectedParcelSerializer(allow_null=True, source="parcel", default=None)
+        shipment = InboundShipmentSerializer(allow_null=True, default=None)
+        carton = InboundCartonSerializer(allow_null=True, default=None)
 
     @extend_schema(
         operation_id="warehouse_scan",
-        summary="Scan a parcel at a warehouse",
+        summary="Scan a parcel, a carton or a shipment at a warehouse",
         description=(
             "A return's tracking number or RMA number receives it (a second scan answers `already_received` and "
-            "receives nothing). Any other code opens an unexpected-parcel record (one per code)."
+            "receives nothing). A shop's carton label (barcode or carrier tracking number) receives that carton "
+            "(`carton_received`, then `carton_already_received`); a shipment number answers `shipment`. Any other "
+            "code opens an unexpected-parcel record (one per code)."
         ),
         tags=["warehouse"],
         request=InputSerializer,
@@ -591,3 +660,354 @@ class WarehouseDestroyedUnitsReportApi(APIView):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, self)
         return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
+
+
+# ---- shops' shipments, carton by carton
+
+
+def _shipment_or_404(request: Request, public_id: str) -> tuple[Shipment, selectors.ShipmentReceiving]:
+    shipment = selectors.shipment_get_for_warehouse(user=request.user, public_id=public_id)
+    return shipment, selectors.shipment_receiving(shipment=shipment)
+
+
+def _carton_or_404(
+    request: Request, public_id: str, position: int
+) -> tuple[Shipment, selectors.ShipmentReceiving, selectors.CartonView]:
+    shipment, receiving = _shipment_or_404(request, public_id)
+    return shipment, receiving, receiving.carton(position)
+
+
+def _receipt_of(view: selectors.CartonView) -> Any:
+    if view.receipt is None:
+        raise Conflict(
+            _("Carton %(carton)s was not received yet.") % {"carton": view.carton.barcode}, code="carton_not_received"
+        )
+    return view.receipt
+
+
+class CountLineSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["return", "sku"])
+    code = serializers.CharField(help_text="The RMA number or the SKU.")
+    name = serializers.CharField()
+    announced = serializers.IntegerField()
+    counted = serializers.IntegerField()
+    damaged = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=["ok", "short", "over", "extra"])
+
+
+class CountEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    sku = serializers.CharField()
+    rma_number = serializers.CharField(source="return_request.rma_number", default="")
+    quantity = serializers.IntegerField()
+    damaged = serializers.BooleanField()
+    counted_by = serializers.CharField(source="counted_by.username", default=None)
+    counted_at = serializers.DateTimeField(source="created_at")
+
+
+class CartonViewSerializer(serializers.Serializer):
+    position = serializers.IntegerField(source="carton.position")
+    barcode = serializers.CharField(source="carton.barcode")
+    tracking_number = serializers.CharField(source="carton.tracking_number", allow_null=True)
+    state = serializers.ChoiceField(choices=["waiting", "counting", "counted"])
+    announced_units = serializers.IntegerField(source="announced.units")
+    counted_units = serializers.IntegerField()
+    received_at = serializers.DateTimeField(source="receipt.received_at", default=None)
+    received_by = serializers.CharField(source="receipt.received_by.username", default=None)
+    counted_at = serializers.DateTimeField(source="receipt.counted_at", default=None)
+    counted_by = serializers.CharField(source="receipt.counted_by.username", default=None)
+    lines = CountLineSerializer(many=True)
+    counts = CountEntrySerializer(source="entries", many=True)
+
+
+class ShipmentReceivingSerializer(serializers.Serializer):
+    shipment = InboundShipmentSerializer()
+    received_cartons = serializers.IntegerField(source="received_count")
+    counted_cartons = serializers.IntegerField(source="counted_count")
+    cartons = CartonViewSerializer(many=True)
+    discrepancies = DiscrepancySerializer(many=True)
+
+
+class ExpectedShipmentPagination(CursorPagination):
+    ordering = ("since", "id")
+
+
+class WarehouseShipmentExpectedListApi(APIView):
+    permission_classes = [WarehouseRoles]
+    pagination_class = ExpectedShipmentPagination
+
+    class OutputSerializer(serializers.Serializer):
+        shipment = InboundShipmentSerializer()
+        since = serializers.DateTimeField(help_text="Dispatched at, or closed at when not dispatched yet.")
+        age_days = serializers.IntegerField()
+        late = serializers.BooleanField(help_text="Dispatched longer ago than the warehouse allows.")
+        carton_count = serializers.IntegerField()
+        received_count = serializers.IntegerField(help_text="Cartons received so far.")
+
+    @extend_schema(
+        operation_id="warehouse_shipment_expected_list",
+        summary="Shops' shipments expected at your warehouses",
+        description="Closed (announced) or dispatched, oldest first, with age, a late flag and cartons received.",
+        tags=["warehouse"],
+        parameters=[WAREHOUSE_PARAMETER],
+        responses={200: OutputSerializer(many=True), **error_responses(401, 403, 404)},
+    )
+    def get(self, request: Request) -> Response:
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(
+            selectors.shipments_expected(warehouses=_warehouses(request)), request, self
+        )
+        rows = [selectors.expected_shipment_row(shipment=shipment) for shipment in page]
+        return paginator.get_paginated_response(self.OutputSerializer(rows, many=True).data)
+
+
+class WarehouseShipmentDetailApi(APIView):
+    permission_classes = [WarehouseRoles]
+
+    @extend_schema(
+        operation_id="warehouse_shipment_retrieve",
+        summary="A shop's shipment as the warehouse sees it",
+        description=(
+            "Each carton with what was announced in it, its receipt, what was counted (row by row and entry by "
+            "entry) and, once the shipment is received, the discrepancies."
+        ),
+        tags=["warehouse"],
+        parameters=[SHIPMENT_PUBLIC_ID_PARAMETER],
+        responses={200: ShipmentReceivingSerializer, **error_responses(401, 403, 404)},
+    )
+    def get(self, request: Request, public_id: str) -> Response:
+        _shipment, receiving = _shipment_or_404(request, public_id)
+        return Response(ShipmentReceivingSerializer(receiving).data)
+
+
+class WarehouseCartonReceiveApi(APIView):
+    permission_classes = [WarehouseRoles]
+
+    class OutputSerializer(serializers.Serializer):
+        outcome = serializers.ChoiceField(choices=["carton_received", "carton_already_received"])
+        message = serializers.CharField()
+        carton = CartonViewSerializer()
+
+    @extend_schema(
+        operation_id="warehouse_carton_receive",
+        summary="Receive a carton of a shop's shipment",
+        description=(
+            "What scanning its label does. Once only: a second call answers `carton_already_received` with who "
+            "received it and when."
+        ),
+        tags=["warehouse"],
+        parameters=[SHIPMENT_PUBLIC_ID_PARAMETER, POSITION_PARAMETER],
+        request=None,
+        responses={200: OutputSerializer, 409: error_response(409), **error_responses(401, 403, 404)},
+    )
+    def post(self, request: Request, public_id: str, position: int) -> Response:
+        shipment, _receiving, view = _carton_or_404(request, public_id, position)
+        result = carton_receive(carton=view.carton, warehouse=shipment.warehouse, actor=request.user)
+        outcome = "carton_received" if result.created else "carton_already_received"
+        carton = selectors.shipment_receiving(shipment=shipment).carton(position)
+        return Response(self.OutputSerializer({"outcome": outcome, "message": result.message, "carton": carton}).data)
+
+
+class WarehouseCartonCountApi(APIView):
+    permission_classes = [WarehouseRoles]
+
+    class InputSerializer(serializers.Serializer):
+        code = serializers.CharField(
+            max_length=200, help_text='A return\'s label (RMA, tracking number or QR code), or a SKU ("3*SKU" works).'
+        )
+        quantity = serializers.IntegerField(min_value=1, max_value=9999, default=1, help_text="Units of the SKU.")
+        damaged = serializers.BooleanField(default=False)
+
+    class OutputSerializer(serializers.Serializer):
+        message = serializers.CharField()
+        count = CountEntrySerializer(source="entry")
+        return_request = ReturnSummarySerializer(allow_null=True)
+        received = serializers.BooleanField(help_text="The count received the return.")
+        carton = CartonViewSerializer()
+
+    @extend_schema(
+        operation_id="warehouse_carton_count",
+        summary="Count a return or units of a SKU in a received carton",
+        description=(
+            "A return is counted once per shipment and received on the spot (it goes on to inspection); a return "
+            "not announced here is received too when it is expected at this warehouse. 409 when the carton's "
+            "count was closed (by whom, when) or the return was already counted."
+        ),
+        tags=["warehouse"],
+        parameters=[SHIPMENT_PUBLIC_ID_PARAMETER, POSITION_PARAMETER],
+        request=InputSerializer,
+        responses={201: OutputSerializer, 409: error_response(409), **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request: Request, public_id: str, position: int) -> Response:
+        shipment, _receiving, view = _carton_or_404(request, public_id, position)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = carton_count_add(
+            receipt=_receipt_of(view),
+            code=data["code"],
+            quantity=data["quantity"],
+            damaged=data["damaged"],
+            actor=request.user,
+        )
+        carton = selectors.shipment_receiving(shipment=shipment).carton(position)
+        body = {
+            "message": result.message,
+            "entry": result.entry,
+            "return_request": result.return_request,
+            "received": result.received,
+            "carton": carton,
+        }
+        return Response(self.OutputSerializer(body).data, status=201)
+
+
+class WarehouseCartonCountRemoveApi(APIView):
+    permission_classes = [WarehouseRoles]
+
+    class OutputSerializer(serializers.Serializer):
+        message = serializers.CharField()
+        carton = CartonViewSerializer()
+
+    @extend_schema(
+        operation_id="warehouse_carton_count_remove",
+        summary="Take back a mistaken count",
+        description="While the carton is being counted. A return it received stays received.",
+        tags=["warehouse"],
+        parameters=[
+            SHIPMENT_PUBLIC_ID_PARAMETER,
+            POSITION_PARAMETER,
+            OpenApiParameter("entry_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The count's id."),
+        ],
+        request=None,
+        responses={200: OutputSerializer, 409: error_response(409), **error_responses(401, 403, 404)},
+    )
+    def post(self, request: Request, public_id: str, position: int, entry_id: int) -> Response:
+        shipment, _receiving, view = _carton_or_404(request, public_id, position)
+        entry = next((entry for entry in view.entries if entry.pk == entry_id), None)
+        if entry is None:
+            raise Http404
+        message = carton_count_remove(entry=entry, actor=request.user)
+        carton = selectors.shipment_receiving(shipment=shipment).carton(position)
+        return Response(self.OutputSerializer({"message": message, "carton": carton}).data)
+
+
+class WarehouseCartonCountFinishApi(APIView):
+    permission_classes = [WarehouseRoles]
+
+    class OutputSerializer(serializers.Serializer):
+        message = serializers.CharField()
+        shipment_received = serializers.BooleanField(help_text="This was the last carton: the shipment is received.")
+        receiving = ShipmentReceivingSerializer()
+
+    @extend_schema(
+        operation_id="warehouse_carton_count_finish",
+        summary="Close a carton's count",
+        description=(
+            "The last carton of a shipment to be counted finishes the shipment: the discrepancies are recorded and "
+            "the shop's shipment becomes `received` or `received_with_discrepancies`. 409 when someone else closed "
+            "it first (by whom, when)."
+        ),
+        tags=["warehouse"],
+        parameters=[SHIPMENT_PUBLIC_ID_PARAMETER, POSITION_PARAMETER],
+        request=None,
+        responses={200: OutputSerializer, 409: error_response(409), **error_responses(401, 403, 404)},
+    )
+    def post(self, request: Request, public_id: str, position: int) -> Response:
+        shipment, _receiving, view = _carton_or_404(request, public_id, position)
+        result = carton_count_finish(receipt=_receipt_of(view), actor=request.user)
+        body = {
+            "message": result.message,
+            "shipment_received": result.shipment_received,
+            "receiving": selectors.shipment_receiving(
+                shipment=Shipment.objects.select_related("store", "warehouse").get(pk=shipment.pk)
+            ),
+        }
+        return Response(self.OutputSerializer(body).data)
+
+
+class WarehouseShipmentReceivingFinishApi(APIView):
+    permission_classes = [WarehouseRoles]
+
+    class OutputSerializer(serializers.Serializer):
+        message = serializers.CharField()
+        receiving = ShipmentReceivingSerializer()
+
+    @extend_schema(
+        operation_id="warehouse_shipment_receiving_finish",
+        summary="Finish receiving a shop's shipment, cartons missing included",
+        description=(
+            "Every received carton must be counted. Cartons not received are reported missing. The discrepancies "
+            "go to the shop's shipment, which becomes `received` or `received_with_discrepancies`. 409 when it was "
+            "already received."
+        ),
+        tags=["warehouse"],
+        parameters=[SHIPMENT_PUBLIC_ID_PARAMETER],
+        request=None,
+        responses={200: OutputSerializer, 409: error_response(409), **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request: Request, public_id: str) -> Response:
+        shipment, _receiving = _shipment_or_404(request, public_id)
+        discrepancies = shipment_receiving_finish(shipment=shipment, actor=request.user)
+        body = {
+            "message": shipment_received_message(shipment=shipment, discrepancies=len(discrepancies)),
+            "receiving": selectors.shipment_receiving(
+                shipment=Shipment.objects.select_related("store", "warehouse").get(pk=shipment.pk)
+            ),
+        }
+        return Response(self.OutputSerializer(body).data)
+
+
+class CsvRenderer(BaseRenderer):
+    """Lets `?format=csv` through content negotiation; the view writes the CSV itself, errors come out as JSON."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        return json.dumps(data, default=str).encode()
+
+
+class DiscrepancyPagination(CursorPagination):
+    ordering = ("created_at", "id")
+
+
+class WarehouseDiscrepancyReportApi(APIView):
+    permission_classes = [WarehouseRoles]
+    pagination_class = DiscrepancyPagination
+    renderer_classes = [JSONRenderer, CsvRenderer]
+
+    class FilterSerializer(serializers.Serializer):
+        start = serializers.DateField(required=False, allow_null=True, default=None)
+        end = serializers.DateField(required=False, allow_null=True, default=None)
+        store = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
+        kind = serializers.ChoiceField(choices=DiscrepancyKind.choices, required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        operation_id="warehouse_discrepancy_report",
+        summary="Discrepancies found in shops' shipments, by shop and period",
+        description=(
+            "Filter by the date they were recorded (`start`, `end`), the shop's code (`store`) and `kind`. "
+            "`?format=csv` (or `Accept: text/csv`) answers the whole selection as CSV."
+        ),
+        tags=["warehouse"],
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.DATE, OpenApiParameter.QUERY, required=False),
+            OpenApiParameter("end", OpenApiTypes.DATE, OpenApiParameter.QUERY, required=False),
+            OpenApiParameter("store", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False),
+            OpenApiParameter(
+                "kind", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False, enum=DiscrepancyKind.values
+            ),
+            WAREHOUSE_PARAMETER,
+        ],
+        responses={200: DiscrepancySerializer(many=True), **error_responses(400, 401, 403, 404)},
+    )
+    def get(self, request: Request) -> Response | HttpResponse:
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        queryset = selectors.discrepancies_report(warehouses=_warehouses(request), **filters.validated_data)
+        if request.accepted_renderer.format == "csv":
+            return discrepancies_csv_response(discrepancies=queryset)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(queryset, request, self)
+        return paginator.get_paginated_response(DiscrepancySerializer(page, many=True).data)

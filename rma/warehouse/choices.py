@@ -47,3 +47,12 @@ class UnexpectedReason(models.TextChoices):
     UNKNOWN_CODE = "unknown_code", _("Unknown code")
     OTHER_WAREHOUSE = "other_warehouse", _("Expected at another warehouse")
     NOT_EXPECTED = "not_expected", _("Return not expected in its current status")
+
+
+class DiscrepancyKind(models.TextChoices):
+    """What receiving a shop's shipment found that differs from what the shop announced."""
+
+    MISSING = "missing", _("Missing")
+    EXTRA = "extra", _("Extra")
+    WRONG_ITEM = "wrong_item", _("Wrong item")
+    DAMAGED = "damaged", _("Damaged")

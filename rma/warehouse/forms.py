@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rma.warehouse.choices import Derogation, DispositionKind, UnitCondition
+from rma.warehouse.choices import Derogation, DiscrepancyKind, DispositionKind, UnitCondition
 from rma.warehouse.models import ChecklistItem, Grade
 
 
@@ -17,7 +17,7 @@ class ScanForm(forms.Form):
                 "autocomplete": "off",
                 "autocapitalize": "characters",
                 "spellcheck": "false",
-                "placeholder": _("Tracking number or RMA number, then Enter"),
+                "placeholder": _("Tracking, RMA, carton or shipment number, then Enter"),
                 "class": "scan-input",
             }
         ),
@@ -112,3 +112,39 @@ class MatchForm(forms.Form):
 class ReportPeriodForm(forms.Form):
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CountForm(forms.Form):
+    """One count in a carton: a return's label, or a SKU with its quantity ("3*SKU" works too)."""
+
+    quantity = forms.IntegerField(
+        label=_("Quantity"),
+        min_value=1,
+        max_value=9999,
+        initial=1,
+        widget=forms.NumberInput(attrs={"class": "qty-input", "data-enter": "next", "inputmode": "numeric"}),
+    )
+    code = forms.CharField(
+        label=_("Count an item"),
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "placeholder": _("SKU or return label, then Enter"),
+                "class": "scan-input",
+            }
+        ),
+    )
+    damaged = forms.BooleanField(label=_("Damaged"), required=False)
+
+
+class DiscrepancyReportForm(ReportPeriodForm):
+    store = forms.ChoiceField(label=_("Shop"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *DiscrepancyKind.choices])
+
+    def __init__(self, *args, stores: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["store"].choices = [("", _("All shops")), *stores]

@@ -22,5 +22,18 @@ urlpatterns = [
     ),
     path("returns/<uuid:public_id>/refund/", views.refund_release_view, name="refund-release"),
     path("unexpected/<int:pk>/", views.unexpected_parcel, name="unexpected"),
+    path("shipments/<uuid:public_id>/", views.shipment_detail, name="shipment"),
+    path("shipments/<uuid:public_id>/finish/", views.shipment_finish_view, name="shipment-finish"),
+    path("shipments/<uuid:public_id>/cartons/<int:position>/", views.carton_detail, name="carton"),
+    path(
+        "shipments/<uuid:public_id>/cartons/<int:position>/receive/", views.carton_receive_view, name="carton-receive"
+    ),
+    path("shipments/<uuid:public_id>/cartons/<int:position>/finish/", views.carton_finish_view, name="carton-finish"),
+    path(
+        "shipments/<uuid:public_id>/cartons/<int:position>/counts/<int:entry_id>/remove/",
+        views.carton_count_remove_view,
+        name="carton-count-remove",
+    ),
     path("reports/destroyed/", views.destroyed_report, name="destroyed-report"),
+    path("reports/discrepancies/", views.discrepancies_report, name="discrepancies-report"),
 ]

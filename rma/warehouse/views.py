@@ -18,18 +18,36 @@ from django.views.decorators.http import require_POST
 from rma.core.exceptions import DomainError
 from rma.locations.models import Warehouse
 from rma.returns.choices import ReturnStatus
+from rma.shipping.models import ShipmentStatus
+from rma.shipping.store_selectors import shipment_find_by_code
 from rma.warehouse import selectors
-from rma.warehouse.choices import Derogation, DispositionKind, UnitCondition
-from rma.warehouse.forms import DispositionForm, InspectionForm, MatchForm, ReportPeriodForm, ScanForm
+from rma.warehouse.choices import Derogation, DiscrepancyKind, DispositionKind, UnitCondition
+from rma.warehouse.forms import (
+    CountForm,
+    DiscrepancyReportForm,
+    DispositionForm,
+    InspectionForm,
+    MatchForm,
+    ReportPeriodForm,
+    ScanForm,
+)
+from rma.warehouse.reports import discrepancies_csv_response
 from rma.warehouse.services import (
     ScanOutcome,
+    ScanResult,
     arrival_register,
+    carton_count_add,
+    carton_count_finish,
+    carton_count_remove,
+    carton_receive,
     disposition_confirm,
     disposition_suggest,
     inspection_record,
     refund_compute,
     refund_release,
     return_request_find_by_code,
+    shipment_received_message,
+    shipment_receiving_finish,
     unexpected_parcel_match,
 )
 
@@ -91,6 +109,10 @@ def board(request: HttpRequest) -> HttpResponse:
         selectors.refund_due_row(return_request=r, now=now)
         for r in selectors.returns_awaiting_refund(warehouses=warehouses)[:200]
     ]
+    shipments = [
+        selectors.expected_shipment_row(shipment=s, now=now)
+        for s in selectors.shipments_expected(warehouses=warehouses)[:200]
+    ]
     return _render(
         request,
         "warehouse/board.html",
@@ -99,6 +121,8 @@ def board(request: HttpRequest) -> HttpResponse:
             "late_count": sum(row.late for row in expected),
             "awaiting": awaiting,
             "flagged_count": sum(row.due_soon or row.overdue for row in awaiting),
+            "shipments": shipments,
+            "late_shipment_count": sum(row.late for row in shipments),
             "unexpected": list(selectors.unexpected_parcels_open(warehouses=warehouses)[:100]),
         },
     )
@@ -119,7 +143,7 @@ def switch_warehouse(request: HttpRequest) -> HttpResponse:
 @require_POST
 @warehouse_view
 def scan(request: HttpRequest) -> HttpResponse:
-    """A scanner types the code and Enter: open the return, or the unexpected-parcel record."""
+    """A scanner types the code and Enter: open the return, the carton or shipment, or the unexpected parcel."""
     form = ScanForm(request.POST)
     if request.current_warehouse is None:
         messages.error(request, _("You are not assigned to any warehouse."))
@@ -127,20 +151,33 @@ def scan(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Scan or type a code."))
         return redirect("warehouse:board")
+    return _scan_and_open(request, form.cleaned_data["code"])
+
+
+def _scan_and_open(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        result = arrival_register(
-            code=form.cleaned_data["code"], warehouse=request.current_warehouse, actor=request.user
-        )
+        result = arrival_register(code=code, warehouse=request.current_warehouse, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("warehouse:board")
+    return _open_scanned(request, result)
+
+
+def _open_scanned(request: HttpRequest, result: ScanResult) -> HttpResponse:
+    """The page a scan leads to, with its message."""
     if result.outcome == ScanOutcome.UNEXPECTED:
         messages.warning(request, result.message)
         return redirect("warehouse:unexpected", pk=result.parcel.pk)
-    if result.outcome == ScanOutcome.ALREADY_RECEIVED:
+    if result.outcome in (ScanOutcome.ALREADY_RECEIVED, ScanOutcome.CARTON_ALREADY_RECEIVED):
         messages.warning(request, result.message)
+    elif result.outcome == ScanOutcome.SHIPMENT:
+        messages.info(request, result.message)
     else:
         messages.success(request, result.message)
+    if result.carton is not None:
+        return redirect("warehouse:carton", public_id=result.shipment.public_id, position=result.carton.position)
+    if result.shipment is not None:
+        return redirect("warehouse:shipment", public_id=result.shipment.public_id)
     return redirect("warehouse:return", public_id=result.return_request.public_id)
 
 
@@ -354,6 +391,138 @@ def unexpected_parcel(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(request, "warehouse/unexpected_parcel.html", {"parcel": parcel, "form": form})
 
 
+# ---- shops' shipments, carton by carton
+
+
+def _shipment_for(request: HttpRequest, public_id: Any) -> tuple[Any, selectors.ShipmentReceiving]:
+    shipment = selectors.shipment_get_for_warehouse(user=request.user, public_id=public_id)
+    return shipment, selectors.shipment_receiving(shipment=shipment)
+
+
+@warehouse_view
+def shipment_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """A shop's shipment: its cartons (waiting, being counted, counted), then what differs from the announcement."""
+    shipment, receiving = _shipment_for(request, public_id)
+    return _render(
+        request,
+        "warehouse/shipment_detail.html",
+        {
+            "shipment": shipment,
+            "receiving": receiving,
+            "age": selectors.shipment_age(shipment=shipment) if receiving.receivable else None,
+            "can_finish": receiving.receivable and receiving.received_count > 0 and not receiving.open_cartons,
+        },
+    )
+
+
+@warehouse_view
+def carton_detail(request: HttpRequest, public_id: Any, position: int) -> HttpResponse:
+    """Count a carton: scan each return's label and each item's SKU; scan the carton's label again when done."""
+    shipment, receiving = _shipment_for(request, public_id)
+    view = receiving.carton(position)
+    carton_url = reverse("warehouse:carton", kwargs={"public_id": shipment.public_id, "position": position})
+    form = CountForm(request.POST or None, initial={"quantity": 1})
+    if request.method == "POST":
+        if view.receipt is None:
+            messages.error(request, _("Receive this carton first."))
+            return redirect(carton_url)
+        if form.is_valid():
+            code = form.cleaned_data["code"]
+            found = shipment_find_by_code(code=code)
+            if found is not None and found[1] is not None and found[1].pk == view.carton.pk:
+                return _carton_finish(request, view.receipt)  # its own label again: the count is done
+            if found is not None:  # another carton or a shipment: open it as the scan bar would
+                return _scan_and_open(request, code)
+            try:
+                result = carton_count_add(
+                    receipt=view.receipt,
+                    code=code,
+                    quantity=form.cleaned_data["quantity"],
+                    damaged=form.cleaned_data["damaged"],
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                not_received = result.return_request is not None and not result.received
+                (messages.warning if not_received else messages.success)(request, result.message)
+            return redirect(carton_url)
+    return _render(
+        request,
+        "warehouse/carton_detail.html",
+        {"shipment": shipment, "receiving": receiving, "view": view, "count_form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _carton_finish(request: HttpRequest, receipt) -> HttpResponse:
+    try:
+        result = carton_count_finish(receipt=receipt, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        has_discrepancies = result.shipment.status == ShipmentStatus.RECEIVED_WITH_DISCREPANCIES
+        (messages.warning if has_discrepancies else messages.success)(request, result.message)
+    return redirect("warehouse:shipment", public_id=receipt.shipment.public_id)
+
+
+@require_POST
+@warehouse_view
+def carton_receive_view(request: HttpRequest, public_id: Any, position: int) -> HttpResponse:
+    """Receive a carton whose label cannot be scanned."""
+    shipment, receiving = _shipment_for(request, public_id)
+    view = receiving.carton(position)
+    try:
+        result = carton_receive(carton=view.carton, warehouse=shipment.warehouse, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("warehouse:shipment", public_id=shipment.public_id)
+    (messages.success if result.created else messages.warning)(request, result.message)
+    return redirect("warehouse:carton", public_id=shipment.public_id, position=position)
+
+
+@require_POST
+@warehouse_view
+def carton_finish_view(request: HttpRequest, public_id: Any, position: int) -> HttpResponse:
+    shipment, receiving = _shipment_for(request, public_id)
+    view = receiving.carton(position)
+    if view.receipt is None:
+        messages.error(request, _("Receive this carton first."))
+        return redirect("warehouse:shipment", public_id=shipment.public_id)
+    return _carton_finish(request, view.receipt)
+
+
+@require_POST
+@warehouse_view
+def carton_count_remove_view(request: HttpRequest, public_id: Any, position: int, entry_id: int) -> HttpResponse:
+    shipment, receiving = _shipment_for(request, public_id)
+    view = receiving.carton(position)
+    entry = next((entry for entry in view.entries if entry.pk == entry_id), None)
+    if entry is None:
+        messages.error(request, _("This count was already removed."))
+    else:
+        try:
+            messages.success(request, carton_count_remove(entry=entry, actor=request.user))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect("warehouse:carton", public_id=shipment.public_id, position=position)
+
+
+@require_POST
+@warehouse_view
+def shipment_finish_view(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Finish receiving a shipment, cartons missing included."""
+    shipment, _receiving = _shipment_for(request, public_id)
+    try:
+        discrepancies = shipment_receiving_finish(shipment=shipment, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        message = shipment_received_message(shipment=shipment, discrepancies=len(discrepancies))
+        (messages.warning if discrepancies else messages.success)(request, message)
+    return redirect("warehouse:shipment", public_id=shipment.public_id)
+
+
 # ---- reports
 
 
@@ -401,4 +570,27 @@ def destroyed_report(request: HttpRequest) -> HttpResponse:
         request,
         "warehouse/destroyed_report.html",
         {"form": form, "rows": rows, "totals": sorted(totals.items())},
+    )
+
+
+@warehouse_view
+def discrepancies_report(request: HttpRequest) -> HttpResponse:
+    """What shops' shipments lacked or held in excess, by shop and period (CSV too)."""
+    stores = [(s.code, f"{s.code} · {s.name}") for s in selectors.stores_shipping_to(warehouses=request.warehouses)]
+    form = DiscrepancyReportForm(request.GET or None, stores=stores)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {key: form.cleaned_data[key] for key in ("start", "end", "store", "kind")}
+    queryset = selectors.discrepancies_report(warehouses=request.warehouses, **filters)
+    if request.GET.get("format") == "csv":
+        return discrepancies_csv_response(discrepancies=queryset)
+    kinds = dict(DiscrepancyKind.choices)
+    totals = [
+        {**row, "kind_label": kinds.get(row["kind"], row["kind"])}
+        for row in selectors.discrepancies_by_shop(discrepancies=queryset)
+    ]
+    return _render(
+        request,
+        "warehouse/discrepancies_report.html",
+        {"form": form, "rows": list(queryset[:500]), "totals": totals, "query": request.GET.urlencode()},
     )

@@ -80,6 +80,23 @@
     update(false);
   }
 
+  // Counting a carton: the quantity field selects its value on focus, so that typing replaces it; a quantity
+  // typed in the code field as "3*" moves to the quantity field.
+  var countForm = document.querySelector("[data-count-form]");
+  if (countForm) {
+    var quantity = countForm.querySelector('input[name="quantity"]');
+    var code = countForm.querySelector('input[name="code"]');
+    if (quantity) quantity.addEventListener("focus", function () { quantity.select(); });
+    if (quantity && code) {
+      code.addEventListener("input", function () {
+        var match = /^(\d{1,4})\*$/.exec(code.value);
+        if (!match) return;
+        quantity.value = match[1];
+        code.value = "";
+      });
+    }
+  }
+
   // A scan submits once, even if the scanner sends Enter twice.
   Array.prototype.forEach.call(document.querySelectorAll("form"), function (form) {
     form.addEventListener("submit", function (event) {

@@ -14,7 +14,7 @@ from rma.returns.models import ReturnPhoto, ReturnRequest
 from rma.returns.services import return_request_approve
 from rma.shipping.models import Label
 from rma.shipping.services.counter import CounterLineCheck, counter_return_check
-from rma.shipping.services.shipments import carton_add, shipment_loose_item_add, shipment_open
+from rma.shipping.services.shipments import carton_add, shipment_close, shipment_loose_item_add, shipment_open
 from rma.warehouse.models import (
     Arrival,
     ChecklistItem,
@@ -28,6 +28,7 @@ from rma.warehouse.models import (
     Refund,
     UnexpectedParcel,
 )
+from rma.warehouse.services import carton_count_add, carton_count_finish, carton_receive
 from tests.factories import DropOffPointFactory, StoreFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +73,11 @@ def build_rows(make_return, user):
     shipment = shipment_open(store=store, actor=user, warehouse=return_request.destination_warehouse)
     carton = carton_add(shipment=shipment, actor=user)
     shipment_loose_item_add(shipment=shipment, carton=carton, sku="SKU-1", quantity=1, kind="unsold", actor=user)
+    # The warehouse receives the carton, counts one unit too many and so finishes the shipment with a discrepancy.
+    shipment_close(shipment=shipment, actor=user)
+    receipt = carton_receive(carton=carton, warehouse=shipment.warehouse, actor=user).receipt
+    carton_count_add(receipt=receipt, code="SKU-1", quantity=2, actor=user)
+    carton_count_finish(receipt=receipt, actor=user)
     # The label and warehouse services are not written yet: these rows stand in for what they will write.
     now = timezone.now()
     tracking_number = f"6A{return_request.pk:011d}"

@@ -6,15 +6,25 @@ import pytest
 from django.utils import translation
 
 from rma.returns.choices import ReturnStatus
-from rma.returns.models import ReturnRequest
+from rma.returns.models import ReturnPolicy, ReturnRequest
 from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create, return_request_transition
 from rma.shipping.models import Label, LabelStatus
+from rma.shipping.services.counter import CounterLineCheck, counter_return_check
+from rma.shipping.services.shipments import (
+    carton_add,
+    shipment_close,
+    shipment_dispatch,
+    shipment_loose_item_add,
+    shipment_open,
+    shipment_return_add,
+)
 from rma.warehouse.services import warehouse_reference_data_seed
 from tests.factories import (
     DropOffPointFactory,
     OrderLineFactory,
     ReasonCodeFactory,
     ReturnPolicyFactory,
+    StoreFactory,
     UserFactory,
     WarehouseFactory,
 )
@@ -72,7 +82,8 @@ def reason(db):
 @pytest.fixture
 def make_return(db, warehouse, reference_data, reason):
     """A return through the returns services, headed to `warehouse`, in the given status."""
-    ReturnPolicyFactory()
+    if not ReturnPolicy.objects.filter(is_default=True).exists():
+        ReturnPolicyFactory()
     relay = DropOffPointFactory()
 
     def make(
@@ -116,6 +127,86 @@ def make_return(db, warehouse, reference_data, reason):
                 defaults={"tracking_number": tracking_number, "status": LabelStatus.READY},
             )
         return return_request
+
+    return make
+
+
+# ---- a shop that sends shipments to `warehouse`
+
+
+@pytest.fixture
+def shop(warehouse):
+    store = StoreFactory(code="PAR01", name="Boutique Rivoli", default_warehouse=warehouse)
+    DropOffPointFactory(
+        kind="store", carrier="shop", carrier_point_id="PAR01", name="Boutique Rivoli", store=store, city="Paris"
+    )
+    return store
+
+
+@pytest.fixture
+def clerk(shop):
+    user = UserFactory(username="camille", first_name="Camille", last_name="Durand", roles=["store_staff"])
+    shop.staff.add(user)
+    return user
+
+
+@pytest.fixture
+def shop_return(shop, clerk, reference_data, reason):
+    """A return handed in at the shop's counter (in transit), ready to go into a carton."""
+    if not ReturnPolicy.objects.filter(is_default=True).exists():
+        ReturnPolicyFactory()
+
+    def make(*, quantity=1, **line_kwargs):
+        line = OrderLineFactory(quantity=max(quantity, 2), **line_kwargs)
+        return_request = return_request_create(
+            order=line.order,
+            lines=[ReturnLineInput(order_line=line, quantity=quantity, reason=reason)],
+            drop_off=DropOffChoice(method="store", point=shop.drop_off_point),
+            submit=True,
+        )
+        counter_return_check(
+            return_request=return_request,
+            store=shop,
+            actor=clerk,
+            checks=[
+                CounterLineCheck(return_line_id=line.pk, condition="as_new", accepted=True)
+                for line in return_request.lines.all()
+            ],
+        )
+        return_request.refresh_from_db()
+        assert return_request.status == ReturnStatus.IN_TRANSIT
+        return return_request
+
+    return make
+
+
+@pytest.fixture
+def make_shipment(shop, clerk):
+    """A shipment from the shop, one list per carton: returns, or (sku, quantity[, kind]) loose items."""
+
+    def make(*cartons, dispatch=True, close=True, warehouse=None):
+        shipment = shipment_open(store=shop, actor=clerk, warehouse=warehouse)
+        for contents in cartons:
+            carton = carton_add(shipment=shipment, actor=clerk)
+            for item in contents:
+                if isinstance(item, ReturnRequest):
+                    shipment_return_add(shipment=shipment, carton=carton, code=item.rma_number, actor=clerk)
+                else:
+                    sku, quantity, *kind = item
+                    shipment_loose_item_add(
+                        shipment=shipment,
+                        carton=carton,
+                        sku=sku,
+                        quantity=quantity,
+                        kind=kind[0] if kind else "unsold",
+                        actor=clerk,
+                    )
+        if close:
+            shipment_close(shipment=shipment, actor=clerk)
+        if close and dispatch:
+            shipment_dispatch(shipment=shipment, actor=clerk)
+        shipment.refresh_from_db()
+        return shipment
 
     return make
 

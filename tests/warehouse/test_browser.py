@@ -1,4 +1,5 @@
-"""An operator receives a customer parcel, grades it and releases the refund, keyboard only, in Chromium.
+"""In Chromium, keyboard only: an operator receives a shop's two-carton shipment with one item missing; an operator
+receives a customer parcel, grades it and releases the refund.
 
 Screenshots of each step go to test-artifacts/warehouse-<step>.png.
 """
@@ -15,7 +16,8 @@ from playwright.sync_api import Page, expect
 from rma.notifications.models import OutboxMessage
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnEvent, ReturnRequest
-from rma.warehouse.models import Disposition, Refund
+from rma.shipping.models import Carton, Shipment, ShipmentStatus
+from rma.warehouse.models import Arrival, Discrepancy, Disposition, Refund
 from rma.warehouse.services import arrival_register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,6 +28,87 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 def shoot(page: Page, step: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"warehouse-{step}.png"), full_page=True)
+
+
+def test_an_operator_receives_a_two_carton_shipment_with_one_missing_item(
+    page: Page, live_server, client, make_shipment, shop_return, operator, clerk
+):
+    returned = shop_return(name="Chemise en lin")
+    shipment = make_shipment([returned, ("SKU-A", 3)], [("SKU-B", 2, "damaged")])
+    first, second = Carton.objects.filter(shipment=shipment).order_by("position")
+    assert second.tracking_number  # the carrier labels were made when the shop closed the shipment
+    base = live_server.url
+
+    page.goto(base + "/warehouse/login/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("demo-password")
+    page.keyboard.press("Enter")
+
+    # The board announces the shipment; the scan field has the focus.
+    expect(page.locator("[data-board=shipments]")).to_contain_text(shipment.number)
+    expect(page.get_by_label("Scan a parcel")).to_be_focused()
+    shoot(page, "shipment-01-board")
+
+    # Carton 1: its label receives it and opens the count, the count field has the focus.
+    page.keyboard.type(first.barcode)
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-message=success]")).to_contain_text(f"Carton {first.barcode} of shipment")
+    expect(page.get_by_label("Count an item")).to_be_focused()
+    # The customer's parcel inside: its label receives the return, which goes on to inspection.
+    page.keyboard.type(returned.rma_number)
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-message=success]")).to_contain_text(f"Return {returned.rma_number} received")
+    # Two of the three SKU-A announced are there.
+    for _ in range(2):
+        page.keyboard.type("sku-a")
+        page.keyboard.press("Enter")
+        expect(page.get_by_label("Count an item")).to_be_focused()
+    expect(page.locator('[data-line="SKU-A"]')).to_have_attribute("data-state", "short")
+    expect(page.locator('[data-line="SKU-A"] [data-counted]')).to_have_text("2")
+    shoot(page, "shipment-02-carton-1-counted")
+    # The carton's label again: its count is closed, and the shipment page waits for the next carton.
+    page.keyboard.type(first.barcode)
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-message=success]")).to_contain_text(f"Carton {first.barcode} counted.")
+    expect(page.locator(f'[data-carton="{first.barcode}"]')).to_have_attribute("data-state", "counted")
+    expect(page.get_by_label("Scan a parcel")).to_be_focused()
+
+    # Carton 2, by its carrier's label; two units at once: the quantity first, Enter, then the SKU.
+    page.keyboard.type(second.tracking_number)
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Count an item")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(page.get_by_label("Quantity")).to_be_focused()
+    page.keyboard.type("2")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Count an item")).to_be_focused()
+    page.keyboard.type("SKU-B")
+    page.keyboard.press("Enter")
+    expect(page.locator('[data-line="SKU-B"]')).to_have_attribute("data-state", "ok")
+    shoot(page, "shipment-03-carton-2-counted")
+    page.keyboard.type(second.barcode)
+    page.keyboard.press("Enter")
+
+    # The last carton counted: the shipment is received, with the missing SKU-A as its one discrepancy.
+    expect(page.locator("[data-message=warning]")).to_contain_text(
+        f"Shipment {shipment.number} received with 1 discrepancy."
+    )
+    expect(page.locator("[data-status]")).to_have_attribute("data-status", "received_with_discrepancies")
+    expect(page.locator("[data-discrepancies] tr[data-kind=missing]")).to_contain_text("Announced 3, found 2.")
+    shoot(page, "shipment-04-received-with-discrepancies")
+
+    shipment = Shipment.objects.get(pk=shipment.pk)
+    assert shipment.status == ShipmentStatus.RECEIVED_WITH_DISCREPANCIES
+    assert [(f["carton"], f["kind"], f["sku"], f["quantity"]) for f in shipment.findings] == [
+        (first.barcode, "missing", "SKU-A", 1)
+    ]
+    assert Discrepancy.objects.get().created_by == operator
+    assert ReturnRequest.objects.get(pk=returned.pk).status == S.RECEIVED
+    assert Arrival.objects.get(return_request=returned).carton == first
+    # The sending shop sees it on its shipment.
+    client.force_login(clerk)
+    shop_page = client.get(f"/store/shipments/{shipment.public_id}/").content.decode()
+    assert "Announced 3, found 2." in shop_page
 
 
 def test_receive_grade_dispose_and_refund_with_the_keyboard(page: Page, live_server, make_return, operator, warehouse):

@@ -1,4 +1,4 @@
-"""Two operators on the same parcel, on PostgreSQL with two connections: one wins, the other is told."""
+"""Two operators on the same parcel or carton, on PostgreSQL with two connections: one wins, the other is told."""
 
 import threading
 
@@ -9,13 +9,18 @@ from rma.core.exceptions import Conflict
 from rma.notifications.models import OutboxMessage
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
-from rma.warehouse.models import Arrival, Disposition, Grade, Refund
+from rma.shipping.models import Carton, Shipment, ShipmentStatus
+from rma.warehouse.models import Arrival, CartonReceipt, CountedItem, Discrepancy, Disposition, Grade, Refund
 from rma.warehouse.services import (
     ScanOutcome,
     arrival_register,
+    carton_count_add,
+    carton_count_finish,
+    carton_receive,
     disposition_confirm,
     inspection_record,
     refund_release,
+    shipment_receiving_finish,
 )
 from rma.warehouse.tasks import refund_release_task
 
@@ -108,3 +113,92 @@ def test_two_operators_releasing_the_same_refund_pay_once(
     assert OutboxMessage.objects.filter(topic="refund.released").count() == 1
     assert ReturnRequest.objects.get(pk=return_request.pk).status == S.REFUNDED
     assert refund_release_task.run(return_request.pk) == "already_released"
+
+
+# ---- shops' shipments: two operators on the same carton
+
+
+def _cartons(shipment):
+    return list(Carton.objects.filter(shipment=shipment).order_by("position"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_operators_scanning_the_same_carton_receive_it_once(
+    postgres_only, make_shipment, warehouse, operator, second_operator
+):
+    shipment = make_shipment([("SKU-A", 2)], [("SKU-B", 1)])
+    carton = _cartons(shipment)[0]
+    results = race(
+        lambda: arrival_register(code=carton.barcode, warehouse=warehouse, actor=operator),
+        lambda: arrival_register(code=carton.barcode, warehouse=warehouse, actor=second_operator),
+    )
+    assert sorted(r.outcome for r in results) == [ScanOutcome.CARTON_ALREADY_RECEIVED, ScanOutcome.CARTON_RECEIVED]
+    winner = next(r for r in results if r.outcome == ScanOutcome.CARTON_RECEIVED)
+    loser = next(r for r in results if r.outcome == ScanOutcome.CARTON_ALREADY_RECEIVED)
+    assert f"already received by {winner.receipt.received_by.get_full_name()}" in loser.message
+    assert CartonReceipt.objects.filter(carton=carton).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_operators_closing_the_same_carton_one_is_told(
+    postgres_only, make_shipment, shop_return, warehouse, operator, second_operator
+):
+    returned = shop_return()
+    shipment = make_shipment([returned, ("SKU-A", 2)])
+    receipt = carton_receive(carton=_cartons(shipment)[0], warehouse=warehouse, actor=operator).receipt
+    carton_count_add(receipt=receipt, code=returned.rma_number, actor=operator)
+    results = race(
+        lambda: carton_count_finish(receipt=receipt, actor=operator),
+        lambda: carton_count_finish(receipt=receipt, actor=second_operator),
+    )
+    conflicts = [r for r in results if isinstance(r, Conflict)]
+    done = [r for r in results if not isinstance(r, Exception)]
+    assert (len(conflicts), len(done)) == (1, 1)
+    assert conflicts[0].code == "carton_already_counted"
+    assert f"already counted by {done[0].receipt.counted_by.get_full_name()}" in conflicts[0].message
+    # The last carton finished the shipment, once: one set of findings, one discrepancy row.
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.RECEIVED_WITH_DISCREPANCIES
+    assert [(f["kind"], f["sku"], f["quantity"]) for f in shipment.findings] == [("missing", "SKU-A", 2)]
+    assert Discrepancy.objects.count() == 1
+    assert ReturnRequest.objects.get(pk=returned.pk).status == S.RECEIVED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_count_racing_the_carton_closing_is_kept_or_refused_never_lost(
+    postgres_only, make_shipment, warehouse, operator, second_operator
+):
+    shipment = make_shipment([("SKU-A", 1)])
+    receipt = carton_receive(carton=_cartons(shipment)[0], warehouse=warehouse, actor=operator).receipt
+    results = race(
+        lambda: carton_count_add(receipt=receipt, code="SKU-A", actor=second_operator),
+        lambda: carton_count_finish(receipt=receipt, actor=operator),
+    )
+    counted, finished = results
+    assert not isinstance(finished, Exception)
+    shipment.refresh_from_db()
+    if isinstance(counted, Conflict):  # closed first: the count is refused, with who closed it
+        assert counted.code == "carton_already_counted"
+        assert [f["kind"] for f in shipment.findings] == ["missing"]
+        assert CountedItem.objects.count() == 0
+    else:  # counted first: the closing saw it
+        assert shipment.findings == []
+        assert CountedItem.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_operators_finishing_the_same_shipment_record_it_once(
+    postgres_only, make_shipment, warehouse, operator, second_operator
+):
+    shipment = make_shipment([("SKU-A", 1)], [("SKU-B", 1)])
+    receipt = carton_receive(carton=_cartons(shipment)[0], warehouse=warehouse, actor=operator).receipt
+    carton_count_finish(receipt=receipt, actor=operator)
+    results = race(
+        lambda: shipment_receiving_finish(shipment=Shipment.objects.get(pk=shipment.pk), actor=operator),
+        lambda: shipment_receiving_finish(shipment=Shipment.objects.get(pk=shipment.pk), actor=second_operator),
+    )
+    conflicts = [r for r in results if isinstance(r, Conflict)]
+    assert len(conflicts) == 1
+    assert conflicts[0].code == "shipment_already_received"
+    assert Discrepancy.objects.count() == 2  # SKU-A missing in the first carton, the second carton missing
+    assert Shipment.objects.get(pk=shipment.pk).status == ShipmentStatus.RECEIVED_WITH_DISCREPANCIES

@@ -1,130 +1,41 @@
-"""Receiving at the dock: a scanned code opens the right return, or an unexpected-parcel record."""
+"""Receiving at the dock: a scanned code opens the right return or shipment, or an unexpected-parcel record."""
 
-import re
-from dataclasses import dataclass
-
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import Conflict, DomainError, NotEligible
 from rma.locations.models import Warehouse
 from rma.returns.choices import ReturnStatus
 from rma.returns.lock_objects import return_request_qs_select_for_update
-from rma.returns.models import RMA_ALPHABET, ReturnRequest
-from rma.returns.services import return_request_transition
-from rma.shipping.models import Label
-from rma.shipping.services.labels import label_qr_payload_verify
+from rma.returns.models import ReturnRequest
+from rma.shipping.store_selectors import shipment_find_by_code
 from rma.warehouse.choices import UnexpectedReason
 from rma.warehouse.models import Arrival, UnexpectedParcel
-from rma.warehouse.services.common import Actor, actor_name
-
-# Statuses in which a parcel can be received: in transit, or approved and dropped off without a carrier scan.
-RECEIVABLE_STATUSES = (ReturnStatus.IN_TRANSIT, ReturnStatus.APPROVED, ReturnStatus.LABEL_READY)
-# Statuses meaning the parcel is already in (received by us or further along).
-ALREADY_IN_STATUSES = (
-    ReturnStatus.RECEIVED,
-    ReturnStatus.INSPECTED,
-    ReturnStatus.REFUNDED,
-    ReturnStatus.EXCHANGED,
-    ReturnStatus.CLOSED,
+from rma.warehouse.services.arrivals import (
+    ALREADY_IN_STATUSES,
+    RECEIVABLE_STATUSES,
+    ScanOutcome,
+    ScanResult,
+    already_received_message,
+    return_request_find_by_code,
+    return_request_receive_locked,
+    scan_code_normalize,
+    unexpected_parcel_record,
 )
-_RMA_BARE_RE = re.compile(rf"R?([{RMA_ALPHABET}]{{4}})([{RMA_ALPHABET}]{{4}})")
+from rma.warehouse.services.common import Actor
+from rma.warehouse.services.shipment_receiving import shipment_scan
 
-
-class ScanOutcome:
-    RECEIVED = "received"
-    ALREADY_RECEIVED = "already_received"
-    UNEXPECTED = "unexpected"
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    outcome: str
-    message: str
-    return_request: ReturnRequest | None = None
-    arrival: Arrival | None = None
-    parcel: UnexpectedParcel | None = None
-
-
-def scan_code_normalize(code: str) -> str:
-    """What a scanner or a keyboard typed, without spaces and in capitals."""
-    return re.sub(r"\s+", "", code or "").upper()
-
-
-def return_request_find_by_code(*, code: str) -> ReturnRequest | None:
-    """The return a code designates: a label's tracking number, its signed QR code, or an RMA number (with or
-    without dashes)."""
-    code = scan_code_normalize(code)
-    if not code:
-        return None
-    if ":" in code:
-        rma_number = label_qr_payload_verify(payload=code)
-        return ReturnRequest.objects.filter(rma_number=rma_number).first() if rma_number else None
-    label = Label.objects.filter(tracking_number=code, return_request__isnull=False).only("return_request_id").first()
-    if label is not None:
-        return ReturnRequest.objects.filter(pk=label.return_request_id).first()
-    candidates = {code}
-    bare = _RMA_BARE_RE.fullmatch(code.replace("-", ""))
-    if bare:
-        candidates.add(f"R-{bare.group(1)}-{bare.group(2)}")
-    return ReturnRequest.objects.filter(rma_number__in=candidates).first()
-
-
-def _already_received_message(arrival: Arrival | None, return_request: ReturnRequest) -> str:
-    if arrival is None:
-        return _("Return %(rma)s was already received.") % {"rma": return_request.rma_number}
-    return _("Return %(rma)s was already received by %(who)s on %(when)s.") % {
-        "rma": return_request.rma_number,
-        "who": actor_name(arrival.received_by),
-        "when": date_format(timezone.localtime(arrival.created_at), "DATETIME_FORMAT"),
-    }
-
-
-def _receive_locked(
-    *, locked: ReturnRequest, warehouse: Warehouse, code: str, actor: Actor, note: str = ""
-) -> tuple[Arrival, bool]:
-    """Receive a locked, receivable return at a warehouse; returns (arrival, created)."""
-    existing = Arrival.objects.select_related("received_by").filter(return_request=locked).first()
-    if existing is not None:
-        return existing, False
-    if locked.destination_warehouse_id is None:
-        # Nobody was told where it would go: the warehouse that has it adopts it.
-        ReturnRequest.objects.filter(pk=locked.pk).update(destination_warehouse=warehouse)
-        locked.destination_warehouse = warehouse
-    if locked.status in (ReturnStatus.APPROVED, ReturnStatus.LABEL_READY):
-        transit_note = _("Received without transit scan.")
-        return_request_transition(return_request=locked, to=ReturnStatus.IN_TRANSIT, actor=actor, note=transit_note)
-        note = " ".join(filter(None, [transit_note, note]))
-    return_request_transition(return_request=locked, to=ReturnStatus.RECEIVED, actor=actor, note=note)
-    arrival = Arrival.objects.create(
-        warehouse=warehouse,
-        scanned_code=code[:64],
-        return_request=locked,
-        received_by=actor if actor is not None and actor.is_authenticated else None,
-        note=note,
-    )
-    return arrival, True
-
-
-def _unexpected(*, warehouse: Warehouse, code: str, reason: str, note: str, actor: Actor) -> UnexpectedParcel:
-    """The open record for this code at this warehouse, made on the first scan only."""
-    open_parcels = UnexpectedParcel.objects.filter(warehouse=warehouse, matched_return__isnull=True)
-    parcel = open_parcels.filter(scanned_code=code).first()
-    if parcel is not None:
-        return parcel
-    try:
-        with transaction.atomic():
-            return UnexpectedParcel.objects.create(
-                warehouse=warehouse,
-                scanned_code=code,
-                reason=reason,
-                note=note,
-                created_by=actor if actor is not None and actor.is_authenticated else None,
-            )
-    except IntegrityError:  # another operator scanned the same parcel at the same moment
-        return open_parcels.get(scanned_code=code)
+__all__ = [
+    "ALREADY_IN_STATUSES",
+    "RECEIVABLE_STATUSES",
+    "ScanOutcome",
+    "ScanResult",
+    "arrival_register",
+    "return_request_find_by_code",
+    "scan_code_normalize",
+    "unexpected_parcel_match",
+]
 
 
 @transaction.atomic
@@ -139,7 +50,11 @@ def arrival_register(*, code: str, warehouse: Warehouse, actor: Actor) -> ScanRe
         raise DomainError(_("Scan or type a code."), code="code_required")
     found = return_request_find_by_code(code=code)
     if found is None:
-        parcel = _unexpected(
+        shipment_found = shipment_find_by_code(code=code)
+        if shipment_found is not None:
+            shipment, carton = shipment_found
+            return shipment_scan(shipment=shipment, carton=carton, warehouse=warehouse, code=code, actor=actor)
+        parcel = unexpected_parcel_record(
             warehouse=warehouse, code=code, reason=UnexpectedReason.UNKNOWN_CODE, note="", actor=actor
         )
         return ScanResult(
@@ -150,7 +65,7 @@ def arrival_register(*, code: str, warehouse: Warehouse, actor: Actor) -> ScanRe
     # Lock first: two operators scanning the same parcel are served one after the other.
     locked = return_request_qs_select_for_update().select_related("destination_warehouse").get(pk=found.pk)
     if locked.destination_warehouse_id not in (None, warehouse.pk):
-        parcel = _unexpected(
+        parcel = unexpected_parcel_record(
             warehouse=warehouse,
             code=code,
             reason=UnexpectedReason.OTHER_WAREHOUSE,
@@ -168,12 +83,12 @@ def arrival_register(*, code: str, warehouse: Warehouse, actor: Actor) -> ScanRe
         arrival = Arrival.objects.select_related("received_by").filter(return_request=locked).first()
         return ScanResult(
             ScanOutcome.ALREADY_RECEIVED,
-            _already_received_message(arrival, locked),
+            already_received_message(arrival, locked),
             return_request=locked,
             arrival=arrival,
         )
     if locked.status not in RECEIVABLE_STATUSES:
-        parcel = _unexpected(
+        parcel = unexpected_parcel_record(
             warehouse=warehouse,
             code=code,
             reason=UnexpectedReason.NOT_EXPECTED,
@@ -187,10 +102,10 @@ def arrival_register(*, code: str, warehouse: Warehouse, actor: Actor) -> ScanRe
             % {"rma": locked.rma_number, "status": ReturnStatus(locked.status).label},
             parcel=parcel,
         )
-    arrival, created = _receive_locked(locked=locked, warehouse=warehouse, code=code, actor=actor)
+    arrival, created = return_request_receive_locked(locked=locked, warehouse=warehouse, code=code, actor=actor)
     if not created:
         return ScanResult(
-            ScanOutcome.ALREADY_RECEIVED, _already_received_message(arrival, locked), locked, arrival=arrival
+            ScanOutcome.ALREADY_RECEIVED, already_received_message(arrival, locked), locked, arrival=arrival
         )
     return ScanResult(
         ScanOutcome.RECEIVED,
@@ -221,7 +136,7 @@ def unexpected_parcel_match(
             code="not_receivable",
         )
     match_note = _("Matched from unexpected parcel %(code)s.") % {"code": parcel.scanned_code}
-    arrival, _created = _receive_locked(
+    arrival, _created = return_request_receive_locked(
         locked=locked,
         warehouse=parcel.warehouse,
         code=parcel.scanned_code,
