@@ -13,6 +13,9 @@ step "ruff format --check"
 "$py" -m ruff format --check .
 step "makemigrations --check"
 DJANGO_SETTINGS_MODULE=returns_portal.settings.test "$py" manage.py makemigrations --check --dry-run
+step "OpenAPI schema (drf-spectacular --validate --fail-on-warn)"
+DJANGO_SETTINGS_MODULE=returns_portal.settings.test "$py" manage.py spectacular --validate --fail-on-warn \
+    --file "${TMPDIR:-/tmp}/rma-openapi.yaml" && echo "schema is valid"
 step "docker-compose.yml"
 if command -v docker-compose >/dev/null 2>&1; then
     docker-compose -p rma -f docker-compose.yml config -q && echo "docker-compose.yml is valid"

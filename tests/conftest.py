@@ -25,6 +25,22 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def policy(db):
+    """The default return policy."""
+    from tests.factories import ReturnPolicyFactory
+
+    return ReturnPolicyFactory()
+
+
+@pytest.fixture
+def reason(db):
+    """A return reason code."""
+    from tests.factories import ReasonCodeFactory
+
+    return ReasonCodeFactory()
+
+
+@pytest.fixture
 def postgres_only():
     require(
         connection.vendor == "postgresql",

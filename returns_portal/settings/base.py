@@ -189,6 +189,17 @@ SPECTACULAR_SETTINGS = {
         "DropOffKindEnum": "rma.locations.choices.DropOffKind",
         "DropOffMethodEnum": "rma.locations.choices.DropOffMethod",
         "CreationChannelEnum": "rma.returns.choices.CreationChannel",
+        "OrderUpsertOutcomeEnum": ["created", "updated", "unchanged"],
+        "ScanOutcomeEnum": [
+            "received",
+            "already_received",
+            "unexpected",
+            "carton_received",
+            "carton_already_received",
+            "shipment",
+        ],
+        "RefundReleaseOutcomeEnum": ["refunded", "exchanged", "closed"],
+        "CartonReceiveOutcomeEnum": ["carton_received", "carton_already_received"],
     },
 }
 

@@ -22,3 +22,13 @@ class StaffLoginView(LoginView):
         if roles.STORE_STAFF in held:
             return reverse("store:counter")
         return "/"
+
+
+class SiteLoginView(LoginView):
+    """Sign-in on the shop's or the warehouse's own pages: `next` wins, else `home_url` (a URL name)."""
+
+    redirect_authenticated_user = True
+    home_url = ""
+
+    def get_default_redirect_url(self) -> str:
+        return reverse(self.home_url)

@@ -1,5 +1,6 @@
 """Returns API: eligibility, reason codes, and returns from creation to review."""
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -696,6 +697,15 @@ class ReturnRequestSubmitApi(APIView):
         return _detail_response(user=request.user, return_request=return_request)
 
 
+def _noted_transition(view: Any, request: Request, public_id: str, transition: Callable[..., Any]) -> Response:
+    """Find the return (404 first), validate the view's InputSerializer, apply `transition` with the note."""
+    return_request = _return_request_or_404(user=request.user, public_id=public_id)
+    serializer = view.InputSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    transition(return_request=return_request, actor=request.user, note=serializer.validated_data["note"])
+    return _detail_response(user=request.user, return_request=return_request)
+
+
 class NoteInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
@@ -713,13 +723,7 @@ class ReturnRequestCancelApi(APIView):
         request=NoteInputSerializer,
     )
     def post(self, request: Request, public_id: str) -> Response:
-        return_request = _return_request_or_404(user=request.user, public_id=public_id)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return_request_cancel(
-            return_request=return_request, actor=request.user, note=serializer.validated_data["note"]
-        )
-        return _detail_response(user=request.user, return_request=return_request)
+        return _noted_transition(self, request, public_id, return_request_cancel)
 
 
 class ReturnRequestApproveApi(APIView):
@@ -734,13 +738,7 @@ class ReturnRequestApproveApi(APIView):
         request=NoteInputSerializer,
     )
     def post(self, request: Request, public_id: str) -> Response:
-        return_request = _return_request_or_404(user=request.user, public_id=public_id)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return_request_approve(
-            return_request=return_request, actor=request.user, note=serializer.validated_data["note"]
-        )
-        return _detail_response(user=request.user, return_request=return_request)
+        return _noted_transition(self, request, public_id, return_request_approve)
 
 
 class ReturnRequestRejectApi(APIView):
@@ -759,10 +757,4 @@ class ReturnRequestRejectApi(APIView):
         request=InputSerializer,
     )
     def post(self, request: Request, public_id: str) -> Response:
-        return_request = _return_request_or_404(user=request.user, public_id=public_id)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return_request_reject(
-            return_request=return_request, actor=request.user, note=serializer.validated_data["note"]
-        )
-        return _detail_response(user=request.user, return_request=return_request)
+        return _noted_transition(self, request, public_id, return_request_reject)

@@ -4,7 +4,7 @@ Same permissions as the pages: store staff (and superusers) only, each within th
 shop is "not found" (404). Errors are the API's one JSON shape.
 """
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from rma.core import roles
 from rma.core.api.pagination import CursorPagination
 from rma.core.api.permissions import error_responses, role_permission
 from rma.core.exceptions import DomainError
+from rma.core.staff import site_for_operation
 from rma.locations.models import Store, Warehouse
 from rma.returns.choices import Resolution
 from rma.returns.models import ReturnRequest
@@ -56,6 +57,14 @@ from rma.shipping.services.shipments import (
 
 StoreRoles = role_permission(roles.STORE_STAFF)
 TAGS = ["store"]
+T = TypeVar("T")
+
+
+def _schema(*, response: Any, errors: tuple[int, ...], status: Any = 200, **kwargs: Any) -> Any:
+    """extend_schema for one shop operation: its tag, `response` on `status`, then the API's error shape for each
+    code in `errors`."""
+    return extend_schema(tags=TAGS, responses={status: response, **error_responses(*errors)}, **kwargs)
+
 
 PUBLIC_ID = OpenApiParameter("public_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Public id.")
 POSITION = OpenApiParameter("position", OpenApiTypes.INT, OpenApiParameter.PATH, description="Carton number (1, 2…).")
@@ -65,40 +74,43 @@ STORE_QUERY = OpenApiParameter(
 PDF_RESPONSE = OpenApiResponse(response=OpenApiTypes.BINARY, description="The file.")
 
 
+def _validated(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> Any:
+    """`data` validated by `serializer_class` (400 with the field errors otherwise)."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 def _store_for(request: Request, code: str) -> Store:
     """The shop an operation is for: the one named, or the caller's only shop."""
-    stores = list(selectors.stores_for_user(user=request.user))
-    if code:
-        for store in stores:
-            if store.code == code:
-                return store
-        raise ValidationError({"store": [_("Not one of your shops.")]})
-    if len(stores) == 1:
-        return stores[0]
-    if not stores:
-        raise DomainError(_("You are not assigned to any shop."), code="no_store")
-    raise ValidationError({"store": [_("You work in several shops: say which one (its code).")]})
+    return site_for_operation(
+        sites=list(selectors.stores_for_user(user=request.user)),
+        code=code,
+        field="store",
+        not_yours=_("Not one of your shops."),
+        no_site=_("You are not assigned to any shop."),
+        no_site_code="no_store",
+        several=_("You work in several shops: say which one (its code)."),
+    )
+
+
+def _found(obj: T | None) -> T:
+    """`obj`, or "not found" (404) when there is none."""
+    if obj is None:
+        raise Http404
+    return obj
 
 
 def _shipment(request: Request, public_id: Any) -> Shipment:
-    shipment = selectors.shipment_get_for_user(user=request.user, public_id=public_id)
-    if shipment is None:
-        raise Http404
-    return shipment
+    return _found(selectors.shipment_get_for_user(user=request.user, public_id=public_id))
 
 
 def _return(request: Request, public_id: Any) -> ReturnRequest:
-    return_request = selectors.return_request_get_for_store(user=request.user, public_id=public_id)
-    if return_request is None:
-        raise Http404
-    return return_request
+    return _found(selectors.return_request_get_for_store(user=request.user, public_id=public_id))
 
 
 def _carton(shipment: Shipment, position: int) -> Carton:
-    carton = Carton.objects.filter(shipment=shipment, position=position).select_related("shipment").first()
-    if carton is None:
-        raise Http404
-    return carton
+    return _found(Carton.objects.filter(shipment=shipment, position=position).select_related("shipment").first())
 
 
 # ---- shared output shapes
@@ -218,11 +230,11 @@ def _shipment_data(request: Request, shipment: Shipment) -> dict[str, Any]:
 class StoreListApi(APIView):
     permission_classes = [StoreRoles]
 
-    @extend_schema(
+    @_schema(
         operation_id="store_list",
         summary="Your shops",
-        tags=TAGS,
-        responses={200: StoreSerializer(many=True), **error_responses(401, 403)},
+        response=StoreSerializer(many=True),
+        errors=(401, 403),
     )
     def get(self, request: Request) -> Response:
         return Response(StoreSerializer(selectors.stores_for_user(user=request.user), many=True).data)
@@ -237,31 +249,30 @@ class StoreCounterScanApi(APIView):
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=200, help_text="QR payload, RMA number or label tracking number.")
 
-    @extend_schema(
+    @_schema(
         operation_id="store_counter_scan",
         summary="Find the return a customer shows at the counter",
         description="Changes nothing. Unknown codes and another shop's returns are refused (400).",
-        tags=TAGS,
         request=InputSerializer,
-        responses={200: ReturnSerializer, **error_responses(400, 401, 403)},
+        response=ReturnSerializer,
+        errors=(400, 401, 403),
     )
     def post(self, request: Request) -> Response:
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = _validated(self.InputSerializer, request.data)
         stores = list(selectors.stores_for_user(user=request.user))
-        return_request = counter_return_find(code=serializer.validated_data["code"], stores=stores)
+        return_request = counter_return_find(code=data["code"], stores=stores)
         return Response(_return_data(request, return_request))
 
 
 class StoreReturnDetailApi(APIView):
     permission_classes = [StoreRoles]
 
-    @extend_schema(
+    @_schema(
         operation_id="store_return_detail",
         summary="A return at the counter, with its lines and their checks",
-        tags=TAGS,
         parameters=[PUBLIC_ID],
-        responses={200: ReturnSerializer, **error_responses(401, 403, 404)},
+        response=ReturnSerializer,
+        errors=(401, 403, 404),
     )
     def get(self, request: Request, public_id: Any) -> Response:
         return Response(ReturnSerializer(_return(request, public_id)).data)
@@ -286,24 +297,22 @@ class StoreReturnCheckApi(APIView):
         refused_units = serializers.IntegerField()
         return_request = ReturnSerializer()
 
-    @extend_schema(
+    @_schema(
         operation_id="store_return_check",
         summary="Check a return at the counter: condition, accepted or refused, per line",
         description=(
             "Every line once. Some line accepted: the return becomes `in_transit`. Every line refused: it is "
             "cancelled with the reasons. The customer is emailed."
         ),
-        tags=TAGS,
         parameters=[PUBLIC_ID],
         request=InputSerializer,
-        responses={200: OutputSerializer, **error_responses(400, 401, 403, 404, 409, 422)},
+        response=OutputSerializer,
+        errors=(400, 401, 403, 404, 409, 422),
     )
     def post(self, request: Request, public_id: Any) -> Response:
         return_request = _return(request, public_id)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        lines = self.LineSerializer(data=serializer.validated_data["lines"], many=True)
-        lines.is_valid(raise_exception=True)
+        data = _validated(self.InputSerializer, request.data)
+        lines = _validated(self.LineSerializer, data["lines"], many=True)
         if return_request.store_id is not None:
             store = next(
                 (s for s in selectors.stores_for_user(user=request.user) if s.pk == return_request.store_id), None
@@ -311,7 +320,7 @@ class StoreReturnCheckApi(APIView):
             if store is None:
                 raise Http404
         else:
-            store = _store_for(request, serializer.validated_data["store"])
+            store = _store_for(request, data["store"])
         outcome = counter_return_check(
             return_request=return_request,
             store=store,
@@ -324,7 +333,7 @@ class StoreReturnCheckApi(APIView):
                     refusal_reason=line["refusal_reason"],
                     note=line["note"],
                 )
-                for line in lines.validated_data
+                for line in lines
             ],
         )
         return Response(
@@ -339,15 +348,16 @@ class StoreReturnCheckApi(APIView):
 class StoreReturnReceiptApi(APIView):
     permission_classes = [StoreRoles]
 
-    @extend_schema(
+    @_schema(
         operation_id="store_return_receipt",
         summary="The customer's receipt (PDF, A4 or 80 mm ticket)",
-        tags=TAGS,
         parameters=[
             PUBLIC_ID,
             OpenApiParameter("size", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=list(RECEIPT_SIZES)),
         ],
-        responses={(200, "application/pdf"): PDF_RESPONSE, **error_responses(401, 403, 404)},
+        response=PDF_RESPONSE,
+        status=(200, "application/pdf"),
+        errors=(401, 403, 404),
     )
     def get(self, request: Request, public_id: Any) -> HttpResponse:
         return_request = _return(request, public_id)
@@ -380,28 +390,26 @@ class StoreReturnStartApi(APIView):
         resolution = serializers.ChoiceField(choices=Resolution.choices, default=Resolution.REFUND)
         lines = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=200)
 
-    @extend_schema(
+    @_schema(
         operation_id="store_return_start",
         summary="Start a return for a customer at the counter",
         description="Same policy and reasons as the portal; the items are dropped off at this shop.",
-        tags=TAGS,
         request=InputSerializer,
-        responses={201: ReturnSerializer, **error_responses(400, 401, 403, 404, 422)},
+        response=ReturnSerializer,
+        status=201,
+        errors=(400, 401, 403, 404, 422),
     )
     def post(self, request: Request) -> Response:
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        lines = self.LineSerializer(data=data["lines"], many=True)
-        lines.is_valid(raise_exception=True)
+        data = _validated(self.InputSerializer, request.data)
+        lines = _validated(self.LineSerializer, data["lines"], many=True)
         store = _store_for(request, data["store"])
         order = counter_order_find(number=data["order_number"], email_or_postcode=data["email_or_postcode"])
         if order is None:
             raise Http404
         order_lines = {line.sku: line for line in order.lines.all()}
-        reasons = reason_codes_by_code(codes=[line["reason"] for line in lines.validated_data])
+        reasons = reason_codes_by_code(codes=[line["reason"] for line in lines])
         inputs = []
-        for index, line in enumerate(lines.validated_data):
+        for index, line in enumerate(lines):
             if line["sku"] not in order_lines:
                 raise ValidationError({"lines": {index: {"sku": [_("Not an item of this order.")]}}})
             if line["reason"] not in reasons:
@@ -439,15 +447,15 @@ class StoreShipmentListApi(APIView):
             max_length=16, required=False, default="", allow_blank=True, help_text="Default: the shop's."
         )
 
-    @extend_schema(
+    @_schema(
         operation_id="store_shipment_list",
         summary="Your shops' shipments, newest first",
-        tags=TAGS,
         parameters=[
             STORE_QUERY,
             OpenApiParameter("status", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=ShipmentStatus.values),
         ],
-        responses={200: ShipmentSummarySerializer(many=True), **error_responses(401, 403, 404)},
+        response=ShipmentSummarySerializer(many=True),
+        errors=(401, 403, 404),
     )
     def get(self, request: Request) -> Response:
         stores = list(selectors.stores_for_user(user=request.user))
@@ -464,20 +472,20 @@ class StoreShipmentListApi(APIView):
         page = paginator.paginate_queryset(queryset, request, self)
         return paginator.get_paginated_response(ShipmentSummarySerializer(page, many=True).data)
 
-    @extend_schema(
+    @_schema(
         operation_id="store_shipment_open",
         summary="Open a shipment from a shop to a warehouse",
-        tags=TAGS,
         request=InputSerializer,
-        responses={201: ShipmentSerializer, **error_responses(400, 401, 403)},
+        response=ShipmentSerializer,
+        status=201,
+        errors=(400, 401, 403),
     )
     def post(self, request: Request) -> Response:
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        store = _store_for(request, serializer.validated_data["store"])
+        data = _validated(self.InputSerializer, request.data)
+        store = _store_for(request, data["store"])
         warehouse = None
-        if serializer.validated_data["warehouse"]:
-            warehouse = Warehouse.objects.filter(code=serializer.validated_data["warehouse"], is_active=True).first()
+        if data["warehouse"]:
+            warehouse = Warehouse.objects.filter(code=data["warehouse"], is_active=True).first()
             if warehouse is None:
                 raise ValidationError({"warehouse": [_("Unknown warehouse.")]})
         shipment = shipment_open(store=store, actor=request.user, warehouse=warehouse)
@@ -487,12 +495,12 @@ class StoreShipmentListApi(APIView):
 class StoreShipmentDetailApi(APIView):
     permission_classes = [StoreRoles]
 
-    @extend_schema(
+    @_schema(
         operation_id="store_shipment_detail",
         summary="A shipment: cartons, items, running totals, state and the warehouse's findings",
-        tags=TAGS,
         parameters=[PUBLIC_ID],
-        responses={200: ShipmentSerializer, **error_responses(401, 403, 404)},
+        response=ShipmentSerializer,
+        errors=(401, 403, 404),
     )
     def get(self, request: Request, public_id: Any) -> Response:
         return Response(ShipmentSerializer(_shipment(request, public_id)).data)
@@ -504,19 +512,18 @@ class StoreShipmentWarehouseApi(APIView):
     class InputSerializer(serializers.Serializer):
         warehouse = serializers.CharField(max_length=16)
 
-    @extend_schema(
+    @_schema(
         operation_id="store_shipment_warehouse",
         summary="Send an open shipment to another warehouse",
-        tags=TAGS,
         parameters=[PUBLIC_ID],
         request=InputSerializer,
-        responses={200: ShipmentSerializer, **error_responses(400, 401, 403, 404, 409)},
+        response=ShipmentSerializer,
+        errors=(400, 401, 403, 404, 409),
     )
     def post(self, request: Request, public_id: Any) -> Response:
         shipment = _shipment(request, public_id)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        warehouse = Warehouse.objects.filter(code=serializer.validated_data["warehouse"]).first()
+        data = _validated(self.InputSerializer, request.data)
+        warehouse = Warehouse.objects.filter(code=data["warehouse"]).first()
         if warehouse is None:
             raise ValidationError({"warehouse": [_("Unknown warehouse.")]})
         shipment_warehouse_change(shipment=shipment, warehouse=warehouse, actor=request.user)
@@ -526,13 +533,14 @@ class StoreShipmentWarehouseApi(APIView):
 class StoreCartonAddApi(APIView):
     permission_classes = [StoreRoles]
 
-    @extend_schema(
+    @_schema(
         operation_id="store_carton_add",
         summary="Add a carton to an open shipment",
-        tags=TAGS,
         parameters=[PUBLIC_ID],
         request=None,
-        responses={201: CartonSerializer, **error_responses(401, 403, 404, 409)},
+        response=CartonSerializer,
+        status=201,
+        errors=(401, 403, 404, 409),
     )
     def post(self, request: Request, public_id: Any) -> Response:
         carton = carton_add(shipment=_shipment(request, public_id), actor=request.user)
@@ -545,32 +553,32 @@ class StoreCartonWeightApi(APIView):
     class InputSerializer(serializers.Serializer):
         weight_grams = serializers.IntegerField(min_value=1, max_value=MAX_CARTON_WEIGHT_GRAMS, allow_null=True)
 
-    @extend_schema(
+    @_schema(
         operation_id="store_carton_weight",
         summary="Record a carton's weight",
-        tags=TAGS,
         parameters=[PUBLIC_ID, POSITION],
         request=InputSerializer,
-        responses={200: CartonSerializer, **error_responses(400, 401, 403, 404, 409)},
+        response=CartonSerializer,
+        errors=(400, 401, 403, 404, 409),
     )
     def post(self, request: Request, public_id: Any, position: int) -> Response:
         carton = _carton(_shipment(request, public_id), position)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        carton_weight_set(carton=carton, weight_grams=serializer.validated_data["weight_grams"], actor=request.user)
+        data = _validated(self.InputSerializer, request.data)
+        carton_weight_set(carton=carton, weight_grams=data["weight_grams"], actor=request.user)
         return Response(CartonSerializer(carton).data)
 
 
 class StoreCartonRemoveApi(APIView):
     permission_classes = [StoreRoles]
 
-    @extend_schema(
+    @_schema(
         operation_id="store_carton_remove",
         summary="Remove an empty carton from an open shipment",
-        tags=TAGS,
         parameters=[PUBLIC_ID, POSITION],
         request=None,
-        responses={204: None, **error_responses(401, 403, 404, 409)},
+        response=None,
+        status=204,
+        errors=(401, 403, 404, 409),
     )
     def post(self, request: Request, public_id: Any, position: int) -> Response:
         carton_remove(carton=_carton(_shipment(request, public_id), position), actor=request.user)
@@ -602,21 +610,20 @@ class StoreShipmentItemAddApi(APIView):
         message = serializers.CharField()
         item = ItemSerializer()
 
-    @extend_schema(
+    @_schema(
         operation_id="store_shipment_item_add",
         summary="Scan a return, or loose items (SKU, quantity, kind), into a carton",
         description="Bad scans (unknown code, another shop's return, already shipped, closed shipment) change "
         "nothing and answer with a clear message.",
-        tags=TAGS,
         parameters=[PUBLIC_ID],
         request=InputSerializer,
-        responses={201: OutputSerializer, **error_responses(400, 401, 403, 404, 409, 422)},
+        response=OutputSerializer,
+        status=201,
+        errors=(400, 401, 403, 404, 409, 422),
     )
     def post(self, request: Request, public_id: Any) -> Response:
         shipment = _shipment(request, public_id)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = _validated(self.InputSerializer, request.data)
         carton = _carton(shipment, data["carton"])
         if data["code"]:
             result = shipment_return_add(shipment=shipment, carton=carton, code=data["code"], actor=request.user)
@@ -635,32 +642,30 @@ class StoreShipmentItemAddApi(APIView):
 class StoreShipmentItemRemoveApi(APIView):
     permission_classes = [StoreRoles]
 
-    @extend_schema(
+    @_schema(
         operation_id="store_shipment_item_remove",
         summary="Remove a mistaken scan from an open shipment",
-        tags=TAGS,
         parameters=[PUBLIC_ID, OpenApiParameter("item_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
         request=None,
-        responses={200: ItemSerializer, **error_responses(401, 403, 404, 409)},
+        response=ItemSerializer,
+        errors=(401, 403, 404, 409),
     )
     def post(self, request: Request, public_id: Any, item_id: int) -> Response:
         shipment = _shipment(request, public_id)
-        item = ShipmentItem.objects.filter(pk=item_id, shipment=shipment).select_related("shipment").first()
-        if item is None:
-            raise Http404
+        item = _found(ShipmentItem.objects.filter(pk=item_id, shipment=shipment).select_related("shipment").first())
         return Response(ItemSerializer(shipment_item_remove(item=item, actor=request.user)).data)
 
 
 class StoreShipmentCloseApi(APIView):
     permission_classes = [StoreRoles]
 
-    @extend_schema(
+    @_schema(
         operation_id="store_shipment_close",
         summary="Close a shipment: it can no longer change; documents are made and the warehouse is told",
-        tags=TAGS,
         parameters=[PUBLIC_ID],
         request=None,
-        responses={200: ShipmentSerializer, **error_responses(400, 401, 403, 404, 409)},
+        response=ShipmentSerializer,
+        errors=(400, 401, 403, 404, 409),
     )
     def post(self, request: Request, public_id: Any) -> Response:
         shipment = shipment_close(shipment=_shipment(request, public_id), actor=request.user)
@@ -673,21 +678,18 @@ class StoreShipmentDispatchApi(APIView):
     class InputSerializer(serializers.Serializer):
         pickup_reference = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
 
-    @extend_schema(
+    @_schema(
         operation_id="store_shipment_dispatch",
         summary="Record the carrier's pickup: the shipment and its returns are in transit",
-        tags=TAGS,
         parameters=[PUBLIC_ID],
         request=InputSerializer,
-        responses={200: ShipmentSerializer, **error_responses(400, 401, 403, 404, 409)},
+        response=ShipmentSerializer,
+        errors=(400, 401, 403, 404, 409),
     )
     def post(self, request: Request, public_id: Any) -> Response:
         shipment = _shipment(request, public_id)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        shipment_dispatch(
-            shipment=shipment, actor=request.user, pickup_reference=serializer.validated_data["pickup_reference"]
-        )
+        data = _validated(self.InputSerializer, request.data)
+        shipment_dispatch(shipment=shipment, actor=request.user, pickup_reference=data["pickup_reference"])
         return Response(_shipment_data(request, shipment))
 
 
@@ -713,15 +715,16 @@ def _file(field_file: Any, filename: str, content_type: str) -> FileResponse:
 class StoreShipmentManifestApi(APIView):
     permission_classes = [StoreRoles]
 
-    @extend_schema(
+    @_schema(
         operation_id="store_shipment_manifest",
         summary="A closed shipment's manifest (PDF or CSV)",
-        tags=TAGS,
         parameters=[
             PUBLIC_ID,
             OpenApiParameter("format", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["pdf", "csv"]),
         ],
-        responses={(200, "application/pdf"): PDF_RESPONSE, **error_responses(401, 403, 404)},
+        response=PDF_RESPONSE,
+        status=(200, "application/pdf"),
+        errors=(401, 403, 404),
     )
     def get(self, request: Request, public_id: Any, extension: str) -> HttpResponse:
         if extension not in ("pdf", "csv"):
@@ -735,10 +738,9 @@ class StoreShipmentManifestApi(APIView):
 class StoreCartonLabelApi(APIView):
     permission_classes = [StoreRoles]
 
-    @extend_schema(
+    @_schema(
         operation_id="store_carton_label",
         summary="A carton's label: its barcode label (any time), or the carrier's label once closed (PDF or ZPL)",
-        tags=TAGS,
         parameters=[
             PUBLIC_ID,
             POSITION,
@@ -746,7 +748,9 @@ class StoreCartonLabelApi(APIView):
                 "kind", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["barcode.pdf", "label.pdf", "label.zpl"]
             ),
         ],
-        responses={(200, "application/pdf"): PDF_RESPONSE, **error_responses(401, 403, 404)},
+        response=PDF_RESPONSE,
+        status=(200, "application/pdf"),
+        errors=(401, 403, 404),
     )
     def get(self, request: Request, public_id: Any, position: int, kind: str) -> HttpResponse:
         shipment = _shipment(request, public_id)

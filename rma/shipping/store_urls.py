@@ -1,8 +1,6 @@
 """Shop pages: include with ``path("store/", include("rma.shipping.store_urls"))`` before the portal's catch-all."""
 
-from django.contrib.auth.views import LogoutView
 from django.urls import path
-from django.views.i18n import set_language
 
 from rma.shipping import store_views as views
 
@@ -10,9 +8,7 @@ app_name = "store"
 
 urlpatterns = [
     path("", views.counter, name="counter"),
-    path("login/", views.StoreLoginView.as_view(), name="login"),
-    path("logout/", LogoutView.as_view(next_page="store:login"), name="logout"),
-    path("language/", set_language, name="language"),
+    *views.STORE_PAGES.account_urls(login_template="store/login.html"),
     path("switch/", views.switch_store, name="switch"),
     path("scan/", views.scan, name="scan"),
     path("returns/<uuid:public_id>/", views.return_check, name="return"),

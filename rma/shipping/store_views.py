@@ -4,15 +4,11 @@ Store staff see their own shops only; another shop's return, shipment or file is
 are refused (403). Views shape input and call the services in rma.shipping.services.{counter,shipments}.
 """
 
-from collections.abc import Callable
 from decimal import Decimal
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import LoginView, redirect_to_login
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rma.core.exceptions import DomainError
+from rma.core.staff import StaffSite
 from rma.locations.models import Store, Warehouse
 from rma.orders.models import Order
 from rma.returns import policy as return_policy
@@ -67,36 +64,18 @@ ORDER_TOKEN_SALT = "rma.store.order"
 ORDER_TOKEN_MAX_AGE = 60 * 60 * 4
 
 
-class StoreLoginView(LoginView):
-    template_name = "store/login.html"
-    redirect_authenticated_user = True
-
-    def get_default_redirect_url(self) -> str:
-        return reverse("store:counter")
-
-
-def store_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed-in store staff (and superusers) only: others are sent to log in, or refused (403)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("store:login"))
-        if not selectors.is_store_user(request.user):
-            raise PermissionDenied
-        request.stores = list(selectors.stores_for_user(user=request.user))
-        request.current_store = _current_store(request)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _current_store(request: HttpRequest) -> Store | None:
-    wanted = request.session.get(SESSION_STORE)
-    for store in request.stores:
-        if store.pk == wanted:
-            return store
-    return request.stores[0] if request.stores else None
+# Store staff (and superusers) only: others are sent to log in, or refused (403).
+STORE_PAGES = StaffSite(
+    login_url="store:login",
+    home_url="store:counter",
+    is_member=selectors.is_store_user,
+    sites_for_user=selectors.stores_for_user,
+    session_key=SESSION_STORE,
+    sites_attr="stores",
+    current_attr="current_store",
+    switch_field="store",
+)
+store_view = STORE_PAGES.view
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -117,13 +96,7 @@ def _store_of(request: HttpRequest, obj_store_id: int | None) -> Store:
 @require_POST
 @store_view
 def switch_store(request: HttpRequest) -> HttpResponse:
-    try:
-        wanted = int(request.POST.get("store", ""))
-    except ValueError:
-        wanted = None
-    if any(store.pk == wanted for store in request.stores):
-        request.session[SESSION_STORE] = wanted
-    return redirect("store:counter")
+    return STORE_PAGES.switch(request)
 
 
 # ---- the counter

@@ -5,6 +5,7 @@ Same permissions as the pages: warehouse operators (and superusers) only, each w
 """
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -21,8 +22,9 @@ from rest_framework.views import APIView
 
 from rma.core import roles
 from rma.core.api.pagination import CursorPagination
-from rma.core.api.permissions import error_response, error_responses, role_permission
+from rma.core.api.permissions import error_responses, role_permission
 from rma.core.exceptions import Conflict, DomainError
+from rma.core.staff import site_for_operation
 from rma.locations.models import Warehouse
 from rma.returns.models import ReturnRequest
 from rma.shipping.models import Shipment, ShipmentStatus
@@ -49,6 +51,13 @@ from rma.warehouse.services import (
 
 WarehouseRoles = role_permission(roles.WAREHOUSE_STAFF)
 
+
+def _schema(*, response: Any, errors: tuple[int, ...], status: Any = 200, **kwargs: Any) -> Any:
+    """extend_schema for one warehouse operation: its tag, `response` on `status`, then the API's error shape for each
+    code in `errors`."""
+    return extend_schema(tags=["warehouse"], responses={status: response, **error_responses(*errors)}, **kwargs)
+
+
 PUBLIC_ID_PARAMETER = OpenApiParameter(
     "public_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The return's public id."
 )
@@ -73,17 +82,15 @@ def _warehouses(request: Request) -> list[Warehouse]:
 
 
 def _warehouse_for_scan(request: Request, code: str) -> Warehouse:
-    warehouses = list(selectors.warehouses_for_user(user=request.user))
-    if code:
-        for warehouse in warehouses:
-            if warehouse.code == code:
-                return warehouse
-        raise ValidationError({"warehouse": [_("Not one of your warehouses.")]})
-    if len(warehouses) == 1:
-        return warehouses[0]
-    if not warehouses:
-        raise DomainError(_("You are not assigned to any warehouse."), code="no_warehouse")
-    raise ValidationError({"warehouse": [_("You work in several warehouses: say which one (its code).")]})
+    return site_for_operation(
+        sites=list(selectors.warehouses_for_user(user=request.user)),
+        code=code,
+        field="warehouse",
+        not_yours=_("Not one of your warehouses."),
+        no_site=_("You are not assigned to any warehouse."),
+        no_site_code="no_warehouse",
+        several=_("You work in several warehouses: say which one (its code)."),
+    )
 
 
 SHIPMENT_PUBLIC_ID_PARAMETER = OpenApiParameter(
@@ -92,6 +99,28 @@ SHIPMENT_PUBLIC_ID_PARAMETER = OpenApiParameter(
 POSITION_PARAMETER = OpenApiParameter(
     "position", OpenApiTypes.INT, OpenApiParameter.PATH, description="The carton's position in its shipment (1, 2…)."
 )
+
+
+def _validated(serializer_class: type[serializers.Serializer], data: Any) -> Any:
+    """`data` validated by `serializer_class` (400 with the field errors otherwise)."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _page(
+    view: Any,
+    request: Request,
+    queryset: Any,
+    row: Callable[[Any], Any] | None = None,
+    serializer_class: type[serializers.Serializer] | None = None,
+) -> Response:
+    """One page of `queryset` (each item made a row by `row`), serialized by the view's OutputSerializer."""
+    paginator = view.pagination_class()
+    page = paginator.paginate_queryset(queryset, request, view)
+    rows = [row(item) for item in page] if row else page
+    serializer_class = serializer_class or view.OutputSerializer
+    return paginator.get_paginated_response(serializer_class(rows, many=True).data)
 
 
 def _unit_or_404(return_request: ReturnRequest, line_id: int, unit: int) -> selectors.Unit:
@@ -288,7 +317,7 @@ class WarehouseScanApi(APIView):
         shipment = InboundShipmentSerializer(allow_null=True, default=None)
         carton = InboundCartonSerializer(allow_null=True, default=None)
 
-    @extend_schema(
+    @_schema(
         operation_id="warehouse_scan",
         summary="Scan a parcel, a carton or a shipment at a warehouse",
         description=(
@@ -297,14 +326,12 @@ class WarehouseScanApi(APIView):
             "(`carton_received`, then `carton_already_received`); a shipment number answers `shipment`. Any other "
             "code opens an unexpected-parcel record (one per code)."
         ),
-        tags=["warehouse"],
         request=InputSerializer,
-        responses={200: OutputSerializer, **error_responses(400, 401, 403)},
+        response=OutputSerializer,
+        errors=(400, 401, 403),
     )
     def post(self, request: Request) -> Response:
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = _validated(self.InputSerializer, request.data)
         warehouse = _warehouse_for_scan(request, data["warehouse"])
         result = arrival_register(code=data["code"], warehouse=warehouse, actor=request.user)
         return Response(self.OutputSerializer(result).data)
@@ -338,19 +365,17 @@ class WarehouseExpectedListApi(APIView):
         age_days = serializers.IntegerField()
         late = serializers.BooleanField()
 
-    @extend_schema(
+    @_schema(
         operation_id="warehouse_expected_list",
         summary="Returns expected at your warehouses",
         description="In transit, or approved and heading here; oldest first, with age and a late flag.",
-        tags=["warehouse"],
         parameters=[WAREHOUSE_PARAMETER],
-        responses={200: OutputSerializer(many=True), **error_responses(401, 403, 404)},
+        response=OutputSerializer(many=True),
+        errors=(401, 403, 404),
     )
     def get(self, request: Request) -> Response:
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(selectors.returns_expected(warehouses=_warehouses(request)), request, self)
-        rows = [selectors.expected_row(return_request=return_request) for return_request in page]
-        return paginator.get_paginated_response(self.OutputSerializer(rows, many=True).data)
+        queryset = selectors.returns_expected(warehouses=_warehouses(request))
+        return _page(self, request, queryset, lambda r: selectors.expected_row(return_request=r))
 
 
 class AwaitingPagination(CursorPagination):
@@ -368,21 +393,17 @@ class WarehouseAwaitingRefundListApi(APIView):
         due_soon = serializers.BooleanField()
         overdue = serializers.BooleanField()
 
-    @extend_schema(
+    @_schema(
         operation_id="warehouse_awaiting_refund_list",
         summary="Received returns waiting for inspection or refund",
         description="With the legal refund deadline (14 days from receipt, EU) and flags when it is close or past.",
-        tags=["warehouse"],
         parameters=[WAREHOUSE_PARAMETER],
-        responses={200: OutputSerializer(many=True), **error_responses(401, 403, 404)},
+        response=OutputSerializer(many=True),
+        errors=(401, 403, 404),
     )
     def get(self, request: Request) -> Response:
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors.returns_awaiting_refund(warehouses=_warehouses(request)), request, self
-        )
-        rows = [selectors.refund_due_row(return_request=return_request) for return_request in page]
-        return paginator.get_paginated_response(self.OutputSerializer(rows, many=True).data)
+        queryset = selectors.returns_awaiting_refund(warehouses=_warehouses(request))
+        return _page(self, request, queryset, lambda r: selectors.refund_due_row(return_request=r))
 
 
 # ---- one return and its units
@@ -396,13 +417,13 @@ class WarehouseReturnDetailApi(APIView):
         units = UnitSerializer(many=True)
         refund_preview = RefundComputationSerializer()
 
-    @extend_schema(
+    @_schema(
         operation_id="warehouse_return_retrieve",
         summary="A return as the warehouse sees it",
         description="Every unit with its inspection, suggested or confirmed disposition, and the refund preview.",
-        tags=["warehouse"],
         parameters=[PUBLIC_ID_PARAMETER],
-        responses={200: OutputSerializer, **error_responses(401, 403, 404)},
+        response=OutputSerializer,
+        errors=(401, 403, 404),
     )
     def get(self, request: Request, public_id: str) -> Response:
         return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
@@ -428,7 +449,7 @@ class WarehouseUnitInspectApi(APIView):
         unit = UnitSerializer()
         return_status = serializers.CharField()
 
-    @extend_schema(
+    @_schema(
         operation_id="warehouse_unit_inspect",
         summary="Inspect one unit",
         description=(
@@ -436,19 +457,17 @@ class WarehouseUnitInspectApi(APIView):
             "product has one), notes and photos (multipart). A unit is inspected once: 409 names who did it, "
             "unless `regrade` is true and its disposition is not confirmed yet."
         ),
-        tags=["warehouse"],
         parameters=[PUBLIC_ID_PARAMETER],
         request={"application/json": InputSerializer, "multipart/form-data": InputSerializer},
-        responses={200: OutputSerializer, 409: error_response(409), **error_responses(400, 401, 403, 404)},
+        response=OutputSerializer,
+        errors=(409, 400, 401, 403, 404),
     )
     def post(self, request: Request, public_id: str) -> Response:
         return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
         data_in = request.data
         if hasattr(data_in, "getlist"):  # multipart: several files under one name
             data_in = {**data_in.dict(), "photos": data_in.getlist("photos")}
-        serializer = self.InputSerializer(data=data_in)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = _validated(self.InputSerializer, data_in)
         unit = _unit_or_404(return_request, data["line_id"], data["unit"])
         grade = None
         if data["grade"]:
@@ -496,7 +515,7 @@ class WarehouseUnitDispositionConfirmApi(APIView):
         disposition = DispositionSerializer()
         return_status = serializers.CharField()
 
-    @extend_schema(
+    @_schema(
         operation_id="warehouse_unit_disposition_confirm",
         summary="Confirm or override a unit's disposition",
         description=(
@@ -504,16 +523,14 @@ class WarehouseUnitDispositionConfirmApi(APIView):
             "`override_reason`. `destroy` needs a legal `derogation` (AGEC, ESPR art. 25). The last unit moves "
             "the return to `inspected`."
         ),
-        tags=["warehouse"],
         parameters=[PUBLIC_ID_PARAMETER],
         request=InputSerializer,
-        responses={200: OutputSerializer, 409: error_response(409), **error_responses(400, 401, 403, 404)},
+        response=OutputSerializer,
+        errors=(409, 400, 401, 403, 404),
     )
     def post(self, request: Request, public_id: str) -> Response:
         return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = _validated(self.InputSerializer, request.data)
         unit = _unit_or_404(return_request, data["line_id"], data["unit"])
         if unit.inspection is None:
             raise DomainError(_("Inspect this unit first."), code="not_inspected")
@@ -540,7 +557,7 @@ class WarehouseRefundReleaseApi(APIView):
         refund = RefundSerializer(allow_null=True)
         exchange_request = ExchangeRequestSerializer(allow_null=True)
 
-    @extend_schema(
+    @_schema(
         operation_id="warehouse_refund_release",
         summary="Release the refund of an inspected return",
         description=(
@@ -548,10 +565,10 @@ class WarehouseRefundReleaseApi(APIView):
             "the return to `refunded`; exchanges get an exchange request and move to `exchanged`. Never twice: a "
             "second call answers 409 `refund_already_released`."
         ),
-        tags=["warehouse"],
         parameters=[PUBLIC_ID_PARAMETER],
         request=None,
-        responses={200: OutputSerializer, 409: error_response(409), **error_responses(401, 403, 404)},
+        response=OutputSerializer,
+        errors=(409, 401, 403, 404),
     )
     def post(self, request: Request, public_id: str) -> Response:
         return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
@@ -566,19 +583,16 @@ class WarehouseUnexpectedParcelListApi(APIView):
     permission_classes = [WarehouseRoles]
     pagination_class = CursorPagination
 
-    @extend_schema(
+    @_schema(
         operation_id="warehouse_unexpected_parcel_list",
         summary="Unexpected parcels not matched yet",
-        tags=["warehouse"],
         parameters=[WAREHOUSE_PARAMETER],
-        responses={200: UnexpectedParcelSerializer(many=True), **error_responses(401, 403, 404)},
+        response=UnexpectedParcelSerializer(many=True),
+        errors=(401, 403, 404),
     )
     def get(self, request: Request) -> Response:
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors.unexpected_parcels_open(warehouses=_warehouses(request)), request, self
-        )
-        return paginator.get_paginated_response(UnexpectedParcelSerializer(page, many=True).data)
+        queryset = selectors.unexpected_parcels_open(warehouses=_warehouses(request))
+        return _page(self, request, queryset, serializer_class=UnexpectedParcelSerializer)
 
 
 class WarehouseUnexpectedParcelMatchApi(APIView):
@@ -588,23 +602,20 @@ class WarehouseUnexpectedParcelMatchApi(APIView):
         code = serializers.CharField(max_length=200, help_text="The return's RMA or tracking number.")
         note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
-    @extend_schema(
+    @_schema(
         operation_id="warehouse_unexpected_parcel_match",
         summary="Match an unexpected parcel to a return, and receive it",
-        tags=["warehouse"],
         request=InputSerializer,
-        responses={200: UnexpectedParcelSerializer, 409: error_response(409), **error_responses(400, 401, 403, 404)},
+        response=UnexpectedParcelSerializer,
+        errors=(409, 400, 401, 403, 404),
     )
     def post(self, request: Request, pk: int) -> Response:
         parcel = selectors.unexpected_parcel_get_for_warehouse(user=request.user, pk=pk)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        found = return_request_find_by_code(code=serializer.validated_data["code"])
+        data = _validated(self.InputSerializer, request.data)
+        found = return_request_find_by_code(code=data["code"])
         if found is None or not selectors.returns_in_scope(user=request.user).filter(pk=found.pk).exists():
             raise ValidationError({"code": [_("No return in your warehouses has this code.")]})
-        unexpected_parcel_match(
-            parcel=parcel, return_request=found, actor=request.user, note=serializer.validated_data["note"]
-        )
+        unexpected_parcel_match(parcel=parcel, return_request=found, actor=request.user, note=data["note"])
         return Response(UnexpectedParcelSerializer(UnexpectedParcel.objects.get(pk=parcel.pk)).data)
 
 
@@ -641,25 +652,21 @@ class WarehouseDestroyedUnitsReportApi(APIView):
         derogation_note = serializers.CharField()
         confirmed_by = serializers.CharField(source="confirmed_by.username", default=None)
 
-    @extend_schema(
+    @_schema(
         operation_id="warehouse_destroyed_units_report",
         summary="Destroyed units, with their legal derogation",
         description="For the annual disclosure of discarded unsold products (EU ESPR art. 24) and AGEC reporting.",
-        tags=["warehouse"],
         parameters=[
             OpenApiParameter("start", OpenApiTypes.DATE, OpenApiParameter.QUERY, required=False),
             OpenApiParameter("end", OpenApiTypes.DATE, OpenApiParameter.QUERY, required=False),
             WAREHOUSE_PARAMETER,
         ],
-        responses={200: OutputSerializer(many=True), **error_responses(400, 401, 403, 404)},
+        response=OutputSerializer(many=True),
+        errors=(400, 401, 403, 404),
     )
     def get(self, request: Request) -> Response:
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        queryset = selectors.destroyed_units(warehouses=_warehouses(request), **filters.validated_data)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(queryset, request, self)
-        return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
+        filters = _validated(self.FilterSerializer, request.query_params)
+        return _page(self, request, selectors.destroyed_units(warehouses=_warehouses(request), **filters))
 
 
 # ---- shops' shipments, carton by carton
@@ -675,6 +682,13 @@ def _carton_or_404(
 ) -> tuple[Shipment, selectors.ShipmentReceiving, selectors.CartonView]:
     shipment, receiving = _shipment_or_404(request, public_id)
     return shipment, receiving, receiving.carton(position)
+
+
+def _receiving_reloaded(shipment: Shipment) -> selectors.ShipmentReceiving:
+    """The shipment's receiving read afresh, after a service changed it."""
+    return selectors.shipment_receiving(
+        shipment=Shipment.objects.select_related("store", "warehouse").get(pk=shipment.pk)
+    )
 
 
 def _receipt_of(view: selectors.CartonView) -> Any:
@@ -744,36 +758,32 @@ class WarehouseShipmentExpectedListApi(APIView):
         carton_count = serializers.IntegerField()
         received_count = serializers.IntegerField(help_text="Cartons received so far.")
 
-    @extend_schema(
+    @_schema(
         operation_id="warehouse_shipment_expected_list",
         summary="Shops' shipments expected at your warehouses",
         description="Closed (announced) or dispatched, oldest first, with age, a late flag and cartons received.",
-        tags=["warehouse"],
         parameters=[WAREHOUSE_PARAMETER],
-        responses={200: OutputSerializer(many=True), **error_responses(401, 403, 404)},
+        response=OutputSerializer(many=True),
+        errors=(401, 403, 404),
     )
     def get(self, request: Request) -> Response:
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors.shipments_expected(warehouses=_warehouses(request)), request, self
-        )
-        rows = [selectors.expected_shipment_row(shipment=shipment) for shipment in page]
-        return paginator.get_paginated_response(self.OutputSerializer(rows, many=True).data)
+        queryset = selectors.shipments_expected(warehouses=_warehouses(request))
+        return _page(self, request, queryset, lambda shipment: selectors.expected_shipment_row(shipment=shipment))
 
 
 class WarehouseShipmentDetailApi(APIView):
     permission_classes = [WarehouseRoles]
 
-    @extend_schema(
+    @_schema(
         operation_id="warehouse_shipment_retrieve",
         summary="A shop's shipment as the warehouse sees it",
         description=(
             "Each carton with what was announced in it, its receipt, what was counted (row by row and entry by "
             "entry) and, once the shipment is received, the discrepancies."
         ),
-        tags=["warehouse"],
         parameters=[SHIPMENT_PUBLIC_ID_PARAMETER],
-        responses={200: ShipmentReceivingSerializer, **error_responses(401, 403, 404)},
+        response=ShipmentReceivingSerializer,
+        errors=(401, 403, 404),
     )
     def get(self, request: Request, public_id: str) -> Response:
         _shipment, receiving = _shipment_or_404(request, public_id)
@@ -788,17 +798,17 @@ class WarehouseCartonReceiveApi(APIView):
         message = serializers.CharField()
         carton = CartonViewSerializer()
 
-    @extend_schema(
+    @_schema(
         operation_id="warehouse_carton_receive",
         summary="Receive a carton of a shop's shipment",
         description=(
             "What scanning its label does. Once only: a second call answers `carton_already_received` with who "
             "received it and when."
         ),
-        tags=["warehouse"],
         parameters=[SHIPMENT_PUBLIC_ID_PARAMETER, POSITION_PARAMETER],
         request=None,
-        responses={200: OutputSerializer, 409: error_response(409), **error_responses(401, 403, 404)},
+        response=OutputSerializer,
+        errors=(409, 401, 403, 404),
     )
     def post(self, request: Request, public_id: str, position: int) -> Response:
         shipment, _receiving, view = _carton_or_404(request, public_id, position)
@@ -825,7 +835,7 @@ class WarehouseCartonCountApi(APIView):
         received = serializers.BooleanField(help_text="The count received the return.")
         carton = CartonViewSerializer()
 
-    @extend_schema(
+    @_schema(
         operation_id="warehouse_carton_count",
         summary="Count a return or units of a SKU in a received carton",
         description=(
@@ -833,16 +843,15 @@ class WarehouseCartonCountApi(APIView):
             "not announced here is received too when it is expected at this warehouse. 409 when the carton's "
             "count was closed (by whom, when) or the return was already counted."
         ),
-        tags=["warehouse"],
         parameters=[SHIPMENT_PUBLIC_ID_PARAMETER, POSITION_PARAMETER],
         request=InputSerializer,
-        responses={201: OutputSerializer, 409: error_response(409), **error_responses(400, 401, 403, 404)},
+        response=OutputSerializer,
+        status=201,
+        errors=(409, 400, 401, 403, 404),
     )
     def post(self, request: Request, public_id: str, position: int) -> Response:
         shipment, _receiving, view = _carton_or_404(request, public_id, position)
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = _validated(self.InputSerializer, request.data)
         result = carton_count_add(
             receipt=_receipt_of(view),
             code=data["code"],
@@ -868,18 +877,18 @@ class WarehouseCartonCountRemoveApi(APIView):
         message = serializers.CharField()
         carton = CartonViewSerializer()
 
-    @extend_schema(
+    @_schema(
         operation_id="warehouse_carton_count_remove",
         summary="Take back a mistaken count",
         description="While the carton is being counted. A return it received stays received.",
-        tags=["warehouse"],
         parameters=[
             SHIPMENT_PUBLIC_ID_PARAMETER,
             POSITION_PARAMETER,
             OpenApiParameter("entry_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The count's id."),
         ],
         request=None,
-        responses={200: OutputSerializer, 409: error_response(409), **error_responses(401, 403, 404)},
+        response=OutputSerializer,
+        errors=(409, 401, 403, 404),
     )
     def post(self, request: Request, public_id: str, position: int, entry_id: int) -> Response:
         shipment, _receiving, view = _carton_or_404(request, public_id, position)
@@ -899,7 +908,7 @@ class WarehouseCartonCountFinishApi(APIView):
         shipment_received = serializers.BooleanField(help_text="This was the last carton: the shipment is received.")
         receiving = ShipmentReceivingSerializer()
 
-    @extend_schema(
+    @_schema(
         operation_id="warehouse_carton_count_finish",
         summary="Close a carton's count",
         description=(
@@ -907,10 +916,10 @@ class WarehouseCartonCountFinishApi(APIView):
             "the shop's shipment becomes `received` or `received_with_discrepancies`. 409 when someone else closed "
             "it first (by whom, when)."
         ),
-        tags=["warehouse"],
         parameters=[SHIPMENT_PUBLIC_ID_PARAMETER, POSITION_PARAMETER],
         request=None,
-        responses={200: OutputSerializer, 409: error_response(409), **error_responses(401, 403, 404)},
+        response=OutputSerializer,
+        errors=(409, 401, 403, 404),
     )
     def post(self, request: Request, public_id: str, position: int) -> Response:
         shipment, _receiving, view = _carton_or_404(request, public_id, position)
@@ -918,9 +927,7 @@ class WarehouseCartonCountFinishApi(APIView):
         body = {
             "message": result.message,
             "shipment_received": result.shipment_received,
-            "receiving": selectors.shipment_receiving(
-                shipment=Shipment.objects.select_related("store", "warehouse").get(pk=shipment.pk)
-            ),
+            "receiving": _receiving_reloaded(shipment),
         }
         return Response(self.OutputSerializer(body).data)
 
@@ -932,7 +939,7 @@ class WarehouseShipmentReceivingFinishApi(APIView):
         message = serializers.CharField()
         receiving = ShipmentReceivingSerializer()
 
-    @extend_schema(
+    @_schema(
         operation_id="warehouse_shipment_receiving_finish",
         summary="Finish receiving a shop's shipment, cartons missing included",
         description=(
@@ -940,19 +947,17 @@ class WarehouseShipmentReceivingFinishApi(APIView):
             "go to the shop's shipment, which becomes `received` or `received_with_discrepancies`. 409 when it was "
             "already received."
         ),
-        tags=["warehouse"],
         parameters=[SHIPMENT_PUBLIC_ID_PARAMETER],
         request=None,
-        responses={200: OutputSerializer, 409: error_response(409), **error_responses(400, 401, 403, 404)},
+        response=OutputSerializer,
+        errors=(409, 400, 401, 403, 404),
     )
     def post(self, request: Request, public_id: str) -> Response:
         shipment, _receiving = _shipment_or_404(request, public_id)
         discrepancies = shipment_receiving_finish(shipment=shipment, actor=request.user)
         body = {
             "message": shipment_received_message(shipment=shipment, discrepancies=len(discrepancies)),
-            "receiving": selectors.shipment_receiving(
-                shipment=Shipment.objects.select_related("store", "warehouse").get(pk=shipment.pk)
-            ),
+            "receiving": _receiving_reloaded(shipment),
         }
         return Response(self.OutputSerializer(body).data)
 
@@ -983,14 +988,13 @@ class WarehouseDiscrepancyReportApi(APIView):
         store = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
         kind = serializers.ChoiceField(choices=DiscrepancyKind.choices, required=False, allow_blank=True, default="")
 
-    @extend_schema(
+    @_schema(
         operation_id="warehouse_discrepancy_report",
         summary="Discrepancies found in shops' shipments, by shop and period",
         description=(
             "Filter by the date they were recorded (`start`, `end`), the shop's code (`store`) and `kind`. "
             "`?format=csv` (or `Accept: text/csv`) answers the whole selection as CSV."
         ),
-        tags=["warehouse"],
         parameters=[
             OpenApiParameter("start", OpenApiTypes.DATE, OpenApiParameter.QUERY, required=False),
             OpenApiParameter("end", OpenApiTypes.DATE, OpenApiParameter.QUERY, required=False),
@@ -1000,14 +1004,12 @@ class WarehouseDiscrepancyReportApi(APIView):
             ),
             WAREHOUSE_PARAMETER,
         ],
-        responses={200: DiscrepancySerializer(many=True), **error_responses(400, 401, 403, 404)},
+        response=DiscrepancySerializer(many=True),
+        errors=(400, 401, 403, 404),
     )
     def get(self, request: Request) -> Response | HttpResponse:
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        queryset = selectors.discrepancies_report(warehouses=_warehouses(request), **filters.validated_data)
+        filters = _validated(self.FilterSerializer, request.query_params)
+        queryset = selectors.discrepancies_report(warehouses=_warehouses(request), **filters)
         if request.accepted_renderer.format == "csv":
             return discrepancies_csv_response(discrepancies=queryset)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(queryset, request, self)
-        return paginator.get_paginated_response(DiscrepancySerializer(page, many=True).data)
+        return _page(self, request, queryset, serializer_class=DiscrepancySerializer)

@@ -1,6 +1,4 @@
-from django.contrib.auth.views import LogoutView
 from django.urls import path
-from django.views.i18n import set_language
 
 from rma.warehouse import views
 
@@ -8,9 +6,7 @@ app_name = "warehouse"
 
 urlpatterns = [
     path("", views.board, name="board"),
-    path("login/", views.WarehouseLoginView.as_view(), name="login"),
-    path("logout/", LogoutView.as_view(next_page="warehouse:login"), name="logout"),
-    path("language/", set_language, name="language"),
+    *views.WAREHOUSE_PAGES.account_urls(login_template="warehouse/login.html"),
     path("scan/", views.scan, name="scan"),
     path("switch/", views.switch_warehouse, name="switch"),
     path("returns/<uuid:public_id>/", views.return_detail, name="return"),

@@ -1,13 +1,9 @@
 """Warehouse pages: one screen per step, scanner and keyboard first. Views call the services and selectors."""
 
 import csv
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import LoginView, redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rma.core.exceptions import DomainError
-from rma.locations.models import Warehouse
+from rma.core.staff import StaffSite
 from rma.returns.choices import ReturnStatus
 from rma.shipping.models import ShipmentStatus
 from rma.shipping.store_selectors import shipment_find_by_code
@@ -54,36 +50,18 @@ from rma.warehouse.services import (
 SESSION_WAREHOUSE = "warehouse_current_id"
 
 
-class WarehouseLoginView(LoginView):
-    template_name = "warehouse/login.html"
-    redirect_authenticated_user = True
-
-    def get_default_redirect_url(self) -> str:
-        return reverse("warehouse:board")
-
-
-def warehouse_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed-in warehouse operators (and superusers) only: others are sent to log in, or refused (403)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("warehouse:login"))
-        if not selectors.is_warehouse_user(request.user):
-            raise PermissionDenied
-        request.warehouses = list(selectors.warehouses_for_user(user=request.user))
-        request.current_warehouse = _current_warehouse(request)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _current_warehouse(request: HttpRequest) -> Warehouse | None:
-    wanted = request.session.get(SESSION_WAREHOUSE)
-    for warehouse in request.warehouses:
-        if warehouse.pk == wanted:
-            return warehouse
-    return request.warehouses[0] if request.warehouses else None
+# Signed-in warehouse operators (and superusers) only: others are sent to log in, or refused (403).
+WAREHOUSE_PAGES = StaffSite(
+    login_url="warehouse:login",
+    home_url="warehouse:board",
+    is_member=selectors.is_warehouse_user,
+    sites_for_user=selectors.warehouses_for_user,
+    session_key=SESSION_WAREHOUSE,
+    sites_attr="warehouses",
+    current_attr="current_warehouse",
+    switch_field="warehouse",
+)
+warehouse_view = WAREHOUSE_PAGES.view
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -131,13 +109,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @require_POST
 @warehouse_view
 def switch_warehouse(request: HttpRequest) -> HttpResponse:
-    try:
-        wanted = int(request.POST.get("warehouse", ""))
-    except ValueError:
-        wanted = None
-    if any(w.pk == wanted for w in request.warehouses):
-        request.session[SESSION_WAREHOUSE] = wanted
-    return redirect("warehouse:board")
+    return WAREHOUSE_PAGES.switch(request)
 
 
 @require_POST

@@ -1,18 +1,7 @@
 import pytest
 
-from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
-from tests.factories import (
-    DropOffPointFactory,
-    OrderLineFactory,
-    ReasonCodeFactory,
-    ReturnPolicyFactory,
-    WarehouseFactory,
-)
-
-
-@pytest.fixture
-def policy(db):
-    return ReturnPolicyFactory()
+from tests.factories import DropOffPointFactory, OrderLineFactory, WarehouseFactory
+from tests.helpers import return_maker
 
 
 @pytest.fixture
@@ -26,11 +15,6 @@ def relay(db):
 
 
 @pytest.fixture
-def reason(db):
-    return ReasonCodeFactory()
-
-
-@pytest.fixture
 def line(db):
     return OrderLineFactory(quantity=2)
 
@@ -38,18 +22,7 @@ def line(db):
 @pytest.fixture
 def make_return(policy, warehouse, relay, reason):
     """Create a return through the service, with sensible defaults."""
-
-    def make(*, order_line=None, quantity=1, submit=True, **kwargs):
-        order_line = order_line or OrderLineFactory()
-        kwargs.setdefault("drop_off", DropOffChoice(method="relay_point", point=relay))
-        return return_request_create(
-            order=order_line.order,
-            lines=[ReturnLineInput(order_line=order_line, quantity=quantity, reason=kwargs.pop("reason", reason))],
-            submit=submit,
-            **kwargs,
-        )
-
-    return make
+    return return_maker(relay=relay, reason=reason)
 
 
 @pytest.fixture(autouse=True)

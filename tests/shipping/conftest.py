@@ -3,22 +3,11 @@ from collections.abc import Callable
 
 import pytest
 
-from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
 from rma.shipping import carriers
 from rma.shipping.carriers import CarrierError, CarrierUnavailable
 from rma.shipping.carriers.builtin import BuiltinCarrier
-from tests.factories import (
-    DropOffPointFactory,
-    OrderLineFactory,
-    ReasonCodeFactory,
-    ReturnPolicyFactory,
-    WarehouseFactory,
-)
-
-
-@pytest.fixture
-def policy(db):
-    return ReturnPolicyFactory()
+from tests.factories import DropOffPointFactory, WarehouseFactory
+from tests.helpers import return_maker
 
 
 @pytest.fixture
@@ -32,25 +21,9 @@ def relay(db):
 
 
 @pytest.fixture
-def reason(db):
-    return ReasonCodeFactory()
-
-
-@pytest.fixture
 def make_return(policy, warehouse, relay, reason):
     """Create (and by default submit, so the policy approves) a return through the returns service."""
-
-    def make(*, order_line=None, quantity=1, submit=True, **kwargs):
-        order_line = order_line or OrderLineFactory()
-        kwargs.setdefault("drop_off", DropOffChoice(method="relay_point", point=relay))
-        return return_request_create(
-            order=order_line.order,
-            lines=[ReturnLineInput(order_line=order_line, quantity=quantity, reason=reason)],
-            submit=submit,
-            **kwargs,
-        )
-
-    return make
+    return return_maker(relay=relay, reason=reason)
 
 
 @pytest.fixture

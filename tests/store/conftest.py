@@ -8,16 +8,8 @@ from django.utils import translation
 
 from rma.returns.choices import ReturnStatus
 from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create, return_request_transition
-from rma.shipping.services.counter import CounterLineCheck, counter_return_check
-from tests.factories import (
-    DropOffPointFactory,
-    OrderLineFactory,
-    ReasonCodeFactory,
-    ReturnPolicyFactory,
-    StoreFactory,
-    UserFactory,
-    WarehouseFactory,
-)
+from tests.factories import OrderLineFactory, WarehouseFactory
+from tests.helpers import accept_at_counter, shop_with_counter, staff_member
 
 
 @pytest.fixture(autouse=True)
@@ -63,11 +55,7 @@ def other_warehouse(db):
 
 
 def _shop(code, name, warehouse):
-    store = StoreFactory(code=code, name=name, default_warehouse=warehouse)
-    DropOffPointFactory(
-        kind="store", carrier="shop", carrier_point_id=code, name=name, store=store, postcode="75001", city="Paris"
-    )
-    return store
+    return shop_with_counter(code, name, warehouse, postcode="75001", city="Paris")
 
 
 @pytest.fixture
@@ -82,33 +70,17 @@ def other_store(warehouse):
 
 @pytest.fixture
 def clerk(store):
-    user = UserFactory(username="camille", first_name="Camille", last_name="Durand", roles=["store_staff"])
-    store.staff.add(user)
-    return user
+    return staff_member(store, "camille", "store_staff", first_name="Camille", last_name="Durand")
 
 
 @pytest.fixture
 def second_clerk(store):
-    user = UserFactory(username="hugo", first_name="Hugo", last_name="Leroy", roles=["store_staff"])
-    store.staff.add(user)
-    return user
+    return staff_member(store, "hugo", "store_staff", first_name="Hugo", last_name="Leroy")
 
 
 @pytest.fixture
 def other_clerk(other_store):
-    user = UserFactory(username="ines", roles=["store_staff"])
-    other_store.staff.add(user)
-    return user
-
-
-@pytest.fixture
-def reason(db):
-    return ReasonCodeFactory()
-
-
-@pytest.fixture
-def policy(db):
-    return ReturnPolicyFactory()
+    return staff_member(other_store, "ines", "store_staff")
 
 
 @pytest.fixture
@@ -145,16 +117,7 @@ def hand_in(clerk):
     """Accept every line of a return at its shop's counter (-> in_transit)."""
 
     def hand(return_request, store=None):
-        shop = store or return_request.store
-        return counter_return_check(
-            return_request=return_request,
-            store=shop,
-            actor=clerk,
-            checks=[
-                CounterLineCheck(return_line_id=line.pk, condition="as_new", accepted=True)
-                for line in return_request.lines.all()
-            ],
-        ).return_request
+        return accept_at_counter(return_request, store=store or return_request.store, actor=clerk).return_request
 
     return hand
 

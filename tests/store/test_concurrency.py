@@ -1,9 +1,6 @@
 """Two people on the same shipment, on PostgreSQL with two connections: nothing lost, nothing duplicated."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from rma.core.exceptions import Conflict, DomainError, InvalidTransition
 from rma.notifications.models import OutboxMessage
@@ -16,29 +13,7 @@ from rma.shipping.services.shipments import (
     shipment_return_add,
 )
 from rma.shipping.store_selectors import shipment_contents
-
-
-def race(*calls):
-    """Run the calls at the same moment, each on its own connection; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(5)
-            outcomes[index] = call()
-        except Exception as exc:  # noqa: BLE001
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return outcomes
-
+from tests.helpers import run_in_threads as race
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

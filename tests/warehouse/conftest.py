@@ -9,7 +9,6 @@ from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnPolicy, ReturnRequest
 from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create, return_request_transition
 from rma.shipping.models import Label, LabelStatus
-from rma.shipping.services.counter import CounterLineCheck, counter_return_check
 from rma.shipping.services.shipments import (
     carton_add,
     shipment_close,
@@ -19,15 +18,8 @@ from rma.shipping.services.shipments import (
     shipment_return_add,
 )
 from rma.warehouse.services import warehouse_reference_data_seed
-from tests.factories import (
-    DropOffPointFactory,
-    OrderLineFactory,
-    ReasonCodeFactory,
-    ReturnPolicyFactory,
-    StoreFactory,
-    UserFactory,
-    WarehouseFactory,
-)
+from tests.factories import DropOffPointFactory, OrderLineFactory, ReturnPolicyFactory, WarehouseFactory
+from tests.helpers import accept_at_counter, shop_with_counter, staff_member
 
 
 @pytest.fixture(autouse=True)
@@ -55,28 +47,17 @@ def other_warehouse(db):
 
 @pytest.fixture
 def operator(warehouse):
-    user = UserFactory(username="alice", first_name="Alice", last_name="Martin", roles=["warehouse_staff"])
-    warehouse.staff.add(user)
-    return user
+    return staff_member(warehouse, "alice", "warehouse_staff", first_name="Alice", last_name="Martin")
 
 
 @pytest.fixture
 def second_operator(warehouse):
-    user = UserFactory(username="bruno", first_name="Bruno", last_name="Petit", roles=["warehouse_staff"])
-    warehouse.staff.add(user)
-    return user
+    return staff_member(warehouse, "bruno", "warehouse_staff", first_name="Bruno", last_name="Petit")
 
 
 @pytest.fixture
 def outsider(other_warehouse):
-    user = UserFactory(username="lea", roles=["warehouse_staff"])
-    other_warehouse.staff.add(user)
-    return user
-
-
-@pytest.fixture
-def reason(db):
-    return ReasonCodeFactory()
+    return staff_member(other_warehouse, "lea", "warehouse_staff")
 
 
 @pytest.fixture
@@ -136,18 +117,12 @@ def make_return(db, warehouse, reference_data, reason):
 
 @pytest.fixture
 def shop(warehouse):
-    store = StoreFactory(code="PAR01", name="Boutique Rivoli", default_warehouse=warehouse)
-    DropOffPointFactory(
-        kind="store", carrier="shop", carrier_point_id="PAR01", name="Boutique Rivoli", store=store, city="Paris"
-    )
-    return store
+    return shop_with_counter("PAR01", "Boutique Rivoli", warehouse, city="Paris")
 
 
 @pytest.fixture
 def clerk(shop):
-    user = UserFactory(username="camille", first_name="Camille", last_name="Durand", roles=["store_staff"])
-    shop.staff.add(user)
-    return user
+    return staff_member(shop, "camille", "store_staff", first_name="Camille", last_name="Durand")
 
 
 @pytest.fixture
@@ -164,15 +139,7 @@ def shop_return(shop, clerk, reference_data, reason):
             drop_off=DropOffChoice(method="store", point=shop.drop_off_point),
             submit=True,
         )
-        counter_return_check(
-            return_request=return_request,
-            store=shop,
-            actor=clerk,
-            checks=[
-                CounterLineCheck(return_line_id=line.pk, condition="as_new", accepted=True)
-                for line in return_request.lines.all()
-            ],
-        )
+        accept_at_counter(return_request, store=shop, actor=clerk)
         return_request.refresh_from_db()
         assert return_request.status == ReturnStatus.IN_TRANSIT
         return return_request

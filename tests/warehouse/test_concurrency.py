@@ -1,9 +1,6 @@
 """Two operators on the same parcel or carton, on PostgreSQL with two connections: one wins, the other is told."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from rma.core.exceptions import Conflict
 from rma.notifications.models import OutboxMessage
@@ -23,28 +20,7 @@ from rma.warehouse.services import (
     shipment_receiving_finish,
 )
 from rma.warehouse.tasks import refund_release_task
-
-
-def race(*calls):
-    """Run the calls at the same moment, each on its own connection; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(5)
-            outcomes[index] = call()
-        except Exception as exc:  # noqa: BLE001
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return outcomes
+from tests.helpers import run_in_threads as race
 
 
 @pytest.mark.django_db(transaction=True)
