@@ -8,8 +8,8 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
+from rma.core.images import PICTURE_FORMATS, image_format_read
 from rma.integrations.shop import Variant
 from rma.returns.choices import Resolution
 from rma.returns.models import ReasonCode
@@ -21,7 +21,6 @@ PHOTO_ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif,.jpg,.jpeg
 # ISO-BMFF brands of HEIC/HEIF pictures. Pillow cannot decode HEIC without a plugin, so for these files we check
 # the container's "ftyp" box and trust the staff's viewer to render them.
 HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
-PILLOW_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 
 
 def photo_max_bytes() -> int:
@@ -55,23 +54,18 @@ def photo_check(upload: UploadedFile) -> CheckedPhoto:
     upload.seek(0)
     if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in HEIC_BRANDS:
         return CheckedPhoto(upload, "image/heic", "heic")
-    try:
-        with Image.open(upload) as image:
-            image_format = image.format
-            image.verify()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError):
+    image_format = image_format_read(upload)
+    if image_format is None:
         raise forms.ValidationError(
             _("“%(name)s” is not a picture we can read. Send a JPEG, PNG, WebP or HEIC photo."),
             code="not_an_image",
             params={"name": name},
-        ) from None
-    finally:
-        upload.seek(0)
-    if image_format not in PILLOW_FORMATS:
+        )
+    if image_format not in PICTURE_FORMATS:
         raise forms.ValidationError(
             _("“%(name)s” is not a JPEG, PNG, WebP or HEIC photo."), code="bad_type", params={"name": name}
         )
-    content_type, extension = PILLOW_FORMATS[image_format]
+    content_type, extension = PICTURE_FORMATS[image_format]
     return CheckedPhoto(upload, content_type, extension)
 
 

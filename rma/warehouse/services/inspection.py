@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from rma.core.exceptions import Conflict, DomainError, InvalidTransition
+from rma.core.images import PICTURE_FORMATS, image_format_read
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnLine, ReturnRequest
 from rma.returns.services import return_request_transition
@@ -20,25 +20,18 @@ from rma.warehouse.services.common import Actor, actor_name, actor_or_none, retu
 
 MAX_PHOTOS_PER_UNIT = 6
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 
 def photo_content_type(*, upload: UploadedFile) -> str:
     """The checked content type of an uploaded picture; refuses anything that is not a real image."""
     if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
         raise DomainError(_("A photo may not exceed 8 MB."), code="photo_too_large")
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image_format = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise DomainError(_("This file is not a picture."), code="invalid_photo") from exc
-    finally:
-        upload.seek(0)
-    if image_format not in PHOTO_FORMATS:
+    image_format = image_format_read(upload)
+    if image_format is None:
+        raise DomainError(_("This file is not a picture."), code="invalid_photo")
+    if image_format not in PICTURE_FORMATS:
         raise DomainError(_("Photos must be JPEG, PNG or WebP."), code="invalid_photo")
-    return PHOTO_FORMATS[image_format]
+    return PICTURE_FORMATS[image_format][0]
 
 
 def _ensure_inspectable(*, locked: ReturnRequest) -> None:
