@@ -266,5 +266,9 @@ RMA_EXPECTED_TRANSIT_DAYS = 3
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
 
 # ---- WAREHOUSE
+# A return in transit longer than this is flagged late on the warehouse board.
+RMA_WAREHOUSE_LATE_AFTER_DAYS = env.int("RMA_WAREHOUSE_LATE_AFTER_DAYS", default=7)
+# How close to the legal refund deadline (14 days after the parcel arrives) the board starts warning.
+RMA_WAREHOUSE_REFUND_WARNING_DAYS = env.int("RMA_WAREHOUSE_REFUND_WARNING_DAYS", default=3)
 # A shipment dispatched longer ago than this is flagged late on the warehouse board.
 RMA_WAREHOUSE_SHIPMENT_LATE_AFTER_DAYS = env.int("RMA_WAREHOUSE_SHIPMENT_LATE_AFTER_DAYS", default=3)
