@@ -1,8 +1,8 @@
-"""Customer portal pages, at the site's root: include with ``path("", include("rma.returns.urls"))``."""
+"""Customer portal pages, at the site's root: include with ``path("", include("rma.portal.urls"))``."""
 
 from django.urls import path
 
-from rma.returns import views
+from rma.portal import views
 
 app_name = "portal"
 

@@ -1,7 +1,7 @@
 """The customer portal: find an order, choose items, reasons, resolution and drop-off, confirm, then follow it.
 
 Server-rendered pages; every rule is the services' (return_request_create, order_eligibility, ...). No personal
-data travels in URLs: the order is found by POST and held in a signed, expiring session (portal_session.py);
+data travels in URLs: the order is found by POST and held in a signed, expiring session (session.py);
 a return is then reached by its unguessable public id only.
 """
 
@@ -42,10 +42,7 @@ from rma.locations.choices import WEEKDAYS, DropOffKind, DropOffMethod
 from rma.locations.models import DropOffPoint
 from rma.locations.selectors import drop_off_points_near
 from rma.orders.models import Order, OrderLine
-from rma.returns import policy as return_policy
-from rma.returns.carbon import HOME_PICKUP, carbon_estimate, convenience_sort_key
-from rma.returns.choices import Resolution, ReturnStatus
-from rma.returns.forms import (
+from rma.portal.forms import (
     DropOffForm,
     ItemsForm,
     LineReasonForm,
@@ -54,8 +51,7 @@ from rma.returns.forms import (
     ResolutionForm,
     variant_label,
 )
-from rma.returns.models import ReasonCode, ReturnRequest
-from rma.returns.portal_session import (
+from rma.portal.session import (
     PortalSessionInvalid,
     photo_stage,
     photo_staged_find,
@@ -69,6 +65,10 @@ from rma.returns.portal_session import (
     portal_state_save,
     portal_wizard_reset,
 )
+from rma.returns import policy as return_policy
+from rma.returns.carbon import HOME_PICKUP, carbon_estimate, convenience_sort_key
+from rma.returns.choices import Resolution, ReturnStatus
+from rma.returns.models import ReasonCode, ReturnRequest
 from rma.returns.services import (
     DropOffChoice,
     ReturnLineInput,
