@@ -1,0 +1,48 @@
+"""The return label as the portal shows it: its status, download link and QR code."""
+
+from typing import Any
+
+import segno
+from django.core.exceptions import ObjectDoesNotExist
+from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+from rma.returns.choices import ReturnStatus
+from rma.returns.models import ReturnRequest
+
+
+def _label_of(return_request: ReturnRequest):
+    try:
+        return return_request.label
+    except (ObjectDoesNotExist, AttributeError):
+        return None
+
+
+def label_context(return_request: ReturnRequest) -> dict[str, Any]:
+    """Label status, download URL and QR code, or "being prepared" (also before the labels app exists)."""
+    label = _label_of(return_request)
+    status = getattr(label, "status", "") if label is not None else ""
+    ready = status == "ready" and bool(getattr(label, "pdf", None))
+    try:
+        url = reverse("customer-label-pdf", kwargs={"public_id": return_request.public_id})
+    except NoReverseMatch:
+        url = None
+    qr_svg = ""
+    if ready and getattr(label, "qr_payload", ""):
+        qr = segno.make(label.qr_payload, error="m")
+        qr_svg = mark_safe(  # noqa: S308 - segno's own SVG, no user input in markup
+            qr.svg_inline(scale=5, dark="#000000", light="#ffffff", title=gettext("QR code of your return"))
+        )
+    expects_label = return_request.status in (ReturnStatus.APPROVED, ReturnStatus.LABEL_READY) and not (
+        return_request.returnless
+    )
+    return {
+        "label": label,
+        "label_ready": ready,
+        "label_failed": status == "failed",
+        "label_url": url if ready else None,
+        "label_tracking_number": getattr(label, "tracking_number", "") if ready else "",
+        "label_qr_svg": qr_svg,
+        "label_pending": expects_label and not ready and status != "failed",
+    }
