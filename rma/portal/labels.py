@@ -1,15 +1,20 @@
-"""The return label as the portal shows it: its status, download link and QR code."""
+"""The return label as the portal shows it (its status, download link and QR code), and its download."""
 
+import uuid
 from typing import Any
 
 import segno
 from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+from django.views.decorators.http import require_safe
 
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
+from rma.shipping.selectors import label_get_for_return
+from rma.shipping.views import label_file_kind, label_file_response
 
 
 def _label_of(return_request: ReturnRequest):
@@ -46,3 +51,10 @@ def label_context(return_request: ReturnRequest) -> dict[str, Any]:
         "label_qr_svg": qr_svg,
         "label_pending": expects_label and not ready and status != "failed",
     }
+
+
+@require_safe
+def label_file_customer_view(request: HttpRequest, public_id: uuid.UUID, extension: str) -> HttpResponse:
+    """A label file for the customer, by the return's public id (the link in their email; no login)."""
+    kind = label_file_kind(extension=extension, size=request.GET.get("size"))
+    return label_file_response(label=label_get_for_return(return_public_id=public_id), kind=kind)
