@@ -23,5 +23,6 @@ urlpatterns = [
     path("warehouse/", include("rma.warehouse.urls")),
     path("store/", include("rma.shipping.store_urls")),
     path("", include("rma.shipping.urls")),
-    path("", include("rma.returns.urls")),
+    path("", include("rma.portal.label_urls")),
+    path("", include("rma.portal.urls")),
 ]

@@ -1,4 +1,5 @@
-"""Label downloads: staff by scope (session login), customers through their unguessable return link."""
+"""Label downloads for staff, by scope (session login); the file response is shared with the customer's link
+(rma.portal.labels) and the API."""
 
 import uuid
 
@@ -8,7 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from rma.shipping.models import Label
-from rma.shipping.selectors import label_get_for_return, label_get_for_staff, label_is_downloadable
+from rma.shipping.selectors import label_get_for_staff, label_is_downloadable
 
 # ?size= of a PDF download → the Label field holding that file.
 PDF_SIZES = {"a6": "pdf", "4x6": "pdf_4x6"}
@@ -56,10 +57,3 @@ def label_file_staff_view(request: HttpRequest, public_id: uuid.UUID, extension:
         return redirect_to_login(request.get_full_path())
     kind = label_file_kind(extension=extension, size=request.GET.get("size"))
     return label_file_response(label=label_get_for_staff(user=request.user, public_id=public_id), kind=kind)
-
-
-@require_safe
-def label_file_customer_view(request: HttpRequest, public_id: uuid.UUID, extension: str) -> HttpResponse:
-    """A label file for the customer, by the return's public id (the link in their email; no login)."""
-    kind = label_file_kind(extension=extension, size=request.GET.get("size"))
-    return label_file_response(label=label_get_for_return(return_public_id=public_id), kind=kind)

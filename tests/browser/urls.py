@@ -1,4 +1,4 @@
-"""The project's URLs, plus the labels app's customer downloads when the project does not include them yet."""
+"""The project's URLs, plus the portal's customer label downloads when the project does not include them yet."""
 
 from django.urls import include, path
 
@@ -18,6 +18,6 @@ def _has(name: str) -> bool:
 urlpatterns = list(project_urlpatterns)
 if not _has("customer-label-pdf"):
     try:
-        urlpatterns.insert(0, path("", include("rma.shipping.urls")))
-    except ImportError:  # the labels app has no customer downloads yet: the portal shows "being prepared"
+        urlpatterns.insert(0, path("", include("rma.portal.label_urls")))
+    except ImportError:  # no customer downloads yet: the portal shows "being prepared"
         pass

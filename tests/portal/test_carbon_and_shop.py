@@ -7,8 +7,9 @@ import requests
 from django.utils import timezone, translation
 
 from rma.integrations.shop import CatalogueShopClient, HttpShopClient, Variant, exchange_options, shop_client_get
+from rma.portal.drop_off import drop_off_options
+from rma.portal.formatting import money, opening_days
 from rma.returns.carbon import carbon_estimate, convenience_sort_key
-from rma.returns.views import drop_off_options, money, opening_days
 from tests.factories import DropOffPointFactory, OrderLineFactory
 
 # ---- carbon

@@ -4,10 +4,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from rma.portal.labels import label_context
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_transition
-from rma.returns.views import label_context
 from tests.portal.helpers import confirm, lookup, text, through_drop_off
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from rma.portal.session import SALT, SESSION_KEY
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
-from rma.returns.portal_session import SALT, SESSION_KEY
 from rma.returns.services import return_request_transition
 from tests.factories import OrderLineFactory
 from tests.portal.conftest import image_bytes

@@ -10,5 +10,5 @@ def broken(request):
 urlpatterns = [
     path("boom/", broken),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("rma.returns.urls")),
+    path("", include("rma.portal.urls")),
 ]

@@ -4,5 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("rma.returns.urls")),
+    path("", include("rma.portal.urls")),
 ]

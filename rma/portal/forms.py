@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rma.core.images import PICTURE_FORMATS, image_format_read
 from rma.integrations.shop import Variant
+from rma.portal.formatting import variant_label
 from rma.returns.choices import Resolution
 from rma.returns.models import ReasonCode
 from rma.returns.policy import PICKUP_SLOTS, LineEligibility
@@ -254,11 +255,6 @@ class ResolutionForm(forms.Form):
             if not cleaned.get(f"exchange_{pk}"):
                 self.add_error(f"exchange_{pk}", _("Choose the size or colour you want in exchange."))
         return cleaned
-
-
-def variant_label(variant: Variant) -> str:
-    parts = [str(_("size %(size)s") % {"size": variant.size}) if variant.size else "", variant.colour]
-    return " · ".join(p for p in parts if p) or variant.sku
 
 
 class PostcodeForm(forms.Form):

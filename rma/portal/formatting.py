@@ -1,0 +1,157 @@
+"""How the portal shows money, days, distances, addresses, opening hours and lines, in the active language."""
+
+from datetime import date, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format, number_format, time_format
+from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
+from rma.core.demo_geography import product_for_sku
+from rma.integrations.shop import Variant
+from rma.locations.choices import WEEKDAYS, DropOffMethod
+from rma.locations.models import DropOffPoint
+from rma.orders.models import OrderLine
+from rma.returns.carbon import HOME_PICKUP
+
+COUNTRY_NAMES = {
+    "FR": _("France"),
+    "BE": _("Belgium"),
+    "LU": _("Luxembourg"),
+    "MC": _("Monaco"),
+    "CH": _("Switzerland"),
+}
+CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF"}
+OPENING_DAYS_SHOWN = 7
+
+
+def _is_french() -> bool:
+    return (get_language() or settings.LANGUAGE_CODE).startswith("fr")
+
+
+def money(amount: Decimal | int | float, currency: str = "EUR") -> str:
+    """49,90 € in French, €49.90 in English."""
+    number = number_format(Decimal(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
+    symbol = CURRENCY_SYMBOLS.get(currency, currency)
+    return f"{number}\u00a0{symbol}" if _is_french() else f"{symbol}{number}"
+
+
+def day_label(value: date) -> str:
+    """lundi 25 novembre / Monday, November 25."""
+    return date_format(value, "l j F" if _is_french() else "l, F j")
+
+
+def distance_label(km: float) -> str:
+    if km < 1:
+        return f"{number_format(round(km * 1000, -1), decimal_pos=0)}\u00a0m"
+    return f"{number_format(km, decimal_pos=1, use_l10n=True)}\u00a0km"
+
+
+def grams_label(grams: int) -> str:
+    if grams >= 1000:
+        return f"{number_format(grams / 1000, decimal_pos=2, use_l10n=True)}\u00a0kg CO₂e"
+    return f"{number_format(grams, decimal_pos=0, use_l10n=True)}\u00a0g CO₂e"
+
+
+def address_lines(obj: Any) -> list[str]:
+    """The postal lines of an address (French postal order: postcode before city), country in the UI language."""
+    lines = [obj.address_line1, getattr(obj, "address_line2", ""), f"{obj.postcode} {obj.city}".strip()]
+    country = getattr(obj, "country", "") or ""
+    lines.append(str(COUNTRY_NAMES.get(country.upper(), country)))
+    return [line for line in lines if line]
+
+
+def _slot_label(start: str, end: str) -> str:
+    def parse(value: str) -> time:
+        hours, minutes = (int(part) for part in value.split(":"))
+        return time(0, 0) if hours == 24 else time(hours, minutes)
+
+    return f"{time_format(parse(start))}\u2013{time_format(parse(end))}"
+
+
+def _closed_on(point: DropOffPoint, day: date) -> bool:
+    iso = day.isoformat()
+    for closure in point.closures or []:
+        if isinstance(closure, dict) and str(closure.get("start", "")) <= iso <= str(closure.get("end", "")):
+            return True
+    return False
+
+
+def opening_days(point: DropOffPoint, *, days: int = OPENING_DAYS_SHOWN) -> list[dict[str, Any]]:
+    """Opening hours for today and the coming days, closures included."""
+    hours = point.opening_hours or (point.store.opening_hours if point.store_id and point.store else {}) or {}
+    today = timezone.localdate()
+    rows = []
+    for offset in range(days):
+        day = today + timedelta(days=offset)
+        if _closed_on(point, day):
+            text, is_open = pgettext("opening hours", "Closed"), False
+        elif point.open_24_7:
+            text, is_open = gettext("Open 24 hours"), True
+        else:
+            slots = hours.get(WEEKDAYS[day.weekday()], []) if isinstance(hours, dict) else []
+            text = ", ".join(_slot_label(start, end) for start, end in slots) or pgettext("opening hours", "Closed")
+            is_open = bool(slots)
+        if offset == 0:
+            name = gettext("Today")
+        elif offset == 1:
+            name = gettext("Tomorrow")
+        else:
+            name = day_label(day)
+        rows.append({"date": day, "name": name, "hours": text, "open": is_open})
+    return rows
+
+
+def mask_email(email: str) -> str:
+    """c••••@example.fr: enough for the customer to recognise, not enough to read aloud."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}{'•' * max(len(local) - 1, 3)}@{domain}" if domain else ""
+
+
+def variant_label(variant: Variant) -> str:
+    parts = [str(_("size %(size)s") % {"size": variant.size}) if variant.size else "", variant.colour]
+    return " · ".join(p for p in parts if p) or variant.sku
+
+
+def sku_label(sku: str) -> str:
+    """ "size M · blanc" for a SKU we know (catalogue or an order line), else the SKU itself."""
+    known = product_for_sku(sku)
+    if known is not None:
+        variant = known[1]
+        return variant_label(Variant(sku, variant["size"], variant["colour"], True))
+    line = OrderLine.objects.filter(sku=sku).only("size", "colour").first()
+    return variant_label(Variant(sku, line.size, line.colour, True)) if line else sku
+
+
+def line_view(line: OrderLine, currency: str) -> dict[str, Any]:
+    """An order line as the pages show it: name, size and colour, unit price."""
+    details = [d for d in (line.size and gettext("Size %(size)s") % {"size": line.size}, line.colour) if d]
+    return {
+        "line": line,
+        "pk": line.pk,
+        "name": line.name,
+        "details": " · ".join(details),
+        "unit_price": money(line.unit_price, currency),
+        "category": line.category,
+    }
+
+
+def drop_off_summary(choice_method: str, point: DropOffPoint | None, pickup_date: date | None, slot: str):
+    """Where and when the parcel is handed over, as the review, confirmation and tracking pages show it."""
+    if choice_method == HOME_PICKUP:
+        return {
+            "method": HOME_PICKUP,
+            "method_label": DropOffMethod.HOME_PICKUP.label,
+            "when": f"{day_label(pickup_date)}, {slot}" if pickup_date else "",
+        }
+    return {
+        "method": choice_method,
+        "method_label": DropOffMethod(choice_method).label if choice_method in DropOffMethod.values else "",
+        "name": point.name if point else "",
+        "address": address_lines(point) if point else [],
+        "hours": opening_days(point) if point else [],
+        "label_printing": bool(point and point.label_printing),
+    }

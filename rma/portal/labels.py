@@ -1,0 +1,60 @@
+"""The return label as the portal shows it (its status, download link and QR code), and its download."""
+
+import uuid
+from typing import Any
+
+import segno
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.views.decorators.http import require_safe
+
+from rma.returns.choices import ReturnStatus
+from rma.returns.models import ReturnRequest
+from rma.shipping.selectors import label_get_for_return
+from rma.shipping.views import label_file_kind, label_file_response
+
+
+def _label_of(return_request: ReturnRequest):
+    try:
+        return return_request.label
+    except (ObjectDoesNotExist, AttributeError):
+        return None
+
+
+def label_context(return_request: ReturnRequest) -> dict[str, Any]:
+    """Label status, download URL and QR code, or "being prepared" (also before the labels app exists)."""
+    label = _label_of(return_request)
+    status = getattr(label, "status", "") if label is not None else ""
+    ready = status == "ready" and bool(getattr(label, "pdf", None))
+    try:
+        url = reverse("customer-label-pdf", kwargs={"public_id": return_request.public_id})
+    except NoReverseMatch:
+        url = None
+    qr_svg = ""
+    if ready and getattr(label, "qr_payload", ""):
+        qr = segno.make(label.qr_payload, error="m")
+        qr_svg = mark_safe(  # noqa: S308 - segno's own SVG, no user input in markup
+            qr.svg_inline(scale=5, dark="#000000", light="#ffffff", title=gettext("QR code of your return"))
+        )
+    expects_label = return_request.status in (ReturnStatus.APPROVED, ReturnStatus.LABEL_READY) and not (
+        return_request.returnless
+    )
+    return {
+        "label": label,
+        "label_ready": ready,
+        "label_failed": status == "failed",
+        "label_url": url if ready else None,
+        "label_tracking_number": getattr(label, "tracking_number", "") if ready else "",
+        "label_qr_svg": qr_svg,
+        "label_pending": expects_label and not ready and status != "failed",
+    }
+
+
+@require_safe
+def label_file_customer_view(request: HttpRequest, public_id: uuid.UUID, extension: str) -> HttpResponse:
+    """A label file for the customer, by the return's public id (the link in their email; no login)."""
+    kind = label_file_kind(extension=extension, size=request.GET.get("size"))
+    return label_file_response(label=label_get_for_return(return_public_id=public_id), kind=kind)

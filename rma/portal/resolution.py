@@ -1,0 +1,51 @@
+"""Step 4: refund, store credit or exchange (and for what)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from rma.integrations.shop import exchange_options, shop_client_get
+from rma.orders.models import Order
+from rma.portal.formatting import line_view
+from rma.portal.forms import ResolutionForm
+from rma.portal.guards import portal_required, render_step
+from rma.portal.items import chosen_lines
+from rma.portal.reasons import reasons_complete
+from rma.portal.session import portal_state, portal_state_save
+from rma.returns.choices import Resolution
+
+
+def chosen_exchange_options(order: Order, state: dict) -> dict[int, list]:
+    """The variants each chosen line could be exchanged for, by order line id."""
+    client = shop_client_get()
+    return {
+        line.pk: exchange_options(client=client, product_ref=line.product_ref, sku=line.sku)
+        for line, _quantity in chosen_lines(order, state)
+    }
+
+
+@portal_required
+def resolution(request: HttpRequest, order: Order) -> HttpResponse:
+    state = portal_state(request=request)
+    if not reasons_complete(order, state):
+        return redirect("portal:reasons" if state.get("lines") else "portal:items")
+    options = chosen_exchange_options(order, state)
+    initial = {"resolution": state.get("resolution") or Resolution.REFUND}
+    initial.update({f"exchange_{pk}": sku for pk, sku in (state.get("exchange") or {}).items()})
+    form = ResolutionForm(request.POST or None, exchange_options=options, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        state["resolution"] = form.cleaned_data["resolution"]
+        state["exchange"] = (
+            {str(pk): form.cleaned_data[f"exchange_{pk}"] for pk in options}
+            if state["resolution"] == Resolution.EXCHANGE
+            else {}
+        )
+        portal_state_save(request=request)
+        return redirect("portal:drop_off")
+    blocks = []
+    for line, quantity in chosen_lines(order, state):
+        block = {**line_view(line, order.currency), "quantity": quantity, "variants": options.get(line.pk, [])}
+        if options.get(line.pk):
+            block["field"] = form[f"exchange_{line.pk}"]
+        blocks.append(block)
+    context = {"order": order, "form": form, "blocks": blocks, "exchange_possible": form.exchange_possible}
+    return render_step(request, "portal/resolution.html", "resolution", context, status=400 if form.errors else 200)

@@ -1,0 +1,187 @@
+"""After confirming: the confirmation page, the tracking page and its status poll, and cancelling."""
+
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from rma.core.exceptions import DomainError
+from rma.portal.formatting import drop_off_summary, line_view, mask_email, money, sku_label
+from rma.portal.labels import label_context
+from rma.portal.session import portal_return_known
+from rma.returns.choices import Resolution, ReturnStatus
+from rma.returns.models import ReturnRequest
+from rma.returns.services import return_request_cancel
+from rma.returns.states import CANCELLABLE_STATUSES
+
+
+def _return_for(public_id: UUID) -> ReturnRequest:
+    found = ReturnRequest.objects.with_details().filter(public_id=public_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _status_payload(return_request: ReturnRequest) -> dict[str, Any]:
+    label = label_context(return_request)
+    return {
+        "status": return_request.status,
+        "status_label": str(ReturnStatus(return_request.status).label),
+        "label": "ready" if label["label_ready"] else ("failed" if label["label_failed"] else "pending"),
+    }
+
+
+def _return_summary(return_request: ReturnRequest) -> dict[str, Any]:
+    currency = return_request.currency
+    lines = []
+    for line in return_request.lines.all():
+        lines.append(
+            {
+                **line_view(line.order_line, currency),
+                "quantity": line.quantity,
+                "reason": line.reason.label,
+                "exchange": sku_label(line.exchange_sku) if line.exchange_sku else "",
+            }
+        )
+    return {
+        "return_request": return_request,
+        "status_label": ReturnStatus(return_request.status).label,
+        "lines": lines,
+        "resolution": Resolution(return_request.resolution).label,
+        "fee": money(return_request.fee_amount, currency),
+        "refund": money(return_request.refund_estimate, currency),
+        "drop_off": drop_off_summary(
+            return_request.drop_off_method,
+            return_request.drop_off_point,
+            return_request.pickup_date,
+            return_request.pickup_slot,
+        ),
+        "send_by": date_format(timezone.localtime(return_request.send_by), "DATE_FORMAT")
+        if return_request.send_by
+        else "",
+        "tracking_url": settings.RMA_PUBLIC_BASE_URL.rstrip("/")
+        + reverse("portal:tracking", kwargs={"public_id": return_request.public_id}),
+        "can_cancel": return_request.status in CANCELLABLE_STATUSES,
+        **label_context(return_request),
+    }
+
+
+@never_cache
+@require_GET
+def confirmation(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Shown right after confirming, to the session that created the return only."""
+    if not portal_return_known(request=request, public_id=str(public_id)):
+        raise Http404
+    return_request = _return_for(public_id)
+    context = {**_return_summary(return_request), "email": mask_email(return_request.contact_email)}
+    return render(request, "portal/confirmation.html", context)
+
+
+HAPPY_PATH = (
+    ReturnStatus.SUBMITTED,
+    ReturnStatus.APPROVED,
+    ReturnStatus.LABEL_READY,
+    ReturnStatus.IN_TRANSIT,
+    ReturnStatus.RECEIVED,
+    ReturnStatus.INSPECTED,
+)
+NEXT_STEPS = {
+    ReturnStatus.DRAFT: _("Your return has not been sent yet."),
+    ReturnStatus.SUBMITTED: _("We are checking your return. You will get an email when it is approved."),
+    ReturnStatus.NEEDS_REVIEW: _(
+        "A member of our team is looking at your return. You will get an email with the decision, usually within "
+        "two working days."
+    ),
+    ReturnStatus.APPROVED: _("Your label is being prepared. This page updates itself when it is ready."),
+    ReturnStatus.LABEL_READY: _(
+        "Pack the items, then hand over the parcel as planned below, with its label or QR code."
+    ),
+    ReturnStatus.IN_TRANSIT: _("Your parcel is on its way to our warehouse. We will email you when it arrives."),
+    ReturnStatus.RECEIVED: _("We have received your parcel and will inspect it within a few days."),
+    ReturnStatus.INSPECTED: _("Your items have been inspected. The refund or exchange is being processed."),
+    ReturnStatus.REFUNDED: _("Your refund has been issued. It can take 3 to 5 working days to appear."),
+    ReturnStatus.EXCHANGED: _("Your exchange item is on its way."),
+    ReturnStatus.CLOSED: _("This return is closed."),
+    ReturnStatus.REJECTED: _(
+        "This return was not accepted. See the reason below; you can contact us with any question."
+    ),
+    ReturnStatus.CANCELLED: _("This return was cancelled. The items can be returned again while the window is open."),
+    ReturnStatus.EXPIRED: _("The parcel was not sent in time and this return has expired."),
+}
+
+
+def timeline(return_request: ReturnRequest) -> list[dict[str, Any]]:
+    """What happened (the events, oldest first), then what is still to come on the usual path."""
+    rows = []
+    for event in return_request.events.all():
+        if event.to_status == ReturnStatus.DRAFT:
+            continue
+        rows.append(
+            {
+                "label": ReturnStatus(event.to_status).label,
+                "at": date_format(timezone.localtime(event.created_at), "DATETIME_FORMAT"),
+                "iso": timezone.localtime(event.created_at).isoformat(),
+                "done": True,
+                # Only a rejection's note is meant for the customer; the others are internal.
+                "note": event.note if event.to_status == ReturnStatus.REJECTED else "",
+            }
+        )
+    if rows:
+        rows[-1]["current"] = True
+    status = return_request.status
+    if status in HAPPY_PATH:
+        final = ReturnStatus.EXCHANGED if return_request.resolution == Resolution.EXCHANGE else ReturnStatus.REFUNDED
+        for upcoming in (*HAPPY_PATH[HAPPY_PATH.index(status) + 1 :], final):
+            rows.append({"label": ReturnStatus(upcoming).label, "done": False})
+    elif status == ReturnStatus.NEEDS_REVIEW:
+        rows.append({"label": ReturnStatus.APPROVED.label, "done": False})
+    return rows
+
+
+@never_cache
+@require_GET
+def tracking(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return_request = _return_for(public_id)
+    context = {
+        **_return_summary(return_request),
+        "timeline": timeline(return_request),
+        "next_step": NEXT_STEPS.get(return_request.status, ""),
+    }
+    return render(request, "portal/tracking.html", context)
+
+
+@never_cache
+@require_GET
+def status(request: HttpRequest, public_id: UUID) -> JsonResponse:
+    """What the confirmation and tracking pages poll until the label is ready."""
+    return JsonResponse(_status_payload(_return_for(public_id)))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return_request = _return_for(public_id)
+    if return_request.status not in CANCELLABLE_STATUSES:
+        messages.error(request, _("This return can no longer be cancelled."))
+        return redirect("portal:tracking", public_id=public_id)
+    if request.method == "POST":
+        try:
+            return_request_cancel(
+                return_request=return_request, note=gettext("Cancelled by the customer."), actor_label="customer"
+            )
+        except DomainError:
+            messages.error(request, _("This return can no longer be cancelled."))
+        else:
+            messages.success(request, _("Your return has been cancelled."))
+        return redirect("portal:tracking", public_id=public_id)
+    return render(request, "portal/cancel.html", _return_summary(return_request))
