@@ -27,11 +27,7 @@ from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_transition
 from rma.shipping.carriers import DEFAULT_CARRIER, carrier_codes
 from rma.shipping.models import Carton, CounterCheck, Shipment, ShipmentItem, ShipmentItemKind, ShipmentStatus
-from rma.shipping.services.counter import (
-    return_request_find_by_code,
-    scan_code_normalize,
-)
-from rma.shipping.store_selectors import shipment_contents
+from rma.shipping.selectors import return_request_find_by_code, scan_code_normalize, shipment_contents
 
 logger = logging.getLogger(__name__)
 
