@@ -344,7 +344,7 @@ def _advance_notice(*, shipment: Shipment, event: str) -> list[Any]:
 
 def _documents_task_on_commit(shipment_id: int) -> None:
     def send() -> None:
-        from rma.shipping.store_tasks import shipment_documents_generate_task  # the task imports these services
+        from rma.shipping.shipment_tasks import shipment_documents_generate_task  # the task imports these services
 
         try:
             shipment_documents_generate_task.delay(shipment_id)
@@ -449,7 +449,7 @@ def shipment_receive_record(
     return shipment
 
 
-# ---- Documents (made by a worker after close: store_tasks.shipment_documents_generate_task)
+# ---- Documents (made by a worker after close: shipment_tasks.shipment_documents_generate_task)
 
 
 def shipment_documents_generate(*, shipment_id: int) -> Shipment:
