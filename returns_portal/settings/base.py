@@ -58,6 +58,7 @@ LOCAL_APPS = [
     "rma.shipping",
     "rma.warehouse",
     "rma.notifications",
+    "rma.store",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -1,8 +1,8 @@
-"""Shop pages: include with ``path("store/", include("rma.shipping.store_urls"))`` before the portal's catch-all."""
+"""Shop pages: include with ``path("store/", include("rma.store.urls"))`` before the portal's catch-all."""
 
 from django.urls import path
 
-from rma.shipping import store_views as views
+from rma.store.views import shipments as views
 
 app_name = "store"
 

@@ -1,8 +1,8 @@
-"""Shop API: include with ``path("store/", include("rma.shipping.store_api_urls"))`` in rma/api_urls.py."""
+"""Shop API: include with ``path("store/", include("rma.store.api.urls"))`` in rma/api_urls.py."""
 
 from django.urls import path
 
-from rma.shipping import store_apis as apis
+from rma.store.api import shipments as apis
 
 S = "shipments/<uuid:public_id>"
 

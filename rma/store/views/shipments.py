@@ -1,7 +1,8 @@
 """Shop pages (/store/): the counter and shipments to a warehouse. Scanner and keyboard first, big touch targets.
 
 Store staff see their own shops only; another shop's return, shipment or file is "not found" (404); other roles
-are refused (403). Views shape input and call the services in rma.shipping.services.{counter,shipments}.
+are refused (403). Views shape input and call the services (rma.store.services.counter,
+rma.shipping.services.shipments).
 """
 
 from decimal import Decimal
@@ -24,18 +25,8 @@ from rma.returns.choices import Resolution, ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.selectors import reason_code_list
 from rma.returns.services import ReturnLineInput
-from rma.shipping import store_selectors as selectors
 from rma.shipping.manifests import carton_barcode_label_pdf
 from rma.shipping.models import Carton, CounterCondition, Shipment, ShipmentItem, ShipmentStatus
-from rma.shipping.receipts import RECEIPT_SIZES, render_counter_receipt_pdf
-from rma.shipping.services.counter import (
-    CounterLineCheck,
-    counter_order_find,
-    counter_return_check,
-    counter_return_check_allowed,
-    counter_return_find,
-    counter_return_start,
-)
 from rma.shipping.services.shipments import (
     carton_add,
     carton_remove,
@@ -49,7 +40,8 @@ from rma.shipping.services.shipments import (
     shipment_return_add,
     shipment_warehouse_change,
 )
-from rma.shipping.store_forms import (
+from rma.store import selectors
+from rma.store.forms import (
     DispatchForm,
     LooseItemForm,
     OpenShipmentForm,
@@ -57,6 +49,15 @@ from rma.shipping.store_forms import (
     ScanForm,
     ShipmentScanForm,
     WeightForm,
+)
+from rma.store.receipts import RECEIPT_SIZES, render_counter_receipt_pdf
+from rma.store.services.counter import (
+    CounterLineCheck,
+    counter_order_find,
+    counter_return_check,
+    counter_return_check_allowed,
+    counter_return_find,
+    counter_return_start,
 )
 
 SESSION_STORE = "store_current_id"

@@ -26,18 +26,8 @@ from rma.returns.choices import Resolution
 from rma.returns.models import ReturnRequest
 from rma.returns.selectors import reason_codes_by_code
 from rma.returns.services import ReturnLineInput
-from rma.shipping import store_selectors as selectors
 from rma.shipping.manifests import carton_barcode_label_pdf
 from rma.shipping.models import Carton, CounterCondition, Shipment, ShipmentItem, ShipmentItemKind, ShipmentStatus
-from rma.shipping.receipts import RECEIPT_SIZES, render_counter_receipt_pdf
-from rma.shipping.services.counter import (
-    CounterLineCheck,
-    counter_order_find,
-    counter_return_check,
-    counter_return_check_allowed,
-    counter_return_find,
-    counter_return_start,
-)
 from rma.shipping.services.shipments import (
     LOOSE_ITEM_KINDS,
     MAX_CARTON_WEIGHT_GRAMS,
@@ -53,6 +43,16 @@ from rma.shipping.services.shipments import (
     shipment_open,
     shipment_return_add,
     shipment_warehouse_change,
+)
+from rma.store import selectors
+from rma.store.receipts import RECEIPT_SIZES, render_counter_receipt_pdf
+from rma.store.services.counter import (
+    CounterLineCheck,
+    counter_order_find,
+    counter_return_check,
+    counter_return_check_allowed,
+    counter_return_find,
+    counter_return_start,
 )
 
 StoreRoles = role_permission(roles.STORE_STAFF)
