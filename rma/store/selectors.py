@@ -1,6 +1,7 @@
 """Reads for the shop pages and API: a store user's shops, their shipments and returns, a shipment's totals.
 
-Every read is scoped: store staff see their own shops only (Store.staff), superusers see all shops.
+Every read is scoped: store staff see their own shops only (Store.staff), superusers see all shops; what they see
+of returns is the one rule of rma.returns.selectors.return_request_qs_for_store_staff, as in the returns API.
 An object outside the scope is "not found" (None), never "forbidden", so that its existence is not told.
 """
 
@@ -13,6 +14,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from rma.core import roles
 from rma.locations.models import Store
 from rma.returns.models import ReturnLine, ReturnRequest
+from rma.returns.selectors import return_request_qs_for_store_staff, stores_of_staff
 from rma.shipping.models import Carton, Shipment, ShipmentItem
 
 User = AbstractBaseUser | AnonymousUser
@@ -27,10 +29,8 @@ def stores_for_user(*, user: User) -> QuerySet[Store]:
     """The active shops a user works in (all of them for a superuser)."""
     if not is_store_user(user):
         return Store.objects.none()
-    queryset = Store.objects.filter(is_active=True).select_related("default_warehouse", "drop_off_point")
-    if user.is_superuser:
-        return queryset.order_by("code")
-    return queryset.filter(staff=user).order_by("code")
+    queryset = Store.objects.filter(is_active=True) if user.is_superuser else stores_of_staff(user=user)
+    return queryset.select_related("default_warehouse", "drop_off_point").order_by("code")
 
 
 def store_get_for_user(*, user: User, code: str) -> Store | None:
@@ -89,13 +89,27 @@ def shipment_get_for_user(*, user: User, public_id: object) -> Shipment | None:
 
 
 def return_request_get_for_store(*, user: User, public_id: object) -> ReturnRequest | None:
-    """A return handled by one of the user's shops, or not yet tied to any shop (a QR code shown at the counter)."""
+    """A return of the user's shops (what the returns API shows them too), loaded for the shop pages and API."""
+    return _return_request_get(return_request_qs_for_store_staff(user=user), public_id=public_id)
+
+
+def return_request_get_for_counter(*, user: User, public_id: object) -> ReturnRequest | None:
+    """A return the user's counter may take in: one of their shops', or one not yet tied to any shop (a relay-point
+    or locker return the customer brings in, found by its code; once checked, the shop adopts it)."""
+    if not is_store_user(user):
+        return None
+    queryset = ReturnRequest.objects.filter(
+        Q(pk__in=return_request_qs_for_store_staff(user=user).values("pk")) | Q(store__isnull=True)
+    )
+    return _return_request_get(queryset, public_id=public_id)
+
+
+def _return_request_get(queryset: QuerySet[ReturnRequest], *, public_id: object) -> ReturnRequest | None:
     parsed = _uuid(public_id)
     if parsed is None:
         return None
-    stores = stores_for_user(user=user)
     return (
-        ReturnRequest.objects.filter(Q(store__in=stores) | Q(store__isnull=True), public_id=parsed)
+        queryset.filter(public_id=parsed)
         .select_related("order", "store", "drop_off_point", "destination_warehouse")
         .prefetch_related(
             Prefetch(

@@ -75,7 +75,13 @@ def shipment_for(request: Request, public_id: Any) -> Shipment:
 
 
 def return_for(request: Request, public_id: Any) -> ReturnRequest:
+    """A return of the caller's shops (as the returns API sees it); "not found" (404) otherwise."""
     return found(selectors.return_request_get_for_store(user=request.user, public_id=public_id))
+
+
+def counter_return_for(request: Request, public_id: Any) -> ReturnRequest:
+    """A return the caller's counter may take in (also one not yet tied to any shop); "not found" otherwise."""
+    return found(selectors.return_request_get_for_counter(user=request.user, public_id=public_id))
 
 
 def carton_for(shipment: Shipment, position: int) -> Carton:
@@ -141,7 +147,7 @@ class ReturnSerializer(serializers.Serializer):
 
 
 def return_data(request: Request, return_request: ReturnRequest) -> dict[str, Any]:
-    return ReturnSerializer(return_for(request, return_request.public_id)).data
+    return ReturnSerializer(counter_return_for(request, return_request.public_id)).data
 
 
 class ItemSerializer(serializers.Serializer):

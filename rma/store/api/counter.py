@@ -22,6 +22,7 @@ from rma.store.api.common import (
     PUBLIC_ID,
     ReturnSerializer,
     StoreRoles,
+    counter_return_for,
     return_data,
     return_for,
     schema,
@@ -105,7 +106,7 @@ class StoreReturnCheckApi(APIView):
         errors=(400, 401, 403, 404, 409, 422),
     )
     def post(self, request: Request, public_id: Any) -> Response:
-        return_request = return_for(request, public_id)
+        return_request = counter_return_for(request, public_id)
         data = validated(self.InputSerializer, request.data)
         lines = validated(self.LineSerializer, data["lines"], many=True)
         if return_request.store_id is not None:

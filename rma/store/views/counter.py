@@ -27,6 +27,7 @@ from rma.store.services.counter import (
     counter_return_check_allowed,
     counter_return_find,
     counter_return_start,
+    return_request_in_store_scope,
 )
 from rma.store.views.common import render_page, store_of, store_view
 
@@ -91,7 +92,7 @@ def _line_rows(return_request: ReturnRequest, post: dict | None = None) -> list[
 @store_view
 def return_check(request: HttpRequest, public_id: Any) -> HttpResponse:
     """Check each line of a return at the counter: condition, accept or refuse (with a reason)."""
-    return_request = selectors.return_request_get_for_store(user=request.user, public_id=public_id)
+    return_request = selectors.return_request_get_for_counter(user=request.user, public_id=public_id)
     if return_request is None:
         raise Http404
     store = request.current_store
@@ -196,7 +197,7 @@ def order_detail(request: HttpRequest, token: str) -> HttpResponse:
     returns = list(
         ReturnRequest.objects.filter(order=order).exclude(status=ReturnStatus.DRAFT).order_by("-created_at")
     )
-    visible = [r for r in returns if r.store_id is None or any(s.pk == r.store_id for s in request.stores)]
+    visible = [r for r in returns if return_request_in_store_scope(return_request=r, stores=request.stores)]
     status = 200
     if request.method == "POST" and store is not None:
         inputs = []
