@@ -21,7 +21,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("warehouse/", include("rma.warehouse.urls")),
-    path("store/", include("rma.shipping.store_urls")),
+    path("store/", include("rma.store.urls")),
     path("", include("rma.shipping.urls")),
     path("", include("rma.portal.label_urls")),
     path("", include("rma.portal.urls")),

@@ -8,5 +8,5 @@ urlpatterns = [
     path("", include("rma.returns.api_urls")),
     path("", include("rma.shipping.api_urls")),
     path("warehouse/", include("rma.warehouse.api_urls")),
-    path("store/", include("rma.shipping.store_api_urls")),
+    path("store/", include("rma.store.api.urls")),
 ]

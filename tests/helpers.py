@@ -7,7 +7,7 @@ from typing import Any
 from django.db import connection
 
 from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
-from rma.shipping.services.counter import CounterLineCheck, counter_return_check
+from rma.store.services.counter import CounterLineCheck, counter_return_check
 from tests.factories import DropOffPointFactory, OrderLineFactory, StoreFactory, UserFactory
 
 

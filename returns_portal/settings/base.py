@@ -59,6 +59,7 @@ LOCAL_APPS = [
     "rma.warehouse",
     "rma.notifications",
     "rma.portal",
+    "rma.store",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -35,6 +35,24 @@ def _with_related(queryset: QuerySet[ReturnRequest]) -> QuerySet[ReturnRequest]:
     )
 
 
+def stores_of_staff(*, user: User) -> QuerySet[Store]:
+    """The active shops a user works in (Store.staff)."""
+    if not user.is_authenticated:
+        return Store.objects.none()
+    return Store.objects.filter(staff=user, is_active=True)
+
+
+def return_request_qs_for_store_staff(*, user: User) -> QuerySet[ReturnRequest]:
+    """What a shop's staff see of returns: their shops' own (created at their counter, dropped off at their shop,
+    handed in there or sent back in their shipments: each of these sets the return's shop). All for superusers."""
+    queryset = ReturnRequest.objects.all()
+    if user.is_authenticated and user.is_superuser:
+        return queryset
+    if roles.STORE_STAFF not in roles.user_roles(user):
+        return queryset.none()
+    return queryset.filter(store__in=stores_of_staff(user=user).values("pk"))
+
+
 def return_request_scope(*, user: User) -> QuerySet[ReturnRequest]:
     """The returns a user may see: all for superusers, agents and integrations; their sites' for site staff."""
     queryset = ReturnRequest.objects.all()
@@ -45,7 +63,7 @@ def return_request_scope(*, user: User) -> QuerySet[ReturnRequest]:
     user_roles = roles.user_roles(user)
     scope = Q()
     if roles.STORE_STAFF in user_roles:
-        scope |= Q(store__in=Store.objects.filter(staff=user).values("pk"))
+        scope |= Q(pk__in=return_request_qs_for_store_staff(user=user).values("pk"))
     if roles.WAREHOUSE_STAFF in user_roles:
         scope |= Q(destination_warehouse__in=Warehouse.objects.filter(staff=user).values("pk"))
     if not scope:
@@ -120,9 +138,7 @@ def store_get(*, code: str) -> Store | None:
 
 def stores_of(*, user: User) -> list[Store]:
     """The active shops a user works at."""
-    if not user.is_authenticated:
-        return []
-    return list(Store.objects.filter(staff=user, is_active=True))
+    return list(stores_of_staff(user=user))
 
 
 def idempotency_key_used(*, scope: str, key: str) -> bool:

@@ -1,6 +1,6 @@
 """A shipment's documents: the manifest (A4 PDF and CSV), carton barcode labels and the carriers' carton labels.
 
-Pure rendering from a ShipmentContents (rma.shipping.store_selectors.shipment_contents) and the shipment's
+Pure rendering from a ShipmentContents (rma.shipping.selectors.shipment_contents) and the shipment's
 sites; the services store the files, the views serve them after checking the shop's scope.
 """
 
@@ -23,7 +23,7 @@ from rma.locations.models import Store, Warehouse
 from rma.shipping.carriers import Address, LabelRequest, get_carrier
 from rma.shipping.models import Carton, Shipment, ShipmentItemKind
 from rma.shipping.rendering import LabelContent, render_label_pdf, render_label_zpl
-from rma.shipping.store_selectors import ShipmentContents
+from rma.shipping.selectors import ShipmentContents
 
 CSV_COLUMNS = (
     "shipment",

@@ -123,4 +123,4 @@ def labels_purge_voided_task(days: int | None = None, **kwargs: Any) -> int:
 
 
 # Shipment documents (manifests, carton labels) live in their own module; importing it here registers them.
-from rma.shipping import store_tasks  # noqa: E402, F401
+from rma.shipping import shipment_tasks  # noqa: E402, F401

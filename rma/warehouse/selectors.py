@@ -17,7 +17,7 @@ from rma.locations.models import Store, Warehouse
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnEvent, ReturnLine, ReturnRequest
 from rma.shipping.models import Carton, Shipment, ShipmentStatus
-from rma.shipping.store_selectors import AnnouncedCarton, shipment_contents, shipments_expected_at
+from rma.shipping.selectors import AnnouncedCarton, shipment_contents, shipments_expected_at
 from rma.warehouse.choices import DispositionKind, UnitCondition
 from rma.warehouse.models import (
     CartonReceipt,

@@ -15,7 +15,7 @@ from rma.core.exceptions import DomainError
 from rma.core.staff import StaffSite
 from rma.returns.choices import ReturnStatus
 from rma.shipping.models import ShipmentStatus
-from rma.shipping.store_selectors import shipment_find_by_code
+from rma.shipping.selectors import shipment_find_by_code
 from rma.warehouse import selectors
 from rma.warehouse.choices import Derogation, DiscrepancyKind, DispositionKind, UnitCondition
 from rma.warehouse.forms import (

@@ -22,7 +22,7 @@ from rma.returns.services import (
     return_requests_expire,
 )
 from rma.shipping.models import Label
-from rma.shipping.services.counter import CounterLineCheck, counter_return_check
+from rma.store.services.counter import CounterLineCheck, counter_return_check
 from rma.warehouse.models import ExchangeRequest
 from rma.warehouse.services import arrival_register
 from tests.factories import DropOffPointFactory, OrderLineFactory, StoreFactory, UserFactory

@@ -5,6 +5,7 @@ import pytest
 from rma.core.exceptions import Conflict, DomainError, InvalidTransition
 from rma.notifications.models import OutboxMessage
 from rma.shipping.models import Shipment, ShipmentItem, ShipmentStatus
+from rma.shipping.selectors import shipment_contents
 from rma.shipping.services.shipments import (
     carton_add,
     shipment_close,
@@ -12,7 +13,6 @@ from rma.shipping.services.shipments import (
     shipment_open,
     shipment_return_add,
 )
-from rma.shipping.store_selectors import shipment_contents
 from tests.helpers import run_in_threads as race
 
 pytestmark = [pytest.mark.django_db(transaction=True)]

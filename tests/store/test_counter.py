@@ -8,14 +8,14 @@ from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
 from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
 from rma.shipping.models import CounterCheck, Label, LabelStatus
-from rma.shipping.services.counter import (
+from rma.shipping.services.labels import label_qr_payload
+from rma.store.services.counter import (
     CounterLineCheck,
     counter_order_find,
     counter_return_check,
     counter_return_find,
     counter_return_start,
 )
-from rma.shipping.services.labels import label_qr_payload
 from tests.factories import DropOffPointFactory, OrderLineFactory, ReasonCodeFactory
 
 pytestmark = pytest.mark.django_db

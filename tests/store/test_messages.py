@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 
 from rma.notifications.models import OutboxMessage, OutboxStatus
-from rma.shipping.services.counter import CounterLineCheck, counter_return_check
 from rma.shipping.services.shipments import carton_add, shipment_close, shipment_loose_item_add, shipment_open
+from rma.store.services.counter import CounterLineCheck, counter_return_check
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from rma.notifications.models import OutboxMessage
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
 from rma.shipping.models import Carton, Shipment, ShipmentItem, ShipmentStatus
-from rma.shipping.services.counter import CounterLineCheck, counter_return_check
+from rma.shipping.selectors import shipment_contents, shipment_find_by_code
 from rma.shipping.services.shipments import (
     carton_add,
     carton_remove,
@@ -25,7 +25,8 @@ from rma.shipping.services.shipments import (
     shipment_return_add,
     shipment_warehouse_change,
 )
-from rma.shipping.store_selectors import shipment_contents, shipment_find_by_code, shipment_totals
+from rma.store.selectors import shipment_totals
+from rma.store.services.counter import CounterLineCheck, counter_return_check
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from rma.core.exceptions import Conflict, DomainError, InvalidTransition
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
 from rma.shipping.models import Carton, Shipment, ShipmentStatus
-from rma.shipping.store_selectors import AnnouncedCarton, AnnouncedLine, ShipmentContents
+from rma.shipping.selectors import AnnouncedCarton, AnnouncedLine, ShipmentContents
 from rma.warehouse.models import Arrival, CartonReceipt, CountedItem, Discrepancy, UnexpectedParcel
 from rma.warehouse.services import (
     ScanOutcome,

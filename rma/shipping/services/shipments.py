@@ -27,11 +27,7 @@ from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_transition
 from rma.shipping.carriers import DEFAULT_CARRIER, carrier_codes
 from rma.shipping.models import Carton, CounterCheck, Shipment, ShipmentItem, ShipmentItemKind, ShipmentStatus
-from rma.shipping.services.counter import (
-    return_request_find_by_code,
-    scan_code_normalize,
-)
-from rma.shipping.store_selectors import shipment_contents
+from rma.shipping.selectors import return_request_find_by_code, scan_code_normalize, shipment_contents
 
 logger = logging.getLogger(__name__)
 
@@ -348,7 +344,7 @@ def _advance_notice(*, shipment: Shipment, event: str) -> list[Any]:
 
 def _documents_task_on_commit(shipment_id: int) -> None:
     def send() -> None:
-        from rma.shipping.store_tasks import shipment_documents_generate_task  # the task imports these services
+        from rma.shipping.shipment_tasks import shipment_documents_generate_task  # the task imports these services
 
         try:
             shipment_documents_generate_task.delay(shipment_id)
@@ -453,7 +449,7 @@ def shipment_receive_record(
     return shipment
 
 
-# ---- Documents (made by a worker after close: store_tasks.shipment_documents_generate_task)
+# ---- Documents (made by a worker after close: shipment_tasks.shipment_documents_generate_task)
 
 
 def shipment_documents_generate(*, shipment_id: int) -> Shipment:

@@ -9,7 +9,7 @@ from rma.locations.models import Warehouse
 from rma.returns.choices import ReturnStatus
 from rma.returns.lock_objects import return_request_qs_select_for_update
 from rma.returns.models import ReturnRequest
-from rma.shipping.store_selectors import shipment_find_by_code
+from rma.shipping.selectors import shipment_find_by_code
 from rma.warehouse.choices import UnexpectedReason
 from rma.warehouse.models import Arrival, UnexpectedParcel
 from rma.warehouse.services.arrivals import (

@@ -8,7 +8,7 @@ How it works (the pages say the same to the operators):
   field). A return missing from its carton is therefore never received by mistake.
 - Scanning the carton's label again (or "Carton counted") closes its count. When every carton is counted the
   shipment is received; the operator may also finish it with cartons missing.
-- Then the counts are compared with the announced contents (rma.shipping.store_selectors.shipment_contents):
+- Then the counts are compared with the announced contents (rma.shipping.selectors.shipment_contents):
   missing: a carton not received; an announced return found in no carton (and not received otherwise); fewer
   units of a SKU than its carton announced.
   extra: a return not announced in the shipment; more units of a SKU than its carton announced, or a SKU the
@@ -43,8 +43,8 @@ from rma.returns.choices import ReturnStatus
 from rma.returns.lock_objects import return_request_qs_select_for_update
 from rma.returns.models import ReturnLine, ReturnRequest
 from rma.shipping.models import Carton, Shipment, ShipmentItem, ShipmentStatus
+from rma.shipping.selectors import AnnouncedLine, ShipmentContents, shipment_contents, shipment_find_by_code
 from rma.shipping.services.shipments import shipment_receive_record
-from rma.shipping.store_selectors import AnnouncedLine, ShipmentContents, shipment_contents, shipment_find_by_code
 from rma.warehouse.choices import DiscrepancyKind, UnexpectedReason
 from rma.warehouse.lock_objects import shipment_lock
 from rma.warehouse.models import CartonReceipt, CountedItem, Discrepancy

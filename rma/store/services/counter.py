@@ -23,7 +23,7 @@ from rma.notifications.services import outbox_enqueue
 from rma.orders.models import Order
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.lock_objects import return_request_qs_select_for_update
-from rma.returns.models import RMA_ALPHABET, ReturnLine, ReturnRequest
+from rma.returns.models import ReturnLine, ReturnRequest
 from rma.returns.services import (
     DropOffChoice,
     ReturnLineInput,
@@ -31,8 +31,8 @@ from rma.returns.services import (
     return_request_create,
     return_request_transition,
 )
-from rma.shipping.models import CounterCheck, CounterCondition, Label
-from rma.shipping.services.labels import label_qr_payload_verify
+from rma.shipping.models import CounterCheck, CounterCondition
+from rma.shipping.selectors import return_request_find_by_code
 
 Actor = AbstractBaseUser | None
 
@@ -40,31 +40,6 @@ Actor = AbstractBaseUser | None
 ACCEPTABLE_STATUSES = frozenset({ReturnStatus.APPROVED, ReturnStatus.LABEL_READY})
 NOT_YET_STATUSES = frozenset({ReturnStatus.DRAFT, ReturnStatus.SUBMITTED, ReturnStatus.NEEDS_REVIEW})
 COUNTER_EMAIL_TOPIC = "store_counter_receipt"
-_RMA_BARE_RE = re.compile(rf"R?([{RMA_ALPHABET}]{{4}})([{RMA_ALPHABET}]{{4}})")
-
-
-def scan_code_normalize(code: str) -> str:
-    """What a scanner or a keyboard typed, without spaces and in capitals."""
-    return re.sub(r"\s+", "", code or "").upper()
-
-
-def return_request_find_by_code(*, code: str) -> ReturnRequest | None:
-    """The return a code names: the signed QR payload, a label's tracking number, or the RMA number (dashes and
-    the leading R optional)."""
-    code = scan_code_normalize(code)
-    if not code or len(code) > 200:
-        return None
-    if ":" in code:
-        rma_number = label_qr_payload_verify(payload=code)
-        return ReturnRequest.objects.filter(rma_number=rma_number).first() if rma_number else None
-    label = Label.objects.filter(tracking_number=code, return_request__isnull=False).only("return_request_id").first()
-    if label is not None:
-        return ReturnRequest.objects.filter(pk=label.return_request_id).first()
-    candidates = {code}
-    bare = _RMA_BARE_RE.fullmatch(code.replace("-", ""))
-    if bare:
-        candidates.add(f"R-{bare.group(1)}-{bare.group(2)}")
-    return ReturnRequest.objects.filter(rma_number__in=candidates).first()
 
 
 def return_request_in_store_scope(*, return_request: ReturnRequest, stores: Sequence[Store]) -> bool:

@@ -1,0 +1,1 @@
+"""The shop's pages and API: the counter, receipts and shipments to a warehouse."""

@@ -1,0 +1,1 @@
+"""The shop API under /api/v1/store/."""

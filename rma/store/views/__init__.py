@@ -1,0 +1,1 @@
+"""The shop pages under /store/."""

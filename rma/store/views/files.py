@@ -1,0 +1,60 @@
+"""A shipment's files (manifest, carton labels, barcode labels), served after the scope check."""
+
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+
+from rma.shipping.manifests import carton_barcode_label_pdf
+from rma.shipping.models import Shipment, ShipmentStatus
+from rma.shipping.services.shipments import shipment_documents_generate
+from rma.store.views.common import store_view
+from rma.store.views.shipments import carton_or_404, shipment_or_404
+
+
+def _documents_ready(shipment: Shipment) -> Shipment:
+    """The shipment with its documents, made now if the worker has not yet (closed shipments only)."""
+    if shipment.status == ShipmentStatus.OPEN:
+        raise Http404
+    if shipment.documents_ready_at is None:
+        return shipment_documents_generate(shipment_id=shipment.pk)
+    return shipment
+
+
+def _file(field_file: Any, *, filename: str, content_type: str) -> FileResponse:
+    if not field_file:
+        raise Http404
+    response = FileResponse(field_file.open("rb"), content_type=content_type, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@store_view
+def manifest_file(request: HttpRequest, public_id: Any, extension: str) -> HttpResponse:
+    if extension not in ("pdf", "csv"):
+        raise Http404
+    shipment = _documents_ready(shipment_or_404(request, public_id))
+    if extension == "pdf":
+        return _file(shipment.manifest_pdf, filename=f"{shipment.number}-manifest.pdf", content_type="application/pdf")
+    return _file(
+        shipment.manifest_csv, filename=f"{shipment.number}-manifest.csv", content_type="text/csv; charset=utf-8"
+    )
+
+
+@store_view
+def carton_label_file(request: HttpRequest, public_id: Any, position: int, extension: str) -> HttpResponse:
+    if extension not in ("pdf", "zpl"):
+        raise Http404
+    shipment = _documents_ready(shipment_or_404(request, public_id))
+    carton = carton_or_404(shipment, position)
+    if extension == "pdf":
+        return _file(carton.label_pdf, filename=f"{carton.barcode}-label.pdf", content_type="application/pdf")
+    return _file(carton.label_zpl, filename=f"{carton.barcode}-label.zpl", content_type="text/plain; charset=utf-8")
+
+
+@store_view
+def carton_barcode_file(request: HttpRequest, public_id: Any, position: int) -> HttpResponse:
+    shipment = shipment_or_404(request, public_id)
+    carton = carton_or_404(shipment, position)
+    response = HttpResponse(carton_barcode_label_pdf(carton=carton), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{carton.barcode}.pdf"'
+    return response
