@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rma.warehouse import views
+from rma.warehouse.views import returns as views
 
 app_name = "warehouse"
 

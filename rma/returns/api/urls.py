@@ -5,7 +5,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.views import APIView
 
-from rma.returns.apis import (
+from rma.returns.api.create import (
     OrderEligibilityApi,
     ReasonCodeListApi,
     ReturnRequestApproveApi,

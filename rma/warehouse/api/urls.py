@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rma.warehouse import apis
+from rma.warehouse.api import shipments as apis
 
 urlpatterns = [
     path("scan/", apis.WarehouseScanApi.as_view(), name="api-warehouse-scan"),
