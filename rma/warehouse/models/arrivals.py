@@ -5,9 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rma.core.models import TimeStampedModel
-from rma.warehouse.choices import (
-    UnexpectedReason,
-)
+from rma.warehouse.choices import UnexpectedReason
 
 __all__ = ["Arrival", "UnexpectedParcel"]
 

@@ -6,9 +6,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from rma.core.models import TimeStampedModel
-from rma.warehouse.choices import (
-    DiscrepancyKind,
-)
+from rma.warehouse.choices import DiscrepancyKind
 
 __all__ = ["CartonReceipt", "CountedItem", "Discrepancy"]
 

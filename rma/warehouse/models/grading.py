@@ -7,9 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rma.core.models import TimeStampedModel
 from rma.orders.choices import Category
-from rma.warehouse.choices import (
-    DispositionKind,
-)
+from rma.warehouse.choices import DispositionKind
 
 __all__ = ["GradeScale", "Grade", "ChecklistItem", "DispositionRule"]
 

@@ -7,11 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rma.core.models import TimeStampedModel
-from rma.warehouse.choices import (
-    Derogation,
-    DispositionKind,
-    UnitCondition,
-)
+from rma.warehouse.choices import Derogation, DispositionKind, UnitCondition
 from rma.warehouse.models.grading import DispositionRule, Grade
 
 __all__ = ["Inspection", "inspection_photo_path", "InspectionPhoto", "Disposition"]

@@ -5,10 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rma.core.models import PublicIdModel, TimeStampedModel
-from rma.warehouse.choices import (
-    RefundMethod,
-    RefundStatus,
-)
+from rma.warehouse.choices import RefundMethod, RefundStatus
 
 __all__ = ["Refund", "ExchangeRequest"]
 

@@ -1,47 +1,14 @@
-"""Warehouse reads."""
+"""Warehouse reads, one module per area: scope, board, units and grading data, shops' shipments, reports."""
 
-from rma.warehouse.selectors.shipments import (  # noqa: F401
-    AWAITING_REFUND_STATUSES,
-    EXPECTED_STATUSES,
-    LEGAL_REFUND_DAYS,
-    CartonView,
-    CountLine,
-    ExpectedRow,
-    ExpectedShipmentRow,
-    RefundDueRow,
-    ShipmentAge,
-    ShipmentReceiving,
-    Unit,
-    User,
-    _count_lines,
-    _status_since,
-    checklist_items_for,
-    destroyed_units,
-    discrepancies_by_shop,
-    discrepancies_report,
-    disposition_rules_active,
-    expected_row,
-    expected_shipment_row,
-    grade_scale_for,
-    grades_for,
-    is_warehouse_user,
-    late_after,
-    refund_due_row,
-    refund_warning,
-    return_request_get_for_warehouse,
-    return_units,
-    returns_awaiting_refund,
-    returns_expected,
-    returns_in_scope,
-    shipment_age,
-    shipment_get_for_warehouse,
-    shipment_late_after,
-    shipment_receiving,
-    shipments_expected,
-    shipments_in_scope,
-    stores_shipping_to,
-    unexpected_parcel_get_for_warehouse,
-    unexpected_parcels_open,
-    unit_get,
-    warehouses_for_user,
-)
+from rma.warehouse.selectors.boards import *  # noqa: F403
+from rma.warehouse.selectors.boards import __all__ as _boards
+from rma.warehouse.selectors.reports import *  # noqa: F403
+from rma.warehouse.selectors.reports import __all__ as _reports
+from rma.warehouse.selectors.scope import *  # noqa: F403
+from rma.warehouse.selectors.scope import __all__ as _scope
+from rma.warehouse.selectors.shipments import *  # noqa: F403
+from rma.warehouse.selectors.shipments import __all__ as _shipments
+from rma.warehouse.selectors.units import *  # noqa: F403
+from rma.warehouse.selectors.units import __all__ as _units
+
+__all__ = [*_scope, *_boards, *_units, *_shipments, *_reports]
