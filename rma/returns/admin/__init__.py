@@ -1,4 +1,3 @@
-"""Admin for returns: reference data, returns and their records."""
+"""Admin for returns: reference data, returns (the support tool) and the records the services write."""
 
-from rma.returns.admin import return_request  # noqa: F401
-from rma.returns.admin.return_request import ReadOnlyAdminMixin  # noqa: F401
+from rma.returns.admin import records, reference_data, return_request  # noqa: F401  (registers the model admins)
