@@ -11,11 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core import roles
-from rma.core.api.permissions import (
-    ReturnWriterRoles,
-    error_response,
-    error_responses,
-)
+from rma.core.api.permissions import ReturnWriterRoles, error_response, error_responses
 from rma.locations.choices import DropOffMethod
 from rma.locations.models import Store
 from rma.orders.models import Order
@@ -29,11 +25,7 @@ from rma.returns.api.common import (
 from rma.returns.api.serializers import RETURN_EXAMPLE, ReturnRequestDetailSerializer, _detail_response
 from rma.returns.choices import CreationChannel, Resolution
 from rma.returns.policy import PICKUP_SLOTS
-from rma.returns.services import (
-    DropOffChoice,
-    ReturnLineInput,
-    return_request_create,
-)
+from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
 
 
 class ReturnLineInputSerializer(serializers.Serializer):

@@ -9,13 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rma.core.api.permissions import (
-    AnyStaffRole,
-    ReturnWriterRoles,
-    ReviewerRoles,
-    error_response,
-    error_responses,
-)
+from rma.core.api.permissions import AnyStaffRole, ReturnWriterRoles, ReviewerRoles, error_response, error_responses
 from rma.returns.api.common import PUBLIC_ID_PARAMETER, _return_request_or_404
 from rma.returns.api.serializers import RETURN_EXAMPLE, ReturnRequestDetailSerializer, _detail_response
 from rma.returns.services import (

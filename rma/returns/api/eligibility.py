@@ -7,10 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rma.core.api.permissions import (
-    OrderRoles,
-    error_responses,
-)
+from rma.core.api.permissions import OrderRoles, error_responses
 from rma.returns import selectors
 from rma.returns.api.common import EXTERNAL_ID_PARAMETER
 from rma.returns.policy import order_eligibility

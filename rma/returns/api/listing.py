@@ -8,10 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core.api.pagination import CursorPagination
-from rma.core.api.permissions import (
-    AnyStaffRole,
-    error_responses,
-)
+from rma.core.api.permissions import AnyStaffRole, error_responses
 from rma.returns import selectors
 from rma.returns.api.serializers import ReturnRequestSummarySerializer
 from rma.returns.choices import CreationChannel, ReturnStatus

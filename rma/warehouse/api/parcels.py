@@ -19,10 +19,7 @@ from rma.warehouse.api.common import (
 )
 from rma.warehouse.api.serializers import UnexpectedParcelSerializer
 from rma.warehouse.models import UnexpectedParcel
-from rma.warehouse.services import (
-    return_request_find_by_code,
-    unexpected_parcel_match,
-)
+from rma.warehouse.services import return_request_find_by_code, unexpected_parcel_match
 
 
 class WarehouseUnexpectedParcelListApi(APIView):

@@ -24,12 +24,7 @@ from rma.warehouse.api.serializers import (
 )
 from rma.warehouse.choices import Derogation, DispositionKind, UnitCondition
 from rma.warehouse.models import Disposition, Grade
-from rma.warehouse.services import (
-    disposition_confirm,
-    inspection_record,
-    refund_compute,
-    refund_release,
-)
+from rma.warehouse.services import disposition_confirm, inspection_record, refund_compute, refund_release
 
 
 def _return_detail(return_request: ReturnRequest) -> dict[str, Any]:

@@ -12,9 +12,7 @@ from rma.warehouse.api.serializers import (
     ReturnSummarySerializer,
     UnexpectedParcelSerializer,
 )
-from rma.warehouse.services import (
-    arrival_register,
-)
+from rma.warehouse.services import arrival_register
 
 
 class WarehouseScanApi(APIView):

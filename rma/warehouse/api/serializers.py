@@ -8,9 +8,7 @@ from rma.shipping.models import ShipmentStatus
 from rma.warehouse import selectors
 from rma.warehouse.choices import DiscrepancyKind
 from rma.warehouse.models import Inspection
-from rma.warehouse.services import (
-    disposition_suggest,
-)
+from rma.warehouse.services import disposition_suggest
 
 
 class ReturnSummarySerializer(serializers.Serializer):

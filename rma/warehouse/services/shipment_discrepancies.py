@@ -19,9 +19,7 @@ from rma.shipping.store_selectors import AnnouncedLine, ShipmentContents, shipme
 from rma.warehouse.choices import DiscrepancyKind
 from rma.warehouse.lock_objects import shipment_lock
 from rma.warehouse.models import CartonReceipt, CountedItem, Discrepancy
-from rma.warehouse.services.arrivals import (
-    ALREADY_IN_STATUSES,
-)
+from rma.warehouse.services.arrivals import ALREADY_IN_STATUSES
 from rma.warehouse.services.common import Actor, actor_or_none
 from rma.warehouse.services.shipment_receiving import require_receivable
 

@@ -38,12 +38,7 @@ from rma.shipping.models import Carton, Shipment, ShipmentStatus
 from rma.warehouse.choices import UnexpectedReason
 from rma.warehouse.lock_objects import shipment_lock
 from rma.warehouse.models import CartonReceipt
-from rma.warehouse.services.arrivals import (
-    ScanOutcome,
-    ScanResult,
-    scan_code_normalize,
-    unexpected_parcel_record,
-)
+from rma.warehouse.services.arrivals import ScanOutcome, ScanResult, scan_code_normalize, unexpected_parcel_record
 from rma.warehouse.services.common import Actor, actor_name, actor_or_none
 
 SHIPMENT_RECEIVABLE_STATUSES = (ShipmentStatus.CLOSED, ShipmentStatus.DISPATCHED)

@@ -9,14 +9,8 @@ from django.views.decorators.http import require_POST
 
 from rma.core.exceptions import DomainError
 from rma.warehouse import selectors
-from rma.warehouse.forms import (
-    ScanForm,
-)
-from rma.warehouse.services import (
-    ScanOutcome,
-    ScanResult,
-    arrival_register,
-)
+from rma.warehouse.forms import ScanForm
+from rma.warehouse.services import ScanOutcome, ScanResult, arrival_register
 from rma.warehouse.views.common import WAREHOUSE_PAGES, render_page, warehouse_view
 
 

@@ -7,9 +7,7 @@ from django.shortcuts import render
 
 from rma.core.staff import StaffSite
 from rma.warehouse import selectors
-from rma.warehouse.forms import (
-    ScanForm,
-)
+from rma.warehouse.forms import ScanForm
 
 SESSION_WAREHOUSE = "warehouse_current_id"
 

@@ -7,13 +7,8 @@ from django.utils.translation import gettext as _
 
 from rma.core.exceptions import DomainError
 from rma.warehouse import selectors
-from rma.warehouse.forms import (
-    MatchForm,
-)
-from rma.warehouse.services import (
-    return_request_find_by_code,
-    unexpected_parcel_match,
-)
+from rma.warehouse.forms import MatchForm
+from rma.warehouse.services import return_request_find_by_code, unexpected_parcel_match
 from rma.warehouse.views.common import render_page, warehouse_view
 
 

@@ -7,10 +7,7 @@ from django.http import HttpRequest, HttpResponse
 
 from rma.warehouse import selectors
 from rma.warehouse.choices import DiscrepancyKind
-from rma.warehouse.forms import (
-    DiscrepancyReportForm,
-    ReportPeriodForm,
-)
+from rma.warehouse.forms import DiscrepancyReportForm, ReportPeriodForm
 from rma.warehouse.reports import discrepancies_csv_response
 from rma.warehouse.views.common import render_page, warehouse_view
 

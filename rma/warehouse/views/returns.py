@@ -13,10 +13,7 @@ from rma.core.exceptions import DomainError
 from rma.returns.choices import ReturnStatus
 from rma.warehouse import selectors
 from rma.warehouse.choices import Derogation, DispositionKind, UnitCondition
-from rma.warehouse.forms import (
-    DispositionForm,
-    InspectionForm,
-)
+from rma.warehouse.forms import DispositionForm, InspectionForm
 from rma.warehouse.services import (
     disposition_confirm,
     disposition_suggest,

@@ -13,9 +13,7 @@ from rma.core.exceptions import DomainError
 from rma.shipping.models import ShipmentStatus
 from rma.shipping.store_selectors import shipment_find_by_code
 from rma.warehouse import selectors
-from rma.warehouse.forms import (
-    CountForm,
-)
+from rma.warehouse.forms import CountForm
 from rma.warehouse.services import (
     carton_count_add,
     carton_count_finish,
