@@ -49,9 +49,6 @@ def refund_warning() -> timedelta:
     return timedelta(days=getattr(settings, "RMA_WAREHOUSE_REFUND_WARNING_DAYS", 3))
 
 
-# ---- boards
-
-
 def _status_since(status: str) -> Subquery:
     return Subquery(
         ReturnEvent.objects.filter(return_request=OuterRef("pk"), to_status=status)

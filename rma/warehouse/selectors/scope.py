@@ -23,9 +23,6 @@ __all__ = [
 User = AbstractBaseUser | AnonymousUser
 
 
-# ---- scope
-
-
 def is_warehouse_user(user: User) -> bool:
     """Superusers and holders of the warehouse role."""
     return bool(user.is_authenticated and (user.is_superuser or roles.WAREHOUSE_STAFF in roles.user_roles(user)))

@@ -31,8 +31,6 @@ __all__ = [
     "shipment_receiving",
 ]
 
-# ---- shops' shipments
-
 
 def shipments_in_scope(*, user: User) -> QuerySet[Shipment]:
     """Shipments sent to one of the operator's warehouses."""
