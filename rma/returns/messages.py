@@ -180,7 +180,7 @@ def _transition_event(return_request: ReturnRequest, to_status: str) -> ReturnEv
 def _counter_checked(return_request: ReturnRequest) -> bool:
     """Whether a shop counter checked this return: a shipping.CounterCheck on any of its lines.
 
-    The counter (rma.shipping.services.counter) writes its own customer email, ``store_counter_receipt``, when
+    The counter (rma.store.services.counter) writes its own customer email, ``store_counter_receipt``, when
     it accepts a return (which becomes in_transit: "handed in at <shop>") and when it refuses every line (which
     cancels it); it writes the CounterCheck rows before that move. Our in_transit and cancelled emails would say
     the same thing a second time, so they are skipped for such a return.

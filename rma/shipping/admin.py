@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from rma.core.exceptions import DomainError
-from rma.returns.admin import ReadOnlyAdminMixin
+from rma.returns.admin.mixins import ReadOnlyAdminMixin
 from rma.shipping.models import Carton, CounterCheck, Label, Shipment, ShipmentItem
 from rma.shipping.services import label_retry
 

@@ -4,7 +4,7 @@ and found (arrivals, shops' cartons and their counts, shipment discrepancies, in
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from rma.returns.admin import ReadOnlyAdminMixin
+from rma.returns.admin.mixins import ReadOnlyAdminMixin
 from rma.warehouse.models import (
     Arrival,
     CartonReceipt,

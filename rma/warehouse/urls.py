@@ -1,35 +1,39 @@
 from django.urls import path
 
-from rma.warehouse import views
+from rma.warehouse.views import board, common, parcels, reports, returns, shipments
 
 app_name = "warehouse"
 
 urlpatterns = [
-    path("", views.board, name="board"),
-    *views.WAREHOUSE_PAGES.account_urls(login_template="warehouse/login.html"),
-    path("scan/", views.scan, name="scan"),
-    path("switch/", views.switch_warehouse, name="switch"),
-    path("returns/<uuid:public_id>/", views.return_detail, name="return"),
-    path("returns/<uuid:public_id>/lines/<int:line_id>/units/<int:unit>/", views.unit_inspect, name="unit-inspect"),
+    path("", board.board, name="board"),
+    *common.WAREHOUSE_PAGES.account_urls(login_template="warehouse/login.html"),
+    path("scan/", board.scan, name="scan"),
+    path("switch/", board.switch_warehouse, name="switch"),
+    path("returns/<uuid:public_id>/", returns.return_detail, name="return"),
+    path("returns/<uuid:public_id>/lines/<int:line_id>/units/<int:unit>/", returns.unit_inspect, name="unit-inspect"),
     path(
         "returns/<uuid:public_id>/lines/<int:line_id>/units/<int:unit>/disposition/",
-        views.unit_disposition,
+        returns.unit_disposition,
         name="unit-disposition",
     ),
-    path("returns/<uuid:public_id>/refund/", views.refund_release_view, name="refund-release"),
-    path("unexpected/<int:pk>/", views.unexpected_parcel, name="unexpected"),
-    path("shipments/<uuid:public_id>/", views.shipment_detail, name="shipment"),
-    path("shipments/<uuid:public_id>/finish/", views.shipment_finish_view, name="shipment-finish"),
-    path("shipments/<uuid:public_id>/cartons/<int:position>/", views.carton_detail, name="carton"),
+    path("returns/<uuid:public_id>/refund/", returns.refund_release_view, name="refund-release"),
+    path("unexpected/<int:pk>/", parcels.unexpected_parcel, name="unexpected"),
+    path("shipments/<uuid:public_id>/", shipments.shipment_detail, name="shipment"),
+    path("shipments/<uuid:public_id>/finish/", shipments.shipment_finish_view, name="shipment-finish"),
+    path("shipments/<uuid:public_id>/cartons/<int:position>/", shipments.carton_detail, name="carton"),
     path(
-        "shipments/<uuid:public_id>/cartons/<int:position>/receive/", views.carton_receive_view, name="carton-receive"
+        "shipments/<uuid:public_id>/cartons/<int:position>/receive/",
+        shipments.carton_receive_view,
+        name="carton-receive",
     ),
-    path("shipments/<uuid:public_id>/cartons/<int:position>/finish/", views.carton_finish_view, name="carton-finish"),
+    path(
+        "shipments/<uuid:public_id>/cartons/<int:position>/finish/", shipments.carton_finish_view, name="carton-finish"
+    ),
     path(
         "shipments/<uuid:public_id>/cartons/<int:position>/counts/<int:entry_id>/remove/",
-        views.carton_count_remove_view,
+        shipments.carton_count_remove_view,
         name="carton-count-remove",
     ),
-    path("reports/destroyed/", views.destroyed_report, name="destroyed-report"),
-    path("reports/discrepancies/", views.discrepancies_report, name="discrepancies-report"),
+    path("reports/destroyed/", reports.destroyed_report, name="destroyed-report"),
+    path("reports/discrepancies/", reports.discrepancies_report, name="discrepancies-report"),
 ]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from rma.orders import importing
+from rma.orders import import_json, importing
 from rma.orders.models import Order, OrderLine
 
 pytestmark = pytest.mark.django_db
@@ -302,7 +302,7 @@ def test_json_items_that_are_not_orders_are_reported(tmp_path):
 
 def test_json_is_decoded_across_small_chunks(monkeypatch, tmp_path):
     """Orders that straddle the reader's chunks (numbers and strings cut in two) come out whole."""
-    monkeypatch.setattr(importing, "JSON_CHUNK_CHARS", 3)
+    monkeypatch.setattr(import_json, "JSON_CHUNK_CHARS", 3)
     orders = json.loads((SAMPLES / "orders.json").read_text(encoding="utf-8"))["orders"]
     for order in orders:
         order["lines"][0]["quantity"] = 12345  # a number that a chunk boundary can cut

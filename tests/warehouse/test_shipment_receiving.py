@@ -20,7 +20,7 @@ from rma.warehouse.services import (
     discrepancies_compute,
     shipment_receiving_finish,
 )
-from rma.warehouse.services.shipment_receiving import CartonCount, Finding
+from rma.warehouse.services.shipment_discrepancies import CartonCount, Finding
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,13 @@
 """Warehouse services: receiving (returns and shops' shipments), inspection, disposition, refunds, reference data."""
 
+from rma.warehouse.services.carton_counting import (
+    CartonCountResult,
+    CountResult,
+    carton_count_add,
+    carton_count_finish,
+    carton_count_remove,
+    count_code_parse,
+)
 from rma.warehouse.services.disposition import Suggestion, disposition_confirm, disposition_suggest
 from rma.warehouse.services.inspection import inspection_record, return_request_complete_if_inspected
 from rma.warehouse.services.receiving import (
@@ -11,19 +19,12 @@ from rma.warehouse.services.receiving import (
 )
 from rma.warehouse.services.reference_data import warehouse_reference_data_seed
 from rma.warehouse.services.refunds import RefundComputation, ReleaseResult, refund_compute, refund_release
-from rma.warehouse.services.shipment_receiving import (
-    CartonCountResult,
-    CartonReceiveResult,
-    CountResult,
-    carton_count_add,
-    carton_count_finish,
-    carton_count_remove,
-    carton_receive,
-    count_code_parse,
+from rma.warehouse.services.shipment_discrepancies import (
     discrepancies_compute,
     shipment_received_message,
     shipment_receiving_finish,
 )
+from rma.warehouse.services.shipment_receiving import CartonReceiveResult, carton_receive
 
 __all__ = [
     "CartonCountResult",

@@ -13,7 +13,7 @@ from rma.core.exceptions import Conflict, DomainError
 from rma.returns.models import ReturnLine
 from rma.warehouse.choices import Derogation, DispositionKind, UnitCondition
 from rma.warehouse.models import Disposition, DispositionRule, Inspection
-from rma.warehouse.selectors import disposition_rules_active
+from rma.warehouse.selectors.units import disposition_rules_active
 from rma.warehouse.services.common import Actor, actor_name, actor_or_none, return_request_lock
 from rma.warehouse.services.inspection import _ensure_inspectable, return_request_complete_if_inspected
 

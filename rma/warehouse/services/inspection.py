@@ -15,7 +15,7 @@ from rma.returns.models import ReturnLine, ReturnRequest
 from rma.returns.services import return_request_transition
 from rma.warehouse.choices import UnitCondition
 from rma.warehouse.models import ChecklistItem, Disposition, Grade, Inspection, InspectionPhoto
-from rma.warehouse.selectors import grade_scale_for
+from rma.warehouse.selectors.units import grade_scale_for
 from rma.warehouse.services.common import Actor, actor_name, actor_or_none, return_request_lock
 
 MAX_PHOTOS_PER_UNIT = 6

@@ -7,16 +7,8 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rma.orders.importing import (
-    FORMATS,
-    ImportFileError,
-    ImportReport,
-    Problem,
-    format_detect,
-    orders_import,
-    orders_read,
-    problems_write_csv,
-)
+from rma.orders.importing import FORMATS, ImportReport, format_detect, orders_import, orders_read, problems_write_csv
+from rma.orders.order_sources import ImportFileError, Problem
 
 EXIT_ORDERS_FAILED = 1
 EXIT_UNREADABLE = 2

@@ -9,7 +9,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -19,18 +19,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from rma.core.exceptions import DomainError
+from rma.returns.admin.inlines import ReturnEventInline, ReturnLineInline
 from rma.returns.choices import ReturnStatus
-from rma.returns.models import (
-    IdempotencyKey,
-    PolicyFee,
-    PolicyWindowOverride,
-    ReasonCode,
-    ReturnEvent,
-    ReturnLine,
-    ReturnPhoto,
-    ReturnPolicy,
-    ReturnRequest,
-)
+from rma.returns.models import ReturnPhoto, ReturnRequest
 from rma.returns.services import (
     DropOffChoice,
     drop_off_validate,
@@ -42,141 +33,6 @@ from rma.returns.services import (
 from rma.returns.states import CANCELLABLE_STATUSES, can_transition
 
 REJECT_TEMPLATE = "admin/returns/returnrequest_reject.html"
-
-
-class ReadOnlyAdminMixin:
-    """Rows written only by the services: people may look, never add, change or delete.
-
-    Every column is shown, including the ones a form would leave out (ids, timestamps), so a field added
-    to the model later appears without touching the admin.
-    """
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = [f.name for f in self.model._meta.fields if not f.primary_key]
-        return [*fields, *(name for name in self.readonly_fields if name not in fields)]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-# ---- Reference data
-
-
-@admin.register(ReasonCode)
-class ReasonCodeAdmin(admin.ModelAdmin):
-    list_display = (
-        "code",
-        "label_fr",
-        "label_en",
-        "responsibility",
-        "legal_basis",
-        "requires_photo",
-        "free_return",
-        "position",
-        "is_active",
-    )
-    list_editable = ("position", "is_active")
-    list_filter = ("responsibility", "legal_basis", "requires_photo", "free_return", "is_active")
-    search_fields = ("code", "label_fr", "label_en")
-    readonly_fields = ("created_at", "updated_at")
-
-
-class PolicyWindowOverrideInline(admin.TabularInline):
-    model = PolicyWindowOverride
-    fields = ("category", "channel", "window_days")
-    extra = 0
-
-
-class PolicyFeeInline(admin.TabularInline):
-    model = PolicyFee
-    fields = ("responsibility", "drop_off_method", "amount")
-    extra = 0
-
-
-@admin.register(ReturnPolicy)
-class ReturnPolicyAdmin(admin.ModelAdmin):
-    list_display = (
-        "name",
-        "is_default",
-        "window_days",
-        "conformity_window_days",
-        "auto_approve",
-        "review_order_value_above",
-        "returnless_refund_below",
-        "free_exchanges",
-    )
-    list_filter = ("is_default", "auto_approve", "free_exchanges")
-    search_fields = ("name",)
-    readonly_fields = ("created_at", "updated_at")
-    inlines = (PolicyWindowOverrideInline, PolicyFeeInline)
-    fieldsets = (
-        (None, {"fields": ("name", "is_default", "window_days", "conformity_window_days", "free_exchanges")}),
-        (
-            _("Review"),
-            {
-                "fields": (
-                    "auto_approve",
-                    "review_order_value_above",
-                    "review_recent_returns",
-                    "review_recent_returns_days",
-                    "returnless_refund_below",
-                )
-            },
-        ),
-        (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
-    )
-
-
-# ---- Returns
-
-
-class ReturnLineInline(admin.TabularInline):
-    """The lines as the customer chose them; quantities are held on the order, so they are not edited here."""
-
-    model = ReturnLine
-    fields = ("order_line", "quantity", "reason", "comment", "photo_count")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[ReturnLine]:
-        return (
-            super().get_queryset(request).select_related("order_line", "reason").annotate(photo_count=Count("photos"))
-        )
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    @admin.display(description=_("photos"))
-    def photo_count(self, obj: ReturnLine) -> int:
-        return obj.photo_count
-
-
-class ReturnEventInline(admin.TabularInline):
-    model = ReturnEvent
-    fields = ("created_at", "from_status", "to_status", "actor_label", "actor", "note")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[ReturnEvent]:
-        return super().get_queryset(request).select_related("actor")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 # What support may correct by hand on a return; everything else (status above all) changes only through the services.
@@ -494,47 +350,3 @@ class ReturnRequestAdmin(admin.ModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         self._apply(request, [obj], name)
         return HttpResponseRedirect(change_url)
-
-
-class ReturnPhotoInline(admin.TabularInline):
-    model = ReturnPhoto
-    fields = ("image", "content_type", "created_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(ReturnLine)
-class ReturnLineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Lines are read here with their photos; they change only through the returns services."""
-
-    list_display = ("__str__", "return_request", "order_line", "quantity", "reason", "created_at")
-    list_select_related = ("return_request", "order_line", "reason")
-    list_filter = ("reason",)
-    search_fields = ("return_request__rma_number", "order_line__sku", "order_line__name", "comment")
-    search_help_text = _("RMA number, SKU, product name or the customer's comment.")
-    inlines = (ReturnPhotoInline,)
-
-
-@admin.register(ReturnEvent)
-class ReturnEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("return_request", "created_at", "from_status", "to_status", "actor_label", "actor")
-    list_select_related = ("return_request", "actor")
-    list_filter = ("to_status", "from_status")
-    search_fields = ("return_request__rma_number", "actor_label", "actor__username", "note")
-    search_help_text = _("RMA number, who did it, or the note.")
-    date_hierarchy = "created_at"
-
-
-@admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("key", "scope", "return_request", "created_at")
-    list_select_related = ("return_request",)
-    search_fields = ("key", "scope", "return_request__rma_number")
-    date_hierarchy = "created_at"

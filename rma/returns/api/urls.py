@@ -1,3 +1,5 @@
+"""Returns API routes, under /api/v1/."""
+
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -5,17 +7,17 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.views import APIView
 
-from rma.returns.apis import (
-    OrderEligibilityApi,
-    ReasonCodeListApi,
+from rma.returns.api.create import ReturnRequestCreateApi
+from rma.returns.api.detail import (
     ReturnRequestApproveApi,
     ReturnRequestCancelApi,
-    ReturnRequestCreateApi,
     ReturnRequestDetailApi,
-    ReturnRequestListApi,
     ReturnRequestRejectApi,
     ReturnRequestSubmitApi,
 )
+from rma.returns.api.eligibility import OrderEligibilityApi
+from rma.returns.api.listing import ReturnRequestListApi
+from rma.returns.api.reason_codes import ReasonCodeListApi
 
 
 def by_method(*, get: type[APIView], post: type[APIView]) -> Callable[..., HttpResponse]:

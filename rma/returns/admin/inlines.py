@@ -1,0 +1,67 @@
+"""What a return's admin page shows inline: its lines, timeline and photos, all read-only."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from rma.returns.models import ReturnEvent, ReturnLine, ReturnPhoto
+
+
+class ReturnLineInline(admin.TabularInline):
+    """The lines as the customer chose them; quantities are held on the order, so they are not edited here."""
+
+    model = ReturnLine
+    fields = ("order_line", "quantity", "reason", "comment", "photo_count")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReturnLine]:
+        return (
+            super().get_queryset(request).select_related("order_line", "reason").annotate(photo_count=Count("photos"))
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("photos"))
+    def photo_count(self, obj: ReturnLine) -> int:
+        return obj.photo_count
+
+
+class ReturnEventInline(admin.TabularInline):
+    model = ReturnEvent
+    fields = ("created_at", "from_status", "to_status", "actor_label", "actor", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReturnEvent]:
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReturnPhotoInline(admin.TabularInline):
+    model = ReturnPhoto
+    fields = ("image", "content_type", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,26 @@
+"""Admin building blocks shared by the apps' admins."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+class ReadOnlyAdminMixin:
+    """Rows written only by the services: people may look, never add, change or delete.
+
+    Every column is shown, including the ones a form would leave out (ids, timestamps), so a field added
+    to the model later appears without touching the admin.
+    """
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = [f.name for f in self.model._meta.fields if not f.primary_key]
+        return [*fields, *(name for name in self.readonly_fields if name not in fields)]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

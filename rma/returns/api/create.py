@@ -1,0 +1,262 @@
+"""Returns API: create a return, for a customer or on their behalf (one URL with the list: see urls.py)."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from rma.core import roles
+from rma.core.api.permissions import ReturnWriterRoles, error_response, error_responses
+from rma.locations.choices import DropOffMethod
+from rma.locations.models import Store
+from rma.orders.models import Order
+from rma.returns import selectors
+from rma.returns.api.common import (
+    IDEMPOTENCY_KEY_HEADER,
+    IDEMPOTENCY_KEY_MAX_LENGTH,
+    IDEMPOTENCY_KEY_PARAMETER,
+    LANGUAGES,
+)
+from rma.returns.api.serializers import RETURN_EXAMPLE, ReturnRequestDetailSerializer, _detail_response
+from rma.returns.choices import CreationChannel, Resolution
+from rma.returns.policy import PICKUP_SLOTS
+from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
+
+
+class ReturnLineInputSerializer(serializers.Serializer):
+    order_line = serializers.CharField(max_length=64, help_text="The order line's external id.")
+    quantity = serializers.IntegerField(min_value=1, max_value=100_000)
+    reason = serializers.CharField(max_length=40, help_text="A reason code (see /reason-codes/).")
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    exchange_sku = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="With resolution `exchange`: the SKU wanted instead (another size or colour).",
+    )
+
+
+class DropOffInputSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=DropOffMethod.choices)
+    point_id = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        allow_null=True,
+        help_text="A drop-off point's `id`; not for home pickup.",
+    )
+    pickup_date = serializers.DateField(required=False, allow_null=True, help_text="Home pickup only.")
+    pickup_slot = serializers.ChoiceField(
+        choices=PICKUP_SLOTS, required=False, allow_blank=True, help_text="Home pickup only."
+    )
+
+
+class ReturnRequestCreateApi(APIView):
+    permission_classes = [ReturnWriterRoles]
+
+    class InputSerializer(serializers.Serializer):
+        order = serializers.CharField(max_length=64, help_text="The order's external id or number.")
+        lines = ReturnLineInputSerializer(many=True, allow_empty=False, max_length=200)
+        resolution = serializers.ChoiceField(choices=Resolution.choices, default=Resolution.REFUND)
+        drop_off = DropOffInputSerializer()
+        contact_email = serializers.EmailField(
+            required=False, allow_blank=True, help_text="Default: the order's email."
+        )
+        locale = serializers.ChoiceField(choices=LANGUAGES, required=False, help_text="Default: the order's.")
+        store = serializers.CharField(
+            max_length=16,
+            required=False,
+            allow_blank=True,
+            help_text="Code of the shop taking the return. Store staff: one of their shops (default: their only one).",
+        )
+        submit = serializers.BooleanField(
+            default=False, help_text="Submit at once: approved by the policy, or sent to review."
+        )
+
+        class Meta:
+            ref_name = "ReturnRequestCreate"
+
+    @extend_schema(
+        operation_id="returns_create",
+        summary="Create a return",
+        description=(
+            "Creates a return for some lines of an order, after checking each line against the return policy; with "
+            "`submit` it is submitted at once. For integration tokens (channel `api`), agents (`agent`) and store "
+            "staff (`store`, for one of their shops)."
+        ),
+        tags=["returns"],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        request=InputSerializer,
+        responses={
+            201: OpenApiResponse(ReturnRequestDetailSerializer, description="Created."),
+            200: OpenApiResponse(
+                ReturnRequestDetailSerializer, description="Already created by an earlier request with this key."
+            ),
+            400: error_response(400, "Invalid body, unknown order, line, reason or point, or a bad drop-off."),
+            **error_responses(401, 403),
+            409: error_response(
+                409,
+                "The Idempotency-Key was used for a different body, or a request with it is in progress.",
+                examples=[
+                    OpenApiExample(
+                        "idempotency_key_reused",
+                        value={
+                            "error": {
+                                "code": "idempotency_key_reused",
+                                "message": "This Idempotency-Key was already used for a different request.",
+                            }
+                        },
+                        status_codes=[409],
+                    )
+                ],
+            ),
+            422: error_response(
+                422,
+                "A line cannot be returned (window closed, not returnable, already returned, too many units).",
+                examples=[
+                    OpenApiExample(
+                        "window_closed",
+                        value={
+                            "error": {
+                                "code": "window_closed",
+                                "message": "The return window closed on 5 December 2026.",
+                                "details": {"lines": {"184467-1": {"code": "window_closed", "message": "…"}}},
+                            }
+                        },
+                        status_codes=[422],
+                    )
+                ],
+            ),
+        },
+        examples=[
+            OpenApiExample(
+                "Relay point drop-off",
+                request_only=True,
+                value={
+                    "order": "shop-184467",
+                    "lines": [{"order_line": "184467-1", "quantity": 1, "reason": "too-small", "comment": ""}],
+                    "resolution": "refund",
+                    "drop_off": {"method": "relay_point", "point_id": 812},
+                    "submit": True,
+                },
+            ),
+            OpenApiExample(
+                "Home pickup",
+                request_only=True,
+                value={
+                    "order": "ML184467",
+                    "lines": [
+                        {
+                            "order_line": "184467-1",
+                            "quantity": 2,
+                            "reason": "too-small",
+                            "exchange_sku": "CHE-LIN-BLA-L",
+                        }
+                    ],
+                    "resolution": "exchange",
+                    "drop_off": {"method": "home_pickup", "pickup_date": "2026-11-14", "pickup_slot": "08:00-12:00"},
+                },
+            ),
+            OpenApiExample("Created", response_only=True, status_codes=[201], value=RETURN_EXAMPLE),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        key = request.headers.get(IDEMPOTENCY_KEY_HEADER, "").strip()
+        if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+            raise ValidationError({IDEMPOTENCY_KEY_HEADER: [f"At most {IDEMPOTENCY_KEY_MAX_LENGTH} characters."]})
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = request.user
+        channel, store = self._channel_and_store(user=user, store_code=data.get("store", ""))
+        order, lines, drop_off = self._resolve(data)
+        scope = str(user.pk)
+        replay = bool(key) and selectors.idempotency_key_used(scope=scope, key=key)
+        return_request = return_request_create(
+            order=order,
+            lines=lines,
+            drop_off=drop_off,
+            resolution=data["resolution"],
+            contact_email=data.get("contact_email", ""),
+            locale=data.get("locale") or (order.locale[:2] if order.locale[:2] in LANGUAGES else "fr"),
+            channel=channel,
+            actor=user,
+            store=store,
+            submit=data["submit"],
+            idempotency_key=key,
+            idempotency_scope=scope,
+        )
+        code = status.HTTP_200_OK if replay else status.HTTP_201_CREATED
+        return _detail_response(user=user, return_request=return_request, code=code)
+
+    @staticmethod
+    def _channel_and_store(*, user: AbstractBaseUser, store_code: str) -> tuple[str, Store | None]:
+        """Integrations create through `api`, agents through `agent`, store staff at one of their shops."""
+        user_roles = roles.user_roles(user)
+        if roles.INTEGRATION in user_roles or roles.AGENT in user_roles or user.is_superuser:
+            channel = CreationChannel.API if roles.INTEGRATION in user_roles else CreationChannel.AGENT
+            if not store_code:
+                return channel, None
+            store = selectors.store_get(code=store_code)
+            if store is None:
+                raise ValidationError({"store": ["Unknown shop."]})
+            return channel, store
+        # Store staff: the shop must be one of theirs.
+        stores = selectors.stores_of(user=user)
+        if store_code:
+            store = next((s for s in stores if s.code == store_code), None)
+            if store is None:
+                raise PermissionDenied("You do not work at this shop.")
+            return CreationChannel.STORE, store
+        if not stores:
+            raise PermissionDenied("You are not attached to any shop.")
+        if len(stores) > 1:
+            raise ValidationError({"store": ["You work at several shops: say which one."]})
+        return CreationChannel.STORE, stores[0]
+
+    @staticmethod
+    def _resolve(data: dict[str, Any]) -> tuple[Order, list[ReturnLineInput], DropOffChoice]:
+        """Turn references (order, line and reason codes, point id) into rows, or a 400 naming each unknown one."""
+        order = selectors.order_get_by_reference(reference=data["order"])
+        if order is None:
+            raise ValidationError({"order": ["Unknown order."]})
+        order_lines = {line.external_id: line for line in order.lines.all()}
+        reasons = selectors.reason_codes_by_code(codes=[item["reason"] for item in data["lines"]])
+        # Keyed by position, like DRF's own errors for a list of objects.
+        line_errors: dict[int, dict[str, list[str]]] = {}
+        for index, item in enumerate(data["lines"]):
+            if item["order_line"] not in order_lines:
+                line_errors.setdefault(index, {})["order_line"] = ["No such line in this order."]
+            if item["reason"] not in reasons:
+                line_errors.setdefault(index, {})["reason"] = ["Unknown reason code."]
+        if line_errors:
+            raise ValidationError({"lines": line_errors})
+        lines = [
+            ReturnLineInput(
+                order_line=order_lines[item["order_line"]],
+                quantity=item["quantity"],
+                reason=reasons[item["reason"]],
+                comment=item.get("comment", ""),
+                exchange_sku=item.get("exchange_sku", ""),
+            )
+            for item in data["lines"]
+        ]
+        drop_off_data = data["drop_off"]
+        point = None
+        if drop_off_data.get("point_id") is not None:
+            point = selectors.drop_off_point_get(pk=drop_off_data["point_id"])
+            if point is None:
+                raise ValidationError({"drop_off": {"point_id": ["Unknown drop-off point."]}})
+        drop_off = DropOffChoice(
+            method=drop_off_data["method"],
+            point=point,
+            pickup_date=drop_off_data.get("pickup_date"),
+            pickup_slot=drop_off_data.get("pickup_slot", ""),
+        )
+        return order, lines, drop_off

@@ -1,0 +1,135 @@
+"""Returns API: one return, read and moved through its lifecycle (submit, cancel, approve, reject)."""
+
+from collections.abc import Callable
+from typing import Any
+
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from rma.core.api.permissions import AnyStaffRole, ReturnWriterRoles, ReviewerRoles, error_response, error_responses
+from rma.returns.api.common import PUBLIC_ID_PARAMETER, _return_request_or_404
+from rma.returns.api.serializers import RETURN_EXAMPLE, ReturnRequestDetailSerializer, _detail_response
+from rma.returns.services import (
+    return_request_approve,
+    return_request_cancel,
+    return_request_reject,
+    return_request_submit,
+)
+
+
+class ReturnRequestDetailApi(APIView):
+    permission_classes = [AnyStaffRole]
+
+    @extend_schema(
+        operation_id="returns_retrieve",
+        summary="Read a return",
+        description="With its lines, timeline, fees, drop-off, destination warehouse and label.",
+        tags=["returns"],
+        parameters=[PUBLIC_ID_PARAMETER],
+        responses={
+            200: OpenApiResponse(
+                ReturnRequestDetailSerializer,
+                examples=[OpenApiExample("Approved", value=RETURN_EXAMPLE)],
+            ),
+            **error_responses(401, 403, 404),
+        },
+    )
+    def get(self, request: Request, public_id: str) -> Response:
+        return_request = _return_request_or_404(user=request.user, public_id=public_id)
+        return Response(ReturnRequestDetailSerializer(return_request).data)
+
+
+def _transition_schema(operation_id: str, summary: str, description: str, request: Any = None) -> Any:
+    return extend_schema(
+        operation_id=operation_id,
+        summary=summary,
+        description=description,
+        tags=["returns"],
+        parameters=[PUBLIC_ID_PARAMETER],
+        request=request,
+        responses={
+            200: ReturnRequestDetailSerializer,
+            409: error_response(409, "Not possible from the return's current status."),
+            **error_responses(400, 401, 403, 404),
+        },
+    )
+
+
+class ReturnRequestSubmitApi(APIView):
+    permission_classes = [ReturnWriterRoles]
+
+    @_transition_schema(
+        "returns_submit",
+        "Submit a draft return",
+        "The policy approves it at once or sends it to review. Integrations, agents, and store staff for their shops.",
+    )
+    def post(self, request: Request, public_id: str) -> Response:
+        return_request = _return_request_or_404(user=request.user, public_id=public_id)
+        return_request_submit(return_request=return_request, actor=request.user)
+        return _detail_response(user=request.user, return_request=return_request)
+
+
+def _noted_transition(view: Any, request: Request, public_id: str, transition: Callable[..., Any]) -> Response:
+    """Find the return (404 first), validate the view's InputSerializer, apply `transition` with the note."""
+    return_request = _return_request_or_404(user=request.user, public_id=public_id)
+    serializer = view.InputSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    transition(return_request=return_request, actor=request.user, note=serializer.validated_data["note"])
+    return _detail_response(user=request.user, return_request=return_request)
+
+
+class NoteInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ReturnRequestCancelApi(APIView):
+    permission_classes = [ReturnWriterRoles]
+
+    InputSerializer = NoteInputSerializer
+
+    @_transition_schema(
+        "returns_cancel",
+        "Cancel a return",
+        "Possible until the parcel is on its way; the units become returnable again. Integrations, agents, and "
+        "store staff for their shops.",
+        request=NoteInputSerializer,
+    )
+    def post(self, request: Request, public_id: str) -> Response:
+        return _noted_transition(self, request, public_id, return_request_cancel)
+
+
+class ReturnRequestApproveApi(APIView):
+    permission_classes = [ReviewerRoles]
+
+    InputSerializer = NoteInputSerializer
+
+    @_transition_schema(
+        "returns_approve",
+        "Approve a return under review",
+        "The review queue: agents and superusers only.",
+        request=NoteInputSerializer,
+    )
+    def post(self, request: Request, public_id: str) -> Response:
+        return _noted_transition(self, request, public_id, return_request_approve)
+
+
+class ReturnRequestRejectApi(APIView):
+    permission_classes = [ReviewerRoles]
+
+    class InputSerializer(serializers.Serializer):
+        note = serializers.CharField(max_length=2000, help_text="Why: the customer is told.")
+
+        class Meta:
+            ref_name = "ReturnRequestRejectInput"
+
+    @_transition_schema(
+        "returns_reject",
+        "Reject a return under review",
+        "The review queue: agents and superusers only. A note saying why is required.",
+        request=InputSerializer,
+    )
+    def post(self, request: Request, public_id: str) -> Response:
+        return _noted_transition(self, request, public_id, return_request_reject)

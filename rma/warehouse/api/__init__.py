@@ -1,0 +1,1 @@
+"""Warehouse API: one module per area (scan, boards, returns and units, parcels, shipments, reports)."""

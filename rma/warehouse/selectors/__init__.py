@@ -1,0 +1,14 @@
+"""Warehouse reads, one module per area: scope, board, units and grading data, shops' shipments, reports."""
+
+from rma.warehouse.selectors.boards import *  # noqa: F403
+from rma.warehouse.selectors.boards import __all__ as _boards
+from rma.warehouse.selectors.reports import *  # noqa: F403
+from rma.warehouse.selectors.reports import __all__ as _reports
+from rma.warehouse.selectors.scope import *  # noqa: F403
+from rma.warehouse.selectors.scope import __all__ as _scope
+from rma.warehouse.selectors.shipments import *  # noqa: F403
+from rma.warehouse.selectors.shipments import __all__ as _shipments
+from rma.warehouse.selectors.units import *  # noqa: F403
+from rma.warehouse.selectors.units import __all__ as _units
+
+__all__ = [*_scope, *_boards, *_units, *_shipments, *_reports]

@@ -1,0 +1,137 @@
+"""The warehouse board: returns expected, returns waiting for their refund, parcels nobody announced."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from rma.locations.models import Warehouse
+from rma.returns.choices import ReturnStatus
+from rma.returns.models import ReturnEvent, ReturnRequest
+from rma.warehouse.models import UnexpectedParcel
+
+__all__ = [
+    "late_after",
+    "shipment_late_after",
+    "refund_warning",
+    "returns_expected",
+    "returns_awaiting_refund",
+    "ExpectedRow",
+    "expected_row",
+    "RefundDueRow",
+    "refund_due_row",
+    "unexpected_parcels_open",
+]
+
+# Statuses of returns a warehouse can expect: on their way, or approved and not yet scanned by a carrier.
+EXPECTED_STATUSES = (ReturnStatus.IN_TRANSIT, ReturnStatus.LABEL_READY, ReturnStatus.APPROVED)
+# Statuses in which a received return still waits for the warehouse (inspection or refund).
+AWAITING_REFUND_STATUSES = (ReturnStatus.RECEIVED, ReturnStatus.INSPECTED)
+# EU Consumer Rights Directive art. 13: refund within 14 days (the trader may wait for the goods).
+LEGAL_REFUND_DAYS = 14
+
+
+def late_after() -> timedelta:
+    """How long a parcel may be in transit before the board calls it late."""
+    return timedelta(days=getattr(settings, "RMA_WAREHOUSE_LATE_AFTER_DAYS", 7))
+
+
+def shipment_late_after() -> timedelta:
+    """How long after its dispatch a shop's shipment may take before the board calls it late."""
+    return timedelta(days=getattr(settings, "RMA_WAREHOUSE_SHIPMENT_LATE_AFTER_DAYS", 3))
+
+
+def refund_warning() -> timedelta:
+    """How close to the legal refund deadline the board starts warning."""
+    return timedelta(days=getattr(settings, "RMA_WAREHOUSE_REFUND_WARNING_DAYS", 3))
+
+
+def _status_since(status: str) -> Subquery:
+    return Subquery(
+        ReturnEvent.objects.filter(return_request=OuterRef("pk"), to_status=status)
+        .values("return_request")
+        .annotate(at=Max("created_at"))
+        .values("at")[:1]
+    )
+
+
+def returns_expected(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> QuerySet[ReturnRequest]:
+    """Returns heading to these warehouses, oldest first, annotated with `since` (in transit or approved)."""
+    return (
+        ReturnRequest.objects.filter(
+            destination_warehouse__in=warehouses, status__in=EXPECTED_STATUSES, returnless=False
+        )
+        .select_related("order", "destination_warehouse", "label")
+        .annotate(since=Coalesce(_status_since(ReturnStatus.IN_TRANSIT), "approved_at", "created_at"))
+        .order_by("since", "id")
+    )
+
+
+def returns_awaiting_refund(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> QuerySet[ReturnRequest]:
+    """Received returns not refunded yet, oldest receipt first, annotated with `received_at`."""
+    return (
+        ReturnRequest.objects.filter(destination_warehouse__in=warehouses, status__in=AWAITING_REFUND_STATUSES)
+        .select_related("order", "destination_warehouse")
+        .annotate(received_at=Coalesce(_status_since(ReturnStatus.RECEIVED), "updated_at"))
+        .order_by("received_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class ExpectedRow:
+    return_request: ReturnRequest
+    since: datetime
+    age_days: int
+    late: bool
+    tracking_number: str
+
+
+def expected_row(*, return_request: ReturnRequest, now: datetime | None = None) -> ExpectedRow:
+    """Age and late flag of an expected return (annotated by `returns_expected`)."""
+    now = now or timezone.now()
+    since = return_request.since
+    if return_request.status == ReturnStatus.IN_TRANSIT:
+        late = now - since > late_after()
+    else:
+        late = return_request.send_by is not None and return_request.send_by < now
+    label = getattr(return_request, "label", None)
+    return ExpectedRow(
+        return_request=return_request,
+        since=since,
+        age_days=(now - since).days,
+        late=late,
+        tracking_number=(label.tracking_number or "") if label is not None else "",
+    )
+
+
+@dataclass(frozen=True)
+class RefundDueRow:
+    return_request: ReturnRequest
+    received_at: datetime
+    due_by: datetime
+    days_left: int
+    due_soon: bool
+    overdue: bool
+
+
+def refund_due_row(*, return_request: ReturnRequest, now: datetime | None = None) -> RefundDueRow:
+    """The legal refund deadline (14 days from receipt) of a received return, and how close it is."""
+    now = now or timezone.now()
+    due_by = return_request.received_at + timedelta(days=LEGAL_REFUND_DAYS)
+    return RefundDueRow(
+        return_request=return_request,
+        received_at=return_request.received_at,
+        due_by=due_by,
+        days_left=(timezone.localdate(due_by) - timezone.localdate(now)).days,
+        due_soon=now <= due_by <= now + refund_warning(),
+        overdue=due_by < now,
+    )
+
+
+def unexpected_parcels_open(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> QuerySet[UnexpectedParcel]:
+    return UnexpectedParcel.objects.filter(warehouse__in=warehouses, matched_return__isnull=True).select_related(
+        "warehouse", "created_by"
+    )

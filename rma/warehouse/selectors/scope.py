@@ -1,0 +1,78 @@
+"""Who works in which warehouse, and what each may see."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+
+from rma.core import roles
+from rma.locations.models import Warehouse
+from rma.returns.models import ReturnRequest
+from rma.warehouse.models import UnexpectedParcel
+
+__all__ = [
+    "is_warehouse_user",
+    "warehouses_for_user",
+    "returns_in_scope",
+    "return_request_get_for_warehouse",
+    "unexpected_parcel_get_for_warehouse",
+]
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def is_warehouse_user(user: User) -> bool:
+    """Superusers and holders of the warehouse role."""
+    return bool(user.is_authenticated and (user.is_superuser or roles.WAREHOUSE_STAFF in roles.user_roles(user)))
+
+
+def warehouses_for_user(*, user: User) -> QuerySet[Warehouse]:
+    """The warehouses an operator works in (every warehouse for a superuser)."""
+    if not user.is_authenticated:
+        return Warehouse.objects.none()
+    if user.is_superuser:
+        return Warehouse.objects.all()
+    if roles.WAREHOUSE_STAFF not in roles.user_roles(user):
+        return Warehouse.objects.none()
+    return Warehouse.objects.filter(staff=user)
+
+
+def returns_in_scope(*, user: User) -> QuerySet[ReturnRequest]:
+    """Returns headed to one of the operator's warehouses."""
+    if user.is_authenticated and user.is_superuser:
+        return ReturnRequest.objects.all()
+    return ReturnRequest.objects.filter(destination_warehouse__in=warehouses_for_user(user=user))
+
+
+def return_request_get_for_warehouse(*, user: User, public_id: Any) -> ReturnRequest:
+    """One return in the operator's scope, with what the inspection pages need; 404 otherwise."""
+    try:
+        return (
+            returns_in_scope(user=user)
+            .select_related(
+                "order",
+                "destination_warehouse",
+                "label",
+                "refund",
+                "exchange_request",
+                "arrival__carton",
+                "arrival__shipment",
+                "arrival__received_by",
+            )
+            .get(public_id=public_id)
+        )
+    except (ReturnRequest.DoesNotExist, ValidationError, ValueError, TypeError) as exc:  # also a malformed UUID
+        raise Http404 from exc
+
+
+def unexpected_parcel_get_for_warehouse(*, user: User, pk: int) -> UnexpectedParcel:
+    parcel = (
+        UnexpectedParcel.objects.select_related("warehouse", "matched_return", "created_by")
+        .filter(warehouse__in=warehouses_for_user(user=user), pk=pk)
+        .first()
+    )
+    if parcel is None:
+        raise Http404
+    return parcel

@@ -1,0 +1,118 @@
+"""The units of a return and the grading reference data used to inspect them."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from rma.returns.models import ReturnLine, ReturnRequest
+from rma.warehouse.choices import UnitCondition
+from rma.warehouse.models import ChecklistItem, Disposition, DispositionRule, Grade, GradeScale, Inspection
+
+__all__ = [
+    "grade_scale_for",
+    "grades_for",
+    "checklist_items_for",
+    "disposition_rules_active",
+    "Unit",
+    "return_units",
+    "unit_get",
+]
+
+# ---- grading reference data
+
+
+def grade_scale_for(*, category: str) -> GradeScale | None:
+    """The category's scale, or the "other" scale as a fallback."""
+    scales = {s.category: s for s in GradeScale.objects.filter(category__in=(category, "other"))}
+    return scales.get(category) or scales.get("other")
+
+
+def grades_for(*, category: str) -> list[Grade]:
+    scale = grade_scale_for(category=category)
+    return list(scale.grades.all()) if scale is not None else []
+
+
+def checklist_items_for(*, category: str) -> list[ChecklistItem]:
+    return list(ChecklistItem.objects.filter(category=category, is_active=True))
+
+
+def disposition_rules_active() -> list[DispositionRule]:
+    return list(DispositionRule.objects.filter(is_active=True).select_related("reason").order_by("position", "id"))
+
+
+# ---- units of a return
+
+
+@dataclass
+class Unit:
+    """One physical unit of a return line, with what was found and decided."""
+
+    line: ReturnLine
+    index: int
+    inspection: Inspection | None
+    disposition: Disposition | None
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+    @property
+    def needs_disposition(self) -> bool:
+        return (
+            self.inspection is not None
+            and self.inspection.condition == UnitCondition.RECEIVED
+            and self.disposition is None
+        )
+
+    @property
+    def done(self) -> bool:
+        return self.inspection is not None and not self.needs_disposition
+
+
+def return_units(*, return_request: ReturnRequest) -> list[Unit]:
+    """Every unit of every line, in order, in three queries."""
+    lines = list(
+        ReturnLine.objects.filter(return_request=return_request)
+        .select_related("order_line__order", "reason")
+        .prefetch_related(
+            Prefetch(
+                "inspections",
+                queryset=Inspection.objects.select_related(
+                    "grade", "inspected_by", "disposition", "disposition__confirmed_by", "disposition__rule"
+                ).prefetch_related("photos"),
+            )
+        )
+        .order_by("id")
+    )
+    units = []
+    for line in lines:
+        found = {inspection.unit_index: inspection for inspection in line.inspections.all()}
+        for index in range(line.quantity):
+            inspection = found.get(index)
+            disposition = getattr(inspection, "disposition", None) if inspection is not None else None
+            units.append(Unit(line=line, index=index, inspection=inspection, disposition=disposition))
+    return units
+
+
+def unit_get(*, return_request: ReturnRequest, line_id: int, unit_index: int) -> Unit:
+    """One unit of a return (404 when the line or the index does not exist)."""
+    line = (
+        ReturnLine.objects.filter(return_request=return_request, pk=line_id).select_related(
+            "order_line__order", "reason"
+        )
+    ).first()
+    if line is None or not 0 <= unit_index < line.quantity:
+        raise Http404
+    inspection = (
+        Inspection.objects.filter(return_line=line, unit_index=unit_index)
+        .select_related("grade", "inspected_by", "disposition", "disposition__confirmed_by")
+        .prefetch_related("photos")
+        .first()
+    )
+    return Unit(
+        line=line,
+        index=unit_index,
+        inspection=inspection,
+        disposition=getattr(inspection, "disposition", None) if inspection is not None else None,
+    )

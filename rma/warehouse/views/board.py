@@ -1,0 +1,93 @@
+"""Warehouse pages: the board, the scan box and switching warehouse."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rma.core.exceptions import DomainError
+from rma.warehouse import selectors
+from rma.warehouse.forms import ScanForm
+from rma.warehouse.services import ScanOutcome, ScanResult, arrival_register
+from rma.warehouse.views.common import WAREHOUSE_PAGES, render_page, warehouse_view
+
+
+@warehouse_view
+def board(request: HttpRequest) -> HttpResponse:
+    """What is expected, what waits for inspection or refund (with the legal deadline), and unexpected parcels."""
+    warehouses = request.warehouses
+    now = timezone.now()
+    expected = [
+        selectors.expected_row(return_request=r, now=now)
+        for r in selectors.returns_expected(warehouses=warehouses)[:200]
+    ]
+    awaiting = [
+        selectors.refund_due_row(return_request=r, now=now)
+        for r in selectors.returns_awaiting_refund(warehouses=warehouses)[:200]
+    ]
+    shipments = [
+        selectors.expected_shipment_row(shipment=s, now=now)
+        for s in selectors.shipments_expected(warehouses=warehouses)[:200]
+    ]
+    return render_page(
+        request,
+        "warehouse/board.html",
+        {
+            "expected": expected,
+            "late_count": sum(row.late for row in expected),
+            "awaiting": awaiting,
+            "flagged_count": sum(row.due_soon or row.overdue for row in awaiting),
+            "shipments": shipments,
+            "late_shipment_count": sum(row.late for row in shipments),
+            "unexpected": list(selectors.unexpected_parcels_open(warehouses=warehouses)[:100]),
+        },
+    )
+
+
+@require_POST
+@warehouse_view
+def switch_warehouse(request: HttpRequest) -> HttpResponse:
+    return WAREHOUSE_PAGES.switch(request)
+
+
+@require_POST
+@warehouse_view
+def scan(request: HttpRequest) -> HttpResponse:
+    """A scanner types the code and Enter: open the return, the carton or shipment, or the unexpected parcel."""
+    form = ScanForm(request.POST)
+    if request.current_warehouse is None:
+        messages.error(request, _("You are not assigned to any warehouse."))
+        return redirect("warehouse:board")
+    if not form.is_valid():
+        messages.error(request, _("Scan or type a code."))
+        return redirect("warehouse:board")
+    return scan_and_open(request, form.cleaned_data["code"])
+
+
+def scan_and_open(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        result = arrival_register(code=code, warehouse=request.current_warehouse, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("warehouse:board")
+    return _open_scanned(request, result)
+
+
+def _open_scanned(request: HttpRequest, result: ScanResult) -> HttpResponse:
+    """The page a scan leads to, with its message."""
+    if result.outcome == ScanOutcome.UNEXPECTED:
+        messages.warning(request, result.message)
+        return redirect("warehouse:unexpected", pk=result.parcel.pk)
+    if result.outcome in (ScanOutcome.ALREADY_RECEIVED, ScanOutcome.CARTON_ALREADY_RECEIVED):
+        messages.warning(request, result.message)
+    elif result.outcome == ScanOutcome.SHIPMENT:
+        messages.info(request, result.message)
+    else:
+        messages.success(request, result.message)
+    if result.carton is not None:
+        return redirect("warehouse:carton", public_id=result.shipment.public_id, position=result.carton.position)
+    if result.shipment is not None:
+        return redirect("warehouse:shipment", public_id=result.shipment.public_id)
+    return redirect("warehouse:return", public_id=result.return_request.public_id)

@@ -1,0 +1,34 @@
+"""Warehouse pages: a parcel nobody announced, matched to its return."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from rma.core.exceptions import DomainError
+from rma.warehouse import selectors
+from rma.warehouse.forms import MatchForm
+from rma.warehouse.services import return_request_find_by_code, unexpected_parcel_match
+from rma.warehouse.views.common import render_page, warehouse_view
+
+
+@warehouse_view
+def unexpected_parcel(request: HttpRequest, pk: int) -> HttpResponse:
+    parcel = selectors.unexpected_parcel_get_for_warehouse(user=request.user, pk=pk)
+    form = MatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and parcel.matched_return_id is None:
+        found = return_request_find_by_code(code=form.cleaned_data["code"])
+        in_scope = found is not None and selectors.returns_in_scope(user=request.user).filter(pk=found.pk).exists()
+        if not in_scope:
+            form.add_error("code", _("No return in your warehouses has this code."))
+        else:
+            try:
+                unexpected_parcel_match(
+                    parcel=parcel, return_request=found, actor=request.user, note=form.cleaned_data["note"]
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Parcel matched to %(rma)s and received.") % {"rma": found.rma_number})
+                return redirect("warehouse:return", public_id=found.public_id)
+    return render_page(request, "warehouse/unexpected_parcel.html", {"parcel": parcel, "form": form})

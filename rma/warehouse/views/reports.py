@@ -1,0 +1,82 @@
+"""Warehouse pages: reports of destroyed units and of discrepancies in shops' shipments."""
+
+import csv
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+from rma.warehouse import selectors
+from rma.warehouse.choices import DiscrepancyKind
+from rma.warehouse.forms import DiscrepancyReportForm, ReportPeriodForm
+from rma.warehouse.reports import discrepancies_csv_response
+from rma.warehouse.views.common import render_page, warehouse_view
+
+
+@warehouse_view
+def destroyed_report(request: HttpRequest) -> HttpResponse:
+    """Units destroyed, with their legal derogation: the basis of the ESPR art. 24 annual disclosure."""
+    form = ReportPeriodForm(request.GET or None)
+    start = end = None
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    rows = list(selectors.destroyed_units(warehouses=request.warehouses, start=start, end=end))
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="destroyed-units.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            ["confirmed_at", "warehouse", "rma_number", "sku", "name", "category", "grade", "derogation",
+             "derogation_note", "unit_price", "confirmed_by"]
+        )  # fmt: skip
+        for d in rows:
+            line = d.inspection.return_line
+            writer.writerow(
+                [
+                    d.confirmed_at.isoformat(),
+                    line.return_request.destination_warehouse.code
+                    if line.return_request.destination_warehouse
+                    else "",
+                    line.return_request.rma_number,
+                    line.order_line.sku,
+                    line.order_line.name,
+                    line.order_line.category,
+                    d.inspection.grade.code if d.inspection.grade else "",
+                    d.derogation,
+                    d.derogation_note,
+                    line.order_line.unit_price,
+                    d.confirmed_by.get_username() if d.confirmed_by else "",
+                ]
+            )
+        return response
+    totals: dict[tuple[str, str], int] = {}
+    for d in rows:
+        key = (d.inspection.return_line.order_line.get_category_display(), d.get_derogation_display())
+        totals[key] = totals.get(key, 0) + 1
+    return render_page(
+        request,
+        "warehouse/destroyed_report.html",
+        {"form": form, "rows": rows, "totals": sorted(totals.items())},
+    )
+
+
+@warehouse_view
+def discrepancies_report(request: HttpRequest) -> HttpResponse:
+    """What shops' shipments lacked or held in excess, by shop and period (CSV too)."""
+    stores = [(s.code, f"{s.code} · {s.name}") for s in selectors.stores_shipping_to(warehouses=request.warehouses)]
+    form = DiscrepancyReportForm(request.GET or None, stores=stores)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {key: form.cleaned_data[key] for key in ("start", "end", "store", "kind")}
+    queryset = selectors.discrepancies_report(warehouses=request.warehouses, **filters)
+    if request.GET.get("format") == "csv":
+        return discrepancies_csv_response(discrepancies=queryset)
+    kinds = dict(DiscrepancyKind.choices)
+    totals = [
+        {**row, "kind_label": kinds.get(row["kind"], row["kind"])}
+        for row in selectors.discrepancies_by_shop(discrepancies=queryset)
+    ]
+    return render_page(
+        request,
+        "warehouse/discrepancies_report.html",
+        {"form": form, "rows": list(queryset[:500]), "totals": totals, "query": request.GET.urlencode()},
+    )
