@@ -4,3 +4,6 @@ from returns_portal.settings.base import *  # noqa: F403
 from returns_portal.settings.base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+
+# Demo data and `manage.py seed_demo` (what `make run` loads); production does not install them.
+INSTALLED_APPS = [*INSTALLED_APPS, "rma.demo"]  # noqa: F405

@@ -12,7 +12,7 @@ from typing import Protocol, runtime_checkable
 import requests
 from django.conf import settings
 
-from rma.core.demo_geography import PRODUCT_CATALOGUE, product_for_sku
+from rma.demo.geography import PRODUCT_CATALOGUE, product_for_sku
 
 logger = logging.getLogger(__name__)
 

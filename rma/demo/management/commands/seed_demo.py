@@ -27,9 +27,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from rma.core import demo_geography as geo
 from rma.core import roles
 from rma.core.services import model_update
+from rma.demo import geography as geo
 from rma.locations.choices import DropOffKind, DropOffMethod
 from rma.locations.models import DropOffPoint, Store, Warehouse
 from rma.locations.selectors import drop_off_points_near

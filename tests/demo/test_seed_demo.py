@@ -15,8 +15,8 @@ from django.test import TestCase
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from rma.core.demo_geography import SHOPS, WAREHOUSES
 from rma.core.roles import AGENT, INTEGRATION, STORE_STAFF, WAREHOUSE_STAFF
+from rma.demo.geography import SHOPS, WAREHOUSES
 from rma.locations.models import DropOffPoint, Store, Warehouse
 from rma.orders.models import Order, OrderLine
 from rma.returns.choices import LegalBasis, Responsibility, ReturnStatus
