@@ -35,8 +35,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rma.core.demo_geography import product_for_sku
 from rma.core.exceptions import DomainError
-from rma.demo.geography import product_for_sku
 from rma.integrations.shop import Variant, exchange_options, shop_client_get
 from rma.locations.choices import WEEKDAYS, DropOffKind, DropOffMethod
 from rma.locations.models import DropOffPoint
