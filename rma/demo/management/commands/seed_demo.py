@@ -13,12 +13,11 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
@@ -30,30 +29,20 @@ from rest_framework.authtoken.models import Token
 from rma.core import roles
 from rma.core.services import model_update
 from rma.demo import geography as geo
+from rma.demo.returns import DemoReturns
 from rma.locations.choices import DropOffKind, DropOffMethod
 from rma.locations.models import DropOffPoint, Store, Warehouse
-from rma.locations.selectors import drop_off_points_near
 from rma.orders.choices import Channel
 from rma.orders.models import Order, OrderLine
 from rma.orders.services import order_upsert
 from rma.returns import policy as return_policy
-from rma.returns.choices import CreationChannel, LegalBasis, Resolution, Responsibility, ReturnStatus
+from rma.returns.choices import LegalBasis, Responsibility, ReturnStatus
 from rma.returns.models import (
     PolicyFee,
     PolicyWindowOverride,
     ReasonCode,
-    ReturnEvent,
     ReturnPolicy,
     ReturnRequest,
-)
-from rma.returns.services import (
-    DropOffChoice,
-    ReturnLineInput,
-    return_request_approve,
-    return_request_cancel,
-    return_request_create,
-    return_request_reject,
-    return_request_transition,
 )
 from rma.warehouse.services import warehouse_reference_data_seed
 
@@ -122,44 +111,6 @@ CUSTOMER_FEES = {
     DropOffMethod.HOME_PICKUP: Decimal("6.90"),
 }
 
-# How many demo returns end in each status (every status appears).
-RETURN_SCENARIOS: tuple[tuple[str, int], ...] = (
-    (S.DRAFT, 2),
-    (S.SUBMITTED, 2),
-    (S.NEEDS_REVIEW, 2),
-    (S.APPROVED, 3),
-    (S.REJECTED, 2),
-    (S.LABEL_READY, 3),
-    (S.IN_TRANSIT, 3),
-    (S.RECEIVED, 2),
-    (S.INSPECTED, 2),
-    (S.REFUNDED, 3),
-    (S.EXCHANGED, 2),
-    (S.CLOSED, 3),
-    (S.CANCELLED, 2),
-    (S.EXPIRED, 2),
-)
-# Which delivered orders suit each final status best (age of the delivery in days); big baskets go to review.
-YOUNG, MIDDLE, OLD = (1, 9), (3, 25), (17, 26)
-SCENARIO_AGES = {
-    S.DRAFT: YOUNG,
-    S.SUBMITTED: YOUNG,
-    S.NEEDS_REVIEW: YOUNG,
-    S.APPROVED: YOUNG,
-    S.LABEL_READY: YOUNG,
-    S.CANCELLED: YOUNG,
-    S.REJECTED: (8, 28),
-    S.IN_TRANSIT: (2, 8),
-    S.RECEIVED: (3, 12),
-    S.EXPIRED: OLD,
-}
-REVIEWED_STATUSES = (S.NEEDS_REVIEW, S.REJECTED)
-# (status, variant) of the scenario that goes through review and is approved by an agent.
-APPROVED_AFTER_REVIEW = (S.LABEL_READY, 2)
-# (status, variant) of the scenarios worth less than the returnless threshold: the customer keeps the item, no
-# label is made, so these stay "approved" (or go straight to "refunded") whatever the label worker does.
-RETURNLESS = frozenset({(S.APPROVED, 0), (S.APPROVED, 2), (S.REFUNDED, 2)})
-
 # Small accessories the catalogue lacks: worth less than returning them costs (returnless refunds).
 ACCESSORIES: tuple[dict[str, Any], ...] = (
     {
@@ -186,40 +137,12 @@ ACCESSORIES: tuple[dict[str, Any], ...] = (
         ],
     },
 )
-COMMENTS = {
-    "too-small": ("Taille un peu juste aux épaules.", "Je fais habituellement du M, ce modèle taille petit."),
-    "too-large": ("Trop ample pour moi.", "La pointure est grande, il me faudrait une taille en dessous."),
-    "changed-mind": ("La couleur ne me plaît pas en vrai.", ""),
-    "not-as-described": ("La matière n'est pas celle annoncée sur la fiche produit.",),
-    "defective": ("Ne s'allume plus après deux jours.", "Couture défaite dès le premier lavage."),
-    "damaged-in-transit": ("Colis écrasé, article abîmé à la livraison.",),
-    "wrong-item": ("J'ai reçu un autre coloris que celui commandé.",),
-    "arrived-too-late": ("Livré après l'événement pour lequel je l'avais commandé.",),
-    "better-price": ("",),
-    "ordered-several-sizes": ("J'avais commandé deux tailles, je garde l'autre.",),
-    "other": ("Cadeau en double.",),
-}
 
 
 def ascii_slug(text: str) -> str:
     """ "Chloé" -> "chloe", "Le Gall" -> "legall": for demo email addresses."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if ch.isascii() and ch.isalnum()).lower()
-
-
-def exchange_sku_for(sku: str) -> str:
-    """Another size (or colour) of the same product, "" when the catalogue has none."""
-    found = geo.product_for_sku(sku)
-    if found is None:
-        return ""
-    product, variant = found
-    others = [other for other in product["variants"] if other["sku"] != sku]
-    same_colour = [other for other in others if other["colour"] == variant["colour"]]
-    return (same_colour or others or [{"sku": ""}])[0]["sku"]
-
-
-def euros(amount: Decimal) -> str:
-    return f"{amount:.2f}".replace(".", ",") + " €"
 
 
 @dataclass(frozen=True)
@@ -587,9 +510,7 @@ class Command(BaseCommand):
     # ---- returns
 
     def seed_returns(self, *, reasons: dict[str, ReasonCode], users: dict[str, AbstractBaseUser]) -> None:
-        rng = random.Random(SEED + 1)
-        now = timezone.now()
-        policy = return_policy.policy_get_default()
+        """Returns in every status, through the services (see rma.demo.returns)."""
         orders = list(
             Order.objects.filter(external_id__startswith=EXTERNAL_ID_PREFIX, delivered_at__isnull=False)
             .exclude(channel=Channel.STORE)
@@ -598,237 +519,9 @@ class Command(BaseCommand):
         )
         # Leave the most recent deliveries alone: they are the ones offered to try the portal.
         kept_for_customers = {order.pk for order, _count in self.orders_to_try(limit=4)}
+        demo = DemoReturns(reasons=reasons, users=users, seed=SEED + 1)
         pool = [order for order in orders if order.pk not in kept_for_customers]
-        agent, warehouse_users = users["agent"], {code: users[f"warehouse-{code}"] for code in ("WH-IDF", "WH-RHO")}
-        for status, count in RETURN_SCENARIOS:
-            for number in range(count):
-                big = status in REVIEWED_STATUSES or (status, number) == APPROVED_AFTER_REVIEW
-                returnless = (status, number) in RETURNLESS
-                order, lines = self._pick_order(
-                    pool, status=status, big=big, returnless=returnless, now=now, policy=policy, rng=rng
-                )
-                self._play_scenario(
-                    order=order,
-                    lines=lines,
-                    status=status,
-                    variant=number,
-                    reasons=reasons,
-                    agent=agent,
-                    warehouse_users=warehouse_users,
-                    users=users,
-                    rng=rng,
-                    now=now,
-                )
-                self.summary.returns_created += 1
-
-    def _pick_order(
-        self,
-        pool: list[Order],
-        *,
-        status: str,
-        big: bool,
-        returnless: bool,
-        now: datetime,
-        policy: ReturnPolicy,
-        rng: random.Random,
-    ) -> tuple[Order, list[OrderLine]]:
-        """A delivered order of the right kind and age with returnable lines (the age is a preference)."""
-        cheap = policy.returnless_refund_below or Decimal("0.00")
-        low, high = SCENARIO_AGES.get(status, MIDDLE)
-        threshold = policy.review_order_value_above or BIG_BASKET_TOTAL
-        preferred, others = [], []
-        for order in pool:
-            if (order.total > threshold) == big:
-                in_band = low <= (now - order.delivered_at).days <= high
-                (preferred if in_band else others).append(order)
-        rng.shuffle(preferred)
-        rng.shuffle(others)
-        for order in preferred + others:
-            lines = []
-            for line in order.lines.all():
-                line.order = order
-                if status == S.EXCHANGED and not exchange_sku_for(line.sku):
-                    continue
-                if returnless and line.unit_price * line.quantity_available_for_return >= cheap:
-                    continue
-                if return_policy.line_eligibility(policy=policy, line=line, now=now).eligible:
-                    lines.append(line)
-            if lines:
-                pool.remove(order)
-                return order, lines[: 1 if returnless else rng.choice((1, 1, 2))]
-        raise RuntimeError(f"No demo order is left for a return ending {status}.")
-
-    def _drop_off(self, order: Order, *, status: str, variant: int) -> DropOffChoice:
-        if status in (S.APPROVED, S.LABEL_READY) and variant == 1:
-            pickup = timezone.localdate() + timedelta(days=2)
-            if pickup.isoweekday() == 7:
-                pickup += timedelta(days=1)
-            return DropOffChoice(
-                method=DropOffMethod.HOME_PICKUP, pickup_date=pickup, pickup_slot=return_policy.PICKUP_SLOTS[0]
-            )
-        kinds = {0: DropOffKind.RELAY_POINT, 1: DropOffKind.LOCKER, 2: DropOffKind.POST_OFFICE}
-        kind = kinds[variant % 3]
-        if status in (S.IN_TRANSIT, S.REFUNDED) and variant == 0:
-            kind = DropOffKind.STORE
-        near = drop_off_points_near(latitude=order.latitude, longitude=order.longitude, kinds=[kind], limit=1)
-        return DropOffChoice(method=kind, point=near[0].point)
-
-    def _play_scenario(
-        self,
-        *,
-        order: Order,
-        lines: list[OrderLine],
-        status: str,
-        variant: int,
-        reasons: dict[str, ReasonCode],
-        agent: AbstractBaseUser,
-        warehouse_users: dict[str, AbstractBaseUser],
-        users: dict[str, AbstractBaseUser],
-        rng: random.Random,
-        now: datetime,
-    ) -> None:
-        inputs = []
-        for line in lines:
-            if line.category in ("apparel", "footwear"):
-                choices = ("too-small", "too-large", "ordered-several-sizes", "changed-mind", "wrong-item")
-            elif line.category == "electronics":
-                choices = ("defective", "changed-mind", "better-price", "damaged-in-transit")
-            else:
-                choices = ("changed-mind", "damaged-in-transit", "not-as-described", "arrived-too-late", "other")
-            code = rng.choice(choices)
-            inputs.append(
-                ReturnLineInput(
-                    order_line=line,
-                    quantity=line.quantity_available_for_return,
-                    reason=reasons[code],
-                    comment=rng.choice(COMMENTS[code]),
-                    exchange_sku=exchange_sku_for(line.sku) if status == S.EXCHANGED else "",
-                )
-            )
-        drop_off = self._drop_off(order, status=status, variant=variant)
-        at_counter = drop_off.method == DropOffMethod.STORE
-        store_user = users[f"store-{drop_off.point.store.code}"] if at_counter else None
-        resolution = Resolution.REFUND
-        if status == S.EXCHANGED:
-            resolution = Resolution.EXCHANGE
-        elif variant == 2:
-            resolution = Resolution.STORE_CREDIT
-        return_request = return_request_create(
-            order=order,
-            lines=inputs,
-            drop_off=drop_off,
-            resolution=resolution,
-            locale=order.locale,
-            channel=CreationChannel.STORE if at_counter else CreationChannel.PORTAL,
-            actor=store_user,
-            submit=status not in (S.DRAFT, S.SUBMITTED),
-        )
-        if status == S.SUBMITTED:
-            return_request_transition(return_request=return_request, to=S.SUBMITTED, actor_label="customer")
-        if status == S.REJECTED:
-            return_request_reject(
-                return_request=return_request,
-                actor=agent,
-                note="Commande de grande valeur : les photos envoyées ne montrent pas le défaut signalé.",
-            )
-        elif return_request.status == S.NEEDS_REVIEW and status != S.NEEDS_REVIEW:
-            return_request_approve(return_request=return_request, actor=agent, note="Vérifié : cliente fidèle.")
-
-        warehouse = return_request.destination_warehouse
-        operator = warehouse_users.get(warehouse.code) if warehouse else None
-        refund = return_request.refund_estimate
-        refund_note = (
-            f"Avoir de {euros(refund)} émis."
-            if resolution == Resolution.STORE_CREDIT
-            else f"Remboursement de {euros(refund)} demandé à la boutique en ligne."
-        )
-        place = drop_off.point.name if drop_off.point else "au livreur, à domicile"
-        # What each move says in the timeline, and who makes it.
-        moves: dict[str, dict[str, Any]] = {
-            S.LABEL_READY: {"note": "Étiquette générée.", "actor_label": "system"},
-            S.IN_TRANSIT: {"note": f"Colis remis à {place}.", "actor_label": "carrier"},
-            S.RECEIVED: {"note": f"Colis réceptionné à l'entrepôt {warehouse.code}.", "actor": operator},
-            S.INSPECTED: {"note": "Contrôle : article en parfait état, remis en stock.", "actor": operator},
-            S.REFUNDED: {"note": refund_note, "actor_label": "system"},
-            S.EXCHANGED: {"note": "Article d'échange expédié.", "actor_label": "system"},
-            S.CLOSED: {"note": "Dossier clôturé.", "actor_label": "system"},
-        }
-        journey = [S.LABEL_READY, S.IN_TRANSIT, S.RECEIVED, S.INSPECTED]
-        path = {
-            S.LABEL_READY: journey[:1],
-            S.IN_TRANSIT: journey[:2],
-            S.RECEIVED: journey[:3],
-            S.INSPECTED: journey,
-            S.REFUNDED: [*journey, S.REFUNDED],
-            S.EXCHANGED: [*journey, S.EXCHANGED],
-            S.CLOSED: [*journey, S.REFUNDED, S.CLOSED],
-        }.get(status, [])
-        if at_counter:
-            # Handed over at the shop's counter: no label, the shop sends it on.
-            path = [target for target in path if target != S.LABEL_READY]
-            moves[S.IN_TRANSIT] = {"note": f"Reçu au comptoir de {drop_off.point.name}.", "actor": store_user}
-        if return_request.returnless:
-            # Worth less than its return costs: refunded straight away, the customer keeps it.
-            path = [S.REFUNDED] if status == S.REFUNDED else []
-            moves[S.REFUNDED] = {"note": f"{refund_note} Sans retour de l'article.", "actor_label": "system"}
-        if status == S.CLOSED and variant == 1:
-            # Refused at inspection: nothing is refunded and the file is closed.
-            path = [*journey, S.CLOSED]
-            moves[S.INSPECTED] = {"note": "Contrôle : article porté et lavé, retour refusé.", "actor": operator}
-            moves[S.CLOSED] = {"note": "Article renvoyé au client, sans remboursement.", "actor": agent}
-        for target in path:
-            return_request_transition(return_request=return_request, to=target, **moves[target])
-        if status == S.CANCELLED:
-            return_request_cancel(return_request=return_request, note="Annulé par le client.", actor_label="customer")
-        elif status == S.EXPIRED:
-            return_request_transition(
-                return_request=return_request,
-                to=S.EXPIRED,
-                note="Non expédié avant la date limite.",
-                actor_label="system",
-            )
-        self._backdate(return_request, order=order, status=status, now=now, rng=rng)
-
-    def _backdate(
-        self, return_request: ReturnRequest, *, order: Order, status: str, now: datetime, rng: random.Random
-    ) -> None:
-        """Spread the return's history over the days after delivery, as if it had happened then.
-
-        Only timestamps move (QuerySet.update on purpose: no service is about time travel). Approved returns keep
-        a send-by date in the future, expired ones get one in the past, so the expiry task agrees with them.
-        """
-        events = list(ReturnEvent.objects.filter(return_request=return_request).order_by("id"))
-        gaps = {S.IN_TRANSIT: 1.5, S.RECEIVED: 2.0, S.INSPECTED: 1.0, S.REFUNDED: 0.5, S.EXCHANGED: 1.0, S.CLOSED: 1.0}
-        offsets, elapsed = [], 0.0
-        for event in events:
-            if event.from_status == S.NEEDS_REVIEW:
-                elapsed += 0.6  # an agent looked at it the next working hours
-            elif event.to_status == S.EXPIRED:
-                elapsed += settings.RMA_SEND_DEADLINE.total_seconds() / 86400 + 0.1  # the nightly expiry
-            else:
-                elapsed += gaps.get(event.to_status, 0.002)
-            offsets.append(elapsed)
-        latest = now - timedelta(hours=1)
-        start = order.delivered_at + timedelta(days=rng.uniform(0.3, 1.5))
-        if status in (S.APPROVED, S.LABEL_READY):
-            start = max(start, now - timedelta(days=10))
-        elif status == S.EXPIRED:
-            start = min(start, now - settings.RMA_SEND_DEADLINE - timedelta(days=1))
-        start = min(start, latest - timedelta(hours=2))
-        room = (latest - start).total_seconds() / 86400
-        if offsets[-1] > room:
-            offsets = [offset * room / offsets[-1] for offset in offsets]
-        moments = [start + timedelta(days=offset) for offset in offsets]
-        for event, moment in zip(events, moments, strict=True):
-            ReturnEvent.objects.filter(pk=event.pk).update(created_at=moment)
-        at = {event.to_status: moment for event, moment in zip(events, moments, strict=True)}
-        values: dict[str, Any] = {"created_at": moments[0], "updated_at": moments[-1]}
-        if S.SUBMITTED in at:
-            values["submitted_at"] = at[S.SUBMITTED]
-        if S.APPROVED in at:
-            values["approved_at"] = at[S.APPROVED]
-            values["send_by"] = at[S.APPROVED] + settings.RMA_SEND_DEADLINE
-        ReturnRequest.objects.filter(pk=return_request.pk).update(**values)
+        self.summary.returns_created += demo.seed(orders=pool)
 
     # ---- summary
 
