@@ -36,8 +36,6 @@ from rma.returns.services import (
 )
 from rma.shipping.models import CounterCondition, Label
 from rma.shipping.services import label_generate
-
-# Another engineer moves the counter to rma.store; import it from where it lives then.
 from rma.shipping.services.counter import CounterLineCheck, counter_return_check, counter_return_start
 from rma.warehouse.choices import UnitCondition
 from rma.warehouse.models import ChecklistItem
