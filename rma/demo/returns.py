@@ -244,6 +244,8 @@ class DemoReturns:
         inputs = self._line_inputs(lines, scenario=scenario)
         if scenario.key in COUNTER_STARTED:
             shop = self._nearest(order, kind=DropOffKind.STORE).store
+            if shop is None:
+                raise RuntimeError("A shop drop-off point of the demo has no shop.")
             return_request = counter_return_start(
                 order=order,
                 store=shop,
@@ -332,7 +334,9 @@ class DemoReturns:
         )
 
     def _counter_check(self, return_request: ReturnRequest, *, accepted: bool) -> None:
-        shop = return_request.store or return_request.drop_off_point.store
+        shop = return_request.store  # set from the shop's drop-off point when the return was made
+        if shop is None:
+            raise RuntimeError(f"Demo return {return_request.rma_number} has no shop to hand it in at.")
         checks = [
             CounterLineCheck(
                 return_line_id=line.pk,
@@ -352,7 +356,10 @@ class DemoReturns:
         lines = ReturnLine.objects.filter(return_request=return_request).select_related("order_line").order_by("pk")
         for line in lines:
             category = line.order_line.category
-            grades = {grade.code: grade for grade in grade_scale_for(category=category).grades.all()}
+            scale = grade_scale_for(category=category)
+            if scale is None:
+                raise RuntimeError("The warehouse's grade scales are missing (warehouse_reference_data_seed).")
+            grades = {grade.code: grade for grade in scale.grades.all()}
             ticked = {item.code: True for item in ChecklistItem.objects.filter(category=category, is_active=True)}
             for unit in range(line.quantity):
                 if refused:
