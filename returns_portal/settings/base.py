@@ -243,10 +243,12 @@ RMA_CARBON_FACTORS = {
 RMA_SHOP_WEBHOOK_URL = env("RMA_SHOP_WEBHOOK_URL", default="")
 
 # ---- CUSTOMER PORTAL
-# The shop's stock API for exchanges (GET {url}/variants?product_ref=…); empty: the catalogue we know.
+# The shop's stock API for exchanges (GET {url}/variants?product_ref=…); empty: RMA_SHOP_CLIENT below.
 RMA_SHOP_API_URL = env("RMA_SHOP_API_URL", default="")
 RMA_SHOP_API_TOKEN = env("RMA_SHOP_API_TOKEN", default="")
 RMA_SHOP_API_TIMEOUT = 3.0
+# The shop client used when RMA_SHOP_API_URL is empty (a dotted path, like EMAIL_BACKEND).
+RMA_SHOP_CLIENT = "rma.integrations.shop.client.CatalogueShopClient"
 RMA_PORTAL_SESSION_MAX_AGE = 60 * 60
 # Order look-ups allowed per client IP: (attempts, seconds). Use Redis in production so workers share it.
 RMA_PORTAL_LOOKUP_RATE = (10, 600)

@@ -4,6 +4,10 @@ from returns_portal.settings.base import *  # noqa: F403
 from returns_portal.settings.base import DATABASES, env
 
 DEBUG = False
+# The demo data: its tests, and the demo shop catalogue the exchange tests rely on.
+INSTALLED_APPS = [*INSTALLED_APPS, "rma.demo"]  # noqa: F405
+# Offer the demo catalogue's sizes and colours for exchanges, not only those seen in orders.
+RMA_SHOP_CLIENT = "rma.demo.shop.DemoShopClient"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -86,7 +86,7 @@ def test_money_follows_the_language():
 def test_the_default_client_knows_the_catalogue_and_the_orders():
     OrderLineFactory(sku="CUSTOM-RED-L", product_ref="CUSTOM", size="L", colour="rouge")
     OrderLineFactory(sku="CUSTOM-RED-M", product_ref="CUSTOM", size="M", colour="rouge")
-    client = CatalogueShopClient()
+    client = shop_client_get()  # the demo shop in the test settings
     shirts = client.variants_available(product_ref="CHM-LIN", sku="CHM-LIN-BLA-M")
     assert {"CHM-LIN-BLA-S", "CHM-LIN-CIE-M"} <= {v.sku for v in shirts}
     custom = exchange_options(client=client, product_ref="CUSTOM", sku="CUSTOM-RED-M")

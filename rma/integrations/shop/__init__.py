@@ -7,7 +7,10 @@ from rma.integrations.shop.client import (
     ShopUnavailable,
     Variant,
     exchange_options,
+    order_line_variant,
+    order_line_variants,
     shop_client_get,
+    variants_sorted,
 )
 
 __all__ = [
@@ -17,5 +20,8 @@ __all__ = [
     "ShopUnavailable",
     "Variant",
     "exchange_options",
+    "order_line_variant",
+    "order_line_variants",
     "shop_client_get",
+    "variants_sorted",
 ]

@@ -1,18 +1,18 @@
 """What the shop says about a product's variants (other sizes and colours), for exchanges.
 
 Two clients share one interface: ``HttpShopClient`` asks the shop's API when ``RMA_SHOP_API_URL`` is set;
-``CatalogueShopClient`` (the default) derives the variants from what we know locally: order lines of the same
-product seen in orders, plus the demo catalogue.
+otherwise ``RMA_SHOP_CLIENT`` names the client class, by default ``CatalogueShopClient``, which derives the
+variants from what we know locally: the order lines of the same product seen in orders.
 """
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import requests
 from django.conf import settings
-
-from rma.core.demo_geography import PRODUCT_CATALOGUE, product_for_sku
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -35,36 +35,57 @@ class ShopClient(Protocol):
         """Every variant of the product of ``sku`` (including ``sku`` itself), with its availability."""
         ...
 
+    def variant_for_sku(self, *, sku: str) -> Variant | None:
+        """The size and colour of ``sku``, or None when nothing is known of it."""
+        ...
+
+
+def order_line_variant(*, sku: str) -> Variant | None:
+    """The size and colour of ``sku`` as an order line recorded them (availability unknown: reported True)."""
+    from rma.orders.models import OrderLine  # the integrations package loads before the apps
+
+    seen = OrderLine.objects.filter(sku=sku).values_list("size", "colour").first()
+    return Variant(sku, seen[0], seen[1], True) if seen is not None else None
+
+
+def order_line_variants(*, product_ref: str) -> list[Variant]:
+    """The variants of a product seen in order lines, by SKU (availability unknown: reported True)."""
+    from rma.orders.models import OrderLine  # the integrations package loads before the apps
+
+    if not product_ref:
+        return []
+    seen = (
+        OrderLine.objects.filter(product_ref=product_ref)
+        .values_list("sku", "size", "colour")
+        .distinct()
+        .order_by("sku")[:200]
+    )
+    found: dict[str, Variant] = {}
+    for line_sku, size, colour in seen:
+        found.setdefault(line_sku, Variant(line_sku, size, colour, True))
+    return list(found.values())
+
+
+def variants_sorted(variants: Iterable[Variant]) -> list[Variant]:
+    """Variants by colour, then size (XS before S before M…, 38 before 39), then SKU."""
+    return sorted(variants, key=lambda v: (v.colour, _size_key(v.size), v.sku))
+
 
 class CatalogueShopClient:
-    """Variants from local knowledge: the demo catalogue and order lines of the same product.
+    """Variants from local knowledge: the order lines of the same product.
 
     It cannot see stock, so every variant it knows of is reported as available.
     """
 
     def variants_available(self, *, product_ref: str, sku: str) -> list[Variant]:
-        from rma.orders.models import OrderLine  # the integrations package loads before the apps
+        if not product_ref:
+            from rma.orders.models import OrderLine  # the integrations package loads before the apps
 
-        found: dict[str, Variant] = {}
-        product = None
-        known = product_for_sku(sku)
-        if known is not None:
-            product = known[0]
-        elif product_ref:
-            product = next((p for p in PRODUCT_CATALOGUE if p["product_ref"] == product_ref), None)
-        if product is not None:
-            for variant in product["variants"]:
-                found[variant["sku"]] = Variant(variant["sku"], variant["size"], variant["colour"], True)
-        if product_ref:
-            seen = (
-                OrderLine.objects.filter(product_ref=product_ref)
-                .values_list("sku", "size", "colour")
-                .distinct()
-                .order_by("sku")[:200]
-            )
-            for line_sku, size, colour in seen:
-                found.setdefault(line_sku, Variant(line_sku, size, colour, True))
-        return sorted(found.values(), key=lambda v: (v.colour, _size_key(v.size), v.sku))
+            product_ref = OrderLine.objects.filter(sku=sku).values_list("product_ref", flat=True).first() or ""
+        return variants_sorted(order_line_variants(product_ref=product_ref))
+
+    def variant_for_sku(self, *, sku: str) -> Variant | None:
+        return order_line_variant(sku=sku)
 
 
 class HttpShopClient:
@@ -107,17 +128,24 @@ class HttpShopClient:
             )
         return variants
 
+    def variant_for_sku(self, *, sku: str) -> Variant | None:
+        """The shop's API has no question for one SKU: what our order lines say of it."""
+        return order_line_variant(sku=sku)
+
 
 def shop_client_get() -> ShopClient:
-    """The HTTP client when ``RMA_SHOP_API_URL`` is set, else the local catalogue."""
-    base_url = getattr(settings, "RMA_SHOP_API_URL", "")
+    """The HTTP client when ``RMA_SHOP_API_URL`` is set, else an instance of the class ``RMA_SHOP_CLIENT`` names.
+
+    The portal asks it for exchange options (``variants_available``) and for a SKU's size and colour
+    (``variant_for_sku``).
+    """
+    base_url = settings.RMA_SHOP_API_URL
     if base_url:
         return HttpShopClient(
-            base_url=base_url,
-            token=getattr(settings, "RMA_SHOP_API_TOKEN", ""),
-            timeout=getattr(settings, "RMA_SHOP_API_TIMEOUT", 3.0),
+            base_url=base_url, token=settings.RMA_SHOP_API_TOKEN, timeout=settings.RMA_SHOP_API_TIMEOUT
         )
-    return CatalogueShopClient()
+    client_class = import_string(settings.RMA_SHOP_CLIENT)
+    return client_class()
 
 
 _SIZE_ORDER = {size: index for index, size in enumerate(("XXS", "XS", "S", "M", "L", "XL", "XXL", "TU"))}

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from rma.core import demo_geography as geo
+from rma.demo import geography as geo
 
 HHMM = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
 ALL_DAY = [["00:00", "24:00"]]

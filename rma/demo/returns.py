@@ -1,0 +1,387 @@
+"""Demo returns in every status, each one made by the services a real return goes through.
+
+A return is created by the portal's or the counter's service, submitted, approved (by the policy or an agent),
+gets its label from the service the label task calls, is handed in at a counter or to the carrier, received at
+the warehouse's dock, inspected unit by unit with a confirmed disposition, and refunded or exchanged by the
+warehouse's release. So every row a real return leaves behind (label, counter check, arrival, inspections,
+dispositions, refund or exchange request, outbox messages) is there too. Only timestamps are moved afterwards.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+
+from rma.demo import geography as geo
+from rma.demo.backdating import return_request_backdate
+from rma.locations.choices import DropOffKind, DropOffMethod
+from rma.locations.models import DropOffPoint
+from rma.locations.selectors import drop_off_points_near
+from rma.orders.models import Order, OrderLine
+from rma.returns import policy as return_policy
+from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
+from rma.returns.models import ReasonCode, ReturnLine, ReturnRequest
+from rma.returns.services import (
+    DropOffChoice,
+    ReturnLineInput,
+    return_request_approve,
+    return_request_cancel,
+    return_request_create,
+    return_request_reject,
+    return_request_transition,
+    return_requests_expire,
+)
+from rma.shipping.models import CounterCondition, Label
+from rma.shipping.services import label_generate
+from rma.shipping.services.counter import CounterLineCheck, counter_return_check, counter_return_start
+from rma.warehouse.choices import UnitCondition
+from rma.warehouse.models import ChecklistItem
+from rma.warehouse.selectors import grade_scale_for
+from rma.warehouse.services import arrival_register, disposition_confirm, inspection_record, refund_release
+
+S = ReturnStatus
+Users = dict[str, AbstractBaseUser]
+
+# How many demo returns end in each status. "submitted" is missing on purpose: submitting approves a return or
+# sends it to review in the same transaction, so no real return rests in it.
+RETURN_SCENARIOS: tuple[tuple[str, int], ...] = (
+    (S.DRAFT, 2),
+    (S.NEEDS_REVIEW, 2),
+    (S.APPROVED, 3),
+    (S.REJECTED, 2),
+    (S.LABEL_READY, 3),
+    (S.IN_TRANSIT, 3),
+    (S.RECEIVED, 2),
+    (S.INSPECTED, 2),
+    (S.REFUNDED, 3),
+    (S.EXCHANGED, 2),
+    (S.CLOSED, 3),
+    (S.CANCELLED, 2),
+    (S.EXPIRED, 2),
+)
+# Which delivered orders suit each final status best (age of the delivery in days); big baskets go to review.
+YOUNG, MIDDLE, OLD = (1, 9), (3, 25), (17, 26)
+SCENARIO_AGES = {
+    S.DRAFT: YOUNG,
+    S.NEEDS_REVIEW: YOUNG,
+    S.APPROVED: YOUNG,
+    S.LABEL_READY: YOUNG,
+    S.CANCELLED: YOUNG,
+    S.REJECTED: (8, 28),
+    S.IN_TRANSIT: (2, 8),
+    S.RECEIVED: (3, 12),
+    S.EXPIRED: OLD,
+}
+REVIEWED_STATUSES = (S.NEEDS_REVIEW, S.REJECTED)
+# (status, variant) of the scenario that goes through review and is approved by an agent.
+APPROVED_AFTER_REVIEW = (S.LABEL_READY, 2)
+# Worth less than the returnless threshold: the customer keeps the item, no label is made, they stay "approved".
+RETURNLESS = frozenset({(S.APPROVED, 0), (S.APPROVED, 2)})
+# Started by the shop's staff at their counter (the counter service), then handed in there.
+COUNTER_STARTED = frozenset({(S.IN_TRANSIT, 0), (S.REFUNDED, 0)})
+# Started on the portal for a drop-off at a shop, then refused at its counter (every line): cancelled.
+COUNTER_REFUSED = (S.CANCELLED, 1)
+HOME_PICKUPS = frozenset({(S.APPROVED, 1), (S.LABEL_READY, 1)})
+# Dropped at the warehouse's dock without any carrier scan: the arrival puts it in transit and received at once.
+RECEIVED_WITHOUT_TRANSIT_SCAN = (S.RECEIVED, 1)
+# The unit is worn: grade C, which deducts under the right of withdrawal.
+WORN = (S.REFUNDED, 1)
+# What the warehouse found in the parcels of closed returns (nothing acceptable: no refund).
+REFUSED_CONDITIONS = {0: UnitCondition.MISSING, 1: UnitCondition.WRONG_ITEM, 2: UnitCondition.MISSING}
+STORE_CREDIT_VARIANT = 2
+
+COMMENTS = {
+    "too-small": ("Taille un peu juste aux épaules.", "Je fais habituellement du M, ce modèle taille petit."),
+    "too-large": ("Trop ample pour moi.", "La pointure est grande, il me faudrait une taille en dessous."),
+    "changed-mind": ("La couleur ne me plaît pas en vrai.", ""),
+    "not-as-described": ("La matière n'est pas celle annoncée sur la fiche produit.",),
+    "defective": ("Ne s'allume plus après deux jours.", "Couture défaite dès le premier lavage."),
+    "damaged-in-transit": ("Colis écrasé, article abîmé à la livraison.",),
+    "wrong-item": ("J'ai reçu un autre coloris que celui commandé.",),
+    "arrived-too-late": ("Livré après l'événement pour lequel je l'avais commandé.",),
+    "better-price": ("",),
+    "ordered-several-sizes": ("J'avais commandé deux tailles, je garde l'autre.",),
+    "other": ("Cadeau en double.",),
+}
+
+
+def exchange_sku_for(sku: str) -> str:
+    """Another size (or colour) of the same product, "" when the catalogue has none."""
+    found = geo.product_for_sku(sku)
+    if found is None:
+        return ""
+    product, variant = found
+    others = [other for other in product["variants"] if other["sku"] != sku]
+    same_colour = [other for other in others if other["colour"] == variant["colour"]]
+    return (same_colour or others or [{"sku": ""}])[0]["sku"]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    status: str
+    variant: int
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.status, self.variant)
+
+    @property
+    def big(self) -> bool:
+        return self.status in REVIEWED_STATUSES or self.key == APPROVED_AFTER_REVIEW
+
+    @property
+    def returnless(self) -> bool:
+        return self.key in RETURNLESS
+
+    @property
+    def resolution(self) -> str:
+        if self.status == S.EXCHANGED:
+            return Resolution.EXCHANGE
+        return Resolution.STORE_CREDIT if self.variant == STORE_CREDIT_VARIANT else Resolution.REFUND
+
+
+class DemoReturns:
+    """Plays every scenario of RETURN_SCENARIOS on the demo orders, through the services."""
+
+    def __init__(self, *, reasons: dict[str, ReasonCode], users: Users, seed: int) -> None:
+        self.reasons = reasons
+        self.users = users
+        self.rng = random.Random(seed)
+        self.now = timezone.now()
+        self.policy = return_policy.policy_get_default()
+
+    def seed(self, *, orders: list[Order]) -> int:
+        """Create the returns from `orders` (delivered, not from shops); returns how many were made."""
+        pool = list(orders)
+        made = 0
+        for status, count in RETURN_SCENARIOS:
+            for variant in range(count):
+                scenario = Scenario(status, variant)
+                order, lines = self._pick_order(pool, scenario=scenario)
+                return_request = self._play(scenario=scenario, order=order, lines=lines)
+                return_request_backdate(
+                    return_request=return_request, order=order, status=status, now=self.now, rng=self.rng
+                )
+                made += 1
+        return made
+
+    # ---- choosing the order and the lines
+
+    def _pick_order(self, pool: list[Order], *, scenario: Scenario) -> tuple[Order, list[OrderLine]]:
+        """A delivered order of the right kind and age with returnable lines (the age is a preference)."""
+        rng, policy, now = self.rng, self.policy, self.now
+        cheap = policy.returnless_refund_below or Decimal("0.00")
+        low, high = SCENARIO_AGES.get(scenario.status, MIDDLE)
+        threshold = policy.review_order_value_above or Decimal("800.00")
+        preferred, others = [], []
+        for order in pool:
+            if (order.total > threshold) == scenario.big:
+                in_band = low <= (now - order.delivered_at).days <= high
+                (preferred if in_band else others).append(order)
+        rng.shuffle(preferred)
+        rng.shuffle(others)
+        for order in preferred + others:
+            lines = []
+            for line in order.lines.all():
+                line.order = order
+                if scenario.status == S.EXCHANGED and not exchange_sku_for(line.sku):
+                    continue
+                value = line.unit_price * line.quantity_available_for_return
+                if scenario.returnless != (value < cheap):
+                    continue  # a returnless scenario wants a cheap line, the others a line worth sending back
+                if return_policy.line_eligibility(policy=policy, line=line, now=now).eligible:
+                    lines.append(line)
+            if lines:
+                pool.remove(order)
+                return order, lines[: 1 if scenario.returnless else rng.choice((1, 1, 2))]
+        raise RuntimeError(f"No demo order is left for a return ending {scenario.status}.")
+
+    def _line_inputs(self, lines: list[OrderLine], *, scenario: Scenario) -> list[ReturnLineInput]:
+        inputs = []
+        for line in lines:
+            if line.category in ("apparel", "footwear"):
+                choices = ("too-small", "too-large", "ordered-several-sizes", "changed-mind", "wrong-item")
+            elif line.category == "electronics":
+                choices = ("defective", "changed-mind", "better-price", "damaged-in-transit")
+            else:
+                choices = ("changed-mind", "damaged-in-transit", "not-as-described", "arrived-too-late", "other")
+            code = self.rng.choice(choices)
+            inputs.append(
+                ReturnLineInput(
+                    order_line=line,
+                    quantity=line.quantity_available_for_return,
+                    reason=self.reasons[code],
+                    comment=self.rng.choice(COMMENTS[code]),
+                    exchange_sku=exchange_sku_for(line.sku) if scenario.status == S.EXCHANGED else "",
+                )
+            )
+        return inputs
+
+    def _drop_off(self, order: Order, *, scenario: Scenario) -> DropOffChoice:
+        if scenario.key in HOME_PICKUPS:
+            pickup = timezone.localdate() + timedelta(days=2)
+            if pickup.isoweekday() == 7:
+                pickup += timedelta(days=1)
+            return DropOffChoice(
+                method=DropOffMethod.HOME_PICKUP, pickup_date=pickup, pickup_slot=return_policy.PICKUP_SLOTS[0]
+            )
+        kinds = {0: DropOffKind.RELAY_POINT, 1: DropOffKind.LOCKER, 2: DropOffKind.POST_OFFICE}
+        kind = DropOffKind.STORE if scenario.key == COUNTER_REFUSED else kinds[scenario.variant % 3]
+        return DropOffChoice(method=kind, point=self._nearest(order, kind=kind))
+
+    @staticmethod
+    def _nearest(order: Order, *, kind: str) -> DropOffPoint:
+        near = drop_off_points_near(latitude=order.latitude, longitude=order.longitude, kinds=[kind], limit=1)
+        return near[0].point
+
+    # ---- the journey
+
+    def _play(self, *, scenario: Scenario, order: Order, lines: list[OrderLine]) -> ReturnRequest:
+        status, users = scenario.status, self.users
+        inputs = self._line_inputs(lines, scenario=scenario)
+        if scenario.key in COUNTER_STARTED:
+            shop = self._nearest(order, kind=DropOffKind.STORE).store
+            if shop is None:
+                raise RuntimeError("A shop drop-off point of the demo has no shop.")
+            return_request = counter_return_start(
+                order=order,
+                store=shop,
+                actor=users[f"store-{shop.code}"],
+                lines=inputs,
+                resolution=scenario.resolution,
+                locale=order.locale,
+            )
+        else:
+            return_request = return_request_create(
+                order=order,
+                lines=inputs,
+                drop_off=self._drop_off(order, scenario=scenario),
+                resolution=scenario.resolution,
+                locale=order.locale,
+                channel=CreationChannel.PORTAL,
+                submit=status != S.DRAFT,
+            )
+        if status == S.DRAFT:
+            return return_request
+        if return_request.status == S.NEEDS_REVIEW:
+            if status == S.REJECTED:
+                note = "Commande de grande valeur : les photos envoyées ne montrent pas le défaut signalé."
+                return return_request_reject(return_request=return_request, actor=users["agent"], note=note)
+            if status == S.NEEDS_REVIEW:
+                return return_request
+            return_request_approve(
+                return_request=return_request, actor=users["agent"], note="Vérifié : cliente fidèle."
+            )
+        # Approved: the approval requested the label (not for a returnless refund). An "approved" return
+        # keeps its label pending: the label worker makes it, as it would for a real one.
+        if return_request.returnless or status == S.APPROVED:
+            return return_request
+        label = Label.objects.get(return_request=return_request)
+        # What the label task does seconds after the approval, done here without the broker.
+        label = label_generate(label_id=label.pk)
+        return_request.refresh_from_db()
+        if status == S.LABEL_READY:
+            return return_request
+        if status == S.CANCELLED:
+            if scenario.key == COUNTER_REFUSED:
+                self._counter_check(return_request, accepted=False)
+            else:
+                return_request_cancel(
+                    return_request=return_request, note="Annulé par le client.", actor_label="customer"
+                )
+            return return_request
+        if status == S.EXPIRED:
+            # The customer never sent it: its deadline passed (the approval is moved back first, as it really
+            # happened weeks ago), then the hourly expiry service finds it overdue.
+            ReturnRequest.objects.filter(pk=return_request.pk).update(send_by=self.now - timedelta(days=1))
+            return_requests_expire(now=self.now)
+            return_request.refresh_from_db()
+            return return_request
+        self._hand_over(return_request, scenario=scenario, tracking_number=label.tracking_number or "")
+        if status == S.IN_TRANSIT:
+            return return_request
+        warehouse = return_request.destination_warehouse
+        operator = users[f"warehouse-{warehouse.code}"]
+        arrival_register(code=label.tracking_number or return_request.rma_number, warehouse=warehouse, actor=operator)
+        return_request.refresh_from_db()
+        if status == S.RECEIVED:
+            return return_request
+        self._inspect(return_request, scenario=scenario, operator=operator)
+        return_request.refresh_from_db()
+        if status == S.INSPECTED:
+            return return_request
+        refund_release(return_request=return_request, actor=operator)
+        return_request.refresh_from_db()
+        return return_request
+
+    def _hand_over(self, return_request: ReturnRequest, *, scenario: Scenario, tracking_number: str) -> None:
+        """At a shop's counter (the counter service), or to the carrier (its first scan moves it in transit)."""
+        if scenario.key == RECEIVED_WITHOUT_TRANSIT_SCAN:
+            return
+        if return_request.drop_off_method == DropOffMethod.STORE:
+            self._counter_check(return_request, accepted=True)
+            return
+        point = return_request.drop_off_point
+        place = point.name if point is not None else "au livreur, à domicile"
+        return_request_transition(
+            return_request=return_request,
+            to=S.IN_TRANSIT,
+            actor_label="carrier",
+            note=f"Colis {tracking_number} remis à {place}.",
+        )
+
+    def _counter_check(self, return_request: ReturnRequest, *, accepted: bool) -> None:
+        shop = return_request.store  # set from the shop's drop-off point when the return was made
+        if shop is None:
+            raise RuntimeError(f"Demo return {return_request.rma_number} has no shop to hand it in at.")
+        checks = [
+            CounterLineCheck(
+                return_line_id=line.pk,
+                condition=CounterCondition.AS_NEW if accepted else CounterCondition.WORN,
+                accepted=accepted,
+                refusal_reason="" if accepted else "Article porté, étiquettes retirées.",
+            )
+            for line in ReturnLine.objects.filter(return_request=return_request).order_by("pk")
+        ]
+        counter_return_check(
+            return_request=return_request, store=shop, actor=self.users[f"store-{shop.code}"], checks=checks
+        )
+
+    def _inspect(self, return_request: ReturnRequest, *, scenario: Scenario, operator: AbstractBaseUser) -> None:
+        """Every unit inspected and, when it arrived, its disposition confirmed as the rules suggest."""
+        refused = REFUSED_CONDITIONS.get(scenario.variant) if scenario.status == S.CLOSED else None
+        lines = ReturnLine.objects.filter(return_request=return_request).select_related("order_line").order_by("pk")
+        for line in lines:
+            category = line.order_line.category
+            scale = grade_scale_for(category=category)
+            if scale is None:
+                raise RuntimeError("The warehouse's grade scales are missing (warehouse_reference_data_seed).")
+            grades = {grade.code: grade for grade in scale.grades.all()}
+            ticked = {item.code: True for item in ChecklistItem.objects.filter(category=category, is_active=True)}
+            for unit in range(line.quantity):
+                if refused:
+                    inspection_record(
+                        return_line=line,
+                        unit_index=unit,
+                        actor=operator,
+                        condition=refused,
+                        notes="Colis reçu sans l'article annoncé."
+                        if refused == UnitCondition.MISSING
+                        else "Un autre article que celui annoncé.",
+                    )
+                    continue
+                grade_code = "C" if scenario.key == WORN else self.rng.choice(("A", "A", "B"))
+                checklist = ticked if grade_code == "A" else {**ticked, next(iter(ticked)): False}
+                inspection = inspection_record(
+                    return_line=line,
+                    unit_index=unit,
+                    actor=operator,
+                    grade=grades[grade_code],
+                    checklist=checklist,
+                    serial_number=f"SN{line.order_line.pk:06d}{unit}" if line.order_line.has_serial_number else "",
+                    notes="Traces de port visibles." if grade_code == "C" else "",
+                )
+                disposition_confirm(inspection=inspection, actor=operator)
