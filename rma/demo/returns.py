@@ -36,7 +36,7 @@ from rma.returns.services import (
 )
 from rma.shipping.models import CounterCondition, Label
 from rma.shipping.services import label_generate
-from rma.shipping.services.counter import CounterLineCheck, counter_return_check, counter_return_start
+from rma.store.services.counter import CounterLineCheck, counter_return_check, counter_return_start
 from rma.warehouse.choices import UnitCondition
 from rma.warehouse.models import ChecklistItem
 from rma.warehouse.selectors import grade_scale_for

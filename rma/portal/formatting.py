@@ -10,8 +10,7 @@ from django.utils.formats import date_format, number_format, time_format
 from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from rma.core.demo_geography import product_for_sku
-from rma.integrations.shop import Variant
+from rma.integrations.shop import Variant, shop_client_get
 from rma.locations.choices import WEEKDAYS, DropOffMethod
 from rma.locations.models import DropOffPoint
 from rma.orders.models import OrderLine
@@ -117,13 +116,9 @@ def variant_label(variant: Variant) -> str:
 
 
 def sku_label(sku: str) -> str:
-    """ "size M · blanc" for a SKU we know (catalogue or an order line), else the SKU itself."""
-    known = product_for_sku(sku)
-    if known is not None:
-        variant = known[1]
-        return variant_label(Variant(sku, variant["size"], variant["colour"], True))
-    line = OrderLine.objects.filter(sku=sku).only("size", "colour").first()
-    return variant_label(Variant(sku, line.size, line.colour, True)) if line else sku
+    """ "size M · blanc" for a SKU the shop knows (its catalogue or an order line), else the SKU itself."""
+    variant = shop_client_get().variant_for_sku(sku=sku)
+    return variant_label(variant) if variant is not None else sku
 
 
 def line_view(line: OrderLine, currency: str) -> dict[str, Any]:

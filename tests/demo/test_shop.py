@@ -2,7 +2,6 @@
 
 import pytest
 
-from rma.core.demo_geography import product_for_sku as portal_product_for_sku
 from rma.demo.shop import DemoShopClient
 from rma.integrations.shop import ShopClient, Variant, shop_client_get
 from tests.factories import OrderLineFactory
@@ -30,8 +29,3 @@ def test_variant_for_sku_from_the_catalogue_first():
     assert client.variant_for_sku(sku="CHM-LIN-BLA-M") == Variant("CHM-LIN-BLA-M", "M", "blanc", True)
     assert client.variant_for_sku(sku="OWN-1") == Variant("OWN-1", "L", "vert", True)
     assert client.variant_for_sku(sku="NOPE") is None
-
-
-def test_the_transitional_portal_lookup_answers_through_the_shop_client():
-    assert portal_product_for_sku("CHM-LIN-BLA-M")[1] == {"sku": "CHM-LIN-BLA-M", "size": "M", "colour": "blanc"}
-    assert portal_product_for_sku("NOPE") is None

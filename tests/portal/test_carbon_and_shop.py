@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from rma.integrations.shop import CatalogueShopClient, HttpShopClient, Variant, exchange_options, shop_client_get
 from rma.portal.drop_off import drop_off_options
-from rma.portal.formatting import money, opening_days
+from rma.portal.formatting import money, opening_days, sku_label, variant_label
 from rma.returns.carbon import carbon_estimate, convenience_sort_key
 from tests.factories import DropOffPointFactory, OrderLineFactory
 
@@ -159,3 +159,11 @@ def test_the_setting_chooses_the_client(settings):
     assert isinstance(shop_client_get(), CatalogueShopClient)
     settings.RMA_SHOP_API_URL = "https://shop.example/api"
     assert isinstance(shop_client_get(), HttpShopClient)
+
+
+@pytest.mark.django_db
+def test_the_review_names_an_exchange_variant_through_the_shop_client():
+    with translation.override("en"):
+        assert sku_label("CHM-LIN-BLA-M") == variant_label(Variant("CHM-LIN-BLA-M", "M", "blanc", True))
+    assert "blanc" in sku_label("CHM-LIN-BLA-M")
+    assert sku_label("NOPE-404") == "NOPE-404"
