@@ -62,3 +62,5 @@ app.conf.update(
     },
 )
 app.autodiscover_tasks()
+# The shop's shipment tasks, until they live in a tasks.py of their own (a module not there is skipped).
+app.autodiscover_tasks(["rma.shipping"], related_name="store_tasks")

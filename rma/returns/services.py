@@ -24,7 +24,8 @@ from rma.returns import policy as return_policy
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.lock_objects import order_lines_qs_select_for_update, return_request_qs_select_for_update
 from rma.returns.models import IdempotencyKey, ReasonCode, ReturnEvent, ReturnLine, ReturnPhoto, ReturnRequest
-from rma.returns.signals import return_status_changed
+from rma.returns.reactions import StatusChange
+from rma.returns.reactions import run as reactions_run
 from rma.returns.states import RELEASING_STATUSES, can_transition
 
 Actor = AbstractBaseUser | None
@@ -90,9 +91,8 @@ def return_request_transition(
         to_status=to,
         note=note,
     )
-    return_status_changed.send(
-        sender=ReturnRequest, return_request=locked, from_status=source, to_status=to, actor=actor
-    )
+    # What follows (a label, messages): the reactions apps registered (rma.returns.reactions), in this transaction.
+    reactions_run(StatusChange(return_request=locked, from_status=source, to_status=to, actor=actor))
     # Keep the caller's instance in step with the database.
     for name in update_fields:
         setattr(return_request, name, getattr(locked, name))

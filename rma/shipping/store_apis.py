@@ -20,6 +20,7 @@ from rma.core import roles
 from rma.core.api.pagination import CursorPagination
 from rma.core.api.permissions import error_responses, role_permission
 from rma.core.exceptions import DomainError
+from rma.core.queue import enqueue_on_commit
 from rma.core.staff import site_for_operation
 from rma.locations.models import Store, Warehouse
 from rma.returns.choices import Resolution
@@ -54,6 +55,7 @@ from rma.shipping.services.shipments import (
     shipment_return_add,
     shipment_warehouse_change,
 )
+from rma.shipping.store_tasks import shipment_documents_generate_task
 
 StoreRoles = role_permission(roles.STORE_STAFF)
 TAGS = ["store"]
@@ -669,6 +671,7 @@ class StoreShipmentCloseApi(APIView):
     )
     def post(self, request: Request, public_id: Any) -> Response:
         shipment = shipment_close(shipment=_shipment(request, public_id), actor=request.user)
+        enqueue_on_commit(shipment_documents_generate_task, shipment.pk)
         return Response(_shipment_data(request, shipment))
 
 

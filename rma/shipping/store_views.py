@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rma.core.exceptions import DomainError
+from rma.core.queue import enqueue_on_commit
 from rma.core.staff import StaffSite
 from rma.locations.models import Store, Warehouse
 from rma.orders.models import Order
@@ -58,6 +59,7 @@ from rma.shipping.store_forms import (
     ShipmentScanForm,
     WeightForm,
 )
+from rma.shipping.store_tasks import shipment_documents_generate_task
 
 SESSION_STORE = "store_current_id"
 ORDER_TOKEN_SALT = "rma.store.order"
@@ -578,6 +580,7 @@ def shipment_close_view(request: HttpRequest, public_id: Any) -> HttpResponse:
     shipment = _shipment_or_404(request, public_id)
     try:
         shipment_close(shipment=shipment, actor=request.user)
+        enqueue_on_commit(shipment_documents_generate_task, shipment.pk)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -6,3 +6,9 @@ class WarehouseConfig(AppConfig):
     name = "rma.warehouse"
     label = "warehouse"
     verbose_name = _("Warehouse")
+
+    def ready(self) -> None:
+        from rma.returns import reactions
+        from rma.warehouse.reactions import return_exchange_lines, return_refund
+
+        reactions.provide(refund=return_refund, exchange_lines=return_exchange_lines)

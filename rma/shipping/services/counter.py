@@ -19,7 +19,7 @@ from rma.core.exceptions import Conflict, DomainError, InvalidTransition, NotEli
 from rma.locations.choices import DropOffMethod
 from rma.locations.models import Store
 from rma.notifications.models import Channel
-from rma.notifications.services import outbox_enqueue
+from rma.notifications.outbox import outbox_enqueue
 from rma.orders.models import Order
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.lock_objects import return_request_qs_select_for_update

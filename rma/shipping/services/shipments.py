@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from rma.core.exceptions import Conflict, DomainError, InvalidTransition, NotEligible
 from rma.locations.models import Store, Warehouse
 from rma.notifications.models import Channel
-from rma.notifications.services import outbox_enqueue, outbox_secret_ref
+from rma.notifications.outbox import outbox_enqueue
+from rma.notifications.services import outbox_secret_ref
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_transition
@@ -31,6 +32,7 @@ from rma.shipping.services.counter import (
     return_request_find_by_code,
     scan_code_normalize,
 )
+from rma.shipping.services.transitions import shipment_transition
 from rma.shipping.store_selectors import shipment_contents
 
 logger = logging.getLogger(__name__)
@@ -346,21 +348,10 @@ def _advance_notice(*, shipment: Shipment, event: str) -> list[Any]:
     return messages
 
 
-def _documents_task_on_commit(shipment_id: int) -> None:
-    def send() -> None:
-        from rma.shipping.store_tasks import shipment_documents_generate_task  # the task imports these services
-
-        try:
-            shipment_documents_generate_task.delay(shipment_id)
-        except Exception:  # noqa: BLE001 - broker down: documents_sweep (or the download view) makes them later
-            logger.warning("could not queue the documents of shipment %s", shipment_id, exc_info=True)
-
-    transaction.on_commit(send)
-
-
 @transaction.atomic
 def shipment_close(*, shipment: Shipment, actor: Actor) -> Shipment:
-    """Close a shipment: it can no longer change; documents are made by a worker; the warehouse is told."""
+    """Close a shipment: it can no longer change; the warehouse is told. Its documents are made by a worker: the
+    caller has them made after commit (store_tasks.shipment_documents_generate_task)."""
     locked = _lock(shipment)
     _require_open(locked)
     cartons = list(Carton.objects.filter(shipment=locked).order_by("position"))
@@ -376,12 +367,10 @@ def shipment_close(*, shipment: Shipment, actor: Actor) -> Shipment:
             code="empty_carton",
             extra={"empty_cartons": empty},
         )
-    locked.status = ShipmentStatus.CLOSED
     locked.closed_at = timezone.now()
     locked.closed_by = _user(actor)
-    locked.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
+    shipment_transition(shipment=locked, to=ShipmentStatus.CLOSED, fields=["closed_at", "closed_by"])
     _advance_notice(shipment=locked, event="closed")
-    _documents_task_on_commit(locked.pk)
     _sync(shipment, locked, ["status", "closed_at", "closed_by", "closed_by_id", "updated_at"])
     return shipment
 
@@ -398,14 +387,15 @@ def shipment_dispatch(*, shipment: Shipment, actor: Actor, pickup_reference: str
         )
     if carrier and carrier not in carrier_codes():
         raise DomainError(_("Unknown carrier."), code="invalid_carrier")
-    locked.status = ShipmentStatus.DISPATCHED
     locked.dispatched_at = timezone.now()
     locked.dispatched_by = _user(actor)
     locked.pickup_reference = pickup_reference.strip()[:64]
     if carrier:
         locked.carrier = carrier
-    locked.save(
-        update_fields=["status", "dispatched_at", "dispatched_by", "pickup_reference", "carrier", "updated_at"]
+    shipment_transition(
+        shipment=locked,
+        to=ShipmentStatus.DISPATCHED,
+        fields=["dispatched_at", "dispatched_by", "pickup_reference", "carrier"],
     )
     return_ids = ShipmentItem.objects.filter(
         shipment=locked, removed_at__isnull=True, return_request__isnull=False
@@ -445,15 +435,18 @@ def shipment_receive_record(
             code="shipment_not_receivable",
         )
     findings = list(findings or [])
-    locked.status = ShipmentStatus.RECEIVED_WITH_DISCREPANCIES if findings else ShipmentStatus.RECEIVED
     locked.received_at = timezone.now()
     locked.findings = findings
-    locked.save(update_fields=["status", "received_at", "findings", "updated_at"])
+    shipment_transition(
+        shipment=locked,
+        to=ShipmentStatus.RECEIVED_WITH_DISCREPANCIES if findings else ShipmentStatus.RECEIVED,
+        fields=["received_at", "findings"],
+    )
     _sync(shipment, locked, ["status", "received_at", "findings", "updated_at"])
     return shipment
 
 
-# ---- Documents (made by a worker after close: store_tasks.shipment_documents_generate_task)
+# ---- Documents (made by a worker after close: shipment_documents_generate_task)
 
 
 def shipment_documents_generate(*, shipment_id: int) -> Shipment:
