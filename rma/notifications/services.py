@@ -1,10 +1,14 @@
 """The outbox: a message is written with the change that causes it, then a worker delivers it.
 
+Modules: ``outbox`` is the door for the rest of the product (write a message, replay one: they publish after
+commit); ``services`` (here) writes and delivers rows and never publishes; ``tasks`` delivers and sweeps, and
+publishes the retries. Imports go one way: outbox -> tasks -> services.
+
 Guarantees
 ----------
 1. Nothing is lost. The row commits (or rolls back) with the change it reports. It is handed to the broker
    after the commit; when that fails (Redis down) the row stays pending with ``enqueued_at`` empty, and the
-   beat sweeper (``outbox_messages_sweep``, every minute) hands it over once the broker is back. A task lost
+   beat sweeper (``tasks.outbox_messages_sweep``, every minute) hands it over once the broker is back. A task lost
    inside the broker (Redis restarted empty) or held by a dead worker is handed over again after
    ``RMA_OUTBOX_SWEEP_STALE_SECONDS``; tasks are also ``acks_late`` + ``reject_on_worker_lost``, so the
    task of a killed worker comes back by itself.
@@ -21,7 +25,7 @@ Guarantees
 5. Failures are recorded on the row (attempts, last_error, next_attempt_at) and retried with exponential
    backoff and jitter (``retries.backoff_delay``), up to ``RMA_OUTBOX_MAX_ATTEMPTS``; then the row is dead.
    Answers that retrying cannot fix (4xx other than 408/425/429, a bad address, a missing signing secret, a
-   template error) dead-letter at once. ``outbox_message_replay`` (admin action) puts a dead or pending
+   template error) dead-letter at once. ``outbox.outbox_message_replay`` (admin action) puts a dead or pending
    message back to pending with its attempts reset; it keeps its delivery id, so a receiver that already
    processed it still drops it.
 6. A pending message that a later change made stale before it went out (a customer's "on its way" email when

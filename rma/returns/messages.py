@@ -7,14 +7,14 @@ The customer (email, in the return's locale) is told at each step that matters t
 - rejected: ``return_rejected``, with the agent's note (the event note of the rejection: the reason);
 - label_ready: ``label_ready``, with the label and tracking page links;
 - in_transit: ``parcel_in_transit`` ("your parcel is on its way" / "it has left the shop"), except after a
-  shop-counter hand-in (see ``_counter_checked``);
+  shop-counter hand-in (see ``customer_told``);
 - received: ``parcel_received``;
 - refunded: ``refund_released``;
 - exchanged: ``exchange_shipped``, with the exchange SKUs (``ReturnLine.exchange_sku``);
 - closed, only from inspected (nothing acceptable came back, no refund): ``return_closed``; a close after a
   refund or an exchange says nothing new;
 - cancelled: ``return_cancelled`` (the items can be returned again while the window is open), except for a
-  draft (nobody was told of it) and after a shop-counter refusal (see ``_counter_checked``);
+  draft (nobody was told of it) and after a shop-counter refusal (see ``customer_told``);
 - expired: ``return_expired`` (not sent in time).
 
 The destination warehouse gets an advance notice on approved and in_transit (webhook ``return.<status>`` and/or
@@ -163,22 +163,6 @@ def _transition_event(return_request: ReturnRequest, to_status: str) -> ReturnEv
     return ReturnEvent.objects.filter(return_request=return_request, to_status=to_status).order_by("-id").first()
 
 
-def _counter_checked(return_request: ReturnRequest) -> bool:
-    """Whether a shop counter checked this return (provided by shipping: a CounterCheck on any of its lines).
-
-    The counter writes its own customer email, ``store_counter_receipt``, when it accepts a return (which becomes
-    in_transit: "handed in at <shop>") and when it refuses every line (which cancels it); it writes the checks
-    before that move. Our in_transit and cancelled emails would say the same thing a second time, so they are
-    skipped for such a return.
-
-    Why the check rather than ``drop_off_method == "store"``: the method is what was planned, the check what
-    happened. A relay-point or locker return can be handed in at a counter too (and gets the receipt), while a
-    shop drop-off moved on by a shop-to-warehouse shipment without a counter check gets no receipt and must get
-    our email.
-    """
-    return facts.counter_checked(return_request)
-
-
 def _exchange_lines(return_request: ReturnRequest) -> list[dict[str, Any]]:
     """What the customer gets in exchange: each line's ``exchange_sku``; once the warehouse has requested the
     exchange from the shop (provided by the warehouse), only the lines and units it accepted."""
@@ -212,16 +196,24 @@ def _exchange_lines(return_request: ReturnRequest) -> list[dict[str, Any]]:
     ]
 
 
-def _customer_email_wanted(return_request: ReturnRequest, from_status: str, to_status: str) -> bool:
-    if to_status not in CUSTOMER_EMAIL_TOPICS or not return_request.contact_email:
+def _customer_email_wanted(
+    return_request: ReturnRequest, from_status: str, to_status: str, *, customer_told: bool
+) -> bool:
+    """Whether the customer gets our email about this move.
+
+    ``customer_told``: the cause of the move already told the customer. The shop counter writes its own email,
+    ``store_counter_receipt``, when it accepts a return (which becomes in_transit: "handed in at <shop>") and when
+    it refuses every line (which cancels it), and says so to the transition: our in_transit and cancelled
+    emails would say the same thing a second time. What counts is what happened at a counter, not the planned
+    drop-off method: a relay-point or locker return can be handed in at a counter too (and gets the receipt),
+    while a shop drop-off moved on by a shipment without a counter check gets no receipt and must get our email.
+    """
+    if customer_told or to_status not in CUSTOMER_EMAIL_TOPICS or not return_request.contact_email:
         return False
     if to_status == ReturnStatus.CLOSED:
         return from_status in CLOSED_NOTICE_FROM
-    if to_status == ReturnStatus.CANCELLED and from_status == ReturnStatus.DRAFT:
-        return False  # never submitted: the customer was never told of it
-    if to_status in (ReturnStatus.IN_TRANSIT, ReturnStatus.CANCELLED):
-        return not _counter_checked(return_request)  # the counter's receipt already says it
-    return True
+    # A draft was never submitted: the customer was never told of it.
+    return not (to_status == ReturnStatus.CANCELLED and from_status == ReturnStatus.DRAFT)
 
 
 def _customer_message(
@@ -313,18 +305,19 @@ def _warehouse_messages(
 
 
 def return_messages_for(
-    *, return_request: ReturnRequest, to_status: str, from_status: str | None = None
+    *, return_request: ReturnRequest, to_status: str, from_status: str | None = None, customer_told: bool = False
 ) -> list[PlannedMessage]:
     """The messages a return's move to `to_status` calls for (nothing written).
 
-    `from_status` defaults to the one of the return's latest event to `to_status`.
+    `from_status` defaults to the one of the return's latest event to `to_status`; `customer_told`: the cause of
+    the move already told the customer (see _customer_email_wanted).
     """
     event = None
     if from_status is None or to_status == ReturnStatus.REJECTED:
         event = _transition_event(return_request, to_status)
         if from_status is None:
             from_status = event.from_status if event is not None else ""
-    wants_customer = _customer_email_wanted(return_request, from_status, to_status)
+    wants_customer = _customer_email_wanted(return_request, from_status, to_status, customer_told=customer_told)
     warehouse = return_request.destination_warehouse
     wants_warehouse = (
         to_status in WAREHOUSE_NOTICE_STATUSES
@@ -362,7 +355,7 @@ def _superseded_customer_emails_withdraw(*, return_request: ReturnRequest, to_st
 
 
 def return_messages_write(
-    *, return_request: ReturnRequest, to_status: str, from_status: str | None = None
+    *, return_request: ReturnRequest, to_status: str, from_status: str | None = None, customer_told: bool = False
 ) -> list[OutboxMessage]:
     """Write the outbox messages of a transition (in its transaction); twice writes nothing more."""
     _superseded_customer_emails_withdraw(return_request=return_request, to_status=to_status)
@@ -376,12 +369,17 @@ def return_messages_write(
             locale=m.locale,
             secret_ref=m.secret_ref,
         )
-        for m in return_messages_for(return_request=return_request, to_status=to_status, from_status=from_status)
+        for m in return_messages_for(
+            return_request=return_request, to_status=to_status, from_status=from_status, customer_told=customer_told
+        )
     ]
 
 
 def return_status_changed_messages(change: StatusChange) -> None:
     """Write the outbox messages of this transition (a reaction, registered by ReturnsConfig.ready)."""
     return_messages_write(
-        return_request=change.return_request, to_status=change.to_status, from_status=change.from_status
+        return_request=change.return_request,
+        to_status=change.to_status,
+        from_status=change.from_status,
+        customer_told=change.customer_told,
     )

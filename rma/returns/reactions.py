@@ -6,7 +6,7 @@ Each app registers its reactions in its ``AppConfig.ready()`` (``register``): re
 with the change. Reactions run in the order they were registered (the order of INSTALLED_APPS).
 
 The messages need facts that apps above returns own (the label's tracking number, the refund released, the
-exchange requested, whether a shop counter checked the return): those apps provide them (``provide``) in their
+exchange requested): those apps provide them (``provide``) in their
 ``ready()`` too, instead of returns looking their models up by name.
 """
 
@@ -27,6 +27,8 @@ class StatusChange:
     from_status: str
     to_status: str
     actor: AbstractBaseUser | None = None
+    # The cause of the move already told the customer (the shop counter's receipt): no email of ours.
+    customer_told: bool = False
 
 
 Reaction = Callable[[StatusChange], None]
@@ -71,7 +73,6 @@ class ReturnFacts:
     tracking_number: Callable[[ReturnRequest], str | None] = lambda return_request: None
     refund: Callable[[ReturnRequest], RefundFacts | None] = lambda return_request: None
     exchange_lines: Callable[[ReturnRequest], list[dict[str, Any]] | None] = lambda return_request: None
-    counter_checked: Callable[[ReturnRequest], bool] = lambda return_request: False
 
 
 facts = ReturnFacts()
@@ -82,7 +83,6 @@ def provide(
     tracking_number: Callable[[ReturnRequest], str | None] | None = None,
     refund: Callable[[ReturnRequest], RefundFacts | None] | None = None,
     exchange_lines: Callable[[ReturnRequest], list[dict[str, Any]] | None] | None = None,
-    counter_checked: Callable[[ReturnRequest], bool] | None = None,
 ) -> None:
     """Set the providers of some facts (called from the owning app's ``AppConfig.ready``)."""
     if tracking_number is not None:
@@ -91,5 +91,3 @@ def provide(
         facts.refund = refund
     if exchange_lines is not None:
         facts.exchange_lines = exchange_lines
-    if counter_checked is not None:
-        facts.counter_checked = counter_checked

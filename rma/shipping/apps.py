@@ -11,9 +11,9 @@ class ShippingConfig(AppConfig):
         from rma.core import roles
         from rma.core.views import role_home_register
         from rma.returns import reactions
-        from rma.shipping.reactions import label_follows_return, return_counter_checked, return_tracking_number
+        from rma.shipping.reactions import label_follows_return, return_tracking_number
 
         reactions.register(label_follows_return)
-        reactions.provide(tracking_number=return_tracking_number, counter_checked=return_counter_checked)
+        reactions.provide(tracking_number=return_tracking_number)
         # The shop's pages (rma.shipping.store_urls) are served from here for now.
         role_home_register(role=roles.STORE_STAFF, url_name="store:counter")

@@ -8,7 +8,7 @@ from rma.core.queue import enqueue_on_commit
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.reactions import StatusChange
-from rma.shipping.models import CounterCheck, Label, LabelStatus
+from rma.shipping.models import Label, LabelStatus
 from rma.shipping.services import label_request, label_void
 from rma.shipping.tasks import label_generate_task, label_void_task
 
@@ -42,8 +42,3 @@ def return_tracking_number(return_request: ReturnRequest) -> str | None:
     if label is None or label.status == LabelStatus.VOIDED:
         return None
     return label.tracking_number or None
-
-
-def return_counter_checked(return_request: ReturnRequest) -> bool:
-    """Whether a shop counter checked the return (a CounterCheck on any of its lines): its receipt told all."""
-    return CounterCheck.objects.filter(return_line__return_request=return_request).exists()

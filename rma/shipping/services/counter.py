@@ -232,12 +232,15 @@ def counter_return_check(
         note = _("Handed in at %(shop)s.") % {"shop": store.name}
         if refused_notes:
             note += " " + _("Refused at the counter: %(lines)s") % {"lines": refused_notes}
-        return_request_transition(return_request=locked, to=ReturnStatus.IN_TRANSIT, actor=actor, note=note)
+        return_request_transition(
+            return_request=locked, to=ReturnStatus.IN_TRANSIT, actor=actor, note=note, customer_told=True
+        )
     else:
         return_request_cancel(
             return_request=locked,
             actor=actor,
             note=_("Refused at the counter of %(shop)s: %(lines)s") % {"shop": store.name, "lines": refused_notes},
+            customer_told=True,  # the counter's receipt below tells the customer
         )
     checks_by_line = {row.return_line_id: row for row in rows}
     outbox_enqueue(
