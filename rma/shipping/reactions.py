@@ -26,9 +26,9 @@ def label_follows_return(change: StatusChange) -> None:
             if created:
                 enqueue_on_commit(label_generate_task, label.pk)
     elif change.to_status in _VOIDING_STATUSES:
-        label = Label.objects.filter(return_request=return_request).first()
-        if label is not None:
-            voided, tell_carrier = label_void(label=label)
+        existing = Label.objects.filter(return_request=return_request).first()
+        if existing is not None:
+            voided, tell_carrier = label_void(label=existing)
             if tell_carrier:
                 enqueue_on_commit(label_void_task, voided.pk)
 
