@@ -62,3 +62,5 @@ app.conf.update(
     },
 )
 app.autodiscover_tasks()
+# The shipment documents tasks live beside the label tasks in a module of their own.
+app.autodiscover_tasks(["rma.shipping"], related_name="shipment_tasks")

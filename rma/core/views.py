@@ -5,6 +5,17 @@ from django.urls import reverse
 
 from rma.core import roles
 
+# The home page of each site role, by URL name: registered by the app that serves those pages (role_home_register,
+# in its AppConfig.ready), so that core names no other app's pages.
+ROLE_HOMES: dict[str, str] = {}
+# Which home wins for someone who holds several roles.
+ROLE_HOME_PRECEDENCE = (roles.WAREHOUSE_STAFF, roles.STORE_STAFF)
+
+
+def role_home_register(*, role: str, url_name: str) -> None:
+    """Land the staff of `role` on `url_name` after signing in."""
+    ROLE_HOMES[role] = url_name
+
 
 class StaffLoginView(LoginView):
     """Sign-in for agents, shop and warehouse staff; `next` wins, else the role's home page."""
@@ -17,10 +28,9 @@ class StaffLoginView(LoginView):
         held = roles.user_roles(user)
         if user.is_staff or roles.AGENT in held:
             return reverse("admin:index")
-        if roles.WAREHOUSE_STAFF in held:
-            return reverse("warehouse:board")
-        if roles.STORE_STAFF in held:
-            return reverse("store:counter")
+        for role in ROLE_HOME_PRECEDENCE:
+            if role in held and role in ROLE_HOMES:
+                return reverse(ROLE_HOMES[role])
         return "/"
 
 

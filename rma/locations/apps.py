@@ -6,3 +6,10 @@ class LocationsConfig(AppConfig):
     name = "rma.locations"
     label = "locations"
     verbose_name = _("Locations")
+
+    def ready(self) -> None:
+        from rma.locations.models import Warehouse
+        from rma.notifications.services import signing_secret_owner_register
+
+        # A warehouse's webhooks are signed with its own secret.
+        signing_secret_owner_register(model=Warehouse, field="notify_webhook_secret")

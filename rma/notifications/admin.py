@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rma.core.exceptions import DomainError
 from rma.notifications.models import OutboxMessage, OutboxStatus
-from rma.notifications.services import outbox_message_replay
+from rma.notifications.outbox import outbox_message_replay
 
 
 @admin.register(OutboxMessage)

@@ -1,10 +1,14 @@
 """The outbox: a message is written with the change that causes it, then a worker delivers it.
 
+Modules: ``outbox`` is the door for the rest of the product (write a message, replay one: they publish after
+commit); ``services`` (here) writes and delivers rows and never publishes; ``tasks`` delivers and sweeps, and
+publishes the retries. Imports go one way: outbox -> tasks -> services.
+
 Guarantees
 ----------
 1. Nothing is lost. The row commits (or rolls back) with the change it reports. It is handed to the broker
    after the commit; when that fails (Redis down) the row stays pending with ``enqueued_at`` empty, and the
-   beat sweeper (``outbox_messages_sweep``, every minute) hands it over once the broker is back. A task lost
+   beat sweeper (``tasks.outbox_messages_sweep``, every minute) hands it over once the broker is back. A task lost
    inside the broker (Redis restarted empty) or held by a dead worker is handed over again after
    ``RMA_OUTBOX_SWEEP_STALE_SECONDS``; tasks are also ``acks_late`` + ``reject_on_worker_lost``, so the
    task of a killed worker comes back by itself.
@@ -21,7 +25,7 @@ Guarantees
 5. Failures are recorded on the row (attempts, last_error, next_attempt_at) and retried with exponential
    backoff and jitter (``retries.backoff_delay``), up to ``RMA_OUTBOX_MAX_ATTEMPTS``; then the row is dead.
    Answers that retrying cannot fix (4xx other than 408/425/429, a bad address, a missing signing secret, a
-   template error) dead-letter at once. ``outbox_message_replay`` (admin action) puts a dead or pending
+   template error) dead-letter at once. ``outbox.outbox_message_replay`` (admin action) puts a dead or pending
    message back to pending with its attempts reset; it keeps its delivery id, so a receiver that already
    processed it still drops it.
 6. A pending message that a later change made stale before it went out (a customer's "on its way" email when
@@ -34,20 +38,18 @@ for up to its timeout; production runs PostgreSQL, where only the row is locked.
 """
 
 import logging
-import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from functools import partial
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import KombuError
 
 from rma.core.exceptions import Conflict
+from rma.core.queue import broker_breaker
 from rma.notifications.emails import email_send
 from rma.notifications.exceptions import DeliveryFailed
 from rma.notifications.models import Channel, OutboxMessage, OutboxStatus
@@ -57,8 +59,9 @@ from rma.notifications.webhooks import webhook_send
 
 logger = logging.getLogger(__name__)
 
-# Where a webhook's signing secret is read, by "<app_label>.<model>" of the secret_ref.
-SIGNING_SECRET_FIELDS = {"locations.warehouse": "notify_webhook_secret"}
+# Where a webhook's signing secret is read, by "<app_label>.<model>" of the secret_ref: the model and its field.
+# Filled by the apps that own the secrets (signing_secret_owner_register, in their AppConfig.ready).
+SIGNING_SECRET_OWNERS: dict[str, tuple[type[models.Model], str]] = {}
 # Webhook destinations named by a setting rather than written as a URL (rma.warehouse.services.refunds writes
 # "shop" when RMA_SHOP_WEBHOOK_URL is empty). The URL is read when sending, so a message dead-lettered because
 # the setting was empty goes out once it is set and the message is replayed.
@@ -69,30 +72,6 @@ ETA_MAX_SECONDS = 15 * 60
 # A task that arrives this early for its next_attempt_at (clock skew between machines) still runs.
 EARLY_TOLERANCE_SECONDS = 5
 ERROR_MAX_CHARS = 4000
-
-
-class BrokerBreaker:
-    """After a failed publish, stop trying the broker for a while (per process).
-
-    redis-py spends about 2 s on each failed connection; without this, every request that writes a message
-    while Redis is down would be that much slower. The rows wait for the sweeper meanwhile.
-    """
-
-    def __init__(self, *, cool_off_seconds: float) -> None:
-        self.cool_off_seconds = cool_off_seconds
-        self._open_until = 0.0
-
-    def is_open(self) -> bool:
-        return time.monotonic() < self._open_until
-
-    def trip(self) -> None:
-        self._open_until = time.monotonic() + self.cool_off_seconds
-
-    def reset(self) -> None:
-        self._open_until = 0.0
-
-
-broker_breaker = BrokerBreaker(cool_off_seconds=15.0)
 
 
 class DeliveryOutcome(StrEnum):
@@ -110,70 +89,19 @@ def outbox_secret_ref(instance: models.Model) -> str:
     return f"{instance._meta.label_lower}:{instance.pk}"
 
 
-def outbox_enqueue(
-    *,
-    channel: str,
-    topic: str,
-    destination: str,
-    payload: dict[str, Any],
-    dedupe_key: str,
-    locale: str = "fr",
-    secret_ref: str = "",
-) -> OutboxMessage:
-    """Record a message to deliver; must run inside the transaction of the change it reports.
-
-    The same `dedupe_key` gives back the existing message, unchanged. The message is handed to the broker
-    after the commit; if that fails the sweeper hands it over later.
-    """
-    if channel not in Channel.values:
-        raise ValueError(f"Unknown outbox channel {channel!r}.")
-    hand_over = not broker_breaker.is_open()
-    message, created = OutboxMessage.objects.get_or_create(
-        dedupe_key=dedupe_key,
-        defaults={
-            "channel": channel,
-            "topic": topic,
-            "destination": destination,
-            "payload": payload,
-            "locale": locale,
-            "secret_ref": secret_ref,
-            "enqueued_at": timezone.now() if hand_over else None,
-        },
-    )
-    if created and hand_over:
-        transaction.on_commit(partial(_dispatch, message.pk, attempts=0))
-    return message
-
-
-def _dispatch(message_id: int, *, attempts: int, countdown: float | None = None) -> bool:
-    """Hand a message to the broker after the commit that marked it handed over; False when that failed.
-
-    The happy path writes nothing: a write here could wait behind the row lock of a worker that is already
-    sending the message. Only a failed publish clears ``enqueued_at`` again, for the sweeper to see.
-    """
-    from rma.notifications.tasks import outbox_deliver_task  # the task module imports these services
-
-    try:
-        outbox_deliver_task.apply_async(args=(message_id,), countdown=countdown)
-    except (KombuError, OSError):
-        broker_breaker.trip()
-        logger.warning("broker unavailable: outbox message %s waits for the sweeper", message_id, exc_info=True)
-        OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.PENDING, attempts=attempts).update(
-            enqueued_at=None
-        )
-        return False
-    broker_breaker.reset()
-    return True
+def signing_secret_owner_register(*, model: type[models.Model], field: str) -> None:
+    """Let webhooks be signed with the secret in `field` of `model`'s rows (called by the owner's AppConfig.ready)."""
+    SIGNING_SECRET_OWNERS[model._meta.label_lower] = (model, field)
 
 
 def _webhook_secret(message: OutboxMessage) -> str:
     if not message.secret_ref:
         return getattr(settings, "RMA_WEBHOOK_SECRET", "")
     source, _sep, pk = message.secret_ref.partition(":")
-    field = SIGNING_SECRET_FIELDS.get(source.lower())
-    if field is None or not pk:
+    owner = SIGNING_SECRET_OWNERS.get(source.lower())
+    if owner is None or not pk:
         raise DeliveryFailed(f"Unknown signing secret source {message.secret_ref!r}.", permanent=True)
-    model = apps.get_model(*source.split(".", 1))
+    model, field = owner
     secret = model._default_manager.filter(pk=pk).values_list(field, flat=True).first()
     if secret is None:
         raise DeliveryFailed(f"The signing secret's owner {message.secret_ref!r} no longer exists.", permanent=True)
@@ -216,20 +144,38 @@ def _send(message: OutboxMessage, *, attempt: int) -> None:
         raise DeliveryFailed(f"Unknown channel {message.channel!r}.", permanent=True)
 
 
+@dataclass(frozen=True)
+class DeliveryAttempt:
+    """What one delivery run did, and the retry it scheduled for the broker (None: the sweeper's, or no retry)."""
+
+    outcome: DeliveryOutcome
+    message_id: int
+    attempts: int = 0
+    hand_over_in: float | None = None
+
+
 def outbox_message_deliver(*, message_id: int) -> DeliveryOutcome:
-    """Send one message if it is pending and due, under its row lock; record the outcome (see module doc)."""
+    """Send one message if it is pending and due, under its row lock; record the outcome (see module doc).
+
+    A retry is scheduled on the row only: the task (rma.notifications.tasks) hands it to the broker.
+    """
+    return outbox_message_attempt(message_id=message_id).outcome
+
+
+def outbox_message_attempt(*, message_id: int) -> DeliveryAttempt:
+    """`outbox_message_deliver`, telling also when to hand the scheduled retry to the broker."""
     with transaction.atomic():
         message = OutboxMessage.objects.select_for_update(skip_locked=True).filter(pk=message_id).first()
         if message is None:
             exists = OutboxMessage.objects.filter(pk=message_id).exists()
-            return DeliveryOutcome.BUSY if exists else DeliveryOutcome.MISSING
+            return DeliveryAttempt(DeliveryOutcome.BUSY if exists else DeliveryOutcome.MISSING, message_id)
         if message.status != OutboxStatus.PENDING:
-            return DeliveryOutcome.ALREADY_FINISHED
+            return DeliveryAttempt(DeliveryOutcome.ALREADY_FINISHED, message_id)
         now = timezone.now()
         if message.next_attempt_at is not None and (message.next_attempt_at - now).total_seconds() > (
             EARLY_TOLERANCE_SECONDS
         ):
-            return DeliveryOutcome.NOT_DUE
+            return DeliveryAttempt(DeliveryOutcome.NOT_DUE, message_id)
 
         attempt = message.attempts + 1
         failure: DeliveryFailed | None = None
@@ -249,7 +195,7 @@ def outbox_message_deliver(*, message_id: int) -> DeliveryOutcome:
             message.next_attempt_at = None
             message.save(update_fields=[*fields, "delivered_at"])
             logger.info("outbox message %s (%s) delivered, attempt %s", message.pk, message.topic, attempt)
-            return DeliveryOutcome.DELIVERED
+            return DeliveryAttempt(DeliveryOutcome.DELIVERED, message_id)
 
         message.last_error = f"attempt {attempt}: {failure.message}"[:ERROR_MAX_CHARS]
         fields.append("last_error")
@@ -258,7 +204,7 @@ def outbox_message_deliver(*, message_id: int) -> DeliveryOutcome:
             message.next_attempt_at = None
             message.save(update_fields=fields)
             logger.error("outbox message %s (%s) dead-lettered: %s", message.pk, message.topic, message.last_error)
-            return DeliveryOutcome.DEAD
+            return DeliveryAttempt(DeliveryOutcome.DEAD, message_id)
 
         delay = backoff_delay(attempt)
         if failure.retry_after is not None:
@@ -268,8 +214,6 @@ def outbox_message_deliver(*, message_id: int) -> DeliveryOutcome:
         hand_over = delay <= ETA_MAX_SECONDS and not broker_breaker.is_open()
         message.enqueued_at = now if hand_over else None
         message.save(update_fields=fields)
-        if hand_over:
-            transaction.on_commit(partial(_dispatch, message.pk, attempts=message.attempts, countdown=delay))
         logger.warning(
             "outbox message %s (%s) failed attempt %s, next in %.0f s: %s",
             message.pk,
@@ -278,29 +222,12 @@ def outbox_message_deliver(*, message_id: int) -> DeliveryOutcome:
             delay,
             failure.message,
         )
-        return DeliveryOutcome.RETRY_SCHEDULED
-
-
-def outbox_message_replay(*, message_id: int) -> OutboxMessage:
-    """Send a dead (or stuck pending) message again from scratch: pending, attempts reset, handed to the broker.
-
-    The delivery id does not change, so a receiver that already processed the message drops the repeat.
-    """
-    with transaction.atomic():
-        # Waits for a delivery in progress on this row, then sees its outcome.
-        message = OutboxMessage.objects.select_for_update().get(pk=message_id)
-        if message.status == OutboxStatus.DELIVERED:
-            raise Conflict(
-                _("Message %(id)s was already delivered; it is not sent twice.") % {"id": message.pk},
-                code="already_delivered",
-            )
-        message.status = OutboxStatus.PENDING
-        message.attempts = 0
-        message.next_attempt_at = None
-        message.enqueued_at = timezone.now()
-        message.save(update_fields=["status", "attempts", "next_attempt_at", "enqueued_at", "updated_at"])
-        transaction.on_commit(partial(_dispatch, message.pk, attempts=0))
-    return message
+        return DeliveryAttempt(
+            DeliveryOutcome.RETRY_SCHEDULED,
+            message_id,
+            attempts=message.attempts,
+            hand_over_in=delay if hand_over else None,
+        )
 
 
 def outbox_messages_withdraw(*, dedupe_keys: list[str]) -> int:
@@ -324,36 +251,89 @@ def outbox_messages_withdraw(*, dedupe_keys: list[str]) -> int:
     return deleted
 
 
-def outbox_messages_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Hand the due pending messages to the broker (beat, every minute); returns how many went.
+def outbox_message_hand_over_failed(*, message_id: int, attempts: int) -> None:
+    """The broker refused a message marked handed over: clear ``enqueued_at`` for the sweeper to see.
 
-    Rows a worker holds right now are skipped. Stops at the first failed publish (the broker is still down):
-    the rest is left for the next sweep.
+    The happy path writes nothing: a write there could wait behind the row lock of a worker already sending it.
+    """
+    OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.PENDING, attempts=attempts).update(
+        enqueued_at=None
+    )
+
+
+def outbox_messages_claim_due(*, now: datetime | None = None, limit: int = 500) -> list[tuple[int, int]]:
+    """Mark the due pending messages handed over, for the sweeper to publish: (id, attempts) of each.
+
+    Rows a worker holds right now are skipped.
     """
     with transaction.atomic():
         due = list(
             outbox_messages_due(now=now).select_for_update(skip_locked=True).values_list("pk", "attempts")[:limit]
         )
         OutboxMessage.objects.filter(pk__in=[pk for pk, _ in due]).update(enqueued_at=timezone.now())
-    handed_over = 0
-    for index, (message_id, attempts) in enumerate(due):
-        if not _dispatch(message_id, attempts=attempts):
-            left = [pk for pk, _ in due[index + 1 :]]
-            OutboxMessage.objects.filter(pk__in=left, status=OutboxStatus.PENDING).update(enqueued_at=None)
-            break
-        handed_over += 1
-    if handed_over:
-        logger.info("outbox sweep handed %s message(s) to the broker", handed_over)
-    return handed_over
+    return due
+
+
+def outbox_messages_release(*, message_ids: list[int]) -> None:
+    """Give back to the next sweep the claimed messages that could not be handed over (the broker is down)."""
+    OutboxMessage.objects.filter(pk__in=message_ids, status=OutboxStatus.PENDING).update(enqueued_at=None)
+
+
+def outbox_message_reset(*, message_id: int) -> OutboxMessage:
+    """Put a dead (or stuck pending) message back to pending, attempts reset, marked handed over (see replay)."""
+    with transaction.atomic():
+        # Waits for a delivery in progress on this row, then sees its outcome.
+        message = OutboxMessage.objects.select_for_update().get(pk=message_id)
+        if message.status == OutboxStatus.DELIVERED:
+            raise Conflict(
+                _("Message %(id)s was already delivered; it is not sent twice.") % {"id": message.pk},
+                code="already_delivered",
+            )
+        message.status = OutboxStatus.PENDING
+        message.attempts = 0
+        message.next_attempt_at = None
+        message.enqueued_at = timezone.now()
+        message.save(update_fields=["status", "attempts", "next_attempt_at", "enqueued_at", "updated_at"])
+    return message
+
+
+def outbox_message_write(
+    *,
+    channel: str,
+    topic: str,
+    destination: str,
+    payload: dict[str, Any],
+    dedupe_key: str,
+    locale: str = "fr",
+    secret_ref: str = "",
+    hand_over: bool = True,
+) -> tuple[OutboxMessage, bool]:
+    """Write a message row (the same `dedupe_key` gives back the existing one, unchanged); True if created.
+
+    `hand_over` marks it handed to the broker (``enqueued_at``); the caller publishes it after the commit.
+    """
+    if channel not in Channel.values:
+        raise ValueError(f"Unknown outbox channel {channel!r}.")
+    return OutboxMessage.objects.get_or_create(
+        dedupe_key=dedupe_key,
+        defaults={
+            "channel": channel,
+            "topic": topic,
+            "destination": destination,
+            "payload": payload,
+            "locale": locale,
+            "secret_ref": secret_ref,
+            "enqueued_at": timezone.now() if hand_over else None,
+        },
+    )
 
 
 __all__ = [
     "Channel",
+    "DeliveryAttempt",
     "DeliveryOutcome",
-    "outbox_enqueue",
+    "outbox_message_attempt",
     "outbox_message_deliver",
-    "outbox_message_replay",
-    "outbox_messages_sweep",
     "outbox_messages_withdraw",
     "outbox_secret_ref",
 ]

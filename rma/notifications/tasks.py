@@ -2,12 +2,23 @@
 
 Both go to the "notifications" queue through task_routes (returns_portal/celery.py). Retries are not Celery
 retries: the schedule lives on the outbox row (attempts, next_attempt_at), so it survives the broker losing its
-messages; the service hands the next attempt to the broker itself.
+messages; the delivery task hands the next attempt to the broker itself (``outbox_message_hand_over``).
 """
+
+import logging
+from datetime import datetime
 
 from celery import shared_task
 
-from rma.notifications.services import outbox_message_deliver, outbox_messages_sweep
+from rma.core.queue import publish
+from rma.notifications.services import (
+    outbox_message_attempt,
+    outbox_message_hand_over_failed,
+    outbox_messages_claim_due,
+    outbox_messages_release,
+)
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -19,8 +30,39 @@ from rma.notifications.services import outbox_message_deliver, outbox_messages_s
     ignore_result=True,
 )
 def outbox_deliver_task(message_id: int) -> str:
-    """Deliver one outbox message (safe to run any number of times)."""
-    return outbox_message_deliver(message_id=message_id)
+    """Deliver one outbox message (safe to run any number of times); hand its retry to the broker if due soon."""
+    attempt = outbox_message_attempt(message_id=message_id)
+    if attempt.hand_over_in is not None:
+        outbox_message_hand_over(message_id, attempts=attempt.attempts, countdown=attempt.hand_over_in)
+    return attempt.outcome
+
+
+def outbox_message_hand_over(message_id: int, *, attempts: int, countdown: float | None = None) -> bool:
+    """Publish a message marked handed over; False when that failed (then the row waits for the sweeper)."""
+    return publish(
+        outbox_deliver_task,
+        message_id,
+        countdown=countdown,
+        force=True,
+        on_failure=lambda: outbox_message_hand_over_failed(message_id=message_id, attempts=attempts),
+    )
+
+
+def outbox_messages_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Hand the due pending messages to the broker; returns how many went.
+
+    Stops at the first failed publish (the broker is still down): the rest is left for the next sweep.
+    """
+    due = outbox_messages_claim_due(now=now, limit=limit)
+    handed_over = 0
+    for index, (message_id, attempts) in enumerate(due):
+        if not outbox_message_hand_over(message_id, attempts=attempts):
+            outbox_messages_release(message_ids=[pk for pk, _ in due[index + 1 :]])
+            break
+        handed_over += 1
+    if handed_over:
+        logger.info("outbox sweep handed %s message(s) to the broker", handed_over)
+    return handed_over
 
 
 @shared_task(

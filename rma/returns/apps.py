@@ -8,5 +8,8 @@ class ReturnsConfig(AppConfig):
     verbose_name = _("Returns")
 
     def ready(self) -> None:
+        from rma.returns import reactions
+        from rma.returns.messages import return_status_changed_messages
+
         # Outbox messages for each status change (customer emails, warehouse notices).
-        from rma.returns import messages  # noqa: F401
+        reactions.register(return_status_changed_messages)

@@ -7,14 +7,14 @@ The customer (email, in the return's locale) is told at each step that matters t
 - rejected: ``return_rejected``, with the agent's note (the event note of the rejection: the reason);
 - label_ready: ``label_ready``, with the label and tracking page links;
 - in_transit: ``parcel_in_transit`` ("your parcel is on its way" / "it has left the shop"), except after a
-  shop-counter hand-in (see ``_counter_checked``);
+  shop-counter hand-in (see ``customer_told``);
 - received: ``parcel_received``;
 - refunded: ``refund_released``;
 - exchanged: ``exchange_shipped``, with the exchange SKUs (``ReturnLine.exchange_sku``);
 - closed, only from inspected (nothing acceptable came back, no refund): ``return_closed``; a close after a
   refund or an exchange says nothing new;
 - cancelled: ``return_cancelled`` (the items can be returned again while the window is open), except for a
-  draft (nobody was told of it) and after a shop-counter refusal (see ``_counter_checked``);
+  draft (nobody was told of it) and after a shop-counter refusal (see ``customer_told``);
 - expired: ``return_expired`` (not sent in time).
 
 The destination warehouse gets an advance notice on approved and in_transit (webhook ``return.<status>`` and/or
@@ -24,7 +24,7 @@ warehouse. The warehouse gets a webhook when it has ``notify_webhook_url`` (sign
 ``return:<public_id>:<status>:<recipient>-<channel>``, so a transition replayed or retried never writes a second
 message.
 
-Connected by ``ReturnsConfig.ready()``.
+Registered as a reaction (rma.returns.reactions) by ``ReturnsConfig.ready()``.
 """
 
 import logging
@@ -33,17 +33,16 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
-from django.dispatch import receiver
 from django.utils import timezone
 
 from rma.locations.models import Warehouse
 from rma.notifications.models import Channel, OutboxMessage
-from rma.notifications.services import outbox_enqueue, outbox_messages_withdraw, outbox_secret_ref
+from rma.notifications.outbox import outbox_enqueue
+from rma.notifications.services import outbox_messages_withdraw, outbox_secret_ref
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnEvent, ReturnLine, ReturnRequest
-from rma.returns.signals import return_status_changed
+from rma.returns.reactions import StatusChange, facts
 
 logger = logging.getLogger(__name__)
 
@@ -96,30 +95,17 @@ def _money(value: Decimal) -> str:
     return str(value.quantize(Decimal("0.01")))
 
 
-def _downstream(app_label: str, model_name: str, return_request: ReturnRequest) -> Any:
-    """The row of a downstream app (shipping, warehouse) about this return, found by name: returns never
-    imports them. A query rather than the reverse accessor, which would cache "none yet" on the instance."""
-    try:
-        model = apps.get_model(app_label, model_name)
-    except LookupError:
-        return None
-    return model._default_manager.filter(return_request=return_request).first()
-
-
 def _tracking_number(return_request: ReturnRequest) -> str | None:
-    """The tracking number of the return's label, unless it was voided."""
-    label = _downstream("shipping", "Label", return_request)
-    if label is None or label.status == "voided":
-        return None
-    return label.tracking_number or None
+    """The tracking number of the return's label, unless it was voided (provided by shipping)."""
+    return facts.tracking_number(return_request)
 
 
 def _refund(return_request: ReturnRequest) -> dict[str, str]:
-    """The released refund, else the estimate."""
-    refund = _downstream("warehouse", "Refund", return_request)
+    """The released refund (provided by the warehouse), else the estimate."""
+    refund = facts.refund(return_request)
     if refund is None:
         return {"amount": _money(return_request.refund_estimate), "currency": return_request.currency, "method": ""}
-    return {"amount": _money(refund.amount), "currency": refund.currency, "method": refund.method}
+    return {"amount": refund.amount, "currency": refund.currency, "method": refund.method}
 
 
 def _drop_off(return_request: ReturnRequest) -> dict[str, Any]:
@@ -173,33 +159,13 @@ def customer_email_dedupe_key(*, return_request: ReturnRequest, status: str) -> 
 
 
 def _transition_event(return_request: ReturnRequest, to_status: str) -> ReturnEvent | None:
-    """The event of the return's latest move to `to_status` (written just before the signal is sent)."""
+    """The event of the return's latest move to `to_status` (written just before the reactions run)."""
     return ReturnEvent.objects.filter(return_request=return_request, to_status=to_status).order_by("-id").first()
-
-
-def _counter_checked(return_request: ReturnRequest) -> bool:
-    """Whether a shop counter checked this return: a shipping.CounterCheck on any of its lines.
-
-    The counter (rma.store.services.counter) writes its own customer email, ``store_counter_receipt``, when
-    it accepts a return (which becomes in_transit: "handed in at <shop>") and when it refuses every line (which
-    cancels it); it writes the CounterCheck rows before that move. Our in_transit and cancelled emails would say
-    the same thing a second time, so they are skipped for such a return.
-
-    Why the CounterCheck rather than ``drop_off_method == "store"``: the method is what was planned, the check
-    what happened. A relay-point or locker return can be handed in at a counter too (and gets the receipt),
-    while a shop drop-off moved on by a shop-to-warehouse shipment without a counter check gets no receipt and
-    must get our email. Found by name (``apps.get_model``): returns never imports shipping.
-    """
-    try:
-        model = apps.get_model("shipping", "CounterCheck")
-    except LookupError:
-        return False
-    return model._default_manager.filter(return_line__return_request=return_request).exists()
 
 
 def _exchange_lines(return_request: ReturnRequest) -> list[dict[str, Any]]:
     """What the customer gets in exchange: each line's ``exchange_sku``; once the warehouse has requested the
-    exchange from the shop (warehouse.ExchangeRequest), only the lines and units it accepted."""
+    exchange from the shop (provided by the warehouse), only the lines and units it accepted."""
     lines = (
         ReturnLine.objects.filter(return_request=return_request)
         .exclude(exchange_sku="")
@@ -215,7 +181,7 @@ def _exchange_lines(return_request: ReturnRequest) -> list[dict[str, Any]]:
         }
         for line in lines
     ]
-    requested = _downstream("warehouse", "ExchangeRequest", return_request)
+    requested = facts.exchange_lines(return_request)
     if requested is None:
         return planned
     names = {item["replaces_sku"]: item["name"] for item in planned}
@@ -226,20 +192,28 @@ def _exchange_lines(return_request: ReturnRequest) -> list[dict[str, Any]]:
             "replaces_sku": str(item.get("replaces_sku", "")),
             "name": names.get(item.get("replaces_sku"), ""),
         }
-        for item in requested.lines
+        for item in requested
     ]
 
 
-def _customer_email_wanted(return_request: ReturnRequest, from_status: str, to_status: str) -> bool:
-    if to_status not in CUSTOMER_EMAIL_TOPICS or not return_request.contact_email:
+def _customer_email_wanted(
+    return_request: ReturnRequest, from_status: str, to_status: str, *, customer_told: bool
+) -> bool:
+    """Whether the customer gets our email about this move.
+
+    ``customer_told``: the cause of the move already told the customer. The shop counter writes its own email,
+    ``store_counter_receipt``, when it accepts a return (which becomes in_transit: "handed in at <shop>") and when
+    it refuses every line (which cancels it), and says so to the transition: our in_transit and cancelled
+    emails would say the same thing a second time. What counts is what happened at a counter, not the planned
+    drop-off method: a relay-point or locker return can be handed in at a counter too (and gets the receipt),
+    while a shop drop-off moved on by a shipment without a counter check gets no receipt and must get our email.
+    """
+    if customer_told or to_status not in CUSTOMER_EMAIL_TOPICS or not return_request.contact_email:
         return False
     if to_status == ReturnStatus.CLOSED:
         return from_status in CLOSED_NOTICE_FROM
-    if to_status == ReturnStatus.CANCELLED and from_status == ReturnStatus.DRAFT:
-        return False  # never submitted: the customer was never told of it
-    if to_status in (ReturnStatus.IN_TRANSIT, ReturnStatus.CANCELLED):
-        return not _counter_checked(return_request)  # the counter's receipt already says it
-    return True
+    # A draft was never submitted: the customer was never told of it.
+    return not (to_status == ReturnStatus.CANCELLED and from_status == ReturnStatus.DRAFT)
 
 
 def _customer_message(
@@ -278,7 +252,7 @@ def _customer_message(
         payload["rejection_reason"] = event.note.strip() if event is not None else ""
     elif to_status in (ReturnStatus.CANCELLED, ReturnStatus.EXPIRED):
         payload["portal_url"] = f"{settings.RMA_PUBLIC_BASE_URL.rstrip('/')}/"
-        # The label is voided with the return (rma.shipping.receivers): say so if the customer had it.
+        # The label is voided with the return (rma.shipping.reactions): say so if the customer had it.
         payload["label_voided"] = from_status == ReturnStatus.LABEL_READY
     return PlannedMessage(
         channel=Channel.EMAIL,
@@ -331,18 +305,19 @@ def _warehouse_messages(
 
 
 def return_messages_for(
-    *, return_request: ReturnRequest, to_status: str, from_status: str | None = None
+    *, return_request: ReturnRequest, to_status: str, from_status: str | None = None, customer_told: bool = False
 ) -> list[PlannedMessage]:
     """The messages a return's move to `to_status` calls for (nothing written).
 
-    `from_status` defaults to the one of the return's latest event to `to_status`.
+    `from_status` defaults to the one of the return's latest event to `to_status`; `customer_told`: the cause of
+    the move already told the customer (see _customer_email_wanted).
     """
     event = None
     if from_status is None or to_status == ReturnStatus.REJECTED:
         event = _transition_event(return_request, to_status)
         if from_status is None:
             from_status = event.from_status if event is not None else ""
-    wants_customer = _customer_email_wanted(return_request, from_status, to_status)
+    wants_customer = _customer_email_wanted(return_request, from_status, to_status, customer_told=customer_told)
     warehouse = return_request.destination_warehouse
     wants_warehouse = (
         to_status in WAREHOUSE_NOTICE_STATUSES
@@ -380,7 +355,7 @@ def _superseded_customer_emails_withdraw(*, return_request: ReturnRequest, to_st
 
 
 def return_messages_write(
-    *, return_request: ReturnRequest, to_status: str, from_status: str | None = None
+    *, return_request: ReturnRequest, to_status: str, from_status: str | None = None, customer_told: bool = False
 ) -> list[OutboxMessage]:
     """Write the outbox messages of a transition (in its transaction); twice writes nothing more."""
     _superseded_customer_emails_withdraw(return_request=return_request, to_status=to_status)
@@ -394,13 +369,17 @@ def return_messages_write(
             locale=m.locale,
             secret_ref=m.secret_ref,
         )
-        for m in return_messages_for(return_request=return_request, to_status=to_status, from_status=from_status)
+        for m in return_messages_for(
+            return_request=return_request, to_status=to_status, from_status=from_status, customer_told=customer_told
+        )
     ]
 
 
-@receiver(return_status_changed, dispatch_uid="rma.returns.messages.return_status_changed_messages")
-def return_status_changed_messages(
-    sender: Any, *, return_request: ReturnRequest, from_status: str, to_status: str, **kwargs: Any
-) -> None:
-    """Write the outbox messages of this transition."""
-    return_messages_write(return_request=return_request, to_status=to_status, from_status=from_status)
+def return_status_changed_messages(change: StatusChange) -> None:
+    """Write the outbox messages of this transition (a reaction, registered by ReturnsConfig.ready)."""
+    return_messages_write(
+        return_request=change.return_request,
+        to_status=change.to_status,
+        from_status=change.from_status,
+        customer_told=change.customer_told,
+    )

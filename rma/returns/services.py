@@ -24,7 +24,8 @@ from rma.returns import policy as return_policy
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.lock_objects import order_lines_qs_select_for_update, return_request_qs_select_for_update
 from rma.returns.models import IdempotencyKey, ReasonCode, ReturnEvent, ReturnLine, ReturnPhoto, ReturnRequest
-from rma.returns.signals import return_status_changed
+from rma.returns.reactions import StatusChange
+from rma.returns.reactions import run as reactions_run
 from rma.returns.states import RELEASING_STATUSES, can_transition
 
 Actor = AbstractBaseUser | None
@@ -54,12 +55,18 @@ def _actor_label(actor: Actor, fallback: str) -> str:
 
 @transaction.atomic
 def return_request_transition(
-    *, return_request: ReturnRequest, to: str, actor: Actor = None, note: str = "", actor_label: str = ""
+    *,
+    return_request: ReturnRequest,
+    to: str,
+    actor: Actor = None,
+    note: str = "",
+    actor_label: str = "",
+    customer_told: bool = False,
 ) -> ReturnRequest:
-    """The one door for status changes: lock the row, check the lifecycle, save, write the event.
+    """The one door for status changes: lock the row, check the lifecycle, save, write the event, react.
 
     A concurrent caller waits for the lock, then sees the new status and is refused if its move
-    no longer fits the lifecycle.
+    no longer fits the lifecycle. `customer_told`: the caller told the customer of this move (no email of ours).
     """
     locked = return_request_qs_select_for_update().get(pk=return_request.pk)
     source = locked.status
@@ -90,8 +97,9 @@ def return_request_transition(
         to_status=to,
         note=note,
     )
-    return_status_changed.send(
-        sender=ReturnRequest, return_request=locked, from_status=source, to_status=to, actor=actor
+    # What follows (a label, messages): the reactions apps registered (rma.returns.reactions), in this transaction.
+    reactions_run(
+        StatusChange(return_request=locked, from_status=source, to_status=to, actor=actor, customer_told=customer_told)
     )
     # Keep the caller's instance in step with the database.
     for name in update_fields:
@@ -341,11 +349,21 @@ def return_request_reject(*, return_request: ReturnRequest, actor: Actor, note: 
 
 
 def return_request_cancel(
-    *, return_request: ReturnRequest, actor: Actor = None, note: str = "", actor_label: str = ""
+    *,
+    return_request: ReturnRequest,
+    actor: Actor = None,
+    note: str = "",
+    actor_label: str = "",
+    customer_told: bool = False,
 ) -> ReturnRequest:
     """Cancel a return that has not left yet; its units become returnable again."""
     return return_request_transition(
-        return_request=return_request, to=ReturnStatus.CANCELLED, actor=actor, note=note, actor_label=actor_label
+        return_request=return_request,
+        to=ReturnStatus.CANCELLED,
+        actor=actor,
+        note=note,
+        actor_label=actor_label,
+        customer_told=customer_told,
     )
 
 

@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from rma.core.exceptions import DomainError
+from rma.core.queue import enqueue_on_commit
 from rma.returns.admin.mixins import ReadOnlyAdminMixin
 from rma.shipping.models import Carton, CounterCheck, Label, Shipment, ShipmentItem
 from rma.shipping.services import label_retry
+from rma.shipping.tasks import label_generate_task
 
 
 @admin.register(Label)
@@ -31,6 +33,7 @@ class LabelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         for label in queryset.order_by("pk"):
             try:
                 label_retry(label=label)
+                enqueue_on_commit(label_generate_task, label.pk)
             except DomainError as exc:
                 refused.append(f"{label}: {exc.message}")
             else:

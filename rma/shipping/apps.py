@@ -8,9 +8,8 @@ class ShippingConfig(AppConfig):
     verbose_name = _("Shipping")
 
     def ready(self) -> None:
-        from rma.returns.signals import return_status_changed
-        from rma.shipping.receivers import return_status_changed_received
+        from rma.returns import reactions
+        from rma.shipping.reactions import label_follows_return, return_tracking_number
 
-        return_status_changed.connect(
-            return_status_changed_received, dispatch_uid="rma.shipping.return_status_changed_received"
-        )
+        reactions.register(label_follows_return)
+        reactions.provide(tracking_number=return_tracking_number)

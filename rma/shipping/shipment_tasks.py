@@ -1,12 +1,13 @@
 """Shipment tasks: thin adapters from the broker to rma.shipping.services.shipments (ids in).
 
-Celery autodiscovers ``tasks.py`` only: this module is imported from rma/shipping/tasks.py (or the app's ready()).
+Celery finds this module by name (returns_portal/celery.py, ``related_name="shipment_tasks"``).
 """
 
 from typing import Any
 
 from celery import shared_task
 
+from rma.core.queue import publish
 from rma.shipping.services.shipments import shipment_documents_generate, shipments_documents_missing
 from rma.shipping.tasks import RETRY_POLICY
 
@@ -31,5 +32,5 @@ def shipments_documents_sweep_task(**kwargs: Any) -> int:
     """Beat, every few minutes: queue again the documents of closed shipments that have none (task lost)."""
     missing = shipments_documents_missing()
     for shipment_id in missing:
-        shipment_documents_generate_task.delay(shipment_id)
+        publish(shipment_documents_generate_task, shipment_id, force=True)
     return len(missing)

@@ -10,6 +10,7 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
+from rma.core.queue import publish
 from rma.shipping.carriers import CarrierUnavailable
 from rma.shipping.services import (
     label_generate,
@@ -107,9 +108,9 @@ def labels_sweep_task(**kwargs: Any) -> dict[str, int]:
     """Beat, every minute: send again the label tasks that were lost (broker down when queued, worker killed)."""
     due = labels_sweep()
     for label_id in due["label_generate_task"]:
-        label_generate_task.delay(label_id)
+        publish(label_generate_task, label_id, force=True)
     for label_id in due["label_void_task"]:
-        label_void_task.delay(label_id)
+        publish(label_void_task, label_id, force=True)
     return {name: len(ids) for name, ids in due.items()}
 
 
@@ -120,7 +121,3 @@ def labels_purge_voided_task(days: int | None = None, **kwargs: Any) -> int:
     """Beat, daily: delete the files of labels voided more than `days` (default 30) ago; the rows stay."""
     older_than = PURGE_VOIDED_AFTER if days is None else timedelta(days=days)
     return labels_purge_voided(older_than=older_than)
-
-
-# Shipment documents (manifests, carton labels) live in their own module; importing it here registers them.
-from rma.shipping import shipment_tasks  # noqa: E402, F401

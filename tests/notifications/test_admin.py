@@ -5,7 +5,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from rma.notifications.models import OutboxMessage, OutboxStatus
-from rma.notifications.services import outbox_enqueue, outbox_message_deliver, outbox_secret_ref
+from rma.notifications.outbox import outbox_enqueue
+from rma.notifications.services import outbox_message_deliver, outbox_secret_ref
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 
 from rma.notifications.models import OutboxStatus
-from rma.notifications.services import DeliveryOutcome, outbox_enqueue, outbox_message_deliver, outbox_secret_ref
+from rma.notifications.outbox import outbox_enqueue
+from rma.notifications.services import DeliveryOutcome, outbox_message_deliver, outbox_secret_ref
 
 
 @pytest.mark.django_db(transaction=True)

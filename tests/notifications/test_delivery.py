@@ -10,13 +10,8 @@ from django.utils import timezone
 
 from rma.core.exceptions import Conflict
 from rma.notifications.models import OutboxMessage, OutboxStatus
-from rma.notifications.services import (
-    DeliveryOutcome,
-    outbox_enqueue,
-    outbox_message_deliver,
-    outbox_message_replay,
-    outbox_secret_ref,
-)
+from rma.notifications.outbox import outbox_enqueue, outbox_message_replay
+from rma.notifications.services import DeliveryOutcome, outbox_message_deliver, outbox_secret_ref
 from rma.notifications.webhooks import webhook_body
 from tests.notifications.email_backends import ScriptedEmailBackend
 

@@ -3,7 +3,8 @@
 import pytest
 
 from rma.notifications.models import OutboxStatus
-from rma.notifications.services import DeliveryOutcome, outbox_enqueue, outbox_message_deliver, outbox_message_replay
+from rma.notifications.outbox import outbox_enqueue, outbox_message_replay
+from rma.notifications.services import DeliveryOutcome, outbox_message_deliver
 from tests.notifications.fixtures import WEBHOOK_SECRET
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from rma.notifications.models import OutboxMessage, OutboxStatus
+from rma.notifications.outbox import outbox_enqueue
 from rma.notifications.selectors import outbox_messages_due
-from rma.notifications.services import outbox_enqueue, outbox_messages_sweep
+from rma.notifications.tasks import outbox_messages_sweep
 
 pytestmark = pytest.mark.django_db
 

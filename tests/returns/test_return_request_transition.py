@@ -6,6 +6,7 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from rma.core.exceptions import DomainError, InvalidTransition
+from rma.returns import reactions
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
 from rma.returns.services import (
@@ -15,7 +16,6 @@ from rma.returns.services import (
     return_request_transition,
     return_requests_expire,
 )
-from rma.returns.signals import return_status_changed
 from tests.factories import OrderLineFactory, UserFactory
 
 
@@ -93,19 +93,27 @@ def test_expiry_moves_overdue_approved_returns_only(make_return):
 
 
 @pytest.mark.django_db
-def test_the_signal_is_sent_inside_the_transaction(make_return):
+def test_the_reactions_run_inside_the_transaction(make_return):
     seen = []
 
-    def receiver(sender, return_request, from_status, to_status, actor, **kwargs):
-        seen.append((from_status, to_status, connection.in_atomic_block))
+    def reaction(change: reactions.StatusChange) -> None:
+        seen.append((change.from_status, change.to_status, connection.in_atomic_block))
 
-    return_status_changed.connect(receiver)
+    reactions.register(reaction)
     try:
         return_request = make_return()
         return_request_cancel(return_request=return_request)
     finally:
-        return_status_changed.disconnect(receiver)
+        reactions.unregister(reaction)
     assert seen[-1] == (S.APPROVED, S.CANCELLED, True)
+
+
+def test_each_app_registers_its_reactions_explicitly():
+    from rma.returns.messages import return_status_changed_messages
+    from rma.shipping.reactions import label_follows_return
+
+    # Messages first (returns comes before shipping in INSTALLED_APPS), then the label.
+    assert reactions.registered()[:2] == (return_status_changed_messages, label_follows_return)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from rma.core.exceptions import DomainError
+from rma.core.queue import enqueue_on_commit
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.services import DropOffChoice, return_request_cancel, return_requests_expire
@@ -246,6 +247,7 @@ def test_a_failed_label_can_be_generated_again(
 
     with django_capture_on_commit_callbacks(execute=True):
         retried = label_retry(label=label)
+        enqueue_on_commit(label_generate_task, retried.pk)  # as the admin's action does
     assert retried.status == LabelStatus.PENDING
 
     label.refresh_from_db()
@@ -364,7 +366,7 @@ def test_the_sweeper_waits_longer_for_a_label_in_its_retry_backoff(make_return):
 def test_a_broker_outage_loses_no_label(make_return, django_capture_on_commit_callbacks):
     """The broker is down when the approval commits: the label row is there, and the sweeper sends it later."""
     from returns_portal.celery import app
-    from rma.notifications.services import broker_breaker
+    from rma.core.queue import broker_breaker
 
     # A real broker that refuses connections (nothing listens on port 1), through fresh connection pools.
     saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}

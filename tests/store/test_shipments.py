@@ -6,6 +6,7 @@ import io
 import pytest
 
 from rma.core.exceptions import Conflict, DomainError, InvalidTransition, NotEligible
+from rma.core.queue import enqueue_on_commit
 from rma.notifications.models import OutboxMessage
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
@@ -25,6 +26,7 @@ from rma.shipping.services.shipments import (
     shipment_return_add,
     shipment_warehouse_change,
 )
+from rma.shipping.shipment_tasks import shipment_documents_generate_task
 from rma.store.selectors import shipment_totals
 from rma.store.services.counter import CounterLineCheck, counter_return_check
 
@@ -203,6 +205,7 @@ def fill_and_close(shipment, make_return, hand_in, clerk, *, approved_only=None)
     carton_weight_set(carton=first, weight_grams=1800, actor=clerk)
     carton_weight_set(carton=second, weight_grams=5200, actor=clerk)
     shipment_close(shipment=shipment, actor=clerk)
+    enqueue_on_commit(shipment_documents_generate_task, shipment.pk)  # as the close view does
     return handed, first, second
 
 

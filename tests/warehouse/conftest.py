@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from rma.core.queue import enqueue_on_commit
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnPolicy, ReturnRequest
 from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create, return_request_transition
@@ -17,6 +18,7 @@ from rma.shipping.services.shipments import (
     shipment_open,
     shipment_return_add,
 )
+from rma.shipping.shipment_tasks import shipment_documents_generate_task
 from rma.warehouse.services import warehouse_reference_data_seed
 from tests.factories import DropOffPointFactory, OrderLineFactory, ReturnPolicyFactory, WarehouseFactory
 from tests.helpers import accept_at_counter, shop_with_counter, staff_member
@@ -170,6 +172,7 @@ def make_shipment(shop, clerk):
                     )
         if close:
             shipment_close(shipment=shipment, actor=clerk)
+            enqueue_on_commit(shipment_documents_generate_task, shipment.pk)  # as the shop's close view does
         if close and dispatch:
             shipment_dispatch(shipment=shipment, actor=clerk)
         shipment.refresh_from_db()

@@ -24,7 +24,7 @@ from celery.worker import state as worker_state
 from django.db import OperationalError
 
 from returns_portal.celery import QUEUE_NAMES, app
-from rma.notifications.services import broker_breaker
+from rma.core.queue import broker_breaker
 from tests.conftest import require
 from tests.notifications.fixtures import (  # noqa: F401 - fixtures
     make_return,

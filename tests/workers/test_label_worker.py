@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from rma.notifications.services import broker_breaker
+from rma.core.queue import broker_breaker
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.shipping.carriers.builtin import tracking_number_is_valid

@@ -11,13 +11,9 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from rma.notifications.models import OutboxMessage, OutboxStatus
-from rma.notifications.services import (
-    DeliveryOutcome,
-    outbox_enqueue,
-    outbox_messages_sweep,
-    outbox_secret_ref,
-)
-from rma.notifications.tasks import outbox_deliver_task
+from rma.notifications.outbox import outbox_enqueue
+from rma.notifications.services import DeliveryOutcome, outbox_secret_ref
+from rma.notifications.tasks import outbox_deliver_task, outbox_messages_sweep
 from tests.workers.conftest import wait_for
 
 pytestmark = [

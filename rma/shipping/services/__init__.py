@@ -1,16 +1,18 @@
 """Shipping services: everything that writes labels (and, later, shipments)."""
 
-from rma.shipping.services.labels import (
+from rma.shipping.services.label_content import (
     LABEL_FORMATS,
     LabelError,
     carrier_display_name,
     label_content_build,
     label_file_name,
-    label_generate,
-    label_generation_failed,
     label_qr_payload,
     label_qr_payload_verify,
     label_render_files,
+)
+from rma.shipping.services.labels import (
+    label_generate,
+    label_generation_failed,
     label_request,
     label_retry,
     label_void,

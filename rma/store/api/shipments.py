@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core.api.pagination import CursorPagination
+from rma.core.queue import enqueue_on_commit
 from rma.locations.models import Warehouse
 from rma.shipping.models import ShipmentItem, ShipmentItemKind, ShipmentStatus
 from rma.shipping.services.shipments import (
@@ -30,6 +31,7 @@ from rma.shipping.services.shipments import (
     shipment_return_add,
     shipment_warehouse_change,
 )
+from rma.shipping.shipment_tasks import shipment_documents_generate_task
 from rma.store import selectors
 from rma.store.api.common import (
     POSITION,
@@ -286,6 +288,7 @@ class StoreShipmentCloseApi(APIView):
     )
     def post(self, request: Request, public_id: Any) -> Response:
         shipment = shipment_close(shipment=shipment_for(request, public_id), actor=request.user)
+        enqueue_on_commit(shipment_documents_generate_task, shipment.pk)
         return Response(shipment_data(request, shipment))
 
 

@@ -19,7 +19,7 @@ from rma.core.exceptions import Conflict, DomainError, InvalidTransition, NotEli
 from rma.locations.choices import DropOffMethod
 from rma.locations.models import Store
 from rma.notifications.models import Channel
-from rma.notifications.services import outbox_enqueue
+from rma.notifications.outbox import outbox_enqueue
 from rma.orders.models import Order
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.lock_objects import return_request_qs_select_for_update
@@ -207,12 +207,15 @@ def counter_return_check(
         note = _("Handed in at %(shop)s.") % {"shop": store.name}
         if refused_notes:
             note += " " + _("Refused at the counter: %(lines)s") % {"lines": refused_notes}
-        return_request_transition(return_request=locked, to=ReturnStatus.IN_TRANSIT, actor=actor, note=note)
+        return_request_transition(
+            return_request=locked, to=ReturnStatus.IN_TRANSIT, actor=actor, note=note, customer_told=True
+        )
     else:
         return_request_cancel(
             return_request=locked,
             actor=actor,
             note=_("Refused at the counter of %(shop)s: %(lines)s") % {"shop": store.name, "lines": refused_notes},
+            customer_told=True,  # the counter's receipt below tells the customer
         )
     checks_by_line = {row.return_line_id: row for row in rows}
     outbox_enqueue(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rma.core.exceptions import DomainError
+from rma.core.queue import enqueue_on_commit
 from rma.locations.models import Warehouse
 from rma.shipping.models import Carton, Shipment, ShipmentItem, ShipmentStatus
 from rma.shipping.services.shipments import (
@@ -25,6 +26,7 @@ from rma.shipping.services.shipments import (
     shipment_return_add,
     shipment_warehouse_change,
 )
+from rma.shipping.shipment_tasks import shipment_documents_generate_task
 from rma.store import selectors
 from rma.store.forms import DispatchForm, LooseItemForm, OpenShipmentForm, ShipmentScanForm, WeightForm
 from rma.store.views.common import render_page, store_view
@@ -277,6 +279,7 @@ def shipment_close_view(request: HttpRequest, public_id: Any) -> HttpResponse:
     shipment = shipment_or_404(request, public_id)
     try:
         shipment_close(shipment=shipment, actor=request.user)
+        enqueue_on_commit(shipment_documents_generate_task, shipment.pk)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

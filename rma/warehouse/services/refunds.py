@@ -25,7 +25,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import Conflict, InvalidTransition
-from rma.notifications.services import outbox_enqueue
+from rma.notifications.outbox import outbox_enqueue
 from rma.returns.choices import LegalBasis, Resolution, ReturnStatus
 from rma.returns.models import ReturnLine, ReturnRequest
 from rma.returns.services import return_request_transition

@@ -1,0 +1,92 @@
+"""Hand work to the broker after the commit that calls for it: the one way tasks are enqueued.
+
+The rows a task works on are the source of truth; the task is only a nudge. When the broker is down the
+publish fails after about 2 s: it is logged and the row waits for its sweeper. A process-wide breaker then stops
+trying for a while, so that requests stay fast meanwhile.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from django.db import transaction
+from kombu.exceptions import KombuError
+
+logger = logging.getLogger(__name__)
+
+
+class Publishable(Protocol):
+    """What a Celery task offers to be published (``Task.apply_async``)."""
+
+    name: str
+
+    def apply_async(self, args: Any = ..., kwargs: Any = ..., **options: Any) -> Any: ...
+
+
+class BrokerBreaker:
+    """After a failed publish, stop trying the broker for a while (per process).
+
+    redis-py spends about 2 s on each failed connection; without this, every request that writes a row
+    while Redis is down would be that much slower. The rows wait for their sweeper meanwhile.
+    """
+
+    def __init__(self, *, cool_off_seconds: float) -> None:
+        self.cool_off_seconds = cool_off_seconds
+        self._open_until = 0.0
+
+    def is_open(self) -> bool:
+        return time.monotonic() < self._open_until
+
+    def trip(self) -> None:
+        self._open_until = time.monotonic() + self.cool_off_seconds
+
+    def reset(self) -> None:
+        self._open_until = 0.0
+
+
+broker_breaker = BrokerBreaker(cool_off_seconds=15.0)
+
+
+def publish(
+    task: Publishable,
+    *args: Any,
+    countdown: float | None = None,
+    on_failure: Callable[[], object] | None = None,
+    force: bool = False,
+    **kwargs: Any,
+) -> bool:
+    """Publish a task now; False when the broker is down (logged, the breaker trips, `on_failure` runs).
+
+    While the breaker is open nothing is tried (the work waits for its sweeper), unless `force`: a sweeper, or a
+    row that was marked handed over when the breaker was closed, tries anyway.
+    """
+    if broker_breaker.is_open() and not force:
+        logger.info("broker down: %s%s waits for its sweeper", task.name, args)
+        if on_failure is not None:
+            on_failure()
+        return False
+    try:
+        task.apply_async(args=args, kwargs=kwargs or None, countdown=countdown)
+    except (KombuError, OSError):
+        broker_breaker.trip()
+        logger.warning("could not queue %s%s; its sweeper will", task.name, args, exc_info=True)
+        if on_failure is not None:
+            on_failure()
+        return False
+    broker_breaker.reset()
+    return True
+
+
+def enqueue_on_commit(
+    task: Publishable,
+    *args: Any,
+    countdown: float | None = None,
+    on_failure: Callable[[], object] | None = None,
+    force: bool = False,
+    **kwargs: Any,
+) -> None:
+    """Publish a task once the current transaction commits (at once outside one); see `publish`."""
+    transaction.on_commit(
+        lambda: publish(task, *args, countdown=countdown, on_failure=on_failure, force=force, **kwargs)
+    )

@@ -1,0 +1,48 @@
+"""The one door for label and shipment status changes: lock the row, check the lifecycle (rma.shipping.states),
+save with update_fields. Callers set the other fields they change on the instance and name them in `fields`."""
+
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rma.core.exceptions import InvalidTransition
+from rma.shipping.lock_objects import label_qs_select_for_update
+from rma.shipping.models import Label, LabelStatus, Shipment, ShipmentStatus
+from rma.shipping.states import label_can_transition, shipment_can_transition
+
+
+@transaction.atomic
+def label_transition(*, label: Label, to: str, fields: Sequence[str] = ()) -> Label:
+    """Move a label to `to` (saving also `fields` of the instance); InvalidTransition if its lifecycle refuses.
+
+    The status checked is the one in the database, read under the row lock: of two concurrent moves, the
+    second waits, then is refused if its move no longer fits.
+    """
+    source = label_qs_select_for_update().only("status").get(pk=label.pk).status
+    if not label_can_transition(source, to):
+        raise InvalidTransition(
+            _("A label that is “%(source)s” cannot become “%(target)s”.")
+            % {"source": LabelStatus(source).label, "target": LabelStatus(to).label},
+            code="invalid_label_transition",
+            extra={"from": source, "to": to},
+        )
+    label.status = to
+    label.save(update_fields=list(dict.fromkeys(["status", *fields, "updated_at"])))
+    return label
+
+
+@transaction.atomic
+def shipment_transition(*, shipment: Shipment, to: str, fields: Sequence[str] = ()) -> Shipment:
+    """Move a shipment to `to` (saving also `fields` of the instance); InvalidTransition if its lifecycle refuses."""
+    source = Shipment.objects.select_for_update(of=("self",)).only("status").get(pk=shipment.pk).status
+    if not shipment_can_transition(source, to):
+        raise InvalidTransition(
+            _("A shipment that is “%(source)s” cannot become “%(target)s”.")
+            % {"source": ShipmentStatus(source).label, "target": ShipmentStatus(to).label},
+            code="invalid_shipment_transition",
+            extra={"from": source, "to": to},
+        )
+    shipment.status = to
+    shipment.save(update_fields=list(dict.fromkeys(["status", *fields, "updated_at"])))
+    return shipment
