@@ -1,8 +1,9 @@
 """Deterministic French reference data for demo environments (``seed_demo``).
 
-Pure Python, no Django import: cities of metropolitan France with their main postcode and approximate centre
-coordinates, street names, relay-point businesses, the demo retailer's shops and warehouses, a generator of
-carrier drop-off points (relay points, lockers, post offices), customer name pools and a product catalogue.
+Plain data, checked by rma.locations' own distance and opening-hours rules: cities of metropolitan France with
+their main postcode and approximate centre coordinates, street names, relay-point businesses, the demo retailer's
+shops and warehouses, a generator of carrier drop-off points (relay points, lockers, post offices), customer name
+pools and a product catalogue.
 
 Everything is either a constant or produced from ``random.Random(seed)``, so the same seed always yields the same
 data. The coordinates are approximate town centres (4 decimals), good enough for distance searches in a demo.
@@ -18,6 +19,9 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from rma.locations.models import validate_opening_hours
+from rma.locations.selectors import distance_km
 
 __all__ = [
     "CARRIERS",
@@ -227,15 +231,6 @@ _COASTAL_POSTCODES = frozenset(
 )  # fmt: skip
 
 _POSTCODE_RE = re.compile(r"^\d{5}$|^2[AB]\d{3}$", re.IGNORECASE)
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle (haversine) distance in kilometres."""
-    rlat1, rlat2 = math.radians(lat1), math.radians(lat2)
-    dlat = rlat2 - rlat1
-    dlon = math.radians(lon2 - lon1)
-    a = math.sin(dlat / 2) ** 2 + math.cos(rlat1) * math.cos(rlat2) * math.sin(dlon / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def nearest_city(latitude: float, longitude: float) -> City:
@@ -649,34 +644,10 @@ WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 LOCKER_HOURS: OpeningHours = {day: [["00:00", "24:00"]] for day in WEEKDAYS}
 
-_HHMM_RE = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
-
 
 def locker_opening_hours() -> OpeningHours:
     """A fresh copy of the 24/7 hours (every day ``[["00:00", "24:00"]]``)."""
     return copy.deepcopy(LOCKER_HOURS)
-
-
-def validate_opening_hours(hours: OpeningHours) -> None:
-    """Raise ``ValueError`` unless ``hours`` has exactly the seven weekday keys and well-formed slots."""
-    if not isinstance(hours, dict) or set(hours) != set(WEEKDAYS):
-        raise ValueError(f"opening hours must have exactly the keys {', '.join(WEEKDAYS)}")
-    for day in WEEKDAYS:
-        slots = hours[day]
-        if not isinstance(slots, list):
-            raise ValueError(f"{day}: slots must be a list")
-        previous_end = ""
-        for slot in slots:
-            if not isinstance(slot, list | tuple) or len(slot) != 2:
-                raise ValueError(f"{day}: each slot must be a [start, end] pair")
-            start, end = slot
-            if not all(isinstance(t, str) and _HHMM_RE.match(t) for t in (start, end)) or start == "24:00":
-                raise ValueError(f"{day}: invalid time in {slot!r}")
-            if start >= end:  # zero-padded HH:MM strings compare like times
-                raise ValueError(f"{day}: slot {slot!r} must start before it ends")
-            if previous_end and start < previous_end:
-                raise ValueError(f"{day}: slots must be ordered and must not overlap")
-            previous_end = end
 
 
 def _business_profile(name: str) -> str:

@@ -1,5 +1,7 @@
 """The physical network: shops, warehouses and the points where parcels are dropped off."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,18 +10,25 @@ from django.utils.translation import gettext_lazy as _
 from rma.core.models import AddressModel, TimeStampedModel
 from rma.locations.choices import WEEKDAYS, DropOffKind
 
+# A time of day as "HH:MM"; "24:00" may end a slot (open until midnight), never start one.
+_HHMM_RE = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
+
 
 def validate_opening_hours(value: object) -> None:
-    """Opening hours are {"mon": [["09:00", "12:30"], ...], ...} with ordered, non-overlapping slots."""
+    """Opening hours are {"mon": [["09:00", "12:30"], ...], ...} with ordered, non-overlapping "HH:MM" slots; a
+    day left out is closed."""
     if not isinstance(value, dict) or set(value) - set(WEEKDAYS):
         raise ValidationError(_("Opening hours must map weekdays (mon…sun) to lists of slots."))
     for day, slots in value.items():
+        if not isinstance(slots, list):
+            raise ValidationError(_("Bad opening slots on %(day)s: %(slot)s"), params={"day": day, "slot": slots})
         previous_end = ""
         for slot in slots:
             if (
                 not isinstance(slot, list | tuple)
                 or len(slot) != 2
-                or not all(isinstance(t, str) and len(t) == 5 and t[2] == ":" for t in slot)
+                or not all(isinstance(t, str) and _HHMM_RE.match(t) for t in slot)
+                or slot[0] == "24:00"
                 or not previous_end <= slot[0] < slot[1]
             ):
                 raise ValidationError(_("Bad opening slot on %(day)s: %(slot)s"), params={"day": day, "slot": slot})

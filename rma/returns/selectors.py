@@ -8,6 +8,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, Q, QuerySet
 
 from rma.core import roles
+from rma.core.ids import uuid_parse
 from rma.locations.models import DropOffPoint, Store, Warehouse
 from rma.orders.models import Order
 from rma.returns.models import IdempotencyKey, ReasonCode, ReturnEvent, ReturnLine, ReturnRequest
@@ -76,18 +77,9 @@ def return_request_list(*, user: User) -> QuerySet[ReturnRequest]:
     return _with_related(return_request_scope(user=user)).order_by("-created_at", "-id")
 
 
-def _public_uuid(value: str | uuid.UUID) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
 def return_request_get(*, user: User, public_id: str | uuid.UUID) -> ReturnRequest | None:
     """One return in the user's scope with its lines and timeline, or None (also for a malformed id)."""
-    parsed = _public_uuid(public_id)
+    parsed = uuid_parse(public_id)
     if parsed is None:
         return None
     queryset = _with_related(return_request_scope(user=user)).prefetch_related(

@@ -1,6 +1,5 @@
 """The label of a return over the API: its state and links, and its files (PDF A6 or 4x6, ZPL)."""
 
-import uuid
 from typing import Any
 
 from django.core.exceptions import BadRequest
@@ -18,6 +17,7 @@ from rest_framework.views import APIView
 
 from rma.core.api.permissions import AnyStaffRole, error_response, error_responses
 from rma.core.exceptions import Conflict
+from rma.core.ids import uuid_parse
 from rma.returns.selectors import return_request_scope
 from rma.shipping.models import Label, LabelStatus
 from rma.shipping.selectors import label_is_downloadable
@@ -51,10 +51,9 @@ LABEL_EXAMPLE = {
 
 def _label_for_return_or_404(*, request: Request, public_id: str) -> Label:
     """The label of a return in the user's scope; an unknown, out-of-scope or label-less return is a 404."""
-    try:
-        parsed = uuid.UUID(str(public_id))
-    except ValueError:
-        raise Http404 from None
+    parsed = uuid_parse(public_id)
+    if parsed is None:
+        raise Http404
     label = (
         Label.objects.select_related("return_request")
         .filter(return_request__in=return_request_scope(user=request.user).filter(public_id=parsed).values("pk"))

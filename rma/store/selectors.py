@@ -5,13 +5,13 @@ of returns is the one rule of rma.returns.selectors.return_request_qs_for_store_
 An object outside the scope is "not found" (None), never "forbidden", so that its existence is not told.
 """
 
-import uuid
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from rma.core import roles
+from rma.core.ids import uuid_parse
 from rma.locations.models import Store
 from rma.returns.models import ReturnLine, ReturnRequest
 from rma.returns.selectors import return_request_qs_for_store_staff, stores_of_staff
@@ -35,15 +35,6 @@ def stores_for_user(*, user: User) -> QuerySet[Store]:
 
 def store_get_for_user(*, user: User, code: str) -> Store | None:
     return stores_for_user(user=user).filter(code=code).first()
-
-
-def _uuid(value: object) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 def _active_items() -> QuerySet[ShipmentItem]:
@@ -70,7 +61,7 @@ def shipment_list_for_user(*, user: User, stores: Iterable[Store] | None = None)
 
 def shipment_get_for_user(*, user: User, public_id: object) -> Shipment | None:
     """One shipment of the user's shops, with cartons and their current items loaded; None otherwise."""
-    parsed = _uuid(public_id)
+    parsed = uuid_parse(public_id)
     if parsed is None:
         return None
     return (
@@ -105,7 +96,7 @@ def return_request_get_for_counter(*, user: User, public_id: object) -> ReturnRe
 
 
 def _return_request_get(queryset: QuerySet[ReturnRequest], *, public_id: object) -> ReturnRequest | None:
-    parsed = _uuid(public_id)
+    parsed = uuid_parse(public_id)
     if parsed is None:
         return None
     return (

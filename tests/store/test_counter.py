@@ -4,6 +4,7 @@ import pytest
 
 from rma.core.exceptions import Conflict, DomainError, InvalidTransition, NotEligible
 from rma.notifications.models import OutboxMessage
+from rma.orders.selectors import order_get_for_customer
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
 from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
@@ -11,7 +12,6 @@ from rma.shipping.models import CounterCheck, Label, LabelStatus
 from rma.shipping.services.labels import label_qr_payload
 from rma.store.services.counter import (
     CounterLineCheck,
-    counter_order_find,
     counter_return_check,
     counter_return_find,
     counter_return_start,
@@ -193,10 +193,10 @@ def test_a_relay_point_return_handed_in_at_a_shop_is_adopted_by_it(make_return, 
 
 def test_the_order_is_found_as_the_customer_would(db):
     line = OrderLineFactory(order__number="ML777", order__customer_email="Chloe@Example.fr", order__postcode="69003")
-    assert counter_order_find(number="ml777", email_or_postcode="chloe@example.fr") == line.order
-    assert counter_order_find(number="ML777", email_or_postcode="69 003") == line.order
-    assert counter_order_find(number="ML777", email_or_postcode="other@example.fr") is None
-    assert counter_order_find(number="ML000", email_or_postcode="chloe@example.fr") is None
+    assert order_get_for_customer(number="ml777", email_or_postcode="chloe@example.fr") == line.order
+    assert order_get_for_customer(number="ML777", email_or_postcode="69 003") == line.order
+    assert order_get_for_customer(number="ML777", email_or_postcode="other@example.fr") is None
+    assert order_get_for_customer(number="ML000", email_or_postcode="chloe@example.fr") is None
 
 
 def test_staff_start_a_return_at_the_counter_with_the_portal_policy(store, clerk, policy, reason):

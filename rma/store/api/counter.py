@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rma.orders.selectors import order_get_for_customer
 from rma.returns.choices import Resolution
 from rma.returns.selectors import reason_codes_by_code
 from rma.returns.services import ReturnLineInput
@@ -32,7 +33,6 @@ from rma.store.api.common import (
 from rma.store.receipts import RECEIPT_SIZES, render_counter_receipt_pdf
 from rma.store.services.counter import (
     CounterLineCheck,
-    counter_order_find,
     counter_return_check,
     counter_return_find,
     counter_return_start,
@@ -199,7 +199,7 @@ class StoreReturnStartApi(APIView):
         data = validated(self.InputSerializer, request.data)
         lines = validated(self.LineSerializer, data["lines"], many=True)
         store = store_for(request, data["store"])
-        order = counter_order_find(number=data["order_number"], email_or_postcode=data["email_or_postcode"])
+        order = order_get_for_customer(number=data["order_number"], email_or_postcode=data["email_or_postcode"])
         if order is None:
             raise Http404
         order_lines = {line.sku: line for line in order.lines.all()}

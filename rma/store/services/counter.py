@@ -6,8 +6,6 @@ CounterCheck row (one per line), which the receiving warehouse reads. The custom
 ``store_counter_receipt``) in the same transaction.
 """
 
-import hmac
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -57,22 +55,6 @@ def counter_return_find(*, code: str, stores: Sequence[Store]) -> ReturnRequest:
     if not return_request_in_store_scope(return_request=return_request, stores=stores):
         raise DomainError(_("This return is handled by another shop."), code="other_store")
     return return_request
-
-
-def _normalise_postcode(value: str) -> str:
-    return re.sub(r"\s+", "", value).upper()
-
-
-def counter_order_find(*, number: str, email_or_postcode: str) -> Order | None:
-    """The order as the customer finds it: its number plus the email or the delivery postcode."""
-    order = Order.objects.filter(number__iexact=number.strip()).first()
-    given = email_or_postcode.strip()
-    if "@" in given:
-        given, expected = given.lower(), (order.customer_email.strip().lower() if order else "")
-    else:
-        given, expected = _normalise_postcode(given), (_normalise_postcode(order.postcode) if order else "")
-    matches = hmac.compare_digest(given.encode(), (expected or "\x00").encode())
-    return order if order is not None and expected and matches else None
 
 
 @dataclass(frozen=True)

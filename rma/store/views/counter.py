@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from rma.core.exceptions import DomainError
 from rma.orders.models import Order
+from rma.orders.selectors import order_get_for_customer
 from rma.returns import policy as return_policy
 from rma.returns.choices import Resolution, ReturnStatus
 from rma.returns.models import ReturnRequest
@@ -22,7 +23,6 @@ from rma.store.forms import OrderLookupForm, ScanForm
 from rma.store.receipts import RECEIPT_SIZES
 from rma.store.services.counter import (
     CounterLineCheck,
-    counter_order_find,
     counter_return_check,
     counter_return_check_allowed,
     counter_return_find,
@@ -178,7 +178,7 @@ def order_find(request: HttpRequest) -> HttpResponse:
     form = OrderLookupForm(request.POST)
     order = None
     if form.is_valid():
-        order = counter_order_find(
+        order = order_get_for_customer(
             number=form.cleaned_data["order_number"], email_or_postcode=form.cleaned_data["email_or_postcode"]
         )
     if order is None:

@@ -1,7 +1,6 @@
 """What every way of receiving shares: the statuses, the code a scanner typed, receiving one locked return,
 and the unexpected-parcel record."""
 
-import re
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -11,10 +10,9 @@ from django.utils.translation import gettext as _
 
 from rma.locations.models import Warehouse
 from rma.returns.choices import ReturnStatus
-from rma.returns.models import RMA_ALPHABET, ReturnRequest
+from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_transition
-from rma.shipping.models import Carton, Label, Shipment
-from rma.shipping.services.labels import label_qr_payload_verify
+from rma.shipping.models import Carton, Shipment
 from rma.warehouse.models import Arrival, CartonReceipt, UnexpectedParcel
 from rma.warehouse.services.common import Actor, actor_name, actor_or_none
 
@@ -28,7 +26,6 @@ ALREADY_IN_STATUSES = (
     ReturnStatus.EXCHANGED,
     ReturnStatus.CLOSED,
 )
-_RMA_BARE_RE = re.compile(rf"R?([{RMA_ALPHABET}]{{4}})([{RMA_ALPHABET}]{{4}})")
 
 
 class ScanOutcome:
@@ -53,30 +50,6 @@ class ScanResult:
     shipment: Shipment | None = None
     carton: Carton | None = None
     receipt: CartonReceipt | None = None
-
-
-def scan_code_normalize(code: str) -> str:
-    """What a scanner or a keyboard typed, without spaces and in capitals."""
-    return re.sub(r"\s+", "", code or "").upper()
-
-
-def return_request_find_by_code(*, code: str) -> ReturnRequest | None:
-    """The return a code designates: a label's tracking number, its signed QR code, or an RMA number (with or
-    without dashes)."""
-    code = scan_code_normalize(code)
-    if not code:
-        return None
-    if ":" in code:
-        rma_number = label_qr_payload_verify(payload=code)
-        return ReturnRequest.objects.filter(rma_number=rma_number).first() if rma_number else None
-    label = Label.objects.filter(tracking_number=code, return_request__isnull=False).only("return_request_id").first()
-    if label is not None:
-        return ReturnRequest.objects.filter(pk=label.return_request_id).first()
-    candidates = {code}
-    bare = _RMA_BARE_RE.fullmatch(code.replace("-", ""))
-    if bare:
-        candidates.add(f"R-{bare.group(1)}-{bare.group(2)}")
-    return ReturnRequest.objects.filter(rma_number__in=candidates).first()
 
 
 def already_received_message(arrival: Arrival | None, return_request: ReturnRequest) -> str:

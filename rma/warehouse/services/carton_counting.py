@@ -13,15 +13,13 @@ from rma.returns.choices import ReturnStatus
 from rma.returns.lock_objects import return_request_qs_select_for_update
 from rma.returns.models import ReturnRequest
 from rma.shipping.models import Carton, Shipment, ShipmentItem
-from rma.shipping.selectors import shipment_find_by_code
+from rma.shipping.selectors import return_request_find_by_code, scan_code_normalize, shipment_find_by_code
 from rma.warehouse.lock_objects import shipment_lock
 from rma.warehouse.models import CartonReceipt, CountedItem
 from rma.warehouse.services.arrivals import (
     ALREADY_IN_STATUSES,
     RECEIVABLE_STATUSES,
-    return_request_find_by_code,
     return_request_receive_locked,
-    scan_code_normalize,
 )
 from rma.warehouse.services.common import Actor, actor_name, actor_or_none
 from rma.warehouse.services.shipment_discrepancies import receiving_finish_locked, shipment_received_message

@@ -9,7 +9,7 @@ from rma.locations.models import Warehouse
 from rma.returns.choices import ReturnStatus
 from rma.returns.lock_objects import return_request_qs_select_for_update
 from rma.returns.models import ReturnRequest
-from rma.shipping.selectors import shipment_find_by_code
+from rma.shipping.selectors import return_request_find_by_code, scan_code_normalize, shipment_find_by_code
 from rma.warehouse.choices import UnexpectedReason
 from rma.warehouse.models import Arrival, UnexpectedParcel
 from rma.warehouse.services.arrivals import (
@@ -18,9 +18,7 @@ from rma.warehouse.services.arrivals import (
     ScanOutcome,
     ScanResult,
     already_received_message,
-    return_request_find_by_code,
     return_request_receive_locked,
-    scan_code_normalize,
     unexpected_parcel_record,
 )
 from rma.warehouse.services.common import Actor

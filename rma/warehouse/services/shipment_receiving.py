@@ -35,10 +35,11 @@ from django.utils.translation import gettext as _
 from rma.core.exceptions import Conflict, InvalidTransition, NotEligible
 from rma.locations.models import Warehouse
 from rma.shipping.models import Carton, Shipment, ShipmentStatus
+from rma.shipping.selectors import scan_code_normalize
 from rma.warehouse.choices import UnexpectedReason
 from rma.warehouse.lock_objects import shipment_lock
 from rma.warehouse.models import CartonReceipt
-from rma.warehouse.services.arrivals import ScanOutcome, ScanResult, scan_code_normalize, unexpected_parcel_record
+from rma.warehouse.services.arrivals import ScanOutcome, ScanResult, unexpected_parcel_record
 from rma.warehouse.services.common import Actor, actor_name, actor_or_none
 
 SHIPMENT_RECEIVABLE_STATUSES = (ShipmentStatus.CLOSED, ShipmentStatus.DISPATCHED)
