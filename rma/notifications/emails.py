@@ -38,7 +38,7 @@ def email_language(locale: str) -> str:
     language = (locale or "").replace("_", "-").split("-")[0].lower()
     if language in SUPPORTED_LANGUAGES:
         return language
-    default = (getattr(settings, "LANGUAGE_CODE", "fr") or "fr").split("-")[0].lower()
+    default = (settings.LANGUAGE_CODE or "fr").split("-")[0].lower()
     return default if default in SUPPORTED_LANGUAGES else SUPPORTED_LANGUAGES[0]
 
 
@@ -71,7 +71,7 @@ def email_render(*, topic: str, locale: str, payload: dict[str, Any]) -> Rendere
     context = {
         **_typed(payload),
         "brand_name": settings.RMA_BRAND_NAME,
-        "brand_color": getattr(settings, "RMA_BRAND_PRIMARY_COLOR", "#1f4e5f"),
+        "brand_color": settings.RMA_BRAND_PRIMARY_COLOR,
         "public_base_url": settings.RMA_PUBLIC_BASE_URL.rstrip("/"),
         "language": language,
     }
@@ -123,7 +123,7 @@ def email_send(*, topic: str, locale: str, destination: str, payload: dict[str, 
     if "@" not in destination:
         raise DeliveryFailed(f"Not an email address: {destination!r}.", permanent=True)
     email = email_build(topic=topic, locale=locale, destination=destination, payload=payload, delivery_id=delivery_id)
-    timeout = getattr(settings, "EMAIL_TIMEOUT", None) or DEFAULT_EMAIL_TIMEOUT_SECONDS
+    timeout = settings.EMAIL_TIMEOUT or DEFAULT_EMAIL_TIMEOUT_SECONDS
     try:
         email.connection = get_connection(timeout=timeout)
         sent = email.send(fail_silently=False)

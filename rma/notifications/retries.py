@@ -5,23 +5,20 @@ from collections.abc import Callable
 
 from django.conf import settings
 
-DEFAULT_MAX_ATTEMPTS = 10  # about 3 h of tries (15 s … 2 h apart) before the message is dead-lettered
-DEFAULT_BACKOFF_BASE_SECONDS = 30.0
 DEFAULT_BACKOFF_FACTOR = 2.0
-DEFAULT_BACKOFF_CAP_SECONDS = 6 * 3600.0
 
 
 def max_attempts() -> int:
     """How many sends a message gets before it is dead-lettered (RMA_OUTBOX_MAX_ATTEMPTS)."""
-    return max(1, int(getattr(settings, "RMA_OUTBOX_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)))
+    return max(1, int(settings.RMA_OUTBOX_MAX_ATTEMPTS))
 
 
 def backoff_ceiling(attempt: int, *, base: float | None = None, cap: float | None = None) -> float:
     """The longest wait after failed attempt number `attempt` (1-based): base × factor^(attempt-1), capped."""
     if base is None:
-        base = float(getattr(settings, "RMA_OUTBOX_BACKOFF_BASE_SECONDS", DEFAULT_BACKOFF_BASE_SECONDS))
+        base = float(settings.RMA_OUTBOX_BACKOFF_BASE_SECONDS)
     if cap is None:
-        cap = float(getattr(settings, "RMA_OUTBOX_BACKOFF_CAP_SECONDS", DEFAULT_BACKOFF_CAP_SECONDS))
+        cap = float(settings.RMA_OUTBOX_BACKOFF_CAP_SECONDS)
     exponent = min(max(attempt, 1) - 1, 64)  # 2**64 × base is past any cap; avoids float overflow
     return min(cap, base * DEFAULT_BACKOFF_FACTOR**exponent)
 

@@ -8,9 +8,6 @@ from django.utils import timezone
 
 from rma.notifications.models import OutboxMessage, OutboxStatus
 
-DEFAULT_SWEEP_GRACE_SECONDS = 30
-DEFAULT_SWEEP_STALE_SECONDS = 15 * 60
-
 
 def outbox_messages_due(*, now: datetime | None = None) -> QuerySet[OutboxMessage]:
     """Pending messages that no broker message is known to be carrying, oldest first.
@@ -27,8 +24,8 @@ def outbox_messages_due(*, now: datetime | None = None) -> QuerySet[OutboxMessag
       Sending again is safe: deliveries are idempotent.
     """
     now = now or timezone.now()
-    grace = timedelta(seconds=getattr(settings, "RMA_OUTBOX_SWEEP_GRACE_SECONDS", DEFAULT_SWEEP_GRACE_SECONDS))
-    stale = timedelta(seconds=getattr(settings, "RMA_OUTBOX_SWEEP_STALE_SECONDS", DEFAULT_SWEEP_STALE_SECONDS))
+    grace = timedelta(seconds=settings.RMA_OUTBOX_SWEEP_GRACE_SECONDS)
+    stale = timedelta(seconds=settings.RMA_OUTBOX_SWEEP_STALE_SECONDS)
     never_handed_over = Q(enqueued_at__isnull=True) & (
         Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lte=now - grace)
     )

@@ -96,7 +96,7 @@ def signing_secret_owner_register(*, model: type[models.Model], field: str) -> N
 
 def _webhook_secret(message: OutboxMessage) -> str:
     if not message.secret_ref:
-        return getattr(settings, "RMA_WEBHOOK_SECRET", "")
+        return settings.RMA_WEBHOOK_SECRET
     source, _sep, pk = message.secret_ref.partition(":")
     owner = SIGNING_SECRET_OWNERS.get(source.lower())
     if owner is None or not pk:
@@ -112,7 +112,7 @@ def _webhook_url(message: OutboxMessage) -> str:
     setting = WEBHOOK_DESTINATION_SETTINGS.get(message.destination)
     if setting is None:
         return message.destination
-    url = getattr(settings, setting, "")
+    url = getattr(settings, setting)
     if not url:
         raise DeliveryFailed(
             f"{setting} is not set: nowhere to send {message.destination!r} webhooks; set it, then replay.",

@@ -22,7 +22,6 @@ from rma.notifications.signatures import DELIVERY_HEADER, SIGNATURE_HEADER, TOPI
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT_SECONDS = 10.0
 CONNECT_TIMEOUT_SECONDS = 3.05
 RETRYABLE_STATUSES = frozenset({408, 425, 429})
 MAX_RESPONSE_BYTES = 1024
@@ -37,7 +36,7 @@ def webhook_body(*, payload: dict[str, Any]) -> bytes:
 
 def webhook_timeout() -> tuple[float, float]:
     """(connect, read) timeouts in seconds; RMA_WEBHOOK_TIMEOUT_SECONDS sets the read one."""
-    read = float(getattr(settings, "RMA_WEBHOOK_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
+    read = float(settings.RMA_WEBHOOK_TIMEOUT_SECONDS)
     return min(CONNECT_TIMEOUT_SECONDS, read), read
 
 

@@ -16,8 +16,6 @@ from rma.returns.choices import Resolution
 from rma.returns.models import ReasonCode
 from rma.returns.policy import PICKUP_SLOTS, LineEligibility
 
-DEFAULT_PHOTO_MAX_BYTES = 8 * 1024 * 1024
-DEFAULT_PHOTOS_PER_LINE = 5
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif,.jpg,.jpeg,.png,.webp,.heic,.heif"
 # ISO-BMFF brands of HEIC/HEIF pictures. Pillow cannot decode HEIC without a plugin, so for these files we check
 # the container's "ftyp" box and trust the staff's viewer to render them.
@@ -25,11 +23,11 @@ HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"
 
 
 def photo_max_bytes() -> int:
-    return int(getattr(settings, "RMA_PHOTO_MAX_BYTES", DEFAULT_PHOTO_MAX_BYTES))
+    return int(settings.RMA_PHOTO_MAX_BYTES)
 
 
 def photos_per_line() -> int:
-    return int(getattr(settings, "RMA_PHOTOS_PER_LINE", DEFAULT_PHOTOS_PER_LINE))
+    return int(settings.RMA_PHOTOS_PER_LINE)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ LOOKUP_FAILED = _(
 
 def _client_ip(request: HttpRequest) -> str:
     """REMOTE_ADDR, or behind ``RMA_TRUSTED_PROXY_COUNT`` reverse proxies the address the first of them saw."""
-    proxies = int(getattr(settings, "RMA_TRUSTED_PROXY_COUNT", 0))
+    proxies = int(settings.RMA_TRUSTED_PROXY_COUNT)
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     if proxies and len(forwarded) >= proxies:
         return forwarded[-proxies]
@@ -38,7 +38,7 @@ def _client_ip(request: HttpRequest) -> str:
 
 def lookup_rate_limited(request: HttpRequest) -> bool:
     """Count this attempt for the client; True when it is over the limit (a fixed window per IP)."""
-    attempts, window = getattr(settings, "RMA_PORTAL_LOOKUP_RATE", (10, 600))
+    attempts, window = settings.RMA_PORTAL_LOOKUP_RATE
     client = hashlib.sha256(_client_ip(request).encode()).hexdigest()[:32]
     key = f"rma:portal:lookup:{client}"
     cache.add(key, 0, timeout=window)
@@ -58,7 +58,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         if lookup_rate_limited(request):
             logger.info("portal lookup rate-limited")
             response = render(request, "portal/rate_limited.html", status=429)
-            response["Retry-After"] = str(getattr(settings, "RMA_PORTAL_LOOKUP_RATE", (10, 600))[1])
+            response["Retry-After"] = str(settings.RMA_PORTAL_LOOKUP_RATE[1])
             return response
         if form.is_valid():
             order = order_get_for_customer(

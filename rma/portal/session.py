@@ -20,7 +20,6 @@ from rma.orders.models import Order
 
 SESSION_KEY = "rma_portal"
 SALT = "rma.returns.portal_session"
-DEFAULT_MAX_AGE = 60 * 60
 STAGING_DIR = "portal-staging"
 
 
@@ -33,7 +32,7 @@ class PortalSessionInvalid(Exception):
 
 
 def max_age() -> int:
-    return int(getattr(settings, "RMA_PORTAL_SESSION_MAX_AGE", DEFAULT_MAX_AGE))
+    return int(settings.RMA_PORTAL_SESSION_MAX_AGE)
 
 
 def token_for(*, order: Order, nonce: str) -> str:

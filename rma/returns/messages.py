@@ -65,7 +65,6 @@ CLOSED_NOTICE_FROM = frozenset({ReturnStatus.INSPECTED})
 SUPERSEDED_CUSTOMER_EMAILS: dict[str, tuple[str, ...]] = {ReturnStatus.RECEIVED: (ReturnStatus.IN_TRANSIT,)}
 WAREHOUSE_NOTICE_STATUSES = frozenset({ReturnStatus.APPROVED, ReturnStatus.IN_TRANSIT})
 WAREHOUSE_EMAIL_TOPIC = "warehouse_advance_notice"
-DEFAULT_TRANSIT_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -274,7 +273,7 @@ def _warehouse_messages(
     if return_request.send_by:
         payload["send_by"] = return_request.send_by.isoformat()
     if to_status == ReturnStatus.IN_TRANSIT:
-        days = getattr(settings, "RMA_EXPECTED_TRANSIT_DAYS", DEFAULT_TRANSIT_DAYS)
+        days = settings.RMA_EXPECTED_TRANSIT_DAYS
         payload["expected_at"] = (timezone.localdate() + timedelta(days=days)).isoformat()
     prefix = f"return:{return_request.public_id}:{to_status}:warehouse"
     messages = []

@@ -57,7 +57,7 @@ def label_qr_payload_verify(*, payload: str) -> str | None:
     rma_number, _sep, signature = rest.rpartition(":")
     if prefix != _QR_PREFIX or not rma_number or not signature:
         return None
-    for secret in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:
+    for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]:
         if constant_time_compare(signature.upper(), _qr_signature(rma_number, secret)):
             return rma_number
     return None

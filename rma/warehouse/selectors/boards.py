@@ -36,17 +36,17 @@ LEGAL_REFUND_DAYS = 14
 
 def late_after() -> timedelta:
     """How long a parcel may be in transit before the board calls it late."""
-    return timedelta(days=getattr(settings, "RMA_WAREHOUSE_LATE_AFTER_DAYS", 7))
+    return timedelta(days=settings.RMA_WAREHOUSE_LATE_AFTER_DAYS)
 
 
 def shipment_late_after() -> timedelta:
     """How long after its dispatch a shop's shipment may take before the board calls it late."""
-    return timedelta(days=getattr(settings, "RMA_WAREHOUSE_SHIPMENT_LATE_AFTER_DAYS", 3))
+    return timedelta(days=settings.RMA_WAREHOUSE_SHIPMENT_LATE_AFTER_DAYS)
 
 
 def refund_warning() -> timedelta:
     """How close to the legal refund deadline the board starts warning."""
-    return timedelta(days=getattr(settings, "RMA_WAREHOUSE_REFUND_WARNING_DAYS", 3))
+    return timedelta(days=settings.RMA_WAREHOUSE_REFUND_WARNING_DAYS)
 
 
 def _status_since(status: str) -> Subquery:

@@ -119,7 +119,7 @@ class ReleaseResult:
 
 
 def _shop_destination() -> str:
-    return getattr(settings, "RMA_SHOP_WEBHOOK_URL", "") or "shop"
+    return settings.RMA_SHOP_WEBHOOK_URL or "shop"
 
 
 def _return_payload(return_request: ReturnRequest) -> dict[str, Any]:
