@@ -34,7 +34,8 @@ from rma.returns.services import (
     return_request_transition,
     return_requests_expire,
 )
-from rma.shipping.models import CounterCondition, Label
+from rma.shipping.choices import CounterCondition
+from rma.shipping.models import Label
 from rma.shipping.services import label_generate
 from rma.store.services.counter import CounterLineCheck, counter_return_check, counter_return_start
 from rma.warehouse.choices import UnitCondition

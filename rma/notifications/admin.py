@@ -14,7 +14,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from rma.core.exceptions import DomainError
-from rma.notifications.models import OutboxMessage, OutboxStatus
+from rma.notifications.choices import OutboxStatus
+from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_message_replay
 
 

@@ -6,17 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rma.core.models import TimeStampedModel
-
-
-class Channel(models.TextChoices):
-    EMAIL = "email", _("Email")
-    WEBHOOK = "webhook", _("Webhook")
-
-
-class OutboxStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    DELIVERED = "delivered", _("Delivered")
-    DEAD = "dead", _("Dead-lettered")
+from rma.notifications.choices import Channel, OutboxStatus
 
 
 class OutboxMessage(TimeStampedModel):

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from rma.notifications.models import OutboxMessage, OutboxStatus
+from rma.notifications.choices import OutboxStatus
+from rma.notifications.models import OutboxMessage
 
 
 def outbox_messages_due(*, now: datetime | None = None) -> QuerySet[OutboxMessage]:

@@ -50,9 +50,10 @@ from django.utils.translation import gettext as _
 
 from rma.core.exceptions import Conflict
 from rma.core.queue import broker_breaker
+from rma.notifications.choices import Channel, OutboxStatus
 from rma.notifications.emails import email_send
 from rma.notifications.exceptions import DeliveryFailed
-from rma.notifications.models import Channel, OutboxMessage, OutboxStatus
+from rma.notifications.models import OutboxMessage
 from rma.notifications.retries import backoff_delay, max_attempts
 from rma.notifications.selectors import outbox_messages_due
 from rma.notifications.webhooks import webhook_send

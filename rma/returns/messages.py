@@ -37,7 +37,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from rma.locations.models import Warehouse
-from rma.notifications.models import Channel, OutboxMessage
+from rma.notifications.choices import Channel
+from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue
 from rma.notifications.services import outbox_messages_withdraw, outbox_secret_ref
 from rma.returns.choices import ReturnStatus

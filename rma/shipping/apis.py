@@ -19,7 +19,8 @@ from rma.core.api.permissions import AnyStaffRole, error_response, error_respons
 from rma.core.exceptions import Conflict
 from rma.core.ids import uuid_parse
 from rma.returns.selectors import return_request_scope
-from rma.shipping.models import Label, LabelStatus
+from rma.shipping.choices import LabelStatus
+from rma.shipping.models import Label
 from rma.shipping.selectors import label_is_downloadable
 from rma.shipping.views import label_file_kind, label_file_response
 

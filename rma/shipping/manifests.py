@@ -21,7 +21,8 @@ from reportlab.platypus.flowables import Flowable
 
 from rma.locations.models import Store, Warehouse
 from rma.shipping.carriers import Address, LabelRequest, get_carrier
-from rma.shipping.models import Carton, Shipment, ShipmentItemKind
+from rma.shipping.choices import ShipmentItemKind
+from rma.shipping.models import Carton, Shipment
 from rma.shipping.rendering import LabelContent, render_label_pdf, render_label_zpl
 from rma.shipping.selectors import ShipmentContents
 

@@ -1,16 +1,11 @@
 """Labels issued by carriers, for returns (and shop-to-warehouse shipments)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rma.core.models import PublicIdModel, TimeStampedModel
-
-
-class LabelStatus(models.TextChoices):
-    PENDING = "pending", _("Being generated")
-    READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
-    VOIDED = "voided", _("Voided")
+from rma.shipping.choices import CounterCondition, LabelStatus, ShipmentItemKind, ShipmentStatus
 
 
 class Label(PublicIdModel, TimeStampedModel):
@@ -59,32 +54,6 @@ class Label(PublicIdModel, TimeStampedModel):
 
 
 # ---- Shop-to-warehouse shipments and counter checks (store staff, issue 5)
-
-from django.conf import settings  # noqa: E402
-
-
-class ShipmentStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
-    DISPATCHED = "dispatched", _("Dispatched")
-    RECEIVED = "received", _("Received")
-    RECEIVED_WITH_DISCREPANCIES = "received_with_discrepancies", _("Received with discrepancies")
-
-
-class ShipmentItemKind(models.TextChoices):
-    CUSTOMER_RETURN = "customer_return", _("Customer return")
-    UNSOLD = "unsold", _("Unsold")
-    DAMAGED = "damaged", _("Damaged")
-    RECALL = "recall", _("Recall")
-    RETURN_WITHOUT_RMA = "return_without_rma", _("Customer return without RMA")
-
-
-class CounterCondition(models.TextChoices):
-    AS_NEW = "as_new", _("As new, in its packaging")
-    GOOD = "good", _("Good, packaging opened")
-    WORN = "worn", _("Worn or used")
-    DAMAGED = "damaged", _("Damaged")
-    INCOMPLETE = "incomplete", _("Incomplete (parts missing)")
 
 
 def shipment_file_path(instance: "Shipment", filename: str) -> str:

@@ -8,7 +8,8 @@ from rma.core.queue import enqueue_on_commit
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.reactions import StatusChange
-from rma.shipping.models import Label, LabelStatus
+from rma.shipping.choices import LabelStatus
+from rma.shipping.models import Label
 from rma.shipping.services import label_request, label_void
 from rma.shipping.tasks import label_generate_task, label_void_task
 

@@ -11,7 +11,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from rma.returns.models import RMA_ALPHABET, ReturnLine, ReturnRequest
 from rma.returns.selectors import return_request_scope
-from rma.shipping.models import Carton, Label, LabelStatus, Shipment, ShipmentItem, ShipmentStatus
+from rma.shipping.choices import LabelStatus, ShipmentStatus
+from rma.shipping.models import Carton, Label, Shipment, ShipmentItem
 from rma.shipping.services.labels import label_qr_payload_verify
 
 _RMA_BARE_RE = re.compile(rf"R?([{RMA_ALPHABET}]{{4}})([{RMA_ALPHABET}]{{4}})")

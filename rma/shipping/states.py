@@ -1,7 +1,7 @@
 """The lifecycles of labels and shipments as data: which status may follow which. Pure, no database."""
 
-from rma.shipping.models import LabelStatus as L
-from rma.shipping.models import ShipmentStatus as S
+from rma.shipping.choices import LabelStatus as L
+from rma.shipping.choices import ShipmentStatus as S
 
 LABEL_TRANSITIONS: dict[str, frozenset[str]] = {
     # pending -> failed: the last retry failed; failed -> ready: the admin's retry, or a late task, made it.

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rma.locations.models import Warehouse
 from rma.returns.choices import Resolution
-from rma.shipping.models import CounterCondition, ShipmentItemKind
+from rma.shipping.choices import CounterCondition, ShipmentItemKind
 from rma.shipping.services.shipments import LOOSE_ITEM_KINDS, MAX_LOOSE_QUANTITY
 
 

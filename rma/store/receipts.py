@@ -15,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from rma.locations.models import Store
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
-from rma.shipping.models import CounterCondition
+from rma.shipping.choices import CounterCondition
 
 RECEIPT_SIZES = ("a4", "80mm")
 _TICKET_WIDTH = 80 * mm

@@ -7,7 +7,8 @@ from django.db.models import Sum
 
 from rma.returns.choices import Resolution, ReturnStatus
 from rma.returns.models import ReturnEvent, ReturnRequest
-from rma.shipping.models import CounterCheck, Label, LabelStatus
+from rma.shipping.choices import LabelStatus
+from rma.shipping.models import CounterCheck, Label
 from rma.warehouse.choices import RefundMethod, UnitCondition
 from rma.warehouse.models import Arrival, Disposition, ExchangeRequest, Inspection, Refund
 

@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from rma.notifications.models import OutboxMessage, OutboxStatus
+from rma.notifications.choices import OutboxStatus
+from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue
 from rma.notifications.services import outbox_message_deliver, outbox_secret_ref
 from tests.factories import UserFactory

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from rma.notifications.models import OutboxStatus
+from rma.notifications.choices import OutboxStatus
 from rma.notifications.outbox import outbox_enqueue
 from rma.notifications.services import DeliveryOutcome, outbox_message_deliver, outbox_secret_ref
 

@@ -7,8 +7,9 @@ from django.core import mail
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from rma.notifications.choices import OutboxStatus
 from rma.notifications.emails import email_render
-from rma.notifications.models import OutboxMessage, OutboxStatus
+from rma.notifications.models import OutboxMessage
 from rma.notifications.services import DeliveryOutcome, outbox_message_deliver
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.messages import return_messages_write

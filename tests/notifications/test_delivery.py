@@ -9,7 +9,8 @@ from django.core import mail
 from django.utils import timezone
 
 from rma.core.exceptions import Conflict
-from rma.notifications.models import OutboxMessage, OutboxStatus
+from rma.notifications.choices import OutboxStatus
+from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue, outbox_message_replay
 from rma.notifications.services import DeliveryOutcome, outbox_message_deliver, outbox_secret_ref
 from rma.notifications.webhooks import webhook_body

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rma.notifications.models import OutboxStatus
+from rma.notifications.choices import OutboxStatus
 from rma.notifications.outbox import outbox_enqueue, outbox_message_replay
 from rma.notifications.services import DeliveryOutcome, outbox_message_deliver
 from tests.notifications.fixtures import WEBHOOK_SECRET

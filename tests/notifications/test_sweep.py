@@ -6,7 +6,8 @@ from itertools import count
 import pytest
 from django.utils import timezone
 
-from rma.notifications.models import OutboxMessage, OutboxStatus
+from rma.notifications.choices import OutboxStatus
+from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue
 from rma.notifications.selectors import outbox_messages_due
 from rma.notifications.tasks import outbox_messages_sweep

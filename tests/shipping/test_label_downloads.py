@@ -10,7 +10,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rma.core import roles
-from rma.shipping.models import Label, LabelStatus
+from rma.shipping.choices import LabelStatus
+from rma.shipping.models import Label
 from tests.factories import StoreFactory, UserFactory, WarehouseFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.shipping.urls")]

@@ -16,7 +16,8 @@ from rma.returns.models import ReturnRequest
 from rma.returns.services import DropOffChoice, return_request_cancel, return_requests_expire
 from rma.shipping.carriers import CarrierError, CarrierUnavailable
 from rma.shipping.carriers.builtin import tracking_number_for, tracking_number_is_valid
-from rma.shipping.models import Label, LabelStatus
+from rma.shipping.choices import LabelStatus
+from rma.shipping.models import Label
 from rma.shipping.services import (
     label_generate,
     label_qr_payload,

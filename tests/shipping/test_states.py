@@ -6,7 +6,8 @@ import pytest
 from django.db import close_old_connections, connection, transaction
 
 from rma.core.exceptions import InvalidTransition
-from rma.shipping.models import Label, LabelStatus, Shipment, ShipmentStatus
+from rma.shipping.choices import LabelStatus, ShipmentStatus
+from rma.shipping.models import Label, Shipment
 from rma.shipping.services.transitions import label_transition, shipment_transition
 from rma.shipping.states import LABEL_TRANSITIONS, SHIPMENT_TRANSITIONS, label_can_transition, shipment_can_transition
 from tests.factories import StoreFactory

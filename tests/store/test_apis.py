@@ -5,7 +5,8 @@ from rest_framework.test import APIClient
 
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
-from rma.shipping.models import CounterCheck, Shipment, ShipmentItem, ShipmentStatus
+from rma.shipping.choices import ShipmentStatus
+from rma.shipping.models import CounterCheck, Shipment, ShipmentItem
 from tests.factories import OrderLineFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

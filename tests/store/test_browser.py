@@ -12,7 +12,8 @@ from playwright.sync_api import Page, expect
 
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
-from rma.shipping.models import CounterCheck, Shipment, ShipmentItem, ShipmentStatus
+from rma.shipping.choices import ShipmentStatus
+from rma.shipping.models import CounterCheck, Shipment, ShipmentItem
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

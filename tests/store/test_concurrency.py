@@ -4,7 +4,8 @@ import pytest
 
 from rma.core.exceptions import Conflict, DomainError, InvalidTransition
 from rma.notifications.models import OutboxMessage
-from rma.shipping.models import Shipment, ShipmentItem, ShipmentStatus
+from rma.shipping.choices import ShipmentStatus
+from rma.shipping.models import Shipment, ShipmentItem
 from rma.shipping.selectors import shipment_contents
 from rma.shipping.services.shipments import (
     carton_add,

@@ -8,7 +8,8 @@ from rma.orders.selectors import order_get_for_customer
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
 from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
-from rma.shipping.models import CounterCheck, Label, LabelStatus
+from rma.shipping.choices import LabelStatus
+from rma.shipping.models import CounterCheck, Label
 from rma.shipping.services.labels import label_qr_payload
 from rma.store.services.counter import (
     CounterLineCheck,

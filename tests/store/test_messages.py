@@ -5,7 +5,8 @@ import json
 import pytest
 from django.core import mail
 
-from rma.notifications.models import OutboxMessage, OutboxStatus
+from rma.notifications.choices import OutboxStatus
+from rma.notifications.models import OutboxMessage
 from rma.shipping.services.shipments import carton_add, shipment_close, shipment_loose_item_add, shipment_open
 from rma.store.services.counter import CounterLineCheck, counter_return_check
 

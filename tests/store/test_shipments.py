@@ -10,7 +10,8 @@ from rma.core.queue import enqueue_on_commit
 from rma.notifications.models import OutboxMessage
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
-from rma.shipping.models import Carton, Shipment, ShipmentItem, ShipmentStatus
+from rma.shipping.choices import ShipmentStatus
+from rma.shipping.models import Carton, Shipment, ShipmentItem
 from rma.shipping.selectors import shipment_contents, shipment_find_by_code
 from rma.shipping.services.shipments import (
     carton_add,

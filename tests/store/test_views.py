@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
-from rma.shipping.models import CounterCheck, Shipment, ShipmentItem, ShipmentStatus
+from rma.shipping.choices import ShipmentStatus
+from rma.shipping.models import CounterCheck, Shipment, ShipmentItem
 from rma.shipping.services.shipments import (
     carton_add,
     shipment_close,

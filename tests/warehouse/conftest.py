@@ -9,7 +9,8 @@ from rma.core.queue import enqueue_on_commit
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnPolicy, ReturnRequest
 from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create, return_request_transition
-from rma.shipping.models import Label, LabelStatus
+from rma.shipping.choices import LabelStatus
+from rma.shipping.models import Label
 from rma.shipping.services.shipments import (
     carton_add,
     shipment_close,

@@ -16,7 +16,8 @@ from playwright.sync_api import Page, expect
 from rma.notifications.models import OutboxMessage
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnEvent, ReturnRequest
-from rma.shipping.models import Carton, Shipment, ShipmentStatus
+from rma.shipping.choices import ShipmentStatus
+from rma.shipping.models import Carton, Shipment
 from rma.warehouse.models import Arrival, Discrepancy, Disposition, Refund
 from rma.warehouse.services import arrival_register
 

@@ -6,7 +6,8 @@ from rma.core.exceptions import Conflict
 from rma.notifications.models import OutboxMessage
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
-from rma.shipping.models import Carton, Shipment, ShipmentStatus
+from rma.shipping.choices import ShipmentStatus
+from rma.shipping.models import Carton, Shipment
 from rma.warehouse.models import Arrival, CartonReceipt, CountedItem, Discrepancy, Disposition, Grade, Refund
 from rma.warehouse.services import (
     ScanOutcome,

@@ -10,7 +10,8 @@ from rest_framework.test import APIClient
 
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
-from rma.shipping.models import Carton, Shipment, ShipmentStatus
+from rma.shipping.choices import ShipmentStatus
+from rma.shipping.models import Carton, Shipment
 from rma.warehouse.models import CartonReceipt, CountedItem
 from tests.factories import UserFactory
 

@@ -6,7 +6,8 @@ from django.utils import translation
 from rma.core.exceptions import Conflict, DomainError, InvalidTransition
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
-from rma.shipping.models import Carton, Shipment, ShipmentStatus
+from rma.shipping.choices import ShipmentStatus
+from rma.shipping.models import Carton, Shipment
 from rma.shipping.selectors import AnnouncedCarton, AnnouncedLine, ShipmentContents
 from rma.warehouse.models import Arrival, CartonReceipt, CountedItem, Discrepancy, UnexpectedParcel
 from rma.warehouse.services import (

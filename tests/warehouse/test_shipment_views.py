@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
-from rma.shipping.models import Carton, Shipment, ShipmentStatus
+from rma.shipping.choices import ShipmentStatus
+from rma.shipping.models import Carton, Shipment
 from rma.warehouse.models import CartonReceipt, CountedItem, Discrepancy
 from rma.warehouse.services import carton_count_add, carton_count_finish, carton_receive
 

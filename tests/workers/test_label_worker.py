@@ -11,7 +11,8 @@ from rma.core.queue import broker_breaker
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.shipping.carriers.builtin import tracking_number_is_valid
-from rma.shipping.models import Label, LabelStatus
+from rma.shipping.choices import LabelStatus
+from rma.shipping.models import Label
 from rma.shipping.services import labels_sweep
 from rma.shipping.tasks import label_generate_task
 from tests.shipping.conftest import scripted_carrier  # noqa: F401 - fixture: a carrier outside the machine

@@ -10,7 +10,8 @@ from django.conf import settings as django_settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from rma.notifications.models import OutboxMessage, OutboxStatus
+from rma.notifications.choices import OutboxStatus
+from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue
 from rma.notifications.services import DeliveryOutcome, outbox_secret_ref
 from rma.notifications.tasks import outbox_deliver_task, outbox_messages_sweep

@@ -22,8 +22,9 @@ from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_transition
 from rma.returns.states import RELEASING_STATUSES
 from rma.shipping.carriers import DEFAULT_CARRIER, Carrier, LabelRequest, get_carrier
+from rma.shipping.choices import LabelStatus
 from rma.shipping.lock_objects import label_qs_select_for_update
-from rma.shipping.models import Label, LabelStatus
+from rma.shipping.models import Label
 from rma.shipping.services.label_content import (
     LABEL_FORMATS,
     LabelError,

@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import DomainError
-from rma.shipping.models import Carton, Shipment, ShipmentStatus
+from rma.shipping.choices import ShipmentStatus
+from rma.shipping.models import Carton, Shipment
 from rma.shipping.selectors import shipment_contents
 
 # ---- Documents (made by a worker after close: shipment_documents_generate_task)

@@ -8,14 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import DomainError, InvalidTransition
-from rma.notifications.models import Channel
+from rma.notifications.choices import Channel
 from rma.notifications.outbox import outbox_enqueue
 from rma.notifications.services import outbox_secret_ref
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_transition
 from rma.shipping.carriers import carrier_codes
-from rma.shipping.models import Carton, Shipment, ShipmentItem, ShipmentStatus
+from rma.shipping.choices import ShipmentStatus
+from rma.shipping.models import Carton, Shipment, ShipmentItem
 from rma.shipping.selectors import shipment_contents
 from rma.shipping.services.shipment_locks import (
     Actor,

@@ -6,7 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import InvalidTransition
-from rma.shipping.models import Shipment, ShipmentStatus
+from rma.shipping.choices import ShipmentStatus
+from rma.shipping.models import Shipment
 
 Actor = AbstractBaseUser | None
 

@@ -20,7 +20,8 @@ from rma.locations.models import Store, Warehouse
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.shipping.carriers import DEFAULT_CARRIER
-from rma.shipping.models import Carton, CounterCheck, Shipment, ShipmentItem, ShipmentItemKind, ShipmentStatus
+from rma.shipping.choices import ShipmentItemKind, ShipmentStatus
+from rma.shipping.models import Carton, CounterCheck, Shipment, ShipmentItem
 from rma.shipping.selectors import return_request_find_by_code, scan_code_normalize
 from rma.shipping.services.shipment_documents import shipment_documents_generate, shipments_documents_missing
 from rma.shipping.services.shipment_handover import shipment_close, shipment_dispatch, shipment_receive_record

@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import InvalidTransition
+from rma.shipping.choices import LabelStatus, ShipmentStatus
 from rma.shipping.lock_objects import label_qs_select_for_update
-from rma.shipping.models import Label, LabelStatus, Shipment, ShipmentStatus
+from rma.shipping.models import Label, Shipment
 from rma.shipping.states import label_can_transition, shipment_can_transition
 
 

@@ -16,7 +16,7 @@ from rma.orders.selectors import order_get_for_customer
 from rma.returns.choices import Resolution
 from rma.returns.selectors import reason_codes_by_code
 from rma.returns.services import ReturnLineInput
-from rma.shipping.models import CounterCondition
+from rma.shipping.choices import CounterCondition
 from rma.store import selectors
 from rma.store.api.common import (
     PDF_RESPONSE,

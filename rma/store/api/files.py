@@ -8,8 +8,9 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from rma.shipping.choices import ShipmentStatus
 from rma.shipping.manifests import carton_barcode_label_pdf
-from rma.shipping.models import Shipment, ShipmentStatus
+from rma.shipping.models import Shipment
 from rma.shipping.services.shipments import (
     shipment_documents_generate,
 )

@@ -15,7 +15,8 @@ from rest_framework.views import APIView
 from rma.core.api.pagination import CursorPagination
 from rma.core.queue import enqueue_on_commit
 from rma.locations.models import Warehouse
-from rma.shipping.models import ShipmentItem, ShipmentItemKind, ShipmentStatus
+from rma.shipping.choices import ShipmentItemKind, ShipmentStatus
+from rma.shipping.models import ShipmentItem
 from rma.shipping.services.shipments import (
     LOOSE_ITEM_KINDS,
     MAX_CARTON_WEIGHT_GRAMS,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from rma.core.exceptions import Conflict, DomainError, InvalidTransition, NotEligible
 from rma.locations.choices import DropOffMethod
 from rma.locations.models import Store
-from rma.notifications.models import Channel
+from rma.notifications.choices import Channel
 from rma.notifications.outbox import outbox_enqueue
 from rma.orders.models import Order
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
@@ -29,7 +29,8 @@ from rma.returns.services import (
     return_request_create,
     return_request_transition,
 )
-from rma.shipping.models import CounterCheck, CounterCondition
+from rma.shipping.choices import CounterCondition
+from rma.shipping.models import CounterCheck
 from rma.shipping.selectors import return_request_find_by_code
 
 Actor = AbstractBaseUser | None

@@ -17,7 +17,7 @@ from rma.returns.choices import Resolution, ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.selectors import reason_code_list
 from rma.returns.services import ReturnLineInput
-from rma.shipping.models import CounterCondition
+from rma.shipping.choices import CounterCondition
 from rma.store import selectors
 from rma.store.forms import OrderLookupForm, ScanForm
 from rma.store.receipts import RECEIPT_SIZES

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 
+from rma.shipping.choices import ShipmentStatus
 from rma.shipping.manifests import carton_barcode_label_pdf
-from rma.shipping.models import Shipment, ShipmentStatus
+from rma.shipping.models import Shipment
 from rma.shipping.services.shipments import shipment_documents_generate
 from rma.store.views.common import store_view
 from rma.store.views.shipments import carton_or_404, shipment_or_404

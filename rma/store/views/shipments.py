@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 from rma.core.exceptions import DomainError
 from rma.core.queue import enqueue_on_commit
 from rma.locations.models import Warehouse
-from rma.shipping.models import Carton, Shipment, ShipmentItem, ShipmentStatus
+from rma.shipping.choices import ShipmentStatus
+from rma.shipping.models import Carton, Shipment, ShipmentItem
 from rma.shipping.services.shipments import (
     carton_add,
     carton_remove,

@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from rma.shipping.models import ShipmentStatus
+from rma.shipping.choices import ShipmentStatus
 from rma.warehouse import selectors
 from rma.warehouse.choices import DiscrepancyKind
 from rma.warehouse.models import Inspection

@@ -11,7 +11,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from rma.locations.models import Warehouse
-from rma.shipping.models import Carton, Shipment, ShipmentStatus
+from rma.shipping.choices import ShipmentStatus
+from rma.shipping.models import Carton, Shipment
 from rma.shipping.selectors import AnnouncedCarton, shipment_contents, shipments_expected_at
 from rma.warehouse.models import CartonReceipt, CountedItem, Discrepancy
 from rma.warehouse.selectors.boards import shipment_late_after

@@ -34,7 +34,8 @@ from django.utils.translation import gettext as _
 
 from rma.core.exceptions import Conflict, InvalidTransition, NotEligible
 from rma.locations.models import Warehouse
-from rma.shipping.models import Carton, Shipment, ShipmentStatus
+from rma.shipping.choices import ShipmentStatus
+from rma.shipping.models import Carton, Shipment
 from rma.shipping.selectors import scan_code_normalize
 from rma.warehouse.choices import UnexpectedReason
 from rma.warehouse.lock_objects import shipment_lock

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rma.core.exceptions import DomainError
-from rma.shipping.models import ShipmentStatus
+from rma.shipping.choices import ShipmentStatus
 from rma.shipping.selectors import shipment_find_by_code
 from rma.warehouse import selectors
 from rma.warehouse.forms import CountForm
