@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole suite: lint, migrations check, compose file check, then pytest.
+# The whole suite: lint, import contract, types, migrations check, schema, compose file check, then pytest.
 # Uses PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set; otherwise SQLite, and says what it skipped.
 set -euo pipefail
 py=.venv/bin/python
@@ -11,6 +11,8 @@ step "ruff check"
 "$py" -m ruff check .
 step "ruff format --check"
 "$py" -m ruff format --check .
+step "import contract (lint-imports: the layers of README, How it is built)"
+.venv/bin/lint-imports --no-cache
 step "makemigrations --check"
 DJANGO_SETTINGS_MODULE=returns_portal.settings.test "$py" manage.py makemigrations --check --dry-run
 step "OpenAPI schema (drf-spectacular --validate --fail-on-warn)"
