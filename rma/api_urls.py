@@ -3,10 +3,10 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("rma.orders.api_urls")),
-    path("", include("rma.locations.api_urls")),
+    path("", include("rma.orders.api.urls")),
+    path("", include("rma.locations.api.urls")),
     path("", include("rma.returns.api.urls")),
-    path("", include("rma.shipping.api_urls")),
+    path("", include("rma.shipping.api.urls")),
     path("warehouse/", include("rma.warehouse.api.urls")),
     path("store/", include("rma.store.api.urls")),
 ]

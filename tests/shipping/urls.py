@@ -5,7 +5,7 @@ from django.urls import include, path
 from returns_portal.urls import urlpatterns as project_urlpatterns
 
 urlpatterns = [
-    path("api/v1/", include("rma.shipping.api_urls")),
+    path("api/v1/", include("rma.shipping.api.urls")),
     path("", include("rma.shipping.urls")),
     *project_urlpatterns,
 ]

@@ -1,8 +1,8 @@
-"""Label routes of the API, under /api/v1/: include with path("", include("rma.shipping.api_urls"))."""
+"""Label routes of the API, under /api/v1/: include with path("", include("rma.shipping.api.urls"))."""
 
 from django.urls import path
 
-from rma.shipping.apis import ReturnLabelDetailApi, ReturnLabelPdfApi, ReturnLabelZplApi
+from rma.shipping.api.labels import ReturnLabelDetailApi, ReturnLabelPdfApi, ReturnLabelZplApi
 
 urlpatterns = [
     path("returns/<str:public_id>/label/", ReturnLabelDetailApi.as_view(), name="api-return-label"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rma.orders.apis import OrderBatchUpsertApi, OrderDetailApi, OrderUpsertApi
+from rma.orders.api.orders import OrderBatchUpsertApi, OrderDetailApi, OrderUpsertApi
 
 urlpatterns = [
     path("orders/", OrderUpsertApi.as_view(), name="api-order-upsert"),
