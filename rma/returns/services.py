@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -28,7 +28,8 @@ from rma.returns.reactions import StatusChange
 from rma.returns.reactions import run as reactions_run
 from rma.returns.states import RELEASING_STATUSES, can_transition
 
-Actor = AbstractBaseUser | None
+# Who makes the change: a signed-in user, or None for the system.
+Actor = User | None
 
 
 @dataclass(frozen=True)

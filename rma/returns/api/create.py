@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core import roles
-from rma.core.api.permissions import ReturnWriterRoles, error_response, error_responses
+from rma.core.api.permissions import ReturnWriterRoles, error_response, error_responses, request_user
 from rma.locations.choices import DropOffMethod
 from rma.locations.models import Store
 from rma.orders.models import Order
@@ -173,7 +173,7 @@ class ReturnRequestCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        user = request.user
+        user = request_user(request)
         channel, store = self._channel_and_store(user=user, store_code=data.get("store", ""))
         order, lines, drop_off = self._resolve(data)
         scope = str(user.pk)
@@ -196,7 +196,7 @@ class ReturnRequestCreateApi(APIView):
         return _detail_response(user=user, return_request=return_request, code=code)
 
     @staticmethod
-    def _channel_and_store(*, user: AbstractBaseUser, store_code: str) -> tuple[str, Store | None]:
+    def _channel_and_store(*, user: User | AnonymousUser, store_code: str) -> tuple[str, Store | None]:
         """Integrations create through `api`, agents through `agent`, store staff at one of their shops."""
         user_roles = roles.user_roles(user)
         if roles.INTEGRATION in user_roles or roles.AGENT in user_roles or user.is_superuser:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -184,7 +184,7 @@ RETURN_EXAMPLE = {
 }
 
 
-def _detail_response(*, user: AbstractBaseUser, return_request: ReturnRequest, code: int = 200) -> Response:
+def _detail_response(*, user: User | AnonymousUser, return_request: ReturnRequest, code: int = 200) -> Response:
     """The return as it now is in the database, with everything loaded in a fixed number of queries."""
     fresh = _return_request_or_404(user=user, public_id=str(return_request.public_id))
     return Response(ReturnRequestDetailSerializer(fresh).data, status=code)
