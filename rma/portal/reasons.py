@@ -87,7 +87,7 @@ def reasons(request: HttpRequest, order: Order) -> HttpResponse:
 
 @portal_required
 @require_GET
-def staged_photo(request: HttpRequest, order: Order, photo_id: str) -> HttpResponse:
+def staged_photo(request: HttpRequest, order: Order, photo_id: str) -> FileResponse:
     """A preview of a photo uploaded in this session (and only this session)."""
     photo = photo_staged_find(request=request, photo_id=photo_id)
     if photo is None or photo["content_type"] == "image/heic" or not default_storage.exists(photo["name"]):
@@ -98,13 +98,14 @@ def staged_photo(request: HttpRequest, order: Order, photo_id: str) -> HttpRespo
     return response
 
 
-def reasons_complete(order: Order, state: dict) -> bool:
+def reasons_complete(order: Order, state: dict[str, Any]) -> bool:
     """Whether every chosen line has a reason, and the photos its reason asks for."""
     details = state.get("details") or {}
     reasons_by_pk = {r.pk: r for r in ReasonCode.objects.filter(is_active=True)}
     for line, _quantity in chosen_lines(order, state):
         detail = details.get(str(line.pk)) or {}
-        reason = reasons_by_pk.get(detail.get("reason"))
+        reason_pk = detail.get("reason")
+        reason = reasons_by_pk.get(reason_pk) if reason_pk is not None else None
         if reason is None or (reason.requires_photo and not detail.get("photos")):
             return False
     return bool(state.get("lines"))

@@ -169,4 +169,9 @@ def _attach_photos(return_request: ReturnRequest, state: dict) -> None:
                 )
             staged_names.append(photo["name"])
         details.get(str(line.order_line_id), {})["photos"] = []
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in staged_names])
+
+    def staged_photos_delete() -> None:
+        for name in staged_names:
+            default_storage.delete(name)
+
+    transaction.on_commit(staged_photos_delete)

@@ -93,10 +93,11 @@ class ReturnLabelDetailApi(APIView):
 
         @extend_schema_field(LabelLinksSerializer(allow_null=True))
         def get_links(self, label: Label) -> dict[str, str] | None:
-            if not label_is_downloadable(label=label):
+            return_request = label.return_request
+            if return_request is None or not label_is_downloadable(label=label):
                 return None
             request = self.context["request"]
-            kwargs = {"public_id": label.return_request.public_id}
+            kwargs = {"public_id": return_request.public_id}
             pdf = request.build_absolute_uri(reverse("api-return-label-pdf", kwargs=kwargs))
             zpl = request.build_absolute_uri(reverse("api-return-label-zpl", kwargs=kwargs))
             return {"pdf_a6": pdf, "pdf_4x6": f"{pdf}?size=4x6", "zpl": zpl}
