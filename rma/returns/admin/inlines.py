@@ -1,6 +1,6 @@
 """What a return's admin page shows inline: its lines, timeline and photos, all read-only."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
@@ -8,6 +8,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from rma.returns.models import ReturnEvent, ReturnLine, ReturnPhoto
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _PhotoCount(TypedDict):
+    photo_count: int
 
 
 class ReturnLineInline(admin.TabularInline):
@@ -32,7 +39,7 @@ class ReturnLineInline(admin.TabularInline):
         return False
 
     @admin.display(description=_("photos"))
-    def photo_count(self, obj: ReturnLine) -> int:
+    def photo_count(self, obj: "WithAnnotations[ReturnLine, _PhotoCount]") -> int:
         return obj.photo_count
 
 
