@@ -113,7 +113,10 @@ class OrderInputSerializer(serializers.Serializer):
     placed_at = serializers.DateTimeField()
     delivered_at = serializers.DateTimeField(required=False, allow_null=True)
     address = OrderAddressSerializer(required=False, help_text="The delivery address.")
-    lines = OrderLineInputSerializer(many=True, allow_empty=False, max_length=1000)
+    # The list spelled out (what many=True builds): the stubs do not know many=True passes max_length on.
+    lines: serializers.ListSerializer[dict[str, Any]] = serializers.ListSerializer(
+        child=OrderLineInputSerializer(), allow_empty=False, max_length=1000
+    )
 
     def validate_channel(self, value: str) -> str:
         if value not in Channel.values:

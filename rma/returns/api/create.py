@@ -62,7 +62,10 @@ class ReturnRequestCreateApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         order = serializers.CharField(max_length=64, help_text="The order's external id or number.")
-        lines = ReturnLineInputSerializer(many=True, allow_empty=False, max_length=200)
+        # The list spelled out (what many=True builds): the stubs do not know many=True passes max_length on.
+        lines: serializers.ListSerializer[dict[str, Any]] = serializers.ListSerializer(
+            child=ReturnLineInputSerializer(), allow_empty=False, max_length=200
+        )
         resolution = serializers.ChoiceField(choices=Resolution.choices, default=Resolution.REFUND)
         drop_off = DropOffInputSerializer()
         contact_email = serializers.EmailField(
@@ -229,12 +232,12 @@ class ReturnRequestCreateApi(APIView):
         order_lines = {line.external_id: line for line in order.lines.all()}
         reasons = selectors.reason_codes_by_code(codes=[item["reason"] for item in data["lines"]])
         # Keyed by position, like DRF's own errors for a list of objects.
-        line_errors: dict[int, dict[str, list[str]]] = {}
+        line_errors: dict[str, dict[str, list[str]]] = {}
         for index, item in enumerate(data["lines"]):
             if item["order_line"] not in order_lines:
-                line_errors.setdefault(index, {})["order_line"] = ["No such line in this order."]
+                line_errors.setdefault(str(index), {})["order_line"] = ["No such line in this order."]
             if item["reason"] not in reasons:
-                line_errors.setdefault(index, {})["reason"] = ["Unknown reason code."]
+                line_errors.setdefault(str(index), {})["reason"] = ["Unknown reason code."]
         if line_errors:
             raise ValidationError({"lines": line_errors})
         lines = [

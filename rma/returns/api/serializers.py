@@ -15,7 +15,7 @@ from rma.returns.models import ReturnRequest
 
 class ReasonSummarySerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField(help_text="In the request language.")
+    label = serializers.CharField(help_text="In the request language.")  # type: ignore[assignment]  # a declared field, not Field.label: the serializer metaclass moves it away
 
 
 class ReturnLineOutputSerializer(serializers.Serializer):
@@ -94,7 +94,7 @@ class ReturnRequestSummarySerializer(serializers.Serializer):
     refund_estimate = serializers.DecimalField(max_digits=10, decimal_places=2)
     returnless = serializers.BooleanField(help_text="Refund without return: the customer keeps the items.")
     review_reason = serializers.CharField()
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]  # a declared field, not Field.label: the serializer metaclass moves it away
     lines = ReturnLineOutputSerializer(many=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
