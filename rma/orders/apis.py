@@ -292,7 +292,7 @@ class OrderBatchUpsertApi(APIView):
             counts[result.get("outcome", "failed")] += 1
         return Response(self.OutputSerializer({"results": results, "counts": counts}).data)
 
-    def _upsert_one(self, index: int, raw: Any) -> dict[str, Any]:
+    def _upsert_one(self, index: int, raw: object) -> dict[str, Any]:
         external_id = (str(raw.get("external_id") or "") or None) if isinstance(raw, dict) else None
         item = OrderInputSerializer(data=raw)
         if not item.is_valid():

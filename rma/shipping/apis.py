@@ -1,7 +1,8 @@
 """The label of a return over the API: its state and links, and its files (PDF A6 or 4x6, ZPL)."""
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.exceptions import BadRequest
 from django.http import FileResponse, Http404
@@ -146,7 +147,12 @@ class _LabelFileApi(APIView):
         return label_file_response(label=label, kind=kind)
 
 
-def _file_schema(*, operation_id: str, summary: str, media_type: str, parameters: list[Any]) -> Any:
+_View = TypeVar("_View", bound=Callable[..., Any])
+
+
+def _file_schema(
+    *, operation_id: str, summary: str, media_type: str, parameters: list[OpenApiParameter]
+) -> Callable[[_View], _View]:
     return extend_schema(
         operation_id=operation_id,
         summary=summary,
