@@ -14,11 +14,18 @@ from rma.portal.formatting import line_view
 from rma.portal.forms import LineReasonForm
 from rma.portal.guards import portal_required, render_step
 from rma.portal.items import chosen_lines
-from rma.portal.session import photo_stage, photo_staged_find, photo_unstage, portal_state, portal_state_save
+from rma.portal.session import (
+    PortalState,
+    photo_stage,
+    photo_staged_find,
+    photo_unstage,
+    portal_state,
+    portal_state_save,
+)
 from rma.returns.models import ReasonCode
 
 
-def _reason_forms(request: HttpRequest, order: Order, state: dict, *, bind: bool) -> list[dict[str, Any]]:
+def _reason_forms(request: HttpRequest, order: Order, state: PortalState, *, bind: bool) -> list[dict[str, Any]]:
     details = state.setdefault("details", {})
     blocks = []
     for line, quantity in chosen_lines(order, state):
@@ -98,7 +105,7 @@ def staged_photo(request: HttpRequest, order: Order, photo_id: str) -> FileRespo
     return response
 
 
-def reasons_complete(order: Order, state: dict[str, Any]) -> bool:
+def reasons_complete(order: Order, state: PortalState) -> bool:
     """Whether every chosen line has a reason, and the photos its reason asks for."""
     details = state.get("details") or {}
     reasons_by_pk = {r.pk: r for r in ReasonCode.objects.filter(is_active=True)}

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -156,7 +157,7 @@ def destination_warehouse_for(*, point: DropOffPoint | None, order: Order) -> Wa
     return min(located, key=lambda spot: distance_km(latitude, longitude, spot[0], spot[1]))[2]
 
 
-def _fingerprint(payload: dict) -> str:
+def _fingerprint(payload: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
