@@ -5,7 +5,6 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -118,7 +117,7 @@ class ShipmentContents:
     def rma_numbers(self) -> list[str]:
         return sorted({line.rma_number for carton in self.cartons for line in carton.lines if line.rma_number})
 
-    def as_payload(self) -> dict[str, Any]:
+    def as_payload(self) -> dict:
         """A JSON-ready dict (advance shipping notice, API)."""
         return {
             "shipment": self.number,
