@@ -3,6 +3,7 @@
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import TypedDict
 
 from django.utils.translation import gettext_lazy as _
 
@@ -130,6 +131,8 @@ else:
 
 # ---- CELERY
 # Redis when REDIS_URL is set; otherwise kombu's filesystem transport, which needs no server.
+# The two transports take differently shaped options (a timeout in seconds, or folders and a flag).
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, str | int | bool]
 if REDIS_URL:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -228,10 +231,20 @@ RMA_DEFAULT_RETURN_WINDOW_DAYS = 30
 RMA_LEGAL_MINIMUM_WINDOW_DAYS = 14
 RMA_FREE_RETURN_FEE = Decimal("0.00")
 
+
+class CarbonFactors(TypedDict):
+    """Shape of ``RMA_CARBON_FACTORS``: grams per drop-off kind, per car km, and shares of dedicated trips."""
+
+    carrier_leg_g: dict[str, int]
+    car_g_per_km: int
+    dedicated_trip_share: dict[str, float]
+    walkable_km: float
+
+
 # Carbon estimate per drop-off option, in grams CO2e per parcel (ADEME 2023; Eco CO2 for Mondial Relay 2023):
 # the carrier's leg, plus the customer's trip when it is made by car (per km, and the share of trips that are
 # dedicated rather than combined with another errand). Shown as estimates; editable here.
-RMA_CARBON_FACTORS = {
+RMA_CARBON_FACTORS: CarbonFactors = {
     "carrier_leg_g": {"store": 150, "relay_point": 287, "locker": 250, "post_office": 300, "home_pickup": 374},
     "car_g_per_km": 193,
     "dedicated_trip_share": {"store": 0.5, "relay_point": 0.3, "locker": 0.3, "post_office": 0.4, "home_pickup": 0},

@@ -7,7 +7,7 @@ Each app describes its pages once with a `StaffSite` and keeps everything else (
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.views import LogoutView, redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -20,7 +20,15 @@ from rest_framework.exceptions import ValidationError
 from rma.core.exceptions import DomainError
 from rma.core.views import SiteLoginView
 
-SiteT = TypeVar("SiteT")
+
+class _Coded(Protocol):
+    """A site as the API names it: by its code (shops and warehouses alike)."""
+
+    @property
+    def code(self) -> str: ...
+
+
+SiteT = TypeVar("SiteT", bound=_Coded)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,13 +1,23 @@
 """Admin for the physical network: warehouses, shops and drop-off points."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rma.locations.models import DropOffPoint, Store, Warehouse
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldOpts
+    from django_stubs_ext import StrOrPromise
+
 ADDRESS_FIELDS = ("address_line1", "address_line2", "postcode", "city", "country", "latitude", "longitude")
-RECORD_FIELDSET = (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)})
+# Typed as the admin expects a fieldset, so the three admins below can share it.
+RECORD_FIELDSET: "tuple[StrOrPromise, _FieldOpts]" = (
+    _("Record"),
+    {"fields": ("created_at", "updated_at"), "classes": ("collapse",)},
+)
 
 
 @admin.register(Warehouse)

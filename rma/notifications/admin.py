@@ -50,21 +50,21 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         (_("Payload"), {"fields": ("payload_block",)}),
     )
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: OutboxMessage | None = None) -> list[str]:
         fields = [f.name for f in self.model._meta.fields if not f.primary_key]
         return [*fields, "last_error_block", "payload_block"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: OutboxMessage | None = None) -> bool:
         # A saved form would write a stale status over a worker's; rows change only through the services.
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: OutboxMessage | None = None) -> bool:
         return False
 
-    def has_replay_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_replay_permission(self, request: HttpRequest, obj: OutboxMessage | None = None) -> bool:
         """Replaying needs the model's change permission, although the admin never edits a row."""
         return request.user.has_perm(f"{self.opts.app_label}.change_{self.opts.model_name}")
 
@@ -140,7 +140,9 @@ class OutboxMessageAdmin(admin.ModelAdmin):
             reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[message.pk])
         )
 
-    def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> HttpResponse:
         obj = context.get("original")
         context["can_replay"] = (
             obj is not None and obj.status != OutboxStatus.DELIVERED and self.has_replay_permission(request, obj)

@@ -76,8 +76,9 @@ def email_render(*, topic: str, locale: str, payload: dict[str, Any]) -> Rendere
         "language": language,
     }
     with translation.override(language):
-        subject = render_to_string(f"{name}.subject.txt", context)
-        text = render_to_string(f"{name}.txt", context)
+        # Plain str: both are tidied below, which drops the "safe" mark a rendered template carries.
+        subject: str = render_to_string(f"{name}.subject.txt", context)
+        text: str = render_to_string(f"{name}.txt", context)
         html = render_to_string(f"{name}.html", context)
     # One line: a template's newline must never become a header break.
     subject = " ".join(subject.split())

@@ -1,5 +1,7 @@
 """Admin for the mirror of the shop's orders: a support tool to look orders up and fix a line by hand."""
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -9,6 +11,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from rma.orders.models import Order, OrderLine
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _LineCount(TypedDict):
+    line_count: int
+
 
 ORDER_LINE_FIELDS = (
     "external_id",
@@ -87,7 +97,7 @@ class OrderAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(line_count=Count("lines"))
 
     @admin.display(description=_("lines"), ordering="line_count")
-    def line_count(self, obj: Order) -> int:
+    def line_count(self, obj: "WithAnnotations[Order, _LineCount]") -> int:
         return obj.line_count
 
     def save_model(self, request: HttpRequest, obj: Order, form: ModelForm, change: bool) -> None:

@@ -1,6 +1,7 @@
 """Orders come from the shop: upserted by external id, so that sending one twice changes nothing."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -56,15 +57,19 @@ class OrderDataError(DomainError):
     code = "invalid_order"
 
 
-def _datetime(value: Any, field: str, *, required: bool) -> Any:
+def _datetime(value: object, field: str, *, required: bool) -> datetime | None:
     if value in (None, ""):
         if required:
             raise OrderDataError(f"{field} is required.", extra={field: "required"})
         return None
-    try:
-        parsed = value if hasattr(value, "tzinfo") else parse_datetime(str(value))
-    except ValueError:  # well-formed but impossible, such as 30 February
-        parsed = None
+    parsed: datetime | None
+    if isinstance(value, datetime):  # already parsed (the API's serializer)
+        parsed = value
+    else:
+        try:
+            parsed = parse_datetime(str(value))
+        except ValueError:  # well-formed but impossible, such as 30 February
+            parsed = None
     if parsed is None:
         raise OrderDataError(f"{field} is not a date-time: {value!r}.", extra={field: "invalid"})
     if timezone.is_naive(parsed):
@@ -121,7 +126,7 @@ def order_normalise(*, data: dict[str, Any]) -> tuple[str, dict[str, Any], list[
     channel = data.get("channel") or Channel.WEB
     if channel not in Channel.values:
         raise OrderDataError(f"Unknown channel {channel!r}.", extra={"channel": "invalid"})
-    fields = {
+    fields: dict[str, Any] = {
         "number": str(data.get("number") or "").strip(),
         "channel": channel,
         "store_code": str(data.get("store_code") or ""),

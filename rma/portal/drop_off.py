@@ -49,7 +49,7 @@ def drop_off_options(*, order: Order, postcode: str = "") -> tuple[list[dict[str
     except DomainError:
         error = gettext("We do not know this postcode. Try another one nearby.")
         found = []
-    options = []
+    options: list[dict[str, Any]] = []
     for nearby in found:
         point = nearby.point
         estimate = carbon_estimate(kind=point.kind, distance_km=nearby.distance_km)

@@ -2,7 +2,7 @@
 
 from datetime import date, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.utils import timezone
@@ -55,7 +55,20 @@ def grams_label(grams: int) -> str:
     return f"{number_format(grams, decimal_pos=0, use_l10n=True)}\u00a0g CO₂e"
 
 
-def address_lines(obj: Any) -> list[str]:
+class PostalAddress(Protocol):
+    """What an address is printed from: an order's delivery address, a drop-off point's."""
+
+    @property
+    def address_line1(self) -> str: ...
+
+    @property
+    def postcode(self) -> str: ...
+
+    @property
+    def city(self) -> str: ...
+
+
+def address_lines(obj: PostalAddress) -> list[str]:
     """The postal lines of an address (French postal order: postcode before city), country in the UI language."""
     lines = [obj.address_line1, getattr(obj, "address_line2", ""), f"{obj.postcode} {obj.city}".strip()]
     country = getattr(obj, "country", "") or ""

@@ -1,8 +1,10 @@
 """Forms of the customer portal: they only shape and check input; the services decide."""
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -89,11 +91,12 @@ class LookupForm(forms.Form):
 class ItemsForm(forms.Form):
     """Which eligible lines come back, and how many units of each."""
 
-    def __init__(self, *args, eligibility: list[LineEligibility], initial_lines: dict[str, int] | None = None, **kw):
+    def __init__(
+        self, *args: Any, eligibility: list[LineEligibility], initial_lines: dict[str, int] | None = None, **kw: Any
+    ) -> None:
         super().__init__(*args, **kw)
         self.eligibility = eligibility
         initial_lines = initial_lines or {}
-        self.line_fields = []
         for verdict in eligibility:
             if not verdict.eligible:
                 continue
@@ -109,8 +112,9 @@ class ItemsForm(forms.Form):
                 required=False,
             )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         eligible = {v.order_line.pk: v for v in self.eligibility if v.eligible}
         refused = {v.order_line.pk: v for v in self.eligibility if not v.eligible}
         # A line sent although it cannot be returned (an old page, or a hand-made request).
@@ -156,7 +160,9 @@ class MultipleFileInput(forms.FileInput):
 class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
-    def clean(self, data, initial=None):  # type: ignore[override]
+    def clean(
+        self, data: UploadedFile | Sequence[UploadedFile] | None, initial: UploadedFile | None = None
+    ) -> list[UploadedFile]:
         single_clean = super().clean
         if isinstance(data, list | tuple):
             return [single_clean(item, initial) for item in data if item]
@@ -184,7 +190,7 @@ class LineReasonForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": PHOTO_ACCEPT}),
     )
 
-    def __init__(self, *args, staged_count: int = 0, **kwargs):
+    def __init__(self, *args: Any, staged_count: int = 0, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.staged_count = staged_count
         self.fields["photos"].help_text = _(
@@ -208,8 +214,9 @@ class LineReasonForm(forms.Form):
             )
         return checked
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         reason = cleaned.get("reason")
         if (
             reason is not None
@@ -229,7 +236,7 @@ class ResolutionForm(forms.Form):
         error_messages={"required": _("Choose what you would like.")},
     )
 
-    def __init__(self, *args, exchange_options: dict[int, list[Variant]], **kwargs):
+    def __init__(self, *args: Any, exchange_options: dict[int, list[Variant]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.exchange_options = exchange_options
         self.exchange_possible = bool(exchange_options) and all(exchange_options.values())
@@ -240,8 +247,9 @@ class ResolutionForm(forms.Form):
                 required=False,
             )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("resolution") != Resolution.EXCHANGE:
             return cleaned
         if not self.exchange_possible:
@@ -282,15 +290,22 @@ class DropOffForm(forms.Form):
         label=_("Time slot"), required=False, widget=forms.RadioSelect, choices=[(s, s) for s in PICKUP_SLOTS]
     )
 
-    def __init__(self, *args, point_choices: list[tuple[str, str]], pickup_dates: list[tuple[date, str]], **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        point_choices: list[tuple[str, str]],
+        pickup_dates: list[tuple[date, str]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["option"].choices = [*point_choices, (self.HOME_PICKUP, _("Home pickup"))]
-        self.fields["pickup_date"].choices = [("", _("Choose a date…"))] + [
+        cast(forms.ChoiceField, self.fields["option"]).choices = [*point_choices, (self.HOME_PICKUP, _("Home pickup"))]
+        cast(forms.ChoiceField, self.fields["pickup_date"]).choices = [("", _("Choose a date…"))] + [
             (d.isoformat(), label) for d, label in pickup_dates
         ]
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("option") == self.HOME_PICKUP:
             if not cleaned.get("pickup_date"):
                 self.add_error("pickup_date", _("Choose a pickup date."))

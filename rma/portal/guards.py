@@ -2,14 +2,16 @@
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from rma.orders.models import Order
 from rma.portal.session import PortalSessionInvalid, portal_order_get, portal_session_close
 
 STEPS = (
@@ -21,11 +23,16 @@ STEPS = (
 )
 
 
-def portal_required(view: Callable) -> Callable:
+_P = ParamSpec("_P")
+
+
+def portal_required(
+    view: Callable[Concatenate[HttpRequest, Order, _P], HttpResponseBase],
+) -> Callable[Concatenate[HttpRequest, _P], HttpResponseBase]:
     """Run the view with the session's order, or send the customer back to the lookup page."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: _P.args, **kwargs: _P.kwargs) -> HttpResponseBase:
         try:
             order = portal_order_get(request=request)
         except PortalSessionInvalid as exc:
@@ -40,7 +47,9 @@ def portal_required(view: Callable) -> Callable:
     return never_cache(wrapper)
 
 
-def render_step(request: HttpRequest, template: str, step: str, context: dict[str, Any], status: int = 200):
+def render_step(
+    request: HttpRequest, template: str, step: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     keys = [key for key, _label in STEPS]
     current = keys.index(step)
     steps = [

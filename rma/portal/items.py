@@ -9,11 +9,11 @@ from rma.orders.models import Order, OrderLine
 from rma.portal.formatting import line_view
 from rma.portal.forms import ItemsForm
 from rma.portal.guards import portal_required, render_step
-from rma.portal.session import photo_unstage, portal_state, portal_state_save
+from rma.portal.session import PortalState, photo_unstage, portal_state, portal_state_save
 from rma.returns import policy as return_policy
 
 
-def chosen_lines(order: Order, state: dict) -> list[tuple[OrderLine, int]]:
+def chosen_lines(order: Order, state: PortalState) -> list[tuple[OrderLine, int]]:
     """The order lines the customer chose in this step, with the quantity of each."""
     chosen = state.get("lines") or {}
     lines = {str(line.pk): line for line in order.lines.all()}

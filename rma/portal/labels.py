@@ -5,7 +5,7 @@ from typing import Any
 
 import segno
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -54,7 +54,7 @@ def label_context(return_request: ReturnRequest) -> dict[str, Any]:
 
 
 @require_safe
-def label_file_customer_view(request: HttpRequest, public_id: uuid.UUID, extension: str) -> HttpResponse:
+def label_file_customer_view(request: HttpRequest, public_id: uuid.UUID, extension: str) -> FileResponse:
     """A label file for the customer, by the return's public id (the link in their email; no login)."""
     kind = label_file_kind(extension=extension, size=request.GET.get("size"))
     return label_file_response(label=label_get_for_return(return_public_id=public_id), kind=kind)

@@ -14,11 +14,18 @@ from rma.portal.formatting import line_view
 from rma.portal.forms import LineReasonForm
 from rma.portal.guards import portal_required, render_step
 from rma.portal.items import chosen_lines
-from rma.portal.session import photo_stage, photo_staged_find, photo_unstage, portal_state, portal_state_save
+from rma.portal.session import (
+    PortalState,
+    photo_stage,
+    photo_staged_find,
+    photo_unstage,
+    portal_state,
+    portal_state_save,
+)
 from rma.returns.models import ReasonCode
 
 
-def _reason_forms(request: HttpRequest, order: Order, state: dict, *, bind: bool) -> list[dict[str, Any]]:
+def _reason_forms(request: HttpRequest, order: Order, state: PortalState, *, bind: bool) -> list[dict[str, Any]]:
     details = state.setdefault("details", {})
     blocks = []
     for line, quantity in chosen_lines(order, state):
@@ -87,7 +94,7 @@ def reasons(request: HttpRequest, order: Order) -> HttpResponse:
 
 @portal_required
 @require_GET
-def staged_photo(request: HttpRequest, order: Order, photo_id: str) -> HttpResponse:
+def staged_photo(request: HttpRequest, order: Order, photo_id: str) -> FileResponse:
     """A preview of a photo uploaded in this session (and only this session)."""
     photo = photo_staged_find(request=request, photo_id=photo_id)
     if photo is None or photo["content_type"] == "image/heic" or not default_storage.exists(photo["name"]):
@@ -98,13 +105,14 @@ def staged_photo(request: HttpRequest, order: Order, photo_id: str) -> HttpRespo
     return response
 
 
-def reasons_complete(order: Order, state: dict) -> bool:
+def reasons_complete(order: Order, state: PortalState) -> bool:
     """Whether every chosen line has a reason, and the photos its reason asks for."""
     details = state.get("details") or {}
     reasons_by_pk = {r.pk: r for r in ReasonCode.objects.filter(is_active=True)}
     for line, _quantity in chosen_lines(order, state):
         detail = details.get(str(line.pk)) or {}
-        reason = reasons_by_pk.get(detail.get("reason"))
+        reason_pk = detail.get("reason")
+        reason = reasons_by_pk.get(reason_pk) if reason_pk is not None else None
         if reason is None or (reason.requires_photo and not detail.get("photos")):
             return False
     return bool(state.get("lines"))

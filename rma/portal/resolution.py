@@ -3,18 +3,18 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from rma.integrations.shop import exchange_options, shop_client_get
+from rma.integrations.shop import Variant, exchange_options, shop_client_get
 from rma.orders.models import Order
 from rma.portal.formatting import line_view
 from rma.portal.forms import ResolutionForm
 from rma.portal.guards import portal_required, render_step
 from rma.portal.items import chosen_lines
 from rma.portal.reasons import reasons_complete
-from rma.portal.session import portal_state, portal_state_save
+from rma.portal.session import PortalState, portal_state, portal_state_save
 from rma.returns.choices import Resolution
 
 
-def chosen_exchange_options(order: Order, state: dict) -> dict[int, list]:
+def chosen_exchange_options(order: Order, state: PortalState) -> dict[int, list[Variant]]:
     """The variants each chosen line could be exchanged for, by order line id."""
     client = shop_client_get()
     return {

@@ -19,7 +19,7 @@ from rma.portal.guards import portal_required, render_step
 from rma.portal.items import chosen_lines
 from rma.portal.reasons import reasons_complete
 from rma.portal.resolution import chosen_exchange_options
-from rma.portal.session import portal_return_remember, portal_state, portal_wizard_reset
+from rma.portal.session import PortalState, portal_return_remember, portal_state, portal_wizard_reset
 from rma.returns import policy as return_policy
 from rma.returns.carbon import HOME_PICKUP
 from rma.returns.choices import Resolution
@@ -35,7 +35,7 @@ class IncompleteReturn(Exception):
         self.step = step
 
 
-def _build_inputs(order: Order, state: dict) -> tuple[list[ReturnLineInput], DropOffChoice, str]:
+def _build_inputs(order: Order, state: PortalState) -> tuple[list[ReturnLineInput], DropOffChoice, str]:
     """Turn the session's answers into service inputs, or say which step must be done again."""
     if not state.get("lines"):
         raise IncompleteReturn("portal:items")
@@ -74,7 +74,7 @@ def _build_inputs(order: Order, state: dict) -> tuple[list[ReturnLineInput], Dro
     return inputs, choice, resolution_value
 
 
-def _variant_names(order: Order, state: dict) -> dict[str, str]:
+def _variant_names(order: Order, state: PortalState) -> dict[str, str]:
     names: dict[str, str] = {}
     if state.get("resolution") != Resolution.EXCHANGE:
         return names
@@ -152,7 +152,7 @@ def _create_return(request, order, state, inputs, choice, resolution_value) -> R
     return return_request
 
 
-def _attach_photos(return_request: ReturnRequest, state: dict) -> None:
+def _attach_photos(return_request: ReturnRequest, state: PortalState) -> None:
     """Move the photos staged during the journey onto the new return's lines."""
     details = state.get("details") or {}
     staged_names = []
@@ -169,4 +169,9 @@ def _attach_photos(return_request: ReturnRequest, state: dict) -> None:
                 )
             staged_names.append(photo["name"])
         details.get(str(line.order_line_id), {})["photos"] = []
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in staged_names])
+
+    def staged_photos_delete() -> None:
+        for name in staged_names:
+            default_storage.delete(name)
+
+    transaction.on_commit(staged_photos_delete)

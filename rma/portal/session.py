@@ -7,7 +7,7 @@ the time it was opened; every portal page checks it, so a session opens one orde
 """
 
 import secrets
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core import signing
@@ -19,6 +19,8 @@ from django.http import HttpRequest
 from rma.orders.models import Order
 
 SESSION_KEY = "rma_portal"
+# The wizard's answers as kept in the session: JSON, shaped by each step.
+PortalState = dict[str, Any]
 SALT = "rma.returns.portal_session"
 STAGING_DIR = "portal-staging"
 
@@ -76,7 +78,7 @@ def portal_order_get(*, request: HttpRequest) -> Order:
     return order
 
 
-def portal_state(*, request: HttpRequest) -> dict[str, Any]:
+def portal_state(*, request: HttpRequest) -> PortalState:
     """The wizard's answers (mutable; call ``portal_state_save`` after changing them)."""
     return request.session[SESSION_KEY]
 
@@ -109,21 +111,35 @@ def portal_return_known(*, request: HttpRequest, public_id: str) -> bool:
 # ---- photos uploaded before the return exists
 
 
+class StagedPhoto(TypedDict):
+    """A checked upload kept in storage until the return is confirmed."""
+
+    id: str
+    name: str
+    content_type: str
+    filename: str
+
+
 def photo_stage(
     *, request: HttpRequest, line_pk: int, upload: UploadedFile, content_type: str, extension: str
-) -> dict:
+) -> StagedPhoto:
     """Keep a checked upload until the return is confirmed; returns its staged description."""
     photo_id = secrets.token_urlsafe(9)
     upload.seek(0)
     name = default_storage.save(f"{STAGING_DIR}/{secrets.token_hex(12)}.{extension}", File(upload))
-    staged = {"id": photo_id, "name": name, "content_type": content_type, "filename": (upload.name or "")[-80:]}
+    staged: StagedPhoto = {
+        "id": photo_id,
+        "name": name,
+        "content_type": content_type,
+        "filename": (upload.name or "")[-80:],
+    }
     state = portal_state(request=request)
     state.setdefault("details", {}).setdefault(str(line_pk), {}).setdefault("photos", []).append(staged)
     portal_state_save(request=request)
     return staged
 
 
-def photo_staged_find(*, request: HttpRequest, photo_id: str) -> dict | None:
+def photo_staged_find(*, request: HttpRequest, photo_id: str) -> StagedPhoto | None:
     state = request.session.get(SESSION_KEY) or {}
     for detail in (state.get("details") or {}).values():
         for photo in detail.get("photos", []):
@@ -144,7 +160,7 @@ def photo_unstage(*, request: HttpRequest, photo_id: str) -> bool:
     return False
 
 
-def _discard_staged(state: dict) -> None:
+def _discard_staged(state: PortalState) -> None:
     for detail in (state.get("details") or {}).values():
         for photo in detail.get("photos", []):
             if photo.get("name", "").startswith(f"{STAGING_DIR}/"):

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -95,7 +96,7 @@ HAPPY_PATH = (
     ReturnStatus.RECEIVED,
     ReturnStatus.INSPECTED,
 )
-NEXT_STEPS = {
+NEXT_STEPS: dict[str, Promise] = {
     ReturnStatus.DRAFT: _("Your return has not been sent yet."),
     ReturnStatus.SUBMITTED: _("We are checking your return. You will get an email when it is approved."),
     ReturnStatus.NEEDS_REVIEW: _(

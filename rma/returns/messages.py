@@ -331,7 +331,7 @@ def return_messages_for(
     planned = []
     if wants_customer:
         planned.append(_customer_message(return_request, from_status, to_status, lines, event))
-    if wants_warehouse:
+    if wants_warehouse and warehouse is not None:
         planned += _warehouse_messages(return_request, to_status, lines, warehouse)
     return planned
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from rma.returns.models import ReturnRequest
 
@@ -26,7 +26,7 @@ class StatusChange:
     return_request: ReturnRequest
     from_status: str
     to_status: str
-    actor: AbstractBaseUser | None = None
+    actor: User | None = None
     # The cause of the move already told the customer (the shop counter's receipt): no email of ours.
     customer_told: bool = False
 

@@ -3,7 +3,7 @@
 import uuid
 from functools import cache
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -13,7 +13,8 @@ from rma.locations.models import DropOffPoint, Store, Warehouse
 from rma.orders.models import Order
 from rma.returns.models import IdempotencyKey, ReasonCode, ReturnEvent, ReturnLine, ReturnRequest
 
-User = AbstractBaseUser | AnonymousUser
+# Whoever asks: a signed-in user or an anonymous visitor.
+AnyUser = User | AnonymousUser
 
 
 @cache
@@ -36,14 +37,14 @@ def _with_related(queryset: QuerySet[ReturnRequest]) -> QuerySet[ReturnRequest]:
     )
 
 
-def stores_of_staff(*, user: User) -> QuerySet[Store]:
+def stores_of_staff(*, user: AnyUser) -> QuerySet[Store]:
     """The active shops a user works in (Store.staff)."""
     if not user.is_authenticated:
         return Store.objects.none()
     return Store.objects.filter(staff=user, is_active=True)
 
 
-def return_request_qs_for_store_staff(*, user: User) -> QuerySet[ReturnRequest]:
+def return_request_qs_for_store_staff(*, user: AnyUser) -> QuerySet[ReturnRequest]:
     """What a shop's staff see of returns: their shops' own (created at their counter, dropped off at their shop,
     handed in there or sent back in their shipments: each of these sets the return's shop). All for superusers."""
     queryset = ReturnRequest.objects.all()
@@ -54,7 +55,7 @@ def return_request_qs_for_store_staff(*, user: User) -> QuerySet[ReturnRequest]:
     return queryset.filter(store__in=stores_of_staff(user=user).values("pk"))
 
 
-def return_request_scope(*, user: User) -> QuerySet[ReturnRequest]:
+def return_request_scope(*, user: AnyUser) -> QuerySet[ReturnRequest]:
     """The returns a user may see: all for superusers, agents and integrations; their sites' for site staff."""
     queryset = ReturnRequest.objects.all()
     if not user.is_authenticated:
@@ -72,12 +73,12 @@ def return_request_scope(*, user: User) -> QuerySet[ReturnRequest]:
     return queryset.filter(scope)
 
 
-def return_request_list(*, user: User) -> QuerySet[ReturnRequest]:
+def return_request_list(*, user: AnyUser) -> QuerySet[ReturnRequest]:
     """The returns in the user's scope, newest first, with lines, sites and label loaded."""
     return _with_related(return_request_scope(user=user)).order_by("-created_at", "-id")
 
 
-def return_request_get(*, user: User, public_id: str | uuid.UUID) -> ReturnRequest | None:
+def return_request_get(*, user: AnyUser, public_id: str | uuid.UUID) -> ReturnRequest | None:
     """One return in the user's scope with its lines and timeline, or None (also for a malformed id)."""
     parsed = uuid_parse(public_id)
     if parsed is None:
@@ -128,7 +129,7 @@ def store_get(*, code: str) -> Store | None:
     return Store.objects.filter(code=code).first()
 
 
-def stores_of(*, user: User) -> list[Store]:
+def stores_of(*, user: AnyUser) -> list[Store]:
     """The active shops a user works at."""
     return list(stores_of_staff(user=user))
 

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -28,7 +29,8 @@ from rma.returns.reactions import StatusChange
 from rma.returns.reactions import run as reactions_run
 from rma.returns.states import RELEASING_STATUSES, can_transition
 
-Actor = AbstractBaseUser | None
+# Who makes the change: a signed-in user, or None for the system.
+Actor = User | None
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ def drop_off_validate(*, choice: DropOffChoice) -> None:
     point = choice.point
     if point is None:
         raise DomainError(_("Choose where you will drop the parcel off."), code="invalid_drop_off")
-    if point.kind != return_policy.DROP_OFF_KIND_FOR_METHOD[method]:
+    if point.kind != return_policy.DROP_OFF_KIND_FOR_METHOD[DropOffMethod(method)]:
         raise DomainError(_("This drop-off point does not match the chosen method."), code="invalid_drop_off")
     if not (point.is_active and point.accepts_returns):
         raise DomainError(_("This drop-off point does not take returns at the moment."), code="invalid_drop_off")
@@ -143,17 +145,19 @@ def drop_off_validate(*, choice: DropOffChoice) -> None:
 
 def destination_warehouse_for(*, point: DropOffPoint | None, order: Order) -> Warehouse | None:
     """The shop's own warehouse for a shop drop-off, else the active warehouse nearest the parcel."""
-    if point is not None and point.store_id and point.store.default_warehouse_id:
-        return point.store.default_warehouse
+    store = point.store if point is not None else None
+    if store is not None and store.default_warehouse_id:
+        return store.default_warehouse
     warehouses = list(Warehouse.objects.filter(is_active=True))
     origin = point if point is not None and point.latitude is not None else order
-    located = [w for w in warehouses if w.latitude is not None and w.longitude is not None]
-    if origin.latitude is None or origin.longitude is None or not located:
+    latitude, longitude = origin.latitude, origin.longitude
+    located = [(w.latitude, w.longitude, w) for w in warehouses if w.latitude is not None and w.longitude is not None]
+    if latitude is None or longitude is None or not located:
         return warehouses[0] if warehouses else None
-    return min(located, key=lambda w: distance_km(origin.latitude, origin.longitude, w.latitude, w.longitude))
+    return min(located, key=lambda spot: distance_km(latitude, longitude, spot[0], spot[1]))[2]
 
 
-def _fingerprint(payload: dict) -> str:
+def _fingerprint(payload: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 

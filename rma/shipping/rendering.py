@@ -262,7 +262,7 @@ def render_label_pdf(*, content: LabelContent, size: str = "A6") -> bytes:
 
     # Tracking barcode, centred in the space left between the recipient block and the bottom section.
     area_top, area_bottom = y - 2, bottom + qr_box + 6
-    text_size = 11
+    text_size: float = 11
     barcode_height = min(64.0, area_top - area_bottom - text_size - 8)
     barcode_y = area_bottom + text_size + 6 + (area_top - area_bottom - text_size - 6 - barcode_height) / 2
     _draw_code128(

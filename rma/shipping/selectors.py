@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from rma.returns.models import RMA_ALPHABET, ReturnLine, ReturnRequest
@@ -18,7 +18,7 @@ from rma.shipping.services.labels import label_qr_payload_verify
 _RMA_BARE_RE = re.compile(rf"R?([{RMA_ALPHABET}]{{4}})([{RMA_ALPHABET}]{{4}})")
 
 
-def label_get_for_staff(*, user: AbstractBaseUser | AnonymousUser, public_id: uuid.UUID) -> Label | None:
+def label_get_for_staff(*, user: User | AnonymousUser, public_id: uuid.UUID) -> Label | None:
     """A label whose return the user may see (superusers, agents, integrations: all; site staff: their sites')."""
     return (
         Label.objects.select_related("return_request")
@@ -55,7 +55,7 @@ def return_request_find_by_code(*, code: str) -> ReturnRequest | None:
         rma_number = label_qr_payload_verify(payload=code)
         return ReturnRequest.objects.filter(rma_number=rma_number).first() if rma_number else None
     label = Label.objects.filter(tracking_number=code, return_request__isnull=False).only("return_request_id").first()
-    if label is not None:
+    if label is not None and label.return_request_id is not None:
         return ReturnRequest.objects.filter(pk=label.return_request_id).first()
     candidates = {code}
     bare = _RMA_BARE_RE.fullmatch(code.replace("-", ""))

@@ -5,7 +5,8 @@ import uuid
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
 
 from rma.shipping.models import Label
@@ -29,7 +30,10 @@ def label_file_kind(*, extension: str, size: str | None) -> str:
 
 def label_file_response(*, label: Label | None, kind: str) -> FileResponse:
     """The file as an attachment named after the RMA number, or a 404 when the label is not ready."""
-    if not label_is_downloadable(label=label):
+    if not label_is_downloadable(label=label) or label is None:
+        raise Http404
+    return_request = label.return_request
+    if return_request is None:
         raise Http404
     field_file = getattr(label, kind)
     if not field_file.name:
@@ -41,7 +45,7 @@ def label_file_response(*, label: Label | None, kind: str) -> FileResponse:
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=f"{label.return_request.rma_number}{FILENAME_SUFFIXES[kind]}",
+        filename=f"{return_request.rma_number}{FILENAME_SUFFIXES[kind]}",
         content_type=CONTENT_TYPES[kind],
     )
     # Addresses and a live tracking number: keep it out of shared caches and search engines.
@@ -51,7 +55,7 @@ def label_file_response(*, label: Label | None, kind: str) -> FileResponse:
 
 
 @require_safe
-def label_file_staff_view(request: HttpRequest, public_id: uuid.UUID, extension: str) -> HttpResponse:
+def label_file_staff_view(request: HttpRequest, public_id: uuid.UUID, extension: str) -> HttpResponseBase:
     """A label file for staff: superusers and agents see all, shop and warehouse staff their sites' (else 404)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

@@ -42,7 +42,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = error_body("invalid", "The request is not valid.", response.data)
     elif isinstance(exc, exceptions.APIException):
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
-        code = exc.get_codes() if isinstance(exc.get_codes(), str) else "error"
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else "error"
         response.data = error_body(code, str(detail))
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
         response.data["error"]["code"] = "throttled"

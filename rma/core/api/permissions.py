@@ -1,9 +1,9 @@
 """Permissions by role; the object scope of each role is applied by the selectors."""
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser, User
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -25,6 +25,14 @@ def role_permission(*allowed: str) -> type[BasePermission]:
 
     RolePermission.__name__ = "RolePermission_" + "_".join(allowed)
     return RolePermission
+
+
+def request_user(request: Request) -> User:
+    """The signed-in user behind a request that a role permission has already let in."""
+    user = request.user
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
+        raise NotAuthenticated
+    return user
 
 
 AnyStaffRole = role_permission(*roles.ALL_ROLES)
@@ -59,7 +67,9 @@ _STANDARD_ERRORS: dict[int, tuple[str, str, str]] = {
 }
 
 
-def error_response(status: int, description: str = "", *, examples: list[OpenApiExample] | None = None) -> Any:
+def error_response(
+    status: int, description: str = "", *, examples: list[OpenApiExample] | None = None
+) -> OpenApiResponse:
     """An OpenAPI response documenting the error shape for one status code."""
     default_description, code, message = _STANDARD_ERRORS.get(status, ("Error.", "error", "Error."))
     return OpenApiResponse(
@@ -70,6 +80,6 @@ def error_response(status: int, description: str = "", *, examples: list[OpenApi
     )
 
 
-def error_responses(*statuses: int) -> dict[int, Any]:
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     """`responses` entries for the usual error codes of an operation."""
     return {status: error_response(status) for status in statuses}

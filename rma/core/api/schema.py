@@ -1,6 +1,7 @@
 """OpenAPI generation tweaks shared by every API view."""
 
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.utils import Direction
 from rest_framework.serializers import Serializer
 
 
@@ -11,7 +12,7 @@ class AutoSchema(BaseAutoSchema):
     every component the same name, "Output".
     """
 
-    def get_serializer_name(self, serializer: Serializer, direction: str) -> str:
+    def get_serializer_name(self, serializer: Serializer, direction: Direction) -> str:
         qualname = type(serializer).__qualname__
         if "." not in qualname:
             return super().get_serializer_name(serializer, direction)

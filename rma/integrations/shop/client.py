@@ -9,6 +9,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
+from urllib.parse import quote
 
 import requests
 from django.conf import settings
@@ -104,7 +105,7 @@ class HttpShopClient:
         headers = {"Accept": "application/json"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        url = f"{self.base_url}/products/{requests.utils.quote(product_ref or sku, safe='')}/variants"
+        url = f"{self.base_url}/products/{quote(product_ref or sku, safe='')}/variants"
         try:
             response = self.session.get(url, params={"sku": sku}, headers=headers, timeout=self.timeout)
             response.raise_for_status()

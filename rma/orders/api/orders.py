@@ -113,7 +113,10 @@ class OrderInputSerializer(serializers.Serializer):
     placed_at = serializers.DateTimeField()
     delivered_at = serializers.DateTimeField(required=False, allow_null=True)
     address = OrderAddressSerializer(required=False, help_text="The delivery address.")
-    lines = OrderLineInputSerializer(many=True, allow_empty=False, max_length=1000)
+    # The list spelled out (what many=True builds): the stubs do not know many=True passes max_length on.
+    lines: serializers.ListSerializer[dict[str, Any]] = serializers.ListSerializer(
+        child=OrderLineInputSerializer(), allow_empty=False, max_length=1000
+    )
 
     def validate_channel(self, value: str) -> str:
         if value not in Channel.values:
@@ -289,7 +292,7 @@ class OrderBatchUpsertApi(APIView):
             counts[result.get("outcome", "failed")] += 1
         return Response(self.OutputSerializer({"results": results, "counts": counts}).data)
 
-    def _upsert_one(self, index: int, raw: Any) -> dict[str, Any]:
+    def _upsert_one(self, index: int, raw: object) -> dict[str, Any]:
         external_id = (str(raw.get("external_id") or "") or None) if isinstance(raw, dict) else None
         item = OrderInputSerializer(data=raw)
         if not item.is_valid():

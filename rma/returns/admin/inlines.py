@@ -1,13 +1,20 @@
 """What a return's admin page shows inline: its lines, timeline and photos, all read-only."""
 
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from rma.returns.models import ReturnEvent, ReturnLine, ReturnPhoto
+from rma.returns.models import ReturnEvent, ReturnLine, ReturnPhoto, ReturnRequest
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _PhotoCount(TypedDict):
+    photo_count: int
 
 
 class ReturnLineInline(admin.TabularInline):
@@ -25,14 +32,14 @@ class ReturnLineInline(admin.TabularInline):
             super().get_queryset(request).select_related("order_line", "reason").annotate(photo_count=Count("photos"))
         )
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: ReturnRequest | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: ReturnRequest | None = None) -> bool:
         return False
 
     @admin.display(description=_("photos"))
-    def photo_count(self, obj: ReturnLine) -> int:
+    def photo_count(self, obj: "WithAnnotations[ReturnLine, _PhotoCount]") -> int:
         return obj.photo_count
 
 
@@ -46,10 +53,10 @@ class ReturnEventInline(admin.TabularInline):
     def get_queryset(self, request: HttpRequest) -> QuerySet[ReturnEvent]:
         return super().get_queryset(request).select_related("actor")
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: ReturnRequest | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: ReturnRequest | None = None) -> bool:
         return False
 
 
@@ -60,8 +67,8 @@ class ReturnPhotoInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: ReturnLine | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: ReturnLine | None = None) -> bool:
         return False

@@ -1,8 +1,20 @@
 """Admin building blocks shared by the apps' admins."""
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Protocol
 
+from django.db.models import Model
 from django.http import HttpRequest
+
+
+class _ModelAdminLike(Protocol):
+    """What the mixin reads from the ModelAdmin or inline it is mixed into."""
+
+    @property
+    def model(self) -> type[Model]: ...
+
+    @property
+    def readonly_fields(self) -> Sequence[str]: ...
 
 
 class ReadOnlyAdminMixin:
@@ -12,15 +24,15 @@ class ReadOnlyAdminMixin:
     to the model later appears without touching the admin.
     """
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(self: _ModelAdminLike, request: HttpRequest, obj: Model | None = None) -> list[str]:
         fields = [f.name for f in self.model._meta.fields if not f.primary_key]
         return [*fields, *(name for name in self.readonly_fields if name not in fields)]
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

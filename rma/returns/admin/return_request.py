@@ -56,7 +56,8 @@ class ReturnRequestAdminForm(forms.ModelForm):
         fields = EDITABLE_FIELDS
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if {"drop_off_point", "pickup_date", "pickup_slot"} & set(self.changed_data):
             instance = self.instance
             choice = DropOffChoice(
@@ -336,7 +337,8 @@ class ReturnRequestAdmin(admin.ModelAdmin):
             raise Http404
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            # Django's own "no longer exists" message and redirect, as on the change page; the stubs omit it.
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         change_url = reverse("admin:returns_returnrequest_change", args=(obj.pk,))

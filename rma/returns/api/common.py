@@ -1,6 +1,6 @@
 """What the returns endpoints share: limits, parameters, and the return in the caller's scope."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -31,7 +31,7 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
 )
 
 
-def _return_request_or_404(*, user: AbstractBaseUser, public_id: str) -> ReturnRequest:
+def _return_request_or_404(*, user: User | AnonymousUser, public_id: str) -> ReturnRequest:
     """A return in the user's scope; out of scope looks exactly like unknown, so existence is not revealed."""
     return_request = selectors.return_request_get(user=user, public_id=public_id)
     if return_request is None:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core import roles
-from rma.core.api.permissions import ReturnWriterRoles, error_response, error_responses
+from rma.core.api.permissions import ReturnWriterRoles, error_response, error_responses, request_user
 from rma.locations.choices import DropOffMethod
 from rma.locations.models import Store
 from rma.orders.models import Order
@@ -62,7 +62,10 @@ class ReturnRequestCreateApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         order = serializers.CharField(max_length=64, help_text="The order's external id or number.")
-        lines = ReturnLineInputSerializer(many=True, allow_empty=False, max_length=200)
+        # The list spelled out (what many=True builds): the stubs do not know many=True passes max_length on.
+        lines: serializers.ListSerializer[dict[str, Any]] = serializers.ListSerializer(
+            child=ReturnLineInputSerializer(), allow_empty=False, max_length=200
+        )
         resolution = serializers.ChoiceField(choices=Resolution.choices, default=Resolution.REFUND)
         drop_off = DropOffInputSerializer()
         contact_email = serializers.EmailField(
@@ -173,7 +176,7 @@ class ReturnRequestCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        user = request.user
+        user = request_user(request)
         channel, store = self._channel_and_store(user=user, store_code=data.get("store", ""))
         order, lines, drop_off = self._resolve(data)
         scope = str(user.pk)
@@ -196,7 +199,7 @@ class ReturnRequestCreateApi(APIView):
         return _detail_response(user=user, return_request=return_request, code=code)
 
     @staticmethod
-    def _channel_and_store(*, user: AbstractBaseUser, store_code: str) -> tuple[str, Store | None]:
+    def _channel_and_store(*, user: User | AnonymousUser, store_code: str) -> tuple[str, Store | None]:
         """Integrations create through `api`, agents through `agent`, store staff at one of their shops."""
         user_roles = roles.user_roles(user)
         if roles.INTEGRATION in user_roles or roles.AGENT in user_roles or user.is_superuser:
@@ -229,12 +232,12 @@ class ReturnRequestCreateApi(APIView):
         order_lines = {line.external_id: line for line in order.lines.all()}
         reasons = selectors.reason_codes_by_code(codes=[item["reason"] for item in data["lines"]])
         # Keyed by position, like DRF's own errors for a list of objects.
-        line_errors: dict[int, dict[str, list[str]]] = {}
+        line_errors: dict[str, dict[str, list[str]]] = {}
         for index, item in enumerate(data["lines"]):
             if item["order_line"] not in order_lines:
-                line_errors.setdefault(index, {})["order_line"] = ["No such line in this order."]
+                line_errors.setdefault(str(index), {})["order_line"] = ["No such line in this order."]
             if item["reason"] not in reasons:
-                line_errors.setdefault(index, {})["reason"] = ["Unknown reason code."]
+                line_errors.setdefault(str(index), {})["reason"] = ["Unknown reason code."]
         if line_errors:
             raise ValidationError({"lines": line_errors})
         lines = [

@@ -1,7 +1,7 @@
 """Returns API: one return, read and moved through its lifecycle (submit, cancel, approve, reject)."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -9,15 +9,30 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rma.core.api.permissions import AnyStaffRole, ReturnWriterRoles, ReviewerRoles, error_response, error_responses
+from rma.core.api.permissions import (
+    AnyStaffRole,
+    ReturnWriterRoles,
+    ReviewerRoles,
+    error_response,
+    error_responses,
+    request_user,
+)
 from rma.returns.api.common import PUBLIC_ID_PARAMETER, _return_request_or_404
 from rma.returns.api.serializers import RETURN_EXAMPLE, ReturnRequestDetailSerializer, _detail_response
+from rma.returns.models import ReturnRequest
 from rma.returns.services import (
+    Actor,
     return_request_approve,
     return_request_cancel,
     return_request_reject,
     return_request_submit,
 )
+
+_View = TypeVar("_View", bound=Callable[..., Any])
+
+
+class _NotedTransition(Protocol):
+    def __call__(self, *, return_request: ReturnRequest, actor: Actor, note: str) -> ReturnRequest: ...
 
 
 class ReturnRequestDetailApi(APIView):
@@ -42,7 +57,9 @@ class ReturnRequestDetailApi(APIView):
         return Response(ReturnRequestDetailSerializer(return_request).data)
 
 
-def _transition_schema(operation_id: str, summary: str, description: str, request: Any = None) -> Any:
+def _transition_schema(
+    operation_id: str, summary: str, description: str, request: type[serializers.Serializer] | None = None
+) -> Callable[[_View], _View]:
     return extend_schema(
         operation_id=operation_id,
         summary=summary,
@@ -68,16 +85,18 @@ class ReturnRequestSubmitApi(APIView):
     )
     def post(self, request: Request, public_id: str) -> Response:
         return_request = _return_request_or_404(user=request.user, public_id=public_id)
-        return_request_submit(return_request=return_request, actor=request.user)
+        return_request_submit(return_request=return_request, actor=request_user(request))
         return _detail_response(user=request.user, return_request=return_request)
 
 
-def _noted_transition(view: Any, request: Request, public_id: str, transition: Callable[..., Any]) -> Response:
+def _noted_transition(
+    input_serializer: type[serializers.Serializer], request: Request, public_id: str, transition: _NotedTransition
+) -> Response:
     """Find the return (404 first), validate the view's InputSerializer, apply `transition` with the note."""
     return_request = _return_request_or_404(user=request.user, public_id=public_id)
-    serializer = view.InputSerializer(data=request.data)
+    serializer = input_serializer(data=request.data)
     serializer.is_valid(raise_exception=True)
-    transition(return_request=return_request, actor=request.user, note=serializer.validated_data["note"])
+    transition(return_request=return_request, actor=request_user(request), note=serializer.validated_data["note"])
     return _detail_response(user=request.user, return_request=return_request)
 
 
@@ -98,7 +117,7 @@ class ReturnRequestCancelApi(APIView):
         request=NoteInputSerializer,
     )
     def post(self, request: Request, public_id: str) -> Response:
-        return _noted_transition(self, request, public_id, return_request_cancel)
+        return _noted_transition(self.InputSerializer, request, public_id, return_request_cancel)
 
 
 class ReturnRequestApproveApi(APIView):
@@ -113,7 +132,7 @@ class ReturnRequestApproveApi(APIView):
         request=NoteInputSerializer,
     )
     def post(self, request: Request, public_id: str) -> Response:
-        return _noted_transition(self, request, public_id, return_request_approve)
+        return _noted_transition(self.InputSerializer, request, public_id, return_request_approve)
 
 
 class ReturnRequestRejectApi(APIView):
@@ -132,4 +151,4 @@ class ReturnRequestRejectApi(APIView):
         request=InputSerializer,
     )
     def post(self, request: Request, public_id: str) -> Response:
-        return _noted_transition(self, request, public_id, return_request_reject)
+        return _noted_transition(self.InputSerializer, request, public_id, return_request_reject)

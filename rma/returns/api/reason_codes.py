@@ -30,7 +30,7 @@ class ReasonCodeListApi(APIView):
 
     class OutputSerializer(serializers.Serializer):
         code = serializers.CharField()
-        label = serializers.CharField(help_text="In the request language.")
+        label = serializers.CharField(help_text="In the request language.")  # type: ignore[assignment]  # a declared field, not Field.label: the serializer metaclass moves it away
         label_fr = serializers.CharField()
         label_en = serializers.CharField()
         responsibility = serializers.ChoiceField(choices=Responsibility.choices)

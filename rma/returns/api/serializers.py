@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -15,7 +15,7 @@ from rma.returns.models import ReturnRequest
 
 class ReasonSummarySerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField(help_text="In the request language.")
+    label = serializers.CharField(help_text="In the request language.")  # type: ignore[assignment]  # a declared field, not Field.label: the serializer metaclass moves it away
 
 
 class ReturnLineOutputSerializer(serializers.Serializer):
@@ -94,7 +94,7 @@ class ReturnRequestSummarySerializer(serializers.Serializer):
     refund_estimate = serializers.DecimalField(max_digits=10, decimal_places=2)
     returnless = serializers.BooleanField(help_text="Refund without return: the customer keeps the items.")
     review_reason = serializers.CharField()
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]  # a declared field, not Field.label: the serializer metaclass moves it away
     lines = ReturnLineOutputSerializer(many=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -184,7 +184,7 @@ RETURN_EXAMPLE = {
 }
 
 
-def _detail_response(*, user: AbstractBaseUser, return_request: ReturnRequest, code: int = 200) -> Response:
+def _detail_response(*, user: User | AnonymousUser, return_request: ReturnRequest, code: int = 200) -> Response:
     """The return as it now is in the database, with everything loaded in a fixed number of queries."""
     fresh = _return_request_or_404(user=user, public_id=str(return_request.public_id))
     return Response(ReturnRequestDetailSerializer(fresh).data, status=code)

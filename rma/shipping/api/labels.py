@@ -1,6 +1,7 @@
 """The label of a return over the API: its state and links, and its files (PDF A6 or 4x6, ZPL)."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.exceptions import BadRequest
 from django.http import FileResponse, Http404
@@ -93,10 +94,11 @@ class ReturnLabelDetailApi(APIView):
 
         @extend_schema_field(LabelLinksSerializer(allow_null=True))
         def get_links(self, label: Label) -> dict[str, str] | None:
-            if not label_is_downloadable(label=label):
+            return_request = label.return_request
+            if return_request is None or not label_is_downloadable(label=label):
                 return None
             request = self.context["request"]
-            kwargs = {"public_id": label.return_request.public_id}
+            kwargs = {"public_id": return_request.public_id}
             pdf = request.build_absolute_uri(reverse("api-return-label-pdf", kwargs=kwargs))
             zpl = request.build_absolute_uri(reverse("api-return-label-zpl", kwargs=kwargs))
             return {"pdf_a6": pdf, "pdf_4x6": f"{pdf}?size=4x6", "zpl": zpl}
@@ -145,7 +147,12 @@ class _LabelFileApi(APIView):
         return label_file_response(label=label, kind=kind)
 
 
-def _file_schema(*, operation_id: str, summary: str, media_type: str, parameters: list[Any]) -> Any:
+_View = TypeVar("_View", bound=Callable[..., Any])
+
+
+def _file_schema(
+    *, operation_id: str, summary: str, media_type: str, parameters: list[OpenApiParameter]
+) -> Callable[[_View], _View]:
     return extend_schema(
         operation_id=operation_id,
         summary=summary,

@@ -25,25 +25,25 @@ def shipment_documents_generate(*, shipment_id: int) -> Shipment:
             continue
         tracking, pdf, zpl = carton_carrier_label_files(shipment=shipment, carton=carton)
         with transaction.atomic():
-            locked = Carton.objects.select_for_update().get(pk=carton.pk)
-            locked.tracking_number = tracking
-            locked.label_pdf.save(f"{locked.barcode}-label.pdf", ContentFile(pdf), save=False)
-            locked.label_zpl.save(f"{locked.barcode}-label.zpl", ContentFile(zpl), save=False)
-            locked.save(update_fields=["tracking_number", "label_pdf", "label_zpl", "updated_at"])
+            locked_carton = Carton.objects.select_for_update().get(pk=carton.pk)
+            locked_carton.tracking_number = tracking
+            locked_carton.label_pdf.save(f"{locked_carton.barcode}-label.pdf", ContentFile(pdf), save=False)
+            locked_carton.label_zpl.save(f"{locked_carton.barcode}-label.zpl", ContentFile(zpl), save=False)
+            locked_carton.save(update_fields=["tracking_number", "label_pdf", "label_zpl", "updated_at"])
     contents = shipment_contents(shipment=shipment)
     with transaction.atomic():
-        locked = Shipment.objects.select_for_update(of=("self",)).get(pk=shipment.pk)
-        for field_file in (locked.manifest_pdf, locked.manifest_csv):
+        locked_shipment = Shipment.objects.select_for_update(of=("self",)).get(pk=shipment.pk)
+        for field_file in (locked_shipment.manifest_pdf, locked_shipment.manifest_csv):
             if field_file:
                 field_file.delete(save=False)
-        pdf = manifest_pdf(shipment=locked, contents=contents)
-        locked.manifest_pdf.save(f"{locked.number}-manifest.pdf", ContentFile(pdf), save=False)
-        locked.manifest_csv.save(
-            f"{locked.number}-manifest.csv", ContentFile(manifest_csv(contents=contents)), save=False
+        pdf = manifest_pdf(shipment=locked_shipment, contents=contents)
+        locked_shipment.manifest_pdf.save(f"{locked_shipment.number}-manifest.pdf", ContentFile(pdf), save=False)
+        locked_shipment.manifest_csv.save(
+            f"{locked_shipment.number}-manifest.csv", ContentFile(manifest_csv(contents=contents)), save=False
         )
-        locked.documents_ready_at = timezone.now()
-        locked.save(update_fields=["manifest_pdf", "manifest_csv", "documents_ready_at", "updated_at"])
-    return locked
+        locked_shipment.documents_ready_at = timezone.now()
+        locked_shipment.save(update_fields=["manifest_pdf", "manifest_csv", "documents_ready_at", "updated_at"])
+    return locked_shipment
 
 
 def shipments_documents_missing() -> list[int]:

@@ -1,18 +1,16 @@
 """What every shipment service starts with: the shipment's row lock and the checks on it."""
 
-from typing import Any
-
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import InvalidTransition
 from rma.shipping.choices import ShipmentStatus
 from rma.shipping.models import Shipment
 
-Actor = AbstractBaseUser | None
+Actor = User | None
 
 
-def actor_or_none(actor: Actor) -> Any:
+def actor_or_none(actor: Actor) -> User | None:
     return actor if actor is not None and actor.is_authenticated else None
 
 
