@@ -27,7 +27,7 @@ def _media_root(settings, tmp_path):
 @pytest.fixture
 def policy(db):
     """The default return policy."""
-    from tests.factories import ReturnPolicyFactory
+    from tests.returns.factories import ReturnPolicyFactory
 
     return ReturnPolicyFactory()
 
@@ -35,7 +35,7 @@ def policy(db):
 @pytest.fixture
 def reason(db):
     """A return reason code."""
-    from tests.factories import ReasonCodeFactory
+    from tests.returns.factories import ReasonCodeFactory
 
     return ReasonCodeFactory()
 

@@ -8,7 +8,8 @@ from django.db import connection
 
 from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
 from rma.store.services.counter import CounterLineCheck, counter_return_check
-from tests.factories import DropOffPointFactory, OrderLineFactory, StoreFactory, UserFactory
+from tests.core.factories import UserFactory
+from tests.orders.factories import OrderLineFactory
 
 
 def run_in_threads(*calls: Callable[[], Any]) -> list[object]:
@@ -38,13 +39,6 @@ def staff_member(place: Any, username: str, role: str, **names: str) -> Any:
     user = UserFactory(username=username, roles=[role], **names)
     place.staff.add(user)
     return user
-
-
-def shop_with_counter(code: str, name: str, warehouse: Any, **point_fields: str) -> Any:
-    """A shop sending to `warehouse`, with its own drop-off point (customers hand returns in at its counter)."""
-    store = StoreFactory(code=code, name=name, default_warehouse=warehouse)
-    DropOffPointFactory(kind="store", carrier="shop", carrier_point_id=code, name=name, store=store, **point_fields)
-    return store
 
 
 def accept_at_counter(return_request: Any, *, store: Any, actor: Any) -> Any:

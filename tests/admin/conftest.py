@@ -6,13 +6,9 @@ import pytest
 from django.forms import MultiWidget
 
 from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
-from tests.factories import (
-    DropOffPointFactory,
-    OrderLineFactory,
-    ReasonCodeFactory,
-    ReturnPolicyFactory,
-    WarehouseFactory,
-)
+from tests.locations.factories import DropOffPointFactory, WarehouseFactory
+from tests.orders.factories import OrderLineFactory
+from tests.returns.factories import ReasonCodeFactory, ReturnPolicyFactory
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from rma.orders.models import OrderLine
 from tests.admin.conftest import change_form_data
-from tests.factories import OrderLineFactory
+from tests.orders.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnEvent, ReturnRequest
 from tests.admin.conftest import change_form_data
-from tests.factories import DropOffPointFactory, UserFactory
+from tests.core.factories import UserFactory
+from tests.locations.factories import DropOffPointFactory
 
 pytestmark = pytest.mark.django_db
 

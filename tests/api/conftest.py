@@ -6,15 +6,10 @@ from rest_framework.test import APIClient
 
 from rma.core import roles
 from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
-from tests.factories import (
-    DropOffPointFactory,
-    OrderLineFactory,
-    ReasonCodeFactory,
-    ReturnPolicyFactory,
-    StoreFactory,
-    UserFactory,
-    WarehouseFactory,
-)
+from tests.core.factories import UserFactory
+from tests.locations.factories import DropOffPointFactory, StoreFactory, WarehouseFactory
+from tests.orders.factories import OrderLineFactory
+from tests.returns.factories import ReasonCodeFactory, ReturnPolicyFactory
 
 
 def client_for(user) -> APIClient:

@@ -7,14 +7,10 @@ import pytest
 from rma.locations.models import Warehouse
 from rma.returns.models import ReturnRequest
 from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
-from tests.factories import (
-    DropOffPointFactory,
-    OrderLineFactory,
-    ReasonCodeFactory,
-    ReturnPolicyFactory,
-    WarehouseFactory,
-)
+from tests.locations.factories import DropOffPointFactory, WarehouseFactory
 from tests.notifications.webhook_receiver import WebhookReceiver
+from tests.orders.factories import OrderLineFactory
+from tests.returns.factories import ReasonCodeFactory, ReturnPolicyFactory
 
 WEBHOOK_SECRET = "whsec_test_0f3a9c"
 

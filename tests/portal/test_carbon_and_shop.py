@@ -10,7 +10,8 @@ from rma.integrations.shop import CatalogueShopClient, HttpShopClient, Variant, 
 from rma.portal.drop_off import drop_off_options
 from rma.portal.formatting import money, opening_days, sku_label, variant_label
 from rma.returns.carbon import carbon_estimate, convenience_sort_key
-from tests.factories import DropOffPointFactory, OrderLineFactory
+from tests.locations.factories import DropOffPointFactory
+from tests.orders.factories import OrderLineFactory
 
 # ---- carbon
 

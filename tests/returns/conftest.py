@@ -1,7 +1,8 @@
 import pytest
 
-from tests.factories import DropOffPointFactory, OrderLineFactory, WarehouseFactory
 from tests.helpers import return_maker
+from tests.locations.factories import DropOffPointFactory, WarehouseFactory
+from tests.orders.factories import OrderLineFactory
 
 
 @pytest.fixture

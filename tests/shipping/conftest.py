@@ -6,8 +6,8 @@ import pytest
 from rma.shipping import carriers
 from rma.shipping.carriers import CarrierError, CarrierUnavailable
 from rma.shipping.carriers.builtin import BuiltinCarrier
-from tests.factories import DropOffPointFactory, WarehouseFactory
 from tests.helpers import return_maker
+from tests.locations.factories import DropOffPointFactory, WarehouseFactory
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from rest_framework.test import APIClient
 
 from rma.core import roles
 from rma.shipping.models import Label, LabelStatus
-from tests.factories import StoreFactory, UserFactory, WarehouseFactory
+from tests.core.factories import UserFactory
+from tests.locations.factories import StoreFactory, WarehouseFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.shipping.urls")]
 

@@ -8,8 +8,9 @@ from django.utils import translation
 
 from rma.returns.choices import ReturnStatus
 from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create, return_request_transition
-from tests.factories import OrderLineFactory, WarehouseFactory
-from tests.helpers import accept_at_counter, shop_with_counter, staff_member
+from tests.helpers import accept_at_counter, staff_member
+from tests.locations.factories import WarehouseFactory, shop_with_counter
+from tests.orders.factories import OrderLineFactory
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,8 @@ from rest_framework.test import APIClient
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
 from rma.shipping.models import CounterCheck, Shipment, ShipmentItem, ShipmentStatus
-from tests.factories import OrderLineFactory, UserFactory
+from tests.core.factories import UserFactory
+from tests.orders.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 

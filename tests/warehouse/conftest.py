@@ -20,8 +20,10 @@ from rma.shipping.services.shipments import (
 )
 from rma.shipping.shipment_tasks import shipment_documents_generate_task
 from rma.warehouse.services import warehouse_reference_data_seed
-from tests.factories import DropOffPointFactory, OrderLineFactory, ReturnPolicyFactory, WarehouseFactory
-from tests.helpers import accept_at_counter, shop_with_counter, staff_member
+from tests.helpers import accept_at_counter, staff_member
+from tests.locations.factories import DropOffPointFactory, WarehouseFactory, shop_with_counter
+from tests.orders.factories import OrderLineFactory
+from tests.returns.factories import ReturnPolicyFactory
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,8 @@ from rma.warehouse.services import (
     inspection_record,
     warehouse_reference_data_seed,
 )
-from tests.factories import OrderLineFactory, ReasonCodeFactory
+from tests.orders.factories import OrderLineFactory
+from tests.returns.factories import ReasonCodeFactory
 
 pytestmark = pytest.mark.django_db
 

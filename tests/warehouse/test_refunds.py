@@ -16,7 +16,8 @@ from rma.warehouse.services import (
     refund_release,
 )
 from rma.warehouse.tasks import refund_release_task
-from tests.factories import OrderLineFactory, ReasonCodeFactory
+from tests.orders.factories import OrderLineFactory
+from tests.returns.factories import ReasonCodeFactory
 
 pytestmark = pytest.mark.django_db
 

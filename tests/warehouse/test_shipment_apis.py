@@ -12,7 +12,7 @@ from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
 from rma.shipping.models import Carton, Shipment, ShipmentStatus
 from rma.warehouse.models import CartonReceipt, CountedItem
-from tests.factories import UserFactory
+from tests.core.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
