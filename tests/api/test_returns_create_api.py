@@ -6,7 +6,7 @@ from django.utils import timezone
 from rma.core import roles
 from rma.orders.models import OrderLine
 from rma.returns.models import ReturnRequest
-from tests.api.conftest import client_for
+from tests.conftest import client_for
 from tests.core.factories import UserFactory
 from tests.locations.factories import StoreFactory
 from tests.orders.factories import OrderLineFactory
