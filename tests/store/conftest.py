@@ -97,4 +97,4 @@ def hand_in(clerk):
 
 
 # Browser tests here reuse the portal engineer's Chromium set-up (Debian's /usr/bin/chromium).
-from tests.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: E402, F401
+from tests.portal.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: E402, F401

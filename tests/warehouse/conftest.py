@@ -122,4 +122,4 @@ def price(value: str) -> Decimal:
 
 
 # Browser tests here reuse the portal engineer's Chromium set-up (Debian's /usr/bin/chromium).
-from tests.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: E402, F401
+from tests.portal.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: E402, F401

@@ -1,4 +1,4 @@
-"""Fixtures for the admin tests: returns wait for an agent, and a helper to resubmit a change form."""
+"""For the admin tests: returns that wait for an agent (import `policy` as a fixture), resubmitted change forms."""
 
 from typing import Any
 
