@@ -7,6 +7,7 @@ from rma.shipping import carriers
 from rma.shipping.carriers import CarrierError, CarrierUnavailable
 from rma.shipping.carriers.builtin import BuiltinCarrier
 from tests.locations.factories import DropOffPointFactory, WarehouseFactory
+from tests.shipping.labels import shop, shop_return  # noqa: F401 - fixtures
 
 
 @pytest.fixture
