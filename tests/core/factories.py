@@ -1,18 +1,14 @@
 """Factories for the people of the suite: users, with their roles as groups."""
 
-from typing import Any
-
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from factory.django import DjangoModelFactory
 
-User = get_user_model()
 
-
-class UserFactory(DjangoModelFactory[Any]):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
-        model = User
+        model = get_user_model()
         django_get_or_create = ("username",)
         skip_postgeneration_save = True
 
