@@ -1,9 +1,20 @@
-"""Suite-wide fixtures and the rule that CI skips nothing."""
+"""Suite-wide fixtures (the shared places, reference data, actors and returns) and the rule that CI skips nothing."""
 
 import os
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 import pytest
 from django.db import connection
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from rma.core import roles
+from tests.core.factories import UserFactory
+from tests.locations.factories import DropOffPointFactory, StoreFactory, WarehouseFactory
+from tests.orders.factories import OrderLineFactory
+from tests.returns.factories import ReasonCodeFactory, ReturnPolicyFactory, return_request_make
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # pytest-django + Playwright's event loop
 
@@ -25,22 +36,6 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def policy(db):
-    """The default return policy."""
-    from tests.factories import ReturnPolicyFactory
-
-    return ReturnPolicyFactory()
-
-
-@pytest.fixture
-def reason(db):
-    """A return reason code."""
-    from tests.factories import ReasonCodeFactory
-
-    return ReasonCodeFactory()
-
-
-@pytest.fixture
 def postgres_only():
     require(
         connection.vendor == "postgresql",
@@ -59,3 +54,165 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 def pytest_sessionfinish(session, exitstatus):
     if IN_CI and getattr(session.config, "_ci_skipped", False):
         session.exitstatus = 1
+
+
+# ---- places and reference data; a directory that needs other values overrides the fixture with a call to the
+# same factory (never a copy of a fixture below).
+
+
+@pytest.fixture
+def warehouse(db):
+    """The warehouse every return goes to."""
+
+    return WarehouseFactory(code="WH-IDF", name="Entrepôt Île-de-France")
+
+
+@pytest.fixture
+def other_warehouse(db):
+
+    return WarehouseFactory(
+        code="WH-LYS", name="Entrepôt Lyon", postcode="69800", city="Saint-Priest", latitude=45.69, longitude=4.94
+    )
+
+
+@pytest.fixture
+def store(warehouse):
+    """Our Paris shop, sending to `warehouse` (without a counter of its own: see tests/store)."""
+
+    return StoreFactory(code="PAR-RIV", default_warehouse=warehouse)
+
+
+@pytest.fixture
+def other_store(other_warehouse):
+
+    return StoreFactory(code="LYO-BEL", default_warehouse=other_warehouse, postcode="69002", city="Lyon")
+
+
+@pytest.fixture
+def store_point(store):
+    """`store`'s own drop-off point."""
+
+    return DropOffPointFactory(
+        carrier="ours", carrier_point_id=store.code, kind="store", name=store.name, store=store, postcode="75001"
+    )
+
+
+@pytest.fixture
+def relay(db):
+    """A relay point where customers drop their parcels."""
+
+    return DropOffPointFactory(name="Tabac de la Gare")
+
+
+@pytest.fixture
+def policy(db):
+    """The default return policy (submitted returns are approved automatically)."""
+
+    return ReturnPolicyFactory()
+
+
+@pytest.fixture
+def reason(db):
+    """A return reason code."""
+
+    return ReasonCodeFactory()
+
+
+@pytest.fixture
+def order_line(db):
+
+    return OrderLineFactory(external_id="L1", quantity=2, order__external_id="shop-1", order__number="ML1")
+
+
+@pytest.fixture
+def order(order_line):
+    return order_line.order
+
+
+@pytest.fixture
+def make_return(policy, warehouse, relay, reason) -> Callable[..., Any]:
+    """Create (and by default submit) a return through the real service; options: `return_request_make`."""
+
+    return partial(return_request_make, reason=reason, relay=relay)
+
+
+# ---- actors with real API tokens
+
+
+def client_for(user) -> APIClient:
+    """An API client that authenticates the way integrators do: `Authorization: Token <key>`."""
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def anonymous():
+    return APIClient()
+
+
+@pytest.fixture
+def integration_user(db):
+    from tests.core.factories import UserFactory
+
+    return UserFactory(username="shop-api", roles=[roles.INTEGRATION])
+
+
+@pytest.fixture
+def integration(integration_user):
+    return client_for(integration_user)
+
+
+@pytest.fixture
+def agent_user(db):
+    from tests.core.factories import UserFactory
+
+    return UserFactory(username="agent-claire", roles=[roles.AGENT])
+
+
+@pytest.fixture
+def agent(agent_user):
+    return client_for(agent_user)
+
+
+@pytest.fixture
+def superuser(db):
+
+    return client_for(UserFactory(username="root", is_superuser=True, is_staff=True))
+
+
+@pytest.fixture
+def nobody(db):
+    """Authenticated, but with no role."""
+
+    return client_for(UserFactory(username="no-role"))
+
+
+@pytest.fixture
+def store_user(store):
+    from tests.core.factories import UserFactory
+
+    user = UserFactory(username="store-paul", roles=[roles.STORE_STAFF])
+    store.staff.add(user)
+    return user
+
+
+@pytest.fixture
+def store_staff(store_user):
+    return client_for(store_user)
+
+
+@pytest.fixture
+def warehouse_user(warehouse):
+    from tests.core.factories import UserFactory
+
+    user = UserFactory(username="wh-ines", roles=[roles.WAREHOUSE_STAFF])
+    warehouse.staff.add(user)
+    return user
+
+
+@pytest.fixture
+def warehouse_staff(warehouse_user):
+    return client_for(warehouse_user)

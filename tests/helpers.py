@@ -1,4 +1,4 @@
-"""Helpers shared by several apps' tests: staff, shops, returns made through the services, two-connection races."""
+"""Helpers shared by several apps' tests: staff, counter hand-ins, two-connection races."""
 
 import threading
 from collections.abc import Callable
@@ -6,9 +6,8 @@ from typing import Any
 
 from django.db import connection
 
-from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
 from rma.store.services.counter import CounterLineCheck, counter_return_check
-from tests.factories import DropOffPointFactory, OrderLineFactory, StoreFactory, UserFactory
+from tests.core.factories import UserFactory
 
 
 def run_in_threads(*calls: Callable[[], Any]) -> list[object]:
@@ -40,13 +39,6 @@ def staff_member(place: Any, username: str, role: str, **names: str) -> Any:
     return user
 
 
-def shop_with_counter(code: str, name: str, warehouse: Any, **point_fields: str) -> Any:
-    """A shop sending to `warehouse`, with its own drop-off point (customers hand returns in at its counter)."""
-    store = StoreFactory(code=code, name=name, default_warehouse=warehouse)
-    DropOffPointFactory(kind="store", carrier="shop", carrier_point_id=code, name=name, store=store, **point_fields)
-    return store
-
-
 def accept_at_counter(return_request: Any, *, store: Any, actor: Any) -> Any:
     """Accept every line of a return at a shop's counter (-> in_transit); the counter's outcome."""
     return counter_return_check(
@@ -58,19 +50,3 @@ def accept_at_counter(return_request: Any, *, store: Any, actor: Any) -> Any:
             for line in return_request.lines.all()
         ],
     )
-
-
-def return_maker(*, relay: Any, reason: Any) -> Callable[..., Any]:
-    """make(order_line=None, quantity=1, submit=True, reason=<default>, **create_kwargs): a return via the service."""
-
-    def make(*, order_line=None, quantity=1, submit=True, **kwargs):
-        order_line = order_line or OrderLineFactory()
-        kwargs.setdefault("drop_off", DropOffChoice(method="relay_point", point=relay))
-        return return_request_create(
-            order=order_line.order,
-            lines=[ReturnLineInput(order_line=order_line, quantity=quantity, reason=kwargs.pop("reason", reason))],
-            submit=submit,
-            **kwargs,
-        )
-
-    return make

@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import StoreFactory, UserFactory, WarehouseFactory
+from tests.core.factories import UserFactory
+from tests.locations.factories import StoreFactory, WarehouseFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 
 from rma.demo.shop import DemoShopClient
 from rma.integrations.shop import ShopClient, Variant, shop_client_get
-from tests.factories import OrderLineFactory
+from tests.orders.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import pytest
 
 from rma.core.exceptions import DomainError
 from rma.locations.selectors import distance_km, drop_off_points_near, postcode_coordinates
-from tests.factories import DropOffPointFactory
+from tests.locations.factories import DropOffPointFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,1 @@
-from tests.notifications.fixtures import (  # noqa: F401 - fixtures
-    make_return,
-    notified_warehouse,
-    policy,
-    reason,
-    receiver,
-    relay,
-    warehouse,
-)
+from tests.notifications.fixtures import notified_warehouse, receiver, warehouse  # noqa: F401 - fixtures

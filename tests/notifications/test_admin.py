@@ -8,7 +8,7 @@ from rma.notifications.choices import OutboxStatus
 from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue
 from rma.notifications.services import outbox_message_deliver, outbox_secret_ref
-from tests.factories import UserFactory
+from tests.core.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,9 @@ from rma.shipping.models import Label
 from rma.store.services.counter import CounterLineCheck, counter_return_check
 from rma.warehouse.models import ExchangeRequest
 from rma.warehouse.services import arrival_register
-from tests.factories import DropOffPointFactory, OrderLineFactory, StoreFactory, UserFactory
+from tests.core.factories import UserFactory
+from tests.locations.factories import DropOffPointFactory, StoreFactory
+from tests.orders.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from rma.notifications.services import DeliveryOutcome, outbox_message_deliver
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.services import return_request_transition
 from rma.shipping.models import Label
-from tests.factories import OrderFactory, OrderLineFactory
+from tests.orders.factories import OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from rma.returns.messages import return_messages_write
 from rma.returns.services import return_request_approve, return_request_transition
 from rma.shipping.models import Label
 from rma.warehouse.models import Refund
-from tests.factories import UserFactory
+from tests.core.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

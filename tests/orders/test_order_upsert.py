@@ -5,7 +5,8 @@ import pytest
 from rma.orders.models import Order, OrderLine
 from rma.orders.services import OrderDataError, order_upsert
 from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
-from tests.factories import DropOffPointFactory, ReasonCodeFactory, ReturnPolicyFactory
+from tests.locations.factories import DropOffPointFactory
+from tests.returns.factories import ReasonCodeFactory, ReturnPolicyFactory
 
 pytestmark = pytest.mark.django_db
 

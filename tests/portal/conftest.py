@@ -4,6 +4,7 @@ import pytest
 from PIL import Image
 
 from tests.portal.world import build_world
+from tests.shipping.labels import shop, shop_return  # noqa: F401 - fixtures
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from rma.portal.session import SALT, SESSION_KEY
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_transition
-from tests.factories import OrderLineFactory
+from tests.orders.factories import OrderLineFactory
 from tests.portal.conftest import image_bytes
 from tests.portal.helpers import (
     choose_items,

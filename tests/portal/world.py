@@ -11,15 +11,9 @@ from rma.locations.models import DropOffPoint, Store
 from rma.orders.models import Order, OrderLine
 from rma.returns.choices import LegalBasis, Responsibility
 from rma.returns.models import PolicyFee, PolicyWindowOverride, ReasonCode, ReturnPolicy
-from tests.factories import (
-    DropOffPointFactory,
-    OrderFactory,
-    OrderLineFactory,
-    ReasonCodeFactory,
-    ReturnPolicyFactory,
-    StoreFactory,
-    WarehouseFactory,
-)
+from tests.locations.factories import DropOffPointFactory, StoreFactory, WarehouseFactory
+from tests.orders.factories import OrderFactory, OrderLineFactory
+from tests.returns.factories import ReasonCodeFactory, ReturnPolicyFactory
 
 EMAIL = "chloe.martin@example.fr"
 POSTCODE = "69003"

@@ -6,24 +6,20 @@ import pytest
 from rma.shipping import carriers
 from rma.shipping.carriers import CarrierError, CarrierUnavailable
 from rma.shipping.carriers.builtin import BuiltinCarrier
-from tests.factories import DropOffPointFactory, WarehouseFactory
-from tests.helpers import return_maker
+from tests.locations.factories import DropOffPointFactory, WarehouseFactory
+from tests.shipping.labels import shop, shop_return  # noqa: F401 - fixtures
 
 
 @pytest.fixture
 def warehouse(db):
+    """The Lyon warehouse: its name and phone are printed on labels."""
     return WarehouseFactory(code="WH-LYS", name="Entrepôt Retours Lyon Sud", phone="+33 4 72 00 00 00")
 
 
 @pytest.fixture
 def relay(db):
+    """A relay point whose name is printed on labels."""
     return DropOffPointFactory(name="Tabac Presse du Marché")
-
-
-@pytest.fixture
-def make_return(policy, warehouse, relay, reason):
-    """Create (and by default submit, so the policy approves) a return through the returns service."""
-    return return_maker(relay=relay, reason=reason)
 
 
 @pytest.fixture

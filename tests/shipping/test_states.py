@@ -10,7 +10,7 @@ from rma.shipping.choices import LabelStatus, ShipmentStatus
 from rma.shipping.models import Label, Shipment
 from rma.shipping.services.transitions import label_transition, shipment_transition
 from rma.shipping.states import LABEL_TRANSITIONS, SHIPMENT_TRANSITIONS, label_can_transition, shipment_can_transition
-from tests.factories import StoreFactory
+from tests.locations.factories import StoreFactory
 
 LABEL_MOVES = [(source, target) for source, targets in LABEL_TRANSITIONS.items() for target in sorted(targets)]
 LABEL_REFUSED = [

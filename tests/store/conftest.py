@@ -1,15 +1,15 @@
 """Fixtures for the shop tests: two shops with their staff, a warehouse, returns dropped off at a shop."""
 
 import io
+from functools import partial
 
 import pytest
 import requests
 from django.utils import translation
 
-from rma.returns.choices import ReturnStatus
-from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create, return_request_transition
-from tests.factories import OrderLineFactory, WarehouseFactory
-from tests.helpers import accept_at_counter, shop_with_counter, staff_member
+from tests.helpers import accept_at_counter, staff_member
+from tests.locations.factories import WarehouseFactory, shop_with_counter
+from tests.returns.factories import return_request_make
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +40,7 @@ def webhook_posts(monkeypatch):
 
 @pytest.fixture
 def warehouse(db):
+    """The warehouse, with its webhook and email for shipment notices."""
     return WarehouseFactory(
         code="WH-IDF",
         name="Entrepôt Île-de-France",
@@ -49,17 +50,13 @@ def warehouse(db):
     )
 
 
-@pytest.fixture
-def other_warehouse(db):
-    return WarehouseFactory(code="WH-LYS", name="Entrepôt Lyon")
-
-
 def _shop(code, name, warehouse):
     return shop_with_counter(code, name, warehouse, postcode="75001", city="Paris")
 
 
 @pytest.fixture
 def store(warehouse):
+    """A shop with its counter (its own drop-off point)."""
     return _shop("PAR01", "Boutique Rivoli", warehouse)
 
 
@@ -85,31 +82,8 @@ def other_clerk(other_store):
 
 @pytest.fixture
 def make_return(policy, reason, store):
-    """A return prepared by the customer on the portal, to drop off at `store` (or another point)."""
-
-    def make(*, at=None, lines=1, quantity=1, status=None, point=None, **line_kwargs):
-        shop = at or store
-        order_lines = [OrderLineFactory(quantity=max(quantity, 2), **line_kwargs)]
-        for _ in range(lines - 1):
-            order_lines.append(OrderLineFactory(order=order_lines[0].order, quantity=max(quantity, 2)))
-        drop_off = (
-            DropOffChoice(method=point.kind, point=point)
-            if point
-            else DropOffChoice(method="store", point=shop.drop_off_point)
-        )
-        return_request = return_request_create(
-            order=order_lines[0].order,
-            lines=[ReturnLineInput(order_line=line, quantity=quantity, reason=reason) for line in order_lines],
-            drop_off=drop_off,
-            submit=True,
-        )
-        return_request.refresh_from_db()
-        assert return_request.status in (ReturnStatus.APPROVED, ReturnStatus.LABEL_READY)
-        if status == ReturnStatus.CANCELLED:
-            return_request_transition(return_request=return_request, to=ReturnStatus.CANCELLED)
-        return return_request
-
-    return make
+    """A return prepared by the customer on the portal, to drop off at `store` (or `at=` another shop, `point=`)."""
+    return partial(return_request_make, reason=reason, at=store, settle=True)
 
 
 @pytest.fixture
@@ -123,4 +97,4 @@ def hand_in(clerk):
 
 
 # Browser tests here reuse the portal engineer's Chromium set-up (Debian's /usr/bin/chromium).
-from tests.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: E402, F401
+from tests.portal.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: E402, F401

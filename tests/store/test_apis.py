@@ -7,7 +7,8 @@ from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
 from rma.shipping.choices import ShipmentStatus
 from rma.shipping.models import CounterCheck, Shipment, ShipmentItem
-from tests.factories import OrderLineFactory, UserFactory
+from tests.core.factories import UserFactory
+from tests.orders.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,9 @@ from rma.store.services.counter import (
     counter_return_find,
     counter_return_start,
 )
-from tests.factories import DropOffPointFactory, OrderLineFactory, ReasonCodeFactory
+from tests.locations.factories import DropOffPointFactory
+from tests.orders.factories import OrderLineFactory
+from tests.returns.factories import ReasonCodeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from tests.factories import DropOffPointFactory
+from tests.locations.factories import DropOffPointFactory
 
 pytestmark = pytest.mark.django_db
 

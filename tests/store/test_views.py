@@ -16,7 +16,8 @@ from rma.shipping.services.shipments import (
     shipment_loose_item_add,
     shipment_open,
 )
-from tests.factories import OrderLineFactory, UserFactory
+from tests.core.factories import UserFactory
+from tests.orders.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 

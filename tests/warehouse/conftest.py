@@ -1,16 +1,14 @@
 """Fixtures for the warehouse tests: an operator in a warehouse, the default grading data, returns on their way."""
 
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.utils import translation
 
 from rma.core.queue import enqueue_on_commit
 from rma.returns.choices import ReturnStatus
-from rma.returns.models import ReturnPolicy, ReturnRequest
-from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create, return_request_transition
-from rma.shipping.choices import LabelStatus
-from rma.shipping.models import Label
+from rma.returns.models import ReturnRequest
 from rma.shipping.services.shipments import (
     carton_add,
     shipment_close,
@@ -21,8 +19,9 @@ from rma.shipping.services.shipments import (
 )
 from rma.shipping.shipment_tasks import shipment_documents_generate_task
 from rma.warehouse.services import warehouse_reference_data_seed
-from tests.factories import DropOffPointFactory, OrderLineFactory, ReturnPolicyFactory, WarehouseFactory
-from tests.helpers import accept_at_counter, shop_with_counter, staff_member
+from tests.helpers import accept_at_counter, staff_member
+from tests.locations.factories import shop_with_counter
+from tests.returns.factories import return_request_make
 
 
 @pytest.fixture(autouse=True)
@@ -36,16 +35,6 @@ def _english(settings):
 @pytest.fixture
 def reference_data(db):
     warehouse_reference_data_seed()
-
-
-@pytest.fixture
-def warehouse(db):
-    return WarehouseFactory(code="WH-IDF", name="Entrepôt Île-de-France")
-
-
-@pytest.fixture
-def other_warehouse(db):
-    return WarehouseFactory(code="WH-LYS", name="Entrepôt Lyon")
 
 
 @pytest.fixture
@@ -64,55 +53,9 @@ def outsider(other_warehouse):
 
 
 @pytest.fixture
-def make_return(db, warehouse, reference_data, reason):
-    """A return through the returns services, headed to `warehouse`, in the given status."""
-    if not ReturnPolicy.objects.filter(is_default=True).exists():
-        ReturnPolicyFactory()
-    relay = DropOffPointFactory()
-
-    def make(
-        *,
-        status=ReturnStatus.IN_TRANSIT,
-        quantity=1,
-        order_line=None,
-        destination=None,
-        tracking_number="",
-        resolution="refund",
-        exchange_sku="",
-        line_reason=None,
-        **line_kwargs,
-    ):
-        line = order_line or OrderLineFactory(quantity=max(quantity, 2), **line_kwargs)
-        return_request = return_request_create(
-            order=line.order,
-            lines=[
-                ReturnLineInput(
-                    order_line=line, quantity=quantity, reason=line_reason or reason, exchange_sku=exchange_sku
-                )
-            ],
-            drop_off=DropOffChoice(method="relay_point", point=relay),
-            resolution=resolution,
-            submit=True,
-        )
-        ReturnRequest.objects.filter(pk=return_request.pk).update(destination_warehouse=destination or warehouse)
-        return_request.refresh_from_db()
-        # After commit, the shipping app may already have made the label (approved -> label_ready).
-        assert return_request.status in (ReturnStatus.APPROVED, ReturnStatus.LABEL_READY)
-        order = [ReturnStatus.APPROVED, ReturnStatus.LABEL_READY, ReturnStatus.IN_TRANSIT]
-        if status == ReturnStatus.CANCELLED:
-            path = [ReturnStatus.CANCELLED]
-        else:
-            path = order[order.index(return_request.status) + 1 : order.index(status) + 1]
-        for target in path:
-            return_request_transition(return_request=return_request, to=target)
-        if tracking_number:
-            Label.objects.update_or_create(
-                return_request=return_request,
-                defaults={"tracking_number": tracking_number, "status": LabelStatus.READY},
-            )
-        return return_request
-
-    return make
+def make_return(make_return, warehouse, reference_data):
+    """A return headed to `warehouse`, moved on to `status` (in transit unless told)."""
+    return partial(make_return, status=ReturnStatus.IN_TRANSIT, destination=warehouse)
 
 
 # ---- a shop that sends shipments to `warehouse`
@@ -129,19 +72,11 @@ def clerk(shop):
 
 
 @pytest.fixture
-def shop_return(shop, clerk, reference_data, reason):
+def shop_return(policy, shop, clerk, reference_data, reason):
     """A return handed in at the shop's counter (in transit), ready to go into a carton."""
-    if not ReturnPolicy.objects.filter(is_default=True).exists():
-        ReturnPolicyFactory()
 
     def make(*, quantity=1, **line_kwargs):
-        line = OrderLineFactory(quantity=max(quantity, 2), **line_kwargs)
-        return_request = return_request_create(
-            order=line.order,
-            lines=[ReturnLineInput(order_line=line, quantity=quantity, reason=reason)],
-            drop_off=DropOffChoice(method="store", point=shop.drop_off_point),
-            submit=True,
-        )
+        return_request = return_request_make(reason=reason, at=shop, quantity=quantity, **line_kwargs)
         accept_at_counter(return_request, store=shop, actor=clerk)
         return_request.refresh_from_db()
         assert return_request.status == ReturnStatus.IN_TRANSIT
@@ -187,4 +122,4 @@ def price(value: str) -> Decimal:
 
 
 # Browser tests here reuse the portal engineer's Chromium set-up (Debian's /usr/bin/chromium).
-from tests.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: E402, F401
+from tests.portal.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: E402, F401

@@ -11,7 +11,7 @@ from rma.notifications.models import OutboxMessage
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnEvent, ReturnRequest
 from rma.warehouse.models import Arrival, Refund, UnexpectedParcel
-from tests.factories import UserFactory
+from tests.core.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,8 @@ from rma.warehouse.services import (
     inspection_record,
     warehouse_reference_data_seed,
 )
-from tests.factories import OrderLineFactory, ReasonCodeFactory
+from tests.orders.factories import OrderLineFactory
+from tests.returns.factories import ReasonCodeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +169,7 @@ def test_rules_are_tried_in_order_and_match_reason_and_age(received, operator):
     DispositionRule.objects.create(position=1, reason=defective, disposition=DispositionKind.RETURN_TO_VENDOR)
     DispositionRule.objects.create(position=2, category="apparel", min_age_days=5, max_age_days=20,
                                    disposition=DispositionKind.DONATE)  # fmt: skip
-    by_reason = received(line_reason=defective)
+    by_reason = received(reason=defective)
     inspection = inspection_record(
         return_line=by_reason.lines.get(), unit_index=0, actor=operator, grade=grade("apparel", "A")
     )

@@ -16,7 +16,8 @@ from rma.warehouse.services import (
     refund_release,
 )
 from rma.warehouse.tasks import refund_release_task
-from tests.factories import OrderLineFactory, ReasonCodeFactory
+from tests.orders.factories import OrderLineFactory
+from tests.returns.factories import ReasonCodeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,9 @@ def inspect_all(return_request, operator, grades, *, category="apparel"):
 def inspected(make_return, warehouse, operator):
     def make(grades, *, fee="0.00", price="50.00", reason=None, **kwargs):
         line = OrderLineFactory(quantity=len(grades), unit_price=Decimal(price))
-        return_request = make_return(order_line=line, quantity=len(grades), line_reason=reason, **kwargs)
+        if reason is not None:
+            kwargs["reason"] = reason
+        return_request = make_return(order_line=line, quantity=len(grades), **kwargs)
         ReturnRequest.objects.filter(pk=return_request.pk).update(fee_amount=Decimal(fee))
         arrival_register(code=return_request.rma_number, warehouse=warehouse, actor=operator)
         return_request.refresh_from_db()

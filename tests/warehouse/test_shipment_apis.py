@@ -13,7 +13,7 @@ from rma.returns.models import ReturnRequest
 from rma.shipping.choices import ShipmentStatus
 from rma.shipping.models import Carton, Shipment
 from rma.warehouse.models import CartonReceipt, CountedItem
-from tests.factories import UserFactory
+from tests.core.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

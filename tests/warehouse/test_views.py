@@ -9,7 +9,7 @@ from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
 from rma.warehouse.models import Disposition, Grade, Inspection, Refund, UnexpectedParcel
 from rma.warehouse.services import arrival_register, disposition_confirm, inspection_record
-from tests.factories import UserFactory
+from tests.core.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -26,15 +26,7 @@ from django.db import OperationalError
 from returns_portal.celery import QUEUE_NAMES, app
 from rma.core.queue import broker_breaker
 from tests.conftest import require
-from tests.notifications.fixtures import (  # noqa: F401 - fixtures
-    make_return,
-    notified_warehouse,
-    policy,
-    reason,
-    receiver,
-    relay,
-    warehouse,
-)
+from tests.notifications.fixtures import notified_warehouse, receiver, warehouse  # noqa: F401 - fixtures
 
 REDIS_SERVER = os.environ.get("RMA_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 REDIS_DB_BASE = int(os.environ.get("RMA_TEST_REDIS_DB", "10"))

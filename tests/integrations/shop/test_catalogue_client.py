@@ -3,7 +3,7 @@
 import pytest
 
 from rma.integrations.shop import CatalogueShopClient, HttpShopClient, ShopClient, Variant, shop_client_get
-from tests.factories import OrderLineFactory
+from tests.orders.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnEvent, ReturnRequest
-from tests.admin.conftest import change_form_data
-from tests.factories import DropOffPointFactory, UserFactory
+from tests.core.admin_support import change_form_data, policy  # noqa: F401 - fixture
+from tests.core.factories import UserFactory
+from tests.locations.factories import DropOffPointFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.api.conftest import client_for
-from tests.factories import UserFactory
+from tests.conftest import client_for
+from tests.core.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

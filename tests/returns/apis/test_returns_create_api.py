@@ -6,8 +6,11 @@ from django.utils import timezone
 from rma.core import roles
 from rma.orders.models import OrderLine
 from rma.returns.models import ReturnRequest
-from tests.api.conftest import client_for
-from tests.factories import OrderLineFactory, ReasonCodeFactory, StoreFactory, UserFactory
+from tests.conftest import client_for
+from tests.core.factories import UserFactory
+from tests.locations.factories import StoreFactory
+from tests.orders.factories import OrderLineFactory
+from tests.returns.factories import ReasonCodeFactory
 
 pytestmark = pytest.mark.django_db
 

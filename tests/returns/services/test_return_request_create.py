@@ -11,13 +11,9 @@ from rma.orders.models import OrderLine
 from rma.returns.choices import LegalBasis, Resolution, Responsibility, ReturnStatus
 from rma.returns.models import PolicyFee, PolicyWindowOverride, ReturnRequest
 from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_cancel, return_request_create
-from tests.factories import (
-    DropOffPointFactory,
-    OrderFactory,
-    OrderLineFactory,
-    ReasonCodeFactory,
-    StoreFactory,
-)
+from tests.locations.factories import DropOffPointFactory, StoreFactory
+from tests.orders.factories import OrderFactory, OrderLineFactory
+from tests.returns.factories import ReasonCodeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,9 @@ from rma.warehouse.models import (
     UnexpectedParcel,
 )
 from rma.warehouse.services import carton_count_add, carton_count_finish, carton_receive
-from tests.factories import DropOffPointFactory, StoreFactory, UserFactory
+from tests.core.admin_support import policy  # noqa: F401 - fixture
+from tests.core.factories import UserFactory
+from tests.locations.factories import DropOffPointFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
 

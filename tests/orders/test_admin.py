@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rma.orders.models import OrderLine
-from tests.admin.conftest import change_form_data
-from tests.factories import OrderLineFactory
+from tests.core.admin_support import change_form_data, policy  # noqa: F401 - fixture
+from tests.orders.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from rma.locations.choices import DropOffMethod
 from rma.returns.models import ReturnRequest
 from rma.returns.services import DropOffChoice
 from rma.shipping.models import Label
-from tests.factories import OrderLineFactory
+from tests.orders.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 

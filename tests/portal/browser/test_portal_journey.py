@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import Page, expect
 
 from rma.returns.models import ReturnRequest
-from tests.browser.a11y import assert_accessible_basics
+from tests.portal.browser.a11y import assert_accessible_basics
 from tests.portal.conftest import image_bytes
 from tests.portal.world import EMAIL, POSTCODE, build_world
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import ReasonCodeFactory
+from tests.returns.factories import ReasonCodeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rma.locations.models import DropOffPoint
-from tests.factories import DropOffPointFactory, StoreFactory, UserFactory, WarehouseFactory
+from tests.core.factories import UserFactory
+from tests.locations.factories import DropOffPointFactory, StoreFactory, WarehouseFactory
 
 pytestmark = pytest.mark.django_db
 

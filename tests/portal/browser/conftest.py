@@ -10,7 +10,7 @@ from tests.conftest import require
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
@@ -63,4 +63,4 @@ def _fresh_cache():
 
 @pytest.fixture(autouse=True)
 def _project_urls_with_label_downloads(settings):
-    settings.ROOT_URLCONF = "tests.browser.urls"
+    settings.ROOT_URLCONF = "tests.portal.browser.urls"

@@ -16,7 +16,8 @@ from rma.returns.services import (
     return_request_transition,
     return_requests_expire,
 )
-from tests.factories import OrderLineFactory, UserFactory
+from tests.core.factories import UserFactory
+from tests.orders.factories import OrderLineFactory
 
 
 @pytest.mark.django_db

@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import DropOffPointFactory
+from tests.locations.factories import DropOffPointFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,48 +1,17 @@
-"""Fixtures for the admin tests: returns built through the services, and a helper to resubmit a change form."""
+"""For the admin tests: returns that wait for an agent (import `policy` as a fixture), resubmitted change forms."""
 
 from typing import Any
 
 import pytest
 from django.forms import MultiWidget
 
-from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
-from tests.factories import (
-    DropOffPointFactory,
-    OrderLineFactory,
-    ReasonCodeFactory,
-    ReturnPolicyFactory,
-    WarehouseFactory,
-)
+from tests.returns.factories import ReturnPolicyFactory
 
 
 @pytest.fixture
-def review_policy(db):
+def policy(db):
     """Every submitted return waits for an agent."""
     return ReturnPolicyFactory(auto_approve=False)
-
-
-@pytest.fixture
-def relay(db):
-    return DropOffPointFactory()
-
-
-@pytest.fixture
-def make_return(review_policy, relay):
-    """Create (and by default submit, so it waits in needs_review) a return through the service."""
-    WarehouseFactory()
-    reason = ReasonCodeFactory()
-
-    def make(*, submit: bool = True, order_line=None, **kwargs: Any):
-        order_line = order_line or OrderLineFactory()
-        return return_request_create(
-            order=order_line.order,
-            lines=[ReturnLineInput(order_line=order_line, quantity=1, reason=reason)],
-            drop_off=kwargs.pop("drop_off", DropOffChoice(method="relay_point", point=relay)),
-            submit=submit,
-            **kwargs,
-        )
-
-    return make
 
 
 def change_form_data(response) -> dict[str, Any]:

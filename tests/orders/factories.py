@@ -1,0 +1,40 @@
+"""Factories for the mirror of the shop's orders."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from rma.orders.models import Order, OrderLine
+
+
+class OrderFactory(DjangoModelFactory[Order]):
+    class Meta:
+        model = Order
+
+    external_id = factory.Sequence(lambda n: f"shop-{n}")
+    number = factory.Sequence(lambda n: f"ML{100000 + n}")
+    customer_email = factory.Sequence(lambda n: f"client{n}@example.fr")
+    customer_name = "Chloé Martin"
+    address_line1 = "8 rue des Lilas"
+    postcode = "69003"
+    city = "Lyon"
+    latitude = 45.7597
+    longitude = 4.8422
+    placed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=12))
+    delivered_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
+
+
+class OrderLineFactory(DjangoModelFactory[OrderLine]):
+    class Meta:
+        model = OrderLine
+
+    order = factory.SubFactory(OrderFactory)
+    external_id = factory.Sequence(lambda n: f"line-{n}")
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    name = "Chemise en lin"
+    category = "apparel"
+    quantity = 2
+    unit_price = Decimal("49.90")
