@@ -6,11 +6,13 @@ Same permissions as the pages: warehouse operators (and superusers) only, each w
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -22,6 +24,14 @@ from rma.returns.models import ReturnRequest
 from rma.warehouse import selectors
 
 WarehouseRoles = role_permission(roles.WAREHOUSE_STAFF)
+
+
+def signed_in_user(request: Request) -> User:
+    """The user making the call: the permission classes let only signed-in users through."""
+    user = request.user
+    if not user.is_authenticated:
+        raise NotAuthenticated
+    return user
 
 
 def warehouse_schema(*, response: Any, errors: tuple[int, ...], status: Any = 200, **kwargs: Any) -> Any:

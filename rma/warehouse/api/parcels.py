@@ -13,6 +13,7 @@ from rma.warehouse.api.common import (
     WAREHOUSE_PARAMETER,
     WarehouseRoles,
     paginated,
+    signed_in_user,
     validated,
     warehouse_schema,
     warehouses_from,
@@ -58,5 +59,5 @@ class WarehouseUnexpectedParcelMatchApi(APIView):
         found = return_request_find_by_code(code=data["code"])
         if found is None or not selectors.returns_in_scope(user=request.user).filter(pk=found.pk).exists():
             raise ValidationError({"code": [_("No return in your warehouses has this code.")]})
-        unexpected_parcel_match(parcel=parcel, return_request=found, actor=request.user, note=data["note"])
+        unexpected_parcel_match(parcel=parcel, return_request=found, actor=signed_in_user(request), note=data["note"])
         return Response(UnexpectedParcelSerializer(UnexpectedParcel.objects.get(pk=parcel.pk)).data)

@@ -70,7 +70,7 @@ def return_request_find_by_code(*, code: str) -> ReturnRequest | None:
         rma_number = label_qr_payload_verify(payload=code)
         return ReturnRequest.objects.filter(rma_number=rma_number).first() if rma_number else None
     label = Label.objects.filter(tracking_number=code, return_request__isnull=False).only("return_request_id").first()
-    if label is not None:
+    if label is not None and label.return_request_id is not None:  # the filter keeps labels of a return only
         return ReturnRequest.objects.filter(pk=label.return_request_id).first()
     candidates = {code}
     bare = _RMA_BARE_RE.fullmatch(code.replace("-", ""))

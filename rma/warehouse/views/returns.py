@@ -1,9 +1,9 @@
 """Warehouse pages: a return and its units (inspect, confirm the disposition), and its refund."""
 
-from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from rma.warehouse.services import (
     refund_compute,
     refund_release,
 )
-from rma.warehouse.views.common import render_page, warehouse_view
+from rma.warehouse.views.common import WarehouseRequest, render_page, warehouse_view
 
 
 def _next_unit_url(return_request, units) -> str:
@@ -38,13 +38,17 @@ def _unit_url(name: str, return_request, unit) -> str:
 
 
 @warehouse_view
-def return_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def return_detail(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
     return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
     units = selectors.return_units(return_request=return_request)
     rules = selectors.disposition_rules_active()
     rows = []
     for unit in units:
-        suggestion = disposition_suggest(inspection=unit.inspection, rules=rules) if unit.needs_disposition else None
+        suggestion = (
+            disposition_suggest(inspection=unit.inspection, rules=rules)
+            if unit.needs_disposition and unit.inspection is not None
+            else None
+        )
         rows.append(
             {
                 "unit": unit,
@@ -77,13 +81,13 @@ def return_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-def _unit_from(request: HttpRequest, public_id: Any, line_id: int, unit: int):
+def _unit_from(request: WarehouseRequest, public_id: UUID, line_id: int, unit: int):
     return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
     return return_request, selectors.unit_get(return_request=return_request, line_id=line_id, unit_index=unit - 1)
 
 
 @warehouse_view
-def unit_inspect(request: HttpRequest, public_id: Any, line_id: int, unit: int) -> HttpResponse:
+def unit_inspect(request: WarehouseRequest, public_id: UUID, line_id: int, unit: int) -> HttpResponse:
     """Grade one unit: condition, grade, checklist, serial number, notes, photos."""
     return_request, found = _unit_from(request, public_id, line_id, unit)
     order_line = found.line.order_line
@@ -136,7 +140,7 @@ def unit_inspect(request: HttpRequest, public_id: Any, line_id: int, unit: int) 
     )
 
 
-def _after_unit(request: HttpRequest, return_request) -> HttpResponse:
+def _after_unit(request: WarehouseRequest, return_request) -> HttpResponse:
     """The next unit to handle, or the return's page (with the refund) when all are done."""
     return_request.refresh_from_db(fields=["status"])
     if return_request.status == ReturnStatus.RECEIVED:
@@ -147,7 +151,7 @@ def _after_unit(request: HttpRequest, return_request) -> HttpResponse:
 
 
 @warehouse_view
-def unit_disposition(request: HttpRequest, public_id: Any, line_id: int, unit: int) -> HttpResponse:
+def unit_disposition(request: WarehouseRequest, public_id: UUID, line_id: int, unit: int) -> HttpResponse:
     """Confirm the suggested disposition (Enter) or override it with a reason."""
     return_request, found = _unit_from(request, public_id, line_id, unit)
     if found.inspection is None:
@@ -195,7 +199,7 @@ def unit_disposition(request: HttpRequest, public_id: Any, line_id: int, unit: i
 
 @require_POST
 @warehouse_view
-def refund_release_view(request: HttpRequest, public_id: Any) -> HttpResponse:
+def refund_release_view(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
     return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
     try:
         result = refund_release(return_request=return_request, actor=request.user)
