@@ -6,12 +6,15 @@ shop is "not found" (404). Errors are the API's one JSON shape.
 """
 
 from typing import Any, TypeVar
+from uuid import UUID
 
+from django.contrib.auth.models import User
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
 
 from rma.core import roles
@@ -27,6 +30,14 @@ from rma.store.services.counter import counter_return_check_allowed
 StoreRoles = role_permission(roles.STORE_STAFF)
 TAGS = ["store"]
 T = TypeVar("T")
+
+
+def signed_in_user(request: Request) -> User:
+    """The user making the call: the permission classes let only signed-in users through."""
+    user = request.user
+    if not user.is_authenticated:
+        raise NotAuthenticated
+    return user
 
 
 def schema(*, response: Any, errors: tuple[int, ...], status: Any = 200, **kwargs: Any) -> Any:
@@ -70,16 +81,16 @@ def found(obj: T | None) -> T:
     return obj
 
 
-def shipment_for(request: Request, public_id: Any) -> Shipment:
+def shipment_for(request: Request, public_id: UUID) -> Shipment:
     return found(selectors.shipment_get_for_user(user=request.user, public_id=public_id))
 
 
-def return_for(request: Request, public_id: Any) -> ReturnRequest:
+def return_for(request: Request, public_id: UUID) -> ReturnRequest:
     """A return of the caller's shops (as the returns API sees it); "not found" (404) otherwise."""
     return found(selectors.return_request_get_for_store(user=request.user, public_id=public_id))
 
 
-def counter_return_for(request: Request, public_id: Any) -> ReturnRequest:
+def counter_return_for(request: Request, public_id: UUID) -> ReturnRequest:
     """A return the caller's counter may take in (also one not yet tied to any shop); "not found" otherwise."""
     return found(selectors.return_request_get_for_counter(user=request.user, public_id=public_id))
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -34,7 +34,7 @@ from rma.returns.services import (
 from rma.shipping.models import CounterCheck, CounterCondition
 from rma.shipping.selectors import return_request_find_by_code
 
-Actor = AbstractBaseUser | None
+Actor = User | None
 
 # A return can be handed in once it is approved (with or without its label made).
 ACCEPTABLE_STATUSES = frozenset({ReturnStatus.APPROVED, ReturnStatus.LABEL_READY})
