@@ -22,7 +22,7 @@ from rma.core.api.permissions import error_responses, role_permission
 from rma.core.exceptions import DomainError
 from rma.core.staff import site_for_operation
 from rma.locations.models import Store
-from rma.returns.models import ReturnRequest
+from rma.returns.models import ReturnLine, ReturnRequest
 from rma.shipping.models import Carton, Shipment
 from rma.store import selectors
 from rma.store.services.counter import counter_return_check_allowed
@@ -126,7 +126,7 @@ class ReturnLineSerializer(serializers.Serializer):
     reason = serializers.CharField(source="reason.code")
     counter_check = serializers.SerializerMethodField()
 
-    def get_counter_check(self, line: Any) -> dict[str, Any] | None:
+    def get_counter_check(self, line: ReturnLine) -> dict[str, Any] | None:
         check = getattr(line, "counter_check", None)
         return CounterCheckSerializer(check).data if check is not None else None
 

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core import signing
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -72,7 +72,8 @@ def scan(request: StoreRequest) -> HttpResponse:
     return redirect("store:return", public_id=return_request.public_id)
 
 
-def _line_rows(return_request: ReturnRequest, post: dict | None = None) -> list[dict[str, Any]]:
+def _line_rows(return_request: ReturnRequest, post: QueryDict | None = None) -> list[dict[str, Any]]:
+    values = post if post is not None else QueryDict()  # the form as posted, or nothing yet
     rows = []
     for line in return_request.lines.all():
         check = getattr(line, "counter_check", None)
@@ -82,9 +83,9 @@ def _line_rows(return_request: ReturnRequest, post: dict | None = None) -> list[
                 "line": line,
                 "check": check,
                 "prefix": prefix,
-                "condition": (post or {}).get(f"{prefix}-condition", CounterCondition.GOOD),
-                "decision": (post or {}).get(f"{prefix}-decision", "accept"),
-                "reason": (post or {}).get(f"{prefix}-reason", ""),
+                "condition": values.get(f"{prefix}-condition", CounterCondition.GOOD),
+                "decision": values.get(f"{prefix}-decision", "accept"),
+                "reason": values.get(f"{prefix}-reason", ""),
             }
         )
     return rows
@@ -143,7 +144,9 @@ def return_check(request: StoreRequest, public_id: UUID) -> HttpResponse:
     )
 
 
-def _return_context(return_request: ReturnRequest, rows: list, refusal: str | None, checked: bool) -> dict[str, Any]:
+def _return_context(
+    return_request: ReturnRequest, rows: list[dict[str, Any]], refusal: str | None, checked: bool
+) -> dict[str, Any]:
     return {
         "return_request": return_request,
         "rows": rows,

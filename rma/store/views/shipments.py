@@ -1,7 +1,6 @@
 """Shipment pages: open a shipment to a warehouse, fill its cartons by scanning, weigh, close, dispatch."""
 
 from decimal import Decimal
-from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -67,11 +66,11 @@ def shipment_open_view(request: StoreRequest) -> HttpResponse:
     return redirect("store:shipment", public_id=shipment.public_id)
 
 
-def _current_carton(shipment: Shipment, position: Any) -> Carton | None:
+def _current_carton(shipment: Shipment, position: str | None) -> Carton | None:
     cartons = list(shipment.cartons.all())
     try:
-        wanted = int(position)
-    except (TypeError, ValueError):
+        wanted = int(position) if position is not None else None
+    except ValueError:
         wanted = None
     for carton in cartons:
         if carton.position == wanted:

@@ -1,6 +1,5 @@
 """Warehouse API: shops' shipments, received carton by carton, counted, and finished."""
 
-from typing import Any
 from uuid import UUID
 
 from django.http import Http404
@@ -28,6 +27,7 @@ from rma.warehouse.api.common import (
     warehouses_from,
 )
 from rma.warehouse.api.serializers import DiscrepancySerializer, InboundShipmentSerializer, ReturnSummarySerializer
+from rma.warehouse.models import CartonReceipt
 from rma.warehouse.services import (
     carton_count_add,
     carton_count_finish,
@@ -57,7 +57,7 @@ def _receiving_reloaded(shipment: Shipment) -> selectors.ShipmentReceiving:
     )
 
 
-def _receipt_of(view: selectors.CartonView) -> Any:
+def _receipt_of(view: selectors.CartonView) -> CartonReceipt:
     if view.receipt is None:
         raise Conflict(
             _("Carton %(carton)s was not received yet.") % {"carton": view.carton.barcode}, code="carton_not_received"

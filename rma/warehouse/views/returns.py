@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from rma.core.exceptions import DomainError
 from rma.returns.choices import ReturnStatus
+from rma.returns.models import ReturnRequest
 from rma.warehouse import selectors
 from rma.warehouse.choices import Derogation, DispositionKind, UnitCondition
 from rma.warehouse.forms import DispositionForm, InspectionForm
@@ -24,7 +25,7 @@ from rma.warehouse.services import (
 from rma.warehouse.views.common import WarehouseRequest, render_page, warehouse_view
 
 
-def _next_unit_url(return_request, units) -> str:
+def _next_unit_url(return_request: ReturnRequest, units: list[selectors.Unit]) -> str:
     for unit in units:
         if unit.inspection is None:
             return _unit_url("warehouse:unit-inspect", return_request, unit)
@@ -33,7 +34,7 @@ def _next_unit_url(return_request, units) -> str:
     return ""
 
 
-def _unit_url(name: str, return_request, unit) -> str:
+def _unit_url(name: str, return_request: ReturnRequest, unit: selectors.Unit) -> str:
     return reverse(name, kwargs={"public_id": return_request.public_id, "line_id": unit.line.pk, "unit": unit.number})
 
 
@@ -81,7 +82,9 @@ def return_detail(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
     )
 
 
-def _unit_from(request: WarehouseRequest, public_id: UUID, line_id: int, unit: int):
+def _unit_from(
+    request: WarehouseRequest, public_id: UUID, line_id: int, unit: int
+) -> tuple[ReturnRequest, selectors.Unit]:
     return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
     return return_request, selectors.unit_get(return_request=return_request, line_id=line_id, unit_index=unit - 1)
 
@@ -91,13 +94,13 @@ def unit_inspect(request: WarehouseRequest, public_id: UUID, line_id: int, unit:
     """Grade one unit: condition, grade, checklist, serial number, notes, photos."""
     return_request, found = _unit_from(request, public_id, line_id, unit)
     order_line = found.line.order_line
-    form_kwargs = {
-        "grades": selectors.grades_for(category=order_line.category),
-        "checklist_items": selectors.checklist_items_for(category=order_line.category),
-        "needs_serial": order_line.has_serial_number,
-    }
+    grades = selectors.grades_for(category=order_line.category)
+    checklist_items = selectors.checklist_items_for(category=order_line.category)
+    needs_serial = order_line.has_serial_number
     if request.method == "POST":
-        form = InspectionForm(request.POST, request.FILES, **form_kwargs)
+        form = InspectionForm(
+            request.POST, request.FILES, grades=grades, checklist_items=checklist_items, needs_serial=needs_serial
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -132,7 +135,9 @@ def unit_inspect(request: WarehouseRequest, public_id: UUID, line_id: int, unit:
                 "notes": inspection.notes,
                 **{f"check_{code}": value for code, value in inspection.checklist.items()},
             }
-        form = InspectionForm(initial=initial, **form_kwargs)
+        form = InspectionForm(
+            initial=initial, grades=grades, checklist_items=checklist_items, needs_serial=needs_serial
+        )
     return render_page(
         request,
         "warehouse/unit_inspect.html",
@@ -140,7 +145,7 @@ def unit_inspect(request: WarehouseRequest, public_id: UUID, line_id: int, unit:
     )
 
 
-def _after_unit(request: WarehouseRequest, return_request) -> HttpResponse:
+def _after_unit(request: WarehouseRequest, return_request: ReturnRequest) -> HttpResponse:
     """The next unit to handle, or the return's page (with the refund) when all are done."""
     return_request.refresh_from_db(fields=["status"])
     if return_request.status == ReturnStatus.RECEIVED:

@@ -1,6 +1,5 @@
 """Warehouse pages: shops' shipments, received carton by carton, counted, and finished."""
 
-from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -11,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rma.core.exceptions import DomainError
-from rma.shipping.models import ShipmentStatus
+from rma.shipping.models import Shipment, ShipmentStatus
 from rma.shipping.selectors import shipment_find_by_code
 from rma.warehouse import selectors
 from rma.warehouse.forms import CountForm
+from rma.warehouse.models import CartonReceipt
 from rma.warehouse.services import (
     carton_count_add,
     carton_count_finish,
@@ -27,7 +27,7 @@ from rma.warehouse.views.board import scan_and_open
 from rma.warehouse.views.common import WarehouseRequest, render_page, warehouse_view
 
 
-def _shipment_for(request: WarehouseRequest, public_id: UUID) -> tuple[Any, selectors.ShipmentReceiving]:
+def _shipment_for(request: WarehouseRequest, public_id: UUID) -> tuple[Shipment, selectors.ShipmentReceiving]:
     shipment = selectors.shipment_get_for_warehouse(user=request.user, public_id=public_id)
     return shipment, selectors.shipment_receiving(shipment=shipment)
 
@@ -88,7 +88,7 @@ def carton_detail(request: WarehouseRequest, public_id: UUID, position: int) -> 
     )
 
 
-def _carton_finish(request: WarehouseRequest, receipt) -> HttpResponse:
+def _carton_finish(request: WarehouseRequest, receipt: CartonReceipt) -> HttpResponse:
     try:
         result = carton_count_finish(receipt=receipt, actor=request.user)
     except DomainError as exc:
