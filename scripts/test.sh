@@ -13,6 +13,8 @@ step "ruff format --check"
 "$py" -m ruff format --check .
 step "import contract (lint-imports: the layers of README, How it is built)"
 .venv/bin/lint-imports --no-cache
+step "mypy (django-stubs, djangorestframework-stubs)"
+"$py" -m mypy
 step "makemigrations --check"
 DJANGO_SETTINGS_MODULE=returns_portal.settings.test "$py" manage.py makemigrations --check --dry-run
 step "OpenAPI schema (drf-spectacular --validate --fail-on-warn)"

@@ -11,7 +11,7 @@ from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.views import LogoutView, redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
 from django.views.i18n import set_language
@@ -44,11 +44,11 @@ class StaffSite:
     current_attr: str  # request attribute set to the site worked in (or None)
     switch_field: str  # POST field naming the site to switch to
 
-    def view(self, view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def view(self, view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         """Signed-in members only: others are sent to log in, or refused (403). Sets the sites on the request."""
 
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), reverse(self.login_url))
             if not self.is_member(request.user):

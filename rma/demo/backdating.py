@@ -15,7 +15,14 @@ from rma.warehouse.models import Arrival, Disposition, ExchangeRequest, Inspecti
 S = ReturnStatus
 
 # Days between a status and the one before it, when the history is spread over the days after delivery.
-GAPS = {S.IN_TRANSIT: 1.5, S.RECEIVED: 2.0, S.INSPECTED: 1.0, S.REFUNDED: 0.5, S.EXCHANGED: 1.0, S.CLOSED: 1.0}
+GAPS: dict[str, float] = {
+    S.IN_TRANSIT: 1.5,
+    S.RECEIVED: 2.0,
+    S.INSPECTED: 1.0,
+    S.REFUNDED: 0.5,
+    S.EXCHANGED: 1.0,
+    S.CLOSED: 1.0,
+}
 
 
 def _received_without_transit_scan(event: ReturnEvent, following: ReturnEvent | None) -> bool:
@@ -54,6 +61,8 @@ def return_request_backdate(
         else:
             elapsed += GAPS.get(event.to_status, 0.002)
         offsets.append(elapsed)
+    if order.delivered_at is None:  # demo returns are made on delivered orders only
+        raise ValueError(f"order {order.number} was not delivered")
     latest = now - timedelta(hours=1)
     start = order.delivered_at + timedelta(days=rng.uniform(0.3, 1.5))
     if status in (S.APPROVED, S.LABEL_READY):

@@ -83,7 +83,7 @@ class DemoOrders:
 
     def customers(self) -> list[Customer]:
         rng = self.rng
-        pairs = set()
+        pairs: set[tuple[str, str]] = set()
         while len(pairs) < CUSTOMER_COUNT:
             pairs.add((rng.choice(geo.FIRST_NAMES), rng.choice(geo.LAST_NAMES)))
         customers = []

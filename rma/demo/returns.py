@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from rma.demo import geography as geo
@@ -44,7 +44,7 @@ from rma.warehouse.selectors import grade_scale_for
 from rma.warehouse.services import arrival_register, disposition_confirm, inspection_record, refund_release
 
 S = ReturnStatus
-Users = dict[str, AbstractBaseUser]
+Users = dict[str, User]
 
 # How many demo returns end in each status. "submitted" is missing on purpose: submitting approves a return or
 # sends it to review in the same transaction, so no real return rests in it.
@@ -65,7 +65,7 @@ RETURN_SCENARIOS: tuple[tuple[str, int], ...] = (
 )
 # Which delivered orders suit each final status best (age of the delivery in days); big baskets go to review.
 YOUNG, MIDDLE, OLD = (1, 9), (3, 25), (17, 26)
-SCENARIO_AGES = {
+SCENARIO_AGES: dict[str, tuple[int, int]] = {
     S.DRAFT: YOUNG,
     S.NEEDS_REVIEW: YOUNG,
     S.APPROVED: YOUNG,
@@ -177,8 +177,11 @@ class DemoReturns:
         cheap = policy.returnless_refund_below or Decimal("0.00")
         low, high = SCENARIO_AGES.get(scenario.status, MIDDLE)
         threshold = policy.review_order_value_above or Decimal("800.00")
-        preferred, others = [], []
+        preferred: list[Order] = []
+        others: list[Order] = []
         for order in pool:
+            if order.delivered_at is None:  # the pool holds delivered orders only
+                raise ValueError(f"order {order.number} was not delivered")
             if (order.total > threshold) == scenario.big:
                 in_band = low <= (now - order.delivered_at).days <= high
                 (preferred if in_band else others).append(order)
@@ -203,6 +206,7 @@ class DemoReturns:
     def _line_inputs(self, lines: list[OrderLine], *, scenario: Scenario) -> list[ReturnLineInput]:
         inputs = []
         for line in lines:
+            choices: tuple[str, ...]
             if line.category in ("apparel", "footwear"):
                 choices = ("too-small", "too-large", "ordered-several-sizes", "changed-mind", "wrong-item")
             elif line.category == "electronics":
@@ -305,6 +309,8 @@ class DemoReturns:
         if status == S.IN_TRANSIT:
             return return_request
         warehouse = return_request.destination_warehouse
+        if warehouse is None:  # every demo return is sent to a warehouse
+            raise ValueError(f"return {return_request.rma_number} has no destination warehouse")
         operator = users[f"warehouse-{warehouse.code}"]
         arrival_register(code=label.tracking_number or return_request.rma_number, warehouse=warehouse, actor=operator)
         return_request.refresh_from_db()
@@ -351,7 +357,7 @@ class DemoReturns:
             return_request=return_request, store=shop, actor=self.users[f"store-{shop.code}"], checks=checks
         )
 
-    def _inspect(self, return_request: ReturnRequest, *, scenario: Scenario, operator: AbstractBaseUser) -> None:
+    def _inspect(self, return_request: ReturnRequest, *, scenario: Scenario, operator: User) -> None:
         """Every unit inspected and, when it arrived, its disposition confirmed as the rules suggest."""
         refused = REFUSED_CONDITIONS.get(scenario.variant) if scenario.status == S.CLOSED else None
         lines = ReturnLine.objects.filter(return_request=return_request).select_related("order_line").order_by("pk")

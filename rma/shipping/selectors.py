@@ -5,6 +5,7 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -14,6 +15,9 @@ from rma.returns.selectors import return_request_scope
 from rma.shipping.choices import LabelStatus, ShipmentStatus
 from rma.shipping.models import Carton, Label, Shipment, ShipmentItem
 from rma.shipping.services.labels import label_qr_payload_verify
+
+if TYPE_CHECKING:  # django-stubs is a development dependency only
+    from django_stubs_ext import WithAnnotations
 
 _RMA_BARE_RE = re.compile(rf"R?([{RMA_ALPHABET}]{{4}})([{RMA_ALPHABET}]{{4}})")
 
@@ -243,7 +247,11 @@ def shipment_find_by_code(*, code: str) -> tuple[Shipment, Carton | None] | None
     return (shipment, None) if shipment is not None else None
 
 
-def shipments_expected_at(*, warehouse_ids: Iterable[int]) -> QuerySet[Shipment]:
+class CartonCount(TypedDict):
+    carton_count: int
+
+
+def shipments_expected_at(*, warehouse_ids: Iterable[int]) -> "QuerySet[WithAnnotations[Shipment, CartonCount]]":
     """For the receiving warehouse: shipments announced (closed) or on their way (dispatched) to it."""
     return (
         Shipment.objects.filter(

@@ -1,5 +1,7 @@
 """Forms of the shop pages: they only shape input; the services decide."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +29,9 @@ class OpenShipmentForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["warehouse"].queryset = Warehouse.objects.filter(is_active=True).order_by("code")
+        cast(forms.ModelChoiceField, self.fields["warehouse"]).queryset = Warehouse.objects.filter(
+            is_active=True
+        ).order_by("code")
 
 
 class ShipmentScanForm(forms.Form):

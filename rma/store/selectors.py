@@ -7,7 +7,7 @@ An object outside the scope is "not found" (None), never "forbidden", so that it
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from rma.core import roles
@@ -17,15 +17,16 @@ from rma.returns.models import ReturnLine, ReturnRequest
 from rma.returns.selectors import return_request_qs_for_store_staff, stores_of_staff
 from rma.shipping.models import Carton, Shipment, ShipmentItem
 
-User = AbstractBaseUser | AnonymousUser
+# Whoever asks: a signed-in user or an anonymous visitor.
+AnyUser = User | AnonymousUser
 
 
-def is_store_user(user: User) -> bool:
+def is_store_user(user: AnyUser) -> bool:
     """Store staff and superusers may use the shop pages."""
     return bool(user.is_authenticated and (user.is_superuser or roles.STORE_STAFF in roles.user_roles(user)))
 
 
-def stores_for_user(*, user: User) -> QuerySet[Store]:
+def stores_for_user(*, user: AnyUser) -> QuerySet[Store]:
     """The active shops a user works in (all of them for a superuser)."""
     if not is_store_user(user):
         return Store.objects.none()
@@ -33,7 +34,7 @@ def stores_for_user(*, user: User) -> QuerySet[Store]:
     return queryset.select_related("default_warehouse", "drop_off_point").order_by("code")
 
 
-def store_get_for_user(*, user: User, code: str) -> Store | None:
+def store_get_for_user(*, user: AnyUser, code: str) -> Store | None:
     return stores_for_user(user=user).filter(code=code).first()
 
 
@@ -45,7 +46,7 @@ def _active_items() -> QuerySet[ShipmentItem]:
     )
 
 
-def shipment_list_for_user(*, user: User, stores: Iterable[Store] | None = None) -> QuerySet[Shipment]:
+def shipment_list_for_user(*, user: AnyUser, stores: Iterable[Store] | None = None) -> QuerySet[Shipment]:
     """Shipments of the user's shops (optionally narrowed), newest first, with totals annotated."""
     scope = stores_for_user(user=user) if stores is None else stores
     return (
@@ -59,7 +60,7 @@ def shipment_list_for_user(*, user: User, stores: Iterable[Store] | None = None)
     )
 
 
-def shipment_get_for_user(*, user: User, public_id: object) -> Shipment | None:
+def shipment_get_for_user(*, user: AnyUser, public_id: object) -> Shipment | None:
     """One shipment of the user's shops, with cartons and their current items loaded; None otherwise."""
     parsed = uuid_parse(public_id)
     if parsed is None:
@@ -79,12 +80,12 @@ def shipment_get_for_user(*, user: User, public_id: object) -> Shipment | None:
     )
 
 
-def return_request_get_for_store(*, user: User, public_id: object) -> ReturnRequest | None:
+def return_request_get_for_store(*, user: AnyUser, public_id: object) -> ReturnRequest | None:
     """A return of the user's shops (what the returns API shows them too), loaded for the shop pages and API."""
     return _return_request_get(return_request_qs_for_store_staff(user=user), public_id=public_id)
 
 
-def return_request_get_for_counter(*, user: User, public_id: object) -> ReturnRequest | None:
+def return_request_get_for_counter(*, user: AnyUser, public_id: object) -> ReturnRequest | None:
     """A return the user's counter may take in: one of their shops', or one not yet tied to any shop (a relay-point
     or locker return the customer brings in, found by its code; once checked, the shop adopts it)."""
     if not is_store_user(user):

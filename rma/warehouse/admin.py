@@ -2,6 +2,8 @@
 and found (arrivals, shops' cartons and their counts, shipment discrepancies, inspections, refunds)."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from rma.returns.admin.mixins import ReadOnlyAdminMixin
@@ -96,7 +98,7 @@ class CountedItemInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CountedItem
     extra = 0
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CountedItem]:
         return super().get_queryset(request).select_related("return_request", "counted_by")
 
 
@@ -130,7 +132,7 @@ class DispositionInline(ReadOnlyAdminMixin, admin.StackedInline):
     model = Disposition
     extra = 0
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Disposition]:
         return super().get_queryset(request).select_related("rule__reason", "confirmed_by")
 
 

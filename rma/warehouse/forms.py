@@ -1,6 +1,9 @@
 """Forms of the warehouse pages: they only shape input; the services decide."""
 
+from typing import Any, cast
+
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from rma.warehouse.choices import Derogation, DiscrepancyKind, DispositionKind, UnitCondition
@@ -35,11 +38,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleImageField(forms.FileField):
     widget = MultipleFileInput
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         if not data:
             return []
         items = data if isinstance(data, list | tuple) else [data]
@@ -67,8 +70,9 @@ class InspectionForm(forms.Form):
         self, *args, grades: list[Grade], checklist_items: list[ChecklistItem], needs_serial: bool, **kwargs
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grade"].queryset = Grade.objects.filter(pk__in=[g.pk for g in grades])
-        self.fields["grade"].choices = [(g.pk, g) for g in grades]
+        grade_field = cast(forms.ModelChoiceField, self.fields["grade"])  # declared above
+        grade_field.queryset = Grade.objects.filter(pk__in=[g.pk for g in grades])
+        grade_field.choices = [(g.pk, g) for g in grades]
         self.grades = grades
         self.checklist_items = checklist_items
         for item in checklist_items:
@@ -147,4 +151,4 @@ class DiscrepancyReportForm(ReportPeriodForm):
 
     def __init__(self, *args, stores: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["store"].choices = [("", _("All shops")), *stores]
+        cast(forms.ChoiceField, self.fields["store"]).choices = [("", _("All shops")), *stores]

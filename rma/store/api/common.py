@@ -6,6 +6,7 @@ shop is "not found" (404). Errors are the API's one JSON shape.
 """
 
 from typing import Any, TypeVar
+from uuid import UUID
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from rma.core.api.permissions import error_responses, role_permission
 from rma.core.exceptions import DomainError
 from rma.core.staff import site_for_operation
 from rma.locations.models import Store
-from rma.returns.models import ReturnRequest
+from rma.returns.models import ReturnLine, ReturnRequest
 from rma.shipping.models import Carton, Shipment
 from rma.store import selectors
 from rma.store.services.counter import counter_return_check_allowed
@@ -70,16 +71,16 @@ def found(obj: T | None) -> T:
     return obj
 
 
-def shipment_for(request: Request, public_id: Any) -> Shipment:
+def shipment_for(request: Request, public_id: UUID) -> Shipment:
     return found(selectors.shipment_get_for_user(user=request.user, public_id=public_id))
 
 
-def return_for(request: Request, public_id: Any) -> ReturnRequest:
+def return_for(request: Request, public_id: UUID) -> ReturnRequest:
     """A return of the caller's shops (as the returns API sees it); "not found" (404) otherwise."""
     return found(selectors.return_request_get_for_store(user=request.user, public_id=public_id))
 
 
-def counter_return_for(request: Request, public_id: Any) -> ReturnRequest:
+def counter_return_for(request: Request, public_id: UUID) -> ReturnRequest:
     """A return the caller's counter may take in (also one not yet tied to any shop); "not found" otherwise."""
     return found(selectors.return_request_get_for_counter(user=request.user, public_id=public_id))
 
@@ -115,7 +116,7 @@ class ReturnLineSerializer(serializers.Serializer):
     reason = serializers.CharField(source="reason.code")
     counter_check = serializers.SerializerMethodField()
 
-    def get_counter_check(self, line: Any) -> dict[str, Any] | None:
+    def get_counter_check(self, line: ReturnLine) -> dict[str, Any] | None:
         check = getattr(line, "counter_check", None)
         return CounterCheckSerializer(check).data if check is not None else None
 

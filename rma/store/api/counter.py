@@ -1,6 +1,6 @@
 """Shop API, the counter: find a return by its code, check it line by line, its receipt; start a return."""
 
-from typing import Any
+from uuid import UUID
 
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rma.core.api.permissions import request_user
 from rma.orders.selectors import order_get_for_customer
 from rma.returns.choices import Resolution
 from rma.returns.selectors import reason_codes_by_code
@@ -70,7 +71,7 @@ class StoreReturnDetailApi(APIView):
         response=ReturnSerializer,
         errors=(401, 403, 404),
     )
-    def get(self, request: Request, public_id: Any) -> Response:
+    def get(self, request: Request, public_id: UUID) -> Response:
         return Response(ReturnSerializer(return_for(request, public_id)).data)
 
 
@@ -105,7 +106,7 @@ class StoreReturnCheckApi(APIView):
         response=OutputSerializer,
         errors=(400, 401, 403, 404, 409, 422),
     )
-    def post(self, request: Request, public_id: Any) -> Response:
+    def post(self, request: Request, public_id: UUID) -> Response:
         return_request = counter_return_for(request, public_id)
         data = validated(self.InputSerializer, request.data)
         lines = validated(self.LineSerializer, data["lines"], many=True)
@@ -120,7 +121,7 @@ class StoreReturnCheckApi(APIView):
         outcome = counter_return_check(
             return_request=return_request,
             store=store,
-            actor=request.user,
+            actor=request_user(request),
             checks=[
                 CounterLineCheck(
                     return_line_id=line["line_id"],
@@ -155,14 +156,14 @@ class StoreReturnReceiptApi(APIView):
         status=(200, "application/pdf"),
         errors=(401, 403, 404),
     )
-    def get(self, request: Request, public_id: Any) -> HttpResponse:
+    def get(self, request: Request, public_id: UUID) -> HttpResponse:
         return_request = return_for(request, public_id)
         size = request.query_params.get("size", "a4")
-        if size not in RECEIPT_SIZES or return_request.store_id is None:
+        store = return_request.store
+        if size not in RECEIPT_SIZES or store is None:
             raise Http404
         if not any(getattr(line, "counter_check", None) for line in return_request.lines.all()):
             raise Http404
-        store = return_request.store
         response = HttpResponse(
             render_counter_receipt_pdf(return_request=return_request, store=store, size=size),
             content_type="application/pdf",
@@ -207,9 +208,9 @@ class StoreReturnStartApi(APIView):
         inputs = []
         for index, line in enumerate(lines):
             if line["sku"] not in order_lines:
-                raise ValidationError({"lines": {index: {"sku": [_("Not an item of this order.")]}}})
+                raise ValidationError({"lines": {str(index): {"sku": [_("Not an item of this order.")]}}})
             if line["reason"] not in reasons:
-                raise ValidationError({"lines": {index: {"reason": [_("Unknown reason code.")]}}})
+                raise ValidationError({"lines": {str(index): {"reason": [_("Unknown reason code.")]}}})
             inputs.append(
                 ReturnLineInput(
                     order_line=order_lines[line["sku"]], quantity=line["quantity"], reason=reasons[line["reason"]]
@@ -218,7 +219,7 @@ class StoreReturnStartApi(APIView):
         return_request = counter_return_start(
             order=order,
             store=store,
-            actor=request.user,
+            actor=request_user(request),
             lines=inputs,
             resolution=data["resolution"],
             locale=order.locale,

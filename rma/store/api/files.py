@@ -1,8 +1,9 @@
 """Shop API, a shipment's files: manifest (PDF, CSV) and carton labels, after the scope check."""
 
-from typing import Any
+from uuid import UUID
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
@@ -33,7 +34,7 @@ def _documents(shipment: Shipment) -> Shipment:
     return shipment
 
 
-def _file(field_file: Any, filename: str, content_type: str) -> FileResponse:
+def _file(field_file: FieldFile, filename: str, content_type: str) -> FileResponse:
     if not field_file:
         raise Http404
     response = FileResponse(field_file.open("rb"), content_type=content_type, filename=filename)
@@ -55,7 +56,7 @@ class StoreShipmentManifestApi(APIView):
         status=(200, "application/pdf"),
         errors=(401, 403, 404),
     )
-    def get(self, request: Request, public_id: Any, extension: str) -> HttpResponse:
+    def get(self, request: Request, public_id: UUID, extension: str) -> HttpResponseBase:
         if extension not in ("pdf", "csv"):
             raise Http404
         shipment = _documents(shipment_for(request, public_id))
@@ -81,7 +82,7 @@ class StoreCartonLabelApi(APIView):
         status=(200, "application/pdf"),
         errors=(401, 403, 404),
     )
-    def get(self, request: Request, public_id: Any, position: int, kind: str) -> HttpResponse:
+    def get(self, request: Request, public_id: UUID, position: int, kind: str) -> HttpResponseBase:
         shipment = shipment_for(request, public_id)
         if kind == "barcode.pdf":
             carton = carton_for(shipment, position)

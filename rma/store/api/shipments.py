@@ -1,6 +1,7 @@
 """Shop API, shipments: open, cartons, scans and loose items, warehouse, close, dispatch."""
 
 from typing import Any
+from uuid import UUID
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core.api.pagination import CursorPagination
+from rma.core.api.permissions import request_user
 from rma.core.queue import enqueue_on_commit
 from rma.locations.models import Warehouse
 from rma.shipping.choices import ShipmentItemKind, ShipmentStatus
@@ -108,7 +110,7 @@ class StoreShipmentListApi(APIView):
             warehouse = Warehouse.objects.filter(code=data["warehouse"], is_active=True).first()
             if warehouse is None:
                 raise ValidationError({"warehouse": [_("Unknown warehouse.")]})
-        shipment = shipment_open(store=store, actor=request.user, warehouse=warehouse)
+        shipment = shipment_open(store=store, actor=request_user(request), warehouse=warehouse)
         return Response(shipment_data(request, shipment), status=201)
 
 
@@ -122,7 +124,7 @@ class StoreShipmentDetailApi(APIView):
         response=ShipmentSerializer,
         errors=(401, 403, 404),
     )
-    def get(self, request: Request, public_id: Any) -> Response:
+    def get(self, request: Request, public_id: UUID) -> Response:
         return Response(ShipmentSerializer(shipment_for(request, public_id)).data)
 
 
@@ -140,13 +142,13 @@ class StoreShipmentWarehouseApi(APIView):
         response=ShipmentSerializer,
         errors=(400, 401, 403, 404, 409),
     )
-    def post(self, request: Request, public_id: Any) -> Response:
+    def post(self, request: Request, public_id: UUID) -> Response:
         shipment = shipment_for(request, public_id)
         data = validated(self.InputSerializer, request.data)
         warehouse = Warehouse.objects.filter(code=data["warehouse"]).first()
         if warehouse is None:
             raise ValidationError({"warehouse": [_("Unknown warehouse.")]})
-        shipment_warehouse_change(shipment=shipment, warehouse=warehouse, actor=request.user)
+        shipment_warehouse_change(shipment=shipment, warehouse=warehouse, actor=request_user(request))
         return Response(shipment_data(request, shipment))
 
 
@@ -162,8 +164,8 @@ class StoreCartonAddApi(APIView):
         status=201,
         errors=(401, 403, 404, 409),
     )
-    def post(self, request: Request, public_id: Any) -> Response:
-        carton = carton_add(shipment=shipment_for(request, public_id), actor=request.user)
+    def post(self, request: Request, public_id: UUID) -> Response:
+        carton = carton_add(shipment=shipment_for(request, public_id), actor=request_user(request))
         return Response(CartonSerializer(carton).data, status=201)
 
 
@@ -181,10 +183,10 @@ class StoreCartonWeightApi(APIView):
         response=CartonSerializer,
         errors=(400, 401, 403, 404, 409),
     )
-    def post(self, request: Request, public_id: Any, position: int) -> Response:
+    def post(self, request: Request, public_id: UUID, position: int) -> Response:
         carton = carton_for(shipment_for(request, public_id), position)
         data = validated(self.InputSerializer, request.data)
-        carton_weight_set(carton=carton, weight_grams=data["weight_grams"], actor=request.user)
+        carton_weight_set(carton=carton, weight_grams=data["weight_grams"], actor=request_user(request))
         return Response(CartonSerializer(carton).data)
 
 
@@ -200,8 +202,8 @@ class StoreCartonRemoveApi(APIView):
         status=204,
         errors=(401, 403, 404, 409),
     )
-    def post(self, request: Request, public_id: Any, position: int) -> Response:
-        carton_remove(carton=carton_for(shipment_for(request, public_id), position), actor=request.user)
+    def post(self, request: Request, public_id: UUID, position: int) -> Response:
+        carton_remove(carton=carton_for(shipment_for(request, public_id), position), actor=request_user(request))
         return Response(status=204)
 
 
@@ -241,12 +243,14 @@ class StoreShipmentItemAddApi(APIView):
         status=201,
         errors=(400, 401, 403, 404, 409, 422),
     )
-    def post(self, request: Request, public_id: Any) -> Response:
+    def post(self, request: Request, public_id: UUID) -> Response:
         shipment = shipment_for(request, public_id)
         data = validated(self.InputSerializer, request.data)
         carton = carton_for(shipment, data["carton"])
         if data["code"]:
-            result = shipment_return_add(shipment=shipment, carton=carton, code=data["code"], actor=request.user)
+            result = shipment_return_add(
+                shipment=shipment, carton=carton, code=data["code"], actor=request_user(request)
+            )
         else:
             result = shipment_loose_item_add(
                 shipment=shipment,
@@ -254,7 +258,7 @@ class StoreShipmentItemAddApi(APIView):
                 sku=data["sku"],
                 quantity=data["quantity"],
                 kind=data["kind"],
-                actor=request.user,
+                actor=request_user(request),
             )
         return Response(self.OutputSerializer(result).data, status=201)
 
@@ -270,10 +274,10 @@ class StoreShipmentItemRemoveApi(APIView):
         response=ItemSerializer,
         errors=(401, 403, 404, 409),
     )
-    def post(self, request: Request, public_id: Any, item_id: int) -> Response:
+    def post(self, request: Request, public_id: UUID, item_id: int) -> Response:
         shipment = shipment_for(request, public_id)
         item = found(ShipmentItem.objects.filter(pk=item_id, shipment=shipment).select_related("shipment").first())
-        return Response(ItemSerializer(shipment_item_remove(item=item, actor=request.user)).data)
+        return Response(ItemSerializer(shipment_item_remove(item=item, actor=request_user(request))).data)
 
 
 class StoreShipmentCloseApi(APIView):
@@ -287,8 +291,8 @@ class StoreShipmentCloseApi(APIView):
         response=ShipmentSerializer,
         errors=(400, 401, 403, 404, 409),
     )
-    def post(self, request: Request, public_id: Any) -> Response:
-        shipment = shipment_close(shipment=shipment_for(request, public_id), actor=request.user)
+    def post(self, request: Request, public_id: UUID) -> Response:
+        shipment = shipment_close(shipment=shipment_for(request, public_id), actor=request_user(request))
         enqueue_on_commit(shipment_documents_generate_task, shipment.pk)
         return Response(shipment_data(request, shipment))
 
@@ -307,8 +311,8 @@ class StoreShipmentDispatchApi(APIView):
         response=ShipmentSerializer,
         errors=(400, 401, 403, 404, 409),
     )
-    def post(self, request: Request, public_id: Any) -> Response:
+    def post(self, request: Request, public_id: UUID) -> Response:
         shipment = shipment_for(request, public_id)
         data = validated(self.InputSerializer, request.data)
-        shipment_dispatch(shipment=shipment, actor=request.user, pickup_reference=data["pickup_reference"])
+        shipment_dispatch(shipment=shipment, actor=request_user(request), pickup_reference=data["pickup_reference"])
         return Response(shipment_data(request, shipment))

@@ -9,7 +9,7 @@ CounterCheck row (one per line), which the receiving warehouse reads. The custom
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,7 @@ from rma.shipping.choices import CounterCondition
 from rma.shipping.models import CounterCheck
 from rma.shipping.selectors import return_request_find_by_code
 
-Actor = AbstractBaseUser | None
+Actor = User | None
 
 # A return can be handed in once it is approved (with or without its label made).
 ACCEPTABLE_STATUSES = frozenset({ReturnStatus.APPROVED, ReturnStatus.LABEL_READY})

@@ -7,6 +7,7 @@ rma.shipping.services.shipments).
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
@@ -33,7 +34,15 @@ STORE_PAGES = StaffSite(
 store_view = STORE_PAGES.view
 
 
-def render_page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+class StoreRequest(HttpRequest):
+    """A shop page's request as `store_view` lets it through: a signed-in user, their shops, the one worked in."""
+
+    user: User
+    stores: list[Store]
+    current_store: Store | None
+
+
+def render_page(request: StoreRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     """A shop page, with the scan box, the user's shops and the current one."""
     context.setdefault("scan_form", ScanForm())
     context["stores"] = request.stores
@@ -42,7 +51,7 @@ def render_page(request: HttpRequest, template: str, context: dict[str, Any], st
     return render(request, template, context, status=status)
 
 
-def store_of(request: HttpRequest, obj_store_id: int | None) -> Store:
+def store_of(request: StoreRequest, obj_store_id: int | None) -> Store:
     """The user's shop an object belongs to; "not found" otherwise."""
     for store in request.stores:
         if store.pk == obj_store_id:
@@ -52,5 +61,5 @@ def store_of(request: HttpRequest, obj_store_id: int | None) -> Store:
 
 @require_POST
 @store_view
-def switch_store(request: HttpRequest) -> HttpResponse:
+def switch_store(request: StoreRequest) -> HttpResponse:
     return STORE_PAGES.switch(request)

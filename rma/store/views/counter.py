@@ -1,10 +1,11 @@
 """The counter pages: scan what the customer shows, check each line, or find the order and start a return."""
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,7 +30,7 @@ from rma.store.services.counter import (
     counter_return_start,
     return_request_in_store_scope,
 )
-from rma.store.views.common import render_page, store_of, store_view
+from rma.store.views.common import StoreRequest, render_page, store_of, store_view
 
 ORDER_TOKEN_SALT = "rma.store.order"
 ORDER_TOKEN_MAX_AGE = 60 * 60 * 4
@@ -39,7 +40,7 @@ ORDER_TOKEN_MAX_AGE = 60 * 60 * 4
 
 
 @store_view
-def counter(request: HttpRequest) -> HttpResponse:
+def counter(request: StoreRequest) -> HttpResponse:
     """Scan what the customer shows, or look the order up; the returns checked lately."""
     store = request.current_store
     return render_page(
@@ -54,7 +55,7 @@ def counter(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @store_view
-def scan(request: HttpRequest) -> HttpResponse:
+def scan(request: StoreRequest) -> HttpResponse:
     """A scanner types the QR code or RMA number and Enter: open the return's check."""
     form = ScanForm(request.POST)
     if request.current_store is None:
@@ -71,7 +72,8 @@ def scan(request: HttpRequest) -> HttpResponse:
     return redirect("store:return", public_id=return_request.public_id)
 
 
-def _line_rows(return_request: ReturnRequest, post: dict | None = None) -> list[dict[str, Any]]:
+def _line_rows(return_request: ReturnRequest, post: QueryDict | None = None) -> list[dict[str, Any]]:
+    values = post if post is not None else QueryDict()  # the form as posted, or nothing yet
     rows = []
     for line in return_request.lines.all():
         check = getattr(line, "counter_check", None)
@@ -81,16 +83,16 @@ def _line_rows(return_request: ReturnRequest, post: dict | None = None) -> list[
                 "line": line,
                 "check": check,
                 "prefix": prefix,
-                "condition": (post or {}).get(f"{prefix}-condition", CounterCondition.GOOD),
-                "decision": (post or {}).get(f"{prefix}-decision", "accept"),
-                "reason": (post or {}).get(f"{prefix}-reason", ""),
+                "condition": values.get(f"{prefix}-condition", CounterCondition.GOOD),
+                "decision": values.get(f"{prefix}-decision", "accept"),
+                "reason": values.get(f"{prefix}-reason", ""),
             }
         )
     return rows
 
 
 @store_view
-def return_check(request: HttpRequest, public_id: Any) -> HttpResponse:
+def return_check(request: StoreRequest, public_id: UUID) -> HttpResponse:
     """Check each line of a return at the counter: condition, accept or refuse (with a reason)."""
     return_request = selectors.return_request_get_for_counter(user=request.user, public_id=public_id)
     if return_request is None:
@@ -142,7 +144,9 @@ def return_check(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-def _return_context(return_request: ReturnRequest, rows: list, refusal: str | None, checked: bool) -> dict[str, Any]:
+def _return_context(
+    return_request: ReturnRequest, rows: list[dict[str, Any]], refusal: str | None, checked: bool
+) -> dict[str, Any]:
     return {
         "return_request": return_request,
         "rows": rows,
@@ -174,7 +178,7 @@ def _order_from_token(token: str) -> Order:
 
 @require_POST
 @store_view
-def order_find(request: HttpRequest) -> HttpResponse:
+def order_find(request: StoreRequest) -> HttpResponse:
     form = OrderLookupForm(request.POST)
     order = None
     if form.is_valid():
@@ -188,7 +192,7 @@ def order_find(request: HttpRequest) -> HttpResponse:
 
 
 @store_view
-def order_detail(request: HttpRequest, token: str) -> HttpResponse:
+def order_detail(request: StoreRequest, token: str) -> HttpResponse:
     """The order as the customer sees it: its returns in progress, and a new return for the items still eligible."""
     order = _order_from_token(token)
     store = request.current_store

@@ -1,14 +1,15 @@
 """A shipment's files (manifest, carton labels, barcode labels), served after the scope check."""
 
-from typing import Any
+from uuid import UUID
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpResponse
 
 from rma.shipping.choices import ShipmentStatus
 from rma.shipping.manifests import carton_barcode_label_pdf
 from rma.shipping.models import Shipment
 from rma.shipping.services.shipments import shipment_documents_generate
-from rma.store.views.common import store_view
+from rma.store.views.common import StoreRequest, store_view
 from rma.store.views.shipments import carton_or_404, shipment_or_404
 
 
@@ -21,7 +22,7 @@ def _documents_ready(shipment: Shipment) -> Shipment:
     return shipment
 
 
-def _file(field_file: Any, *, filename: str, content_type: str) -> FileResponse:
+def _file(field_file: FieldFile, *, filename: str, content_type: str) -> FileResponse:
     if not field_file:
         raise Http404
     response = FileResponse(field_file.open("rb"), content_type=content_type, filename=filename)
@@ -30,7 +31,7 @@ def _file(field_file: Any, *, filename: str, content_type: str) -> FileResponse:
 
 
 @store_view
-def manifest_file(request: HttpRequest, public_id: Any, extension: str) -> HttpResponse:
+def manifest_file(request: StoreRequest, public_id: UUID, extension: str) -> FileResponse:
     if extension not in ("pdf", "csv"):
         raise Http404
     shipment = _documents_ready(shipment_or_404(request, public_id))
@@ -42,7 +43,7 @@ def manifest_file(request: HttpRequest, public_id: Any, extension: str) -> HttpR
 
 
 @store_view
-def carton_label_file(request: HttpRequest, public_id: Any, position: int, extension: str) -> HttpResponse:
+def carton_label_file(request: StoreRequest, public_id: UUID, position: int, extension: str) -> FileResponse:
     if extension not in ("pdf", "zpl"):
         raise Http404
     shipment = _documents_ready(shipment_or_404(request, public_id))
@@ -53,7 +54,7 @@ def carton_label_file(request: HttpRequest, public_id: Any, position: int, exten
 
 
 @store_view
-def carton_barcode_file(request: HttpRequest, public_id: Any, position: int) -> HttpResponse:
+def carton_barcode_file(request: StoreRequest, public_id: UUID, position: int) -> HttpResponse:
     shipment = shipment_or_404(request, public_id)
     carton = carton_or_404(shipment, position)
     response = HttpResponse(carton_barcode_label_pdf(carton=carton), content_type="application/pdf")

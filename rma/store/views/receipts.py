@@ -1,16 +1,16 @@
 """The receipt a customer takes home from the counter, as a page's file."""
 
-from typing import Any
+from uuid import UUID
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 
 from rma.store import selectors
 from rma.store.receipts import RECEIPT_SIZES, render_counter_receipt_pdf
-from rma.store.views.common import store_of, store_view
+from rma.store.views.common import StoreRequest, store_of, store_view
 
 
 @store_view
-def receipt(request: HttpRequest, public_id: Any, size: str) -> HttpResponse:
+def receipt(request: StoreRequest, public_id: UUID, size: str) -> HttpResponse:
     """The customer's receipt (A4 or 80 mm ticket), once the return was checked at the counter."""
     return_request = selectors.return_request_get_for_store(user=request.user, public_id=public_id)
     if return_request is None or size not in RECEIPT_SIZES or return_request.store_id is None:

@@ -1,10 +1,10 @@
 """Shipment pages: open a shipment to a warehouse, fill its cartons by scanning, weigh, close, dispatch."""
 
 from decimal import Decimal
-from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,10 +30,10 @@ from rma.shipping.services.shipments import (
 from rma.shipping.shipment_tasks import shipment_documents_generate_task
 from rma.store import selectors
 from rma.store.forms import DispatchForm, LooseItemForm, OpenShipmentForm, ShipmentScanForm, WeightForm
-from rma.store.views.common import render_page, store_view
+from rma.store.views.common import StoreRequest, render_page, store_view
 
 
-def shipment_or_404(request: HttpRequest, public_id: Any) -> Shipment:
+def shipment_or_404(request: StoreRequest, public_id: UUID) -> Shipment:
     shipment = selectors.shipment_get_for_user(user=request.user, public_id=public_id)
     if shipment is None:
         raise Http404
@@ -41,7 +41,7 @@ def shipment_or_404(request: HttpRequest, public_id: Any) -> Shipment:
 
 
 @store_view
-def shipments(request: HttpRequest) -> HttpResponse:
+def shipments(request: StoreRequest) -> HttpResponse:
     """The shop's shipments and their state; open a new one."""
     store = request.current_store
     rows = list(selectors.shipment_list_for_user(user=request.user, stores=[store] if store else [])[:100])
@@ -51,7 +51,7 @@ def shipments(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @store_view
-def shipment_open_view(request: HttpRequest) -> HttpResponse:
+def shipment_open_view(request: StoreRequest) -> HttpResponse:
     store = request.current_store
     if store is None:
         raise Http404
@@ -67,15 +67,11 @@ def shipment_open_view(request: HttpRequest) -> HttpResponse:
     return redirect("store:shipment", public_id=shipment.public_id)
 
 
-def _kg(grams: int | None) -> str:
-    return f"{(grams or 0) / 1000:.2f}"
-
-
-def _current_carton(shipment: Shipment, position: Any) -> Carton | None:
+def _current_carton(shipment: Shipment, position: str | None) -> Carton | None:
     cartons = list(shipment.cartons.all())
     try:
-        wanted = int(position)
-    except (TypeError, ValueError):
+        wanted = int(position) if position is not None else None
+    except ValueError:
         wanted = None
     for carton in cartons:
         if carton.position == wanted:
@@ -96,16 +92,13 @@ def _to_shipment(shipment: Shipment, carton: Carton | None = None, kind: str = "
 
 
 @store_view
-def shipment_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def shipment_detail(request: StoreRequest, public_id: UUID) -> HttpResponse:
     shipment = shipment_or_404(request, public_id)
     carton = _current_carton(shipment, request.GET.get("carton"))
     kind = request.GET.get("kind", "")
     loose_form = LooseItemForm(initial={"kind": kind or "unsold", "quantity": 1})
     cartons = list(shipment.cartons.all())
-    for each in cartons:
-        each.weight_kg = _kg(each.weight_grams) if each.weight_grams else ""
     totals = selectors.shipment_totals(shipment=shipment)
-    totals["weight_kg"] = _kg(totals["weight_grams"])
     return render_page(
         request,
         "store/shipment_detail.html",
@@ -126,7 +119,7 @@ def shipment_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @require_POST
 @store_view
-def shipment_scan(request: HttpRequest, public_id: Any) -> HttpResponse:
+def shipment_scan(request: StoreRequest, public_id: UUID) -> HttpResponse:
     """A scan into the shipment: a carton's barcode makes it the current carton; a return's code adds it."""
     shipment = shipment_or_404(request, public_id)
     form = ShipmentScanForm(request.POST)
@@ -156,7 +149,7 @@ def shipment_scan(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @require_POST
 @store_view
-def shipment_loose_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+def shipment_loose_add(request: StoreRequest, public_id: UUID) -> HttpResponse:
     shipment = shipment_or_404(request, public_id)
     form = LooseItemForm(request.POST)
     carton = _current_carton(shipment, request.POST.get("carton"))
@@ -185,7 +178,7 @@ def shipment_loose_add(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @require_POST
 @store_view
-def shipment_item_remove_view(request: HttpRequest, public_id: Any, item_id: int) -> HttpResponse:
+def shipment_item_remove_view(request: StoreRequest, public_id: UUID, item_id: int) -> HttpResponse:
     shipment = shipment_or_404(request, public_id)
     item = ShipmentItem.objects.filter(pk=item_id, shipment=shipment).select_related("shipment", "carton").first()
     if item is None:
@@ -201,7 +194,7 @@ def shipment_item_remove_view(request: HttpRequest, public_id: Any, item_id: int
 
 @require_POST
 @store_view
-def carton_add_view(request: HttpRequest, public_id: Any) -> HttpResponse:
+def carton_add_view(request: StoreRequest, public_id: UUID) -> HttpResponse:
     shipment = shipment_or_404(request, public_id)
     try:
         carton = carton_add(shipment=shipment, actor=request.user)
@@ -224,7 +217,7 @@ def carton_or_404(shipment: Shipment, position: int) -> Carton:
 
 @require_POST
 @store_view
-def carton_weight_view(request: HttpRequest, public_id: Any, position: int) -> HttpResponse:
+def carton_weight_view(request: StoreRequest, public_id: UUID, position: int) -> HttpResponse:
     shipment = shipment_or_404(request, public_id)
     carton = carton_or_404(shipment, position)
     form = WeightForm(request.POST)
@@ -244,7 +237,7 @@ def carton_weight_view(request: HttpRequest, public_id: Any, position: int) -> H
 
 @require_POST
 @store_view
-def carton_remove_view(request: HttpRequest, public_id: Any, position: int) -> HttpResponse:
+def carton_remove_view(request: StoreRequest, public_id: UUID, position: int) -> HttpResponse:
     shipment = shipment_or_404(request, public_id)
     carton = carton_or_404(shipment, position)
     try:
@@ -258,7 +251,7 @@ def carton_remove_view(request: HttpRequest, public_id: Any, position: int) -> H
 
 @require_POST
 @store_view
-def shipment_warehouse_view(request: HttpRequest, public_id: Any) -> HttpResponse:
+def shipment_warehouse_view(request: StoreRequest, public_id: UUID) -> HttpResponse:
     shipment = shipment_or_404(request, public_id)
     form = OpenShipmentForm(request.POST)
     warehouse: Warehouse | None = form.cleaned_data.get("warehouse") if form.is_valid() else None
@@ -276,7 +269,7 @@ def shipment_warehouse_view(request: HttpRequest, public_id: Any) -> HttpRespons
 
 @require_POST
 @store_view
-def shipment_close_view(request: HttpRequest, public_id: Any) -> HttpResponse:
+def shipment_close_view(request: StoreRequest, public_id: UUID) -> HttpResponse:
     shipment = shipment_or_404(request, public_id)
     try:
         shipment_close(shipment=shipment, actor=request.user)
@@ -294,7 +287,7 @@ def shipment_close_view(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @require_POST
 @store_view
-def shipment_dispatch_view(request: HttpRequest, public_id: Any) -> HttpResponse:
+def shipment_dispatch_view(request: StoreRequest, public_id: UUID) -> HttpResponse:
     shipment = shipment_or_404(request, public_id)
     form = DispatchForm(request.POST)
     reference = form.cleaned_data["pickup_reference"] if form.is_valid() else ""

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core.api.pagination import CursorPagination
+from rma.core.api.permissions import request_user
 from rma.warehouse import selectors
 from rma.warehouse.api.common import (
     WAREHOUSE_PARAMETER,
@@ -58,5 +59,5 @@ class WarehouseUnexpectedParcelMatchApi(APIView):
         found = return_request_find_by_code(code=data["code"])
         if found is None or not selectors.returns_in_scope(user=request.user).filter(pk=found.pk).exists():
             raise ValidationError({"code": [_("No return in your warehouses has this code.")]})
-        unexpected_parcel_match(parcel=parcel, return_request=found, actor=request.user, note=data["note"])
+        unexpected_parcel_match(parcel=parcel, return_request=found, actor=request_user(request), note=data["note"])
         return Response(UnexpectedParcelSerializer(UnexpectedParcel.objects.get(pk=parcel.pk)).data)

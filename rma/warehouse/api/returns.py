@@ -1,7 +1,9 @@
 """Warehouse API: one return and its units (inspect, confirm the disposition), and its refund."""
 
 from typing import Any
+from uuid import UUID
 
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -10,10 +12,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rma.core.api.permissions import request_user
 from rma.core.exceptions import DomainError
 from rma.returns.models import ReturnRequest
 from rma.warehouse import selectors
-from rma.warehouse.api.common import PUBLIC_ID_PARAMETER, WarehouseRoles, unit_or_404, validated, warehouse_schema
+from rma.warehouse.api.common import (
+    PUBLIC_ID_PARAMETER,
+    WarehouseRoles,
+    unit_or_404,
+    validated,
+    warehouse_schema,
+)
 from rma.warehouse.api.serializers import (
     DispositionSerializer,
     ExchangeRequestSerializer,
@@ -56,7 +65,7 @@ class WarehouseReturnDetailApi(APIView):
         response=OutputSerializer,
         errors=(401, 403, 404),
     )
-    def get(self, request: Request, public_id: str) -> Response:
+    def get(self, request: Request, public_id: UUID) -> Response:
         return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
         return Response(_return_detail(return_request))
 
@@ -93,10 +102,10 @@ class WarehouseUnitInspectApi(APIView):
         response=OutputSerializer,
         errors=(409, 400, 401, 403, 404),
     )
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: Request, public_id: UUID) -> Response:
         return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
         data_in = request.data
-        if hasattr(data_in, "getlist"):  # multipart: several files under one name
+        if isinstance(data_in, QueryDict):  # multipart: several files under one name
             data_in = {**data_in.dict(), "photos": data_in.getlist("photos")}
         data = validated(self.InputSerializer, data_in)
         unit = unit_or_404(return_request, data["line_id"], data["unit"])
@@ -109,7 +118,7 @@ class WarehouseUnitInspectApi(APIView):
         inspection_record(
             return_line=unit.line,
             unit_index=unit.index,
-            actor=request.user,
+            actor=request_user(request),
             condition=data["condition"],
             grade=grade,
             checklist=data["checklist"],
@@ -159,7 +168,7 @@ class WarehouseUnitDispositionConfirmApi(APIView):
         response=OutputSerializer,
         errors=(409, 400, 401, 403, 404),
     )
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: Request, public_id: UUID) -> Response:
         return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
         data = validated(self.InputSerializer, request.data)
         unit = unit_or_404(return_request, data["line_id"], data["unit"])
@@ -167,7 +176,7 @@ class WarehouseUnitDispositionConfirmApi(APIView):
             raise DomainError(_("Inspect this unit first."), code="not_inspected")
         disposition: Disposition = disposition_confirm(
             inspection=unit.inspection,
-            actor=request.user,
+            actor=request_user(request),
             kind=data["kind"],
             override_reason=data["override_reason"],
             derogation=data["derogation"],
@@ -201,7 +210,7 @@ class WarehouseRefundReleaseApi(APIView):
         response=OutputSerializer,
         errors=(409, 401, 403, 404),
     )
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: Request, public_id: UUID) -> Response:
         return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
-        result = refund_release(return_request=return_request, actor=request.user)
+        result = refund_release(return_request=return_request, actor=request_user(request))
         return Response(self.OutputSerializer(result).data)

@@ -5,6 +5,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rma.core.api.permissions import request_user
 from rma.warehouse.api.common import WarehouseRoles, validated, warehouse_for_scan, warehouse_schema
 from rma.warehouse.api.serializers import (
     InboundCartonSerializer,
@@ -57,5 +58,5 @@ class WarehouseScanApi(APIView):
     def post(self, request: Request) -> Response:
         data = validated(self.InputSerializer, request.data)
         warehouse = warehouse_for_scan(request, data["warehouse"])
-        result = arrival_register(code=data["code"], warehouse=warehouse, actor=request.user)
+        result = arrival_register(code=data["code"], warehouse=warehouse, actor=request_user(request))
         return Response(self.OutputSerializer(result).data)

@@ -69,7 +69,8 @@ class DiscrepancySerializer(serializers.Serializer):
 
 class GradeSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    # The stubs see Field.label here; DRF takes declared fields off the class, so the output field is `label`.
+    label = serializers.CharField()  # type: ignore[assignment]
     description = serializers.CharField()
     recovery_percent = serializers.IntegerField()
     deducts = serializers.BooleanField()
@@ -119,7 +120,7 @@ class UnitSerializer(serializers.Serializer):
     suggestion = serializers.SerializerMethodField()
 
     def get_suggestion(self, unit: selectors.Unit) -> dict[str, Any] | None:
-        if not unit.needs_disposition:
+        if not unit.needs_disposition or unit.inspection is None:  # a unit to dispose of was inspected
             return None
         suggestion = disposition_suggest(inspection=unit.inspection, rules=self.context.get("rules"))
         return SuggestionSerializer(suggestion).data if suggestion.kind else None

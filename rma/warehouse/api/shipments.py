@@ -1,6 +1,6 @@
 """Warehouse API: shops' shipments, received carton by carton, counted, and finished."""
 
-from typing import Any
+from uuid import UUID
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core.api.pagination import CursorPagination
+from rma.core.api.permissions import request_user
 from rma.core.exceptions import Conflict
 from rma.shipping.models import Shipment
 from rma.warehouse import selectors
@@ -26,6 +27,7 @@ from rma.warehouse.api.common import (
     warehouses_from,
 )
 from rma.warehouse.api.serializers import DiscrepancySerializer, InboundShipmentSerializer, ReturnSummarySerializer
+from rma.warehouse.models import CartonReceipt
 from rma.warehouse.services import (
     carton_count_add,
     carton_count_finish,
@@ -36,13 +38,13 @@ from rma.warehouse.services import (
 )
 
 
-def _shipment_or_404(request: Request, public_id: str) -> tuple[Shipment, selectors.ShipmentReceiving]:
+def _shipment_or_404(request: Request, public_id: UUID) -> tuple[Shipment, selectors.ShipmentReceiving]:
     shipment = selectors.shipment_get_for_warehouse(user=request.user, public_id=public_id)
     return shipment, selectors.shipment_receiving(shipment=shipment)
 
 
 def _carton_or_404(
-    request: Request, public_id: str, position: int
+    request: Request, public_id: UUID, position: int
 ) -> tuple[Shipment, selectors.ShipmentReceiving, selectors.CartonView]:
     shipment, receiving = _shipment_or_404(request, public_id)
     return shipment, receiving, receiving.carton(position)
@@ -55,7 +57,7 @@ def _receiving_reloaded(shipment: Shipment) -> selectors.ShipmentReceiving:
     )
 
 
-def _receipt_of(view: selectors.CartonView) -> Any:
+def _receipt_of(view: selectors.CartonView) -> CartonReceipt:
     if view.receipt is None:
         raise Conflict(
             _("Carton %(carton)s was not received yet.") % {"carton": view.carton.barcode}, code="carton_not_received"
@@ -149,7 +151,7 @@ class WarehouseShipmentDetailApi(APIView):
         response=ShipmentReceivingSerializer,
         errors=(401, 403, 404),
     )
-    def get(self, request: Request, public_id: str) -> Response:
+    def get(self, request: Request, public_id: UUID) -> Response:
         _shipment, receiving = _shipment_or_404(request, public_id)
         return Response(ShipmentReceivingSerializer(receiving).data)
 
@@ -174,9 +176,9 @@ class WarehouseCartonReceiveApi(APIView):
         response=OutputSerializer,
         errors=(409, 401, 403, 404),
     )
-    def post(self, request: Request, public_id: str, position: int) -> Response:
+    def post(self, request: Request, public_id: UUID, position: int) -> Response:
         shipment, _receiving, view = _carton_or_404(request, public_id, position)
-        result = carton_receive(carton=view.carton, warehouse=shipment.warehouse, actor=request.user)
+        result = carton_receive(carton=view.carton, warehouse=shipment.warehouse, actor=request_user(request))
         outcome = "carton_received" if result.created else "carton_already_received"
         carton = selectors.shipment_receiving(shipment=shipment).carton(position)
         return Response(self.OutputSerializer({"outcome": outcome, "message": result.message, "carton": carton}).data)
@@ -213,7 +215,7 @@ class WarehouseCartonCountApi(APIView):
         status=201,
         errors=(409, 400, 401, 403, 404),
     )
-    def post(self, request: Request, public_id: str, position: int) -> Response:
+    def post(self, request: Request, public_id: UUID, position: int) -> Response:
         shipment, _receiving, view = _carton_or_404(request, public_id, position)
         data = validated(self.InputSerializer, request.data)
         result = carton_count_add(
@@ -221,7 +223,7 @@ class WarehouseCartonCountApi(APIView):
             code=data["code"],
             quantity=data["quantity"],
             damaged=data["damaged"],
-            actor=request.user,
+            actor=request_user(request),
         )
         carton = selectors.shipment_receiving(shipment=shipment).carton(position)
         body = {
@@ -254,12 +256,12 @@ class WarehouseCartonCountRemoveApi(APIView):
         response=OutputSerializer,
         errors=(409, 401, 403, 404),
     )
-    def post(self, request: Request, public_id: str, position: int, entry_id: int) -> Response:
+    def post(self, request: Request, public_id: UUID, position: int, entry_id: int) -> Response:
         shipment, _receiving, view = _carton_or_404(request, public_id, position)
         entry = next((entry for entry in view.entries if entry.pk == entry_id), None)
         if entry is None:
             raise Http404
-        message = carton_count_remove(entry=entry, actor=request.user)
+        message = carton_count_remove(entry=entry, actor=request_user(request))
         carton = selectors.shipment_receiving(shipment=shipment).carton(position)
         return Response(self.OutputSerializer({"message": message, "carton": carton}).data)
 
@@ -285,9 +287,9 @@ class WarehouseCartonCountFinishApi(APIView):
         response=OutputSerializer,
         errors=(409, 401, 403, 404),
     )
-    def post(self, request: Request, public_id: str, position: int) -> Response:
+    def post(self, request: Request, public_id: UUID, position: int) -> Response:
         shipment, _receiving, view = _carton_or_404(request, public_id, position)
-        result = carton_count_finish(receipt=_receipt_of(view), actor=request.user)
+        result = carton_count_finish(receipt=_receipt_of(view), actor=request_user(request))
         body = {
             "message": result.message,
             "shipment_received": result.shipment_received,
@@ -316,9 +318,9 @@ class WarehouseShipmentReceivingFinishApi(APIView):
         response=OutputSerializer,
         errors=(409, 400, 401, 403, 404),
     )
-    def post(self, request: Request, public_id: str) -> Response:
+    def post(self, request: Request, public_id: UUID) -> Response:
         shipment, _receiving = _shipment_or_404(request, public_id)
-        discrepancies = shipment_receiving_finish(shipment=shipment, actor=request.user)
+        discrepancies = shipment_receiving_finish(shipment=shipment, actor=request_user(request))
         body = {
             "message": shipment_received_message(shipment=shipment, discrepancies=len(discrepancies)),
             "receiving": _receiving_reloaded(shipment),

@@ -138,7 +138,7 @@ class DispositionRule(TimeStampedModel):
             [
                 self.category or "*",
                 self.grade_code or "*",
-                self.reason.code if self.reason_id else "*",
+                self.reason.code if self.reason is not None else "*",
                 f"{self.min_age_days if self.min_age_days is not None else ''}-"
                 f"{self.max_age_days if self.max_age_days is not None else ''}",
             ]

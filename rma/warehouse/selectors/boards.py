@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db.models import Max, OuterRef, QuerySet, Subquery
@@ -34,6 +35,22 @@ AWAITING_REFUND_STATUSES = (ReturnStatus.RECEIVED, ReturnStatus.INSPECTED)
 LEGAL_REFUND_DAYS = 14
 
 
+class _Since(TypedDict):
+    since: datetime
+
+
+class _ReceivedAt(TypedDict):
+    received_at: datetime
+
+
+# A return annotated with when it started to be expected, or when it was received.
+if TYPE_CHECKING:  # django-stubs is a development dependency only
+    from django_stubs_ext import WithAnnotations
+
+    ExpectedReturn = WithAnnotations[ReturnRequest, _Since]
+    ReceivedReturn = WithAnnotations[ReturnRequest, _ReceivedAt]
+
+
 def late_after() -> timedelta:
     """How long a parcel may be in transit before the board calls it late."""
     return timedelta(days=settings.RMA_WAREHOUSE_LATE_AFTER_DAYS)
@@ -58,7 +75,7 @@ def _status_since(status: str) -> Subquery:
     )
 
 
-def returns_expected(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> QuerySet[ReturnRequest]:
+def returns_expected(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> "QuerySet[ExpectedReturn]":
     """Returns heading to these warehouses, oldest first, annotated with `since` (in transit or approved)."""
     return (
         ReturnRequest.objects.filter(
@@ -70,7 +87,7 @@ def returns_expected(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> Qu
     )
 
 
-def returns_awaiting_refund(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> QuerySet[ReturnRequest]:
+def returns_awaiting_refund(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> "QuerySet[ReceivedReturn]":
     """Received returns not refunded yet, oldest receipt first, annotated with `received_at`."""
     return (
         ReturnRequest.objects.filter(destination_warehouse__in=warehouses, status__in=AWAITING_REFUND_STATUSES)
@@ -89,7 +106,7 @@ class ExpectedRow:
     tracking_number: str
 
 
-def expected_row(*, return_request: ReturnRequest, now: datetime | None = None) -> ExpectedRow:
+def expected_row(*, return_request: "ExpectedReturn", now: datetime | None = None) -> ExpectedRow:
     """Age and late flag of an expected return (annotated by `returns_expected`)."""
     now = now or timezone.now()
     since = return_request.since
@@ -117,7 +134,7 @@ class RefundDueRow:
     overdue: bool
 
 
-def refund_due_row(*, return_request: ReturnRequest, now: datetime | None = None) -> RefundDueRow:
+def refund_due_row(*, return_request: "ReceivedReturn", now: datetime | None = None) -> RefundDueRow:
     """The legal refund deadline (14 days from receipt) of a received return, and how close it is."""
     now = now or timezone.now()
     due_by = return_request.received_at + timedelta(days=LEGAL_REFUND_DAYS)

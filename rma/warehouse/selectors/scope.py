@@ -1,8 +1,8 @@
 """Who works in which warehouse, and what each may see."""
 
-from typing import Any
+from uuid import UUID
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
@@ -13,6 +13,7 @@ from rma.returns.models import ReturnRequest
 from rma.warehouse.models import UnexpectedParcel
 
 __all__ = [
+    "AnyUser",
     "is_warehouse_user",
     "warehouses_for_user",
     "returns_in_scope",
@@ -20,15 +21,16 @@ __all__ = [
     "unexpected_parcel_get_for_warehouse",
 ]
 
-User = AbstractBaseUser | AnonymousUser
+# Whoever asks: a signed-in user or an anonymous visitor.
+AnyUser = User | AnonymousUser
 
 
-def is_warehouse_user(user: User) -> bool:
+def is_warehouse_user(user: AnyUser) -> bool:
     """Superusers and holders of the warehouse role."""
     return bool(user.is_authenticated and (user.is_superuser or roles.WAREHOUSE_STAFF in roles.user_roles(user)))
 
 
-def warehouses_for_user(*, user: User) -> QuerySet[Warehouse]:
+def warehouses_for_user(*, user: AnyUser) -> QuerySet[Warehouse]:
     """The warehouses an operator works in (every warehouse for a superuser)."""
     if not user.is_authenticated:
         return Warehouse.objects.none()
@@ -39,14 +41,14 @@ def warehouses_for_user(*, user: User) -> QuerySet[Warehouse]:
     return Warehouse.objects.filter(staff=user)
 
 
-def returns_in_scope(*, user: User) -> QuerySet[ReturnRequest]:
+def returns_in_scope(*, user: AnyUser) -> QuerySet[ReturnRequest]:
     """Returns headed to one of the operator's warehouses."""
     if user.is_authenticated and user.is_superuser:
         return ReturnRequest.objects.all()
     return ReturnRequest.objects.filter(destination_warehouse__in=warehouses_for_user(user=user))
 
 
-def return_request_get_for_warehouse(*, user: User, public_id: Any) -> ReturnRequest:
+def return_request_get_for_warehouse(*, user: AnyUser, public_id: UUID) -> ReturnRequest:
     """One return in the operator's scope, with what the inspection pages need; 404 otherwise."""
     try:
         return (
@@ -67,7 +69,7 @@ def return_request_get_for_warehouse(*, user: User, public_id: Any) -> ReturnReq
         raise Http404 from exc
 
 
-def unexpected_parcel_get_for_warehouse(*, user: User, pk: int) -> UnexpectedParcel:
+def unexpected_parcel_get_for_warehouse(*, user: AnyUser, pk: int) -> UnexpectedParcel:
     parcel = (
         UnexpectedParcel.objects.select_related("warehouse", "matched_return", "created_by")
         .filter(warehouse__in=warehouses_for_user(user=user), pk=pk)

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
@@ -16,7 +17,7 @@ from rma.shipping.models import Carton, Shipment
 from rma.shipping.selectors import AnnouncedCarton, shipment_contents, shipments_expected_at
 from rma.warehouse.models import CartonReceipt, CountedItem, Discrepancy
 from rma.warehouse.selectors.boards import shipment_late_after
-from rma.warehouse.selectors.scope import User, warehouses_for_user
+from rma.warehouse.selectors.scope import AnyUser, warehouses_for_user
 
 __all__ = [
     "shipments_in_scope",
@@ -33,14 +34,14 @@ __all__ = [
 ]
 
 
-def shipments_in_scope(*, user: User) -> QuerySet[Shipment]:
+def shipments_in_scope(*, user: AnyUser) -> QuerySet[Shipment]:
     """Shipments sent to one of the operator's warehouses."""
     if user.is_authenticated and user.is_superuser:
         return Shipment.objects.all()
     return Shipment.objects.filter(warehouse__in=warehouses_for_user(user=user))
 
 
-def shipment_get_for_warehouse(*, user: User, public_id: Any) -> Shipment:
+def shipment_get_for_warehouse(*, user: AnyUser, public_id: UUID) -> Shipment:
     """One shipment in the operator's scope, not open any more (the shop is still filling it); 404 otherwise."""
     try:
         return (
@@ -53,7 +54,20 @@ def shipment_get_for_warehouse(*, user: User, public_id: Any) -> Shipment:
         raise Http404 from exc
 
 
-def shipments_expected(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> QuerySet[Shipment]:
+class _ExpectedShipmentCounts(TypedDict):
+    carton_count: int
+    received_count: int
+    since: datetime
+
+
+# A shipment annotated with its cartons, those received so far and since when it is expected.
+if TYPE_CHECKING:  # django-stubs is a development dependency only
+    from django_stubs_ext import WithAnnotations
+
+    ExpectedShipment = WithAnnotations[Shipment, _ExpectedShipmentCounts]
+
+
+def shipments_expected(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> "QuerySet[ExpectedShipment]":
     """Shipments announced (closed) or on their way (dispatched) to these warehouses, oldest first, annotated
     with `since` (dispatched, else closed), `carton_count` and `received_count` (cartons received so far)."""
     return (
@@ -96,7 +110,7 @@ class ExpectedShipmentRow:
     received_count: int
 
 
-def expected_shipment_row(*, shipment: Shipment, now: datetime | None = None) -> ExpectedShipmentRow:
+def expected_shipment_row(*, shipment: "ExpectedShipment", now: datetime | None = None) -> ExpectedShipmentRow:
     """Age, late flag and cartons received of an expected shipment (annotated by `shipments_expected`)."""
     age = shipment_age(shipment=shipment, now=now)
     return ExpectedShipmentRow(
@@ -199,11 +213,13 @@ def _count_lines(announced: AnnouncedCarton, entries: list[CountedItem]) -> list
         else:
             skus[line.sku] = skus.get(line.sku, 0) + line.quantity
     counted_returns: dict[str, CountedItem] = {}
+    counted_public_ids: dict[str, str] = {}
     counted_skus: dict[str, int] = {}
     damaged_skus: dict[str, int] = {}
     for entry in entries:
-        if entry.return_request_id:
+        if entry.return_request is not None:
             counted_returns[entry.return_request.rma_number] = entry
+            counted_public_ids[entry.return_request.rma_number] = str(entry.return_request.public_id)
         else:
             counted_skus[entry.sku] = counted_skus.get(entry.sku, 0) + entry.quantity
             if entry.damaged:
@@ -228,7 +244,7 @@ def _count_lines(announced: AnnouncedCarton, entries: list[CountedItem]) -> list
             announced=0,
             counted=1,
             damaged=int(entry.damaged),
-            return_public_id=str(entry.return_request.public_id),
+            return_public_id=counted_public_ids[rma],
         )
         for rma, entry in counted_returns.items()
         if rma not in returns

@@ -1,24 +1,24 @@
 """Small helpers shared by the warehouse services."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rma.returns.lock_objects import return_request_qs_select_for_update
 from rma.returns.models import ReturnRequest
 
-Actor = AbstractBaseUser | None
+# Operators are the project's users (the default auth user model); None when the system acts.
+Actor = User | None
 
 
-def actor_name(user: AbstractBaseUser | None) -> str:
+def actor_name(user: Actor) -> str:
     """How an operator is named in messages to another operator."""
     if user is None:
         return _("someone")
-    full_name = getattr(user, "get_full_name", lambda: "")()
-    return full_name or user.get_username()
+    return user.get_full_name() or user.get_username()
 
 
-def actor_or_none(actor: Actor) -> AbstractBaseUser | None:
+def actor_or_none(actor: Actor) -> Actor:
     return actor if actor is not None and actor.is_authenticated else None
 
 

@@ -25,7 +25,7 @@ class Suggestion:
 
     @property
     def label(self) -> str:
-        return DispositionKind(self.kind).label if self.kind else ""
+        return str(DispositionKind(self.kind).label) if self.kind else ""
 
 
 def unit_age_days(*, line: ReturnLine, at: datetime | None = None) -> int:

@@ -119,7 +119,7 @@ def unexpected_parcel_match(
 ) -> Arrival:
     """Match an unexpected parcel to the return it turned out to be, and receive that return."""
     parcel = UnexpectedParcel.objects.select_for_update().select_related("warehouse").get(pk=parcel.pk)
-    if parcel.matched_return_id is not None:
+    if parcel.matched_return is not None:
         raise Conflict(
             _("This parcel was already matched to %(rma)s.") % {"rma": parcel.matched_return.rma_number},
             code="parcel_already_matched",

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from rma.core.exceptions import Conflict, InvalidTransition
+from rma.core.exceptions import Conflict, DomainError, InvalidTransition
 from rma.notifications.outbox import outbox_enqueue
 from rma.returns.choices import LegalBasis, Resolution, ReturnStatus
 from rma.returns.models import ReturnLine, ReturnRequest
@@ -96,6 +96,8 @@ def refund_compute(*, return_request: ReturnRequest) -> RefundComputation:
                 computation.complete = False
             elif inspection.condition == UnitCondition.RECEIVED:
                 grade = inspection.grade
+                if grade is None:  # the database refuses a unit received without a grade
+                    raise DomainError(_("A unit received without a grade cannot be valued."), code="grade_missing")
                 value = price
                 if grade.deducts and line.reason.legal_basis in DEDUCTIBLE_BASES:
                     value = (price * grade.recovery_percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -206,7 +206,7 @@ def _carton_counts(*, shipment: Shipment) -> tuple[dict[str, CartonCount], dict[
     return_ids = []
     for entry in entries:
         count = counts[entry.receipt.carton.barcode]
-        rma = entry.return_request.rma_number if entry.return_request_id else ""
+        rma = entry.return_request.rma_number if entry.return_request is not None else ""
         if rma:
             count.returns.append(rma)
             return_ids.append(entry.return_request_id)

@@ -1,7 +1,7 @@
 """Warehouse pages: the board, the scan box and switching warehouse."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,11 +11,11 @@ from rma.core.exceptions import DomainError
 from rma.warehouse import selectors
 from rma.warehouse.forms import ScanForm
 from rma.warehouse.services import ScanOutcome, ScanResult, arrival_register
-from rma.warehouse.views.common import WAREHOUSE_PAGES, render_page, warehouse_view
+from rma.warehouse.views.common import WAREHOUSE_PAGES, WarehouseRequest, render_page, warehouse_view
 
 
 @warehouse_view
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: WarehouseRequest) -> HttpResponse:
     """What is expected, what waits for inspection or refund (with the legal deadline), and unexpected parcels."""
     warehouses = request.warehouses
     now = timezone.now()
@@ -48,36 +48,43 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @warehouse_view
-def switch_warehouse(request: HttpRequest) -> HttpResponse:
+def switch_warehouse(request: WarehouseRequest) -> HttpResponse:
     return WAREHOUSE_PAGES.switch(request)
 
 
 @require_POST
 @warehouse_view
-def scan(request: HttpRequest) -> HttpResponse:
+def scan(request: WarehouseRequest) -> HttpResponse:
     """A scanner types the code and Enter: open the return, the carton or shipment, or the unexpected parcel."""
     form = ScanForm(request.POST)
     if request.current_warehouse is None:
-        messages.error(request, _("You are not assigned to any warehouse."))
-        return redirect("warehouse:board")
+        return _no_warehouse(request)
     if not form.is_valid():
         messages.error(request, _("Scan or type a code."))
         return redirect("warehouse:board")
     return scan_and_open(request, form.cleaned_data["code"])
 
 
-def scan_and_open(request: HttpRequest, code: str) -> HttpResponse:
+def _no_warehouse(request: WarehouseRequest) -> HttpResponse:
+    messages.error(request, _("You are not assigned to any warehouse."))
+    return redirect("warehouse:board")
+
+
+def scan_and_open(request: WarehouseRequest, code: str) -> HttpResponse:
+    warehouse = request.current_warehouse
+    if warehouse is None:
+        return _no_warehouse(request)
     try:
-        result = arrival_register(code=code, warehouse=request.current_warehouse, actor=request.user)
+        result = arrival_register(code=code, warehouse=warehouse, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("warehouse:board")
     return _open_scanned(request, result)
 
 
-def _open_scanned(request: HttpRequest, result: ScanResult) -> HttpResponse:
+def _open_scanned(request: WarehouseRequest, result: ScanResult) -> HttpResponse:
     """The page a scan leads to, with its message."""
-    if result.outcome == ScanOutcome.UNEXPECTED:
+    if result.parcel is not None:  # only an unexpected parcel is recorded as one
         messages.warning(request, result.message)
         return redirect("warehouse:unexpected", pk=result.parcel.pk)
     if result.outcome in (ScanOutcome.ALREADY_RECEIVED, ScanOutcome.CARTON_ALREADY_RECEIVED):
@@ -86,8 +93,10 @@ def _open_scanned(request: HttpRequest, result: ScanResult) -> HttpResponse:
         messages.info(request, result.message)
     else:
         messages.success(request, result.message)
-    if result.carton is not None:
-        return redirect("warehouse:carton", public_id=result.shipment.public_id, position=result.carton.position)
-    if result.shipment is not None:
+    if result.shipment is not None:  # a carton is always scanned with its shipment
+        if result.carton is not None:
+            return redirect("warehouse:carton", public_id=result.shipment.public_id, position=result.carton.position)
         return redirect("warehouse:shipment", public_id=result.shipment.public_id)
+    if result.return_request is None:  # every other outcome is about a return
+        raise Http404
     return redirect("warehouse:return", public_id=result.return_request.public_id)

@@ -2,10 +2,12 @@
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from rma.core.staff import StaffSite
+from rma.locations.models import Warehouse
 from rma.warehouse import selectors
 from rma.warehouse.forms import ScanForm
 
@@ -26,7 +28,16 @@ WAREHOUSE_PAGES = StaffSite(
 warehouse_view = WAREHOUSE_PAGES.view
 
 
-def render_page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+class WarehouseRequest(HttpRequest):
+    """A warehouse page's request as `warehouse_view` lets it through: a signed-in operator, their warehouses, the
+    one worked in."""
+
+    user: User
+    warehouses: list[Warehouse]
+    current_warehouse: Warehouse | None
+
+
+def render_page(request: WarehouseRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     context.setdefault("scan_form", ScanForm())
     context["warehouses"] = request.warehouses
     context["current_warehouse"] = request.current_warehouse

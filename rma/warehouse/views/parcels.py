@@ -1,7 +1,7 @@
 """Warehouse pages: a parcel nobody announced, matched to its return."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -9,17 +9,16 @@ from rma.core.exceptions import DomainError
 from rma.warehouse import selectors
 from rma.warehouse.forms import MatchForm
 from rma.warehouse.services import return_request_find_by_code, unexpected_parcel_match
-from rma.warehouse.views.common import render_page, warehouse_view
+from rma.warehouse.views.common import WarehouseRequest, render_page, warehouse_view
 
 
 @warehouse_view
-def unexpected_parcel(request: HttpRequest, pk: int) -> HttpResponse:
+def unexpected_parcel(request: WarehouseRequest, pk: int) -> HttpResponse:
     parcel = selectors.unexpected_parcel_get_for_warehouse(user=request.user, pk=pk)
     form = MatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and parcel.matched_return_id is None:
         found = return_request_find_by_code(code=form.cleaned_data["code"])
-        in_scope = found is not None and selectors.returns_in_scope(user=request.user).filter(pk=found.pk).exists()
-        if not in_scope:
+        if found is None or not selectors.returns_in_scope(user=request.user).filter(pk=found.pk).exists():
             form.add_error("code", _("No return in your warehouses has this code."))
         else:
             try:

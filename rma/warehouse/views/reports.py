@@ -3,17 +3,17 @@
 import csv
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from rma.warehouse import selectors
 from rma.warehouse.choices import DiscrepancyKind
 from rma.warehouse.forms import DiscrepancyReportForm, ReportPeriodForm
 from rma.warehouse.reports import discrepancies_csv_response
-from rma.warehouse.views.common import render_page, warehouse_view
+from rma.warehouse.views.common import WarehouseRequest, render_page, warehouse_view
 
 
 @warehouse_view
-def destroyed_report(request: HttpRequest) -> HttpResponse:
+def destroyed_report(request: WarehouseRequest) -> HttpResponse:
     """Units destroyed, with their legal derogation: the basis of the ESPR art. 24 annual disclosure."""
     form = ReportPeriodForm(request.GET or None)
     start = end = None
@@ -60,7 +60,7 @@ def destroyed_report(request: HttpRequest) -> HttpResponse:
 
 
 @warehouse_view
-def discrepancies_report(request: HttpRequest) -> HttpResponse:
+def discrepancies_report(request: WarehouseRequest) -> HttpResponse:
     """What shops' shipments lacked or held in excess, by shop and period (CSV too)."""
     stores = [(s.code, f"{s.code} · {s.name}") for s in selectors.stores_shipping_to(warehouses=request.warehouses)]
     form = DiscrepancyReportForm(request.GET or None, stores=stores)

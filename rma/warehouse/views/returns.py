@@ -1,9 +1,9 @@
 """Warehouse pages: a return and its units (inspect, confirm the disposition), and its refund."""
 
-from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from rma.core.exceptions import DomainError
 from rma.returns.choices import ReturnStatus
+from rma.returns.models import ReturnRequest
 from rma.warehouse import selectors
 from rma.warehouse.choices import Derogation, DispositionKind, UnitCondition
 from rma.warehouse.forms import DispositionForm, InspectionForm
@@ -21,10 +22,10 @@ from rma.warehouse.services import (
     refund_compute,
     refund_release,
 )
-from rma.warehouse.views.common import render_page, warehouse_view
+from rma.warehouse.views.common import WarehouseRequest, render_page, warehouse_view
 
 
-def _next_unit_url(return_request, units) -> str:
+def _next_unit_url(return_request: ReturnRequest, units: list[selectors.Unit]) -> str:
     for unit in units:
         if unit.inspection is None:
             return _unit_url("warehouse:unit-inspect", return_request, unit)
@@ -33,18 +34,22 @@ def _next_unit_url(return_request, units) -> str:
     return ""
 
 
-def _unit_url(name: str, return_request, unit) -> str:
+def _unit_url(name: str, return_request: ReturnRequest, unit: selectors.Unit) -> str:
     return reverse(name, kwargs={"public_id": return_request.public_id, "line_id": unit.line.pk, "unit": unit.number})
 
 
 @warehouse_view
-def return_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def return_detail(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
     return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
     units = selectors.return_units(return_request=return_request)
     rules = selectors.disposition_rules_active()
     rows = []
     for unit in units:
-        suggestion = disposition_suggest(inspection=unit.inspection, rules=rules) if unit.needs_disposition else None
+        suggestion = (
+            disposition_suggest(inspection=unit.inspection, rules=rules)
+            if unit.needs_disposition and unit.inspection is not None
+            else None
+        )
         rows.append(
             {
                 "unit": unit,
@@ -77,23 +82,25 @@ def return_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-def _unit_from(request: HttpRequest, public_id: Any, line_id: int, unit: int):
+def _unit_from(
+    request: WarehouseRequest, public_id: UUID, line_id: int, unit: int
+) -> tuple[ReturnRequest, selectors.Unit]:
     return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
     return return_request, selectors.unit_get(return_request=return_request, line_id=line_id, unit_index=unit - 1)
 
 
 @warehouse_view
-def unit_inspect(request: HttpRequest, public_id: Any, line_id: int, unit: int) -> HttpResponse:
+def unit_inspect(request: WarehouseRequest, public_id: UUID, line_id: int, unit: int) -> HttpResponse:
     """Grade one unit: condition, grade, checklist, serial number, notes, photos."""
     return_request, found = _unit_from(request, public_id, line_id, unit)
     order_line = found.line.order_line
-    form_kwargs = {
-        "grades": selectors.grades_for(category=order_line.category),
-        "checklist_items": selectors.checklist_items_for(category=order_line.category),
-        "needs_serial": order_line.has_serial_number,
-    }
+    grades = selectors.grades_for(category=order_line.category)
+    checklist_items = selectors.checklist_items_for(category=order_line.category)
+    needs_serial = order_line.has_serial_number
     if request.method == "POST":
-        form = InspectionForm(request.POST, request.FILES, **form_kwargs)
+        form = InspectionForm(
+            request.POST, request.FILES, grades=grades, checklist_items=checklist_items, needs_serial=needs_serial
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -128,7 +135,9 @@ def unit_inspect(request: HttpRequest, public_id: Any, line_id: int, unit: int) 
                 "notes": inspection.notes,
                 **{f"check_{code}": value for code, value in inspection.checklist.items()},
             }
-        form = InspectionForm(initial=initial, **form_kwargs)
+        form = InspectionForm(
+            initial=initial, grades=grades, checklist_items=checklist_items, needs_serial=needs_serial
+        )
     return render_page(
         request,
         "warehouse/unit_inspect.html",
@@ -136,7 +145,7 @@ def unit_inspect(request: HttpRequest, public_id: Any, line_id: int, unit: int) 
     )
 
 
-def _after_unit(request: HttpRequest, return_request) -> HttpResponse:
+def _after_unit(request: WarehouseRequest, return_request: ReturnRequest) -> HttpResponse:
     """The next unit to handle, or the return's page (with the refund) when all are done."""
     return_request.refresh_from_db(fields=["status"])
     if return_request.status == ReturnStatus.RECEIVED:
@@ -147,7 +156,7 @@ def _after_unit(request: HttpRequest, return_request) -> HttpResponse:
 
 
 @warehouse_view
-def unit_disposition(request: HttpRequest, public_id: Any, line_id: int, unit: int) -> HttpResponse:
+def unit_disposition(request: WarehouseRequest, public_id: UUID, line_id: int, unit: int) -> HttpResponse:
     """Confirm the suggested disposition (Enter) or override it with a reason."""
     return_request, found = _unit_from(request, public_id, line_id, unit)
     if found.inspection is None:
@@ -195,7 +204,7 @@ def unit_disposition(request: HttpRequest, public_id: Any, line_id: int, unit: i
 
 @require_POST
 @warehouse_view
-def refund_release_view(request: HttpRequest, public_id: Any) -> HttpResponse:
+def refund_release_view(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
     return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
     try:
         result = refund_release(return_request=return_request, actor=request.user)

@@ -1,9 +1,9 @@
 """Warehouse pages: shops' shipments, received carton by carton, counted, and finished."""
 
-from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,9 +11,11 @@ from django.views.decorators.http import require_POST
 
 from rma.core.exceptions import DomainError
 from rma.shipping.choices import ShipmentStatus
+from rma.shipping.models import Shipment
 from rma.shipping.selectors import shipment_find_by_code
 from rma.warehouse import selectors
 from rma.warehouse.forms import CountForm
+from rma.warehouse.models import CartonReceipt
 from rma.warehouse.services import (
     carton_count_add,
     carton_count_finish,
@@ -23,16 +25,16 @@ from rma.warehouse.services import (
     shipment_receiving_finish,
 )
 from rma.warehouse.views.board import scan_and_open
-from rma.warehouse.views.common import render_page, warehouse_view
+from rma.warehouse.views.common import WarehouseRequest, render_page, warehouse_view
 
 
-def _shipment_for(request: HttpRequest, public_id: Any) -> tuple[Any, selectors.ShipmentReceiving]:
+def _shipment_for(request: WarehouseRequest, public_id: UUID) -> tuple[Shipment, selectors.ShipmentReceiving]:
     shipment = selectors.shipment_get_for_warehouse(user=request.user, public_id=public_id)
     return shipment, selectors.shipment_receiving(shipment=shipment)
 
 
 @warehouse_view
-def shipment_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def shipment_detail(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
     """A shop's shipment: its cartons (waiting, being counted, counted), then what differs from the announcement."""
     shipment, receiving = _shipment_for(request, public_id)
     return render_page(
@@ -48,7 +50,7 @@ def shipment_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @warehouse_view
-def carton_detail(request: HttpRequest, public_id: Any, position: int) -> HttpResponse:
+def carton_detail(request: WarehouseRequest, public_id: UUID, position: int) -> HttpResponse:
     """Count a carton: scan each return's label and each item's SKU; scan the carton's label again when done."""
     shipment, receiving = _shipment_for(request, public_id)
     view = receiving.carton(position)
@@ -87,7 +89,7 @@ def carton_detail(request: HttpRequest, public_id: Any, position: int) -> HttpRe
     )
 
 
-def _carton_finish(request: HttpRequest, receipt) -> HttpResponse:
+def _carton_finish(request: WarehouseRequest, receipt: CartonReceipt) -> HttpResponse:
     try:
         result = carton_count_finish(receipt=receipt, actor=request.user)
     except DomainError as exc:
@@ -100,7 +102,7 @@ def _carton_finish(request: HttpRequest, receipt) -> HttpResponse:
 
 @require_POST
 @warehouse_view
-def carton_receive_view(request: HttpRequest, public_id: Any, position: int) -> HttpResponse:
+def carton_receive_view(request: WarehouseRequest, public_id: UUID, position: int) -> HttpResponse:
     """Receive a carton whose label cannot be scanned."""
     shipment, receiving = _shipment_for(request, public_id)
     view = receiving.carton(position)
@@ -115,7 +117,7 @@ def carton_receive_view(request: HttpRequest, public_id: Any, position: int) -> 
 
 @require_POST
 @warehouse_view
-def carton_finish_view(request: HttpRequest, public_id: Any, position: int) -> HttpResponse:
+def carton_finish_view(request: WarehouseRequest, public_id: UUID, position: int) -> HttpResponse:
     shipment, receiving = _shipment_for(request, public_id)
     view = receiving.carton(position)
     if view.receipt is None:
@@ -126,7 +128,7 @@ def carton_finish_view(request: HttpRequest, public_id: Any, position: int) -> H
 
 @require_POST
 @warehouse_view
-def carton_count_remove_view(request: HttpRequest, public_id: Any, position: int, entry_id: int) -> HttpResponse:
+def carton_count_remove_view(request: WarehouseRequest, public_id: UUID, position: int, entry_id: int) -> HttpResponse:
     shipment, receiving = _shipment_for(request, public_id)
     view = receiving.carton(position)
     entry = next((entry for entry in view.entries if entry.pk == entry_id), None)
@@ -142,7 +144,7 @@ def carton_count_remove_view(request: HttpRequest, public_id: Any, position: int
 
 @require_POST
 @warehouse_view
-def shipment_finish_view(request: HttpRequest, public_id: Any) -> HttpResponse:
+def shipment_finish_view(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
     """Finish receiving a shipment, cartons missing included."""
     shipment, _receiving = _shipment_for(request, public_id)
     try:

@@ -14,12 +14,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
 from rest_framework.authtoken.models import Token
@@ -93,7 +93,7 @@ POLICY_VALUES: dict[str, Any] = {
 }
 # (category, channel, days): never under the 14-day withdrawal right.
 WINDOW_OVERRIDES = (("electronics", "", 15), ("", Channel.STORE, 30), ("footwear", Channel.WEB, 45))
-CUSTOMER_FEES = {
+CUSTOMER_FEES: dict[str, Decimal] = {
     DropOffMethod.STORE: Decimal("0.00"),
     DropOffMethod.RELAY_POINT: Decimal("3.90"),
     DropOffMethod.LOCKER: Decimal("3.90"),
@@ -111,16 +111,19 @@ class SeedSummary:
     customer_orders: list[tuple[Order, int]] = field(default_factory=list)
 
 
+ModelT = TypeVar("ModelT", bound=models.Model)
+
+
 def _upsert(
-    model: type[models.Model],
+    model: type[ModelT],
     lookup: dict[str, Any],
     values: dict[str, Any],
     summary: SeedSummary,
     *,
     on_create: Callable[[], dict[str, Any]] | None = None,
-) -> Any:
+) -> ModelT:
     """update_or_create that writes only what differs, so that a second run does not touch updated_at."""
-    instance = model.objects.filter(**lookup).first()
+    instance = model._default_manager.filter(**lookup).first()
     if instance is None:
         instance = model(**lookup, **values, **(on_create() if on_create else {}))
         instance.full_clean()
@@ -262,7 +265,7 @@ class Command(BaseCommand):
 
     # ---- users
 
-    def seed_users(self, shops: dict[str, Store], warehouses: dict[str, Warehouse]) -> dict[str, AbstractBaseUser]:
+    def seed_users(self, shops: dict[str, Store], warehouses: dict[str, Warehouse]) -> dict[str, User]:
         hashed: list[str] = []
 
         def password() -> dict[str, str]:
@@ -324,7 +327,7 @@ class Command(BaseCommand):
 
     # ---- returns
 
-    def seed_returns(self, *, reasons: dict[str, ReasonCode], users: dict[str, AbstractBaseUser]) -> None:
+    def seed_returns(self, *, reasons: dict[str, ReasonCode], users: dict[str, User]) -> None:
         """Returns in every status, through the services (see rma.demo.returns)."""
         orders = list(
             Order.objects.filter(external_id__startswith=EXTERNAL_ID_PREFIX, delivered_at__isnull=False)
