@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from rma.core import roles
 from rma.core.api.permissions import error_responses, role_permission
+from rma.core.http import found_or_404
 from rma.core.staff import site_for_operation
 from rma.locations.models import Warehouse
 from rma.returns.models import ReturnRequest
@@ -96,4 +97,4 @@ def paginated(
 
 
 def unit_or_404(return_request: ReturnRequest, line_id: int, unit: int) -> selectors.Unit:
-    return selectors.unit_get(return_request=return_request, line_id=line_id, unit_index=unit - 1)
+    return found_or_404(selectors.unit_get(return_request=return_request, line_id=line_id, unit_index=unit - 1))

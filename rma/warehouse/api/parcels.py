@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from rma.core.api.pagination import CursorPagination
 from rma.core.api.permissions import request_user
+from rma.core.http import found_or_404
 from rma.warehouse import selectors
 from rma.warehouse.api.common import (
     WAREHOUSE_PARAMETER,
@@ -54,7 +55,7 @@ class WarehouseUnexpectedParcelMatchApi(APIView):
         errors=(409, 400, 401, 403, 404),
     )
     def post(self, request: Request, pk: int) -> Response:
-        parcel = selectors.unexpected_parcel_get_for_warehouse(user=request.user, pk=pk)
+        parcel = found_or_404(selectors.unexpected_parcel_get_for_warehouse(user=request.user, pk=pk))
         data = validated(self.InputSerializer, request.data)
         found = return_request_find_by_code(code=data["code"])
         if found is None or not selectors.returns_in_scope(user=request.user).filter(pk=found.pk).exists():

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from rma.core.api.permissions import request_user
 from rma.core.exceptions import DomainError
+from rma.core.http import found_or_404
 from rma.returns.models import ReturnRequest
 from rma.warehouse import selectors
 from rma.warehouse.api.common import (
@@ -66,7 +67,9 @@ class WarehouseReturnDetailApi(APIView):
         errors=(401, 403, 404),
     )
     def get(self, request: Request, public_id: UUID) -> Response:
-        return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
+        return_request = found_or_404(
+            selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
+        )
         return Response(_return_detail(return_request))
 
 
@@ -103,7 +106,9 @@ class WarehouseUnitInspectApi(APIView):
         errors=(409, 400, 401, 403, 404),
     )
     def post(self, request: Request, public_id: UUID) -> Response:
-        return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
+        return_request = found_or_404(
+            selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
+        )
         data_in = request.data
         if isinstance(data_in, QueryDict):  # multipart: several files under one name
             data_in = {**data_in.dict(), "photos": data_in.getlist("photos")}
@@ -169,7 +174,9 @@ class WarehouseUnitDispositionConfirmApi(APIView):
         errors=(409, 400, 401, 403, 404),
     )
     def post(self, request: Request, public_id: UUID) -> Response:
-        return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
+        return_request = found_or_404(
+            selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
+        )
         data = validated(self.InputSerializer, request.data)
         unit = unit_or_404(return_request, data["line_id"], data["unit"])
         if unit.inspection is None:
@@ -211,6 +218,8 @@ class WarehouseRefundReleaseApi(APIView):
         errors=(409, 401, 403, 404),
     )
     def post(self, request: Request, public_id: UUID) -> Response:
-        return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
+        return_request = found_or_404(
+            selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
+        )
         result = refund_release(return_request=return_request, actor=request_user(request))
         return Response(self.OutputSerializer(result).data)

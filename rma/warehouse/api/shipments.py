@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from rma.core.api.pagination import CursorPagination
 from rma.core.api.permissions import request_user
 from rma.core.exceptions import Conflict
+from rma.core.http import found_or_404
 from rma.shipping.models import Shipment
 from rma.warehouse import selectors
 from rma.warehouse.api.common import (
@@ -39,7 +40,7 @@ from rma.warehouse.services import (
 
 
 def _shipment_or_404(request: Request, public_id: UUID) -> tuple[Shipment, selectors.ShipmentReceiving]:
-    shipment = selectors.shipment_get_for_warehouse(user=request.user, public_id=public_id)
+    shipment = found_or_404(selectors.shipment_get_for_warehouse(user=request.user, public_id=public_id))
     return shipment, selectors.shipment_receiving(shipment=shipment)
 
 
@@ -47,7 +48,7 @@ def _carton_or_404(
     request: Request, public_id: UUID, position: int
 ) -> tuple[Shipment, selectors.ShipmentReceiving, selectors.CartonView]:
     shipment, receiving = _shipment_or_404(request, public_id)
-    return shipment, receiving, receiving.carton(position)
+    return shipment, receiving, found_or_404(receiving.carton(position))
 
 
 def _receiving_reloaded(shipment: Shipment) -> selectors.ShipmentReceiving:
@@ -180,7 +181,7 @@ class WarehouseCartonReceiveApi(APIView):
         shipment, _receiving, view = _carton_or_404(request, public_id, position)
         result = carton_receive(carton=view.carton, warehouse=shipment.warehouse, actor=request_user(request))
         outcome = "carton_received" if result.created else "carton_already_received"
-        carton = selectors.shipment_receiving(shipment=shipment).carton(position)
+        carton = found_or_404(selectors.shipment_receiving(shipment=shipment).carton(position))
         return Response(self.OutputSerializer({"outcome": outcome, "message": result.message, "carton": carton}).data)
 
 
@@ -225,7 +226,7 @@ class WarehouseCartonCountApi(APIView):
             damaged=data["damaged"],
             actor=request_user(request),
         )
-        carton = selectors.shipment_receiving(shipment=shipment).carton(position)
+        carton = found_or_404(selectors.shipment_receiving(shipment=shipment).carton(position))
         body = {
             "message": result.message,
             "entry": result.entry,
@@ -262,7 +263,7 @@ class WarehouseCartonCountRemoveApi(APIView):
         if entry is None:
             raise Http404
         message = carton_count_remove(entry=entry, actor=request_user(request))
-        carton = selectors.shipment_receiving(shipment=shipment).carton(position)
+        carton = found_or_404(selectors.shipment_receiving(shipment=shipment).carton(position))
         return Response(self.OutputSerializer({"message": message, "carton": carton}).data)
 
 

@@ -3,9 +3,7 @@
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404
 
 from rma.core import roles
 from rma.locations.models import Warehouse
@@ -48,33 +46,29 @@ def returns_in_scope(*, user: AnyUser) -> QuerySet[ReturnRequest]:
     return ReturnRequest.objects.filter(destination_warehouse__in=warehouses_for_user(user=user))
 
 
-def return_request_get_for_warehouse(*, user: AnyUser, public_id: UUID) -> ReturnRequest:
-    """One return in the operator's scope, with what the inspection pages need; 404 otherwise."""
-    try:
-        return (
-            returns_in_scope(user=user)
-            .select_related(
-                "order",
-                "destination_warehouse",
-                "label",
-                "refund",
-                "exchange_request",
-                "arrival__carton",
-                "arrival__shipment",
-                "arrival__received_by",
-            )
-            .get(public_id=public_id)
+def return_request_get_for_warehouse(*, user: AnyUser, public_id: UUID) -> ReturnRequest | None:
+    """One return in the operator's scope, with what the inspection pages need; None otherwise."""
+    return (
+        returns_in_scope(user=user)
+        .select_related(
+            "order",
+            "destination_warehouse",
+            "label",
+            "refund",
+            "exchange_request",
+            "arrival__carton",
+            "arrival__shipment",
+            "arrival__received_by",
         )
-    except (ReturnRequest.DoesNotExist, ValidationError, ValueError, TypeError) as exc:  # also a malformed UUID
-        raise Http404 from exc
+        .filter(public_id=public_id)
+        .first()
+    )
 
 
-def unexpected_parcel_get_for_warehouse(*, user: AnyUser, pk: int) -> UnexpectedParcel:
-    parcel = (
+def unexpected_parcel_get_for_warehouse(*, user: AnyUser, pk: int) -> UnexpectedParcel | None:
+    """One unexpected parcel at one of the operator's warehouses, or None."""
+    return (
         UnexpectedParcel.objects.select_related("warehouse", "matched_return", "created_by")
         .filter(warehouse__in=warehouses_for_user(user=user), pk=pk)
         .first()
     )
-    if parcel is None:
-        raise Http404
-    return parcel

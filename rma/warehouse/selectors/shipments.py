@@ -5,10 +5,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TypedDict
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
 from rma.locations.models import Warehouse
@@ -41,17 +39,15 @@ def shipments_in_scope(*, user: AnyUser) -> QuerySet[Shipment]:
     return Shipment.objects.filter(warehouse__in=warehouses_for_user(user=user))
 
 
-def shipment_get_for_warehouse(*, user: AnyUser, public_id: UUID) -> Shipment:
-    """One shipment in the operator's scope, not open any more (the shop is still filling it); 404 otherwise."""
-    try:
-        return (
-            shipments_in_scope(user=user)
-            .exclude(status=ShipmentStatus.OPEN)
-            .select_related("store", "warehouse", "dispatched_by", "closed_by")
-            .get(public_id=public_id)
-        )
-    except (Shipment.DoesNotExist, ValidationError, ValueError, TypeError) as exc:  # also a malformed UUID
-        raise Http404 from exc
+def shipment_get_for_warehouse(*, user: AnyUser, public_id: UUID) -> Shipment | None:
+    """One shipment in the operator's scope, not open any more (the shop is still filling it); None otherwise."""
+    return (
+        shipments_in_scope(user=user)
+        .exclude(status=ShipmentStatus.OPEN)
+        .select_related("store", "warehouse", "dispatched_by", "closed_by")
+        .filter(public_id=public_id)
+        .first()
+    )
 
 
 class _ExpectedShipmentCounts(TypedDict):
@@ -195,11 +191,9 @@ class ShipmentReceiving:
     def open_cartons(self) -> list[Carton]:
         return [view.carton for view in self.cartons if view.state == "counting"]
 
-    def carton(self, position: int) -> CartonView:
-        for view in self.cartons:
-            if view.carton.position == position:
-                return view
-        raise Http404
+    def carton(self, position: int) -> CartonView | None:
+        """The carton at `position` of the shipment, or None."""
+        return next((view for view in self.cartons if view.carton.position == position), None)
 
 
 def _count_lines(announced: AnnouncedCarton, entries: list[CountedItem]) -> list[CountLine]:

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
-from django.http import Http404
 
 from rma.returns.models import ReturnLine, ReturnRequest
 from rma.warehouse.choices import UnitCondition
@@ -95,15 +94,15 @@ def return_units(*, return_request: ReturnRequest) -> list[Unit]:
     return units
 
 
-def unit_get(*, return_request: ReturnRequest, line_id: int, unit_index: int) -> Unit:
-    """One unit of a return (404 when the line or the index does not exist)."""
+def unit_get(*, return_request: ReturnRequest, line_id: int, unit_index: int) -> Unit | None:
+    """One unit of a return, or None when the line or the index does not exist."""
     line = (
         ReturnLine.objects.filter(return_request=return_request, pk=line_id).select_related(
             "order_line__order", "reason"
         )
     ).first()
     if line is None or not 0 <= unit_index < line.quantity:
-        raise Http404
+        return None
     inspection = (
         Inspection.objects.filter(return_line=line, unit_index=unit_index)
         .select_related("grade", "inspected_by", "disposition", "disposition__confirmed_by")

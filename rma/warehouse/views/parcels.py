@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import DomainError
+from rma.core.http import found_or_404
 from rma.warehouse import selectors
 from rma.warehouse.forms import MatchForm
 from rma.warehouse.services import return_request_find_by_code, unexpected_parcel_match
@@ -14,7 +15,7 @@ from rma.warehouse.views.common import WarehouseRequest, render_page, warehouse_
 
 @warehouse_view
 def unexpected_parcel(request: WarehouseRequest, pk: int) -> HttpResponse:
-    parcel = selectors.unexpected_parcel_get_for_warehouse(user=request.user, pk=pk)
+    parcel = found_or_404(selectors.unexpected_parcel_get_for_warehouse(user=request.user, pk=pk))
     form = MatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and parcel.matched_return_id is None:
         found = return_request_find_by_code(code=form.cleaned_data["code"])

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rma.core.exceptions import DomainError
+from rma.core.http import found_or_404
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.warehouse import selectors
@@ -40,7 +41,7 @@ def _unit_url(name: str, return_request: ReturnRequest, unit: selectors.Unit) ->
 
 @warehouse_view
 def return_detail(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
-    return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
+    return_request = found_or_404(selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id))
     units = selectors.return_units(return_request=return_request)
     rules = selectors.disposition_rules_active()
     rows = []
@@ -85,8 +86,10 @@ def return_detail(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
 def _unit_from(
     request: WarehouseRequest, public_id: UUID, line_id: int, unit: int
 ) -> tuple[ReturnRequest, selectors.Unit]:
-    return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
-    return return_request, selectors.unit_get(return_request=return_request, line_id=line_id, unit_index=unit - 1)
+    return_request = found_or_404(selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id))
+    return return_request, found_or_404(
+        selectors.unit_get(return_request=return_request, line_id=line_id, unit_index=unit - 1)
+    )
 
 
 @warehouse_view
@@ -205,7 +208,7 @@ def unit_disposition(request: WarehouseRequest, public_id: UUID, line_id: int, u
 @require_POST
 @warehouse_view
 def refund_release_view(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
-    return_request = selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id)
+    return_request = found_or_404(selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id))
     try:
         result = refund_release(return_request=return_request, actor=request.user)
     except DomainError as exc:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rma.core.exceptions import DomainError
+from rma.core.http import found_or_404
 from rma.shipping.choices import ShipmentStatus
 from rma.shipping.models import Shipment
 from rma.shipping.selectors import shipment_find_by_code
@@ -29,7 +30,7 @@ from rma.warehouse.views.common import WarehouseRequest, render_page, warehouse_
 
 
 def _shipment_for(request: WarehouseRequest, public_id: UUID) -> tuple[Shipment, selectors.ShipmentReceiving]:
-    shipment = selectors.shipment_get_for_warehouse(user=request.user, public_id=public_id)
+    shipment = found_or_404(selectors.shipment_get_for_warehouse(user=request.user, public_id=public_id))
     return shipment, selectors.shipment_receiving(shipment=shipment)
 
 
@@ -53,7 +54,7 @@ def shipment_detail(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
 def carton_detail(request: WarehouseRequest, public_id: UUID, position: int) -> HttpResponse:
     """Count a carton: scan each return's label and each item's SKU; scan the carton's label again when done."""
     shipment, receiving = _shipment_for(request, public_id)
-    view = receiving.carton(position)
+    view = found_or_404(receiving.carton(position))
     carton_url = reverse("warehouse:carton", kwargs={"public_id": shipment.public_id, "position": position})
     form = CountForm(request.POST or None, initial={"quantity": 1})
     if request.method == "POST":
@@ -105,7 +106,7 @@ def _carton_finish(request: WarehouseRequest, receipt: CartonReceipt) -> HttpRes
 def carton_receive_view(request: WarehouseRequest, public_id: UUID, position: int) -> HttpResponse:
     """Receive a carton whose label cannot be scanned."""
     shipment, receiving = _shipment_for(request, public_id)
-    view = receiving.carton(position)
+    view = found_or_404(receiving.carton(position))
     try:
         result = carton_receive(carton=view.carton, warehouse=shipment.warehouse, actor=request.user)
     except DomainError as exc:
@@ -119,7 +120,7 @@ def carton_receive_view(request: WarehouseRequest, public_id: UUID, position: in
 @warehouse_view
 def carton_finish_view(request: WarehouseRequest, public_id: UUID, position: int) -> HttpResponse:
     shipment, receiving = _shipment_for(request, public_id)
-    view = receiving.carton(position)
+    view = found_or_404(receiving.carton(position))
     if view.receipt is None:
         messages.error(request, _("Receive this carton first."))
         return redirect("warehouse:shipment", public_id=shipment.public_id)
@@ -130,7 +131,7 @@ def carton_finish_view(request: WarehouseRequest, public_id: UUID, position: int
 @warehouse_view
 def carton_count_remove_view(request: WarehouseRequest, public_id: UUID, position: int, entry_id: int) -> HttpResponse:
     shipment, receiving = _shipment_for(request, public_id)
-    view = receiving.carton(position)
+    view = found_or_404(receiving.carton(position))
     entry = next((entry for entry in view.entries if entry.pk == entry_id), None)
     if entry is None:
         messages.error(request, _("This count was already removed."))
