@@ -23,9 +23,9 @@ from rma.locations.selectors import drop_off_points_near
 from rma.orders.models import Order, OrderLine
 from rma.returns import policy as return_policy
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
+from rma.returns.drop_offs import DropOffChoice
 from rma.returns.models import ReasonCode, ReturnLine, ReturnRequest
 from rma.returns.services import (
-    DropOffChoice,
     ReturnLineInput,
     return_request_approve,
     return_request_cancel,

@@ -23,8 +23,9 @@ from rma.portal.session import PortalState, portal_return_remember, portal_state
 from rma.returns import policy as return_policy
 from rma.returns.carbon import HOME_PICKUP
 from rma.returns.choices import Resolution
+from rma.returns.drop_offs import DropOffChoice
 from rma.returns.models import ReasonCode, ReturnRequest
-from rma.returns.services import DropOffChoice, ReturnLineInput, return_line_photo_add, return_request_create
+from rma.returns.services import ReturnLineInput, return_line_photo_add, return_request_create
 
 
 class IncompleteReturn(Exception):

@@ -23,6 +23,7 @@ from rma.demo.geography import SHOPS, WAREHOUSES
 from rma.locations.models import DropOffPoint, Store, Warehouse
 from rma.orders.models import Order, OrderLine
 from rma.returns.choices import LegalBasis, Responsibility, ReturnStatus
+from rma.returns.drop_offs import DropOffChoice
 from rma.returns.models import (
     PolicyFee,
     PolicyWindowOverride,
@@ -33,7 +34,7 @@ from rma.returns.models import (
     ReturnRequest,
 )
 from rma.returns.policy import order_eligibility
-from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
+from rma.returns.services import ReturnLineInput, return_request_create
 from rma.returns.states import RELEASING_STATUSES, can_transition
 from rma.shipping.models import CounterCheck, Label
 from rma.warehouse.models import Arrival, Disposition, ExchangeRequest, Inspection, Refund

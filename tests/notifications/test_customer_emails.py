@@ -12,10 +12,10 @@ from rma.notifications.emails import email_render
 from rma.notifications.models import OutboxMessage
 from rma.notifications.services import DeliveryOutcome, outbox_message_deliver
 from rma.returns.choices import ReturnStatus as S
+from rma.returns.drop_offs import DropOffChoice
 from rma.returns.messages import return_messages_write
 from rma.returns.models import ReturnRequest
 from rma.returns.services import (
-    DropOffChoice,
     return_request_cancel,
     return_request_reject,
     return_request_submit,

@@ -4,7 +4,8 @@ import pytest
 
 from rma.orders.models import Order, OrderLine
 from rma.orders.services import OrderDataError, order_upsert
-from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
+from rma.returns.drop_offs import DropOffChoice
+from rma.returns.services import ReturnLineInput, return_request_create
 from tests.locations.factories import DropOffPointFactory
 from tests.returns.factories import ReasonCodeFactory, ReturnPolicyFactory
 

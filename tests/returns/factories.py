@@ -8,8 +8,9 @@ from factory.django import DjangoModelFactory
 from rma.locations.models import DropOffPoint, Store, Warehouse
 from rma.orders.models import OrderLine
 from rma.returns.choices import LegalBasis, Responsibility, ReturnStatus
+from rma.returns.drop_offs import DropOffChoice
 from rma.returns.models import ReasonCode, ReturnPolicy, ReturnRequest
-from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create, return_request_transition
+from rma.returns.services import ReturnLineInput, return_request_create, return_request_transition
 from rma.shipping.choices import LabelStatus
 from rma.shipping.models import Label
 from tests.orders.factories import OrderLineFactory

@@ -12,8 +12,9 @@ from django.utils import timezone
 from rma.core.exceptions import DomainError
 from rma.core.queue import enqueue_on_commit
 from rma.returns.choices import ReturnStatus
+from rma.returns.drop_offs import DropOffChoice
 from rma.returns.models import ReturnRequest
-from rma.returns.services import DropOffChoice, return_request_cancel, return_requests_expire
+from rma.returns.services import return_request_cancel, return_requests_expire
 from rma.shipping.carriers import CarrierError, CarrierUnavailable
 from rma.shipping.carriers.builtin import tracking_number_for, tracking_number_is_valid
 from rma.shipping.choices import LabelStatus

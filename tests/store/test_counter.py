@@ -6,8 +6,9 @@ from rma.core.exceptions import Conflict, DomainError, InvalidTransition, NotEli
 from rma.notifications.models import OutboxMessage
 from rma.orders.selectors import order_get_for_customer
 from rma.returns.choices import ReturnStatus as S
+from rma.returns.drop_offs import DropOffChoice
 from rma.returns.models import ReturnRequest
-from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
+from rma.returns.services import ReturnLineInput, return_request_create
 from rma.shipping.choices import LabelStatus
 from rma.shipping.models import CounterCheck, Label
 from rma.shipping.services.labels import label_qr_payload

@@ -21,10 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from rma.core.exceptions import DomainError
 from rma.returns.admin.inlines import ReturnEventInline, ReturnLineInline
 from rma.returns.choices import ReturnStatus
+from rma.returns.drop_offs import DropOffChoice, drop_off_validate
 from rma.returns.models import ReturnPhoto, ReturnRequest
 from rma.returns.services import (
-    DropOffChoice,
-    drop_off_validate,
     return_request_approve,
     return_request_cancel,
     return_request_reject,

@@ -24,8 +24,9 @@ from rma.returns.api.common import (
 )
 from rma.returns.api.serializers import RETURN_EXAMPLE, ReturnRequestDetailSerializer, _detail_response
 from rma.returns.choices import CreationChannel, Resolution
+from rma.returns.drop_offs import DropOffChoice
 from rma.returns.policy import PICKUP_SLOTS
-from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
+from rma.returns.services import ReturnLineInput, return_request_create
 
 
 class ReturnLineInputSerializer(serializers.Serializer):

@@ -20,10 +20,10 @@ from rma.notifications.choices import Channel
 from rma.notifications.outbox import outbox_enqueue
 from rma.orders.models import Order
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
+from rma.returns.drop_offs import DropOffChoice
 from rma.returns.lock_objects import return_request_qs_select_for_update
 from rma.returns.models import ReturnLine, ReturnRequest
 from rma.returns.services import (
-    DropOffChoice,
     ReturnLineInput,
     return_request_cancel,
     return_request_create,

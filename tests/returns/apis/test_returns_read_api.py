@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from rma.locations.choices import DropOffMethod
+from rma.returns.drop_offs import DropOffChoice
 from rma.returns.models import ReturnRequest
-from rma.returns.services import DropOffChoice
 from rma.shipping.models import Label
 from tests.orders.factories import OrderLineFactory
 

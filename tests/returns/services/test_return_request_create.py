@@ -9,8 +9,9 @@ from django.utils import timezone
 from rma.core.exceptions import Conflict, DomainError, NotEligible
 from rma.orders.models import OrderLine
 from rma.returns.choices import LegalBasis, Resolution, Responsibility, ReturnStatus
+from rma.returns.drop_offs import DropOffChoice
 from rma.returns.models import PolicyFee, PolicyWindowOverride, ReturnRequest
-from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_cancel, return_request_create
+from rma.returns.services import ReturnLineInput, return_request_cancel, return_request_create
 from tests.locations.factories import DropOffPointFactory, StoreFactory
 from tests.orders.factories import OrderFactory, OrderLineFactory
 from tests.returns.factories import ReasonCodeFactory
