@@ -4,7 +4,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection
+from django.db import close_old_connections, connection, transaction
 
 from rma.store.services.counter import CounterLineCheck, counter_return_check
 from tests.core.factories import UserFactory
@@ -29,6 +29,49 @@ def run_in_threads(*calls: Callable[[], Any]) -> list[object]:
         thread.start()
     for thread in threads:
         thread.join(30)
+    return outcomes
+
+
+def race_on_row_lock(
+    first_move: Callable[[], Any], second_move: Callable[[], Any], lock_row: Callable[[], Any]
+) -> dict[str, object]:
+    """The first connection holds the row lock while the second tries its move, then the first moves."""
+    locked = threading.Event()
+    release = threading.Event()
+    outcomes: dict[str, object] = {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                lock_row()
+                locked.set()
+                release.wait(10)
+                first_move()
+            outcomes["first"] = "won"
+        except Exception as exc:  # noqa: BLE001
+            outcomes["first"] = exc
+        finally:
+            close_old_connections()
+            connection.close()
+
+    def second():
+        locked.wait(10)
+        try:
+            # Blocks on the lock until the first commits, then sees its status and is refused.
+            timer = threading.Timer(0.5, release.set)
+            timer.start()
+            second_move()
+            outcomes["second"] = "won"
+        except Exception as exc:  # noqa: BLE001
+            outcomes["second"] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
     return outcomes
 
 

@@ -1,15 +1,13 @@
 """The label and shipment lifecycles as data, and the one guarded door for each."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection, transaction
 
 from rma.core.exceptions import InvalidTransition
 from rma.shipping.choices import LabelStatus, ShipmentStatus
 from rma.shipping.models import Label, Shipment
 from rma.shipping.services.transitions import label_transition, shipment_transition
 from rma.shipping.states import LABEL_TRANSITIONS, SHIPMENT_TRANSITIONS, label_can_transition, shipment_can_transition
+from tests.helpers import race_on_row_lock
 from tests.locations.factories import StoreFactory
 
 LABEL_MOVES = [(source, target) for source, targets in LABEL_TRANSITIONS.items() for target in sorted(targets)]
@@ -106,47 +104,6 @@ def test_the_status_checked_is_the_databases_not_the_instances(shipment):
         shipment_transition(shipment=stale, to=ShipmentStatus.CLOSED)  # the instance still says "open"
 
 
-def _race(first_move, second_move, lock_row) -> dict[str, object]:
-    """The first connection holds the row lock while the second tries its move, then the first moves."""
-    locked = threading.Event()
-    release = threading.Event()
-    outcomes: dict[str, object] = {}
-
-    def first():
-        try:
-            with transaction.atomic():
-                lock_row()
-                locked.set()
-                release.wait(10)
-                first_move()
-            outcomes["first"] = "won"
-        except Exception as exc:  # noqa: BLE001
-            outcomes["first"] = exc
-        finally:
-            close_old_connections()
-            connection.close()
-
-    def second():
-        locked.wait(10)
-        try:
-            # Blocks on the lock until the first commits, then sees its status and is refused.
-            timer = threading.Timer(0.5, release.set)
-            timer.start()
-            second_move()
-            outcomes["second"] = "won"
-        except Exception as exc:  # noqa: BLE001
-            outcomes["second"] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(20)
-    return outcomes
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_shipment_moves_cannot_both_win(postgres_only, shipment):
     Shipment.objects.filter(pk=shipment.pk).update(status=ShipmentStatus.CLOSED)
@@ -154,7 +111,7 @@ def test_two_concurrent_shipment_moves_cannot_both_win(postgres_only, shipment):
     def move(to: str):
         return lambda: shipment_transition(shipment=Shipment.objects.get(pk=shipment.pk), to=to)
 
-    outcomes = _race(
+    outcomes = race_on_row_lock(
         move(ShipmentStatus.DISPATCHED),
         move(ShipmentStatus.DISPATCHED),
         lambda: Shipment.objects.select_for_update().get(pk=shipment.pk),
@@ -171,7 +128,7 @@ def test_two_concurrent_label_moves_cannot_both_win(postgres_only, label):
     def void():
         return label_transition(label=Label.objects.get(pk=label.pk), to=LabelStatus.VOIDED)
 
-    outcomes = _race(void, void, lambda: Label.objects.select_for_update().get(pk=label.pk))
+    outcomes = race_on_row_lock(void, void, lambda: Label.objects.select_for_update().get(pk=label.pk))
     assert outcomes["first"] == "won"
     assert isinstance(outcomes["second"], InvalidTransition)
     assert Label.objects.get(pk=label.pk).status == LabelStatus.VOIDED

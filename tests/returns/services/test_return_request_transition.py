@@ -2,7 +2,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import close_old_connections, connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from rma.core.exceptions import DomainError, InvalidTransition
@@ -17,6 +17,7 @@ from rma.returns.services import (
     return_requests_expire,
 )
 from tests.core.factories import UserFactory
+from tests.helpers import race_on_row_lock
 from tests.orders.factories import OrderLineFactory
 
 
@@ -121,43 +122,14 @@ def test_each_app_registers_its_reactions_explicitly():
 def test_two_concurrent_transitions_cannot_both_win(postgres_only, make_return):
     """Two connections: one holds the row lock while the other tries the same move."""
     return_request = make_return()
-    locked = threading.Event()
-    release = threading.Event()
-    outcomes: dict[str, object] = {}
 
-    def first():
-        try:
-            with transaction.atomic():
-                ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
-                locked.set()
-                release.wait(10)
-                return_request_cancel(return_request=ReturnRequest.objects.get(pk=return_request.pk), note="first")
-            outcomes["first"] = "won"
-        except Exception as exc:  # noqa: BLE001
-            outcomes["first"] = exc
-        finally:
-            close_old_connections()
-            connection.close()
+    def cancel(note: str):
+        return lambda: return_request_cancel(return_request=ReturnRequest.objects.get(pk=return_request.pk), note=note)
 
-    def second():
-        locked.wait(10)
-        try:
-            # Blocks on the lock until the first commits, then sees "cancelled" and is refused.
-            timer = threading.Timer(0.5, release.set)
-            timer.start()
-            return_request_cancel(return_request=ReturnRequest.objects.get(pk=return_request.pk), note="second")
-            outcomes["second"] = "won"
-        except Exception as exc:  # noqa: BLE001
-            outcomes["second"] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(20)
-
+    # The second blocks on the lock until the first commits, then sees "cancelled" and is refused.
+    outcomes = race_on_row_lock(
+        cancel("first"), cancel("second"), lambda: ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
+    )
     assert outcomes["first"] == "won"
     assert isinstance(outcomes["second"], InvalidTransition)
     return_request.refresh_from_db()
