@@ -234,3 +234,18 @@ def orders_to_try(*, limit: int = 2) -> list[tuple[Order, int]]:
     # Orders with several returnable lines first (the customer sees a choice), most recent first.
     found.sort(key=lambda item: item[1] < 2)
     return found[:limit]
+
+
+def orders_for_returns() -> list[Order]:
+    """Delivered demo orders (not from shops) without returns, but for those offered to try the portal."""
+    orders = (
+        Order.objects.filter(
+            external_id__startswith=EXTERNAL_ID_PREFIX, delivered_at__isnull=False, return_requests__isnull=True
+        )
+        .exclude(channel=Channel.STORE)
+        .prefetch_related("lines")
+        .order_by("number")
+    )
+    # Leave the most recent deliveries alone: they are the ones offered to try the portal.
+    kept_for_customers = {order.pk for order, _count in orders_to_try(limit=4)}
+    return [order for order in orders if order.pk not in kept_for_customers]

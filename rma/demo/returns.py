@@ -147,6 +147,9 @@ class Scenario:
 class DemoReturns:
     """Plays every scenario of RETURN_SCENARIOS on the demo orders, through the services."""
 
+    # (status, variant) of the scenarios started at a shop's counter.
+    counter_started: frozenset[tuple[str, int]] = COUNTER_STARTED
+
     def __init__(self, *, reasons: dict[str, ReasonCode], users: Users, seed: int) -> None:
         self.reasons = reasons
         self.users = users
@@ -154,11 +157,11 @@ class DemoReturns:
         self.now = timezone.now()
         self.policy = return_policy.policy_get_default()
 
-    def seed(self, *, orders: list[Order]) -> int:
+    def seed(self, *, orders: list[Order], scenarios: tuple[tuple[str, int], ...] = RETURN_SCENARIOS) -> int:
         """Create the returns from `orders` (delivered, not from shops); returns how many were made."""
         pool = list(orders)
         made = 0
-        for status, count in RETURN_SCENARIOS:
+        for status, count in scenarios:
             for variant in range(count):
                 scenario = Scenario(status, variant)
                 order, lines = self._pick_order(pool, scenario=scenario)
@@ -247,7 +250,7 @@ class DemoReturns:
     def _play(self, *, scenario: Scenario, order: Order, lines: list[OrderLine]) -> ReturnRequest:
         status, users = scenario.status, self.users
         inputs = self._line_inputs(lines, scenario=scenario)
-        if scenario.key in COUNTER_STARTED:
+        if scenario.key in self.counter_started:
             shop = self._nearest(order, kind=DropOffKind.STORE).store
             if shop is None:
                 raise RuntimeError("A shop drop-off point of the demo has no shop.")

@@ -36,9 +36,10 @@ from rma.returns.models import (
 from rma.returns.policy import order_eligibility
 from rma.returns.services import ReturnLineInput, return_request_create
 from rma.returns.states import RELEASING_STATUSES, can_transition
-from rma.shipping.models import CounterCheck, Label
-from rma.warehouse.models import Arrival, Disposition, ExchangeRequest, Inspection, Refund
+from rma.shipping.models import Carton, CounterCheck, Label, Shipment, ShipmentItem
+from rma.warehouse.models import Arrival, CartonReceipt, CountedItem, Disposition, ExchangeRequest, Inspection, Refund
 from tests.demo.seed_consistency import SeedConsistencyChecks
+from tests.demo.seed_shipments import SeedShipmentChecks
 
 User = get_user_model()
 CARRIER_KINDS = {"relay_point", "locker", "post_office"}
@@ -56,7 +57,7 @@ def snapshot() -> dict[str, object]:
     state: dict[str, object] = {}
     for model in (Warehouse, Store, DropOffPoint, ReasonCode, ReturnPolicy, PolicyWindowOverride, PolicyFee, Order,
                   OrderLine, ReturnRequest, ReturnLine, Label, CounterCheck, Arrival, Inspection, Disposition, Refund,
-                  ExchangeRequest):  # fmt: skip
+                  ExchangeRequest, Shipment, Carton, ShipmentItem, CartonReceipt, CountedItem):  # fmt: skip
         state[model.__name__] = (model.objects.count(), model.objects.aggregate(latest=Max("updated_at"))["latest"])
     state["events"] = ReturnEvent.objects.count()
     state["users"] = sorted(User.objects.values_list("username", "password", "is_staff", "is_superuser"))
@@ -66,7 +67,7 @@ def snapshot() -> dict[str, object]:
     return state
 
 
-class SeedDemoTests(SeedConsistencyChecks, TestCase):
+class SeedDemoTests(SeedConsistencyChecks, SeedShipmentChecks, TestCase):
     @classmethod
     def setUpClass(cls):
         # The label files the seed renders go to a directory of the class's own.
@@ -240,7 +241,7 @@ class SeedDemoTests(SeedConsistencyChecks, TestCase):
         assert "Created this run: nothing." in output
         with_returns = Order.objects.filter(return_requests__isnull=False).distinct().count()
         assert f"0 created, 0 updated, {500 - with_returns} unchanged, {with_returns} with returns left" in output
-        assert "returns created: 0." in output
+        assert "shipments created: 0, returns created: 0." in output
         assert TRY_ORDER.findall(output) == TRY_ORDER.findall(self.output)
 
     def test_a_run_restores_the_demo_data_but_not_passwords(self):

@@ -5,7 +5,7 @@ codes, order external ids, usernames) and is written only when it differs from w
 changes nothing. Dates are relative to the start of today (Europe/Paris), so that a second run on the same day
 computes exactly the same orders, and a run on a later day keeps the demo fresh. Returns are made once, by the
 services a real return goes through (rma.demo.returns): when the demo orders already have returns, that step
-is skipped.
+is skipped. So are the shops' shipments (rma.demo.shipments) when the demo shops already have some.
 """
 
 import random
@@ -27,8 +27,9 @@ from rest_framework.authtoken.models import Token
 from rma.core import roles
 from rma.core.services import model_update
 from rma.demo import geography as geo
-from rma.demo.orders import EXTERNAL_ID_PREFIX, DemoOrders, orders_to_try
+from rma.demo.orders import EXTERNAL_ID_PREFIX, DemoOrders, orders_for_returns, orders_to_try
 from rma.demo.returns import DemoReturns
+from rma.demo.shipments import DemoShipments, shipments_summary
 from rma.locations.choices import DropOffKind, DropOffMethod
 from rma.locations.models import DropOffPoint, Store, Warehouse
 from rma.orders.choices import Channel
@@ -42,6 +43,7 @@ from rma.returns.models import (
     ReturnPolicy,
     ReturnRequest,
 )
+from rma.shipping.models import Shipment
 from rma.warehouse.services import warehouse_reference_data_seed
 
 S = ReturnStatus
@@ -107,6 +109,7 @@ class SeedSummary:
     created: Counter = field(default_factory=Counter)
     orders: Counter = field(default_factory=Counter)
     returns_created: int = 0
+    shipments_created: int = 0
     token: str = ""
     customer_orders: list[tuple[Order, int]] = field(default_factory=list)
 
@@ -157,6 +160,9 @@ class Command(BaseCommand):
             self.seed_orders()
             if not ReturnRequest.objects.filter(order__external_id__startswith=EXTERNAL_ID_PREFIX).exists():
                 self.seed_returns(reasons=reasons, users=users)
+            # Made once, like the returns: when the demo shops already have shipments, that step is skipped.
+            if not Shipment.objects.filter(store__in=shops.values()).exists():
+                self.seed_shipments(reasons=reasons, users=users)
             self.summary.customer_orders = orders_to_try()
         self.print_summary(time.monotonic() - started)
 
@@ -329,17 +335,14 @@ class Command(BaseCommand):
 
     def seed_returns(self, *, reasons: dict[str, ReasonCode], users: dict[str, User]) -> None:
         """Returns in every status, through the services (see rma.demo.returns)."""
-        orders = list(
-            Order.objects.filter(external_id__startswith=EXTERNAL_ID_PREFIX, delivered_at__isnull=False)
-            .exclude(channel=Channel.STORE)
-            .prefetch_related("lines")
-            .order_by("number")
-        )
-        # Leave the most recent deliveries alone: they are the ones offered to try the portal.
-        kept_for_customers = {order.pk for order, _count in orders_to_try(limit=4)}
         demo = DemoReturns(reasons=reasons, users=users, seed=SEED + 1)
-        pool = [order for order in orders if order.pk not in kept_for_customers]
-        self.summary.returns_created += demo.seed(orders=pool)
+        self.summary.returns_created += demo.seed(orders=orders_for_returns())
+
+    def seed_shipments(self, *, reasons: dict[str, ReasonCode], users: dict[str, User]) -> None:
+        """Shops' shipments to their warehouse at every stage, through the services (see rma.demo.shipments)."""
+        demo = DemoShipments(reasons=reasons, users=users, seed=SEED + 2)
+        self.summary.shipments_created, returns = demo.seed(orders=orders_for_returns())
+        self.summary.returns_created += returns
 
     # ---- summary
 
@@ -352,7 +355,7 @@ class Command(BaseCommand):
         write(
             f"Orders this run: {orders['created']} created, {orders['updated']} updated, "
             f"{orders['unchanged']} unchanged, {orders['kept']} with returns left as they were; "
-            f"returns created: {summary.returns_created}."
+            f"shipments created: {summary.shipments_created}, returns created: {summary.returns_created}."
         )
         points = Counter(DropOffPoint.objects.values_list("kind", flat=True))
         statuses = Counter(ReturnRequest.objects.values_list("status", flat=True))
@@ -371,6 +374,7 @@ class Command(BaseCommand):
             + ", ".join(f"{statuses[status]} {status}" for status in S.values if statuses[status])
             + ")"
         )
+        write(f"  Shipments          {shipments_summary()}")
         write("")
         write(f"Admin: {LOGIN_URL}  (demo users are created with the password {DEMO_PASSWORD})")
         write("  admin (superuser), agent (customer service)")
