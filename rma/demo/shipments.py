@@ -27,11 +27,10 @@ from rma.returns.models import ReasonCode, ReturnEvent, ReturnRequest
 from rma.shipping.choices import ShipmentItemKind, ShipmentStatus
 from rma.shipping.models import Carton, Shipment, ShipmentItem
 from rma.shipping.services.shipment_documents import shipment_documents_generate
+from rma.shipping.services.shipment_handover import shipment_close, shipment_dispatch
 from rma.shipping.services.shipments import (
     carton_add,
     carton_weight_set,
-    shipment_close,
-    shipment_dispatch,
     shipment_loose_item_add,
     shipment_open,
     shipment_return_add,

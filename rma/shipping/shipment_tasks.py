@@ -8,7 +8,7 @@ from typing import Any
 from celery import shared_task
 
 from rma.core.queue import publish
-from rma.shipping.services.shipments import shipment_documents_generate, shipments_documents_missing
+from rma.shipping.services.shipment_documents import shipment_documents_generate, shipments_documents_missing
 from rma.shipping.tasks import RETRY_POLICY
 
 

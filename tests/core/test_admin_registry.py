@@ -13,7 +13,8 @@ from django.utils import timezone
 from rma.returns.models import ReturnPhoto, ReturnRequest
 from rma.returns.services import return_request_approve
 from rma.shipping.models import Label
-from rma.shipping.services.shipments import carton_add, shipment_close, shipment_loose_item_add, shipment_open
+from rma.shipping.services.shipment_handover import shipment_close
+from rma.shipping.services.shipments import carton_add, shipment_loose_item_add, shipment_open
 from rma.store.services.counter import CounterLineCheck, counter_return_check
 from rma.warehouse.models import (
     Arrival,

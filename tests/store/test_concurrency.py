@@ -7,13 +7,8 @@ from rma.notifications.models import OutboxMessage
 from rma.shipping.choices import ShipmentStatus
 from rma.shipping.models import Shipment, ShipmentItem
 from rma.shipping.selectors import shipment_contents
-from rma.shipping.services.shipments import (
-    carton_add,
-    shipment_close,
-    shipment_loose_item_add,
-    shipment_open,
-    shipment_return_add,
-)
+from rma.shipping.services.shipment_handover import shipment_close
+from rma.shipping.services.shipments import carton_add, shipment_loose_item_add, shipment_open, shipment_return_add
 from tests.helpers import run_in_threads as race
 
 pytestmark = [pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,8 @@ from django.core import mail
 
 from rma.notifications.choices import OutboxStatus
 from rma.notifications.models import OutboxMessage
-from rma.shipping.services.shipments import carton_add, shipment_close, shipment_loose_item_add, shipment_open
+from rma.shipping.services.shipment_handover import shipment_close
+from rma.shipping.services.shipments import carton_add, shipment_loose_item_add, shipment_open
 from rma.store.services.counter import CounterLineCheck, counter_return_check
 
 pytestmark = pytest.mark.django_db

@@ -13,17 +13,15 @@ from rma.returns.models import ReturnRequest
 from rma.shipping.choices import ShipmentStatus
 from rma.shipping.models import Carton, Shipment, ShipmentItem
 from rma.shipping.selectors import shipment_contents, shipment_find_by_code
+from rma.shipping.services.shipment_documents import shipment_documents_generate
+from rma.shipping.services.shipment_handover import shipment_close, shipment_dispatch, shipment_receive_record
 from rma.shipping.services.shipments import (
     carton_add,
     carton_remove,
     carton_weight_set,
-    shipment_close,
-    shipment_dispatch,
-    shipment_documents_generate,
     shipment_item_remove,
     shipment_loose_item_add,
     shipment_open,
-    shipment_receive_record,
     shipment_return_add,
     shipment_warehouse_change,
 )

@@ -10,12 +10,8 @@ from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
 from rma.shipping.choices import ShipmentStatus
 from rma.shipping.models import CounterCheck, Shipment, ShipmentItem
-from rma.shipping.services.shipments import (
-    carton_add,
-    shipment_close,
-    shipment_loose_item_add,
-    shipment_open,
-)
+from rma.shipping.services.shipment_handover import shipment_close
+from rma.shipping.services.shipments import carton_add, shipment_loose_item_add, shipment_open
 from tests.core.factories import UserFactory
 from tests.orders.factories import OrderLineFactory
 
@@ -218,7 +214,7 @@ def test_pages_answer_in_french_and_in_english(browser, store):
 
 
 def test_the_shipment_list_shows_the_warehouse_findings(browser, store, clerk):
-    from rma.shipping.services.shipments import shipment_dispatch, shipment_receive_record
+    from rma.shipping.services.shipment_handover import shipment_dispatch, shipment_receive_record
 
     shipment = closed_shipment(store, clerk)
     shipment_dispatch(shipment=shipment, actor=clerk)

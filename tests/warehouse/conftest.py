@@ -9,14 +9,8 @@ from django.utils import translation
 from rma.core.queue import enqueue_on_commit
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
-from rma.shipping.services.shipments import (
-    carton_add,
-    shipment_close,
-    shipment_dispatch,
-    shipment_loose_item_add,
-    shipment_open,
-    shipment_return_add,
-)
+from rma.shipping.services.shipment_handover import shipment_close, shipment_dispatch
+from rma.shipping.services.shipments import carton_add, shipment_loose_item_add, shipment_open, shipment_return_add
 from rma.shipping.shipment_tasks import shipment_documents_generate_task
 from rma.warehouse.services import warehouse_reference_data_seed
 from tests.helpers import accept_at_counter, staff_member

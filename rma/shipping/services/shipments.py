@@ -23,8 +23,6 @@ from rma.shipping.carriers import DEFAULT_CARRIER
 from rma.shipping.choices import ShipmentItemKind, ShipmentStatus
 from rma.shipping.models import Carton, CounterCheck, Shipment, ShipmentItem
 from rma.shipping.selectors import return_request_find_by_code, scan_code_normalize
-from rma.shipping.services.shipment_documents import shipment_documents_generate, shipments_documents_missing
-from rma.shipping.services.shipment_handover import shipment_close, shipment_dispatch, shipment_receive_record
 from rma.shipping.services.shipment_locks import (
     Actor,
     actor_or_none,
@@ -278,27 +276,3 @@ def shipment_item_remove(*, item: ShipmentItem, actor: Actor) -> ShipmentItem:
     current.removed_by = actor_or_none(actor)
     current.save(update_fields=["removed_at", "removed_by", "updated_at"])
     return current
-
-
-# Re-exported: the shipment's services, in one place for the shop's pages and API.
-__all__ = [
-    "SHIPPABLE_RETURN_STATUSES",
-    "ARRIVED_RETURN_STATUSES",
-    "LOOSE_ITEM_KINDS",
-    "MAX_LOOSE_QUANTITY",
-    "MAX_CARTON_WEIGHT_GRAMS",
-    "ScanResult",
-    "carton_add",
-    "carton_remove",
-    "carton_weight_set",
-    "shipment_close",
-    "shipment_dispatch",
-    "shipment_documents_generate",
-    "shipment_item_remove",
-    "shipment_loose_item_add",
-    "shipment_open",
-    "shipment_receive_record",
-    "shipment_return_add",
-    "shipment_warehouse_change",
-    "shipments_documents_missing",
-]

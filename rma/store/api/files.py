@@ -12,9 +12,7 @@ from rest_framework.views import APIView
 from rma.shipping.choices import ShipmentStatus
 from rma.shipping.manifests import carton_barcode_label_pdf
 from rma.shipping.models import Shipment
-from rma.shipping.services.shipments import (
-    shipment_documents_generate,
-)
+from rma.shipping.services.shipment_documents import shipment_documents_generate
 from rma.store.api.common import (
     PDF_RESPONSE,
     POSITION,

@@ -19,6 +19,7 @@ from rma.core.queue import enqueue_on_commit
 from rma.locations.models import Warehouse
 from rma.shipping.choices import ShipmentItemKind, ShipmentStatus
 from rma.shipping.models import ShipmentItem
+from rma.shipping.services.shipment_handover import shipment_close, shipment_dispatch
 from rma.shipping.services.shipments import (
     LOOSE_ITEM_KINDS,
     MAX_CARTON_WEIGHT_GRAMS,
@@ -26,8 +27,6 @@ from rma.shipping.services.shipments import (
     carton_add,
     carton_remove,
     carton_weight_set,
-    shipment_close,
-    shipment_dispatch,
     shipment_item_remove,
     shipment_loose_item_add,
     shipment_open,

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from rma.shipping.choices import ShipmentStatus
 from rma.shipping.manifests import carton_barcode_label_pdf
 from rma.shipping.models import Shipment
-from rma.shipping.services.shipments import shipment_documents_generate
+from rma.shipping.services.shipment_documents import shipment_documents_generate
 from rma.store.views.common import StoreRequest, store_view
 from rma.store.views.shipments import carton_or_404, shipment_or_404
 

@@ -15,12 +15,11 @@ from rma.core.queue import enqueue_on_commit
 from rma.locations.models import Warehouse
 from rma.shipping.choices import ShipmentStatus
 from rma.shipping.models import Carton, Shipment, ShipmentItem
+from rma.shipping.services.shipment_handover import shipment_close, shipment_dispatch
 from rma.shipping.services.shipments import (
     carton_add,
     carton_remove,
     carton_weight_set,
-    shipment_close,
-    shipment_dispatch,
     shipment_item_remove,
     shipment_loose_item_add,
     shipment_open,

@@ -15,7 +15,7 @@ from rma.core.exceptions import Conflict, DomainError
 from rma.returns.models import ReturnLine, ReturnRequest
 from rma.shipping.models import Carton, Shipment
 from rma.shipping.selectors import AnnouncedLine, ShipmentContents, shipment_contents
-from rma.shipping.services.shipments import shipment_receive_record
+from rma.shipping.services.shipment_handover import shipment_receive_record
 from rma.warehouse.choices import DiscrepancyKind
 from rma.warehouse.lock_objects import shipment_lock
 from rma.warehouse.models import CartonReceipt, CountedItem, Discrepancy
