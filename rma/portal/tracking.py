@@ -17,13 +17,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rma.core.exceptions import DomainError
-from rma.portal.formatting import drop_off_summary, line_view, mask_email, money, sku_label
+from rma.portal.formatting import drop_off_summary, line_view, mask_email, money, percent, sku_label
 from rma.portal.labels import label_context
 from rma.portal.session import portal_return_known
 from rma.returns.choices import Resolution, ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_cancel
 from rma.returns.states import CANCELLABLE_STATUSES
+from rma.warehouse.choices import StoreCreditStatus
+from rma.warehouse.selectors.credits import store_credit_for_return
 
 
 def _return_for(public_id: UUID) -> ReturnRequest:
@@ -149,14 +151,37 @@ def timeline(return_request: ReturnRequest) -> list[dict[str, Any]]:
     return rows
 
 
+def store_credit_view(return_request: ReturnRequest) -> dict[str, Any] | None:
+    """The return's store credit as the tracking page shows it (its code included), or None."""
+    credit = store_credit_for_return(return_request=return_request)
+    if credit is None:
+        return None
+    status = credit.current_status()
+    return {
+        "code": credit.code,
+        "amount": money(credit.amount, credit.currency),
+        "bonus": percent(credit.bonus_percent) if credit.bonus_amount else "",
+        "balance": money(credit.balance, credit.currency),
+        "expires": date_format(timezone.localtime(credit.expires_at), "DATE_FORMAT") if credit.expires_at else "",
+        "status": status,
+        "status_label": StoreCreditStatus(status).label,
+        "usable": status == StoreCreditStatus.ACTIVE,
+    }
+
+
 @never_cache
 @require_GET
 def tracking(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return_request = _return_for(public_id)
+    store_credit = store_credit_view(return_request)
+    next_step = NEXT_STEPS.get(return_request.status, "")
+    if store_credit and return_request.status == ReturnStatus.REFUNDED:
+        next_step = _("Your store credit has been issued: give its code below at checkout, online or in a shop.")
     context = {
         **_return_summary(return_request),
         "timeline": timeline(return_request),
-        "next_step": NEXT_STEPS.get(return_request.status, ""),
+        "next_step": next_step,
+        "store_credit": store_credit,
     }
     return render(request, "portal/tracking.html", context)
 

@@ -11,7 +11,9 @@ class WarehouseConfig(AppConfig):
         from rma.core import roles
         from rma.core.views import role_home_register
         from rma.returns import reactions
-        from rma.warehouse.reactions import return_exchange_lines, return_refund
+        from rma.warehouse.reactions import return_exchange_lines, return_refund, return_store_credit
+        from rma.warehouse.services.credits import store_credit_issue_on_handover
 
-        reactions.provide(refund=return_refund, exchange_lines=return_exchange_lines)
+        reactions.provide(refund=return_refund, exchange_lines=return_exchange_lines, store_credit=return_store_credit)
+        reactions.register(store_credit_issue_on_handover)
         role_home_register(role=roles.WAREHOUSE_STAFF, url_name="warehouse:board")

@@ -4,8 +4,8 @@ from decimal import Decimal
 from typing import Any
 
 from rma.returns.models import ReturnRequest
-from rma.returns.reactions import RefundFacts
-from rma.warehouse.models import ExchangeRequest, Refund
+from rma.returns.reactions import RefundFacts, StoreCreditFacts
+from rma.warehouse.models import ExchangeRequest, Refund, StoreCredit
 
 
 def return_refund(return_request: ReturnRequest) -> RefundFacts | None:
@@ -22,3 +22,17 @@ def return_exchange_lines(return_request: ReturnRequest) -> list[dict[str, Any]]
     """The lines of the exchange requested from the shop for the return (what it accepted), if any."""
     requested = ExchangeRequest.objects.filter(return_request=return_request).first()
     return None if requested is None else list(requested.lines)
+
+
+def return_store_credit(return_request: ReturnRequest) -> StoreCreditFacts | None:
+    """The store credit issued for the return, if any."""
+    credit = StoreCredit.objects.filter(return_request=return_request).first()
+    if credit is None:
+        return None
+    return StoreCreditFacts(
+        code=credit.code,
+        amount=str(credit.amount.quantize(Decimal("0.01"))),
+        currency=credit.currency,
+        moment=credit.moment,
+        issued_at=credit.created_at.isoformat(),
+    )
