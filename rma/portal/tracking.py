@@ -1,5 +1,6 @@
 """After confirming: the confirmation page, the tracking page and its status poll, and cancelling."""
 
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +23,7 @@ from rma.portal.labels import label_context
 from rma.portal.session import portal_return_known
 from rma.returns.choices import Resolution, ReturnStatus
 from rma.returns.models import ReturnRequest
+from rma.returns.policy import policy_get_default, store_credit_offer
 from rma.returns.services import return_request_cancel
 from rma.returns.states import CANCELLABLE_STATUSES
 from rma.warehouse.choices import StoreCreditStatus
@@ -44,8 +46,21 @@ def _status_payload(return_request: ReturnRequest) -> dict[str, Any]:
     }
 
 
+def _expected_amount(return_request: ReturnRequest) -> tuple[Decimal, bool]:
+    """What the customer should get back: the store credit issued, or the estimate (a store credit's with the
+    policy's bonus); and whether a credit was issued."""
+    credit = store_credit_for_return(return_request=return_request)
+    if credit is not None:
+        return credit.amount, True
+    if return_request.resolution == Resolution.STORE_CREDIT:
+        offer = store_credit_offer(policy=policy_get_default(), base=return_request.refund_estimate)
+        return offer.amount, False
+    return return_request.refund_estimate, False
+
+
 def _return_summary(return_request: ReturnRequest) -> dict[str, Any]:
     currency = return_request.currency
+    expected, credit_issued = _expected_amount(return_request)
     lines = []
     for line in return_request.lines.all():
         lines.append(
@@ -62,7 +77,8 @@ def _return_summary(return_request: ReturnRequest) -> dict[str, Any]:
         "lines": lines,
         "resolution": Resolution(return_request.resolution).label,
         "fee": money(return_request.fee_amount, currency),
-        "refund": money(return_request.refund_estimate, currency),
+        "refund": money(expected, currency),
+        "store_credit_issued": credit_issued,
         "drop_off": drop_off_summary(
             return_request.drop_off_method,
             return_request.drop_off_point,

@@ -2,8 +2,9 @@
 and found (arrivals, shops' cartons and their counts, shipment discrepancies, inspections, refunds, store credits)."""
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -183,6 +184,30 @@ class ExchangeRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "requested_at"
 
 
+class StoreCreditStatusFilter(admin.SimpleListFilter):
+    """The status as the shop sees it: an active credit past its expiry date is expired."""
+
+    title = _("status now")
+    parameter_name = "status_now"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(str(value), str(label)) for value, label in StoreCreditStatus.choices]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[StoreCredit]) -> QuerySet[StoreCredit]:
+        now = timezone.now()
+        unexpired = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        active = Q(status=StoreCreditStatus.ACTIVE)
+        match self.value():
+            case StoreCreditStatus.ACTIVE:
+                return queryset.filter(active & unexpired)
+            case StoreCreditStatus.EXPIRED:
+                return queryset.filter(active & ~unexpired)
+            case None:
+                return queryset
+            case value:
+                return queryset.filter(status=value)
+
+
 class StoreCreditRedemptionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = StoreCreditRedemption
     extra = 0
@@ -207,7 +232,7 @@ class StoreCreditAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "created_at",
     )
     list_select_related = ("return_request",)
-    list_filter = ("status", "moment", "currency")
+    list_filter = (StoreCreditStatusFilter, "moment", "currency")
     search_fields = ("return_request__rma_number",)
     search_help_text = _("The full code or an RMA number.")
     date_hierarchy = "created_at"

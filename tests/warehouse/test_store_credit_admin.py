@@ -1,9 +1,11 @@
 """Store credits in the admin: read-only, redemptions inline, lists show only the code's last 4 characters."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnPolicy
@@ -75,3 +77,13 @@ def test_the_policy_page_sets_when_credit_is_issued_its_bonus_and_validity(admin
     for field in ("store_credit_moment", "store_credit_bonus_percent", "store_credit_validity_days"):
         assert f'name="{field}"' in page
     assert "When the parcel is handed over" in page
+
+
+def test_the_status_filter_counts_a_credit_past_its_date_as_expired(admin_client, credit):
+    def count(status):
+        return admin_client.get(reverse(CHANGELIST), {"status_now": status}).context["cl"].result_count
+
+    assert (count("active"), count("expired")) == (1, 0)
+    StoreCredit.objects.filter(pk=credit.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    assert (count("active"), count("expired"), count("spent")) == (0, 1, 0)
+    assert "Expired" in admin_client.get(reverse(CHANGELIST)).content.decode()

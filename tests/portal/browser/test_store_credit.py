@@ -95,6 +95,7 @@ def test_the_tracking_page_shows_the_code_once_the_parcel_is_handed_over(page: P
     page.goto(tracking)
     expect(page.locator(".status")).to_have_text("Label ready")
     expect(page.locator("[data-store-credit]")).to_have_count(0)
+    expect(page.locator(".totals__total")).to_have_text(re.compile(r"Estimated store credit\s*€27\.61"))
 
     from rma.returns.services import return_request_transition
 
@@ -110,5 +111,6 @@ def test_the_tracking_page_shows_the_code_once_the_parcel_is_handed_over(page: P
     expect(card).to_contain_text("bonus +10% included")
     expect(card).to_contain_text("Left to spend")
     expect(card).to_contain_text(str(credit.expires_at.year))
+    expect(page.locator(".totals__total")).to_have_text(re.compile(r"Store credit\s*€27\.61"))
     shots(page, "store-credit-08-tracking")
     assert_accessible_basics(page)
