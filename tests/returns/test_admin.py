@@ -198,7 +198,7 @@ def test_reject_action_with_a_note_rejects_each_return_with_that_note(admin_clie
     for return_request in (first, second):
         assert refreshed(return_request).status == ReturnStatus.REJECTED
         event = return_request.events.latest("id")
-        assert (event.to_status, event.note, event.actor) == ("rejected", "Item worn and washed.", admin_user)
+        assert (event.to_status, event.reason, event.actor) == ("rejected", "Item worn and washed.", admin_user)
     [(level, message)] = shown(response)
     assert level == messages.SUCCESS
     assert first.rma_number in message
@@ -332,7 +332,7 @@ def test_reject_button_asks_for_a_note_then_rejects(admin_client, admin_user, ma
     assert done.status_code == 302
     return_request.refresh_from_db()
     assert return_request.status == ReturnStatus.REJECTED
-    assert return_request.events.latest("id").note == "Outside the window."
+    assert return_request.events.latest("id").reason == "Outside the window."
 
 
 def test_returns_cannot_be_added_or_deleted_in_the_admin(admin_client, make_return):

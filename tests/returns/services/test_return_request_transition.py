@@ -75,9 +75,10 @@ def test_reject_needs_a_reason_and_releases_units(make_return):
     return_request = make_return(order_line=line, submit=False)
     return_request_transition(return_request=return_request, to=S.SUBMITTED)
     with pytest.raises(DomainError) as excinfo:
-        return_request_reject(return_request=return_request, actor=None, note="  ")
-    assert excinfo.value.code == "note_required"
-    return_request_reject(return_request=return_request, actor=None, note="Worn item")
+        return_request_reject(return_request=return_request, actor=None, reason="  ")
+    assert excinfo.value.code == "reason_required"
+    return_request_reject(return_request=return_request, actor=None, reason="Worn item")
+    assert return_request.events.last().reason == "Worn item"
     line.refresh_from_db()
     assert line.quantity_in_returns == 0
 
