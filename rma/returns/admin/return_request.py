@@ -177,9 +177,7 @@ class ReturnRequestAdmin(admin.ModelAdmin):
             body = note_form.cleaned_data.get("body", "") if note_form.has_changed() else ""
             if note_form.instance.pk is None and body.strip():
                 # The admin lets in signed-in staff only.
-                added.append(
-                    return_note_add(return_request=form.instance, author=cast(User, request.user), body=body)
-                )
+                added.append(return_note_add(return_request=form.instance, author=cast(User, request.user), body=body))
         # What the admin's change message reads.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = added, [], []
 
