@@ -162,3 +162,29 @@ def test_two_concurrent_returns_cannot_take_the_same_last_unit(postgres_only, ma
     assert sorted(outcomes) == ["NotEligible", "created"]
     line.refresh_from_db()
     assert line.quantity_in_returns == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_agents_deciding_at_once_make_one_decision(postgres_only, make_return, policy):
+    """One agent approves while another rejects: the second waits for the lock, then is refused."""
+    policy.auto_approve = False
+    policy.save(update_fields=["auto_approve"])
+    return_request = make_return()
+    assert return_request.status == S.NEEDS_REVIEW
+    first, second = UserFactory(username="agent-a", roles=["agent"]), UserFactory(username="agent-b", roles=["agent"])
+
+    def fresh():
+        return ReturnRequest.objects.get(pk=return_request.pk)
+
+    outcomes = race_on_row_lock(
+        lambda: return_request_approve(return_request=fresh(), actor=first, reason="Bon pour retour"),
+        lambda: return_request_reject(return_request=fresh(), actor=second, reason="Article porté"),
+        lambda: ReturnRequest.objects.select_for_update().get(pk=return_request.pk),
+    )
+
+    assert outcomes["first"] == "won"
+    assert isinstance(outcomes["second"], InvalidTransition)
+    assert fresh().status in (S.APPROVED, S.LABEL_READY)
+    assert list(
+        return_request.events.filter(to_status__in=(S.APPROVED, S.REJECTED)).values_list("reason", flat=True)
+    ) == ["Bon pour retour"]
