@@ -61,6 +61,7 @@ LOCAL_APPS = [
     "rma.notifications",
     "rma.portal",
     "rma.store",
+    "rma.agents",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -276,12 +276,15 @@ class DemoReturns:
             return return_request
         if return_request.status == S.NEEDS_REVIEW:
             if status == S.REJECTED:
-                note = "Commande de grande valeur : les photos envoyées ne montrent pas le défaut signalé."
-                return return_request_reject(return_request=return_request, actor=users["agent"], note=note)
+                reason = "Commande de grande valeur : les photos envoyées ne montrent pas le défaut signalé."
+                return return_request_reject(return_request=return_request, actor=users["agent"], reason=reason)
             if status == S.NEEDS_REVIEW:
                 return return_request
             return_request_approve(
-                return_request=return_request, actor=users["agent"], note="Vérifié : cliente fidèle."
+                return_request=return_request,
+                actor=users["agent"],
+                reason="Nous avons vérifié votre commande : votre retour est accepté.",
+                note="Vérifié : cliente fidèle.",
             )
         # Approved: the approval requested the label (not for a returnless refund). An "approved" return
         # keeps its label pending: the label worker makes it, as it would for a real one.

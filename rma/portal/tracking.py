@@ -133,8 +133,8 @@ def timeline(return_request: ReturnRequest) -> list[dict[str, Any]]:
                 "at": date_format(timezone.localtime(event.created_at), "DATETIME_FORMAT"),
                 "iso": timezone.localtime(event.created_at).isoformat(),
                 "done": True,
-                # Only a rejection's note is meant for the customer; the others are internal.
-                "note": event.note if event.to_status == ReturnStatus.REJECTED else "",
+                # Only the reason of a decision is meant for the customer; notes are internal.
+                "note": event.customer_reason,
             }
         )
     if rows:

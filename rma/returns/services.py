@@ -53,11 +53,13 @@ def return_request_transition(
     note: str = "",
     actor_label: str = "",
     customer_told: bool = False,
+    reason: str = "",
 ) -> ReturnRequest:
     """The one door for status changes: lock the row, check the lifecycle, save, write the event, react.
 
     A concurrent caller waits for the lock, then sees the new status and is refused if its move
     no longer fits the lifecycle. `customer_told`: the caller told the customer of this move (no email of ours).
+    `note` is for staff; `reason` is what the customer is told (tracking page, email).
     """
     locked = return_request_qs_select_for_update().get(pk=return_request.pk)
     source = locked.status
@@ -87,6 +89,7 @@ def return_request_transition(
         from_status=source,
         to_status=to,
         note=note,
+        reason=reason,
     )
     # What follows (a label, messages): the reactions apps registered (rma.returns.reactions), in this transaction.
     reactions_run(
@@ -288,16 +291,29 @@ def return_request_submit(*, return_request: ReturnRequest, actor: Actor = None)
     )
 
 
-def return_request_approve(*, return_request: ReturnRequest, actor: Actor, note: str = "") -> ReturnRequest:
-    """An agent approves a return that was under review."""
-    return return_request_transition(return_request=return_request, to=ReturnStatus.APPROVED, actor=actor, note=note)
+def return_request_approve(
+    *, return_request: ReturnRequest, actor: Actor, reason: str = "", note: str = ""
+) -> ReturnRequest:
+    """An agent approves a return that was under review; `reason` is told to the customer, `note` is internal."""
+    return return_request_transition(
+        return_request=return_request, to=ReturnStatus.APPROVED, actor=actor, note=note, reason=reason.strip()
+    )
 
 
-def return_request_reject(*, return_request: ReturnRequest, actor: Actor, note: str) -> ReturnRequest:
-    """An agent rejects a return; the customer is told why, so a reason is required."""
-    if not note.strip():
-        raise DomainError(_("Say why the return is rejected."), code="note_required")
-    return return_request_transition(return_request=return_request, to=ReturnStatus.REJECTED, actor=actor, note=note)
+def return_request_reject(
+    *, return_request: ReturnRequest, actor: Actor, reason: str = "", note: str = ""
+) -> ReturnRequest:
+    """An agent rejects a return; the customer is told why, so a reason is required.
+
+    A caller that gives only a `note` (as before reasons had their own field) means it as the reason.
+    """
+    if not reason.strip():
+        reason, note = note, ""
+    if not reason.strip():
+        raise DomainError(_("Say why the return is rejected."), code="reason_required")
+    return return_request_transition(
+        return_request=return_request, to=ReturnStatus.REJECTED, actor=actor, note=note, reason=reason.strip()
+    )
 
 
 def return_request_cancel(

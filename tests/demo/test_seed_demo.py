@@ -199,6 +199,9 @@ class SeedDemoTests(SeedConsistencyChecks, SeedShipmentChecks, TestCase):
         assert groups("agent") == {AGENT}
         assert groups("integration") == {INTEGRATION}
         assert users["agent"].has_perm("returns.view_returnrequest")
+        # The seeded agent can work: decide on returns under review and write internal notes.
+        assert users["agent"].has_perms(["returns.review_returnrequest", "returns.add_returnnote"])
+        assert not users["integration"].has_perm("returns.review_returnrequest")
         for shop in SHOPS:
             username = f"store-{shop['code']}"
             assert groups(username) == {STORE_STAFF}
@@ -206,6 +209,7 @@ class SeedDemoTests(SeedConsistencyChecks, SeedShipmentChecks, TestCase):
         for warehouse in WAREHOUSES:
             username = f"warehouse-{warehouse['code']}"
             assert groups(username) == {WAREHOUSE_STAFF}
+            assert users[username].has_perms(["returns.view_returnnote", "returns.add_returnnote"])
             assert list(users[username].warehouses.values_list("code", flat=True)) == [warehouse["code"]]
 
     def test_summary_gives_logins_and_token(self):

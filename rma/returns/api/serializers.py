@@ -57,13 +57,21 @@ class ReturnEventOutputSerializer(serializers.Serializer):
     by = serializers.CharField(source="actor_label", help_text="Username, `customer`, `policy` or `system`.")
     # Plain strings (statuses) in the schema, so that the status enum keeps one name.
     to = serializers.CharField(source="to_status", help_text="A return status.")
-    note = serializers.CharField()
+    note = serializers.CharField(help_text="For staff.")
+    reason = serializers.CharField(help_text="What the customer is told (an approval's or a rejection's reason).")
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         # `from` is a Python keyword, so it cannot be declared as a class attribute.
         source = serializers.CharField(source="from_status", help_text="A return status; empty at creation.")
-        return {"at": fields["at"], "by": fields["by"], "from": source, "to": fields["to"], "note": fields["note"]}
+        return {
+            "at": fields["at"],
+            "by": fields["by"],
+            "from": source,
+            "to": fields["to"],
+            "note": fields["note"],
+            "reason": fields["reason"],
+        }
 
 
 class ReturnOrderSummarySerializer(serializers.Serializer):
@@ -171,14 +179,23 @@ RETURN_EXAMPLE = {
             "from": "",
             "to": "draft",
             "note": "Created through API.",
+            "reason": "",
         },
-        {"at": "2026-11-12T09:30:00+01:00", "by": "shop-api", "from": "draft", "to": "submitted", "note": ""},
+        {
+            "at": "2026-11-12T09:30:00+01:00",
+            "by": "shop-api",
+            "from": "draft",
+            "to": "submitted",
+            "note": "",
+            "reason": "",
+        },
         {
             "at": "2026-11-12T09:30:00+01:00",
             "by": "policy",
             "from": "submitted",
             "to": "approved",
             "note": "Approved by the policy.",
+            "reason": "",
         },
     ],
 }
