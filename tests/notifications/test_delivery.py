@@ -24,6 +24,9 @@ PAYLOAD = {"event": "return.approved", "rma_number": "R-7KQ2-M9XD", "lines": [{"
 @pytest.fixture
 def webhook(notified_warehouse, receiver):
     def make(*, url: str | None = None, key: str = "test:webhook") -> OutboxMessage:
+        if url is not None:  # a warehouse's webhooks go to its URL of the moment
+            notified_warehouse.notify_webhook_url = url
+            notified_warehouse.save(update_fields=["notify_webhook_url", "updated_at"])
         return outbox_enqueue(
             channel="webhook",
             topic="return.approved",

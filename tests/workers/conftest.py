@@ -10,6 +10,7 @@
 """
 
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ import redis
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from celery.worker import state as worker_state
+from django.conf import settings as django_settings
 from django.db import OperationalError
 
 from returns_portal.celery import QUEUE_NAMES, app
@@ -131,9 +133,12 @@ class LiveWorker:
         wait_for(quiet, what="the worker to be idle", timeout=timeout)
 
     @contextmanager
-    def broker_unreachable(self) -> Iterator[None]:
-        """Publishing fails as if Redis were down; the worker keeps its own connection and simply gets nothing."""
-        app.conf["broker_write_url"] = UNREACHABLE_BROKER
+    def broker_unreachable(self, url: str = UNREACHABLE_BROKER) -> Iterator[None]:
+        """Publishing fails as if Redis were down; the worker keeps its own connection and simply gets nothing.
+
+        `url`: where the app publishes meanwhile (by default nothing listens there; see HangingUpBroker).
+        """
+        app.conf["broker_write_url"] = url
         _reset_publishers()
         try:
             yield
@@ -141,6 +146,48 @@ class LiveWorker:
             app.conf["broker_write_url"] = None
             _reset_publishers()
             broker_breaker.reset()  # the process would otherwise wait out the cool-off before publishing again
+
+
+class HangingUpBroker:
+    """A broker that is down in the way that costs most: it accepts each connection and closes it at once.
+
+    Counts the connections, i.e. the attempts the app made to publish. Use as a context manager.
+    """
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self._socket.settimeout(0.05)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="hanging-up-broker", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self._socket.getsockname()[1]}/0"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                client, _address = self._socket.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            client.close()
+
+    def __enter__(self) -> "HangingUpBroker":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._socket.close()
+
+
+@pytest.fixture
+def hanging_up_broker() -> Iterator[HangingUpBroker]:
+    with HangingUpBroker() as broker:
+        yield broker
 
 
 @pytest.fixture(scope="session")
@@ -152,7 +199,13 @@ def celery_worker_session() -> Iterator[tuple[redis.Redis, TaskRuns]]:
     except redis.RedisError:
         require(False, f"Redis at {REDIS_SERVER} (tests with a real Celery worker)", ENABLE_REDIS)
     previous = {key: app.conf.get(key) for key in ("broker_url", "broker_transport_options", "broker_write_url")}
-    app.conf.update(broker_url=url, broker_transport_options={"visibility_timeout": 3600}, broker_write_url=None)
+    # The production options for Redis (one connection attempt when publishing, tight timeouts), whatever broker
+    # the settings of this run chose.
+    app.conf.update(
+        broker_url=url,
+        broker_transport_options=dict(django_settings.RMA_REDIS_BROKER_TRANSPORT_OPTIONS),
+        broker_write_url=None,
+    )
     _reset_publishers()
     _purge(client)
     runs = TaskRuns()
