@@ -130,7 +130,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # ---- CELERY
-# Redis when REDIS_URL is set; otherwise kombu's filesystem transport, which needs no server.
+# Redis when REDIS_URL (or CELERY_BROKER_URL) names one; otherwise kombu's filesystem transport, which needs no server.
 # The two transports take differently shaped options (a timeout in seconds, or folders and a flag).
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, str | int | float | bool]
 # Redis down must cost a request a few hundred milliseconds, not seconds: one connection attempt (no retry loop,
@@ -144,15 +144,14 @@ RMA_REDIS_BROKER_TRANSPORT_OPTIONS: dict[str, str | int | float | bool] = {
     "socket_connect_timeout": RMA_BROKER_CONNECT_TIMEOUT_SECONDS,
     "socket_timeout": RMA_BROKER_SOCKET_TIMEOUT_SECONDS,
 }
-if REDIS_URL:
-    CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = RMA_REDIS_BROKER_TRANSPORT_OPTIONS
 else:
     _broker_dir = VAR_DIR / "broker"
     # The transport does not create its folders; producers run before any worker has.
     for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
