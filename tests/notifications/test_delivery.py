@@ -2,6 +2,7 @@
 
 import json
 import smtplib
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -13,8 +14,10 @@ from rma.notifications.choices import OutboxStatus
 from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue, outbox_message_replay
 from rma.notifications.services import DeliveryOutcome, outbox_message_deliver, outbox_secret_ref
+from rma.notifications.signatures import webhook_signature_verify
 from rma.notifications.webhooks import webhook_body
 from tests.notifications.email_backends import ScriptedEmailBackend
+from tests.notifications.fixtures import WEBHOOK_SECRET
 
 pytestmark = pytest.mark.django_db
 
@@ -61,9 +64,30 @@ def test_a_2xx_marks_the_message_delivered_with_a_signed_body_and_stable_ids(web
     assert hit.path == "/hooks/wh-idf"
     assert hit.delivery_id == str(message.delivery_id)
     assert hit.topic == "return.approved"
-    assert hit.payload == PAYLOAD
-    assert hit.body == webhook_body(payload=PAYLOAD)
+    assert hit.payload == {**PAYLOAD, "delivery_id": str(message.delivery_id)}
+    assert hit.body == webhook_body(payload=PAYLOAD, delivery_id=str(message.delivery_id))
     assert hit.headers["Content-Type"].startswith("application/json")
+
+
+def test_every_attempt_carries_the_same_delivery_id_inside_the_signed_body(webhook, receiver):
+    """The idempotency key a receiver dedupes on is signed: a captured request replayed under another
+    X-RMA-Delivery header still says, in its signed body, which delivery it is."""
+    message = webhook()
+    receiver.answer(503)
+    outbox_message_deliver(message_id=message.pk)
+    _make_due(message)
+    outbox_message_deliver(message_id=message.pk)
+    first, second = receiver.hits
+    assert (first.attempt, second.attempt) == ("1", "2")
+    for hit in (first, second):
+        assert hit.signature_valid
+        assert hit.payload["delivery_id"] == hit.delivery_id == str(message.delivery_id)
+    forged = str(uuid.uuid4())
+    assert not webhook_signature_verify(
+        secret=WEBHOOK_SECRET,
+        header=second.headers["X-RMA-Signature"],
+        body=second.body.replace(str(message.delivery_id).encode(), forged.encode()),
+    )
 
 
 def test_delivering_twice_sends_once(webhook, receiver):
