@@ -10,7 +10,9 @@
 """
 
 import os
+import shutil
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,7 +25,7 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from celery.worker import state as worker_state
 from django.conf import settings as django_settings
-from django.db import OperationalError
+from django.db import OperationalError, connection
 
 from returns_portal.celery import QUEUE_NAMES, app
 from rma.core.queue import broker_breaker
@@ -77,6 +79,13 @@ def wait_for(predicate: Callable[[], Any], *, what: str, timeout: float = 30.0) 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
         time.sleep(0.05)
+
+
+def database_url() -> str:
+    """The URL of the test database, for a process of its own (PostgreSQL)."""
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 class TaskRuns:
@@ -182,6 +191,63 @@ class HangingUpBroker:
         self._stop.set()
         self._thread.join(timeout=5)
         self._socket.close()
+
+
+class SpareRedis:
+    """A Redis server of its own (no worker reads it), that can be restarted empty: what a Redis without
+    persistence does to the tasks it holds when it restarts."""
+
+    def __init__(self) -> None:
+        with socket.create_server(("127.0.0.1", 0)) as probe:
+            self.port = probe.getsockname()[1]
+        self._process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url, socket_connect_timeout=1)
+
+    def start(self) -> None:
+        self._process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = self.client()
+        try:
+            wait_for(lambda: self._pong(client), what="the spare Redis to answer", timeout=10)
+        finally:
+            client.close()
+
+    @staticmethod
+    def _pong(client: redis.Redis) -> bool:
+        try:
+            return bool(client.ping())
+        except redis.ConnectionError:
+            return False
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+            self._process = None
+
+    def restart_empty(self) -> None:
+        self.stop()
+        self.start()
+
+
+@pytest.fixture
+def spare_redis() -> Iterator[SpareRedis]:
+    require(shutil.which("redis-server") is not None, "redis-server (a Redis of its own)", ENABLE_REDIS)
+    server = SpareRedis()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import sys
 from datetime import timedelta
 
 import pytest
-import redis
 from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
@@ -23,8 +22,7 @@ from rma.notifications.services import DeliveryOutcome, outbox_secret_ref
 from rma.notifications.tasks import outbox_messages_sweep
 from rma.shipping.choices import LabelStatus
 from rma.shipping.models import Label
-from tests.workers.conftest import REDIS_SERVER, wait_for
-from tests.workers.test_outbox_worker import _database_url
+from tests.workers.conftest import database_url, wait_for
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -123,7 +121,7 @@ with transaction.atomic():
 def test_a_process_killed_between_commit_and_publish_is_recovered_by_the_sweep_two_minutes_later(
     live_worker, postgres_only, notified_warehouse, receiver
 ):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "returns_portal.settings.test", "DATABASE_URL": _database_url()}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "returns_portal.settings.test", "DATABASE_URL": database_url()}
     env.pop("REDIS_URL", None)
     env["CELERY_TASK_ALWAYS_EAGER"] = "false"
     process = subprocess.run(
@@ -150,20 +148,19 @@ def test_a_process_killed_between_commit_and_publish_is_recovered_by_the_sweep_t
 
 
 def test_a_task_lost_by_a_redis_restarted_empty_is_recovered_by_the_sweep_two_minutes_later(
-    live_worker, notified_warehouse, receiver
+    live_worker, notified_warehouse, receiver, spare_redis
 ):
-    """The broker accepted the task (in a Redis database no worker had read yet), then lost it."""
-    lost_db = f"{REDIS_SERVER}/{int(os.environ.get('RMA_TEST_REDIS_DB', '10')) + 40}"
-    doomed = redis.Redis.from_url(lost_db)
+    """The broker accepted the task, then restarted empty before any worker took it."""
+    with live_worker.broker_unreachable(url=spare_redis.url):
+        message = _webhook(notified_warehouse, "lost-in-redis")
+        assert not broker_breaker.is_open()  # the publish succeeded
+    client = spare_redis.client()
     try:
-        with live_worker.broker_unreachable(url=lost_db):
-            message = _webhook(notified_warehouse, "lost-in-redis")
-            assert not broker_breaker.is_open()  # the publish succeeded
-        assert doomed.llen("notifications") == 1
-        doomed.flushdb()  # Redis restarted empty
+        assert client.llen("notifications") == 1
+        spare_redis.restart_empty()
+        assert client.llen("notifications") == 0
     finally:
-        doomed.flushdb()
-        doomed.close()
+        client.close()
     message.refresh_from_db()
     assert (message.status, message.enqueued_at is not None) == (OutboxStatus.PENDING, True)
 
