@@ -273,8 +273,9 @@ def outbox_message_attempt_failed(
 
     The attempt is counted and its error kept. `retry_in`: seconds until the task's own retry, already on its way
     to the broker (the row says so: handed over); None when no retry is coming: the sweeper sends it after the
-    usual backoff. Never dead-letters: the fault was ours, not the destination's. A message delivered meanwhile,
-    or held by a worker right now, is left alone.
+    usual backoff. The fault was ours, not the destination's: only a message that keeps failing so until its last
+    allowed attempt (RMA_OUTBOX_MAX_ATTEMPTS) is dead-lettered. A message delivered meanwhile, or held by a worker
+    right now, is left alone.
     """
     with transaction.atomic():
         message = (
@@ -289,13 +290,18 @@ def outbox_message_attempt_failed(
         message.attempts = min(attempt, 32767)
         text = error if isinstance(error, str) else f"{type(error).__name__}: {error}".strip()
         message.last_error = f"attempt {attempt}: {text}"[:ERROR_MAX_CHARS]
-        if retry_in is None:
+        fields = ["attempts", "last_error", "next_attempt_at", "enqueued_at", "updated_at"]
+        if retry_in is None and attempt >= max_attempts():
+            message.status = OutboxStatus.DEAD
+            message.next_attempt_at = None
+            fields.append("status")
+        elif retry_in is None:
             message.next_attempt_at = now + timedelta(seconds=backoff_delay(attempt))
             message.enqueued_at = None
         else:
             message.next_attempt_at = now + timedelta(seconds=max(0.0, retry_in))
             message.enqueued_at = now
-        message.save(update_fields=["attempts", "last_error", "next_attempt_at", "enqueued_at", "updated_at"])
+        message.save(update_fields=fields)
     logger.warning(
         "outbox message %s: attempt %s broke off (%s), next at %s",
         message_id,

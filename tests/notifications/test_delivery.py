@@ -7,13 +7,19 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import OperationalError
 from django.utils import timezone
 
 from rma.core.exceptions import Conflict
 from rma.notifications.choices import OutboxStatus
 from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue, outbox_message_replay
-from rma.notifications.services import DeliveryOutcome, outbox_message_deliver, outbox_secret_ref
+from rma.notifications.services import (
+    DeliveryOutcome,
+    outbox_message_attempt_failed,
+    outbox_message_deliver,
+    outbox_secret_ref,
+)
 from rma.notifications.signatures import webhook_signature_verify
 from rma.notifications.webhooks import webhook_body
 from tests.notifications.email_backends import ScriptedEmailBackend
@@ -338,3 +344,40 @@ def test_an_email_without_templates_is_dead_lettered_with_the_reason(db):
     message.refresh_from_db()
     assert "TemplateDoesNotExist" in message.last_error
     assert mail.outbox == []
+
+
+def test_a_delivery_the_database_cut_short_is_counted_and_comes_back_at_its_time(webhook, receiver, settings):
+    """What the delivery task records before its own retry (tests/workers/test_outbox_recovery.py drops the
+    database for real), and when no retry comes (the sweeper's, after the backoff)."""
+    settings.RMA_OUTBOX_MAX_ATTEMPTS = 3
+    message = webhook()
+    error = OperationalError("server closed the connection unexpectedly")
+    outbox_message_attempt_failed(message_id=message.pk, error=error, retry_in=8)
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (OutboxStatus.PENDING, 1)
+    assert message.last_error == "attempt 1: OperationalError: server closed the connection unexpectedly"
+    assert message.enqueued_at is not None  # the retry is in the broker: the sweeper leaves it alone
+    assert 7 < (message.next_attempt_at - timezone.now()).total_seconds() <= 8
+    assert outbox_message_deliver(message_id=message.pk) == DeliveryOutcome.NOT_DUE
+    assert receiver.hits == []
+
+    outbox_message_attempt_failed(message_id=message.pk, error=error, retry_in=None)
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.enqueued_at) == (OutboxStatus.PENDING, 2, None)
+    assert message.next_attempt_at > timezone.now()
+    _make_due(message)
+    assert outbox_message_deliver(message_id=message.pk) == DeliveryOutcome.DELIVERED
+    assert [hit.attempt for hit in receiver.hits] == ["3"]
+
+
+def test_a_delivery_that_keeps_breaking_off_is_dead_lettered_at_its_last_attempt(webhook, settings):
+    settings.RMA_OUTBOX_MAX_ATTEMPTS = 2
+    message = webhook()
+    for _ in range(2):
+        outbox_message_attempt_failed(message_id=message.pk, error="SoftTimeLimitExceeded", retry_in=None)
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_error) == (
+        OutboxStatus.DEAD,
+        2,
+        "attempt 2: SoftTimeLimitExceeded",
+    )
