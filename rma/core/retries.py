@@ -25,6 +25,12 @@ RETRY_BACKOFF: dict[str, Any] = {
 }
 
 
+def retry_longest_wait() -> float:
+    """The longest a retry of RETRY_BACKOFF waits in the broker, in seconds (320: each wait is drawn below it)."""
+    exponent = int(RETRY_BACKOFF["max_retries"]) - 1
+    return min(float(RETRY_BACKOFF["retry_backoff_max"]), float(RETRY_BACKOFF["retry_backoff"]) * 2**exponent)
+
+
 def retry_policy(*errors: type[BaseException]) -> dict[str, Any]:
     """Task options: retry on transient database errors (and `errors`), with RETRY_BACKOFF."""
     return {"autoretry_for": (*TRANSIENT_DATABASE_ERRORS, *errors), **RETRY_BACKOFF}
@@ -105,5 +111,6 @@ __all__ = [
     "TRANSIENT_DATABASE_ERRORS",
     "RecordedRetriesTask",
     "database_connections_reset",
+    "retry_longest_wait",
     "retry_policy",
 ]
