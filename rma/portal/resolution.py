@@ -12,7 +12,7 @@ from rma.portal.items import chosen_lines
 from rma.portal.reasons import reasons_complete
 from rma.portal.session import PortalState, portal_state, portal_state_save
 from rma.returns.choices import Resolution
-from rma.returns.exchanges import exchange_choices
+from rma.returns.exchanges import exchange_choices, shop_stock_known
 from rma.returns.policy import policy_get_default
 
 
@@ -57,6 +57,6 @@ def resolution(request: HttpRequest, order: Order) -> HttpResponse:
         "blocks": blocks,
         "exchange_possible": form.exchange_possible,
         # Without a stock source, no page may say that a size is in stock.
-        "stock_known": shop_client_get().stock_known,
+        "stock_known": shop_stock_known(shop_client_get()),
     }
     return render_step(request, "portal/resolution.html", "resolution", context, status=400 if form.errors else 200)

@@ -31,6 +31,11 @@ class ExchangeRefused(NotEligible):
     code = "exchange_refused"
 
 
+def shop_stock_known(client: ShopClient) -> bool:
+    """Whether the client's availability comes from a stock source (a client class without the flag: no)."""
+    return bool(getattr(client, "stock_known", False))
+
+
 def _variants(*, client: ShopClient, order_line: OrderLine) -> list[Variant]:
     """Every variant of the line's product, the line's own SKU included."""
     try:
@@ -60,7 +65,7 @@ def _refusal(
             % {"sku": sku},
             code="exchange_other_product",
         )
-    if client.stock_known and not wanted.available:
+    if shop_stock_known(client) and not wanted.available:
         return ExchangeRefused(
             _("%(sku)s is out of stock. Choose another size or colour, or a refund.") % {"sku": sku},
             code="exchange_out_of_stock",
