@@ -84,6 +84,14 @@ class ReturnPolicy(TimeStampedModel):
         help_text=_("The customer keeps items worth less than this (returning them costs more)."),
     )
     free_exchanges = models.BooleanField(_("exchanges are free"), default=True)
+    exchange_price_difference_allowed = models.BooleanField(
+        _("exchange for a variant at another price"),
+        default=False,
+        help_text=_(
+            "Off: an exchange must be for a variant at the same price as the item returned (when the shop gives "
+            "prices). On: a dearer or cheaper variant is accepted."
+        ),
+    )
 
     class Meta:
         ordering = ("-is_default", "name")

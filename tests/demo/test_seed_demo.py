@@ -168,8 +168,8 @@ class SeedDemoTests(SeedConsistencyChecks, SeedShipmentChecks, TestCase):
                 assert return_request.send_by < events[-1].created_at
         assert ReturnEvent.objects.filter(to_status=ReturnStatus.APPROVED, from_status="needs_review").exists()
         assert ReturnRequest.objects.filter(resolution="exchange", status="exchanged").exists()
-        # Returnless refunds make no label: these stay "approved" whatever the label worker does.
-        assert ReturnRequest.objects.filter(status=ReturnStatus.APPROVED, returnless=True).exists()
+        # Returnless refunds make no label: the approval releases their refund at once.
+        assert ReturnRequest.objects.filter(status=ReturnStatus.REFUNDED, returnless=True).exists()
 
     def test_quantities_held_by_returns_match_the_order_lines(self):
         held = (
