@@ -218,6 +218,9 @@ class DemoReturns:
             else:
                 choices = ("changed-mind", "damaged-in-transit", "not-as-described", "arrived-too-late", "other")
             code = self.rng.choice(choices)
+            if scenario.key == WORN:
+                # The customer's own choice: a worn unit deducts only under the right of withdrawal.
+                code = "changed-mind"
             inputs.append(
                 ReturnLineInput(
                     order_line=line,
