@@ -6,6 +6,14 @@ port=${2:-8000}
 py=.venv/bin/python
 mkdir -p var/log
 
+# The local settings show debug pages; they are for this machine only. Serving other machines turns DEBUG off.
+case "$host" in
+    127.0.0.1 | localhost | ::1) debug="on (this machine only)" ;;
+    *)
+        export DJANGO_DEBUG=false
+        debug="off: other machines can reach $host (add the name they use to DJANGO_ALLOWED_HOSTS)"
+        ;;
+esac
 if [ -n "${REDIS_URL:-}" ]; then broker="Redis ($REDIS_URL)"; else broker="the embedded filesystem broker (var/broker)"; fi
 if [ -n "${DATABASE_URL:-}" ]; then db="$DATABASE_URL"; else db="SQLite (var/db.sqlite3)"; fi
 
@@ -23,6 +31,7 @@ cat <<TXT
     Admin             http://$host:$port/admin/      (admin / demo-password)
     API explorer      http://$host:$port/api/v1/docs/
   Database: $db
+  Settings: ${DJANGO_SETTINGS_MODULE:-returns_portal.settings.local}, DEBUG $debug
   Celery worker (pid $worker) on $broker, log in var/log/worker.log
   Stop with Ctrl-C.
 

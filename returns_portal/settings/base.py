@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from returns_portal.env import BASE_DIR, env
 
 # ---- GENERAL
-DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-dev-key-change-me-in-production-7c1e0b9a")
+DEBUG = False
+# Development only: production refuses to start with it (or without a key).
+INSECURE_DEV_SECRET_KEY = "insecure-dev-key-change-me-in-production-7c1e0b9a"
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 VAR_DIR = Path(env.str("RMA_VAR_DIR", default=str(BASE_DIR / "var")))

@@ -13,3 +13,7 @@ class CoreConfig(AppConfig):
 
         # Every install has the role groups with their permissions (rma.core.role_groups).
         post_migrate.connect(role_groups_post_migrate, dispatch_uid="rma.core.role_groups")
+
+        # Every process that runs Django publishes tasks with the project's Celery app (broker, queues, routes):
+        # load it now that the entry point has chosen the settings (see returns_portal/__init__.py).
+        import returns_portal.celery  # noqa: F401

@@ -15,7 +15,7 @@ from rma.core.ids import uuid_parse
 from rma.locations.models import DropOffPoint, Store, Warehouse
 from rma.orders.models import Order
 from rma.returns.choices import ReturnStatus
-from rma.returns.models import IdempotencyKey, ReasonCode, ReturnEvent, ReturnLine, ReturnPhoto, ReturnRequest
+from rma.returns.models import ReasonCode, ReturnEvent, ReturnLine, ReturnPhoto, ReturnRequest
 
 # Whoever asks: a signed-in user or an anonymous visitor.
 AnyUser = User | AnonymousUser
@@ -136,11 +136,6 @@ def store_get(*, code: str) -> Store | None:
 def stores_of(*, user: AnyUser) -> list[Store]:
     """The active shops a user works at."""
     return list(stores_of_staff(user=user))
-
-
-def idempotency_key_used(*, scope: str, key: str) -> bool:
-    """Whether a client already sent this Idempotency-Key (then the same request gets the same answer)."""
-    return IdempotencyKey.objects.filter(scope=scope, key=key).exists()
 
 
 # ---- the review queue

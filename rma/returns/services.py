@@ -1,21 +1,18 @@
 """Everything that changes a return goes through these functions."""
 
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rma.core.exceptions import Conflict, DomainError, InvalidTransition, NotEligible
+from rma.core.exceptions import DomainError, InvalidTransition, NotEligible
 from rma.integrations.shop import shop_client_get
 from rma.locations.models import Store
 from rma.orders.models import Order, OrderLine
@@ -23,9 +20,9 @@ from rma.returns import policy as return_policy
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.drop_offs import DropOffChoice, destination_warehouse_for, drop_off_validate
 from rma.returns.exchanges import ExchangeRefused, exchange_check
+from rma.returns.idempotency import idempotency_key_claim, idempotency_key_fulfil, request_fingerprint
 from rma.returns.lock_objects import order_lines_qs_select_for_update, return_request_qs_select_for_update
 from rma.returns.models import (
-    IdempotencyKey,
     ReasonCode,
     ReturnEvent,
     ReturnLine,
@@ -118,11 +115,6 @@ def _release_quantities(*, return_request: ReturnRequest) -> None:
         )
 
 
-def _fingerprint(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
-
-
-@transaction.atomic
 def return_request_create(
     *,
     order: Order,
@@ -138,30 +130,56 @@ def return_request_create(
     idempotency_key: str = "",
     idempotency_scope: str = "",
 ) -> ReturnRequest:
+    """Create a return for some lines of an order (see `return_request_create_once`), and give it back."""
+    return_request, _replayed = return_request_create_once(
+        order=order,
+        lines=lines,
+        drop_off=drop_off,
+        resolution=resolution,
+        contact_email=contact_email,
+        locale=locale,
+        channel=channel,
+        actor=actor,
+        store=store,
+        submit=submit,
+        idempotency_key=idempotency_key,
+        idempotency_scope=idempotency_scope,
+    )
+    return return_request
+
+
+@transaction.atomic
+def return_request_create_once(
+    *,
+    order: Order,
+    lines: Sequence[ReturnLineInput],
+    drop_off: DropOffChoice,
+    resolution: str = Resolution.REFUND,
+    contact_email: str = "",
+    locale: str = "fr",
+    channel: str = CreationChannel.PORTAL,
+    actor: Actor = None,
+    store: Store | None = None,
+    submit: bool = False,
+    idempotency_key: str = "",
+    idempotency_scope: str = "",
+) -> tuple[ReturnRequest, bool]:
     """Create a return for some lines of an order, after checking each line against the policy.
 
-    With an idempotency key, the same key (from the same caller) gives back the return it created.
+    With an idempotency key, the same key (from the same caller) gives back the return it created, even to requests
+    sent at the same moment (rma/returns/idempotency.py); the flag says it was such a replay.
     """
+    claim = None
     if idempotency_key:
-        fingerprint = _fingerprint(
-            {
-                "order": order.pk,
-                "lines": sorted((i.order_line.pk, i.quantity, i.reason.pk) for i in lines),
-                "drop_off": [drop_off.method, drop_off.point.pk if drop_off.point else None],
-                "resolution": resolution,
-            }
+        fingerprint = request_fingerprint(
+            order=order,
+            lines=[(i.order_line.pk, i.quantity, i.reason) for i in lines],
+            drop_off=drop_off,
+            resolution=resolution,
         )
-        existing = (
-            IdempotencyKey.objects.select_related("return_request")
-            .filter(scope=idempotency_scope, key=idempotency_key)
-            .first()
-        )
-        if existing is not None:
-            if existing.request_fingerprint != fingerprint:
-                raise Conflict(
-                    _("This Idempotency-Key was already used for a different request."), code="idempotency_key_reused"
-                )
-            return existing.return_request
+        claim, earlier = idempotency_key_claim(scope=idempotency_scope, key=idempotency_key, fingerprint=fingerprint)
+        if earlier is not None:
+            return earlier, True
 
     if resolution not in Resolution.values:
         raise DomainError(_("Unknown resolution."), code="invalid_resolution")
@@ -257,23 +275,11 @@ def return_request_create(
         to_status=ReturnStatus.DRAFT,
         note=_("Created through %(channel)s.") % {"channel": CreationChannel(channel).label},
     )
-    if idempotency_key:
-        try:
-            with transaction.atomic():
-                IdempotencyKey.objects.create(
-                    key=idempotency_key,
-                    scope=idempotency_scope,
-                    request_fingerprint=fingerprint,
-                    return_request=return_request,
-                )
-        except IntegrityError as exc:
-            # Another request with the same key won the race; our work is rolled back with this error.
-            raise Conflict(
-                _("A request with this Idempotency-Key is in progress."), code="idempotency_key_in_use"
-            ) from exc
+    if claim is not None:
+        idempotency_key_fulfil(claim=claim, return_request=return_request)
     if submit:
         return_request_submit(return_request=return_request, actor=actor)
-    return return_request
+    return return_request, False
 
 
 def _exchanges_check(*, lines: Sequence[ReturnLineInput], policy: ReturnPolicy) -> None:

@@ -26,7 +26,7 @@ from rma.returns.api.serializers import RETURN_EXAMPLE, ReturnRequestDetailSeria
 from rma.returns.choices import CreationChannel, Resolution
 from rma.returns.drop_offs import DropOffChoice
 from rma.returns.policy import PICKUP_SLOTS
-from rma.returns.services import ReturnLineInput, return_request_create
+from rma.returns.services import ReturnLineInput, return_request_create_once
 
 
 class ReturnLineInputSerializer(serializers.Serializer):
@@ -183,9 +183,7 @@ class ReturnRequestCreateApi(APIView):
         user = request_user(request)
         channel, store = self._channel_and_store(user=user, store_code=data.get("store", ""))
         order, lines, drop_off = self._resolve(data)
-        scope = str(user.pk)
-        replay = bool(key) and selectors.idempotency_key_used(scope=scope, key=key)
-        return_request = return_request_create(
+        return_request, replayed = return_request_create_once(
             order=order,
             lines=lines,
             drop_off=drop_off,
@@ -197,9 +195,9 @@ class ReturnRequestCreateApi(APIView):
             store=store,
             submit=data["submit"],
             idempotency_key=key,
-            idempotency_scope=scope,
+            idempotency_scope=str(user.pk),
         )
-        code = status.HTTP_200_OK if replay else status.HTTP_201_CREATED
+        code = status.HTTP_200_OK if replayed else status.HTTP_201_CREATED
         return _detail_response(user=user, return_request=return_request, code=code)
 
     @staticmethod
