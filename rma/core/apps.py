@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "rma.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from rma.core.images import decoders_configure
+
+        decoders_configure()

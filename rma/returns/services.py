@@ -2,20 +2,21 @@
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import Conflict, DomainError, InvalidTransition, NotEligible
+from rma.core.images import CheckedImage
 from rma.locations.models import Store
 from rma.orders.models import Order, OrderLine
 from rma.returns import policy as return_policy
@@ -124,10 +125,12 @@ def return_request_create(
     submit: bool = False,
     idempotency_key: str = "",
     idempotency_scope: str = "",
+    photos: Mapping[int, Sequence[CheckedImage]] | None = None,
 ) -> ReturnRequest:
     """Create a return for some lines of an order, after checking each line against the policy.
 
     With an idempotency key, the same key (from the same caller) gives back the return it created.
+    `photos`: checked pictures by order line pk, attached before the return is submitted.
     """
     if idempotency_key:
         fingerprint = _fingerprint(
@@ -257,6 +260,10 @@ def return_request_create(
             raise Conflict(
                 _("A request with this Idempotency-Key is in progress."), code="idempotency_key_in_use"
             ) from exc
+    if photos:
+        for return_line in ReturnLine.objects.filter(return_request=return_request).order_by("id"):
+            for image in photos.get(return_line.order_line_id, ()):
+                return_line_photo_add(return_line=return_line, image=image)
     if submit:
         return_request_submit(return_request=return_request, actor=actor)
     return return_request
@@ -264,7 +271,12 @@ def return_request_create(
 
 @transaction.atomic
 def return_request_submit(*, return_request: ReturnRequest, actor: Actor = None) -> ReturnRequest:
-    """Submit a draft: approve it at once, or send it to review, by the policy."""
+    """Submit a draft: approve it at once, or send it to review, by the policy.
+
+    Refused (`photo_required`) while a line's reason asks for a photo and the line has none.
+    """
+    if return_request.status == ReturnStatus.DRAFT:
+        _photos_required_check(return_request=return_request)
     return_request_transition(
         return_request=return_request,
         to=ReturnStatus.SUBMITTED,
@@ -319,10 +331,47 @@ def return_request_cancel(
     )
 
 
-def return_line_photo_add(*, return_line: ReturnLine, content: File, name: str, content_type: str) -> ReturnPhoto:
-    """Attach a checked picture to a return line (the caller has checked it is a real image)."""
-    photo = ReturnPhoto(return_line=return_line, content_type=content_type)
-    photo.image.save(name, content, save=False)
+def _photos_required_check(*, return_request: ReturnRequest) -> None:
+    """Refuse to go on while a line whose reason asks for a photo has none; the details name every such line."""
+    missing = list(
+        ReturnLine.objects.filter(return_request=return_request, reason__requires_photo=True)
+        .annotate(photo_count=Count("photos"))
+        .filter(photo_count=0)
+        .select_related("order_line", "reason")
+        .order_by("id")
+    )
+    if not missing:
+        return
+    refusals = {
+        line.order_line.external_id: {
+            "code": "photo_required",
+            "message": _("Add a photo of %(sku)s: its reason (“%(reason)s”) asks for one.")
+            % {"sku": line.order_line.sku, "reason": line.reason.label},
+        }
+        for line in missing
+    }
+    raise NotEligible(next(iter(refusals.values()))["message"], code="photo_required", extra={"lines": refusals})
+
+
+@transaction.atomic
+def return_line_photo_add(*, return_line: ReturnLine, image: CheckedImage) -> ReturnPhoto:
+    """Attach a picture checked by rma.core.images.image_check to a line of a draft return."""
+    locked = return_request_qs_select_for_update().get(pk=return_line.return_request_id)
+    if locked.status != ReturnStatus.DRAFT:
+        raise Conflict(
+            _("Photos can be added only before the return is submitted."),
+            code="not_draft",
+            extra={"status": locked.status},
+        )
+    limit = int(settings.RMA_PHOTOS_PER_LINE)
+    if ReturnPhoto.objects.filter(return_line=return_line).count() >= limit:
+        raise DomainError(
+            _("You can send up to %(count)d photos per item.") % {"count": limit},
+            code="too_many_photos",
+            extra={"limit": limit},
+        )
+    photo = ReturnPhoto(return_line=return_line, content_type=image.content_type)
+    photo.image.save(f"photo.{image.extension}", ContentFile(image.content), save=False)
     photo.save()
     return photo
 

@@ -17,6 +17,7 @@ from rma.returns.api.detail import (
 )
 from rma.returns.api.eligibility import OrderEligibilityApi
 from rma.returns.api.listing import ReturnRequestListApi
+from rma.returns.api.photos import ReturnLinePhotoCreateApi, ReturnPhotoFileApi
 from rma.returns.api.reason_codes import ReasonCodeListApi
 
 
@@ -44,6 +45,12 @@ urlpatterns = [
     path("returns/<str:public_id>/cancel/", ReturnRequestCancelApi.as_view(), name="api-return-cancel"),
     path("returns/<str:public_id>/approve/", ReturnRequestApproveApi.as_view(), name="api-return-approve"),
     path("returns/<str:public_id>/reject/", ReturnRequestRejectApi.as_view(), name="api-return-reject"),
+    path(
+        "returns/<str:public_id>/lines/<str:order_line>/photos/",
+        ReturnLinePhotoCreateApi.as_view(),
+        name="api-return-line-photos",
+    ),
+    path("returns/<str:public_id>/photos/<int:photo_id>/", ReturnPhotoFileApi.as_view(), name="api-return-photo-file"),
     # Never reached (the pattern above matches first): they let the OpenAPI generator, which reads APIView
     # classes, see the two operations that by_method serves on /returns/.
     path("returns/", ReturnRequestListApi.as_view()),
