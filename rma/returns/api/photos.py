@@ -94,6 +94,7 @@ class ReturnLinePhotoCreateApi(APIView):
                 ],
             ),
             **error_responses(401, 403, 404),
+            415: error_response(415, "Not multipart/form-data (`unsupported_media_type`)."),
         },
     )
     def post(self, request: Request, public_id: str, order_line: str) -> Response:

@@ -169,3 +169,10 @@ def test_photos_are_served_to_those_who_may_read_the_return_only(
     assert anonymous.get(url).status_code == 401
     ReturnRequest.objects.update(destination_warehouse=other_warehouse)
     assert warehouse_staff.get(url).status_code == 404
+
+
+def test_a_json_body_is_415_json(integration, draft):
+    url = f"/api/v1/returns/{draft['public_id']}/lines/L1/photos/"
+    response = integration.post(url, {"photo": "aGVsbG8="}, format="json")
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_media_type"
