@@ -132,3 +132,17 @@ def test_the_admin_links_photos_to_the_scoped_view(client, with_photo):
     page = client.get(reverse("admin:returns_returnrequest_change", args=(with_photo.pk,))).content.decode()
     assert photo_url(with_photo) in page
     assert "/media/" not in page
+
+
+def test_the_admin_shows_no_media_url_for_label_files(client, make_return):
+    from rma.shipping.models import Label
+    from rma.shipping.services import label_generate
+
+    return_request = make_return()
+    label = label_generate(label_id=Label.objects.get(return_request=return_request).pk)
+    assert label.pdf
+    assert label.zpl
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    page = client.get(reverse("admin:shipping_label_change", args=(label.pk,))).content.decode()
+    assert "/media/" not in page
+    assert reverse("label-pdf", kwargs={"public_id": label.public_id}) in page
