@@ -9,9 +9,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +22,8 @@ from rma.returns import policy as return_policy
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.drop_offs import DropOffChoice, destination_warehouse_for, drop_off_validate
 from rma.returns.lock_objects import order_lines_qs_select_for_update, return_request_qs_select_for_update
-from rma.returns.models import IdempotencyKey, ReasonCode, ReturnEvent, ReturnLine, ReturnPhoto, ReturnRequest
+from rma.returns.models import IdempotencyKey, ReasonCode, ReturnEvent, ReturnLine, ReturnRequest
+from rma.returns.photos import photos_missing_refuse, photos_required_check, return_line_photo_add
 from rma.returns.reactions import StatusChange
 from rma.returns.reactions import run as reactions_run
 from rma.returns.states import RELEASING_STATUSES, can_transition
@@ -170,6 +170,15 @@ def return_request_create(
     ):
         raise DomainError(_("Choose the size or colour you want in exchange."), code="exchange_sku_required")
     drop_off_validate(choice=drop_off)
+    if submit:
+        # Refused before anything is written or stored (submitting checks it again).
+        photos_missing_refuse(
+            missing=[
+                (item.order_line, item.reason)
+                for item in lines
+                if item.reason.requires_photo and not (photos or {}).get(item.order_line.pk)
+            ]
+        )
 
     policy = return_policy.policy_get_default()
     # Lock the order's lines: two returns created at once cannot both take the last unit.
@@ -276,7 +285,7 @@ def return_request_submit(*, return_request: ReturnRequest, actor: Actor = None)
     Refused (`photo_required`) while a line's reason asks for a photo and the line has none.
     """
     if return_request.status == ReturnStatus.DRAFT:
-        _photos_required_check(return_request=return_request)
+        photos_required_check(return_request=return_request)
     return_request_transition(
         return_request=return_request,
         to=ReturnStatus.SUBMITTED,
@@ -329,51 +338,6 @@ def return_request_cancel(
         actor_label=actor_label,
         customer_told=customer_told,
     )
-
-
-def _photos_required_check(*, return_request: ReturnRequest) -> None:
-    """Refuse to go on while a line whose reason asks for a photo has none; the details name every such line."""
-    missing = list(
-        ReturnLine.objects.filter(return_request=return_request, reason__requires_photo=True)
-        .annotate(photo_count=Count("photos"))
-        .filter(photo_count=0)
-        .select_related("order_line", "reason")
-        .order_by("id")
-    )
-    if not missing:
-        return
-    refusals = {
-        line.order_line.external_id: {
-            "code": "photo_required",
-            "message": _("Add a photo of %(sku)s: its reason (“%(reason)s”) asks for one.")
-            % {"sku": line.order_line.sku, "reason": line.reason.label},
-        }
-        for line in missing
-    }
-    raise NotEligible(next(iter(refusals.values()))["message"], code="photo_required", extra={"lines": refusals})
-
-
-@transaction.atomic
-def return_line_photo_add(*, return_line: ReturnLine, image: CheckedImage) -> ReturnPhoto:
-    """Attach a picture checked by rma.core.images.image_check to a line of a draft return."""
-    locked = return_request_qs_select_for_update().get(pk=return_line.return_request_id)
-    if locked.status != ReturnStatus.DRAFT:
-        raise Conflict(
-            _("Photos can be added only before the return is submitted."),
-            code="not_draft",
-            extra={"status": locked.status},
-        )
-    limit = int(settings.RMA_PHOTOS_PER_LINE)
-    if ReturnPhoto.objects.filter(return_line=return_line).count() >= limit:
-        raise DomainError(
-            _("You can send up to %(count)d photos per item.") % {"count": limit},
-            code="too_many_photos",
-            extra={"limit": limit},
-        )
-    photo = ReturnPhoto(return_line=return_line, content_type=image.content_type)
-    photo.image.save(f"photo.{image.extension}", ContentFile(image.content), save=False)
-    photo.save()
-    return photo
 
 
 def return_requests_expire(*, now=None) -> int:

@@ -17,7 +17,7 @@ from rma.core.private_files import private_file_response
 from rma.returns import selectors
 from rma.returns.api.common import PUBLIC_ID_PARAMETER, _return_request_or_404
 from rma.returns.api.serializers import ReturnPhotoOutputSerializer
-from rma.returns.services import return_line_photo_add
+from rma.returns.photos import return_line_photo_add
 
 ORDER_LINE_PARAMETER = OpenApiParameter(
     "order_line",
