@@ -282,7 +282,9 @@ RMA_SHOP_CLIENT = "rma.integrations.shop.client.CatalogueShopClient"
 RMA_PORTAL_SESSION_MAX_AGE = 60 * 60
 # Order look-ups allowed per client IP: (attempts, seconds). Use Redis in production so workers share it.
 RMA_PORTAL_LOOKUP_RATE = (10, 600)
-RMA_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+# Every uploaded picture (customers', shops', warehouses'): bytes and decoded pixels (rma/core/images.py).
+RMA_PHOTO_MAX_BYTES = env.int("RMA_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
+RMA_UPLOAD_MAX_PIXELS = env.int("RMA_UPLOAD_MAX_PIXELS", default=40_000_000)
 RMA_PHOTOS_PER_LINE = 5
 # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted for the client IP.
 RMA_TRUSTED_PROXY_COUNT = env.int("RMA_TRUSTED_PROXY_COUNT", default=0)

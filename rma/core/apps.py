@@ -9,6 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from rma.core.images import decoders_configure
+
+        decoders_configure()
+
         from rma.core.role_groups import role_groups_post_migrate
 
         # Every install has the role groups with their permissions (rma.core.role_groups).

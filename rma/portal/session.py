@@ -11,11 +11,11 @@ from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core import signing
-from django.core.files.base import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 
+from rma.core.images import CheckedImage
 from rma.orders.models import Order
 
 SESSION_KEY = "rma_portal"
@@ -120,18 +120,15 @@ class StagedPhoto(TypedDict):
     filename: str
 
 
-def photo_stage(
-    *, request: HttpRequest, line_pk: int, upload: UploadedFile, content_type: str, extension: str
-) -> StagedPhoto:
-    """Keep a checked upload until the return is confirmed; returns its staged description."""
+def photo_stage(*, request: HttpRequest, line_pk: int, image: CheckedImage, filename: str) -> StagedPhoto:
+    """Keep a checked (re-encoded) picture until the return is confirmed; returns its staged description."""
     photo_id = secrets.token_urlsafe(9)
-    upload.seek(0)
-    name = default_storage.save(f"{STAGING_DIR}/{secrets.token_hex(12)}.{extension}", File(upload))
+    name = default_storage.save(f"{STAGING_DIR}/{secrets.token_hex(12)}.{image.extension}", ContentFile(image.content))
     staged: StagedPhoto = {
         "id": photo_id,
         "name": name,
-        "content_type": content_type,
-        "filename": (upload.name or "")[-80:],
+        "content_type": image.content_type,
+        "filename": filename[-80:],
     }
     state = portal_state(request=request)
     state.setdefault("details", {}).setdefault(str(line_pk), {}).setdefault("photos", []).append(staged)

@@ -37,7 +37,8 @@ def _with_related(queryset: QuerySet[ReturnRequest]) -> QuerySet[ReturnRequest]:
     if _has_label_relation():
         related.append("label")
     return queryset.select_related(*related).prefetch_related(
-        Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line", "reason").order_by("id"))
+        Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line", "reason").order_by("id")),
+        Prefetch("lines__photos", queryset=ReturnPhoto.objects.order_by("id")),
     )
 
 
@@ -91,6 +92,39 @@ def return_request_get(*, user: AnyUser, public_id: str | uuid.UUID) -> ReturnRe
         Prefetch("events", queryset=ReturnEvent.objects.order_by("created_at", "id"))
     )
     return queryset.filter(public_id=parsed).first()
+
+
+def return_photo_get(*, user: AnyUser, public_id: str | uuid.UUID, photo_id: int) -> ReturnPhoto | None:
+    """A customer's photo of a return in the user's scope (shop, warehouse, agents, integrations), or None."""
+    parsed = uuid_parse(public_id)
+    if parsed is None:
+        return None
+    return (
+        ReturnPhoto.objects.filter(
+            pk=photo_id,
+            return_line__return_request__public_id=parsed,
+            return_line__return_request__in=return_request_scope(user=user),
+        )
+        .select_related("return_line__return_request")
+        .first()
+    )
+
+
+def return_photo_get_for_customer(*, public_id: str | uuid.UUID, photo_id: int) -> ReturnPhoto | None:
+    """A photo of the return with this public id; the caller has checked the customer's session owns it."""
+    parsed = uuid_parse(public_id)
+    if parsed is None:
+        return None
+    return ReturnPhoto.objects.filter(pk=photo_id, return_line__return_request__public_id=parsed).first()
+
+
+def return_line_get(*, return_request: ReturnRequest, order_line: str) -> ReturnLine | None:
+    """The line of a return for the order line with this external id, or None."""
+    return (
+        ReturnLine.objects.filter(return_request=return_request, order_line__external_id=order_line)
+        .select_related("order_line", "reason")
+        .first()
+    )
 
 
 def order_get_by_reference(*, reference: str) -> Order | None:

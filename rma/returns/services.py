@@ -1,18 +1,18 @@
 """Everything that changes a return goes through these functions."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.files import File
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import DomainError, InvalidTransition, NotEligible
+from rma.core.images import CheckedImage
 from rma.integrations.shop import shop_client_get
 from rma.locations.models import Store
 from rma.orders.models import Order, OrderLine
@@ -26,10 +26,10 @@ from rma.returns.models import (
     ReasonCode,
     ReturnEvent,
     ReturnLine,
-    ReturnPhoto,
     ReturnPolicy,
     ReturnRequest,
 )
+from rma.returns.photos import photos_missing_refuse, photos_required_check, return_line_photo_add
 from rma.returns.reactions import StatusChange
 from rma.returns.reactions import run as reactions_run
 from rma.returns.states import RELEASING_STATUSES, can_transition
@@ -129,6 +129,7 @@ def return_request_create(
     submit: bool = False,
     idempotency_key: str = "",
     idempotency_scope: str = "",
+    photos: Mapping[int, Sequence[CheckedImage]] | None = None,
 ) -> ReturnRequest:
     """Create a return for some lines of an order (see `return_request_create_once`), and give it back."""
     return_request, _replayed = return_request_create_once(
@@ -144,6 +145,7 @@ def return_request_create(
         submit=submit,
         idempotency_key=idempotency_key,
         idempotency_scope=idempotency_scope,
+        photos=photos,
     )
     return return_request
 
@@ -163,11 +165,13 @@ def return_request_create_once(
     submit: bool = False,
     idempotency_key: str = "",
     idempotency_scope: str = "",
+    photos: Mapping[int, Sequence[CheckedImage]] | None = None,
 ) -> tuple[ReturnRequest, bool]:
     """Create a return for some lines of an order, after checking each line against the policy.
 
     With an idempotency key, the same key (from the same caller) gives back the return it created, even to requests
     sent at the same moment (rma/returns/idempotency.py); the flag says it was such a replay.
+    `photos`: checked pictures by order line pk, attached before the return is submitted.
     """
     claim = None
     if idempotency_key:
@@ -198,6 +202,15 @@ def return_request_create_once(
     ):
         raise DomainError(_("Choose the size or colour you want in exchange."), code="exchange_sku_required")
     drop_off_validate(choice=drop_off)
+    if submit:
+        # Refused before anything is written or stored (submitting checks it again).
+        photos_missing_refuse(
+            missing=[
+                (item.order_line, item.reason)
+                for item in lines
+                if item.reason.requires_photo and not (photos or {}).get(item.order_line.pk)
+            ]
+        )
 
     policy = return_policy.policy_get_default()
     if resolution == Resolution.EXCHANGE:
@@ -277,6 +290,10 @@ def return_request_create_once(
     )
     if claim is not None:
         idempotency_key_fulfil(claim=claim, return_request=return_request)
+    if photos:
+        for return_line in ReturnLine.objects.filter(return_request=return_request).order_by("id"):
+            for image in photos.get(return_line.order_line_id, ()):
+                return_line_photo_add(return_line=return_line, image=image)
     if submit:
         return_request_submit(return_request=return_request, actor=actor)
     return return_request, False
@@ -300,7 +317,12 @@ def _exchanges_check(*, lines: Sequence[ReturnLineInput], policy: ReturnPolicy) 
 
 @transaction.atomic
 def return_request_submit(*, return_request: ReturnRequest, actor: Actor = None) -> ReturnRequest:
-    """Submit a draft: approve it at once, or send it to review, by the policy."""
+    """Submit a draft: approve it at once, or send it to review, by the policy.
+
+    Refused (`photo_required`) while a line's reason asks for a photo and the line has none.
+    """
+    if return_request.status == ReturnStatus.DRAFT:
+        photos_required_check(return_request=return_request)
     return_request_transition(
         return_request=return_request,
         to=ReturnStatus.SUBMITTED,
@@ -366,14 +388,6 @@ def return_request_cancel(
         actor_label=actor_label,
         customer_told=customer_told,
     )
-
-
-def return_line_photo_add(*, return_line: ReturnLine, content: File, name: str, content_type: str) -> ReturnPhoto:
-    """Attach a checked picture to a return line (the caller has checked it is a real image)."""
-    photo = ReturnPhoto(return_line=return_line, content_type=content_type)
-    photo.image.save(name, content, save=False)
-    photo.save()
-    return photo
 
 
 def return_requests_expire(*, now=None) -> int:

@@ -92,7 +92,10 @@ class ReturnRequestCreateApi(APIView):
         description=(
             "Creates a return for some lines of an order, after checking each line against the return policy; with "
             "`submit` it is submitted at once. For integration tokens (channel `api`), agents (`agent`) and store "
-            "staff (`store`, for one of their shops)."
+            "staff (`store`, for one of their shops). When a line's reason requires a photo (`requires_photo` in "
+            "/reason-codes/), create the return with `submit: false`, upload the photos with "
+            "`POST /returns/{public_id}/lines/{order_line}/photos/`, then `POST /returns/{public_id}/submit/`; "
+            "`submit: true` without them is refused with 422 `photo_required` and nothing is created."
         ),
         tags=["returns"],
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
@@ -125,7 +128,8 @@ class ReturnRequestCreateApi(APIView):
                 "A line cannot be returned (window closed, not returnable, already returned, too many units), or "
                 "the exchange asked for is refused: `exchange_unknown_sku`, `exchange_other_product` (an exchange is "
                 "for another size or colour of the same product), `exchange_out_of_stock`, `exchange_price_differs` "
-                "(unless the policy allows another price), `exchange_unavailable` (the shop cannot be asked).",
+                "(unless the policy allows another price), `exchange_unavailable` (the shop cannot be asked). "
+                "Also when `submit` is true and a line's reason requires a photo (`photo_required`).",
                 examples=[
                     OpenApiExample(
                         "window_closed",
