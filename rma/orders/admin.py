@@ -10,6 +10,7 @@ from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from rma.core.forms import NUMBER_FORMFIELD_OVERRIDES
 from rma.orders.models import Order, OrderLine
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ class OrderLineInline(admin.TabularInline):
     fields = ORDER_LINE_FIELDS
     # Kept by the returns services in the same transaction as the return: never typed in.
     readonly_fields = ("quantity_in_returns",)
+    formfield_overrides = NUMBER_FORMFIELD_OVERRIDES
     extra = 0
     show_change_link = True
 
@@ -121,6 +123,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 @admin.register(OrderLine)
 class OrderLineAdmin(admin.ModelAdmin):
+    formfield_overrides = NUMBER_FORMFIELD_OVERRIDES
     list_display = (
         "sku",
         "name",
