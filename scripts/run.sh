@@ -4,6 +4,8 @@ set -euo pipefail
 host=${1:-127.0.0.1}
 port=${2:-8000}
 py=.venv/bin/python
+# Emails (sent by the worker) link to the address the server answers on, as seed_demo prints it.
+export RMA_PUBLIC_BASE_URL=${RMA_PUBLIC_BASE_URL:-http://$host:$port}
 mkdir -p var/log
 
 if [ -n "${REDIS_URL:-}" ]; then broker="Redis ($REDIS_URL)"; else broker="the embedded filesystem broker (var/broker)"; fi

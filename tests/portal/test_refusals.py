@@ -104,7 +104,7 @@ def test_refused_lines_say_why(client, world):
     lookup(client)
     page = text(client.get(reverse("portal:items")))
     closes = timezone.localdate(world.order.delivered_at + timedelta(days=14))
-    assert "Cet article ne peut pas être retourné\u00a0: fin de série." in page
+    assert "Cet article ne peut pas être retourné : fin de série." in page
     assert "Le délai de retour a expiré le" in page
     assert str(closes.year) in page
     assert f'name="line_{world.final_sale.pk}"' not in page
@@ -205,7 +205,7 @@ def test_a_photo_over_the_size_limit_is_refused(client, world, settings):
         client, {world.shirt.pk: world.damaged.pk}, photos={world.shirt.pk: [("big.png", big, "image/png")]}
     )
     assert response.status_code == 400
-    assert "est trop lourd\u00a0: une photo peut faire jusqu’à 1 Mo." in text(response)
+    assert "est trop lourd : une photo peut faire jusqu’à 1 Mo." in text(response)
 
 
 def test_too_many_photos_are_refused(client, world, settings):
