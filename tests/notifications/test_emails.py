@@ -31,8 +31,8 @@ SUBJECTS = {
 }
 # The warehouse reads the site's language (French), whatever the customer's.
 WAREHOUSE_SUBJECTS = {
-    "return.approved": "Retour annoncé vers WH-IDF : {rma}",
-    "return.in_transit": "Retour en route vers WH-IDF : {rma}",
+    "return.approved": "Retour annoncé vers WH-IDF\u00a0: {rma}",
+    "return.in_transit": "Retour en route vers WH-IDF\u00a0: {rma}",
 }
 
 
