@@ -29,4 +29,6 @@ cat <<TXT
   Stop with Ctrl-C.
 
 TXT
-"$py" manage.py runserver --noreload "$host:$port"
+# The banner above already says this is the local setup (README "Production shape" for the real one): no need for
+# Django's "development server" warning on every start.
+DJANGO_RUNSERVER_HIDE_WARNING=true "$py" manage.py runserver --noreload "$host:$port"

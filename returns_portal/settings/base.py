@@ -141,7 +141,8 @@ else:
     # The transport does not create its folders; producers run before any worker has.
     for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+    # With a hostname: kombu warns "No hostname was supplied" for a bare "filesystem://" (the transport ignores it).
+    CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://localhost/")
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
