@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from rma.core.forms import NUMBER_FORMFIELD_OVERRIDES
 from rma.orders.models import Order, OrderLine
@@ -49,7 +50,11 @@ class OrderLineAdminForm(forms.ModelForm):
         held = self.instance.quantity_in_returns
         if quantity is not None and quantity < held:
             raise ValidationError(
-                _("%(held)d unit(s) of this line are in returns: the quantity cannot be lower."),
+                ngettext(
+                    "%(held)d unit of this line is in a return: the quantity cannot be lower.",
+                    "%(held)d units of this line are in returns: the quantity cannot be lower.",
+                    held,
+                ),
                 code="below_quantity_in_returns",
                 params={"held": held},
             )

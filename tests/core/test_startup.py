@@ -24,7 +24,8 @@ def test_the_embedded_broker_starts_without_warnings():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("filesystem://")
-    assert "WARNING" not in done.stderr and "Warning" not in done.stderr, done.stderr
+    assert "WARNING" not in done.stderr, done.stderr
+    assert "Warning" not in done.stderr, done.stderr
 
 
 def test_the_local_server_does_not_warn_on_every_start():

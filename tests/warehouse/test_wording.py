@@ -25,9 +25,12 @@ def test_already_received_names_the_person_the_page_shows(
     assert ">alice<" not in page.content.decode()
 
 
-@pytest.mark.parametrize(("language", "words"), [("fr", "carton 1 sur 1"), ("en", "carton 1 of 1")])
+@pytest.mark.parametrize(
+    ("language", "words", "received"),
+    [("fr", "carton 1 sur 1", "Cartons reçus\u00a0: 0 sur 1."), ("en", "carton 1 of 1", "Cartons received: 0 of 1.")],
+)
 def test_a_carton_is_numbered_by_rank_after_another_was_removed(
-    client, shop, clerk, operator, warehouse, language, words
+    client, shop, clerk, operator, warehouse, language, words, received
 ):
     shipment = shipment_open(store=shop, actor=clerk, warehouse=warehouse)
     first = carton_add(shipment=shipment, actor=clerk)
@@ -39,3 +42,5 @@ def test_a_carton_is_numbered_by_rank_after_another_was_removed(
     url = reverse("warehouse:carton", args=[shipment.public_id, kept.position])
     page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert words in " ".join(page.split())
+    shipment_page = client.get(reverse("warehouse:shipment", args=[shipment.public_id]), HTTP_ACCEPT_LANGUAGE=language)
+    assert received in shipment_page.content.decode()
