@@ -4,6 +4,8 @@ set -euo pipefail
 host=${1:-127.0.0.1}
 port=${2:-8000}
 py=.venv/bin/python
+# Emails (sent by the worker) link to the address the server answers on, as seed_demo prints it.
+export RMA_PUBLIC_BASE_URL=${RMA_PUBLIC_BASE_URL:-http://$host:$port}
 mkdir -p var/log
 
 # The local settings show debug pages; they are for this machine only. Serving other machines turns DEBUG off.
@@ -36,4 +38,6 @@ cat <<TXT
   Stop with Ctrl-C.
 
 TXT
-"$py" manage.py runserver --noreload "$host:$port"
+# The banner above already says this is the local setup (README "Production shape" for the real one): no need for
+# Django's "development server" warning on every start.
+DJANGO_RUNSERVER_HIDE_WARNING=true "$py" manage.py runserver --noreload "$host:$port"

@@ -149,7 +149,8 @@ RMA_REDIS_BROKER_TRANSPORT_OPTIONS: dict[str, str | int | float | bool] = {
     "socket_connect_timeout": RMA_BROKER_CONNECT_TIMEOUT_SECONDS,
     "socket_timeout": RMA_BROKER_SOCKET_TIMEOUT_SECONDS,
 }
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# With a hostname: kombu warns "No hostname was supplied" for a bare "filesystem://" (the transport ignores it).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = RMA_REDIS_BROKER_TRANSPORT_OPTIONS
 else:

@@ -19,6 +19,10 @@ from rma.core.images import CheckedImage
 from rma.orders.models import Order
 
 SESSION_KEY = "rma_portal"
+# The returns this browser made, newest last: their confirmation pages keep answering after the customer looks up
+# another order (a new portal session for that order). Kept in this browser's session only, and capped.
+RETURNS_KEY = "rma_portal_returns"
+RETURNS_KEPT = 20
 # The wizard's answers as kept in the session: JSON, shaped by each step.
 PortalState = dict[str, Any]
 SALT = "rma.returns.portal_session"
@@ -46,7 +50,7 @@ def portal_session_open(*, request: HttpRequest, order: Order) -> None:
     _discard_staged(request.session.get(SESSION_KEY) or {})
     request.session.cycle_key()
     nonce = secrets.token_urlsafe(12)
-    request.session[SESSION_KEY] = {"token": token_for(order=order, nonce=nonce), "nonce": nonce, "returns": []}
+    request.session[SESSION_KEY] = {"token": token_for(order=order, nonce=nonce), "nonce": nonce}
     request.session.set_expiry(max_age())
 
 
@@ -98,14 +102,13 @@ def portal_wizard_reset(*, request: HttpRequest, keep_photos: bool = False) -> N
 
 
 def portal_return_remember(*, request: HttpRequest, public_id: str) -> None:
-    state = portal_state(request=request)
-    state.setdefault("returns", []).append(public_id)
-    portal_state_save(request=request)
+    known = [value for value in request.session.get(RETURNS_KEY) or [] if value != public_id]
+    request.session[RETURNS_KEY] = [*known, public_id][-RETURNS_KEPT:]
 
 
 def portal_return_known(*, request: HttpRequest, public_id: str) -> bool:
-    state = request.session.get(SESSION_KEY)
-    return isinstance(state, dict) and public_id in state.get("returns", [])
+    known = request.session.get(RETURNS_KEY)
+    return isinstance(known, list) and public_id in known
 
 
 # ---- photos uploaded before the return exists

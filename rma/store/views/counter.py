@@ -8,6 +8,7 @@ from django.core import signing
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from rma.core.exceptions import DomainError
@@ -134,7 +135,11 @@ def return_check(request: StoreRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Return %(rma)s accepted: %(count)d item(s) handed in.")
+                ngettext(
+                    "Return %(rma)s accepted: %(count)d item handed in.",
+                    "Return %(rma)s accepted: %(count)d items handed in.",
+                    outcome.accepted_units,
+                )
                 % {"rma": return_request.rma_number, "count": outcome.accepted_units},
             )
         return redirect("store:return", public_id=return_request.public_id)

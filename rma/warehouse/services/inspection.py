@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rma.core.exceptions import Conflict, DomainError, InvalidTransition
 from rma.core.images import CheckedImage, image_check
@@ -112,7 +113,11 @@ def inspection_record(
         )
     _ensure_inspectable(locked=locked)
     if not 0 <= unit_index < line.quantity:
-        raise DomainError(_("This line has %(count)d unit(s).") % {"count": line.quantity}, code="invalid_unit")
+        raise DomainError(
+            ngettext("This line has %(count)d unit.", "This line has %(count)d units.", line.quantity)
+            % {"count": line.quantity},
+            code="invalid_unit",
+        )
     if condition not in UnitCondition.values:
         raise DomainError(_("Unknown condition."), code="invalid_condition")
     category = line.order_line.category
