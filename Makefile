@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address seed_demo prints, the emails link to and the server answers on.
+export RMA_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test install lint bench migrate seed worker clean messages
 
@@ -42,6 +44,7 @@ lint: install
 
 bench: install
 	$(PY) bench/labels.py
+	$(PY) bench/outbox.py
 
 messages: install
 	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --ignore=tests --ignore=test-artifacts

@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from returns_portal.env import BASE_DIR, env
 
 # ---- GENERAL
-DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-dev-key-change-me-in-production-7c1e0b9a")
+DEBUG = False
+# Development only: production refuses to start with it (or without a key).
+INSECURE_DEV_SECRET_KEY = "insecure-dev-key-change-me-in-production-7c1e0b9a"
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 VAR_DIR = Path(env.str("RMA_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -61,11 +63,14 @@ LOCAL_APPS = [
     "rma.notifications",
     "rma.portal",
     "rma.store",
+    "rma.agents",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 # ---- MIDDLEWARE
 MIDDLEWARE = [
+    # First: every answer under /api/ is JSON in the API's error shape (rma/core/api/middleware.py).
+    "rma.core.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -130,18 +135,29 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # ---- CELERY
-# Redis when REDIS_URL is set; otherwise kombu's filesystem transport, which needs no server.
+# Redis when REDIS_URL (or CELERY_BROKER_URL) names one; otherwise kombu's filesystem transport, which needs no server.
 # The two transports take differently shaped options (a timeout in seconds, or folders and a flag).
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, str | int | bool]
-if REDIS_URL:
-    CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, str | int | float | bool]
+# Redis down must cost a request a few hundred milliseconds, not seconds: one connection attempt (no retry loop,
+# kombu's default retries for 2 s) with a tight connect timeout; then the breaker (rma.core.queue) skips the
+# broker and the rows wait for their sweepers. The worker's own connection keeps Celery's reconnect loop.
+RMA_BROKER_CONNECT_TIMEOUT_SECONDS = env.float("RMA_BROKER_CONNECT_TIMEOUT_SECONDS", default=0.3)
+RMA_BROKER_SOCKET_TIMEOUT_SECONDS = env.float("RMA_BROKER_SOCKET_TIMEOUT_SECONDS", default=5.0)
+RMA_REDIS_BROKER_TRANSPORT_OPTIONS: dict[str, str | int | float | bool] = {
+    "visibility_timeout": 3600,
+    "max_retries": 0,
+    "socket_connect_timeout": RMA_BROKER_CONNECT_TIMEOUT_SECONDS,
+    "socket_timeout": RMA_BROKER_SOCKET_TIMEOUT_SECONDS,
+}
+# With a hostname: kombu warns "No hostname was supplied" for a bare "filesystem://" (the transport ignores it).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/")
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = RMA_REDIS_BROKER_TRANSPORT_OPTIONS
 else:
     _broker_dir = VAR_DIR / "broker"
     # The transport does not create its folders; producers run before any worker has.
     for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
@@ -173,6 +189,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: no browsable HTML API (the explorer is /api/v1/docs/); other Accept headers get a JSON 406.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "rma.core.api.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rma.core.api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
@@ -265,7 +283,9 @@ RMA_SHOP_CLIENT = "rma.integrations.shop.client.CatalogueShopClient"
 RMA_PORTAL_SESSION_MAX_AGE = 60 * 60
 # Order look-ups allowed per client IP: (attempts, seconds). Use Redis in production so workers share it.
 RMA_PORTAL_LOOKUP_RATE = (10, 600)
-RMA_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+# Every uploaded picture (customers', shops', warehouses'): bytes and decoded pixels (rma/core/images.py).
+RMA_PHOTO_MAX_BYTES = env.int("RMA_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
+RMA_UPLOAD_MAX_PIXELS = env.int("RMA_UPLOAD_MAX_PIXELS", default=40_000_000)
 RMA_PHOTOS_PER_LINE = 5
 # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted for the client IP.
 RMA_TRUSTED_PROXY_COUNT = env.int("RMA_TRUSTED_PROXY_COUNT", default=0)
@@ -274,8 +294,10 @@ RMA_TRUSTED_PROXY_COUNT = env.int("RMA_TRUSTED_PROXY_COUNT", default=0)
 RMA_OUTBOX_MAX_ATTEMPTS = env.int("RMA_OUTBOX_MAX_ATTEMPTS", default=10)
 RMA_OUTBOX_BACKOFF_BASE_SECONDS = env.float("RMA_OUTBOX_BACKOFF_BASE_SECONDS", default=30.0)
 RMA_OUTBOX_BACKOFF_CAP_SECONDS = env.float("RMA_OUTBOX_BACKOFF_CAP_SECONDS", default=6 * 3600.0)
-RMA_OUTBOX_SWEEP_GRACE_SECONDS = 30
-RMA_OUTBOX_SWEEP_STALE_SECONDS = 15 * 60
+# The sweeper (beat, every 30 s) hands over again a message never handed to the broker after the grace, and one
+# handed over but still pending after the stale window (task lost by Redis, worker killed): recovery in ~2 min.
+RMA_OUTBOX_SWEEP_GRACE_SECONDS = env.int("RMA_OUTBOX_SWEEP_GRACE_SECONDS", default=30)
+RMA_OUTBOX_STALE_SECONDS = env.int("RMA_OUTBOX_STALE_SECONDS", default=120)
 RMA_WEBHOOK_TIMEOUT_SECONDS = env.float("RMA_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 # Signs webhooks that name no other secret (those to the shop).
 RMA_WEBHOOK_SECRET = env("RMA_WEBHOOK_SECRET", default="")

@@ -7,6 +7,7 @@ warehouse's release. So every row a real return leaves behind (label, counter ch
 dispositions, refund or exchange request, outbox messages) is there too. Only timestamps are moved afterwards.
 """
 
+import io
 import random
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,7 +15,9 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
+from rma.core.images import CheckedImage, image_check
 from rma.demo import geography as geo
 from rma.demo.backdating import return_request_backdate
 from rma.locations.choices import DropOffKind, DropOffMethod
@@ -79,7 +82,8 @@ SCENARIO_AGES: dict[str, tuple[int, int]] = {
 REVIEWED_STATUSES = (S.NEEDS_REVIEW, S.REJECTED)
 # (status, variant) of the scenario that goes through review and is approved by an agent.
 APPROVED_AFTER_REVIEW = (S.LABEL_READY, 2)
-# Worth less than the returnless threshold: the customer keeps the item, no label is made, they stay "approved".
+# Worth less than the returnless threshold: the customer keeps the item, no label is made, and the approval
+# releases the refund at once (they end "refunded"; variant 2 as store credit).
 RETURNLESS = frozenset({(S.APPROVED, 0), (S.APPROVED, 2)})
 # Started by the shop's staff at their counter (the counter service), then handed in there.
 COUNTER_STARTED = frozenset({(S.IN_TRANSIT, 0), (S.REFUNDED, 0)})
@@ -217,6 +221,9 @@ class DemoReturns:
             else:
                 choices = ("changed-mind", "damaged-in-transit", "not-as-described", "arrived-too-late", "other")
             code = self.rng.choice(choices)
+            if scenario.key == WORN:
+                # The customer's own choice: a worn unit deducts only under the right of withdrawal.
+                code = "changed-mind"
             inputs.append(
                 ReturnLineInput(
                     order_line=line,
@@ -227,6 +234,18 @@ class DemoReturns:
                 )
             )
         return inputs
+
+    def _photos(self, inputs: list[ReturnLineInput]) -> dict[int, list[CheckedImage]]:
+        """A customer's photo for each line whose reason asks for one (a made-up picture, checked like any other)."""
+        photos = {}
+        for item in inputs:
+            if item.reason.requires_photo:
+                picture = Image.new("RGB", (320, 240), self.rng.choice(("#b0413e", "#3e6fb0", "#6b8e23", "#c9a227")))
+                ImageDraw.Draw(picture).rectangle((100, 70, 220, 170), outline="white", width=6)
+                buffer = io.BytesIO()
+                picture.save(buffer, format="JPEG", quality=80)
+                photos[item.order_line.pk] = [image_check(buffer, name=f"{item.order_line.sku}.jpg")]
+        return photos
 
     def _drop_off(self, order: Order, *, scenario: Scenario) -> DropOffChoice:
         if scenario.key in HOME_PICKUPS:
@@ -261,6 +280,7 @@ class DemoReturns:
                 lines=inputs,
                 resolution=scenario.resolution,
                 locale=order.locale,
+                photos=self._photos(inputs),
             )
         else:
             return_request = return_request_create(
@@ -271,20 +291,24 @@ class DemoReturns:
                 locale=order.locale,
                 channel=CreationChannel.PORTAL,
                 submit=status != S.DRAFT,
+                photos=self._photos(inputs),
             )
         if status == S.DRAFT:
             return return_request
         if return_request.status == S.NEEDS_REVIEW:
             if status == S.REJECTED:
-                note = "Commande de grande valeur : les photos envoyées ne montrent pas le défaut signalé."
-                return return_request_reject(return_request=return_request, actor=users["agent"], note=note)
+                reason = "Commande de grande valeur : les photos envoyées ne montrent pas le défaut signalé."
+                return return_request_reject(return_request=return_request, actor=users["agent"], reason=reason)
             if status == S.NEEDS_REVIEW:
                 return return_request
             return_request_approve(
-                return_request=return_request, actor=users["agent"], note="Vérifié : cliente fidèle."
+                return_request=return_request,
+                actor=users["agent"],
+                reason="Nous avons vérifié votre commande : votre retour est accepté.",
+                note="Vérifié : cliente fidèle.",
             )
-        # Approved: the approval requested the label (not for a returnless refund). An "approved" return
-        # keeps its label pending: the label worker makes it, as it would for a real one.
+        # Approved: the approval requested the label (a returnless refund needs none: the approval refunded it).
+        # An "approved" return keeps its label pending: the label worker makes it, as it would for a real one.
         if return_request.returnless or status == S.APPROVED:
             return return_request
         label = Label.objects.get(return_request=return_request)

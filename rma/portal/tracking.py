@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,16 +18,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rma.core.exceptions import DomainError
+from rma.core.private_files import private_file_response
 from rma.portal.formatting import drop_off_summary, line_view, mask_email, money, percent, sku_label
 from rma.portal.labels import label_context
 from rma.portal.session import portal_return_known
 from rma.returns.choices import Resolution, ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.policy import policy_get_default, store_credit_offer
+from rma.returns.selectors import return_photo_get_for_customer
 from rma.returns.services import return_request_cancel
 from rma.returns.states import CANCELLABLE_STATUSES
-from rma.warehouse.choices import StoreCreditStatus
-from rma.warehouse.selectors.credits import store_credit_for_return
+from rma.warehouse.choices import RefundMethod, StoreCreditStatus
+from rma.warehouse.models import StoreCredit
+from rma.warehouse.selectors import refund_of_return, store_credit_for_return
 
 
 def _return_for(public_id: UUID) -> ReturnRequest:
@@ -46,10 +49,9 @@ def _status_payload(return_request: ReturnRequest) -> dict[str, Any]:
     }
 
 
-def _expected_amount(return_request: ReturnRequest) -> tuple[Decimal, bool]:
+def _expected_amount(return_request: ReturnRequest, credit: StoreCredit | None) -> tuple[Decimal, bool]:
     """What the customer should get back: the store credit issued, or the estimate (a store credit's with the
     policy's bonus); and whether a credit was issued."""
-    credit = store_credit_for_return(return_request=return_request)
     if credit is not None:
         return credit.amount, True
     if return_request.resolution == Resolution.STORE_CREDIT:
@@ -60,7 +62,17 @@ def _expected_amount(return_request: ReturnRequest) -> tuple[Decimal, bool]:
 
 def _return_summary(return_request: ReturnRequest) -> dict[str, Any]:
     currency = return_request.currency
-    expected, credit_issued = _expected_amount(return_request)
+    credit = store_credit_for_return(return_request=return_request)
+    expected, credit_issued = _expected_amount(return_request, credit)
+    # Once released, the amount really refunded replaces the estimate; a return settled by store credit shows the
+    # credit the customer holds (bonus included, as on its card), whatever the refund row counted.
+    refund = refund_of_return(return_request=return_request)
+    refunded = ""
+    if refund is not None:
+        if credit is not None and refund.method == RefundMethod.STORE_CREDIT:
+            refunded = money(credit.amount, credit.currency)
+        else:
+            refunded = money(refund.amount, refund.currency)
     lines = []
     for line in return_request.lines.all():
         lines.append(
@@ -79,6 +91,8 @@ def _return_summary(return_request: ReturnRequest) -> dict[str, Any]:
         "fee": money(return_request.fee_amount, currency),
         "refund": money(expected, currency),
         "store_credit_issued": credit_issued,
+        "refunded": refunded,
+        "refunded_as_credit": refund is not None and refund.method == RefundMethod.STORE_CREDIT,
         "drop_off": drop_off_summary(
             return_request.drop_off_method,
             return_request.drop_off_point,
@@ -151,8 +165,8 @@ def timeline(return_request: ReturnRequest) -> list[dict[str, Any]]:
                 "at": date_format(timezone.localtime(event.created_at), "DATETIME_FORMAT"),
                 "iso": timezone.localtime(event.created_at).isoformat(),
                 "done": True,
-                # Only a rejection's note is meant for the customer; the others are internal.
-                "note": event.note if event.to_status == ReturnStatus.REJECTED else "",
+                # Only the reason of a decision is meant for the customer; notes are internal.
+                "note": event.customer_reason,
             }
         )
     if rows:
@@ -227,3 +241,14 @@ def cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
             messages.success(request, _("Your return has been cancelled."))
         return redirect("portal:tracking", public_id=public_id)
     return render(request, "portal/cancel.html", _return_summary(return_request))
+
+
+@require_GET
+def return_photo(request: HttpRequest, public_id: UUID, photo_id: int) -> FileResponse:
+    """A photo the customer sent with their return: only in the portal session that created it (else 404)."""
+    if not portal_return_known(request=request, public_id=str(public_id)):
+        raise Http404
+    photo = return_photo_get_for_customer(public_id=public_id, photo_id=photo_id)
+    if photo is None:
+        raise Http404
+    return private_file_response(field_file=photo.image, content_type=photo.content_type)

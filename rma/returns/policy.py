@@ -8,7 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from rma.core.formatting import money
 from rma.locations.choices import DropOffMethod
 from rma.orders.models import Order, OrderLine
 from rma.returns.choices import LegalBasis, Resolution, Responsibility, ReturnStatus
@@ -152,13 +154,46 @@ def store_credit_offer(*, policy: ReturnPolicy, base: Decimal) -> StoreCreditOff
     return StoreCreditOffer(base=base, bonus_percent=percent, bonus=bonus)
 
 
+@dataclass(frozen=True)
+class MoneyTerms:
+    """What a return costs and brings back, decided once at creation (and shown before it)."""
+
+    returnless: bool  # the customer keeps the items: nothing is sent back, no label, no fee
+    fee: Decimal
+    refund_estimate: Decimal
+
+
+def money_terms_for(
+    *,
+    policy: ReturnPolicy,
+    value: Decimal,
+    reasons: Iterable[ReasonCode],
+    drop_off_method: str,
+    resolution: str,
+) -> MoneyTerms:
+    """Whether the return is returnless, its fee and its refund estimate, for lines worth `value` in all.
+
+    A returnless refund ships nothing, so no drop-off or label fee applies: the estimate is the price paid.
+    """
+    returnless = bool(
+        policy.returnless_refund_below is not None
+        and resolution != Resolution.EXCHANGE
+        and value < policy.returnless_refund_below
+    )
+    if returnless:
+        return MoneyTerms(returnless=True, fee=Decimal("0.00"), refund_estimate=value)
+    fee = fee_for(policy=policy, reasons=reasons, drop_off_method=drop_off_method, resolution=resolution)
+    estimate = Decimal("0.00") if resolution == Resolution.EXCHANGE else max(value - fee, Decimal("0.00"))
+    return MoneyTerms(returnless=False, fee=fee, refund_estimate=estimate)
+
+
 def review_reason_for(*, policy: ReturnPolicy, return_request: ReturnRequest) -> str:
     """Why a submitted return must be looked at by a person, or "" when it can be approved now."""
     if not policy.auto_approve:
         return _("Every return is reviewed under this policy.")
     order_total = return_request.order.total
     if policy.review_order_value_above is not None and order_total > policy.review_order_value_above:
-        return _("High-value order (%(total)s).") % {"total": order_total}
+        return _("High-value order (%(total)s).") % {"total": money(order_total, return_request.order.currency)}
     if policy.review_recent_returns:
         since = timezone.now() - timedelta(days=policy.review_recent_returns_days)
         recent = (
@@ -168,7 +203,9 @@ def review_reason_for(*, policy: ReturnPolicy, return_request: ReturnRequest) ->
             .count()
         )
         if recent >= policy.review_recent_returns:
-            return _("The customer has %(count)d recent returns.") % {"count": recent}
+            return ngettext(
+                "The customer has %(count)d recent return.", "The customer has %(count)d recent returns.", recent
+            ) % {"count": recent}
     return ""
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rma.warehouse.views import board, common, parcels, reports, returns, shipments
+from rma.warehouse.views import board, common, parcels, photos, reports, returns, shipments
 
 app_name = "warehouse"
 
@@ -16,7 +16,13 @@ urlpatterns = [
         returns.unit_disposition,
         name="unit-disposition",
     ),
+    path(
+        "returns/<uuid:public_id>/inspection-photos/<int:photo_id>",
+        photos.inspection_photo_view,
+        name="inspection-photo",
+    ),
     path("returns/<uuid:public_id>/refund/", returns.refund_release_view, name="refund-release"),
+    path("returns/<uuid:public_id>/notes/", returns.return_note_add_view, name="return-note-add"),
     path("unexpected/<int:pk>/", parcels.unexpected_parcel, name="unexpected"),
     path("shipments/<uuid:public_id>/", shipments.shipment_detail, name="shipment"),
     path("shipments/<uuid:public_id>/finish/", shipments.shipment_finish_view, name="shipment-finish"),

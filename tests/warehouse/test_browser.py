@@ -183,11 +183,11 @@ def test_receive_grade_dispose_and_refund_with_the_keyboard(page: Page, live_ser
     # Every unit done: the refund preview, and the release button has the focus.
     expect(page.locator("[data-status]")).to_have_attribute("data-status", "inspected")
     # 49.90 (A, 100 %) + 19.96 (C, 40 % of 49.90), no fee.
-    expect(page.locator("[data-amount]")).to_have_text("69.86 EUR")
+    expect(page.locator("[data-amount]")).to_have_text("€69.86")
     expect(page.locator("[data-release]")).to_be_focused()
     shoot(page, "06-refund-preview")
     page.keyboard.press("Enter")
-    expect(page.locator("[data-message=success]")).to_contain_text("Refund of 69.86 EUR released.")
+    expect(page.locator("[data-message=success]")).to_contain_text("Refund of €69.86 released.")
     shoot(page, "07-refund-released")
 
     refund = Refund.objects.get(return_request=return_request)

@@ -52,8 +52,8 @@ def test_the_customer_gets_the_code_by_email_in_english(issue):
     html = email.alternatives[0][0]
     for body in (email.body, html):
         assert credit.code in body
-        assert "55.00 EUR" in body
-        assert "5.00 EUR, +10%" in body
+        assert "€55.00" in body
+        assert "€5.00, +10%" in body
         assert "Valid until" in body
         assert f"/r/{return_request.public_id}/" in body
     assert "is on its way: your store credit is ready to use now" in email.body
@@ -67,7 +67,7 @@ def test_the_customer_gets_the_code_by_email_in_french_without_expiry(issue):
 
     assert email.subject == f"Votre avoir pour le retour {credit.return_request.rma_number}"
     assert f"Code\u00a0: {credit.code}" in email.body
-    assert "Montant\u00a0: 55,00 EUR (dont un bonus de 5,00 EUR, +10\u00a0%)" in email.body
+    assert "Montant\u00a0: 55,00\u00a0€ (dont un bonus de 5,00\u00a0€, +10\u00a0%)" in email.body
     assert "Il n’expire pas." in email.body
 
 
@@ -83,7 +83,9 @@ def test_the_shop_gets_a_signed_store_credit_issued_webhook(issue, settings, rec
     [hit] = receiver.hits
     assert (hit.topic, hit.signature_valid, hit.delivery_id) == ("store_credit.issued", True, str(message.delivery_id))
     return_request = credit.return_request
+    # The body carries the delivery's id too (signed, stable across attempts): the shop dedupes on it.
     assert hit.payload == {
+        "delivery_id": str(message.delivery_id),
         "idempotency_key": f"store_credit:{credit.public_id}",
         "return": {
             "public_id": str(return_request.public_id),

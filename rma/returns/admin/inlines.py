@@ -1,13 +1,15 @@
-"""What a return's admin page shows inline: its lines, timeline and photos, all read-only."""
+"""What a return's admin page shows inline: its lines, timeline and photos (read-only), and its internal notes."""
 
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from rma.returns.models import ReturnEvent, ReturnLine, ReturnPhoto, ReturnRequest
+from rma.returns.models import ReturnEvent, ReturnLine, ReturnNote, ReturnPhoto, ReturnRequest
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -45,7 +47,7 @@ class ReturnLineInline(admin.TabularInline):
 
 class ReturnEventInline(admin.TabularInline):
     model = ReturnEvent
-    fields = ("created_at", "from_status", "to_status", "actor_label", "actor", "note")
+    fields = ("created_at", "from_status", "to_status", "actor_label", "actor", "reason", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -62,13 +64,54 @@ class ReturnEventInline(admin.TabularInline):
 
 class ReturnPhotoInline(admin.TabularInline):
     model = ReturnPhoto
-    fields = ("image", "content_type", "created_at")
+    fields = ("picture", "content_type", "created_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReturnPhoto]:
+        return super().get_queryset(request).select_related("return_line__return_request")
+
+    @admin.display(description=_("image"))
+    def picture(self, obj: ReturnPhoto) -> str:
+        # Served by a view that checks the viewer's scope: photos are never at a public media URL.
+        url = reverse(
+            "return-photo", kwargs={"public_id": obj.return_line.return_request.public_id, "photo_id": obj.pk}
+        )
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', url, obj.image.name.rsplit("/", 1)[-1]
+        )
 
     def has_add_permission(self, request: HttpRequest, obj: ReturnLine | None = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: ReturnLine | None = None) -> bool:
+        return False
+
+
+class ReturnNoteInline(admin.TabularInline):
+    """Internal notes: read by whoever may view them, added by whoever may add them (through return_note_add, in
+    ReturnRequestAdmin.save_formset); a note is never changed or deleted. The customer never sees them."""
+
+    model = ReturnNote
+    fields = ("body", "author_label", "created_at")
+    readonly_fields = ("author_label", "created_at")
+    extra = 1
+    can_delete = False
+    verbose_name = _("internal note (never shown to the customer)")
+    verbose_name_plural = _("internal notes (never shown to the customer)")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReturnNote]:
+        return super().get_queryset(request).select_related("author")
+
+    def has_view_permission(self, request: HttpRequest, obj: ReturnRequest | None = None) -> bool:
+        return request.user.has_perm("returns.view_returnnote")
+
+    def has_add_permission(self, request: HttpRequest, obj: ReturnRequest | None = None) -> bool:
+        return request.user.has_perm("returns.add_returnnote")
+
+    def has_change_permission(self, request: HttpRequest, obj: ReturnRequest | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ReturnRequest | None = None) -> bool:
         return False

@@ -35,6 +35,10 @@ class _NotedTransition(Protocol):
     def __call__(self, *, return_request: ReturnRequest, actor: Actor, note: str) -> ReturnRequest: ...
 
 
+class _Decision(Protocol):
+    def __call__(self, *, return_request: ReturnRequest, actor: Actor, reason: str, note: str) -> ReturnRequest: ...
+
+
 class ReturnRequestDetailApi(APIView):
     permission_classes = [AnyStaffRole]
 
@@ -57,8 +61,25 @@ class ReturnRequestDetailApi(APIView):
         return Response(ReturnRequestDetailSerializer(return_request).data)
 
 
+PHOTO_REQUIRED_EXAMPLE = OpenApiExample(
+    "photo_required",
+    value={
+        "error": {
+            "code": "photo_required",
+            "message": "Add a photo of CHE-LIN-BLA-M: its reason (“Defective”) asks for one.",
+            "details": {"lines": {"184467-1": {"code": "photo_required", "message": "…"}}},
+        }
+    },
+    status_codes=[422],
+)
+
+
 def _transition_schema(
-    operation_id: str, summary: str, description: str, request: type[serializers.Serializer] | None = None
+    operation_id: str,
+    summary: str,
+    description: str,
+    request: type[serializers.Serializer] | None = None,
+    extra_responses: dict[int, OpenApiResponse] | None = None,
 ) -> Callable[[_View], _View]:
     return extend_schema(
         operation_id=operation_id,
@@ -71,6 +92,7 @@ def _transition_schema(
             200: ReturnRequestDetailSerializer,
             409: error_response(409, "Not possible from the return's current status."),
             **error_responses(400, 401, 403, 404),
+            **(extra_responses or {}),
         },
     )
 
@@ -81,7 +103,14 @@ class ReturnRequestSubmitApi(APIView):
     @_transition_schema(
         "returns_submit",
         "Submit a draft return",
-        "The policy approves it at once or sends it to review. Integrations, agents, and store staff for their shops.",
+        "The policy approves it at once or sends it to review. Integrations, agents, and store staff for their shops. "
+        "Refused with 422 `photo_required` (naming each line in `details.lines`) while a line whose reason requires "
+        "a photo has none: add them first with `POST /returns/{public_id}/lines/{order_line}/photos/`.",
+        extra_responses={
+            422: error_response(
+                422, "A line's reason requires a photo and it has none.", examples=[PHOTO_REQUIRED_EXAMPLE]
+            )
+        },
     )
     def post(self, request: Request, public_id: str) -> Response:
         return_request = _return_request_or_404(user=request.user, public_id=public_id)
@@ -120,26 +149,61 @@ class ReturnRequestCancelApi(APIView):
         return _noted_transition(self.InputSerializer, request, public_id, return_request_cancel)
 
 
+class ReviewDecisionInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What the customer is told: on the tracking page and in the email.",
+    )
+    note = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="For staff only, on the return's timeline (use the notes endpoint for a longer discussion).",
+    )
+
+    class Meta:
+        ref_name = "ReturnRequestApproveInput"
+
+
+def _review_decision(
+    input_serializer: type[serializers.Serializer], request: Request, public_id: str, decide: _Decision
+) -> Response:
+    """Find the return (404 first), validate the input, decide with its reason and note."""
+    return_request = _return_request_or_404(user=request.user, public_id=public_id)
+    serializer = input_serializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    decide(return_request=return_request, actor=request_user(request), reason=data["reason"], note=data["note"])
+    return _detail_response(user=request.user, return_request=return_request)
+
+
 class ReturnRequestApproveApi(APIView):
     permission_classes = [ReviewerRoles]
 
-    InputSerializer = NoteInputSerializer
+    InputSerializer = ReviewDecisionInputSerializer
 
     @_transition_schema(
         "returns_approve",
         "Approve a return under review",
-        "The review queue: agents and superusers only.",
-        request=NoteInputSerializer,
+        'The review queue: agents, superusers and tokens given the permission "Can approve or reject returns under '
+        'review". An optional `reason` is told to the customer.',
+        request=ReviewDecisionInputSerializer,
     )
     def post(self, request: Request, public_id: str) -> Response:
-        return _noted_transition(self.InputSerializer, request, public_id, return_request_approve)
+        return _review_decision(self.InputSerializer, request, public_id, return_request_approve)
 
 
 class ReturnRequestRejectApi(APIView):
     permission_classes = [ReviewerRoles]
 
-    class InputSerializer(serializers.Serializer):
-        note = serializers.CharField(max_length=2000, help_text="Why: the customer is told.")
+    class InputSerializer(ReviewDecisionInputSerializer):
+        reason = serializers.CharField(
+            max_length=2000, help_text="Why: the customer is told, on the tracking page and in the email."
+        )  # required here, optional when approving
 
         class Meta:
             ref_name = "ReturnRequestRejectInput"
@@ -147,8 +211,9 @@ class ReturnRequestRejectApi(APIView):
     @_transition_schema(
         "returns_reject",
         "Reject a return under review",
-        "The review queue: agents and superusers only. A note saying why is required.",
+        'The review queue: agents, superusers and tokens given the permission "Can approve or reject returns under '
+        'review". A `reason` is required: the customer is told.',
         request=InputSerializer,
     )
     def post(self, request: Request, public_id: str) -> Response:
-        return _noted_transition(self.InputSerializer, request, public_id, return_request_reject)
+        return _review_decision(self.InputSerializer, request, public_id, return_request_reject)

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -10,12 +11,27 @@ from rest_framework.response import Response
 from rma.locations.choices import DropOffKind, DropOffMethod
 from rma.returns.api.common import _return_request_or_404
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
-from rma.returns.models import ReturnRequest
+from rma.returns.models import ReturnPhoto, ReturnRequest
+from rma.returns.reactions import facts
 
 
 class ReasonSummarySerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField(help_text="In the request language.")  # type: ignore[assignment]  # a declared field, not Field.label: the serializer metaclass moves it away
+
+
+class ReturnPhotoOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    order_line = serializers.CharField(source="return_line.order_line.external_id")
+    content_type = serializers.CharField(help_text="What is stored: image/jpeg, image/png or image/webp.")
+    url = serializers.SerializerMethodField(help_text="Where to download it (same credentials as this API).")
+    created_at = serializers.DateTimeField()
+
+    def get_url(self, photo: ReturnPhoto) -> str:
+        return reverse(
+            "api-return-photo-file",
+            kwargs={"public_id": photo.return_line.return_request.public_id, "photo_id": photo.pk},
+        )
 
 
 class ReturnLineOutputSerializer(serializers.Serializer):
@@ -27,6 +43,7 @@ class ReturnLineOutputSerializer(serializers.Serializer):
     reason = ReasonSummarySerializer()
     comment = serializers.CharField()
     exchange_sku = serializers.CharField(help_text="The SKU wanted in exchange, if any.")
+    photos = ReturnPhotoOutputSerializer(many=True, help_text="The customer's photos of this line.")
 
 
 class ReturnDropOffPointSerializer(serializers.Serializer):
@@ -57,13 +74,21 @@ class ReturnEventOutputSerializer(serializers.Serializer):
     by = serializers.CharField(source="actor_label", help_text="Username, `customer`, `policy` or `system`.")
     # Plain strings (statuses) in the schema, so that the status enum keeps one name.
     to = serializers.CharField(source="to_status", help_text="A return status.")
-    note = serializers.CharField()
+    note = serializers.CharField(help_text="For staff.")
+    reason = serializers.CharField(help_text="What the customer is told (an approval's or a rejection's reason).")
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         # `from` is a Python keyword, so it cannot be declared as a class attribute.
         source = serializers.CharField(source="from_status", help_text="A return status; empty at creation.")
-        return {"at": fields["at"], "by": fields["by"], "from": source, "to": fields["to"], "note": fields["note"]}
+        return {
+            "at": fields["at"],
+            "by": fields["by"],
+            "from": source,
+            "to": fields["to"],
+            "note": fields["note"],
+            "reason": fields["reason"],
+        }
 
 
 class ReturnOrderSummarySerializer(serializers.Serializer):
@@ -109,10 +134,27 @@ class ReturnRequestSummarySerializer(serializers.Serializer):
         return None if label is None else ReturnLabelSerializer(label).data
 
 
-class ReturnRequestDetailSerializer(ReturnRequestSummarySerializer):
-    """A return with its timeline."""
+class ReturnRefundSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2, help_text="The amount actually refunded.")
+    currency = serializers.CharField()
+    method = serializers.CharField(help_text="`original_payment` or `store_credit`.")
 
+
+class ReturnRequestDetailSerializer(ReturnRequestSummarySerializer):
+    """A return with its timeline, and its refund once released."""
+
+    refund = serializers.SerializerMethodField(
+        help_text="The refund released (null until then; `refund_estimate` is only an estimate)."
+    )
     timeline = ReturnEventOutputSerializer(source="events", many=True)
+
+    @extend_schema_field(ReturnRefundSerializer(allow_null=True))
+    def get_refund(self, return_request: ReturnRequest) -> dict[str, Any] | None:
+        # The refund belongs to the warehouse app, which provides it (rma.returns.reactions.facts).
+        released = facts.refund(return_request)
+        if released is None:
+            return None
+        return {"amount": released.amount, "currency": released.currency, "method": released.method}
 
 
 RETURN_EXAMPLE = {
@@ -147,6 +189,7 @@ RETURN_EXAMPLE = {
     "returnless": False,
     "review_reason": "",
     "label": None,
+    "refund": None,
     "lines": [
         {
             "order_line": "184467-1",
@@ -157,6 +200,7 @@ RETURN_EXAMPLE = {
             "reason": {"code": "too-small", "label": "Too small"},
             "comment": "",
             "exchange_sku": "",
+            "photos": [],
         }
     ],
     "created_at": "2026-11-12T09:30:00+01:00",
@@ -171,14 +215,23 @@ RETURN_EXAMPLE = {
             "from": "",
             "to": "draft",
             "note": "Created through API.",
+            "reason": "",
         },
-        {"at": "2026-11-12T09:30:00+01:00", "by": "shop-api", "from": "draft", "to": "submitted", "note": ""},
+        {
+            "at": "2026-11-12T09:30:00+01:00",
+            "by": "shop-api",
+            "from": "draft",
+            "to": "submitted",
+            "note": "",
+            "reason": "",
+        },
         {
             "at": "2026-11-12T09:30:00+01:00",
             "by": "policy",
             "from": "submitted",
             "to": "approved",
             "note": "Approved by the policy.",
+            "reason": "",
         },
     ],
 }

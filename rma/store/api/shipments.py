@@ -68,6 +68,9 @@ class StoreShipmentListApi(APIView):
             max_length=16, required=False, default="", allow_blank=True, help_text="Default: the shop's."
         )
 
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=ShipmentStatus.choices, required=False, allow_blank=True)
+
     @schema(
         operation_id="store_shipment_list",
         summary="Your shops' shipments, newest first",
@@ -76,9 +79,10 @@ class StoreShipmentListApi(APIView):
             OpenApiParameter("status", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=ShipmentStatus.values),
         ],
         response=ShipmentSummarySerializer(many=True),
-        errors=(401, 403, 404),
+        errors=(400, 401, 403, 404),
     )
     def get(self, request: Request) -> Response:
+        filters = validated(self.FilterSerializer, request.query_params)
         stores = list(selectors.stores_for_user(user=request.user))
         code = request.query_params.get("store")
         if code:
@@ -86,9 +90,8 @@ class StoreShipmentListApi(APIView):
             if not stores:
                 raise Http404
         queryset = selectors.shipment_list_for_user(user=request.user, stores=stores)
-        status = request.query_params.get("status")
-        if status:
-            queryset = queryset.filter(status=status)
+        if filters.get("status"):
+            queryset = queryset.filter(status=filters["status"])
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, self)
         return paginator.get_paginated_response(ShipmentSummarySerializer(page, many=True).data)

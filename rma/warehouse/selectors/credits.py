@@ -3,6 +3,8 @@
 from rma.returns.models import ReturnRequest
 from rma.warehouse.models import StoreCredit
 
+__all__ = ["store_credit_for_return"]
+
 
 def store_credit_for_return(*, return_request: ReturnRequest) -> StoreCredit | None:
     """The store credit issued for a return, if any."""

@@ -32,6 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import Conflict, DomainError
+from rma.core.formatting import money
 from rma.notifications.choices import Channel
 from rma.notifications.outbox import outbox_enqueue
 from rma.returns.choices import Resolution, ReturnStatus, StoreCreditMoment
@@ -111,6 +112,7 @@ def _messages_write(*, store_credit: StoreCredit, return_request: ReturnRequest)
             "currency": store_credit.currency,
             "expires_at": expires_at,
             "moment": store_credit.moment,
+            "returnless": return_request.returnless,
         },
         dedupe_key=f"{key}:customer-email",
         locale=locale,
@@ -211,9 +213,8 @@ def store_credit_kept_note(*, return_request: ReturnRequest) -> str:
     credit = StoreCredit.objects.filter(return_request=return_request).first()
     if credit is None:
         return ""
-    return _("The store credit issued at handover (%(amount)s %(currency)s) stays as issued.") % {
-        "amount": _money(credit.amount),
-        "currency": credit.currency,
+    return _("The store credit issued at handover (%(amount)s) stays as issued.") % {
+        "amount": money(credit.amount, credit.currency)
     }
 
 
@@ -238,8 +239,8 @@ def _refuse_unless_spendable(credit: StoreCredit, amount: Decimal) -> None:
         )
     if amount > credit.balance:
         raise Conflict(
-            _("The store credit's balance (%(balance)s %(currency)s) is less than %(amount)s %(currency)s.")
-            % {"balance": _money(credit.balance), "amount": _money(amount), "currency": credit.currency},
+            _("The store credit's balance (%(balance)s) is less than %(amount)s.")
+            % {"balance": money(credit.balance, credit.currency), "amount": money(amount, credit.currency)},
             code="store_credit_insufficient_balance",
             extra={"balance": _money(credit.balance), "currency": credit.currency},
         )
@@ -263,8 +264,8 @@ def store_credit_redeem(
     if previous is not None:
         if previous.amount != amount:
             raise Conflict(
-                _("Reference %(reference)s was already used for %(amount)s %(currency)s.")
-                % {"reference": reference, "amount": _money(previous.amount), "currency": credit.currency},
+                _("Reference %(reference)s was already used for %(amount)s.")
+                % {"reference": reference, "amount": money(previous.amount, credit.currency)},
                 code="store_credit_reference_reused",
                 extra={"amount": _money(previous.amount)},
             )

@@ -13,9 +13,14 @@ L221-23/24):
 - The return's fee (``ReturnRequest.fee_amount``, set by the policy at creation) is subtracted once.
 - The amount is never negative.
 
+A returnless refund (``ReturnRequest.returnless``: the policy let the customer keep items worth little) is
+released by the same function right after its approval (rma.warehouse.reactions): nothing is inspected, each
+unit is worth the price paid, no deduction and no fee apply.
+
 A store-credit return is settled by its store credit in place of a payment (the refund's method is store credit):
-issued at this release, or earlier at handover, in which case it is never paid again and the breakdown records
-what it covered and the difference (see rma.warehouse.services.credits).
+issued at this release (after inspection, or at the approval of a returnless return), or earlier at handover, in
+which case it is never paid again and the breakdown records what it covered and the difference (see
+rma.warehouse.services.credits).
 """
 
 from dataclasses import dataclass, field
@@ -28,6 +33,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import Conflict, DomainError, InvalidTransition
+from rma.core.formatting import money
 from rma.notifications.outbox import outbox_enqueue
 from rma.returns.choices import LegalBasis, Resolution, ReturnStatus
 from rma.returns.models import ReturnLine, ReturnRequest
@@ -84,6 +90,8 @@ def refund_compute(*, return_request: ReturnRequest) -> RefundComputation:
         currency=return_request.currency, method=refund_method_for(resolution=return_request.resolution)
     )
     lines = ReturnLine.objects.filter(return_request=return_request).select_related("order_line", "reason")
+    if return_request.returnless:
+        return _returnless_compute(computation, lines)
     inspections = {
         (i.return_line_id, i.unit_index): i
         for i in Inspection.objects.filter(return_line__return_request=return_request).select_related("grade")
@@ -123,6 +131,30 @@ def refund_compute(*, return_request: ReturnRequest) -> RefundComputation:
     return computation
 
 
+def _returnless_compute(computation: RefundComputation, lines: Any) -> RefundComputation:
+    """The customer keeps the items: every unit is worth the price paid; no inspection, deduction or fee."""
+    for line in lines.order_by("id"):
+        price = line.order_line.unit_price
+        for index in range(line.quantity):
+            computation.units.append(
+                {
+                    "line_id": line.pk,
+                    "sku": line.order_line.sku,
+                    "unit": index + 1,
+                    "unit_price": str(price),
+                    "condition": "kept",
+                    "grade": "",
+                    "recovery_percent": 100,
+                    "deducted": False,
+                    "value": str(price),
+                }
+            )
+            computation.gross += price
+            computation.accepted_units += 1
+    computation.amount = computation.gross
+    return computation
+
+
 @dataclass(frozen=True)
 class ReleaseResult:
     outcome: str  # "refunded", "exchanged" or "closed"
@@ -135,11 +167,10 @@ def _refuse_if_released(locked: ReturnRequest) -> None:
     refund = Refund.objects.select_related("released_by").filter(return_request=locked).first()
     if refund is not None:
         raise Conflict(
-            _("The refund of %(rma)s (%(amount)s %(currency)s) was already released by %(who)s on %(when)s.")
+            _("The refund of %(rma)s (%(amount)s) was already released by %(who)s on %(when)s.")
             % {
                 "rma": locked.rma_number,
-                "amount": refund.amount,
-                "currency": refund.currency,
+                "amount": money(refund.amount, refund.currency),
                 "who": actor_name(refund.released_by),
                 "when": date_format(timezone.localtime(refund.released_at), "DATETIME_FORMAT"),
             },
@@ -157,15 +188,17 @@ def _refuse_if_released(locked: ReturnRequest) -> None:
 
 @transaction.atomic
 def refund_release(*, return_request: ReturnRequest, actor: Actor) -> ReleaseResult:
-    """Release the refund of an inspected return: a Refund row, an outbox message to the shop and the
-    move to "refunded", all in one transaction. Exchanges get an exchange request instead.
+    """Release the refund of an inspected return (or of an approved returnless one): a Refund row, an outbox
+    message to the shop and the move to "refunded", all in one transaction. Exchanges get an exchange request
+    instead.
 
     Never twice: the return row is locked, a refund is one per return in the database, and the outbox
     message has a dedupe key. A second operator (or a retried task) gets a Conflict saying who released it.
     """
     locked = return_request_lock(pk=return_request.pk)
     _refuse_if_released(locked)
-    if locked.status != ReturnStatus.INSPECTED:
+    returnless = locked.returnless and locked.status == ReturnStatus.APPROVED
+    if locked.status != ReturnStatus.INSPECTED and not returnless:
         if locked.status == ReturnStatus.RECEIVED:
             raise InvalidTransition(
                 _("Inspect every unit and confirm its disposition before releasing the refund."),
@@ -270,10 +303,11 @@ def refund_release(*, return_request: ReturnRequest, actor: Actor) -> ReleaseRes
         dedupe_key=key,
         locale=locked.locale,
     )
-    message = _("Refund of %(amount)s %(currency)s released.") % {
-        "amount": refund.amount,
-        "currency": refund.currency,
-    }
+    message = _("Refund of %(amount)s released.") % {"amount": money(refund.amount, refund.currency)}
+    if returnless:
+        message = _("Refund without return of %(amount)s released; the customer keeps the items.") % {
+            "amount": money(refund.amount, refund.currency)
+        }
     return_request_transition(return_request=locked, to=ReturnStatus.REFUNDED, actor=actor, note=message)
     _sync(return_request, locked)
     return ReleaseResult("refunded", message, refund=refund)

@@ -114,3 +114,26 @@ def test_the_tracking_page_shows_the_code_once_the_parcel_is_handed_over(page: P
     expect(page.locator(".totals__total")).to_have_text(re.compile(r"Store credit\s*€27\.61"))
     shots(page, "store-credit-08-tracking")
     assert_accessible_basics(page)
+
+
+def test_a_returnless_store_credit_shows_its_code_and_the_same_amount_as_refunded(page: Page, live_server, shots):
+    world = build_world()
+    credit_policy(world, store_credit_bonus_percent=Decimal("10"), returnless_refund_below=Decimal("30.00"))
+    # The candle (€29.00) is kept: its approval releases the refund, which issues the credit.
+    return_request = return_request_make(
+        reason=world.too_small, relay=world.relay, order_line=world.mug, resolution="store_credit"
+    )
+    credit = StoreCredit.objects.get(return_request=return_request)
+
+    page.goto(f"{live_server.url}/r/{return_request.public_id}/")
+
+    expect(page.locator(".status")).to_have_text("Refunded")
+    card = page.locator("[data-store-credit]")
+    expect(page.locator("[data-store-credit-code]")).to_have_text(credit.code)
+    expect(card).to_contain_text("€31.90")
+    expect(card).to_contain_text("bonus +10% included")
+    # The total says what the card says: the credit the customer holds, bonus included; no estimate any more.
+    expect(page.locator("[data-refunded]")).to_have_text(re.compile(r"Refunded as store credit\s*€31\.90"))
+    expect(page.locator("[data-refund-estimate]")).to_have_count(0)
+    shots(page, "store-credit-09-returnless-tracking")
+    assert_accessible_basics(page)

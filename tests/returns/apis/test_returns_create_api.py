@@ -47,6 +47,7 @@ def test_integration_creates_a_draft_through_the_api_channel(integration, body, 
             "reason": {"code": "too-small", "label": "Trop petit"},
             "comment": "Taille trop juste",
             "exchange_sku": "",
+            "photos": [],
         }
     ]
     assert data["timeline"][0]["from"] == ""
@@ -93,6 +94,9 @@ def test_home_pickup(integration, body):
 
 
 def test_exchange_needs_the_sku_wanted(integration, body, order_line):
+    # Another size of the same product, seen in another order.
+    OrderLine.objects.filter(pk=order_line.pk).update(product_ref="CHE-LIN")
+    OrderLineFactory(sku="CHE-LIN-BLA-L", product_ref="CHE-LIN")
     exchange = {**body, "resolution": "exchange"}
     with_sku = {**exchange, "lines": [{**body["lines"][0], "exchange_sku": "CHE-LIN-BLA-L"}]}
 

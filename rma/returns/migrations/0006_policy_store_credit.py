@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('returns', '0002_return_line_exchange_sku'),
+        ('returns', '0005_idempotency_key_claimed_before_the_return'),
     ]
 
     operations = [
