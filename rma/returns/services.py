@@ -13,20 +13,18 @@ from django.utils.translation import gettext as _
 
 from rma.core.exceptions import DomainError, InvalidTransition, NotEligible
 from rma.core.images import CheckedImage
-from rma.integrations.shop import shop_client_get
 from rma.locations.models import Store
 from rma.orders.models import Order, OrderLine
 from rma.returns import policy as return_policy
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.drop_offs import DropOffChoice, destination_warehouse_for, drop_off_validate
-from rma.returns.exchanges import ExchangeRefused, exchange_check
+from rma.returns.exchanges import exchanges_check
 from rma.returns.idempotency import idempotency_key_claim, idempotency_key_fulfil, request_fingerprint
 from rma.returns.lock_objects import order_lines_qs_select_for_update, return_request_qs_select_for_update
 from rma.returns.models import (
     ReasonCode,
     ReturnEvent,
     ReturnLine,
-    ReturnPolicy,
     ReturnRequest,
 )
 from rma.returns.photos import photos_missing_refuse, photos_required_check, return_line_photo_add
@@ -214,7 +212,7 @@ def return_request_create_once(
 
     policy = return_policy.policy_get_default()
     if resolution == Resolution.EXCHANGE:
-        _exchanges_check(lines=lines, policy=policy)
+        exchanges_check(items=[(item.order_line, item.exchange_sku) for item in lines], policy=policy)
     # Lock the order's lines: two returns created at once cannot both take the last unit.
     locked_lines = {
         line.pk: line
@@ -297,22 +295,6 @@ def return_request_create_once(
     if submit:
         return_request_submit(return_request=return_request, actor=actor)
     return return_request, False
-
-
-def _exchanges_check(*, lines: Sequence[ReturnLineInput], policy: ReturnPolicy) -> None:
-    """Check each line's exchange SKU (rma.returns.exchanges); refuse with the first refusal and all of them."""
-    client = shop_client_get()
-    refusals: dict[str, dict[str, str]] = {}
-    first: ExchangeRefused | None = None
-    for item in lines:
-        try:
-            exchange_check(order_line=item.order_line, exchange_sku=item.exchange_sku, policy=policy, client=client)
-        except ExchangeRefused as refusal:
-            first = first or refusal
-            # Keyed by the order line's external id, which API clients know (as in the documented example).
-            refusals[item.order_line.external_id] = {"code": refusal.code, "message": refusal.message}
-    if first is not None:
-        raise ExchangeRefused(first.message, code=first.code, extra={**first.extra, "lines": refusals})
 
 
 @transaction.atomic
