@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("rma.returns.api.urls")),
     path("", include("rma.shipping.api.urls")),
     path("warehouse/", include("rma.warehouse.api.urls")),
+    path("store-credits/", include("rma.warehouse.api.store_credit_urls")),
     path("store/", include("rma.store.api.urls")),
 ]

@@ -156,3 +156,10 @@ def drop_off_summary(choice_method: str, point: DropOffPoint | None, pickup_date
         "hours": opening_days(point) if point else [],
         "label_printing": bool(point and point.label_printing),
     }
+
+
+def percent(value: Decimal) -> str:
+    """+10 % in French, +10% in English (no trailing zeros: 7,5 not 7,50)."""
+    number = value.to_integral_value() if value == value.to_integral_value() else value.normalize()
+    shown = number_format(number, use_l10n=True)
+    return f"+{shown}\u00a0%" if formatting.is_french() else f"+{shown}%"

@@ -1,11 +1,14 @@
 """Step 4: refund, store credit or exchange (and for what)."""
 
+from decimal import Decimal
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from rma.integrations.shop import Variant, shop_client_get
 from rma.orders.models import Order
-from rma.portal.formatting import line_view
+from rma.portal.formatting import line_view, money, percent
 from rma.portal.forms import ResolutionForm
 from rma.portal.guards import portal_required, render_step
 from rma.portal.items import chosen_lines
@@ -13,7 +16,7 @@ from rma.portal.reasons import reasons_complete
 from rma.portal.session import PortalState, portal_state, portal_state_save
 from rma.returns.choices import Resolution
 from rma.returns.exchanges import exchange_choices, shop_stock_known
-from rma.returns.policy import policy_get_default
+from rma.returns.policy import policy_get_default, store_credit_offer
 
 
 def chosen_exchange_options(order: Order, state: PortalState) -> dict[int, list[Variant]]:
@@ -23,6 +26,20 @@ def chosen_exchange_options(order: Order, state: PortalState) -> dict[int, list[
     return {
         line.pk: exchange_choices(order_line=line, policy=policy, client=client)
         for line, _quantity in chosen_lines(order, state)
+    }
+
+
+def resolution_amounts(order: Order, state: PortalState) -> dict[str, Any]:
+    """What a refund and a store credit would come to for the chosen items (before any return fee), the credit with
+    the policy's bonus, and when the policy issues the credit."""
+    value = sum((line.unit_price * quantity for line, quantity in chosen_lines(order, state)), Decimal("0.00"))
+    policy = policy_get_default()
+    offer = store_credit_offer(policy=policy, base=value)
+    return {
+        "refund_amount": money(value, order.currency),
+        "store_credit_amount": money(offer.amount, order.currency),
+        "store_credit_bonus": percent(offer.bonus_percent) if offer.bonus_percent > 0 else "",
+        "store_credit_moment": policy.store_credit_moment,
     }
 
 
@@ -56,6 +73,7 @@ def resolution(request: HttpRequest, order: Order) -> HttpResponse:
         "form": form,
         "blocks": blocks,
         "exchange_possible": form.exchange_possible,
+        **resolution_amounts(order, state),
         # Without a stock source, no page may say that a size is in stock.
         "stock_known": shop_stock_known(shop_client_get()),
     }

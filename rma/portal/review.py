@@ -14,7 +14,7 @@ from rma.core.exceptions import DomainError
 from rma.core.images import CheckedImage
 from rma.locations.models import DropOffPoint
 from rma.orders.models import Order
-from rma.portal.formatting import drop_off_summary, line_view, mask_email, money, variant_label
+from rma.portal.formatting import drop_off_summary, line_view, mask_email, money, percent, variant_label
 from rma.portal.guards import portal_required, render_step
 from rma.portal.items import chosen_lines
 from rma.portal.reasons import reasons_complete
@@ -110,6 +110,12 @@ def review(request: HttpRequest, order: Order) -> HttpResponse:
         resolution=resolution_value,
     )
     fee, refund = terms.fee, terms.refund_estimate
+    bonus: dict[str, str] = {}
+    if resolution_value == Resolution.STORE_CREDIT:
+        offer = return_policy.store_credit_offer(policy=policy, base=refund)
+        refund = offer.amount
+        if offer.bonus:
+            bonus = {"amount": money(offer.bonus, order.currency), "percent": percent(offer.bonus_percent)}
     names = _variant_names(order, state)
     details = state.get("details") or {}
     lines = [
@@ -133,6 +139,7 @@ def review(request: HttpRequest, order: Order) -> HttpResponse:
         "fee": money(fee, order.currency),
         "fee_is_zero": fee == 0,
         "refund": money(refund, order.currency),
+        "store_credit_bonus": bonus,
         "drop_off": drop_off_summary(choice.method, choice.point, choice.pickup_date, choice.pickup_slot),
         "error": error,
         "email": mask_email(order.customer_email),

@@ -1,5 +1,6 @@
 """After confirming: the confirmation page, the tracking page and its status poll, and cancelling."""
 
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -18,16 +19,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rma.core.exceptions import DomainError
 from rma.core.private_files import private_file_response
-from rma.portal.formatting import drop_off_summary, line_view, mask_email, money, sku_label
+from rma.portal.formatting import drop_off_summary, line_view, mask_email, money, percent, sku_label
 from rma.portal.labels import label_context
 from rma.portal.session import portal_return_known
 from rma.returns.choices import Resolution, ReturnStatus
 from rma.returns.models import ReturnRequest
+from rma.returns.policy import policy_get_default, store_credit_offer
 from rma.returns.selectors import return_photo_get_for_customer
 from rma.returns.services import return_request_cancel
 from rma.returns.states import CANCELLABLE_STATUSES
-from rma.warehouse.choices import RefundMethod
-from rma.warehouse.selectors import refund_of_return
+from rma.warehouse.choices import RefundMethod, StoreCreditStatus
+from rma.warehouse.models import StoreCredit
+from rma.warehouse.selectors import refund_of_return, store_credit_for_return
 
 
 def _return_for(public_id: UUID) -> ReturnRequest:
@@ -46,10 +49,30 @@ def _status_payload(return_request: ReturnRequest) -> dict[str, Any]:
     }
 
 
+def _expected_amount(return_request: ReturnRequest, credit: StoreCredit | None) -> tuple[Decimal, bool]:
+    """What the customer should get back: the store credit issued, or the estimate (a store credit's with the
+    policy's bonus); and whether a credit was issued."""
+    if credit is not None:
+        return credit.amount, True
+    if return_request.resolution == Resolution.STORE_CREDIT:
+        offer = store_credit_offer(policy=policy_get_default(), base=return_request.refund_estimate)
+        return offer.amount, False
+    return return_request.refund_estimate, False
+
+
 def _return_summary(return_request: ReturnRequest) -> dict[str, Any]:
     currency = return_request.currency
-    # Once released, the amount really refunded replaces the estimate.
+    credit = store_credit_for_return(return_request=return_request)
+    expected, credit_issued = _expected_amount(return_request, credit)
+    # Once released, the amount really refunded replaces the estimate; a return settled by store credit shows the
+    # credit the customer holds (bonus included, as on its card), whatever the refund row counted.
     refund = refund_of_return(return_request=return_request)
+    refunded = ""
+    if refund is not None:
+        if credit is not None and refund.method == RefundMethod.STORE_CREDIT:
+            refunded = money(credit.amount, credit.currency)
+        else:
+            refunded = money(refund.amount, refund.currency)
     lines = []
     for line in return_request.lines.all():
         lines.append(
@@ -66,8 +89,9 @@ def _return_summary(return_request: ReturnRequest) -> dict[str, Any]:
         "lines": lines,
         "resolution": Resolution(return_request.resolution).label,
         "fee": money(return_request.fee_amount, currency),
-        "refund": money(return_request.refund_estimate, currency),
-        "refunded": money(refund.amount, refund.currency) if refund is not None else "",
+        "refund": money(expected, currency),
+        "store_credit_issued": credit_issued,
+        "refunded": refunded,
         "refunded_as_credit": refund is not None and refund.method == RefundMethod.STORE_CREDIT,
         "drop_off": drop_off_summary(
             return_request.drop_off_method,
@@ -157,14 +181,37 @@ def timeline(return_request: ReturnRequest) -> list[dict[str, Any]]:
     return rows
 
 
+def store_credit_view(return_request: ReturnRequest) -> dict[str, Any] | None:
+    """The return's store credit as the tracking page shows it (its code included), or None."""
+    credit = store_credit_for_return(return_request=return_request)
+    if credit is None:
+        return None
+    status = credit.current_status()
+    return {
+        "code": credit.code,
+        "amount": money(credit.amount, credit.currency),
+        "bonus": percent(credit.bonus_percent) if credit.bonus_amount else "",
+        "balance": money(credit.balance, credit.currency),
+        "expires": date_format(timezone.localtime(credit.expires_at), "DATE_FORMAT") if credit.expires_at else "",
+        "status": status,
+        "status_label": StoreCreditStatus(status).label,
+        "usable": status == StoreCreditStatus.ACTIVE,
+    }
+
+
 @never_cache
 @require_GET
 def tracking(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return_request = _return_for(public_id)
+    store_credit = store_credit_view(return_request)
+    next_step = NEXT_STEPS.get(return_request.status, "")
+    if store_credit and return_request.status == ReturnStatus.REFUNDED:
+        next_step = _("Your store credit has been issued: give its code below at checkout, online or in a shop.")
     context = {
         **_return_summary(return_request),
         "timeline": timeline(return_request),
-        "next_step": NEXT_STEPS.get(return_request.status, ""),
+        "next_step": next_step,
+        "store_credit": store_credit,
     }
     return render(request, "portal/tracking.html", context)
 

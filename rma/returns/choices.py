@@ -25,6 +25,13 @@ class Resolution(models.TextChoices):
     EXCHANGE = "exchange", _("Exchange")
 
 
+class StoreCreditMoment(models.TextChoices):
+    """When a return's store credit is issued (ReturnPolicy.store_credit_moment)."""
+
+    HANDOVER = "handover", _("When the parcel is handed over")
+    INSPECTION = "inspection", _("After inspection")
+
+
 class Responsibility(models.TextChoices):
     CUSTOMER = "customer", _("Customer")
     MERCHANT = "merchant", _("Merchant")

@@ -9,7 +9,8 @@ The customer (email, in the return's locale) is told at each step that matters t
 - in_transit: ``parcel_in_transit`` ("your parcel is on its way" / "it has left the shop"), except after a
   shop-counter hand-in (see ``customer_told``);
 - received: ``parcel_received``;
-- refunded: ``refund_released``;
+- refunded: ``refund_released``; for a store-credit return, the credit it was settled with (its code); none when
+  that credit was issued by the release itself (the credit's own email, ``store_credit_issued``, says it all);
 - exchanged: ``exchange_shipped``, with the exchange SKUs (``ReturnLine.exchange_sku``);
 - closed, only from inspected (nothing acceptable came back, no refund): ``return_closed``; a close after a
   refund or an exchange says nothing new;
@@ -41,7 +42,7 @@ from rma.notifications.choices import Channel
 from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue
 from rma.notifications.services import outbox_messages_withdraw, outbox_secret_ref
-from rma.returns.choices import ReturnStatus
+from rma.returns.choices import ReturnStatus, StoreCreditMoment
 from rma.returns.models import ReturnEvent, ReturnLine, ReturnRequest
 from rma.returns.reactions import StatusChange, facts
 
@@ -212,6 +213,10 @@ def _customer_email_wanted(
         return False
     if to_status == ReturnStatus.CLOSED:
         return from_status in CLOSED_NOTICE_FROM
+    if to_status == ReturnStatus.REFUNDED:
+        credit = facts.store_credit(return_request)
+        # Issued by this very release: its own email (with the code) is the one the customer needs.
+        return credit is None or credit.moment != StoreCreditMoment.INSPECTION
     # A draft was never submitted: the customer was never told of it.
     return not (to_status == ReturnStatus.CANCELLED and from_status == ReturnStatus.DRAFT)
 
@@ -247,6 +252,14 @@ def _customer_message(
         payload.update(
             refund_amount=refund["amount"], refund_currency=refund["currency"], refund_method=refund["method"]
         )
+        credit = facts.store_credit(return_request)
+        if credit is not None:
+            payload["store_credit"] = {
+                "code": credit.code,
+                "amount": credit.amount,
+                "currency": credit.currency,
+                "issued_at": credit.issued_at,
+            }
     elif to_status == ReturnStatus.EXCHANGED:
         payload["exchange_lines"] = _exchange_lines(return_request)
     elif to_status == ReturnStatus.REJECTED:

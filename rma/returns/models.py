@@ -4,7 +4,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from rma.core.models import PublicIdModel, TimeStampedModel
 from rma.locations.choices import DropOffMethod
 from rma.orders.choices import Category, Channel
-from rma.returns.choices import CreationChannel, LegalBasis, Resolution, Responsibility, ReturnStatus
+from rma.returns.choices import (
+    CreationChannel,
+    LegalBasis,
+    Resolution,
+    Responsibility,
+    ReturnStatus,
+    StoreCreditMoment,
+)
 
 # Crockford-like alphabet without look-alikes (0/O, 1/I/L, U): easy to read out at a counter.
 RMA_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -92,6 +99,31 @@ class ReturnPolicy(TimeStampedModel):
             "prices). On: a dearer or cheaper variant is accepted."
         ),
     )
+    store_credit_moment = models.CharField(
+        _("store credit is issued"),
+        max_length=16,
+        choices=StoreCreditMoment.choices,
+        default=StoreCreditMoment.INSPECTION,
+        help_text=_(
+            "When the parcel is handed over (shop counter check, carrier scan…): the customer can spend it at once, "
+            "for the estimated amount. After inspection: for the inspected amount, in place of a payment."
+        ),
+    )
+    store_credit_bonus_percent = models.DecimalField(
+        _("store credit bonus (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Added to the amount of a store credit, to make it more attractive than a refund."),
+    )
+    store_credit_validity_days = models.PositiveIntegerField(
+        _("store credit valid for (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty: the store credit never expires."),
+    )
 
     class Meta:
         ordering = ("-is_default", "name")
@@ -103,6 +135,10 @@ class ReturnPolicy(TimeStampedModel):
             ),
             models.UniqueConstraint(
                 fields=("is_default",), condition=models.Q(is_default=True), name="%(app_label)s_%(class)s_one_default"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(store_credit_bonus_percent__gte=0, store_credit_bonus_percent__lte=100),
+                name="%(app_label)s_%(class)s_store_credit_bonus_percent",
             ),
         ]
 

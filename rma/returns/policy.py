@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -131,6 +131,27 @@ def fee_for(*, policy: ReturnPolicy, reasons: Iterable[ReasonCode], drop_off_met
         if fee.responsibility == responsibility and fee.drop_off_method == drop_off_method:
             return fee.amount
     return Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class StoreCreditOffer:
+    """What a store credit worth `base` comes to under a policy: the base plus the policy's bonus."""
+
+    base: Decimal
+    bonus_percent: Decimal
+    bonus: Decimal
+
+    @property
+    def amount(self) -> Decimal:
+        return self.base + self.bonus
+
+
+def store_credit_offer(*, policy: ReturnPolicy, base: Decimal) -> StoreCreditOffer:
+    """The store credit for `base` (what a refund would be): plus the policy's bonus percentage, to the cent."""
+    base = max(base, Decimal("0.00")).quantize(Decimal("0.01"))
+    percent = policy.store_credit_bonus_percent or Decimal("0.00")
+    bonus = (base * percent / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return StoreCreditOffer(base=base, bonus_percent=percent, bonus=bonus)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ Each app registers its reactions in its ``AppConfig.ready()`` (``register``): re
 with the change. Reactions run in the order they were registered (the order of INSTALLED_APPS).
 
 The messages need facts that apps above returns own (the label's tracking number, the refund released, the
-exchange requested): those apps provide them (``provide``) in their
+exchange requested, the store credit issued): those apps provide them (``provide``) in their
 ``ready()`` too, instead of returns looking their models up by name.
 """
 
@@ -66,6 +66,15 @@ class RefundFacts:
     method: str
 
 
+@dataclass(frozen=True)
+class StoreCreditFacts:
+    code: str
+    amount: str
+    currency: str
+    moment: str  # rma.returns.choices.StoreCreditMoment
+    issued_at: str
+
+
 @dataclass
 class ReturnFacts:
     """Facts about a return that apps above returns own, each provided by that app (None/False until then)."""
@@ -73,6 +82,7 @@ class ReturnFacts:
     tracking_number: Callable[[ReturnRequest], str | None] = lambda return_request: None
     refund: Callable[[ReturnRequest], RefundFacts | None] = lambda return_request: None
     exchange_lines: Callable[[ReturnRequest], list[dict[str, Any]] | None] = lambda return_request: None
+    store_credit: Callable[[ReturnRequest], StoreCreditFacts | None] = lambda return_request: None
 
 
 facts = ReturnFacts()
@@ -83,6 +93,7 @@ def provide(
     tracking_number: Callable[[ReturnRequest], str | None] | None = None,
     refund: Callable[[ReturnRequest], RefundFacts | None] | None = None,
     exchange_lines: Callable[[ReturnRequest], list[dict[str, Any]] | None] | None = None,
+    store_credit: Callable[[ReturnRequest], StoreCreditFacts | None] | None = None,
 ) -> None:
     """Set the providers of some facts (called from the owning app's ``AppConfig.ready``)."""
     if tracking_number is not None:
@@ -91,3 +102,5 @@ def provide(
         facts.refund = refund
     if exchange_lines is not None:
         facts.exchange_lines = exchange_lines
+    if store_credit is not None:
+        facts.store_credit = store_credit

@@ -1,14 +1,18 @@
 """Admin for the warehouse: grading and disposition reference data, and read-only views of what was received
-and found (arrivals, shops' cartons and their counts, shipment discrepancies, inspections, refunds)."""
+and found (arrivals, shops' cartons and their counts, shipment discrepancies, inspections, refunds, store credits)."""
 
-from django.contrib import admin
-from django.db.models import QuerySet
+from django.contrib import admin, messages
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from rma.core.exceptions import DomainError
 from rma.returns.admin.mixins import ReadOnlyAdminMixin
+from rma.warehouse.choices import StoreCreditStatus
 from rma.warehouse.models import (
     Arrival,
     CartonReceipt,
@@ -23,8 +27,12 @@ from rma.warehouse.models import (
     Inspection,
     InspectionPhoto,
     Refund,
+    StoreCredit,
+    StoreCreditRedemption,
     UnexpectedParcel,
 )
+from rma.warehouse.models.credits import store_credit_code_normalize
+from rma.warehouse.services.credits import store_credit_cancel
 
 # ---- Reference data, edited by hand
 
@@ -190,3 +198,95 @@ class ExchangeRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("return_request__rma_number", "idempotency_key")
     search_help_text = _("RMA number or idempotency key.")
     date_hierarchy = "requested_at"
+
+
+class StoreCreditStatusFilter(admin.SimpleListFilter):
+    """The status as the shop sees it: an active credit past its expiry date is expired."""
+
+    title = _("status now")
+    parameter_name = "status_now"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(str(value), str(label)) for value, label in StoreCreditStatus.choices]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[StoreCredit]) -> QuerySet[StoreCredit]:
+        now = timezone.now()
+        unexpired = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        active = Q(status=StoreCreditStatus.ACTIVE)
+        match self.value():
+            case StoreCreditStatus.ACTIVE:
+                return queryset.filter(active & unexpired)
+            case StoreCreditStatus.EXPIRED:
+                return queryset.filter(active & ~unexpired)
+            case None:
+                return queryset
+            case value:
+                return queryset.filter(status=value)
+
+
+class StoreCreditRedemptionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = StoreCreditRedemption
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[StoreCreditRedemption]:
+        return super().get_queryset(request).select_related("redeemed_by")
+
+
+@admin.register(StoreCredit)
+class StoreCreditAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Lists show only the code's last 4 characters; the full code is on a credit's own page."""
+
+    list_display = (
+        "masked_code",
+        "return_request",
+        "amount",
+        "balance",
+        "currency",
+        "current_status",
+        "moment",
+        "expires_at",
+        "created_at",
+    )
+    list_select_related = ("return_request",)
+    list_filter = (StoreCreditStatusFilter, "moment", "currency")
+    search_fields = ("return_request__rma_number",)
+    search_help_text = _("The full code or an RMA number.")
+    date_hierarchy = "created_at"
+    inlines = (StoreCreditRedemptionInline,)
+    actions = ("cancel",)
+
+    @admin.display(description=_("code"))
+    def masked_code(self, obj: StoreCredit) -> str:
+        return obj.masked_code
+
+    @admin.display(description=_("status now"))
+    def current_status(self, obj: StoreCredit) -> str:
+        return str(StoreCreditStatus(obj.current_status()).label)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[StoreCredit], search_term: str
+    ) -> tuple[QuerySet[StoreCredit], bool]:
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        code = store_credit_code_normalize(search_term)
+        if code:
+            found = found | queryset.filter(code=code)
+        return found, may_have_duplicates
+
+    def has_cancel_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("warehouse.change_storecredit")
+
+    @admin.action(description=_("Cancel the selected store credits"), permissions=["cancel"])
+    def cancel(self, request: HttpRequest, queryset: QuerySet[StoreCredit]) -> None:
+        cancelled = 0
+        for credit in queryset:
+            try:
+                store_credit_cancel(store_credit=credit)
+            except DomainError as exc:
+                self.message_user(request, f"{credit.masked_code}: {exc.message}", messages.WARNING)
+            else:
+                cancelled += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d store credit cancelled.", "%(count)d store credits cancelled.", cancelled)
+            % {"count": cancelled},
+        )

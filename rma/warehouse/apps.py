@@ -11,9 +11,17 @@ class WarehouseConfig(AppConfig):
         from rma.core import roles
         from rma.core.views import role_home_register
         from rma.returns import reactions
-        from rma.warehouse.reactions import refund_follows_returnless_approval, return_exchange_lines, return_refund
+        from rma.warehouse.reactions import (
+            refund_follows_returnless_approval,
+            return_exchange_lines,
+            return_refund,
+            return_store_credit,
+        )
+        from rma.warehouse.services.credits import store_credit_issue_on_handover
 
-        # A returnless refund is released right after the approval.
+        # A returnless refund is released right after the approval (a store-credit one issues its credit then).
         reactions.register(refund_follows_returnless_approval)
-        reactions.provide(refund=return_refund, exchange_lines=return_exchange_lines)
+        # A store-credit return gets its credit at handover when the policy says so.
+        reactions.register(store_credit_issue_on_handover)
+        reactions.provide(refund=return_refund, exchange_lines=return_exchange_lines, store_credit=return_store_credit)
         role_home_register(role=roles.WAREHOUSE_STAFF, url_name="warehouse:board")

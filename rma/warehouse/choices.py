@@ -56,3 +56,12 @@ class DiscrepancyKind(models.TextChoices):
     EXTRA = "extra", _("Extra")
     WRONG_ITEM = "wrong_item", _("Wrong item")
     DAMAGED = "damaged", _("Damaged")
+
+
+class StoreCreditStatus(models.TextChoices):
+    """A store credit's state. Expiry is read from its date (``StoreCredit.expires_at``), never stored."""
+
+    ACTIVE = "active", _("Active")
+    SPENT = "spent", _("Spent")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")

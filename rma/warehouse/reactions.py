@@ -8,8 +8,9 @@ from typing import Any
 
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
-from rma.returns.reactions import RefundFacts, StatusChange
+from rma.returns.reactions import RefundFacts, StatusChange, StoreCreditFacts
 from rma.warehouse.models import ExchangeRequest
+from rma.warehouse.selectors.credits import store_credit_for_return
 from rma.warehouse.selectors.refunds import refund_of_return
 from rma.warehouse.services.refunds import refund_release
 
@@ -19,7 +20,8 @@ def refund_follows_returnless_approval(change: StatusChange) -> None:
 
     It runs inside the approval's transaction: the refund, its message to the shop and the move to "refunded"
     commit with the approval or not at all. Approving twice is refused by the lifecycle (a refunded return
-    cannot be approved), and a concurrent approval waits for the row lock, so the refund is released once.
+    cannot be approved), and a concurrent approval waits for the row lock, so the refund is released once. A
+    returnless store-credit return gets its credit here, issued once by the release (``store_credit_settle``).
     """
     if change.to_status != ReturnStatus.APPROVED or not change.return_request.returnless:
         return
@@ -40,3 +42,17 @@ def return_exchange_lines(return_request: ReturnRequest) -> list[dict[str, Any]]
     """The lines of the exchange requested from the shop for the return (what it accepted), if any."""
     requested = ExchangeRequest.objects.filter(return_request=return_request).first()
     return None if requested is None else list(requested.lines)
+
+
+def return_store_credit(return_request: ReturnRequest) -> StoreCreditFacts | None:
+    """The store credit issued for the return, if any."""
+    credit = store_credit_for_return(return_request=return_request)
+    if credit is None:
+        return None
+    return StoreCreditFacts(
+        code=credit.code,
+        amount=str(credit.amount.quantize(Decimal("0.01"))),
+        currency=credit.currency,
+        moment=credit.moment,
+        issued_at=credit.created_at.isoformat(),
+    )

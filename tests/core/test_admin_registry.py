@@ -1,5 +1,7 @@
 """Every model of our apps has an admin, and every admin page of our apps loads."""
 
+from decimal import Decimal
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -30,6 +32,7 @@ from rma.warehouse.models import (
     UnexpectedParcel,
 )
 from rma.warehouse.services import carton_count_add, carton_count_finish, carton_receive
+from rma.warehouse.services.credits import store_credit_issue, store_credit_redeem
 from tests.core.admin_support import policy  # noqa: F401 - fixture
 from tests.core.factories import UserFactory
 from tests.locations.factories import DropOffPointFactory, StoreFactory
@@ -109,6 +112,8 @@ def build_rows(make_return, user):
     ExchangeRequest.objects.create(
         return_request=draft, idempotency_key=f"exchange-{draft.pk}", requested_by=user, requested_at=now
     )
+    credit = store_credit_issue(return_request=shop_return, base=Decimal("30.00"), moment="handover", actor=user)
+    store_credit_redeem(store_credit=credit, amount=Decimal("12.50"), reference=f"order-{shop_return.pk}", actor=user)
     return return_request
 
 

@@ -10,7 +10,7 @@ from rma.returns.models import ReturnEvent, ReturnRequest
 from rma.shipping.choices import LabelStatus
 from rma.shipping.models import CounterCheck, Label
 from rma.warehouse.choices import RefundMethod, UnitCondition
-from rma.warehouse.models import Arrival, Disposition, ExchangeRequest, Inspection, Refund
+from rma.warehouse.models import Arrival, Disposition, ExchangeRequest, Inspection, Refund, StoreCredit
 
 S = ReturnStatus
 LABELLED = (S.LABEL_READY, S.IN_TRANSIT, S.RECEIVED, S.INSPECTED, S.REFUNDED, S.EXCHANGED, S.CLOSED)
@@ -82,6 +82,26 @@ class SeedConsistencyChecks:
             received = inspections.filter(condition=UnitCondition.RECEIVED)
             assert Disposition.objects.filter(inspection__in=received).count() == received.count()
         assert not Inspection.objects.exclude(return_line__return_request__status__in=INSPECTED_OR_LATER).exists()
+
+    def test_store_credit_returns_handed_over_have_their_credit_once(self):
+        # The demo policy issues store credit at handover, with a 10 % bonus.
+        handed_over = ReturnRequest.objects.filter(
+            resolution=Resolution.STORE_CREDIT, events__to_status=S.IN_TRANSIT
+        ).distinct()
+        assert handed_over.exists()
+        for return_request in handed_over:
+            credit = StoreCredit.objects.get(return_request=return_request)
+            assert credit.moment == "handover"
+            assert credit.bonus_amount > 0
+        # A returnless one is never handed over: its credit comes with the refund released at its approval.
+        returnless = ReturnRequest.objects.filter(
+            resolution=Resolution.STORE_CREDIT, returnless=True, status=S.REFUNDED
+        )
+        for return_request in returnless:
+            credit = StoreCredit.objects.get(return_request=return_request)
+            assert credit.moment == "inspection"
+            assert credit.amount == return_request.refund_estimate + credit.bonus_amount
+        assert StoreCredit.objects.count() == handed_over.count() + returnless.count()
 
     def test_refunds_exchanges_and_closures(self):
         for return_request in self.returns(S.REFUNDED):

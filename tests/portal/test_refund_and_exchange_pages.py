@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_approve
-from rma.warehouse.models import Refund
+from rma.warehouse.models import Refund, StoreCredit
 from tests.core.factories import UserFactory
 from tests.portal.helpers import (
     choose_items,
@@ -46,6 +46,33 @@ def test_a_returnless_refund_costs_no_fee_and_the_tracking_page_shows_the_amount
     page = text(client.get(reverse("portal:tracking", kwargs={"public_id": return_request.public_id})))
     assert "Remboursé</dt><dd>29,00 €" in page
     assert "Remboursement estimé" not in page
+
+
+def test_a_returnless_store_credit_shows_its_card_and_the_same_amount_as_refunded(client, world):
+    world.policy.store_credit_bonus_percent = Decimal("10.00")
+    world.policy.save(update_fields=["store_credit_bonus_percent"])
+    world.policy.returnless_refund_below = Decimal("30.00")
+    world.policy.save(update_fields=["returnless_refund_below"])
+    assert lookup(client).status_code == 302
+    assert choose_items(client, {world.mug.pk: 1}).status_code == 302
+    assert give_reasons(client, {world.mug.pk: world.too_small.pk}).status_code == 302
+    assert choose_resolution(client, "store_credit").status_code == 302
+    assert choose_point(client, world.relay.pk).status_code == 302
+    # The review counts the bonus on the price paid (no fee: nothing is sent back).
+    assert "31,90 €" in text(client.get(reverse("portal:review")))
+
+    assert confirm(client).status_code == 302
+    return_request = ReturnRequest.objects.get()
+    assert return_request.status == "refunded"
+    credit = StoreCredit.objects.get(return_request=return_request)
+    assert credit.amount == Decimal("31.90")
+    page = text(client.get(reverse("portal:tracking", kwargs={"public_id": return_request.public_id})))
+    # The credit's card with its code, and the total says the same amount as the card: what the customer holds.
+    assert "data-store-credit-code" in page
+    assert credit.code in page
+    assert "Remboursé en avoir</dt><dd>31,90 €" in page
+    assert "estimé" not in page
+    assert page.count("data-refunded") == 1
 
 
 def test_before_the_refund_the_tracking_page_shows_an_estimate_labelled_as_such(client, world):

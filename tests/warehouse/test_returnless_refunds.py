@@ -4,14 +4,16 @@ from decimal import Decimal
 from functools import partial
 
 import pytest
+from django.core import mail
 
 from rma.core.exceptions import Conflict, InvalidTransition
 from rma.notifications.models import OutboxMessage
+from rma.notifications.services import DeliveryOutcome, outbox_message_deliver
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import PolicyFee, ReturnRequest
 from rma.returns.services import return_request_approve
 from rma.shipping.models import Label
-from rma.warehouse.models import Refund
+from rma.warehouse.models import Refund, StoreCredit
 from rma.warehouse.services import refund_release
 from tests.core.factories import UserFactory
 from tests.helpers import run_in_threads as race
@@ -142,3 +144,76 @@ def test_two_agents_approving_at_once_release_one_refund(
     assert Refund.objects.filter(return_request=return_request).count() == 1
     assert OutboxMessage.objects.filter(topic="refund.released").count() == 1
     assert ReturnRequest.objects.get(pk=return_request.pk).status == S.REFUNDED
+
+
+@pytest.mark.parametrize("moment", ["inspection", "handover"])
+def test_a_returnless_store_credit_return_gets_its_credit_once_at_approval(
+    returnless_policy, make_returnless, cheap_line, settings, moment
+):
+    """Nothing is handed over or inspected: whatever the moment set, the credit is issued by the approval's release."""
+    settings.RMA_SHOP_WEBHOOK_URL = "https://shop.example.com/hooks/rma"
+    returnless_policy.store_credit_moment = moment
+    returnless_policy.store_credit_bonus_percent = Decimal("10.00")
+    returnless_policy.store_credit_validity_days = 365
+    returnless_policy.save()
+    return_request = make_returnless(order_line=cheap_line, quantity=2, resolution="store_credit")
+
+    return_request.refresh_from_db()
+    assert return_request.status == S.REFUNDED
+    credit = StoreCredit.objects.get(return_request=return_request)
+    # The price paid for the kept units, plus the policy's bonus.
+    assert (credit.amount, credit.bonus_amount, credit.balance) == (
+        Decimal("14.30"),
+        Decimal("1.30"),
+        Decimal("14.30"),
+    )
+    assert credit.expires_at is not None
+    refund = Refund.objects.get(return_request=return_request)
+    assert (refund.method, refund.amount) == ("store_credit", Decimal("13.00"))
+    assert refund.breakdown["store_credit"]["public_id"] == str(credit.public_id)
+    assert refund.breakdown["store_credit"]["difference"] == "0.00"
+    # The shop hears of the credit once; the customer gets its code, saying the items are kept (and no second email
+    # about a refund that the credit already is).
+    webhook = OutboxMessage.objects.get(topic="store_credit.issued")
+    assert webhook.payload["store_credit"]["code"] == credit.code
+    email = OutboxMessage.objects.get(topic="store_credit_issued", channel="email")
+    assert (email.payload["code"], email.payload["amount"], email.payload["returnless"]) == (
+        credit.code,
+        "14.30",
+        True,
+    )
+    assert not OutboxMessage.objects.filter(topic="refund_released").exists()
+    mail.outbox.clear()
+    assert outbox_message_deliver(message_id=email.pk) == DeliveryOutcome.DELIVERED
+    [sent] = mail.outbox
+    assert "est accepté et vous gardez les articles\u00a0: voici votre avoir." in sent.body
+    assert "14,30\u00a0€ (dont un bonus de 1,30\u00a0€, +10\u00a0%)" in sent.body
+
+    with pytest.raises(InvalidTransition):
+        return_request_approve(return_request=ReturnRequest.objects.get(pk=return_request.pk), actor=None)
+    with pytest.raises(Conflict):
+        refund_release(return_request=return_request, actor=None)
+    assert StoreCredit.objects.count() == 1
+    assert OutboxMessage.objects.filter(topic="store_credit.issued").count() == 1
+    assert OutboxMessage.objects.filter(topic="store_credit_issued").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_agents_approving_a_returnless_store_credit_return_at_once_issue_one_credit(
+    postgres_only, returnless_policy, make_returnless, cheap_line
+):
+    returnless_policy.auto_approve = False
+    returnless_policy.save(update_fields=["auto_approve"])
+    return_request = make_returnless(order_line=cheap_line, resolution="store_credit")
+    first, second = UserFactory(username="agent-a"), UserFactory(username="agent-b")
+
+    results = race(
+        lambda: return_request_approve(return_request=ReturnRequest.objects.get(pk=return_request.pk), actor=first),
+        lambda: return_request_approve(return_request=ReturnRequest.objects.get(pk=return_request.pk), actor=second),
+    )
+
+    assert sorted(type(r).__name__ for r in results) == ["InvalidTransition", "ReturnRequest"]
+    assert StoreCredit.objects.filter(return_request=return_request).count() == 1
+    assert StoreCredit.objects.get(return_request=return_request).amount == Decimal("6.50")
+    assert OutboxMessage.objects.filter(topic="store_credit.issued").count() == 1
+    assert OutboxMessage.objects.filter(topic="store_credit_issued").count() == 1

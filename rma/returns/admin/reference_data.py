@@ -50,6 +50,8 @@ class ReturnPolicyAdmin(admin.ModelAdmin):
         "review_order_value_above",
         "returnless_refund_below",
         "free_exchanges",
+        "store_credit_moment",
+        "store_credit_bonus_percent",
     )
     list_filter = ("is_default", "auto_approve", "free_exchanges")
     search_fields = ("name",)
@@ -81,6 +83,10 @@ class ReturnPolicyAdmin(admin.ModelAdmin):
                     "returnless_refund_below",
                 )
             },
+        ),
+        (
+            _("Store credit"),
+            {"fields": ("store_credit_moment", "store_credit_bonus_percent", "store_credit_validity_days")},
         ),
         (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )

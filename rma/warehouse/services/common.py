@@ -1,5 +1,8 @@
 """Small helpers shared by the warehouse services."""
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -27,3 +30,19 @@ def return_request_lock(*, pk: int) -> ReturnRequest:
     """Lock a return for the rest of the transaction (all warehouse writes on a return go through this)."""
     assert transaction.get_connection().in_atomic_block, "lock inside a transaction"
     return return_request_qs_select_for_update().get(pk=pk)
+
+
+def shop_destination() -> str:
+    """Where webhooks to the shop go: RMA_SHOP_WEBHOOK_URL, or "shop" (read again when sending)."""
+    return settings.RMA_SHOP_WEBHOOK_URL or "shop"
+
+
+def return_webhook_summary(return_request: ReturnRequest) -> dict[str, Any]:
+    """How webhooks to the shop name a return (its order must be loaded)."""
+    order = return_request.order
+    return {
+        "public_id": str(return_request.public_id),
+        "rma_number": return_request.rma_number,
+        "order_external_id": order.external_id,
+        "order_number": order.number,
+    }

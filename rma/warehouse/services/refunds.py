@@ -17,15 +17,16 @@ A returnless refund (``ReturnRequest.returnless``: the policy let the customer k
 released by the same function right after its approval (rma.warehouse.reactions): nothing is inspected, each
 unit is worth the price paid, no deduction and no fee apply.
 
-Store credit: a return whose resolution is store credit gets a Refund row like any other, with method
-``store_credit`` (``refund_method_for``); whatever issues the credit builds on that row.
+A store-credit return is settled by its store credit in place of a payment (the refund's method is store credit):
+issued at this release (after inspection, or at the approval of a returnless return), or earlier at handover, in
+which case it is never paid again and the breakdown records what it covered and the difference (see
+rma.warehouse.services.credits).
 """
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -39,7 +40,15 @@ from rma.returns.models import ReturnLine, ReturnRequest
 from rma.returns.services import return_request_transition
 from rma.warehouse.choices import RefundMethod, RefundStatus, UnitCondition
 from rma.warehouse.models import ExchangeRequest, Inspection, Refund
-from rma.warehouse.services.common import Actor, actor_name, actor_or_none, return_request_lock
+from rma.warehouse.services.common import (
+    Actor,
+    actor_name,
+    actor_or_none,
+    return_request_lock,
+    return_webhook_summary,
+    shop_destination,
+)
+from rma.warehouse.services.credits import store_credit_kept_note, store_credit_settle
 
 CENT = Decimal("0.01")
 # Legal bases under which a worn item may be refunded less (the customer's own choice to return it).
@@ -154,20 +163,6 @@ class ReleaseResult:
     exchange_request: ExchangeRequest | None = None
 
 
-def _shop_destination() -> str:
-    return settings.RMA_SHOP_WEBHOOK_URL or "shop"
-
-
-def _return_payload(return_request: ReturnRequest) -> dict[str, Any]:
-    order = return_request.order
-    return {
-        "public_id": str(return_request.public_id),
-        "rma_number": return_request.rma_number,
-        "order_external_id": order.external_id,
-        "order_number": order.number,
-    }
-
-
 def _refuse_if_released(locked: ReturnRequest) -> None:
     refund = Refund.objects.select_related("released_by").filter(return_request=locked).first()
     if refund is not None:
@@ -219,7 +214,8 @@ def refund_release(*, return_request: ReturnRequest, actor: Actor) -> ReleaseRes
     key = f"refund:{locked.public_id}"
     now = timezone.now()
     if computation.accepted_units == 0:
-        note = _("Nothing acceptable was received: no refund.")
+        kept = store_credit_kept_note(return_request=locked)
+        note = " ".join(filter(None, [_("Nothing acceptable was received: no refund."), kept]))
         return_request_transition(return_request=locked, to=ReturnStatus.CLOSED, actor=actor, note=note)
         _sync(return_request, locked)
         return ReleaseResult("closed", note)
@@ -249,10 +245,10 @@ def refund_release(*, return_request: ReturnRequest, actor: Actor) -> ReleaseRes
         outbox_enqueue(
             channel="webhook",
             topic="exchange.requested",
-            destination=_shop_destination(),
+            destination=shop_destination(),
             payload={
                 "idempotency_key": key,
-                "return": _return_payload(locked),
+                "return": return_webhook_summary(locked),
                 "exchange": {"public_id": str(exchange.public_id), "lines": exchange_lines},
             },
             dedupe_key=key,
@@ -268,16 +264,21 @@ def refund_release(*, return_request: ReturnRequest, actor: Actor) -> ReleaseRes
         _sync(return_request, locked)
         return ReleaseResult("exchanged", _("Exchange requested from the shop."), exchange_request=exchange)
 
+    breakdown = computation.as_breakdown()
+    # Store credit settles it in place of a payment: issued now, or at handover (then never paid again).
+    credit = store_credit_settle(return_request=locked, refund_amount=computation.amount, actor=actor)
+    if credit is not None:
+        breakdown.update(method=RefundMethod.STORE_CREDIT, store_credit=credit)
     try:
         with transaction.atomic():
             refund = Refund.objects.create(
                 return_request=locked,
                 amount=computation.amount,
                 currency=computation.currency,
-                method=computation.method,
+                method=breakdown["method"],
                 status=RefundStatus.RELEASED,
                 idempotency_key=key,
-                breakdown=computation.as_breakdown(),
+                breakdown=breakdown,
                 released_by=actor_or_none(actor),
                 released_at=now,
             )
@@ -286,10 +287,10 @@ def refund_release(*, return_request: ReturnRequest, actor: Actor) -> ReleaseRes
     outbox_enqueue(
         channel="webhook",
         topic="refund.released",
-        destination=_shop_destination(),
+        destination=shop_destination(),
         payload={
             "idempotency_key": key,
-            "return": _return_payload(locked),
+            "return": return_webhook_summary(locked),
             "refund": {
                 "public_id": str(refund.public_id),
                 "amount": str(refund.amount),

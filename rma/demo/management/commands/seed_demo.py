@@ -92,6 +92,10 @@ POLICY_VALUES: dict[str, Any] = {
     "review_recent_returns_days": 90,
     "returnless_refund_below": Decimal("8.00"),
     "free_exchanges": True,
+    # Store credit at handover with a 10 % bonus, valid a year: the resolution step shows the offer.
+    "store_credit_moment": "handover",
+    "store_credit_bonus_percent": Decimal("10.00"),
+    "store_credit_validity_days": 365,
 }
 # (category, channel, days): never under the 14-day withdrawal right.
 WINDOW_OVERRIDES = (("electronics", "", 15), ("", Channel.STORE, 30), ("footwear", Channel.WEB, 45))
