@@ -30,6 +30,12 @@ class StoreCreditMoment(models.TextChoices):
 
     HANDOVER = "handover", _("When the parcel is handed over")
     INSPECTION = "inspection", _("After inspection")
+    # Not a policy choice: a refund without return is settled when the return is approved.
+    APPROVAL = "approval", _("At approval (refund without return)")
+
+
+# The moments a policy may choose (approval applies to refunds without return only).
+POLICY_STORE_CREDIT_MOMENTS = [(m.value, m.label) for m in (StoreCreditMoment.HANDOVER, StoreCreditMoment.INSPECTION)]
 
 
 class Responsibility(models.TextChoices):

@@ -216,7 +216,7 @@ def _customer_email_wanted(
     if to_status == ReturnStatus.REFUNDED:
         credit = facts.store_credit(return_request)
         # Issued by this very release: its own email (with the code) is the one the customer needs.
-        return credit is None or credit.moment != StoreCreditMoment.INSPECTION
+        return credit is None or credit.moment not in (StoreCreditMoment.INSPECTION, StoreCreditMoment.APPROVAL)
     # A draft was never submitted: the customer was never told of it.
     return not (to_status == ReturnStatus.CANCELLED and from_status == ReturnStatus.DRAFT)
 

@@ -13,6 +13,7 @@ from rma.core.models import PublicIdModel, TimeStampedModel
 from rma.locations.choices import DropOffMethod
 from rma.orders.choices import Category, Channel
 from rma.returns.choices import (
+    POLICY_STORE_CREDIT_MOMENTS,
     CreationChannel,
     LegalBasis,
     Resolution,
@@ -102,7 +103,7 @@ class ReturnPolicy(TimeStampedModel):
     store_credit_moment = models.CharField(
         _("store credit is issued"),
         max_length=16,
-        choices=StoreCreditMoment.choices,
+        choices=POLICY_STORE_CREDIT_MOMENTS,
         default=StoreCreditMoment.INSPECTION,
         help_text=_(
             "When the parcel is handed over (shop counter check, carrier scan…): the customer can spend it at once, "

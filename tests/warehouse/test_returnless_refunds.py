@@ -168,6 +168,7 @@ def test_a_returnless_store_credit_return_gets_its_credit_once_at_approval(
         Decimal("14.30"),
     )
     assert credit.expires_at is not None
+    assert credit.moment == "approval"
     refund = Refund.objects.get(return_request=return_request)
     assert (refund.method, refund.amount) == ("store_credit", Decimal("13.00"))
     assert refund.breakdown["store_credit"]["public_id"] == str(credit.public_id)

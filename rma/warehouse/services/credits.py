@@ -190,9 +190,8 @@ def store_credit_settle(
     if credit is None:
         if return_request.resolution != Resolution.STORE_CREDIT:
             return None
-        credit = store_credit_issue(
-            return_request=return_request, base=refund_amount, moment=StoreCreditMoment.INSPECTION, actor=actor
-        )
+        moment = StoreCreditMoment.APPROVAL if return_request.returnless else StoreCreditMoment.INSPECTION
+        credit = store_credit_issue(return_request=return_request, base=refund_amount, moment=moment, actor=actor)
         if credit is None:
             return None
     covers = credit.amount - credit.bonus_amount
