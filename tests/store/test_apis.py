@@ -72,10 +72,11 @@ def test_counter_scan_and_check_through_the_api(api, make_return):
 
 def test_bad_counter_input_gets_the_error_shape(api, make_return, other_store):
     unknown = api.post(f"{API}/counter/scan/", {"code": "R-ZZZZ-ZZZZ"}, format="json")
-    assert unknown.status_code == 400
+    assert unknown.status_code == 404
     assert unknown.json()["error"]["code"] == "unknown_code"
     theirs = make_return(at=other_store)
     other = api.post(f"{API}/counter/scan/", {"code": theirs.rma_number}, format="json")
+    assert other.status_code == 404
     assert other.json()["error"]["code"] == "other_store"
     assert api.get(f"{API}/returns/{theirs.public_id}/").status_code == 404
     check = api.post(

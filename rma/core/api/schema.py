@@ -1,12 +1,17 @@
 """OpenAPI generation tweaks shared by every API view."""
 
+from typing import Any
+
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 from drf_spectacular.utils import Direction
+from rest_framework.fields import Field
 from rest_framework.serializers import Serializer
+
+from rma.core.api.permissions import error_response
 
 
 class AutoSchema(BaseAutoSchema):
-    """Names nested serializers after their view: `ReturnCreateApi.OutputSerializer` → `ReturnCreateOutput`.
+    """Names nested serializers after their view, and documents what every operation of a kind can answer.
 
     One APIView per operation with nested Input/OutputSerializer classes (house rule 8) would otherwise give
     every component the same name, "Output".
@@ -21,3 +26,26 @@ class AutoSchema(BaseAutoSchema):
         for suffix in ("Api", "View"):
             owner = owner.removesuffix(suffix)
         return owner + name.removesuffix("Serializer")
+
+    def _get_serializer_field_meta(self, field: Field, direction: Direction) -> dict[str, Any]:
+        meta = super()._get_serializer_field_meta(field, direction)
+        # An output field whose source may be missing answers null (`default=None`: a loose item has no return).
+        if direction == "response" and isinstance(field, Field) and field.default is None:
+            meta["nullable"] = True
+        return meta
+
+    def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        if self._is_paginated():
+            extra = {
+                "400": error_response(400, "A filter or a `page_size` that is not valid."),
+                "404": error_response(404, "A `cursor` that this API did not give."),
+            }
+            for code, answer in extra.items():
+                if code not in responses:
+                    responses[code] = self._get_response_for_code(answer, code, direction=direction)
+        return responses
+
+    def _is_paginated(self) -> bool:
+        """A list with a paginator: the test that adds `cursor` and `page_size` to its parameters."""
+        return self.method == "GET" and self._get_paginator() is not None and self._is_list_view()

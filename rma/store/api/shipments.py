@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from rma.core.api.pagination import CursorPagination
 from rma.core.api.permissions import request_user
+from rma.core.exceptions import UnknownReference
 from rma.core.queue import enqueue_on_commit
 from rma.locations.models import Warehouse
 from rma.shipping.choices import ShipmentItemKind, ShipmentStatus
@@ -87,7 +88,9 @@ class StoreShipmentListApi(APIView):
                 raise Http404
         queryset = selectors.shipment_list_for_user(user=request.user, stores=stores)
         status = request.query_params.get("status")
-        if status:
+        if status is not None:
+            if status not in ShipmentStatus.values:
+                raise ValidationError({"status": [_("Not a shipment status.")]})
             queryset = queryset.filter(status=status)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, self)
@@ -99,7 +102,7 @@ class StoreShipmentListApi(APIView):
         request=InputSerializer,
         response=ShipmentSerializer,
         status=201,
-        errors=(400, 401, 403),
+        errors=(400, 401, 403, 404),
     )
     def post(self, request: Request) -> Response:
         data = validated(self.InputSerializer, request.data)
@@ -108,7 +111,7 @@ class StoreShipmentListApi(APIView):
         if data["warehouse"]:
             warehouse = Warehouse.objects.filter(code=data["warehouse"], is_active=True).first()
             if warehouse is None:
-                raise ValidationError({"warehouse": [_("Unknown warehouse.")]})
+                raise UnknownReference(_("Unknown warehouse."), extra={"warehouse": [_("Unknown warehouse.")]})
         shipment = shipment_open(store=store, actor=request_user(request), warehouse=warehouse)
         return Response(shipment_data(request, shipment), status=201)
 
@@ -146,7 +149,7 @@ class StoreShipmentWarehouseApi(APIView):
         data = validated(self.InputSerializer, request.data)
         warehouse = Warehouse.objects.filter(code=data["warehouse"]).first()
         if warehouse is None:
-            raise ValidationError({"warehouse": [_("Unknown warehouse.")]})
+            raise UnknownReference(_("Unknown warehouse."), extra={"warehouse": [_("Unknown warehouse.")]})
         shipment_warehouse_change(shipment=shipment, warehouse=warehouse, actor=request_user(request))
         return Response(shipment_data(request, shipment))
 
