@@ -4,8 +4,8 @@ from typing import Any
 
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 from drf_spectacular.utils import Direction
-from rest_framework.fields import Field
-from rest_framework.serializers import Serializer
+from rest_framework.fields import Field, ListField
+from rest_framework.serializers import ListSerializer, Serializer
 
 from rma.core.api.permissions import error_response
 
@@ -33,6 +33,27 @@ class AutoSchema(BaseAutoSchema):
         if direction == "response" and isinstance(field, Field) and field.default is None:
             meta["nullable"] = True
         return meta
+
+    def _map_serializer_field(
+        self, field: Field, direction: Direction, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # A list that refuses to be empty says so (DRF's allow_empty=False is not in the generated schema).
+        if (
+            direction == "request"
+            and isinstance(field, ListSerializer | ListField)
+            and not field.allow_empty
+            and schema.get("type") == "array"
+        ):
+            schema["minItems"] = max(schema.get("minItems", 0), 1)
+        return schema
+
+    def _get_request_body(self, direction: Direction = "request") -> dict[str, Any] | None:
+        body = super()._get_request_body(direction)
+        # A body given as a raw schema (several shapes) is still required when the view says so.
+        if body is not None and getattr(self.view, "request_body_required", False):
+            body["required"] = True
+        return body
 
     def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)

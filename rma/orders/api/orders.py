@@ -241,6 +241,8 @@ class OrderBatchUpsertApi(APIView):
     permission_classes = [OrderRoles]
     # Orders are nested objects: a form cannot carry them.
     parser_classes = [JSONParser]
+    # The body's schema is given raw (an object or a bare array): tell the schema it is required.
+    request_body_required = True
 
     class InputSerializer(serializers.Serializer):
         # Items are validated one by one, so that one bad order does not refuse the others.
