@@ -66,6 +66,8 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 # ---- MIDDLEWARE
 MIDDLEWARE = [
+    # First: every answer under /api/ is JSON in the API's error shape (rma/core/api/middleware.py).
+    "rma.core.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -173,6 +175,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: no browsable HTML API (the explorer is /api/v1/docs/); other Accept headers get a JSON 406.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "rma.core.api.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rma.core.api.pagination.CursorPagination",
     "PAGE_SIZE": 50,

@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rma.core.api.filters import FilterSet
 from rma.core.api.pagination import CursorPagination
 from rma.core.api.permissions import AnyStaffRole, error_responses
 from rma.returns import selectors
@@ -15,7 +16,7 @@ from rma.returns.choices import CreationChannel, ReturnStatus
 from rma.returns.models import ReturnRequest
 
 
-class ReturnRequestFilter(django_filters.FilterSet):
+class ReturnRequestFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ReturnStatus.choices, help_text="Repeat for several.")
     order = django_filters.CharFilter(field_name="order__number", help_text="Order number.")
     contact_email = django_filters.CharFilter(lookup_expr="iexact")

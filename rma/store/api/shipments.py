@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -69,6 +68,9 @@ class StoreShipmentListApi(APIView):
             max_length=16, required=False, default="", allow_blank=True, help_text="Default: the shop's."
         )
 
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=ShipmentStatus.choices, required=False)
+
     @schema(
         operation_id="store_shipment_list",
         summary="Your shops' shipments, newest first",
@@ -77,9 +79,11 @@ class StoreShipmentListApi(APIView):
             OpenApiParameter("status", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=ShipmentStatus.values),
         ],
         response=ShipmentSummarySerializer(many=True),
-        errors=(401, 403, 404),
+        errors=(400, 401, 403, 404),
     )
     def get(self, request: Request) -> Response:
+        # A plain dict: an empty `status` is then refused like any bad one (the schema lists the statuses).
+        filters = validated(self.FilterSerializer, request.query_params.dict())
         stores = list(selectors.stores_for_user(user=request.user))
         code = request.query_params.get("store")
         if code:
@@ -87,11 +91,8 @@ class StoreShipmentListApi(APIView):
             if not stores:
                 raise Http404
         queryset = selectors.shipment_list_for_user(user=request.user, stores=stores)
-        status = request.query_params.get("status")
-        if status is not None:
-            if status not in ShipmentStatus.values:
-                raise ValidationError({"status": [_("Not a shipment status.")]})
-            queryset = queryset.filter(status=status)
+        if filters.get("status"):
+            queryset = queryset.filter(status=filters["status"])
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, self)
         return paginator.get_paginated_response(ShipmentSummarySerializer(page, many=True).data)
