@@ -62,14 +62,23 @@ def order_by_external_id(external_id: str) -> Order:
     return order
 
 
+class CoordinateField(serializers.FloatField):
+    """A number: `true`/`false`, which Python would take for 1 and 0, are refused like any other non-number."""
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class OrderAddressSerializer(serializers.Serializer):
     address_line1 = serializers.CharField(max_length=200, required=False, allow_blank=True)
     address_line2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
     postcode = serializers.CharField(max_length=16, required=False, allow_blank=True)
     city = serializers.CharField(max_length=100, required=False, allow_blank=True)
     country = serializers.CharField(max_length=2, required=False, allow_blank=True)
-    latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
-    longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
+    latitude = CoordinateField(min_value=-90, max_value=90, required=False, allow_null=True)
+    longitude = CoordinateField(min_value=-180, max_value=180, required=False, allow_null=True)
 
 
 class OrderLineInputSerializer(serializers.Serializer):
@@ -246,7 +255,7 @@ class OrderBatchUpsertApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         # Items are validated one by one, so that one bad order does not refuse the others.
-        orders = serializers.ListField(child=serializers.JSONField(), allow_empty=False)
+        orders = serializers.ListField(child=serializers.JSONField(allow_null=True), allow_empty=False)
 
         def validate_orders(self, value: list[Any]) -> list[Any]:
             limit = settings.RMA_MAX_BATCH_ORDERS

@@ -1,5 +1,6 @@
 """Shop API, the counter: find a return by its code, check it line by line, its receipt; start a return."""
 
+from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpResponse
@@ -94,7 +95,7 @@ class StoreReturnCheckApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         store = serializers.CharField(max_length=16, required=False, default="", allow_blank=True)
-        lines = serializers.ListSerializer(
+        lines: serializers.ListSerializer[dict[str, Any]] = serializers.ListSerializer(
             child=StoreReturnCheckLineSerializer(), allow_empty=False, min_length=1, max_length=200
         )
 
@@ -195,7 +196,7 @@ class StoreReturnStartApi(APIView):
         order_number = serializers.CharField(max_length=32)
         email_or_postcode = serializers.CharField(max_length=254)
         resolution = serializers.ChoiceField(choices=Resolution.choices, default=Resolution.REFUND)
-        lines = serializers.ListSerializer(
+        lines: serializers.ListSerializer[dict[str, Any]] = serializers.ListSerializer(
             child=StoreReturnStartLineSerializer(), allow_empty=False, min_length=1, max_length=200
         )
 

@@ -90,3 +90,32 @@ def test_an_empty_report_date_is_400(warehouse_staff):
     response = warehouse_staff.get("/api/v1/warehouse/reports/discrepancies/", {"start": ""})
 
     assert response.status_code == 400
+
+
+def test_the_returns_url_allows_what_it_serves(agent):
+    response = agent.options("/api/v1/returns/")
+
+    assert set(response["Allow"].split(", ")) == {"GET", "POST", "OPTIONS"}
+
+
+def test_a_coordinate_is_a_number_not_a_boolean(integration):
+    order = {
+        "external_id": "shop-9",
+        "number": "ML9",
+        "customer_email": "a@example.fr",
+        "placed_at": "2026-11-02T10:15:00+01:00",
+        "address": {"latitude": 45.0, "longitude": False},
+        "lines": [{"sku": "SKU-1", "quantity": 1, "unit_price": "9.90"}],
+    }
+
+    response = integration.post("/api/v1/orders/", order, format="json")
+
+    assert response.status_code == 400
+    assert "longitude" in response.json()["error"]["details"]["address"]
+
+
+def test_a_batch_may_hold_anything_each_item_answering_for_itself(integration):
+    response = integration.post("/api/v1/orders/batch/", [None, "x"], format="json")
+
+    assert response.status_code == 200
+    assert response.json()["counts"]["failed"] == 2
