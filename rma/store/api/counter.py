@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -92,6 +93,8 @@ class StoreReturnCheckLineSerializer(serializers.Serializer):
 
 class StoreReturnCheckApi(APIView):
     permission_classes = [StoreRoles]
+    # Lines are nested objects: a form cannot carry them.
+    parser_classes = [JSONParser]
 
     class InputSerializer(serializers.Serializer):
         store = serializers.CharField(max_length=16, required=False, default="", allow_blank=True)
@@ -190,6 +193,8 @@ class StoreReturnStartLineSerializer(serializers.Serializer):
 
 class StoreReturnStartApi(APIView):
     permission_classes = [StoreRoles]
+    # Lines are nested objects: a form cannot carry them.
+    parser_classes = [JSONParser]
 
     class InputSerializer(serializers.Serializer):
         store = serializers.CharField(max_length=16, required=False, default="", allow_blank=True)
