@@ -42,6 +42,7 @@ lint: install
 
 bench: install
 	$(PY) bench/labels.py
+	$(PY) bench/outbox.py
 
 messages: install
 	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --ignore=tests --ignore=test-artifacts

@@ -19,6 +19,9 @@ from kombu import Exchange, Queue
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "returns_portal.settings.local")
 
 QUEUE_NAMES = ("default", "labels", "notifications")
+# The outbox and label sweepers run this often: a message whose hand-over was lost goes out again within
+# RMA_OUTBOX_STALE_SECONDS (2 min) + this (README, "Notifications" > "Recovery").
+SWEEP_EVERY_SECONDS = 30.0
 
 app = Celery("returns_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -36,13 +39,13 @@ app.conf.update(
     beat_schedule={
         "outbox-sweep": {
             "task": "rma.notifications.sweep",
-            "schedule": 60.0,
-            "options": {"expires": 50},
+            "schedule": SWEEP_EVERY_SECONDS,
+            "options": {"expires": SWEEP_EVERY_SECONDS - 5},
         },
         "labels-sweep": {
             "task": "rma.shipping.labels_sweep",
-            "schedule": 60.0,
-            "options": {"expires": 50},
+            "schedule": SWEEP_EVERY_SECONDS,
+            "options": {"expires": SWEEP_EVERY_SECONDS - 5},
         },
         "returns-expire": {
             "task": "rma.returns.expire",

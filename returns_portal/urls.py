@@ -22,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("warehouse/", include("rma.warehouse.urls")),
     path("store/", include("rma.store.urls")),
+    path("agents/", include("rma.agents.urls")),
     path("", include("rma.shipping.urls")),
     path("", include("rma.portal.label_urls")),
     path("", include("rma.portal.urls")),

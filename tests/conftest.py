@@ -216,3 +216,16 @@ def warehouse_user(warehouse):
 @pytest.fixture
 def warehouse_staff(warehouse_user):
     return client_for(warehouse_user)
+
+
+# ---- the shop's stock API
+
+
+@pytest.fixture
+def fake_shop(settings):
+    """The shop's stock API, a real server on 127.0.0.1, configured as the stock source (RMA_SHOP_API_URL)."""
+    from tests.integrations.shop.fake_shop import fake_shop_running
+
+    with fake_shop_running() as shop:
+        settings.RMA_SHOP_API_URL = shop.url
+        yield shop

@@ -61,6 +61,7 @@ LOCAL_APPS = [
     "rma.notifications",
     "rma.portal",
     "rma.store",
+    "rma.agents",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -132,18 +133,28 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # ---- CELERY
-# Redis when REDIS_URL is set; otherwise kombu's filesystem transport, which needs no server.
+# Redis when REDIS_URL (or CELERY_BROKER_URL) names one; otherwise kombu's filesystem transport, which needs no server.
 # The two transports take differently shaped options (a timeout in seconds, or folders and a flag).
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, str | int | bool]
-if REDIS_URL:
-    CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, str | int | float | bool]
+# Redis down must cost a request a few hundred milliseconds, not seconds: one connection attempt (no retry loop,
+# kombu's default retries for 2 s) with a tight connect timeout; then the breaker (rma.core.queue) skips the
+# broker and the rows wait for their sweepers. The worker's own connection keeps Celery's reconnect loop.
+RMA_BROKER_CONNECT_TIMEOUT_SECONDS = env.float("RMA_BROKER_CONNECT_TIMEOUT_SECONDS", default=0.3)
+RMA_BROKER_SOCKET_TIMEOUT_SECONDS = env.float("RMA_BROKER_SOCKET_TIMEOUT_SECONDS", default=5.0)
+RMA_REDIS_BROKER_TRANSPORT_OPTIONS: dict[str, str | int | float | bool] = {
+    "visibility_timeout": 3600,
+    "max_retries": 0,
+    "socket_connect_timeout": RMA_BROKER_CONNECT_TIMEOUT_SECONDS,
+    "socket_timeout": RMA_BROKER_SOCKET_TIMEOUT_SECONDS,
+}
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = RMA_REDIS_BROKER_TRANSPORT_OPTIONS
 else:
     _broker_dir = VAR_DIR / "broker"
     # The transport does not create its folders; producers run before any worker has.
     for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
@@ -279,8 +290,10 @@ RMA_TRUSTED_PROXY_COUNT = env.int("RMA_TRUSTED_PROXY_COUNT", default=0)
 RMA_OUTBOX_MAX_ATTEMPTS = env.int("RMA_OUTBOX_MAX_ATTEMPTS", default=10)
 RMA_OUTBOX_BACKOFF_BASE_SECONDS = env.float("RMA_OUTBOX_BACKOFF_BASE_SECONDS", default=30.0)
 RMA_OUTBOX_BACKOFF_CAP_SECONDS = env.float("RMA_OUTBOX_BACKOFF_CAP_SECONDS", default=6 * 3600.0)
-RMA_OUTBOX_SWEEP_GRACE_SECONDS = 30
-RMA_OUTBOX_SWEEP_STALE_SECONDS = 15 * 60
+# The sweeper (beat, every 30 s) hands over again a message never handed to the broker after the grace, and one
+# handed over but still pending after the stale window (task lost by Redis, worker killed): recovery in ~2 min.
+RMA_OUTBOX_SWEEP_GRACE_SECONDS = env.int("RMA_OUTBOX_SWEEP_GRACE_SECONDS", default=30)
+RMA_OUTBOX_STALE_SECONDS = env.int("RMA_OUTBOX_STALE_SECONDS", default=120)
 RMA_WEBHOOK_TIMEOUT_SECONDS = env.float("RMA_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 # Signs webhooks that name no other secret (those to the shop).
 RMA_WEBHOOK_SECRET = env("RMA_WEBHOOK_SECRET", default="")

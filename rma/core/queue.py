@@ -1,8 +1,9 @@
 """Hand work to the broker after the commit that calls for it: the one way tasks are enqueued.
 
 The rows a task works on are the source of truth; the task is only a nudge. When the broker is down the
-publish fails after about 2 s: it is logged and the row waits for its sweeper. A process-wide breaker then stops
-trying for a while, so that requests stay fast meanwhile.
+publish fails at once (one connection attempt, no retry loop, a connect timeout of RMA_BROKER_CONNECT_TIMEOUT_SECONDS:
+see the CELERY settings): it is logged and the row waits for its sweeper. A process-wide breaker then stops
+trying for a while, so that the other publishes of the same request, and the next requests, do not try again.
 """
 
 import logging
@@ -27,8 +28,8 @@ class Publishable(Protocol):
 class BrokerBreaker:
     """After a failed publish, stop trying the broker for a while (per process).
 
-    redis-py spends about 2 s on each failed connection; without this, every request that writes a row
-    while Redis is down would be that much slower. The rows wait for their sweeper meanwhile.
+    Each failed connection costs up to the connect timeout; without this, every publish of every request that
+    writes a row while Redis is down would pay it. The rows wait for their sweeper meanwhile.
     """
 
     def __init__(self, *, cool_off_seconds: float) -> None:
@@ -58,8 +59,8 @@ def publish(
 ) -> bool:
     """Publish a task now; False when the broker is down (logged, the breaker trips, `on_failure` runs).
 
-    While the breaker is open nothing is tried (the work waits for its sweeper), unless `force`: a sweeper, or a
-    row that was marked handed over when the breaker was closed, tries anyway.
+    While the breaker is open nothing is tried (the work waits for its sweeper), unless `force`: a sweeper (or a
+    worker handing over a retry) tries anyway. Requests never force.
     """
     if broker_breaker.is_open() and not force:
         logger.info("broker down: %s%s waits for its sweeper", task.name, args)

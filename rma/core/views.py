@@ -9,7 +9,7 @@ from rma.core import roles
 # in its AppConfig.ready), so that core names no other app's pages.
 ROLE_HOMES: dict[str, str] = {}
 # Which home wins for someone who holds several roles.
-ROLE_HOME_PRECEDENCE = (roles.WAREHOUSE_STAFF, roles.STORE_STAFF)
+ROLE_HOME_PRECEDENCE = (roles.AGENT, roles.WAREHOUSE_STAFF, roles.STORE_STAFF)
 
 
 def role_home_register(*, role: str, url_name: str) -> None:
@@ -26,11 +26,11 @@ class StaffLoginView(LoginView):
     def get_default_redirect_url(self) -> str:
         user = self.request.user
         held = roles.user_roles(user)
-        if user.is_staff or roles.AGENT in held:
-            return reverse("admin:index")
         for role in ROLE_HOME_PRECEDENCE:
             if role in held and role in ROLE_HOMES:
                 return reverse(ROLE_HOMES[role])
+        if user.is_staff or roles.AGENT in held:
+            return reverse("admin:index")
         return "/"
 
 

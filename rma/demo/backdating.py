@@ -54,6 +54,8 @@ def return_request_backdate(
             elapsed += GAPS[S.IN_TRANSIT] + GAPS[S.RECEIVED]  # the trip, then both moves at the dock at once
         elif event.to_status == S.RECEIVED and _received_without_transit_scan(events[index - 1], event):
             elapsed += 0.0005
+        elif event.from_status == S.APPROVED and event.to_status == S.REFUNDED:
+            elapsed += 0.0005  # a returnless refund is released with its approval
         elif event.from_status == S.NEEDS_REVIEW:
             elapsed += 0.6  # an agent looked at it the next working hours
         elif event.to_status == S.EXPIRED:

@@ -79,7 +79,8 @@ SCENARIO_AGES: dict[str, tuple[int, int]] = {
 REVIEWED_STATUSES = (S.NEEDS_REVIEW, S.REJECTED)
 # (status, variant) of the scenario that goes through review and is approved by an agent.
 APPROVED_AFTER_REVIEW = (S.LABEL_READY, 2)
-# Worth less than the returnless threshold: the customer keeps the item, no label is made, they stay "approved".
+# Worth less than the returnless threshold: the customer keeps the item, no label is made, and the approval
+# releases the refund at once (they end "refunded"; variant 2 as store credit).
 RETURNLESS = frozenset({(S.APPROVED, 0), (S.APPROVED, 2)})
 # Started by the shop's staff at their counter (the counter service), then handed in there.
 COUNTER_STARTED = frozenset({(S.IN_TRANSIT, 0), (S.REFUNDED, 0)})
@@ -276,15 +277,18 @@ class DemoReturns:
             return return_request
         if return_request.status == S.NEEDS_REVIEW:
             if status == S.REJECTED:
-                note = "Commande de grande valeur : les photos envoyées ne montrent pas le défaut signalé."
-                return return_request_reject(return_request=return_request, actor=users["agent"], note=note)
+                reason = "Commande de grande valeur : les photos envoyées ne montrent pas le défaut signalé."
+                return return_request_reject(return_request=return_request, actor=users["agent"], reason=reason)
             if status == S.NEEDS_REVIEW:
                 return return_request
             return_request_approve(
-                return_request=return_request, actor=users["agent"], note="Vérifié : cliente fidèle."
+                return_request=return_request,
+                actor=users["agent"],
+                reason="Nous avons vérifié votre commande : votre retour est accepté.",
+                note="Vérifié : cliente fidèle.",
             )
-        # Approved: the approval requested the label (not for a returnless refund). An "approved" return
-        # keeps its label pending: the label worker makes it, as it would for a real one.
+        # Approved: the approval requested the label (a returnless refund needs none: the approval refunded it).
+        # An "approved" return keeps its label pending: the label worker makes it, as it would for a real one.
         if return_request.returnless or status == S.APPROVED:
             return return_request
         label = Label.objects.get(return_request=return_request)

@@ -4,6 +4,7 @@ Selected by ``RMA_SHOP_CLIENT`` in the local and test settings, so that a demo c
 and colours of the catalogue even when no order has contained them yet.
 """
 
+from decimal import Decimal
 from typing import Any
 
 from rma.demo.geography import PRODUCT_CATALOGUE, product_for_sku
@@ -20,14 +21,17 @@ def _catalogue_product(*, product_ref: str, sku: str) -> dict[str, Any] | None:
 
 
 class DemoShopClient(CatalogueShopClient):
-    """The demo catalogue first, then what order lines say. Every variant is reported as available."""
+    """The demo catalogue first (with its prices), then what order lines say. Every variant is reported as
+    available: the demo has no stock source."""
 
     def variants_available(self, *, product_ref: str, sku: str) -> list[Variant]:
         found: dict[str, Variant] = {}
         product = _catalogue_product(product_ref=product_ref, sku=sku)
         if product is not None:
             for variant in product["variants"]:
-                found[variant["sku"]] = Variant(variant["sku"], variant["size"], variant["colour"], True)
+                found[variant["sku"]] = Variant(
+                    variant["sku"], variant["size"], variant["colour"], True, Decimal(variant["price"])
+                )
         for variant in super().variants_available(product_ref=product_ref, sku=sku):
             found.setdefault(variant.sku, variant)
         return variants_sorted(found.values())
@@ -36,5 +40,5 @@ class DemoShopClient(CatalogueShopClient):
         known = product_for_sku(sku)
         if known is not None:
             variant = known[1]
-            return Variant(sku, variant["size"], variant["colour"], True)
+            return Variant(sku, variant["size"], variant["colour"], True, Decimal(variant["price"]))
         return super().variant_for_sku(sku=sku)

@@ -11,5 +11,5 @@ class LocationsConfig(AppConfig):
         from rma.locations.models import Warehouse
         from rma.notifications.services import signing_secret_owner_register
 
-        # A warehouse's webhooks are signed with its own secret.
-        signing_secret_owner_register(model=Warehouse, field="notify_webhook_secret")
+        # A warehouse's webhooks go to its current URL, signed with its current secret (read when sending).
+        signing_secret_owner_register(model=Warehouse, field="notify_webhook_secret", url_field="notify_webhook_url")

@@ -54,10 +54,13 @@ def outbox_message_replay(*, message_id: int) -> OutboxMessage:
 
 
 def _hand_over_on_commit(message_id: int) -> None:
-    """Publish a fresh (attempts 0) message after the commit that marked it handed over."""
+    """Publish a fresh (attempts 0) message after the commit that marked it handed over.
+
+    Not forced: when an earlier publish of the same request found the broker down (the breaker opened), this one
+    is not tried at all; the row is given back to the sweeper, and the request does not wait for Redis again.
+    """
     enqueue_on_commit(
         outbox_deliver_task,
         message_id,
-        force=True,  # it was marked handed over while the breaker was closed
         on_failure=lambda: outbox_message_hand_over_failed(message_id=message_id, attempts=0),
     )

@@ -20,13 +20,13 @@ def outbox_messages_due(*, now: datetime | None = None) -> QuerySet[OutboxMessag
       they were written or when their retry was scheduled, or the retry was too far off to sit in the
       broker): due once ``next_attempt_at`` has come, or ``RMA_OUTBOX_SWEEP_GRACE_SECONDS`` after creation
       for a first attempt (the grace covers a publish that is failing right now);
-    - handed over long ago and still pending (``RMA_OUTBOX_SWEEP_STALE_SECONDS``): the broker lost the task
+    - handed over long ago and still pending (``RMA_OUTBOX_STALE_SECONDS``): the broker lost the task
       (Redis restarted empty), a worker died holding it, or the process died between commit and publish.
       Sending again is safe: deliveries are idempotent.
     """
     now = now or timezone.now()
     grace = timedelta(seconds=settings.RMA_OUTBOX_SWEEP_GRACE_SECONDS)
-    stale = timedelta(seconds=settings.RMA_OUTBOX_SWEEP_STALE_SECONDS)
+    stale = timedelta(seconds=settings.RMA_OUTBOX_STALE_SECONDS)
     never_handed_over = Q(enqueued_at__isnull=True) & (
         Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lte=now - grace)
     )

@@ -8,16 +8,18 @@ Guarantees
 ----------
 1. Nothing is lost. The row commits (or rolls back) with the change it reports. It is handed to the broker
    after the commit; when that fails (Redis down) the row stays pending with ``enqueued_at`` empty, and the
-   beat sweeper (``tasks.outbox_messages_sweep``, every minute) hands it over once the broker is back. A task lost
+   beat sweeper (``tasks.outbox_messages_sweep``, every 30 s) hands it over once the broker is back. A task lost
    inside the broker (Redis restarted empty) or held by a dead worker is handed over again after
-   ``RMA_OUTBOX_SWEEP_STALE_SECONDS``; tasks are also ``acks_late`` + ``reject_on_worker_lost``, so the
-   task of a killed worker comes back by itself.
+   ``RMA_OUTBOX_STALE_SECONDS`` (2 minutes by default); tasks are also ``acks_late`` +
+   ``reject_on_worker_lost``, so the task of a killed worker comes back by itself.
 2. Never two sends at once. Delivery locks the row (``SELECT … FOR UPDATE SKIP LOCKED``: another worker
    skips it rather than wait), keeps the lock while it sends, and marks the row delivered in that same
    transaction.
 3. A row marked delivered (or dead) is never sent again, whichever task, sweep or duplicate comes later.
 4. The one window left is between "sent" and the commit of "delivered": if the worker is killed, or the
-   database or network drops there, the row is still pending and is sent again. Every send of a message
+   database or network drops there, the row is still pending and is sent again (a database drop: by the task's
+   own retry within seconds, recorded on the row by ``outbox_message_attempt_failed``; a killed worker: by the
+   sweeper after the stale window). Every send of a message
    carries the same idempotency key: ``X-RMA-Delivery: <delivery_id>`` on webhooks, ``Message-ID:
    <delivery_id@host>`` on emails. Receivers that drop a delivery id they have already processed act on each
    message exactly once: at-least-once transport + idempotency key = effectively once per destination.
@@ -60,9 +62,10 @@ from rma.notifications.webhooks import webhook_send
 
 logger = logging.getLogger(__name__)
 
-# Where a webhook's signing secret is read, by "<app_label>.<model>" of the secret_ref: the model and its field.
+# Where a webhook's signing secret (and, for owners that have one, its URL) is read, by "<app_label>.<model>" of
+# the secret_ref: the model, its secret field and its URL field ("" when the URL is the one written on the row).
 # Filled by the apps that own the secrets (signing_secret_owner_register, in their AppConfig.ready).
-SIGNING_SECRET_OWNERS: dict[str, tuple[type[models.Model], str]] = {}
+SIGNING_SECRET_OWNERS: dict[str, tuple[type[models.Model], str, str]] = {}
 # Webhook destinations named by a setting rather than written as a URL (rma.warehouse.services.refunds writes
 # "shop" when RMA_SHOP_WEBHOOK_URL is empty). The URL is read when sending, so a message dead-lettered because
 # the setting was empty goes out once it is set and the message is replayed.
@@ -90,23 +93,49 @@ def outbox_secret_ref(instance: models.Model) -> str:
     return f"{instance._meta.label_lower}:{instance.pk}"
 
 
-def signing_secret_owner_register(*, model: type[models.Model], field: str) -> None:
-    """Let webhooks be signed with the secret in `field` of `model`'s rows (called by the owner's AppConfig.ready)."""
-    SIGNING_SECRET_OWNERS[model._meta.label_lower] = (model, field)
+def signing_secret_owner_register(*, model: type[models.Model], field: str, url_field: str = "") -> None:
+    """Let webhooks be signed with the secret in `field` of `model`'s rows (called by the owner's AppConfig.ready).
+
+    With `url_field`, such webhooks also go to the URL in that field *when they are sent*: a message written
+    before the owner's URL was corrected (and replayed after) goes to the corrected one.
+    """
+    SIGNING_SECRET_OWNERS[model._meta.label_lower] = (model, field, url_field)
 
 
-def _webhook_secret(message: OutboxMessage) -> str:
-    if not message.secret_ref:
-        return settings.RMA_WEBHOOK_SECRET
+@dataclass(frozen=True)
+class WebhookTarget:
+    url: str
+    secret: str
+    from_owner: bool = False  # the URL was read from the secret's owner, not from the row
+
+
+def _owner_target(message: OutboxMessage) -> WebhookTarget:
     source, _sep, pk = message.secret_ref.partition(":")
     owner = SIGNING_SECRET_OWNERS.get(source.lower())
     if owner is None or not pk:
         raise DeliveryFailed(f"Unknown signing secret source {message.secret_ref!r}.", permanent=True)
-    model, field = owner
-    secret = model._default_manager.filter(pk=pk).values_list(field, flat=True).first()
-    if secret is None:
+    model, field, url_field = owner
+    row = model._default_manager.filter(pk=pk).values(field, *([url_field] if url_field else [])).first()
+    if row is None:
         raise DeliveryFailed(f"The signing secret's owner {message.secret_ref!r} no longer exists.", permanent=True)
-    return secret
+    if not url_field:
+        return WebhookTarget(url=_webhook_url(message), secret=row[field])
+    if not row[url_field]:
+        raise DeliveryFailed(
+            f"{message.secret_ref} has no webhook URL any more: set one, then replay the message.", permanent=True
+        )
+    return WebhookTarget(url=row[url_field], secret=row[field], from_owner=True)
+
+
+def webhook_target(message: OutboxMessage) -> WebhookTarget:
+    """Where a webhook message goes and the secret that signs it, both read now from the current configuration.
+
+    The owner named by ``secret_ref`` (a warehouse) gives its current URL and secret; a destination named by a
+    setting ("shop") gives the setting's URL; otherwise the URL written on the row.
+    """
+    if message.secret_ref:
+        return _owner_target(message)
+    return WebhookTarget(url=_webhook_url(message), secret=settings.RMA_WEBHOOK_SECRET)
 
 
 def _webhook_url(message: OutboxMessage) -> str:
@@ -123,11 +152,16 @@ def _webhook_url(message: OutboxMessage) -> str:
 
 
 def _send(message: OutboxMessage, *, attempt: int) -> None:
+    """Send the message once; a webhook whose URL comes from its owner has the row's destination brought up to
+    date (saved with the outcome), so that the admin shows where it really went."""
     delivery_id = str(message.delivery_id)
     if message.channel == Channel.WEBHOOK:
+        target = webhook_target(message)
+        if target.from_owner:
+            message.destination = target.url[: OutboxMessage._meta.get_field("destination").max_length]
         webhook_send(
-            url=_webhook_url(message),
-            secret=_webhook_secret(message),
+            url=target.url,
+            secret=target.secret,
             topic=message.topic,
             delivery_id=delivery_id,
             payload=message.payload,
@@ -189,7 +223,7 @@ def outbox_message_attempt(*, message_id: int) -> DeliveryAttempt:
 
         now = timezone.now()
         message.attempts = min(attempt, 32767)
-        fields = ["attempts", "status", "next_attempt_at", "enqueued_at", "updated_at"]
+        fields = ["attempts", "status", "next_attempt_at", "enqueued_at", "destination", "updated_at"]
         if failure is None:
             message.status = OutboxStatus.DELIVERED
             message.delivered_at = now
@@ -229,6 +263,53 @@ def outbox_message_attempt(*, message_id: int) -> DeliveryAttempt:
             attempts=message.attempts,
             hand_over_in=delay if hand_over else None,
         )
+
+
+def outbox_message_attempt_failed(
+    *, message_id: int, error: BaseException | str, retry_in: float | None
+) -> OutboxMessage | None:
+    """Record a delivery run that broke off before it could record its outcome (the database dropped mid-way:
+    its transaction rolled back, although the receiver may have got the message).
+
+    The attempt is counted and its error kept. `retry_in`: seconds until the task's own retry, already on its way
+    to the broker (the row says so: handed over); None when no retry is coming: the sweeper sends it after the
+    usual backoff. The fault was ours, not the destination's: only a message that keeps failing so until its last
+    allowed attempt (RMA_OUTBOX_MAX_ATTEMPTS) is dead-lettered. A message delivered meanwhile, or held by a worker
+    right now, is left alone.
+    """
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, status=OutboxStatus.PENDING)
+            .first()
+        )
+        if message is None:
+            return None
+        now = timezone.now()
+        attempt = message.attempts + 1
+        message.attempts = min(attempt, 32767)
+        text = error if isinstance(error, str) else f"{type(error).__name__}: {error}".strip()
+        message.last_error = f"attempt {attempt}: {text}"[:ERROR_MAX_CHARS]
+        fields = ["attempts", "last_error", "next_attempt_at", "enqueued_at", "updated_at"]
+        if retry_in is None and attempt >= max_attempts():
+            message.status = OutboxStatus.DEAD
+            message.next_attempt_at = None
+            fields.append("status")
+        elif retry_in is None:
+            message.next_attempt_at = now + timedelta(seconds=backoff_delay(attempt))
+            message.enqueued_at = None
+        else:
+            message.next_attempt_at = now + timedelta(seconds=max(0.0, retry_in))
+            message.enqueued_at = now
+        message.save(update_fields=fields)
+    logger.warning(
+        "outbox message %s: attempt %s broke off (%s), next at %s",
+        message_id,
+        attempt,
+        message.last_error,
+        message.next_attempt_at,
+    )
+    return message
 
 
 def outbox_messages_withdraw(*, dedupe_keys: list[str]) -> int:
@@ -334,7 +415,9 @@ __all__ = [
     "DeliveryAttempt",
     "DeliveryOutcome",
     "outbox_message_attempt",
+    "outbox_message_attempt_failed",
     "outbox_message_deliver",
     "outbox_messages_withdraw",
     "outbox_secret_ref",
+    "webhook_target",
 ]

@@ -1,18 +1,23 @@
 """Outbox tasks: thin adapters from the broker to rma.notifications.services (ids in, an outcome out).
 
-Both go to the "notifications" queue through task_routes (returns_portal/celery.py). Retries are not Celery
-retries: the schedule lives on the outbox row (attempts, next_attempt_at), so it survives the broker losing its
-messages; the delivery task hands the next attempt to the broker itself (``outbox_message_hand_over``).
+Both go to the "notifications" queue through task_routes (returns_portal/celery.py). A failed send is not a
+Celery retry: the schedule lives on the outbox row (attempts, next_attempt_at), so it survives the broker losing
+its messages; the delivery task hands the next attempt to the broker itself (``outbox_message_hand_over``).
+A delivery that the database cut short (connection dropped, before or after the send) cannot write that
+schedule: it is a Celery retry with the shared policy of rma.core.retries, recorded on the row first.
 """
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from celery import shared_task
 
 from rma.core.queue import publish
+from rma.core.retries import RecordedRetriesTask, retry_policy
 from rma.notifications.services import (
     outbox_message_attempt,
+    outbox_message_attempt_failed,
     outbox_message_hand_over_failed,
     outbox_messages_claim_due,
     outbox_messages_release,
@@ -21,15 +26,28 @@ from rma.notifications.services import (
 logger = logging.getLogger(__name__)
 
 
+class OutboxDeliverTask(RecordedRetriesTask):
+    """Count on the row each delivery run the database cut short, with its error and when it comes back."""
+
+    def record_failure(
+        self, *, args: tuple, kwargs: dict, error: BaseException, retry_in: float | None, final: bool
+    ) -> None:
+        message_id = kwargs.get("message_id", args[0] if args else None)
+        if message_id is not None:
+            outbox_message_attempt_failed(message_id=message_id, error=error, retry_in=retry_in)
+
+
 @shared_task(
+    base=OutboxDeliverTask,
     name="rma.notifications.deliver",
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=60,  # above the webhook (3 + 10 s) and SMTP (30 s) timeouts
     time_limit=90,
     ignore_result=True,
+    **retry_policy(),
 )
-def outbox_deliver_task(message_id: int) -> str:
+def outbox_deliver_task(message_id: int, **kwargs: Any) -> str:
     """Deliver one outbox message (safe to run any number of times); hand its retry to the broker if due soon."""
     attempt = outbox_message_attempt(message_id=message_id)
     if attempt.hand_over_in is not None:
@@ -73,5 +91,5 @@ def outbox_messages_sweep(*, now: datetime | None = None, limit: int = 500) -> i
     ignore_result=True,
 )
 def outbox_sweep_task() -> int:
-    """Beat, every minute: hand over the pending messages the broker never got or lost."""
+    """Beat, every 30 s: hand over the pending messages the broker never got or lost."""
     return outbox_messages_sweep()

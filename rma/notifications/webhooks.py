@@ -1,5 +1,9 @@
 """Sending one webhook: a signed JSON body with a stable delivery id; the answer decides retry or dead-letter.
 
+The delivery id is sent twice: in the ``X-RMA-Delivery`` header, and as ``delivery_id`` inside the signed body
+(DELIVERY_ID_FIELD), so that a receiver can trust the id it dedupes on: a captured request replayed with another
+``X-RMA-Delivery`` still carries the signed, original one.
+
 - 2xx: delivered.
 - 408, 429, 5xx, timeouts and connection errors: worth another try (429/503 `Retry-After` is honoured).
 - Any other 4xx, and 3xx (redirects are not followed: a signed POST must reach the URL that was configured):
@@ -26,10 +30,13 @@ CONNECT_TIMEOUT_SECONDS = 3.05
 RETRYABLE_STATUSES = frozenset({408, 425, 429})
 MAX_RESPONSE_BYTES = 1024
 USER_AGENT = "rma-returns-portal-webhooks/1"
+DELIVERY_ID_FIELD = "delivery_id"
 
 
-def webhook_body(*, payload: dict[str, Any]) -> bytes:
-    """The exact bytes sent and signed: compact, sorted JSON in UTF-8."""
+def webhook_body(*, payload: dict[str, Any], delivery_id: str = "") -> bytes:
+    """The exact bytes sent and signed: compact, sorted JSON in UTF-8, with the delivery id when one is given."""
+    if delivery_id:
+        payload = {**payload, DELIVERY_ID_FIELD: delivery_id}
     text = json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.encode("utf-8")
 
@@ -70,7 +77,7 @@ def webhook_send(
         raise DeliveryFailed(
             "No webhook signing secret is set for this destination: set it, then replay the message.", permanent=True
         )
-    body = webhook_body(payload=payload)
+    body = webhook_body(payload=payload, delivery_id=delivery_id)
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": USER_AGENT,

@@ -12,11 +12,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from rma.core.images import PICTURE_FORMATS, image_format_read
-from rma.integrations.shop import Variant
+from rma.integrations.shop import Variant, shop_client_get
+from rma.orders.models import OrderLine
 from rma.portal.formatting import variant_label
 from rma.returns.choices import Resolution
+from rma.returns.exchanges import ExchangeRefused, exchange_check
 from rma.returns.models import ReasonCode
-from rma.returns.policy import PICKUP_SLOTS, LineEligibility
+from rma.returns.policy import PICKUP_SLOTS, LineEligibility, policy_get_default
 
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif,.jpg,.jpeg,.png,.webp,.heic,.heif"
 # ISO-BMFF brands of HEIC/HEIF pictures. Pillow cannot decode HEIC without a plugin, so for these files we check
@@ -236,14 +238,26 @@ class ResolutionForm(forms.Form):
         error_messages={"required": _("Choose what you would like.")},
     )
 
-    def __init__(self, *args: Any, exchange_options: dict[int, list[Variant]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        exchange_options: dict[int, list[Variant]],
+        order_lines: dict[int, OrderLine],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.exchange_options = exchange_options
+        self.order_lines = order_lines
         self.exchange_possible = bool(exchange_options) and all(exchange_options.values())
         for pk, variants in exchange_options.items():
-            self.fields[f"exchange_{pk}"] = forms.ChoiceField(
+            # Any SKU is taken in and checked in clean() by the exchange rules, which say why one is refused
+            # (out of stock since the page was shown, another product…) rather than "not a valid choice".
+            self.fields[f"exchange_{pk}"] = forms.CharField(
                 label=_("Exchange for"),
-                choices=[("", _("Choose a size or colour…"))] + [(v.sku, variant_label(v)) for v in variants],
+                max_length=64,
+                widget=forms.Select(
+                    choices=[("", _("Choose a size or colour…"))] + [(v.sku, variant_label(v)) for v in variants]
+                ),
                 required=False,
             )
 
@@ -257,9 +271,18 @@ class ResolutionForm(forms.Form):
                 "resolution", _("An exchange is not available for these items. Choose a refund or store credit.")
             )
             return cleaned
+        policy = policy_get_default()
+        client = shop_client_get()
         for pk in self.exchange_options:
-            if not cleaned.get(f"exchange_{pk}"):
-                self.add_error(f"exchange_{pk}", _("Choose the size or colour you want in exchange."))
+            name = f"exchange_{pk}"
+            sku = cleaned.get(name) or ""
+            if not sku:
+                self.add_error(name, _("Choose the size or colour you want in exchange."))
+                continue
+            try:
+                exchange_check(order_line=self.order_lines[pk], exchange_sku=sku, policy=policy, client=client)
+            except ExchangeRefused as refusal:
+                self.add_error(name, forms.ValidationError(refusal.message, code=refusal.code))
         return cleaned
 
 

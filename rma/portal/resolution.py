@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from rma.integrations.shop import Variant, exchange_options, shop_client_get
+from rma.integrations.shop import Variant, shop_client_get
 from rma.orders.models import Order
 from rma.portal.formatting import line_view
 from rma.portal.forms import ResolutionForm
@@ -12,13 +12,16 @@ from rma.portal.items import chosen_lines
 from rma.portal.reasons import reasons_complete
 from rma.portal.session import PortalState, portal_state, portal_state_save
 from rma.returns.choices import Resolution
+from rma.returns.exchanges import exchange_choices, shop_stock_known
+from rma.returns.policy import policy_get_default
 
 
 def chosen_exchange_options(order: Order, state: PortalState) -> dict[int, list[Variant]]:
-    """The variants each chosen line could be exchanged for, by order line id."""
+    """The variants each chosen line could be exchanged for (by the exchange rules), by order line id."""
     client = shop_client_get()
+    policy = policy_get_default()
     return {
-        line.pk: exchange_options(client=client, product_ref=line.product_ref, sku=line.sku)
+        line.pk: exchange_choices(order_line=line, policy=policy, client=client)
         for line, _quantity in chosen_lines(order, state)
     }
 
@@ -31,7 +34,8 @@ def resolution(request: HttpRequest, order: Order) -> HttpResponse:
     options = chosen_exchange_options(order, state)
     initial = {"resolution": state.get("resolution") or Resolution.REFUND}
     initial.update({f"exchange_{pk}": sku for pk, sku in (state.get("exchange") or {}).items()})
-    form = ResolutionForm(request.POST or None, exchange_options=options, initial=initial)
+    lines = {line.pk: line for line, _quantity in chosen_lines(order, state)}
+    form = ResolutionForm(request.POST or None, exchange_options=options, order_lines=lines, initial=initial)
     if request.method == "POST" and form.is_valid():
         state["resolution"] = form.cleaned_data["resolution"]
         state["exchange"] = (
@@ -47,5 +51,12 @@ def resolution(request: HttpRequest, order: Order) -> HttpResponse:
         if options.get(line.pk):
             block["field"] = form[f"exchange_{line.pk}"]
         blocks.append(block)
-    context = {"order": order, "form": form, "blocks": blocks, "exchange_possible": form.exchange_possible}
+    context = {
+        "order": order,
+        "form": form,
+        "blocks": blocks,
+        "exchange_possible": form.exchange_possible,
+        # Without a stock source, no page may say that a size is in stock.
+        "stock_known": shop_stock_known(shop_client_get()),
+    }
     return render_step(request, "portal/resolution.html", "resolution", context, status=400 if form.errors else 200)

@@ -102,10 +102,14 @@ def review(request: HttpRequest, order: Order) -> HttpResponse:
             return redirect("portal:confirmation", public_id=return_request.public_id)
     policy = return_policy.policy_get_default()
     value = sum((item.order_line.unit_price * item.quantity for item in inputs), Decimal("0.00"))
-    fee = return_policy.fee_for(
-        policy=policy, reasons=[i.reason for i in inputs], drop_off_method=choice.method, resolution=resolution_value
+    terms = return_policy.money_terms_for(
+        policy=policy,
+        value=value,
+        reasons=[i.reason for i in inputs],
+        drop_off_method=choice.method,
+        resolution=resolution_value,
     )
-    refund = Decimal("0.00") if resolution_value == Resolution.EXCHANGE else max(value - fee, Decimal("0.00"))
+    fee, refund = terms.fee, terms.refund_estimate
     names = _variant_names(order, state)
     details = state.get("details") or {}
     lines = [

@@ -24,6 +24,8 @@ from rma.returns.choices import Resolution, ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_cancel
 from rma.returns.states import CANCELLABLE_STATUSES
+from rma.warehouse.choices import RefundMethod
+from rma.warehouse.selectors import refund_of_return
 
 
 def _return_for(public_id: UUID) -> ReturnRequest:
@@ -44,6 +46,8 @@ def _status_payload(return_request: ReturnRequest) -> dict[str, Any]:
 
 def _return_summary(return_request: ReturnRequest) -> dict[str, Any]:
     currency = return_request.currency
+    # Once released, the amount really refunded replaces the estimate.
+    refund = refund_of_return(return_request=return_request)
     lines = []
     for line in return_request.lines.all():
         lines.append(
@@ -61,6 +65,8 @@ def _return_summary(return_request: ReturnRequest) -> dict[str, Any]:
         "resolution": Resolution(return_request.resolution).label,
         "fee": money(return_request.fee_amount, currency),
         "refund": money(return_request.refund_estimate, currency),
+        "refunded": money(refund.amount, refund.currency) if refund is not None else "",
+        "refunded_as_credit": refund is not None and refund.method == RefundMethod.STORE_CREDIT,
         "drop_off": drop_off_summary(
             return_request.drop_off_method,
             return_request.drop_off_point,
@@ -133,8 +139,8 @@ def timeline(return_request: ReturnRequest) -> list[dict[str, Any]]:
                 "at": date_format(timezone.localtime(event.created_at), "DATETIME_FORMAT"),
                 "iso": timezone.localtime(event.created_at).isoformat(),
                 "done": True,
-                # Only a rejection's note is meant for the customer; the others are internal.
-                "note": event.note if event.to_status == ReturnStatus.REJECTED else "",
+                # Only the reason of a decision is meant for the customer; notes are internal.
+                "note": event.customer_reason,
             }
         )
     if rows:

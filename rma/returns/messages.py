@@ -3,8 +3,8 @@
 The customer (email, in the return's locale) is told at each step that matters to them:
 
 - needs_review: ``return_under_review`` ("we are looking at your request");
-- approved: ``return_approved`` ("we have your return, next steps");
-- rejected: ``return_rejected``, with the agent's note (the event note of the rejection: the reason);
+- approved: ``return_approved`` ("we have your return, next steps"), with the agent's reason if one was given;
+- rejected: ``return_rejected``, with the agent's reason (the event's ``reason``; internal notes are never sent);
 - label_ready: ``label_ready``, with the label and tracking page links;
 - in_transit: ``parcel_in_transit`` ("your parcel is on its way" / "it has left the shop"), except after a
   shop-counter hand-in (see ``customer_told``);
@@ -235,6 +235,8 @@ def _customer_message(
         "fee_amount": _money(return_request.fee_amount),
         "refund_estimate": _money(return_request.refund_estimate),
     }
+    if to_status == ReturnStatus.APPROVED:
+        payload["approval_reason"] = event.customer_reason if event is not None else ""
     if to_status == ReturnStatus.LABEL_READY:
         payload["label_url"] = return_label_url(return_request=return_request)
         payload["tracking_number"] = _tracking_number(return_request)
@@ -248,8 +250,8 @@ def _customer_message(
     elif to_status == ReturnStatus.EXCHANGED:
         payload["exchange_lines"] = _exchange_lines(return_request)
     elif to_status == ReturnStatus.REJECTED:
-        # The agent's note is the reason (return_request_reject requires it); it is written for the customer.
-        payload["rejection_reason"] = event.note.strip() if event is not None else ""
+        # The reason is written for the customer (return_request_reject requires it); the event's note is not.
+        payload["rejection_reason"] = event.customer_reason if event is not None else ""
     elif to_status in (ReturnStatus.CANCELLED, ReturnStatus.EXPIRED):
         payload["portal_url"] = f"{settings.RMA_PUBLIC_BASE_URL.rstrip('/')}/"
         # The label is voided with the return (rma.shipping.reactions): say so if the customer had it.
@@ -313,7 +315,8 @@ def return_messages_for(
     the move already told the customer (see _customer_email_wanted).
     """
     event = None
-    if from_status is None or to_status == ReturnStatus.REJECTED:
+    if from_status is None or to_status in (ReturnStatus.APPROVED, ReturnStatus.REJECTED):
+        # A decision carries the reason the customer is told.
         event = _transition_event(return_request, to_status)
         if from_status is None:
             from_status = event.from_status if event is not None else ""

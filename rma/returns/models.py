@@ -84,6 +84,14 @@ class ReturnPolicy(TimeStampedModel):
         help_text=_("The customer keeps items worth less than this (returning them costs more)."),
     )
     free_exchanges = models.BooleanField(_("exchanges are free"), default=True)
+    exchange_price_difference_allowed = models.BooleanField(
+        _("exchange for a variant at another price"),
+        default=False,
+        help_text=_(
+            "Off: an exchange must be for a variant at the same price as the item returned (when the shop gives "
+            "prices). On: a dearer or cheaper variant is accepted."
+        ),
+    )
 
     class Meta:
         ordering = ("-is_default", "name")
@@ -245,6 +253,7 @@ class ReturnRequest(PublicIdModel, TimeStampedModel):
             ),
         ]
         indexes = [models.Index(fields=("contact_email", "created_at"), name="returns_contact_created")]
+        permissions = [("review_returnrequest", _("Can approve or reject returns under review"))]
 
     def __str__(self) -> str:
         return self.rma_number
@@ -327,6 +336,11 @@ class ReturnEvent(models.Model):
     from_status = models.CharField(_("from"), max_length=16, choices=ReturnStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=ReturnStatus.choices)
     note = models.TextField(_("note"), blank=True)
+    reason = models.TextField(
+        _("reason given to the customer"),
+        blank=True,
+        help_text=_("Shown on the tracking page and in the email; the note is not."),
+    )
 
     class Meta:
         ordering = ("created_at", "id")
@@ -335,6 +349,44 @@ class ReturnEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status}"
+
+    @property
+    def customer_reason(self) -> str:
+        """What the customer is told about this move: its reason (a rejection made before reasons had their own
+        field kept it in the note, which was then written for the customer)."""
+        if self.reason.strip() or self.to_status != ReturnStatus.REJECTED:
+            return self.reason.strip()
+        return self.note.strip()
+
+
+class ReturnNote(models.Model):
+    """An internal note on a return, for agents, warehouse operators and admins: never shown to the customer."""
+
+    return_request = models.ForeignKey(
+        ReturnRequest, on_delete=models.CASCADE, related_name="notes", verbose_name=_("return")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    author_label = models.CharField(_("by"), max_length=150, blank=True)
+    body = models.TextField(_("note"), max_length=4000)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(body=""), name="%(app_label)s_%(class)s_body_not_empty")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_label}: {self.body[:40]}"
 
 
 class IdempotencyKey(models.Model):

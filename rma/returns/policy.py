@@ -131,6 +131,39 @@ def fee_for(*, policy: ReturnPolicy, reasons: Iterable[ReasonCode], drop_off_met
     return Decimal("0.00")
 
 
+@dataclass(frozen=True)
+class MoneyTerms:
+    """What a return costs and brings back, decided once at creation (and shown before it)."""
+
+    returnless: bool  # the customer keeps the items: nothing is sent back, no label, no fee
+    fee: Decimal
+    refund_estimate: Decimal
+
+
+def money_terms_for(
+    *,
+    policy: ReturnPolicy,
+    value: Decimal,
+    reasons: Iterable[ReasonCode],
+    drop_off_method: str,
+    resolution: str,
+) -> MoneyTerms:
+    """Whether the return is returnless, its fee and its refund estimate, for lines worth `value` in all.
+
+    A returnless refund ships nothing, so no drop-off or label fee applies: the estimate is the price paid.
+    """
+    returnless = bool(
+        policy.returnless_refund_below is not None
+        and resolution != Resolution.EXCHANGE
+        and value < policy.returnless_refund_below
+    )
+    if returnless:
+        return MoneyTerms(returnless=True, fee=Decimal("0.00"), refund_estimate=value)
+    fee = fee_for(policy=policy, reasons=reasons, drop_off_method=drop_off_method, resolution=resolution)
+    estimate = Decimal("0.00") if resolution == Resolution.EXCHANGE else max(value - fee, Decimal("0.00"))
+    return MoneyTerms(returnless=False, fee=fee, refund_estimate=estimate)
+
+
 def review_reason_for(*, policy: ReturnPolicy, return_request: ReturnRequest) -> str:
     """Why a submitted return must be looked at by a person, or "" when it can be approved now."""
     if not policy.auto_approve:

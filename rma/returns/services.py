@@ -16,13 +16,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import Conflict, DomainError, InvalidTransition, NotEligible
+from rma.integrations.shop import shop_client_get
 from rma.locations.models import Store
 from rma.orders.models import Order, OrderLine
 from rma.returns import policy as return_policy
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.drop_offs import DropOffChoice, destination_warehouse_for, drop_off_validate
+from rma.returns.exchanges import ExchangeRefused, exchange_check
 from rma.returns.lock_objects import order_lines_qs_select_for_update, return_request_qs_select_for_update
-from rma.returns.models import IdempotencyKey, ReasonCode, ReturnEvent, ReturnLine, ReturnPhoto, ReturnRequest
+from rma.returns.models import (
+    IdempotencyKey,
+    ReasonCode,
+    ReturnEvent,
+    ReturnLine,
+    ReturnPhoto,
+    ReturnPolicy,
+    ReturnRequest,
+)
 from rma.returns.reactions import StatusChange
 from rma.returns.reactions import run as reactions_run
 from rma.returns.states import RELEASING_STATUSES, can_transition
@@ -53,11 +63,13 @@ def return_request_transition(
     note: str = "",
     actor_label: str = "",
     customer_told: bool = False,
+    reason: str = "",
 ) -> ReturnRequest:
     """The one door for status changes: lock the row, check the lifecycle, save, write the event, react.
 
     A concurrent caller waits for the lock, then sees the new status and is refused if its move
     no longer fits the lifecycle. `customer_told`: the caller told the customer of this move (no email of ours).
+    `note` is for staff; `reason` is what the customer is told (tracking page, email).
     """
     locked = return_request_qs_select_for_update().get(pk=return_request.pk)
     source = locked.status
@@ -87,6 +99,7 @@ def return_request_transition(
         from_status=source,
         to_status=to,
         note=note,
+        reason=reason,
     )
     # What follows (a label, messages): the reactions apps registered (rma.returns.reactions), in this transaction.
     reactions_run(
@@ -169,6 +182,8 @@ def return_request_create(
     drop_off_validate(choice=drop_off)
 
     policy = return_policy.policy_get_default()
+    if resolution == Resolution.EXCHANGE:
+        _exchanges_check(lines=lines, policy=policy)
     # Lock the order's lines: two returns created at once cannot both take the last unit.
     locked_lines = {
         line.pk: line
@@ -192,10 +207,13 @@ def return_request_create(
         raise NotEligible(first["message"], code=first["code"], extra={"lines": refusals})
 
     value = sum((locked_lines[i.order_line.pk].unit_price * i.quantity for i in lines), Decimal("0.00"))
-    fee = return_policy.fee_for(
-        policy=policy, reasons=[i.reason for i in lines], drop_off_method=drop_off.method, resolution=resolution
+    terms = return_policy.money_terms_for(
+        policy=policy,
+        value=value,
+        reasons=[i.reason for i in lines],
+        drop_off_method=drop_off.method,
+        resolution=resolution,
     )
-    refund_estimate = Decimal("0.00") if resolution == Resolution.EXCHANGE else max(value - fee, Decimal("0.00"))
     return_request = ReturnRequest.objects.create(
         order=order,
         status=ReturnStatus.DRAFT,
@@ -212,13 +230,9 @@ def return_request_create(
         channel=channel,
         created_by=actor if actor is not None and actor.is_authenticated else None,
         currency=order.currency,
-        fee_amount=fee,
-        refund_estimate=refund_estimate,
-        returnless=bool(
-            policy.returnless_refund_below is not None
-            and resolution != Resolution.EXCHANGE
-            and value < policy.returnless_refund_below
-        ),
+        fee_amount=terms.fee,
+        refund_estimate=terms.refund_estimate,
+        returnless=terms.returnless,
     )
     ReturnLine.objects.bulk_create(
         ReturnLine(
@@ -262,6 +276,22 @@ def return_request_create(
     return return_request
 
 
+def _exchanges_check(*, lines: Sequence[ReturnLineInput], policy: ReturnPolicy) -> None:
+    """Check each line's exchange SKU (rma.returns.exchanges); refuse with the first refusal and all of them."""
+    client = shop_client_get()
+    refusals: dict[str, dict[str, str]] = {}
+    first: ExchangeRefused | None = None
+    for item in lines:
+        try:
+            exchange_check(order_line=item.order_line, exchange_sku=item.exchange_sku, policy=policy, client=client)
+        except ExchangeRefused as refusal:
+            first = first or refusal
+            # Keyed by the order line's external id, which API clients know (as in the documented example).
+            refusals[item.order_line.external_id] = {"code": refusal.code, "message": refusal.message}
+    if first is not None:
+        raise ExchangeRefused(first.message, code=first.code, extra={**first.extra, "lines": refusals})
+
+
 @transaction.atomic
 def return_request_submit(*, return_request: ReturnRequest, actor: Actor = None) -> ReturnRequest:
     """Submit a draft: approve it at once, or send it to review, by the policy."""
@@ -288,16 +318,29 @@ def return_request_submit(*, return_request: ReturnRequest, actor: Actor = None)
     )
 
 
-def return_request_approve(*, return_request: ReturnRequest, actor: Actor, note: str = "") -> ReturnRequest:
-    """An agent approves a return that was under review."""
-    return return_request_transition(return_request=return_request, to=ReturnStatus.APPROVED, actor=actor, note=note)
+def return_request_approve(
+    *, return_request: ReturnRequest, actor: Actor, reason: str = "", note: str = ""
+) -> ReturnRequest:
+    """An agent approves a return that was under review; `reason` is told to the customer, `note` is internal."""
+    return return_request_transition(
+        return_request=return_request, to=ReturnStatus.APPROVED, actor=actor, note=note, reason=reason.strip()
+    )
 
 
-def return_request_reject(*, return_request: ReturnRequest, actor: Actor, note: str) -> ReturnRequest:
-    """An agent rejects a return; the customer is told why, so a reason is required."""
-    if not note.strip():
-        raise DomainError(_("Say why the return is rejected."), code="note_required")
-    return return_request_transition(return_request=return_request, to=ReturnStatus.REJECTED, actor=actor, note=note)
+def return_request_reject(
+    *, return_request: ReturnRequest, actor: Actor, reason: str = "", note: str = ""
+) -> ReturnRequest:
+    """An agent rejects a return; the customer is told why, so a reason is required.
+
+    A caller that gives only a `note` (as before reasons had their own field) means it as the reason.
+    """
+    if not reason.strip():
+        reason, note = note, ""
+    if not reason.strip():
+        raise DomainError(_("Say why the return is rejected."), code="reason_required")
+    return return_request_transition(
+        return_request=return_request, to=ReturnStatus.REJECTED, actor=actor, note=note, reason=reason.strip()
+    )
 
 
 def return_request_cancel(

@@ -5,12 +5,11 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from billiard.einfo import ExceptionInfo
-from celery import Task, shared_task
+from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import InterfaceError, OperationalError
 
 from rma.core.queue import publish
+from rma.core.retries import RecordedRetriesTask, retry_policy
 from rma.shipping.carriers import CarrierUnavailable
 from rma.shipping.services import (
     label_generate,
@@ -25,54 +24,30 @@ from rma.shipping.services.labels import PURGE_VOIDED_AFTER
 logger = logging.getLogger(__name__)
 
 # Worth another try later: the carrier or the database was unreachable, storage hiccuped, or the work ran out of time.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    CarrierUnavailable,
-    OSError,
-    OperationalError,
-    InterfaceError,
-    SoftTimeLimitExceeded,
-)
-# Backoff: about 10, 20, 40, 80, 160, 320 s (each drawn at random below that, "full jitter"): ~10 minutes of tries.
-RETRY_POLICY: dict[str, Any] = {
-    "autoretry_for": TRANSIENT_ERRORS,
-    "retry_backoff": 10,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 6,
-}
+# The database errors and the backoff are the shared policy of rma.core.retries.
+RETRY_POLICY: dict[str, Any] = retry_policy(CarrierUnavailable, OSError, SoftTimeLimitExceeded)
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = RETRY_POLICY["autoretry_for"]
 
 
-def _label_id(args: tuple, kwargs: dict) -> int | None:
-    return kwargs.get("label_id", args[0] if args else None)
-
-
-class LabelTask(Task):
+class LabelTask(RecordedRetriesTask):
     """Record each failed attempt on the label row, so that the admin shows why and how often it failed."""
 
-    record_failure: Callable[..., object]
+    record_label_failure: Callable[..., object]
 
-    def on_retry(self, exc: Exception, task_id: str, args: tuple, kwargs: dict, einfo: ExceptionInfo) -> None:
-        self._record(args=args, kwargs=kwargs, exc=exc, final=False)
-
-    def on_failure(self, exc: Exception, task_id: str, args: tuple, kwargs: dict, einfo: ExceptionInfo) -> None:
-        self._record(args=args, kwargs=kwargs, exc=exc, final=True)
-
-    def _record(self, *, args: tuple, kwargs: dict, exc: Exception, final: bool) -> None:
-        label_id = _label_id(args, kwargs)
-        if label_id is None:
-            return
-        try:
-            type(self).record_failure(label_id=label_id, error=exc, final=final)
-        except Exception:  # noqa: BLE001 - the database may be what failed; the sweeper re-sends lost work
-            logger.exception("could not record the failure of label %s", label_id)
+    def record_failure(
+        self, *, args: tuple, kwargs: dict, error: BaseException, retry_in: float | None, final: bool
+    ) -> None:
+        label_id = kwargs.get("label_id", args[0] if args else None)
+        if label_id is not None:
+            type(self).record_label_failure(label_id=label_id, error=error, final=final)
 
 
 class LabelGenerateTask(LabelTask):
-    record_failure = staticmethod(label_generation_failed)
+    record_label_failure = staticmethod(label_generation_failed)
 
 
 class LabelVoidTask(LabelTask):
-    record_failure = staticmethod(label_void_at_carrier_failed)
+    record_label_failure = staticmethod(label_void_at_carrier_failed)
 
 
 @shared_task(
@@ -105,7 +80,7 @@ def label_void_task(label_id: int, **kwargs: Any) -> None:
 
 @shared_task(name="rma.shipping.labels_sweep", queue="labels", acks_late=True, soft_time_limit=60, time_limit=90)
 def labels_sweep_task(**kwargs: Any) -> dict[str, int]:
-    """Beat, every minute: send again the label tasks that were lost (broker down when queued, worker killed)."""
+    """Beat, every 30 s: send again the label tasks that were lost (broker down when queued, worker killed)."""
     due = labels_sweep()
     for label_id in due["label_generate_task"]:
         publish(label_generate_task, label_id, force=True)

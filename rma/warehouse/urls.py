@@ -17,6 +17,7 @@ urlpatterns = [
         name="unit-disposition",
     ),
     path("returns/<uuid:public_id>/refund/", returns.refund_release_view, name="refund-release"),
+    path("returns/<uuid:public_id>/notes/", returns.return_note_add_view, name="return-note-add"),
     path("unexpected/<int:pk>/", parcels.unexpected_parcel, name="unexpected"),
     path("shipments/<uuid:public_id>/", shipments.shipment_detail, name="shipment"),
     path("shipments/<uuid:public_id>/finish/", shipments.shipment_finish_view, name="shipment-finish"),

@@ -12,11 +12,12 @@ pytestmark = pytest.mark.django_db
     [
         (["store_staff"], False, "/store/"),
         (["warehouse_staff"], False, "/warehouse/"),
-        (["agent"], True, "/admin/"),
+        (["agent"], True, "/agents/"),
+        ([], True, "/admin/"),
     ],
 )
 def test_each_role_lands_on_its_own_pages(client, roles, is_staff, home):
-    user = UserFactory(username=f"u-{roles[0]}", roles=roles, is_staff=is_staff)
+    user = UserFactory(username=f"u-{(roles or ['staff'])[0]}", roles=roles, is_staff=is_staff)
     StoreFactory().staff.add(user)
     WarehouseFactory().staff.add(user)
     response = client.post(reverse("login"), {"username": user.username, "password": "demo-password"})

@@ -26,7 +26,20 @@ class SeedConsistencyChecks:
     """Tests for a TestCase whose setUpTestData ran seed_demo."""
 
     def returns(self, *statuses):
-        return ReturnRequest.objects.filter(status__in=statuses).order_by("pk")
+        """The returns in these statuses that were sent back (returnless refunds ship nothing: see their test)."""
+        return ReturnRequest.objects.filter(status__in=statuses, returnless=False).order_by("pk")
+
+    def test_returnless_refunds_are_released_at_approval_with_nothing_shipped(self):
+        returnless = ReturnRequest.objects.filter(returnless=True)
+        assert returnless.count() == 2
+        for return_request in returnless:
+            assert return_request.status == S.REFUNDED
+            assert return_request.fee_amount == 0
+            refund = Refund.objects.get(return_request=return_request)
+            assert refund.amount == return_request.refund_estimate
+            assert refund.released_at == _event_at(return_request, S.REFUNDED)
+            assert not Label.objects.filter(return_request=return_request).exists()
+            assert not Arrival.objects.filter(return_request=return_request).exists()
 
     def test_every_return_at_label_ready_or_later_has_its_ready_label(self):
         assert self.returns(*LABELLED).count() == 18 + 5  # the scenarios, and the returns shops ship

@@ -168,8 +168,8 @@ class SeedDemoTests(SeedConsistencyChecks, SeedShipmentChecks, TestCase):
                 assert return_request.send_by < events[-1].created_at
         assert ReturnEvent.objects.filter(to_status=ReturnStatus.APPROVED, from_status="needs_review").exists()
         assert ReturnRequest.objects.filter(resolution="exchange", status="exchanged").exists()
-        # Returnless refunds make no label: these stay "approved" whatever the label worker does.
-        assert ReturnRequest.objects.filter(status=ReturnStatus.APPROVED, returnless=True).exists()
+        # Returnless refunds make no label: the approval releases their refund at once.
+        assert ReturnRequest.objects.filter(status=ReturnStatus.REFUNDED, returnless=True).exists()
 
     def test_quantities_held_by_returns_match_the_order_lines(self):
         held = (
@@ -199,6 +199,9 @@ class SeedDemoTests(SeedConsistencyChecks, SeedShipmentChecks, TestCase):
         assert groups("agent") == {AGENT}
         assert groups("integration") == {INTEGRATION}
         assert users["agent"].has_perm("returns.view_returnrequest")
+        # The seeded agent can work: decide on returns under review and write internal notes.
+        assert users["agent"].has_perms(["returns.review_returnrequest", "returns.add_returnnote"])
+        assert not users["integration"].has_perm("returns.review_returnrequest")
         for shop in SHOPS:
             username = f"store-{shop['code']}"
             assert groups(username) == {STORE_STAFF}
@@ -206,6 +209,7 @@ class SeedDemoTests(SeedConsistencyChecks, SeedShipmentChecks, TestCase):
         for warehouse in WAREHOUSES:
             username = f"warehouse-{warehouse['code']}"
             assert groups(username) == {WAREHOUSE_STAFF}
+            assert users[username].has_perms(["returns.view_returnnote", "returns.add_returnnote"])
             assert list(users[username].warehouses.values_list("code", flat=True)) == [warehouse["code"]]
 
     def test_summary_gives_logins_and_token(self):

@@ -1,5 +1,7 @@
 """The demo shop client: the demo catalogue first, then order lines."""
 
+from decimal import Decimal
+
 import pytest
 
 from rma.demo.shop import DemoShopClient
@@ -26,6 +28,8 @@ def test_variant_for_sku_from_the_catalogue_first():
     OrderLineFactory(sku="CHM-LIN-BLA-M", product_ref="CHM-LIN", size="mislabelled", colour="?")
     OrderLineFactory(sku="OWN-1", product_ref="OWN", size="L", colour="vert")
     client = DemoShopClient()
-    assert client.variant_for_sku(sku="CHM-LIN-BLA-M") == Variant("CHM-LIN-BLA-M", "M", "blanc", True)
+    assert client.variant_for_sku(sku="CHM-LIN-BLA-M") == Variant(
+        "CHM-LIN-BLA-M", "M", "blanc", True, Decimal("59.90")
+    )
     assert client.variant_for_sku(sku="OWN-1") == Variant("OWN-1", "L", "vert", True)
     assert client.variant_for_sku(sku="NOPE") is None

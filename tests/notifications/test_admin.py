@@ -9,6 +9,7 @@ from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue
 from rma.notifications.services import outbox_message_deliver, outbox_secret_ref
 from tests.core.factories import UserFactory
+from tests.notifications.webhook_receiver import WebhookReceiver
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +111,38 @@ def test_viewers_cannot_replay(client, dead_and_delivered):
     dead.refresh_from_db()
     assert dead.status == OutboxStatus.DEAD
     assert response.status_code in (200, 302)
+
+
+def test_a_replay_after_the_warehouse_url_was_corrected_goes_to_the_corrected_url(
+    admin_client, notified_warehouse, receiver, django_capture_on_commit_callbacks
+):
+    """The approval went to a wrong URL (the receiver there answers 404: dead-lettered). The operator corrects the
+    warehouse's URL, and its secret with it, then replays: the webhook goes to the new place, signed with the new
+    secret, with the delivery id it always had."""
+    message = outbox_enqueue(
+        channel="webhook",
+        topic="return.approved",
+        destination=notified_warehouse.notify_webhook_url,
+        payload={"event": "return.approved", "rma_number": "R-MOVED-0001"},
+        dedupe_key="R-MOVED-0001",
+        secret_ref=outbox_secret_ref(notified_warehouse),
+    )
+    receiver.answer(404)
+    outbox_message_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.DEAD
+
+    with WebhookReceiver(secret="whsec_corrected_77") as corrected:
+        notified_warehouse.notify_webhook_url = corrected.url("/rma/events")
+        notified_warehouse.notify_webhook_secret = "whsec_corrected_77"
+        notified_warehouse.save(update_fields=["notify_webhook_url", "notify_webhook_secret", "updated_at"])
+        with django_capture_on_commit_callbacks(execute=True):
+            admin_client.post(CHANGELIST, {"action": "replay", "_selected_action": [message.pk]})
+
+        message.refresh_from_db()
+        assert (message.status, message.attempts) == (OutboxStatus.DELIVERED, 1)
+        assert [(hit.path, hit.answered) for hit in receiver.hits] == [("/hooks/wh-idf", 404)]  # nothing more there
+        [hit] = corrected.hits
+        assert (hit.path, hit.signature_valid, hit.answered) == ("/rma/events", True, 200)
+        assert hit.delivery_id == str(message.delivery_id)
+        assert message.destination == corrected.url("/rma/events")  # the admin shows where it really went

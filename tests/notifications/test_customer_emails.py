@@ -89,7 +89,8 @@ def steps(make_return, policy):
         return return_request, S.IN_TRANSIT, lambda: _walk(return_request, S.IN_TRANSIT)
 
     def exchanged():
-        order_line = OrderLineFactory(sku="CHEM-LIN-M", quantity=2)
+        order_line = OrderLineFactory(sku="CHEM-LIN-M", product_ref="CHEM-LIN", quantity=2)
+        OrderLineFactory(sku="CHEM-LIN-L", product_ref="CHEM-LIN")  # the size wanted, known to the shop
         return_request = make_return(
             order_line=order_line, quantity=2, resolution="exchange", exchange_sku="CHEM-LIN-L", locale="en"
         )
@@ -254,7 +255,8 @@ def test_the_expiry_email_gives_the_deadline_that_was_missed(steps):
 
 
 def test_the_exchange_email_lists_only_what_the_warehouse_accepted(make_return):
-    order_line = OrderLineFactory(sku="CHEM-LIN-M", quantity=3)
+    order_line = OrderLineFactory(sku="CHEM-LIN-M", product_ref="CHEM-LIN", quantity=3)
+    OrderLineFactory(sku="CHEM-LIN-L", product_ref="CHEM-LIN")  # the size wanted, known to the shop
     return_request = make_return(order_line=order_line, quantity=3, resolution="exchange", exchange_sku="CHEM-LIN-L")
     _to_inspected(return_request)
     ExchangeRequest.objects.create(

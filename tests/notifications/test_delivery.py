@@ -2,19 +2,28 @@
 
 import json
 import smtplib
+import uuid
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import OperationalError
 from django.utils import timezone
 
 from rma.core.exceptions import Conflict
 from rma.notifications.choices import OutboxStatus
 from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue, outbox_message_replay
-from rma.notifications.services import DeliveryOutcome, outbox_message_deliver, outbox_secret_ref
+from rma.notifications.services import (
+    DeliveryOutcome,
+    outbox_message_attempt_failed,
+    outbox_message_deliver,
+    outbox_secret_ref,
+)
+from rma.notifications.signatures import webhook_signature_verify
 from rma.notifications.webhooks import webhook_body
 from tests.notifications.email_backends import ScriptedEmailBackend
+from tests.notifications.fixtures import WEBHOOK_SECRET
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +33,9 @@ PAYLOAD = {"event": "return.approved", "rma_number": "R-7KQ2-M9XD", "lines": [{"
 @pytest.fixture
 def webhook(notified_warehouse, receiver):
     def make(*, url: str | None = None, key: str = "test:webhook") -> OutboxMessage:
+        if url is not None:  # a warehouse's webhooks go to its URL of the moment
+            notified_warehouse.notify_webhook_url = url
+            notified_warehouse.save(update_fields=["notify_webhook_url", "updated_at"])
         return outbox_enqueue(
             channel="webhook",
             topic="return.approved",
@@ -58,9 +70,30 @@ def test_a_2xx_marks_the_message_delivered_with_a_signed_body_and_stable_ids(web
     assert hit.path == "/hooks/wh-idf"
     assert hit.delivery_id == str(message.delivery_id)
     assert hit.topic == "return.approved"
-    assert hit.payload == PAYLOAD
-    assert hit.body == webhook_body(payload=PAYLOAD)
+    assert hit.payload == {**PAYLOAD, "delivery_id": str(message.delivery_id)}
+    assert hit.body == webhook_body(payload=PAYLOAD, delivery_id=str(message.delivery_id))
     assert hit.headers["Content-Type"].startswith("application/json")
+
+
+def test_every_attempt_carries_the_same_delivery_id_inside_the_signed_body(webhook, receiver):
+    """The idempotency key a receiver dedupes on is signed: a captured request replayed under another
+    X-RMA-Delivery header still says, in its signed body, which delivery it is."""
+    message = webhook()
+    receiver.answer(503)
+    outbox_message_deliver(message_id=message.pk)
+    _make_due(message)
+    outbox_message_deliver(message_id=message.pk)
+    first, second = receiver.hits
+    assert (first.attempt, second.attempt) == ("1", "2")
+    for hit in (first, second):
+        assert hit.signature_valid
+        assert hit.payload["delivery_id"] == hit.delivery_id == str(message.delivery_id)
+    forged = str(uuid.uuid4())
+    assert not webhook_signature_verify(
+        secret=WEBHOOK_SECRET,
+        header=second.headers["X-RMA-Signature"],
+        body=second.body.replace(str(message.delivery_id).encode(), forged.encode()),
+    )
 
 
 def test_delivering_twice_sends_once(webhook, receiver):
@@ -311,3 +344,40 @@ def test_an_email_without_templates_is_dead_lettered_with_the_reason(db):
     message.refresh_from_db()
     assert "TemplateDoesNotExist" in message.last_error
     assert mail.outbox == []
+
+
+def test_a_delivery_the_database_cut_short_is_counted_and_comes_back_at_its_time(webhook, receiver, settings):
+    """What the delivery task records before its own retry (tests/workers/test_outbox_recovery.py drops the
+    database for real), and when no retry comes (the sweeper's, after the backoff)."""
+    settings.RMA_OUTBOX_MAX_ATTEMPTS = 3
+    message = webhook()
+    error = OperationalError("server closed the connection unexpectedly")
+    outbox_message_attempt_failed(message_id=message.pk, error=error, retry_in=8)
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (OutboxStatus.PENDING, 1)
+    assert message.last_error == "attempt 1: OperationalError: server closed the connection unexpectedly"
+    assert message.enqueued_at is not None  # the retry is in the broker: the sweeper leaves it alone
+    assert 7 < (message.next_attempt_at - timezone.now()).total_seconds() <= 8
+    assert outbox_message_deliver(message_id=message.pk) == DeliveryOutcome.NOT_DUE
+    assert receiver.hits == []
+
+    outbox_message_attempt_failed(message_id=message.pk, error=error, retry_in=None)
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.enqueued_at) == (OutboxStatus.PENDING, 2, None)
+    assert message.next_attempt_at > timezone.now()
+    _make_due(message)
+    assert outbox_message_deliver(message_id=message.pk) == DeliveryOutcome.DELIVERED
+    assert [hit.attempt for hit in receiver.hits] == ["3"]
+
+
+def test_a_delivery_that_keeps_breaking_off_is_dead_lettered_at_its_last_attempt(webhook, settings):
+    settings.RMA_OUTBOX_MAX_ATTEMPTS = 2
+    message = webhook()
+    for _ in range(2):
+        outbox_message_attempt_failed(message_id=message.pk, error="SoftTimeLimitExceeded", retry_in=None)
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_error) == (
+        OutboxStatus.DEAD,
+        2,
+        "attempt 2: SoftTimeLimitExceeded",
+    )

@@ -1,9 +1,14 @@
 """The sweeper: which pending messages are handed to the broker again, and that it delivers them."""
 
+import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from itertools import count
 
 import pytest
+from django.conf import settings as django_settings
 from django.utils import timezone
 
 from rma.notifications.choices import OutboxStatus
@@ -48,10 +53,10 @@ def test_a_retry_the_broker_never_got_is_due_at_its_time():
 
 
 def test_a_message_in_the_broker_is_left_alone_until_it_looks_lost():
-    handed_over = _message(enqueued_at=NOW - timedelta(minutes=1))
+    handed_over = _message(enqueued_at=NOW - timedelta(seconds=30))
     assert _due(NOW) == []
-    assert _due(NOW + timedelta(minutes=13)) == []
-    assert _due(NOW + timedelta(minutes=14)) == [handed_over.pk]  # 15 min after handover: presumed lost
+    assert _due(NOW + timedelta(seconds=85)) == []
+    assert _due(NOW + timedelta(seconds=90)) == [handed_over.pk]  # 2 min after handover: presumed lost
 
 
 def test_a_retry_waiting_in_the_broker_is_not_sent_twice():
@@ -75,10 +80,30 @@ def test_oldest_first():
 
 def test_settings_tune_the_grace_and_staleness(settings):
     settings.RMA_OUTBOX_SWEEP_GRACE_SECONDS = 5
-    settings.RMA_OUTBOX_SWEEP_STALE_SECONDS = 60
+    settings.RMA_OUTBOX_STALE_SECONDS = 60
     fresh = _message()
     handed_over = _message(enqueued_at=NOW - timedelta(seconds=61))
     assert _due(NOW + timedelta(seconds=6)) == [fresh.pk, handed_over.pk]
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({}, {"stale": 120, "grace": 30}),
+        ({"RMA_OUTBOX_STALE_SECONDS": "45", "RMA_OUTBOX_SWEEP_GRACE_SECONDS": "10"}, {"stale": 45, "grace": 10}),
+    ],
+)
+def test_the_stale_window_and_the_grace_come_from_the_environment(environment, expected):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RMA_OUTBOX_")}
+    env.update(environment, DJANGO_SETTINGS_MODULE="returns_portal.settings.production", DJANGO_SECRET_KEY="x" * 50)
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({'stale': s.RMA_OUTBOX_STALE_SECONDS, 'grace': s.RMA_OUTBOX_SWEEP_GRACE_SECONDS}))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert json.loads(output.strip().splitlines()[-1]) == expected
 
 
 def test_the_sweep_delivers_what_is_due_once(mailoutbox):

@@ -198,7 +198,7 @@ def test_reject_action_with_a_note_rejects_each_return_with_that_note(admin_clie
     for return_request in (first, second):
         assert refreshed(return_request).status == ReturnStatus.REJECTED
         event = return_request.events.latest("id")
-        assert (event.to_status, event.note, event.actor) == ("rejected", "Item worn and washed.", admin_user)
+        assert (event.to_status, event.reason, event.actor) == ("rejected", "Item worn and washed.", admin_user)
     [(level, message)] = shown(response)
     assert level == messages.SUCCESS
     assert first.rma_number in message
@@ -332,7 +332,7 @@ def test_reject_button_asks_for_a_note_then_rejects(admin_client, admin_user, ma
     assert done.status_code == 302
     return_request.refresh_from_db()
     assert return_request.status == ReturnStatus.REJECTED
-    assert return_request.events.latest("id").note == "Outside the window."
+    assert return_request.events.latest("id").reason == "Outside the window."
 
 
 def test_returns_cannot_be_added_or_deleted_in_the_admin(admin_client, make_return):
@@ -342,3 +342,64 @@ def test_returns_cannot_be_added_or_deleted_in_the_admin(admin_client, make_retu
     delete_url = reverse("admin:returns_returnrequest_delete", args=(return_request.pk,))
     assert admin_client.get(delete_url).status_code == 403
     assert ReturnRequest.objects.filter(pk=return_request.pk).exists()
+
+
+# ---- Agents: approve and reject by their permission, internal notes inline
+
+
+@pytest.fixture
+def agent_client(client):
+    """The seeded agent's role: is_staff, in the agent group (with the group's permissions made by migrate)."""
+    client.force_login(UserFactory(username="agent-admin", roles=["agent"], is_staff=True))
+    return client
+
+
+def test_an_agent_approves_and_rejects_from_the_admin(agent_client, make_return):
+    first, second = make_return(), make_return()
+
+    page = agent_client.get(change_url(first))
+    approved = agent_client.post(transition_url(first, "approve"))
+    rejected = agent_client.post(transition_url(second, "reject"), {"apply": "1", "note": "Hors délai."})
+
+    assert page.status_code == 200
+    assert transition_url(first, "approve") in page.content.decode()
+    assert approved.status_code == 302
+    assert rejected.status_code == 302
+    assert refreshed(first).status == ReturnStatus.APPROVED
+    assert refreshed(second).status == ReturnStatus.REJECTED
+    assert second.events.latest("id").reason == "Hors délai."
+
+
+def test_staff_who_may_change_but_not_review_see_no_decision_and_get_403(client, make_return):
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_returnrequest", "change_returnrequest"])
+    )
+    client.force_login(editor)
+    return_request = make_return()
+
+    page = client.get(change_url(return_request))
+    changelist = client.get(reverse(CHANGELIST))
+    button = client.post(transition_url(return_request, "approve"))
+
+    assert transition_url(return_request, "approve") not in page.content.decode()
+    assert transition_url(return_request, "cancel") in page.content.decode()
+    assert "approve_selected" not in changelist.content.decode()
+    assert button.status_code == 403
+    assert refreshed(return_request).status == ReturnStatus.NEEDS_REVIEW
+
+
+def test_an_agent_adds_an_internal_note_inline_and_it_is_never_edited(agent_client, make_return):
+    return_request = make_return()
+    page = agent_client.get(change_url(return_request))
+    data = change_form_data(page)
+    data["notes-0-body"] = "Cliente rappelée, accord pour un échange."
+
+    saved = agent_client.post(change_url(return_request), data)
+    again = agent_client.get(change_url(return_request))
+
+    assert saved.status_code == 302
+    [note] = return_request.notes.all()
+    assert (note.body, note.author_label) == ("Cliente rappelée, accord pour un échange.", "agent-admin")
+    assert "Cliente rappelée" in again.content.decode()
+    assert 'name="notes-0-body"' not in again.content.decode()  # the saved note is shown, not editable

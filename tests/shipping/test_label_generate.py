@@ -25,6 +25,7 @@ from rma.shipping.services import (
     label_qr_payload_verify,
     label_retry,
     labels_purge_voided,
+    labels_sweep,
 )
 from rma.shipping.tasks import label_generate_task, labels_purge_voided_task, labels_sweep_task
 from tests.conftest import require
@@ -116,7 +117,8 @@ def test_a_returnless_refund_gets_no_label(make_return, policy, django_capture_o
         return_request = make_return()
     assert return_request.returnless
     assert not Label.objects.exists()
-    assert ReturnRequest.objects.get(pk=return_request.pk).status == ReturnStatus.APPROVED
+    # Refunded with its approval (rma.warehouse.reactions): nothing is shipped.
+    assert ReturnRequest.objects.get(pk=return_request.pk).status == ReturnStatus.REFUNDED
 
 
 def test_a_return_under_review_gets_its_label_when_an_agent_approves_it(
@@ -300,6 +302,17 @@ def test_a_void_the_carrier_refuses_keeps_its_error_and_is_not_swept(
     assert carrier.voided == []
     Label.objects.filter(pk=label.pk).update(updated_at=timezone.now() - timedelta(hours=1))
     assert labels_sweep_task.delay().get() == {"label_generate_task": 0, "label_void_task": 0}
+
+
+def test_the_sweeper_sends_again_a_label_whose_retry_was_lost_once_no_retry_can_still_be_waiting(make_return):
+    """A label failed twice; its retry (at most 320 s of backoff, then at most 90 s of work) never came: a worker
+    was killed holding it, or Redis restarted empty. The sweeper sends it again within 8 minutes, not 15."""
+    return_request = make_return()  # its label task waits for a commit that never comes in this test
+    label = Label.objects.get(return_request=return_request)
+    Label.objects.filter(pk=label.pk).update(attempts=2, last_error="carrier down")
+    swept = labels_sweep(now=timezone.now() + timedelta(minutes=6))["label_generate_task"]
+    assert swept == []  # its retry may still be waiting out its backoff
+    assert labels_sweep(now=timezone.now() + timedelta(minutes=8))["label_generate_task"] == [label.pk]
 
 
 def test_the_sweeper_sends_again_a_lost_void(approved_return, scripted_carrier):

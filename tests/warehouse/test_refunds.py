@@ -43,7 +43,7 @@ def inspect_all(return_request, operator, grades, *, category="apparel"):
 @pytest.fixture
 def inspected(make_return, warehouse, operator):
     def make(grades, *, fee="0.00", price="50.00", reason=None, **kwargs):
-        line = OrderLineFactory(quantity=len(grades), unit_price=Decimal(price))
+        line = OrderLineFactory(quantity=len(grades), unit_price=Decimal(price), product_ref="CHE-LIN")
         if reason is not None:
             kwargs["reason"] = reason
         return_request = make_return(order_line=line, quantity=len(grades), **kwargs)
@@ -139,6 +139,7 @@ def test_the_refund_waits_for_every_unit(make_return, warehouse, operator):
 
 
 def test_exchanges_produce_an_exchange_request_instead(inspected, operator):
+    OrderLineFactory(sku="CHE-LIN-BLA-L", product_ref="CHE-LIN")  # another size of the product, known to the shop
     return_request = inspected(["A", UnitCondition.MISSING], resolution="exchange", exchange_sku="CHE-LIN-BLA-L")
     result = refund_release(return_request=return_request, actor=operator)
     assert result.outcome == "exchanged"

@@ -10,6 +10,9 @@
 """
 
 import os
+import shutil
+import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,7 +24,8 @@ import redis
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from celery.worker import state as worker_state
-from django.db import OperationalError
+from django.conf import settings as django_settings
+from django.db import OperationalError, connection
 
 from returns_portal.celery import QUEUE_NAMES, app
 from rma.core.queue import broker_breaker
@@ -75,6 +79,13 @@ def wait_for(predicate: Callable[[], Any], *, what: str, timeout: float = 30.0) 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
         time.sleep(0.05)
+
+
+def database_url() -> str:
+    """The URL of the test database, for a process of its own (PostgreSQL)."""
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 class TaskRuns:
@@ -131,9 +142,12 @@ class LiveWorker:
         wait_for(quiet, what="the worker to be idle", timeout=timeout)
 
     @contextmanager
-    def broker_unreachable(self) -> Iterator[None]:
-        """Publishing fails as if Redis were down; the worker keeps its own connection and simply gets nothing."""
-        app.conf["broker_write_url"] = UNREACHABLE_BROKER
+    def broker_unreachable(self, url: str = UNREACHABLE_BROKER) -> Iterator[None]:
+        """Publishing fails as if Redis were down; the worker keeps its own connection and simply gets nothing.
+
+        `url`: where the app publishes meanwhile (by default nothing listens there; see HangingUpBroker).
+        """
+        app.conf["broker_write_url"] = url
         _reset_publishers()
         try:
             yield
@@ -141,6 +155,105 @@ class LiveWorker:
             app.conf["broker_write_url"] = None
             _reset_publishers()
             broker_breaker.reset()  # the process would otherwise wait out the cool-off before publishing again
+
+
+class HangingUpBroker:
+    """A broker that is down in the way that costs most: it accepts each connection and closes it at once.
+
+    Counts the connections, i.e. the attempts the app made to publish. Use as a context manager.
+    """
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self._socket.settimeout(0.05)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="hanging-up-broker", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self._socket.getsockname()[1]}/0"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                client, _address = self._socket.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            client.close()
+
+    def __enter__(self) -> "HangingUpBroker":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._socket.close()
+
+
+class SpareRedis:
+    """A Redis server of its own (no worker reads it), that can be restarted empty: what a Redis without
+    persistence does to the tasks it holds when it restarts."""
+
+    def __init__(self) -> None:
+        with socket.create_server(("127.0.0.1", 0)) as probe:
+            self.port = probe.getsockname()[1]
+        self._process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url, socket_connect_timeout=1)
+
+    def start(self) -> None:
+        self._process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = self.client()
+        try:
+            wait_for(lambda: self._pong(client), what="the spare Redis to answer", timeout=10)
+        finally:
+            client.close()
+
+    @staticmethod
+    def _pong(client: redis.Redis) -> bool:
+        try:
+            return bool(client.ping())
+        except redis.ConnectionError:
+            return False
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+            self._process = None
+
+    def restart_empty(self) -> None:
+        self.stop()
+        self.start()
+
+
+@pytest.fixture
+def spare_redis() -> Iterator[SpareRedis]:
+    require(shutil.which("redis-server") is not None, "redis-server (a Redis of its own)", ENABLE_REDIS)
+    server = SpareRedis()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def hanging_up_broker() -> Iterator[HangingUpBroker]:
+    with HangingUpBroker() as broker:
+        yield broker
 
 
 @pytest.fixture(scope="session")
@@ -152,7 +265,13 @@ def celery_worker_session() -> Iterator[tuple[redis.Redis, TaskRuns]]:
     except redis.RedisError:
         require(False, f"Redis at {REDIS_SERVER} (tests with a real Celery worker)", ENABLE_REDIS)
     previous = {key: app.conf.get(key) for key in ("broker_url", "broker_transport_options", "broker_write_url")}
-    app.conf.update(broker_url=url, broker_transport_options={"visibility_timeout": 3600}, broker_write_url=None)
+    # The production options for Redis (one connection attempt when publishing, tight timeouts), whatever broker
+    # the settings of this run chose.
+    app.conf.update(
+        broker_url=url,
+        broker_transport_options=dict(django_settings.RMA_REDIS_BROKER_TRANSPORT_OPTIONS),
+        broker_write_url=None,
+    )
     _reset_publishers()
     _purge(client)
     runs = TaskRuns()

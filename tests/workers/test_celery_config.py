@@ -42,7 +42,7 @@ def test_the_worker_knows_the_three_queues():
     assert app.conf.task_default_queue == "default"
 
 
-def test_beat_runs_the_sweepers_every_minute_and_the_housekeeping_less_often():
+def test_beat_runs_the_sweepers_every_30_seconds_and_the_housekeeping_less_often(settings):
     schedule = app.conf.beat_schedule
     assert {name: entry["task"] for name, entry in schedule.items()} == {
         "outbox-sweep": "rma.notifications.sweep",
@@ -54,8 +54,10 @@ def test_beat_runs_the_sweepers_every_minute_and_the_housekeeping_less_often():
     for entry in schedule.values():
         assert entry["task"] in app.tasks, f"{entry['task']} is scheduled but no tasks.py defines it"
     for name in ("outbox-sweep", "labels-sweep"):
-        assert schedule[name]["schedule"] == 60.0
-        assert schedule[name]["options"]["expires"] < 60  # a tick that waited out an outage is dropped
+        assert schedule[name]["schedule"] == 30.0
+        assert schedule[name]["options"]["expires"] < 30  # a tick that waited out an outage is dropped
+    # A message whose hand-over was lost is swept at most 2.5 minutes after it, with the default settings.
+    assert settings.RMA_OUTBOX_STALE_SECONDS + schedule["outbox-sweep"]["schedule"] <= 150
     hourly = schedule["returns-expire"]["schedule"]
     assert isinstance(hourly, crontab)
     assert (hourly.minute, len(hourly.hour)) == ({7}, 24)

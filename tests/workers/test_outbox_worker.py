@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from rma.notifications.choices import OutboxStatus
@@ -15,7 +15,7 @@ from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue
 from rma.notifications.services import DeliveryOutcome, outbox_secret_ref
 from rma.notifications.tasks import outbox_deliver_task, outbox_messages_sweep
-from tests.workers.conftest import wait_for
+from tests.workers.conftest import database_url, wait_for
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -166,12 +166,6 @@ outbox_message_deliver(message_id=int(sys.argv[1]))
 """
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _row_unlocked(pk: int) -> bool:
     try:
         with transaction.atomic():
@@ -188,7 +182,7 @@ def test_a_worker_killed_between_sending_and_recording_is_repeated_with_the_same
     with live_worker.broker_unreachable():
         message = _webhook(notified_warehouse, receiver)  # stays in the outbox: nothing is in the broker
     receiver.answer(200, hold=True)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "returns_portal.settings.test", "DATABASE_URL": _database_url()}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "returns_portal.settings.test", "DATABASE_URL": database_url()}
     env.pop("REDIS_URL", None)
     process = subprocess.Popen(
         [sys.executable, "-c", KILLED_DELIVERY, str(message.pk)], cwd=django_settings.BASE_DIR, env=env

@@ -27,6 +27,21 @@ def role_permission(*allowed: str) -> type[BasePermission]:
     return RolePermission
 
 
+def permission_required(*perms: str) -> type[BasePermission]:
+    """A permission class that lets in users holding every one of `perms` ("app_label.codename"), by their groups
+    or given to them alone (superusers hold them all)."""
+
+    class HasPermissions(BasePermission):
+        message = "Your role does not allow this operation."
+
+        def has_permission(self, request: Request, view: APIView) -> bool:
+            user = request.user
+            return bool(user and user.is_authenticated and user.has_perms(perms))
+
+    HasPermissions.__name__ = "HasPermissions_" + "_".join(perm.replace(".", "_") for perm in perms)
+    return HasPermissions
+
+
 def request_user(request: Request) -> User:
     """The signed-in user behind a request that a role permission has already let in."""
     user = request.user
@@ -40,8 +55,11 @@ AnyStaffRole = role_permission(*roles.ALL_ROLES)
 OrderRoles = role_permission(roles.INTEGRATION, roles.AGENT)
 # Who may create and move returns on a customer's behalf (store staff within their shops).
 ReturnWriterRoles = role_permission(roles.INTEGRATION, roles.AGENT, roles.STORE_STAFF)
-# The review queue: approve or reject.
-ReviewerRoles = role_permission(roles.AGENT)
+# The review queue: approve or reject (agents by their group; anyone else given the permission, e.g. a token).
+ReviewerRoles = permission_required("returns.review_returnrequest")
+# Internal notes on returns: read, write.
+NoteReaders = permission_required("returns.view_returnnote")
+NoteWriters = permission_required("returns.add_returnnote")
 
 
 # ---- OpenAPI description of the one error shape (rma.core.api.exception_handler.error_body)

@@ -8,6 +8,7 @@ variants from what we know locally: the order lines of the same product seen in 
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol, runtime_checkable
 from urllib.parse import quote
 
@@ -28,10 +29,16 @@ class Variant:
     size: str
     colour: str
     available: bool
+    # The shop's price for the variant, when the client knows it (exchanges are checked against it).
+    price: Decimal | None = None
 
 
 @runtime_checkable
 class ShopClient(Protocol):
+    # Whether ``available`` comes from a real stock source; when False, every known variant is reported available
+    # and no page may say that a variant is in stock.
+    stock_known: bool
+
     def variants_available(self, *, product_ref: str, sku: str) -> list[Variant]:
         """Every variant of the product of ``sku`` (including ``sku`` itself), with its availability."""
         ...
@@ -78,6 +85,8 @@ class CatalogueShopClient:
     It cannot see stock, so every variant it knows of is reported as available.
     """
 
+    stock_known = False
+
     def variants_available(self, *, product_ref: str, sku: str) -> list[Variant]:
         if not product_ref:
             from rma.orders.models import OrderLine  # the integrations package loads before the apps
@@ -91,7 +100,9 @@ class CatalogueShopClient:
 
 class HttpShopClient:
     """Asks the shop: ``GET {base_url}/products/{product_ref}/variants?sku=...`` answering
-    ``{"variants": [{"sku", "size", "colour", "available"}]}`` (or the bare list)."""
+    ``{"variants": [{"sku", "size", "colour", "available", "price"}]}`` (or the bare list; ``price`` optional)."""
+
+    stock_known = True
 
     def __init__(
         self, *, base_url: str, token: str = "", timeout: float = 3.0, session: requests.Session | None = None
@@ -125,6 +136,7 @@ class HttpShopClient:
                     size=str(row.get("size") or "")[:16],
                     colour=str(row.get("colour") or row.get("color") or "")[:32],
                     available=row.get("available") is True,
+                    price=_price(row.get("price")),
                 )
             )
         return variants
@@ -132,6 +144,17 @@ class HttpShopClient:
     def variant_for_sku(self, *, sku: str) -> Variant | None:
         """The shop's API has no question for one SKU: what our order lines say of it."""
         return order_line_variant(sku=sku)
+
+
+def _price(value: object) -> Decimal | None:
+    """A price the shop gave (a JSON string or number), or None when it gave none or nonsense."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    try:
+        price = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return price.quantize(Decimal("0.01")) if price.is_finite() and price >= 0 else None
 
 
 def shop_client_get() -> ShopClient:

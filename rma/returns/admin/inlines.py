@@ -1,4 +1,4 @@
-"""What a return's admin page shows inline: its lines, timeline and photos, all read-only."""
+"""What a return's admin page shows inline: its lines, timeline and photos (read-only), and its internal notes."""
 
 from typing import TYPE_CHECKING, TypedDict
 
@@ -7,7 +7,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from rma.returns.models import ReturnEvent, ReturnLine, ReturnPhoto, ReturnRequest
+from rma.returns.models import ReturnEvent, ReturnLine, ReturnNote, ReturnPhoto, ReturnRequest
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -45,7 +45,7 @@ class ReturnLineInline(admin.TabularInline):
 
 class ReturnEventInline(admin.TabularInline):
     model = ReturnEvent
-    fields = ("created_at", "from_status", "to_status", "actor_label", "actor", "note")
+    fields = ("created_at", "from_status", "to_status", "actor_label", "actor", "reason", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -71,4 +71,32 @@ class ReturnPhotoInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: ReturnLine | None = None) -> bool:
+        return False
+
+
+class ReturnNoteInline(admin.TabularInline):
+    """Internal notes: read by whoever may view them, added by whoever may add them (through return_note_add, in
+    ReturnRequestAdmin.save_formset); a note is never changed or deleted. The customer never sees them."""
+
+    model = ReturnNote
+    fields = ("body", "author_label", "created_at")
+    readonly_fields = ("author_label", "created_at")
+    extra = 1
+    can_delete = False
+    verbose_name = _("internal note (never shown to the customer)")
+    verbose_name_plural = _("internal notes (never shown to the customer)")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReturnNote]:
+        return super().get_queryset(request).select_related("author")
+
+    def has_view_permission(self, request: HttpRequest, obj: ReturnRequest | None = None) -> bool:
+        return request.user.has_perm("returns.view_returnnote")
+
+    def has_add_permission(self, request: HttpRequest, obj: ReturnRequest | None = None) -> bool:
+        return request.user.has_perm("returns.add_returnnote")
+
+    def has_change_permission(self, request: HttpRequest, obj: ReturnRequest | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ReturnRequest | None = None) -> bool:
         return False

@@ -54,7 +54,19 @@ class ReturnPolicyAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at", "updated_at")
     inlines = (PolicyWindowOverrideInline, PolicyFeeInline)
     fieldsets = (
-        (None, {"fields": ("name", "is_default", "window_days", "conformity_window_days", "free_exchanges")}),
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "is_default",
+                    "window_days",
+                    "conformity_window_days",
+                    "free_exchanges",
+                    "exchange_price_difference_allowed",
+                )
+            },
+        ),
         (
             _("Review"),
             {

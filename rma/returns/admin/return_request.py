@@ -1,12 +1,13 @@
 """Admin for returns: a support tool on top of the services, never a second way to change a return's status."""
 
-from collections.abc import Callable
-from typing import Any
+from contextvars import ContextVar
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -19,19 +20,17 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from rma.core.exceptions import DomainError
-from rma.returns.admin.inlines import ReturnEventInline, ReturnLineInline
-from rma.returns.choices import ReturnStatus
+from rma.returns.admin.inlines import ReturnEventInline, ReturnLineInline, ReturnNoteInline
+from rma.returns.admin.transitions import REVIEW_PERMISSION, TRANSITIONS, RejectForm
 from rma.returns.drop_offs import DropOffChoice, drop_off_validate
-from rma.returns.models import ReturnPhoto, ReturnRequest
-from rma.returns.services import (
-    return_request_approve,
-    return_request_cancel,
-    return_request_reject,
-    return_request_submit,
-)
+from rma.returns.models import ReturnNote, ReturnPhoto, ReturnRequest
+from rma.returns.notes import return_note_add
 from rma.returns.states import CANCELLABLE_STATUSES, can_transition
 
 REJECT_TEMPLATE = "admin/returns/returnrequest_reject.html"
+
+# The request of the change page being drawn, for the transition buttons (a display method gets only the object).
+_drawing_for: ContextVar[HttpRequest | None] = ContextVar("return_admin_request", default=None)
 
 
 # What support may correct by hand on a return; everything else (status above all) changes only through the services.
@@ -72,36 +71,6 @@ class ReturnRequestAdminForm(forms.ModelForm):
         return cleaned
 
 
-class RejectForm(forms.Form):
-    note = forms.CharField(
-        label=_("Why is it rejected?"),
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        max_length=2000,
-        help_text=_("The customer is told this reason."),
-    )
-
-    def clean_note(self) -> str:
-        note = self.cleaned_data["note"].strip()
-        if not note:
-            raise ValidationError(_("Say why the return is rejected."), code="required")
-        return note
-
-
-Transition = Callable[..., ReturnRequest]
-
-# Name used in URLs -> (button label, target status, service call taking return_request, actor, note).
-TRANSITIONS: dict[str, tuple[Any, str, Transition]] = {
-    "submit": (
-        _("Submit"),
-        ReturnStatus.SUBMITTED,
-        lambda *, return_request, actor, note: return_request_submit(return_request=return_request, actor=actor),
-    ),
-    "approve": (_("Approve"), ReturnStatus.APPROVED, return_request_approve),
-    "reject": (_("Reject…"), ReturnStatus.REJECTED, return_request_reject),
-    "cancel": (_("Cancel the return"), ReturnStatus.CANCELLED, return_request_cancel),
-}
-
-
 @admin.register(ReturnRequest)
 class ReturnRequestAdmin(admin.ModelAdmin):
     form = ReturnRequestAdminForm
@@ -133,7 +102,7 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     search_help_text = _("RMA number, order number or shop id, customer email or name.")
     date_hierarchy = "created_at"
     autocomplete_fields = ("drop_off_point",)
-    inlines = (ReturnLineInline, ReturnEventInline)
+    inlines = (ReturnLineInline, ReturnEventInline, ReturnNoteInline)
     actions = ("submit_selected", "approve_selected", "reject_selected", "cancel_selected")
     # The Save buttons come first in the form, so Enter in a field saves instead of pressing a transition button.
     save_on_top = True
@@ -198,13 +167,55 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         if fields:
             obj.save(update_fields=[*fields, "updated_at"])
 
+    def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool) -> None:
+        if formset.model is not ReturnNote:
+            super().save_formset(request, form, formset, change)
+            return
+        # Only new notes, each through the service; existing notes are never changed.
+        added = []
+        for note_form in formset.forms:
+            body = note_form.cleaned_data.get("body", "") if note_form.has_changed() else ""
+            if note_form.instance.pk is None and body.strip():
+                # The admin lets in signed-in staff only.
+                added.append(return_note_add(return_request=form.instance, author=cast(User, request.user), body=body))
+        # What the admin's change message reads.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = added, [], []
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        """Approve or reject returns under review (agents; superusers)."""
+        return request.user.has_perm(REVIEW_PERMISSION)
+
+    def _may(self, request: HttpRequest, permission: str, obj: ReturnRequest | None = None) -> bool:
+        if permission == "review":
+            return self.has_review_permission(request)
+        return self.has_change_permission(request, obj)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        token = _drawing_for.set(request)
+        try:
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if isinstance(response, TemplateResponse):
+                response.render()  # while the buttons can still see who is asking
+            return response
+        finally:
+            _drawing_for.reset(token)
+
     # ---- Read-only displays
 
     @admin.display(description=_("transitions"))
     def transition_buttons(self, obj: ReturnRequest) -> str:
         buttons = []
-        for name, (label, target, _service) in TRANSITIONS.items():
+        request = _drawing_for.get()
+        for name, (label, target, _service, permission) in TRANSITIONS.items():
             if not can_transition(obj.status, target):
+                continue
+            if request is not None and not self._may(request, permission, obj):
                 continue
             url = reverse("admin:returns_returnrequest_transition", args=(obj.pk, name))
             if name == "reject":
@@ -243,7 +254,7 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         request: HttpRequest,
         return_requests: QuerySet[ReturnRequest] | list[ReturnRequest],
         name: str,
-        note: str = "",
+        text: str = "",
     ) -> int:
         """Run one transition on each return, each in its own savepoint; report what moved and what was refused."""
         service = TRANSITIONS[name][2]
@@ -251,7 +262,7 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         for return_request in return_requests:
             try:
                 with transaction.atomic():
-                    service(return_request=return_request, actor=request.user, note=note)
+                    service(return_request=return_request, actor=request.user, text=text)
             except DomainError as exc:
                 self.message_user(
                     request,
@@ -275,16 +286,16 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     def submit_selected(self, request: HttpRequest, queryset: QuerySet[ReturnRequest]) -> None:
         self._apply(request, queryset.order_by("pk"), "submit")
 
-    @admin.action(description=_("Approve the selected returns"), permissions=["change"])
+    @admin.action(description=_("Approve the selected returns"), permissions=["review"])
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[ReturnRequest]) -> None:
         self._apply(request, queryset.order_by("pk"), "approve")
 
-    @admin.action(description=_("Reject the selected returns…"), permissions=["change"])
+    @admin.action(description=_("Reject the selected returns…"), permissions=["review"])
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[ReturnRequest]) -> HttpResponse | None:
         form = RejectForm(request.POST if "apply" in request.POST else None)
         return_requests = list(queryset.order_by("pk"))
         if form.is_bound and form.is_valid():
-            self._apply(request, return_requests, "reject", note=form.cleaned_data["note"])
+            self._apply(request, return_requests, "reject", text=form.cleaned_data["note"])
             return None
         return self._reject_page(
             request,
@@ -338,13 +349,13 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         if obj is None:
             # Django's own "no longer exists" message and redirect, as on the change page; the stubs omit it.
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]
-        if not self.has_change_permission(request, obj):
+        if not self._may(request, TRANSITIONS[name][3], obj):
             raise PermissionDenied
         change_url = reverse("admin:returns_returnrequest_change", args=(obj.pk,))
         if name == "reject":
             form = RejectForm(request.POST if request.method == "POST" and "apply" in request.POST else None)
             if form.is_bound and form.is_valid():
-                self._apply(request, [obj], name, note=form.cleaned_data["note"])
+                self._apply(request, [obj], name, text=form.cleaned_data["note"])
                 return HttpResponseRedirect(change_url)
             return self._reject_page(request, form=form, return_requests=[obj], action="", cancel_url=change_url)
         if request.method != "POST":

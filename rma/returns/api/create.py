@@ -127,7 +127,10 @@ class ReturnRequestCreateApi(APIView):
             ),
             422: error_response(
                 422,
-                "A line cannot be returned (window closed, not returnable, already returned, too many units).",
+                "A line cannot be returned (window closed, not returnable, already returned, too many units), or "
+                "the exchange asked for is refused: `exchange_unknown_sku`, `exchange_other_product` (an exchange is "
+                "for another size or colour of the same product), `exchange_out_of_stock`, `exchange_price_differs` "
+                "(unless the policy allows another price), `exchange_unavailable` (the shop cannot be asked).",
                 examples=[
                     OpenApiExample(
                         "window_closed",

@@ -35,6 +35,10 @@ class _NotedTransition(Protocol):
     def __call__(self, *, return_request: ReturnRequest, actor: Actor, note: str) -> ReturnRequest: ...
 
 
+class _Decision(Protocol):
+    def __call__(self, *, return_request: ReturnRequest, actor: Actor, reason: str, note: str) -> ReturnRequest: ...
+
+
 class ReturnRequestDetailApi(APIView):
     permission_classes = [AnyStaffRole]
 
@@ -120,26 +124,61 @@ class ReturnRequestCancelApi(APIView):
         return _noted_transition(self.InputSerializer, request, public_id, return_request_cancel)
 
 
+class ReviewDecisionInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What the customer is told: on the tracking page and in the email.",
+    )
+    note = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="For staff only, on the return's timeline (use the notes endpoint for a longer discussion).",
+    )
+
+    class Meta:
+        ref_name = "ReturnRequestApproveInput"
+
+
+def _review_decision(
+    input_serializer: type[serializers.Serializer], request: Request, public_id: str, decide: _Decision
+) -> Response:
+    """Find the return (404 first), validate the input, decide with its reason and note."""
+    return_request = _return_request_or_404(user=request.user, public_id=public_id)
+    serializer = input_serializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    decide(return_request=return_request, actor=request_user(request), reason=data["reason"], note=data["note"])
+    return _detail_response(user=request.user, return_request=return_request)
+
+
 class ReturnRequestApproveApi(APIView):
     permission_classes = [ReviewerRoles]
 
-    InputSerializer = NoteInputSerializer
+    InputSerializer = ReviewDecisionInputSerializer
 
     @_transition_schema(
         "returns_approve",
         "Approve a return under review",
-        "The review queue: agents and superusers only.",
-        request=NoteInputSerializer,
+        'The review queue: agents, superusers and tokens given the permission "Can approve or reject returns under '
+        'review". An optional `reason` is told to the customer.',
+        request=ReviewDecisionInputSerializer,
     )
     def post(self, request: Request, public_id: str) -> Response:
-        return _noted_transition(self.InputSerializer, request, public_id, return_request_approve)
+        return _review_decision(self.InputSerializer, request, public_id, return_request_approve)
 
 
 class ReturnRequestRejectApi(APIView):
     permission_classes = [ReviewerRoles]
 
-    class InputSerializer(serializers.Serializer):
-        note = serializers.CharField(max_length=2000, help_text="Why: the customer is told.")
+    class InputSerializer(ReviewDecisionInputSerializer):
+        reason = serializers.CharField(
+            max_length=2000, help_text="Why: the customer is told, on the tracking page and in the email."
+        )  # required here, optional when approving
 
         class Meta:
             ref_name = "ReturnRequestRejectInput"
@@ -147,8 +186,9 @@ class ReturnRequestRejectApi(APIView):
     @_transition_schema(
         "returns_reject",
         "Reject a return under review",
-        "The review queue: agents and superusers only. A note saying why is required.",
+        'The review queue: agents, superusers and tokens given the permission "Can approve or reject returns under '
+        'review". A `reason` is required: the customer is told.',
         request=InputSerializer,
     )
     def post(self, request: Request, public_id: str) -> Response:
-        return _noted_transition(self.InputSerializer, request, public_id, return_request_reject)
+        return _review_decision(self.InputSerializer, request, public_id, return_request_reject)

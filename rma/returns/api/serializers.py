@@ -11,6 +11,7 @@ from rma.locations.choices import DropOffKind, DropOffMethod
 from rma.returns.api.common import _return_request_or_404
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.models import ReturnRequest
+from rma.returns.reactions import facts
 
 
 class ReasonSummarySerializer(serializers.Serializer):
@@ -57,13 +58,21 @@ class ReturnEventOutputSerializer(serializers.Serializer):
     by = serializers.CharField(source="actor_label", help_text="Username, `customer`, `policy` or `system`.")
     # Plain strings (statuses) in the schema, so that the status enum keeps one name.
     to = serializers.CharField(source="to_status", help_text="A return status.")
-    note = serializers.CharField()
+    note = serializers.CharField(help_text="For staff.")
+    reason = serializers.CharField(help_text="What the customer is told (an approval's or a rejection's reason).")
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         # `from` is a Python keyword, so it cannot be declared as a class attribute.
         source = serializers.CharField(source="from_status", help_text="A return status; empty at creation.")
-        return {"at": fields["at"], "by": fields["by"], "from": source, "to": fields["to"], "note": fields["note"]}
+        return {
+            "at": fields["at"],
+            "by": fields["by"],
+            "from": source,
+            "to": fields["to"],
+            "note": fields["note"],
+            "reason": fields["reason"],
+        }
 
 
 class ReturnOrderSummarySerializer(serializers.Serializer):
@@ -109,10 +118,27 @@ class ReturnRequestSummarySerializer(serializers.Serializer):
         return None if label is None else ReturnLabelSerializer(label).data
 
 
-class ReturnRequestDetailSerializer(ReturnRequestSummarySerializer):
-    """A return with its timeline."""
+class ReturnRefundSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2, help_text="The amount actually refunded.")
+    currency = serializers.CharField()
+    method = serializers.CharField(help_text="`original_payment` or `store_credit`.")
 
+
+class ReturnRequestDetailSerializer(ReturnRequestSummarySerializer):
+    """A return with its timeline, and its refund once released."""
+
+    refund = serializers.SerializerMethodField(
+        help_text="The refund released (null until then; `refund_estimate` is only an estimate)."
+    )
     timeline = ReturnEventOutputSerializer(source="events", many=True)
+
+    @extend_schema_field(ReturnRefundSerializer(allow_null=True))
+    def get_refund(self, return_request: ReturnRequest) -> dict[str, Any] | None:
+        # The refund belongs to the warehouse app, which provides it (rma.returns.reactions.facts).
+        released = facts.refund(return_request)
+        if released is None:
+            return None
+        return {"amount": released.amount, "currency": released.currency, "method": released.method}
 
 
 RETURN_EXAMPLE = {
@@ -147,6 +173,7 @@ RETURN_EXAMPLE = {
     "returnless": False,
     "review_reason": "",
     "label": None,
+    "refund": None,
     "lines": [
         {
             "order_line": "184467-1",
@@ -171,14 +198,23 @@ RETURN_EXAMPLE = {
             "from": "",
             "to": "draft",
             "note": "Created through API.",
+            "reason": "",
         },
-        {"at": "2026-11-12T09:30:00+01:00", "by": "shop-api", "from": "draft", "to": "submitted", "note": ""},
+        {
+            "at": "2026-11-12T09:30:00+01:00",
+            "by": "shop-api",
+            "from": "draft",
+            "to": "submitted",
+            "note": "",
+            "reason": "",
+        },
         {
             "at": "2026-11-12T09:30:00+01:00",
             "by": "policy",
             "from": "submitted",
             "to": "approved",
             "note": "Approved by the policy.",
+            "reason": "",
         },
     ],
 }

@@ -17,6 +17,7 @@ from rma.returns.api.detail import (
 )
 from rma.returns.api.eligibility import OrderEligibilityApi
 from rma.returns.api.listing import ReturnRequestListApi
+from rma.returns.api.notes import ReturnNoteCreateApi, ReturnNoteListApi
 from rma.returns.api.reason_codes import ReasonCodeListApi
 
 
@@ -49,8 +50,15 @@ urlpatterns = [
     path("returns/<str:public_id>/cancel/", ReturnRequestCancelApi.as_view(), name="api-return-cancel"),
     path("returns/<str:public_id>/approve/", ReturnRequestApproveApi.as_view(), name="api-return-approve"),
     path("returns/<str:public_id>/reject/", ReturnRequestRejectApi.as_view(), name="api-return-reject"),
-    # Never reached (the pattern above matches first): they let the OpenAPI generator, which reads APIView
-    # classes, see the two operations that by_method serves on /returns/.
+    path(
+        "returns/<str:public_id>/notes/",
+        by_method(get=ReturnNoteListApi, post=ReturnNoteCreateApi),
+        name="api-return-notes",
+    ),
+    # Never reached (the patterns above match first): they let the OpenAPI generator, which reads APIView
+    # classes, see the two operations that by_method serves on each of these URLs.
     path("returns/", ReturnRequestListApi.as_view()),
     path("returns/", ReturnRequestCreateApi.as_view()),
+    path("returns/<str:public_id>/notes/", ReturnNoteListApi.as_view()),
+    path("returns/<str:public_id>/notes/", ReturnNoteCreateApi.as_view()),
 ]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import DomainError
+from rma.core.retries import retry_longest_wait
 from rma.returns.choices import ReturnStatus
 from rma.returns.lock_objects import return_request_qs_select_for_update
 from rma.returns.models import ReturnRequest
@@ -41,9 +42,10 @@ logger = logging.getLogger(__name__)
 # The built-in carrier has 10**8 serial numbers: a collision is rare but happens; each one costs a salted retry.
 MAX_TRACKING_NUMBER_ATTEMPTS = 8
 # A pending label untouched this long lost its task (broker down, worker killed): the sweeper re-sends it.
-# With failed attempts behind it, a retry may be waiting out its backoff (at most 10 minutes): wait longer.
+# With failed attempts behind it (each one recorded, which touches the row), a retry may be waiting out its
+# backoff (rma.core.retries, at most 320 s) and then run up to its time limit (90 s): a minute more than both.
 SWEEP_PENDING_AFTER = timedelta(minutes=1)
-SWEEP_RETRYING_AFTER = timedelta(minutes=15)
+SWEEP_RETRYING_AFTER = timedelta(seconds=retry_longest_wait() + 90 + 60)
 SWEEP_BATCH = 500
 PURGE_VOIDED_AFTER = timedelta(days=30)
 PURGE_BATCH = 500

@@ -1,7 +1,9 @@
-"""Warehouse reads, one module per area: scope, board, units and grading data, shops' shipments, reports."""
+"""Warehouse reads, one module per area: scope, board, units and grading data, shops' shipments, reports, refunds."""
 
 from rma.warehouse.selectors.boards import *  # noqa: F403
 from rma.warehouse.selectors.boards import __all__ as _boards
+from rma.warehouse.selectors.refunds import *  # noqa: F403
+from rma.warehouse.selectors.refunds import __all__ as _refunds
 from rma.warehouse.selectors.reports import *  # noqa: F403
 from rma.warehouse.selectors.reports import __all__ as _reports
 from rma.warehouse.selectors.scope import *  # noqa: F403
@@ -11,4 +13,4 @@ from rma.warehouse.selectors.shipments import __all__ as _shipments
 from rma.warehouse.selectors.units import *  # noqa: F403
 from rma.warehouse.selectors.units import __all__ as _units
 
-__all__ = [*_scope, *_boards, *_units, *_shipments, *_reports]
+__all__ = [*_scope, *_boards, *_units, *_shipments, *_reports, *_refunds]

@@ -12,6 +12,13 @@ L221-23/24):
   conformity, damage in transport): the customer is not liable for a defect.
 - The return's fee (``ReturnRequest.fee_amount``, set by the policy at creation) is subtracted once.
 - The amount is never negative.
+
+A returnless refund (``ReturnRequest.returnless``: the policy let the customer keep items worth little) is
+released by the same function right after its approval (rma.warehouse.reactions): nothing is inspected, each
+unit is worth the price paid, no deduction and no fee apply.
+
+Store credit: a return whose resolution is store credit gets a Refund row like any other, with method
+``store_credit`` (``refund_method_for``); whatever issues the credit builds on that row.
 """
 
 from dataclasses import dataclass, field
@@ -73,6 +80,8 @@ def refund_compute(*, return_request: ReturnRequest) -> RefundComputation:
         currency=return_request.currency, method=refund_method_for(resolution=return_request.resolution)
     )
     lines = ReturnLine.objects.filter(return_request=return_request).select_related("order_line", "reason")
+    if return_request.returnless:
+        return _returnless_compute(computation, lines)
     inspections = {
         (i.return_line_id, i.unit_index): i
         for i in Inspection.objects.filter(return_line__return_request=return_request).select_related("grade")
@@ -109,6 +118,30 @@ def refund_compute(*, return_request: ReturnRequest) -> RefundComputation:
             computation.units.append(unit)
     computation.fee = return_request.fee_amount
     computation.amount = max(computation.gross - computation.deductions - computation.fee, Decimal("0.00"))
+    return computation
+
+
+def _returnless_compute(computation: RefundComputation, lines: Any) -> RefundComputation:
+    """The customer keeps the items: every unit is worth the price paid; no inspection, deduction or fee."""
+    for line in lines.order_by("id"):
+        price = line.order_line.unit_price
+        for index in range(line.quantity):
+            computation.units.append(
+                {
+                    "line_id": line.pk,
+                    "sku": line.order_line.sku,
+                    "unit": index + 1,
+                    "unit_price": str(price),
+                    "condition": "kept",
+                    "grade": "",
+                    "recovery_percent": 100,
+                    "deducted": False,
+                    "value": str(price),
+                }
+            )
+            computation.gross += price
+            computation.accepted_units += 1
+    computation.amount = computation.gross
     return computation
 
 
@@ -160,15 +193,17 @@ def _refuse_if_released(locked: ReturnRequest) -> None:
 
 @transaction.atomic
 def refund_release(*, return_request: ReturnRequest, actor: Actor) -> ReleaseResult:
-    """Release the refund of an inspected return: a Refund row, an outbox message to the shop and the
-    move to "refunded", all in one transaction. Exchanges get an exchange request instead.
+    """Release the refund of an inspected return (or of an approved returnless one): a Refund row, an outbox
+    message to the shop and the move to "refunded", all in one transaction. Exchanges get an exchange request
+    instead.
 
     Never twice: the return row is locked, a refund is one per return in the database, and the outbox
     message has a dedupe key. A second operator (or a retried task) gets a Conflict saying who released it.
     """
     locked = return_request_lock(pk=return_request.pk)
     _refuse_if_released(locked)
-    if locked.status != ReturnStatus.INSPECTED:
+    returnless = locked.returnless and locked.status == ReturnStatus.APPROVED
+    if locked.status != ReturnStatus.INSPECTED and not returnless:
         if locked.status == ReturnStatus.RECEIVED:
             raise InvalidTransition(
                 _("Inspect every unit and confirm its disposition before releasing the refund."),
@@ -271,6 +306,11 @@ def refund_release(*, return_request: ReturnRequest, actor: Actor) -> ReleaseRes
         "amount": refund.amount,
         "currency": refund.currency,
     }
+    if returnless:
+        message = _("Refund without return of %(amount)s %(currency)s released; the customer keeps the items.") % {
+            "amount": refund.amount,
+            "currency": refund.currency,
+        }
     return_request_transition(return_request=locked, to=ReturnStatus.REFUNDED, actor=actor, note=message)
     _sync(return_request, locked)
     return ReleaseResult("refunded", message, refund=refund)

@@ -3,6 +3,7 @@
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,6 +14,7 @@ from rma.core.exceptions import DomainError
 from rma.core.http import found_or_404
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
+from rma.returns.notes import return_note_add, return_notes_list
 from rma.warehouse import selectors
 from rma.warehouse.choices import Derogation, DispositionKind, UnitCondition
 from rma.warehouse.forms import DispositionForm, InspectionForm
@@ -79,8 +81,29 @@ def return_detail(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
             "arrival": getattr(return_request, "arrival", None),
             "label": getattr(return_request, "label", None),
             "events": list(return_request.events.select_related("actor").order_by("-created_at", "-id")[:20]),
+            # Internal notes of customer service and the warehouse (never shown to the customer).
+            "notes": list(return_notes_list(return_request=return_request))
+            if request.user.has_perm("returns.view_returnnote")
+            else None,
+            "can_add_note": request.user.has_perm("returns.add_returnnote"),
         },
     )
+
+
+@require_POST
+@warehouse_view
+def return_note_add_view(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
+    """Add an internal note to a return of the operator's warehouse."""
+    return_request = found_or_404(selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id))
+    if not request.user.has_perm("returns.add_returnnote"):
+        raise PermissionDenied
+    try:
+        return_note_add(return_request=return_request, author=request.user, body=request.POST.get("body", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Note added."))
+    return redirect(reverse("warehouse:return", kwargs={"public_id": return_request.public_id}) + "#notes")
 
 
 def _unit_from(

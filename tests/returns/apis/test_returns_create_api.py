@@ -93,6 +93,9 @@ def test_home_pickup(integration, body):
 
 
 def test_exchange_needs_the_sku_wanted(integration, body, order_line):
+    # Another size of the same product, seen in another order.
+    OrderLine.objects.filter(pk=order_line.pk).update(product_ref="CHE-LIN")
+    OrderLineFactory(sku="CHE-LIN-BLA-L", product_ref="CHE-LIN")
     exchange = {**body, "resolution": "exchange"}
     with_sku = {**exchange, "lines": [{**body["lines"][0], "exchange_sku": "CHE-LIN-BLA-L"}]}
 

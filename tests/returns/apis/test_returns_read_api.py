@@ -52,7 +52,7 @@ def test_detail_has_lines_timeline_fees_drop_off_warehouse_and_label(agent, at_s
         ("draft", "submitted"),
         ("submitted", "approved"),
     ]
-    assert set(data["timeline"][0]) == {"at", "by", "from", "to", "note"}
+    assert set(data["timeline"][0]) == {"at", "by", "from", "to", "note", "reason"}
     assert data["label"] == {"carrier": label.carrier, "status": "ready", "tracking_number": "RB123456785FR"}
 
 

@@ -68,25 +68,28 @@ def test_agents_approve_a_return_under_review(agent, under_review):
     assert response.json()["timeline"][-1]["by"] == "agent-claire"
 
 
-def test_superusers_reject_with_a_required_note(superuser, under_review):
+def test_superusers_reject_with_a_required_reason(superuser, under_review):
     missing = superuser.post(f"/api/v1/returns/{under_review.public_id}/reject/", {}, format="json")
-    blank = superuser.post(f"/api/v1/returns/{under_review.public_id}/reject/", {"note": "   "}, format="json")
+    blank = superuser.post(f"/api/v1/returns/{under_review.public_id}/reject/", {"reason": "   "}, format="json")
     rejected = superuser.post(
-        f"/api/v1/returns/{under_review.public_id}/reject/", {"note": "Article porté"}, format="json"
+        f"/api/v1/returns/{under_review.public_id}/reject/",
+        {"reason": "Article porté", "note": "Vu avec le responsable"},
+        format="json",
     )
 
     assert missing.status_code == 400
-    assert "note" in missing.json()["error"]["details"]
+    assert "reason" in missing.json()["error"]["details"]
     assert blank.status_code == 400
     assert rejected.status_code == 200
     assert rejected.json()["status"] == "rejected"
-    assert rejected.json()["timeline"][-1]["note"] == "Article porté"
+    assert rejected.json()["timeline"][-1]["reason"] == "Article porté"
+    assert rejected.json()["timeline"][-1]["note"] == "Vu avec le responsable"
 
 
 def test_only_agents_and_superusers_review(integration, store_staff, warehouse_staff, under_review):
     for client in (integration, store_staff, warehouse_staff):
         for action in ("approve", "reject"):
-            response = client.post(f"/api/v1/returns/{under_review.public_id}/{action}/", {"note": "x"})
+            response = client.post(f"/api/v1/returns/{under_review.public_id}/{action}/", {"reason": "x"})
             assert response.status_code == 403
     assert ReturnRequest.objects.get(pk=under_review.pk).status == ReturnStatus.NEEDS_REVIEW
 

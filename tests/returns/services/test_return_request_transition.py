@@ -75,9 +75,10 @@ def test_reject_needs_a_reason_and_releases_units(make_return):
     return_request = make_return(order_line=line, submit=False)
     return_request_transition(return_request=return_request, to=S.SUBMITTED)
     with pytest.raises(DomainError) as excinfo:
-        return_request_reject(return_request=return_request, actor=None, note="  ")
-    assert excinfo.value.code == "note_required"
-    return_request_reject(return_request=return_request, actor=None, note="Worn item")
+        return_request_reject(return_request=return_request, actor=None, reason="  ")
+    assert excinfo.value.code == "reason_required"
+    return_request_reject(return_request=return_request, actor=None, reason="Worn item")
+    assert return_request.events.last().reason == "Worn item"
     line.refresh_from_db()
     assert line.quantity_in_returns == 0
 
@@ -161,3 +162,29 @@ def test_two_concurrent_returns_cannot_take_the_same_last_unit(postgres_only, ma
     assert sorted(outcomes) == ["NotEligible", "created"]
     line.refresh_from_db()
     assert line.quantity_in_returns == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_agents_deciding_at_once_make_one_decision(postgres_only, make_return, policy):
+    """One agent approves while another rejects: the second waits for the lock, then is refused."""
+    policy.auto_approve = False
+    policy.save(update_fields=["auto_approve"])
+    return_request = make_return()
+    assert return_request.status == S.NEEDS_REVIEW
+    first, second = UserFactory(username="agent-a", roles=["agent"]), UserFactory(username="agent-b", roles=["agent"])
+
+    def fresh():
+        return ReturnRequest.objects.get(pk=return_request.pk)
+
+    outcomes = race_on_row_lock(
+        lambda: return_request_approve(return_request=fresh(), actor=first, reason="Bon pour retour"),
+        lambda: return_request_reject(return_request=fresh(), actor=second, reason="Article porté"),
+        lambda: ReturnRequest.objects.select_for_update().get(pk=return_request.pk),
+    )
+
+    assert outcomes["first"] == "won"
+    assert isinstance(outcomes["second"], InvalidTransition)
+    assert fresh().status in (S.APPROVED, S.LABEL_READY)
+    assert list(
+        return_request.events.filter(to_status__in=(S.APPROVED, S.REJECTED)).values_list("reason", flat=True)
+    ) == ["Bon pour retour"]

@@ -16,15 +16,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
 from rest_framework.authtoken.models import Token
 
 from rma.core import roles
+from rma.core.role_groups import role_groups_sync
 from rma.core.services import model_update
 from rma.demo import geography as geo
 from rma.demo.orders import EXTERNAL_ID_PREFIX, DemoOrders, orders_for_returns, orders_to_try
@@ -149,7 +149,9 @@ class Command(BaseCommand):
         self.rng = random.Random(SEED)
         self.summary = SeedSummary()
         with transaction.atomic():
-            self.groups = {name: Group.objects.get_or_create(name=name)[0] for name in roles.ALL_ROLES}
+            # The role groups and their permissions, as `migrate` makes them (rma.core.role_groups).
+            role_groups_sync()
+            self.groups = {name: Group.objects.get(name=name) for name in roles.ALL_ROLES}
             warehouses = self.seed_warehouses()
             shops = self.seed_shops(warehouses)
             self.seed_drop_off_points()
@@ -297,13 +299,8 @@ class Command(BaseCommand):
             return account
 
         user("admin", "Alice", "Administratrice", is_staff=True, is_superuser=True)
+        # Agents work in their review queue (/agents/) and use the admin as a support tool.
         user("agent", "Camille", "Bernard", group=roles.AGENT, is_staff=True)
-        # Agents use the admin as a support tool: they may look at everything of the portal.
-        our_apps = [config.label for config in apps.get_app_configs() if config.name.startswith("rma.")]
-        agent_permissions = Permission.objects.filter(
-            content_type__app_label__in=our_apps, codename__startswith="view_"
-        )
-        self.groups[roles.AGENT].permissions.add(*agent_permissions)
         for code, shop in shops.items():
             shop.staff.add(user(f"store-{code}", "Équipe", shop.name, group=roles.STORE_STAFF))
         for code, warehouse in warehouses.items():

@@ -1,0 +1,179 @@
+"""Customer service's pages: the review queue, a return's page, approve or reject with a reason, internal notes.
+
+Every page needs the permission to approve or reject returns (the agent role has it; see rma.core.role_groups).
+Decisions go through the returns services, which lock the return and check its status: two agents deciding at once
+get one decision, and the second is told the return has moved on.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from rma.agents.display import history_view, money
+from rma.agents.forms import ApproveForm, NoteForm, RejectForm
+from rma.core.exceptions import DomainError
+from rma.returns import selectors
+from rma.returns.choices import ReturnStatus
+from rma.returns.models import ReturnRequest
+from rma.returns.notes import return_note_add, return_notes_list
+from rma.returns.services import return_request_approve, return_request_reject
+
+REVIEW_PERMISSION = "returns.review_returnrequest"
+
+
+class AgentRequest(HttpRequest):
+    """A request `agent_view` lets through: a signed-in user who may decide on returns."""
+
+    user: User
+
+
+QUEUE_PAGE_SIZE = 25
+
+
+def agent_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Signed-in users who may approve or reject returns: others are sent to log in, or refused (403)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("agents:login"))
+        if not request.user.has_perm(REVIEW_PERMISSION):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _return_or_404(request: AgentRequest, public_id: UUID) -> ReturnRequest:
+    found = selectors.return_request_get(user=request.user, public_id=public_id)
+    if found is None:
+        raise Http404
+    return found
+
+
+@require_GET
+@agent_view
+def queue(request: AgentRequest) -> HttpResponse:
+    """The returns waiting for a decision, the longest waiting first, with why and the customer's history."""
+    page = Paginator(selectors.return_requests_needing_review(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    histories = selectors.customer_histories(emails=[r.contact_email for r in page.object_list])
+    rows = [
+        {
+            "return_request": return_request,
+            "value": money(return_request.refund_estimate, return_request.currency),
+            "history": history_view(histories[return_request.contact_email.lower()]),
+        }
+        for return_request in page.object_list
+    ]
+    return render(request, "agents/queue.html", {"page": page, "rows": rows})
+
+
+def _detail_context(request: AgentRequest, return_request: ReturnRequest, **forms: Any) -> dict[str, Any]:
+    currency = return_request.currency
+    lines = [
+        {
+            "line": line,
+            "unit_price": money(line.order_line.unit_price, currency),
+            "photos": [photo for photo in photos if photo.return_line_id == line.pk],
+        }
+        for photos in [list(selectors.return_photos(return_request=return_request))]
+        for line in return_request.lines.all()
+    ]
+    return {
+        "return_request": return_request,
+        "refund_estimate": money(return_request.refund_estimate, currency),
+        "fee": money(return_request.fee_amount, currency),
+        "lines": lines,
+        "events": list(return_request.events.all()),
+        "notes": list(return_notes_list(return_request=return_request)),
+        "history": history_view(selectors.customer_history(email=return_request.contact_email)),
+        "can_decide": return_request.status == ReturnStatus.NEEDS_REVIEW,
+        "approve_form": forms.get("approve_form") or ApproveForm(),
+        "reject_form": forms.get("reject_form") or RejectForm(),
+        "note_form": forms.get("note_form") or NoteForm(),
+    }
+
+
+@require_GET
+@agent_view
+def return_detail(request: AgentRequest, public_id: UUID) -> HttpResponse:
+    """One return: lines, photos, timeline with reasons, internal notes, and the decision when it waits for one."""
+    return_request = _return_or_404(request, public_id)
+    return render(request, "agents/return_detail.html", _detail_context(request, return_request))
+
+
+def _decide(
+    request: AgentRequest,
+    public_id: UUID,
+    form_class: type[ApproveForm] | type[RejectForm],
+    form_name: str,
+    decide: Callable[..., ReturnRequest],
+    done: str,
+) -> HttpResponse:
+    return_request = _return_or_404(request, public_id)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, return_request, **{form_name: form})
+        return render(request, "agents/return_detail.html", context, status=400)
+    try:
+        with transaction.atomic():
+            decide(return_request=return_request, actor=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        # Most often another agent decided first: the return has moved on.
+        messages.error(
+            request, _("%(rma)s was not changed: %(error)s") % {"rma": return_request.rma_number, "error": exc}
+        )
+        return redirect("agents:return", public_id=return_request.public_id)
+    messages.success(request, done % {"rma": return_request.rma_number})
+    return redirect("agents:queue")
+
+
+@require_POST
+@agent_view
+def return_approve(request: AgentRequest, public_id: UUID) -> HttpResponse:
+    return _decide(request, public_id, ApproveForm, "approve_form", return_request_approve, _("%(rma)s approved."))
+
+
+@require_POST
+@agent_view
+def return_reject(request: AgentRequest, public_id: UUID) -> HttpResponse:
+    return _decide(request, public_id, RejectForm, "reject_form", return_request_reject, _("%(rma)s rejected."))
+
+
+@require_POST
+@agent_view
+def note_add(request: AgentRequest, public_id: UUID) -> HttpResponse:
+    return_request = _return_or_404(request, public_id)
+    if not request.user.has_perm("returns.add_returnnote"):
+        raise PermissionDenied
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, return_request, note_form=form)
+        return render(request, "agents/return_detail.html", context, status=400)
+    return_note_add(return_request=return_request, author=request.user, body=form.cleaned_data["body"])
+    messages.success(request, _("Note added."))
+    return redirect(reverse("agents:return", kwargs={"public_id": return_request.public_id}) + "#notes")
+
+
+@require_GET
+@agent_view
+def photo(request: AgentRequest, public_id: UUID, photo_id: int) -> FileResponse:
+    """A customer's photo of a return in the agent's scope."""
+    return_request = _return_or_404(request, public_id)
+    found = selectors.return_photos(return_request=return_request).filter(pk=photo_id).first()
+    if found is None:
+        raise Http404
+    return FileResponse(found.image.open("rb"), content_type=found.content_type)
