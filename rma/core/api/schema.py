@@ -4,10 +4,22 @@ from typing import Any
 
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 from drf_spectacular.utils import Direction
-from rest_framework.fields import Field, ListField
+from rest_framework.fields import CharField, DecimalField, EmailField, Field, ListField
 from rest_framework.serializers import ListSerializer, Serializer
 
 from rma.core.api.permissions import error_response
+
+
+def _decimal_pattern(field: DecimalField) -> str:
+    """What a decimal field takes as text: digits, at most its decimal places, a sign only when it may be negative.
+
+    drf-spectacular's own pattern also lets through "", "-" and ".", which the field refuses.
+    """
+    max_digits, decimal_places = field.max_digits, field.decimal_places
+    whole = f"{{1,{max_digits - decimal_places}}}" if max_digits is not None and decimal_places is not None else "+"
+    places = str(decimal_places) if decimal_places is not None else ""
+    sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+    return rf"^{sign}(?:\d{whole}(?:\.\d{{0,{places}}})?|\.\d{{1,{places}}})$"
 
 
 class AutoSchema(BaseAutoSchema):
@@ -38,6 +50,18 @@ class AutoSchema(BaseAutoSchema):
         self, field: Field, direction: Direction, bypass_extensions: bool = False
     ) -> dict[str, Any]:
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and isinstance(field, DecimalField) and schema.get("type") == "string":
+            schema["pattern"] = _decimal_pattern(field)
+        if (
+            direction == "request"
+            and isinstance(field, CharField)
+            and type(field) in (CharField, EmailField)
+            and not field.allow_blank
+            and field.trim_whitespace
+            and "pattern" not in schema
+        ):
+            # DRF trims the text first: only spaces is blank, and refused (Python's spaces, with ECMA's own).
+            schema["pattern"] = r"[^\s\x1c-\x1f\x85]"
         # A list that refuses to be empty says so (DRF's allow_empty=False is not in the generated schema).
         if (
             direction == "request"

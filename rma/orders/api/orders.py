@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core.api.exception_handler import error_body
+from rma.core.api.fields import Rfc3339DateTimeField
 from rma.core.api.permissions import ApiErrorDetailSerializer, OrderRoles, error_response, error_responses
 from rma.core.exceptions import Conflict, DomainError
 from rma.orders.choices import Category, Channel, NonReturnableReason
@@ -162,8 +163,8 @@ class OrderOutputSerializer(serializers.Serializer):
     customer_phone = serializers.CharField()
     locale = serializers.CharField()
     currency = serializers.CharField()
-    placed_at = serializers.DateTimeField()
-    delivered_at = serializers.DateTimeField(allow_null=True)
+    placed_at = Rfc3339DateTimeField()
+    delivered_at = Rfc3339DateTimeField(allow_null=True)
     address = OrderAddressSerializer(source="*")
     lines = OrderLineOutputSerializer(many=True)
     created_at = serializers.DateTimeField()

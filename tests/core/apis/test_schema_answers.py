@@ -1,5 +1,7 @@
 """Answers the OpenAPI schema documents, found by schemathesis (test_schemathesis.py), pinned one by one."""
 
+import re
+
 import pytest
 from django.test import override_settings
 
@@ -119,3 +121,10 @@ def test_a_batch_may_hold_anything_each_item_answering_for_itself(integration):
 
     assert response.status_code == 200
     assert response.json()["counts"]["failed"] == 2
+
+
+def test_a_price_pattern_refuses_what_the_field_refuses(document):
+    pattern = re.compile(component(document, "OrderLineInputRequest")["unit_price"]["pattern"])
+
+    assert not [text for text in ("", "-", ".", "-1", "1.234", "123456789") if pattern.search(text)]
+    assert all(pattern.search(text) for text in ("49.90", "49", "49.", ".5", "0"))

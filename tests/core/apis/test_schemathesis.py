@@ -44,7 +44,13 @@ def load_schema() -> schemathesis.BaseSchema:
     config = schemathesis.Config.from_dict(
         {
             "seed": SEED,
-            "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none"},
+            # Text never holds a NUL character (PostgreSQL cannot store one): every text field refuses it with a 400.
+            "generation": {
+                "max-examples": MAX_EXAMPLES,
+                "deterministic": True,
+                "database": "none",
+                "allow-x00": False,
+            },
             "phases": {"stateful": {"enabled": False}},
         }
     )
@@ -89,6 +95,20 @@ PENDING = [
         "date-time",
         "an empty date-time filter (`created_before=`) is taken as no filter, not refused",
     ),
+    (
+        "POST /api/v1/orders/",
+        "ST202",
+        "invalid_order",
+        "must be unique",
+        "two lines of one order with the same id are refused (400); OpenAPI cannot say a nested field is unique",
+    ),
+    (
+        "GET /api/v1/returns/",
+        "ST202",
+        "created_",
+        "14:00",
+        "a date-time whose offset is beyond ±14:00 is refused (400); the schema's `date-time` format does not say so",
+    ),
 ]
 
 
@@ -96,12 +116,10 @@ PENDING = [
 def filter_failure(
     context: schemathesis.HookContext, failure: Failure, case: schemathesis.Case, response: schemathesis.Response
 ) -> bool:
-    """Keep every failure but the PENDING ones."""
+    """Keep every failure but the PENDING ones (matched in the failure's message and the answer)."""
+    said = f"{failure.message}\n{response.text_lossy()}"
     return not any(
-        label in ("*", case.operation.label)
-        and failure.code == code
-        and where in failure.message
-        and what in failure.message
+        label in ("*", case.operation.label) and failure.code == code and where in said and what in said
         for label, code, where, what, _why in PENDING
     )
 
