@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address seed_demo prints, the emails link to and the server answers on.
+export RMA_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test install lint bench migrate seed worker clean messages
 
@@ -14,7 +16,8 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP): $(PY) pyproject.toml
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) scripts/requirements.py test > $(VENV)/requirements.txt
+	$(PY) -m pip install --quiet -r $(VENV)/requirements.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 

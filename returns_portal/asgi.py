@@ -1,4 +1,8 @@
-"""ASGI entry point."""
+"""ASGI entry point: production settings unless DJANGO_SETTINGS_MODULE is set.
+
+Production refuses to start without DJANGO_SECRET_KEY and never turns DEBUG on (returns_portal/__init__.py lists
+what each entry point picks).
+"""
 
 import os
 

@@ -16,6 +16,8 @@ from celery import Celery
 from celery.schedules import crontab
 from kombu import Exchange, Queue
 
+# The entry point of `celery -A returns_portal` (the package imports nothing of this module): the local settings
+# unless DJANGO_SETTINGS_MODULE is set, before the app is made (Celery's Django fixup looks for it then).
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "returns_portal.settings.local")
 
 QUEUE_NAMES = ("default", "labels", "notifications")

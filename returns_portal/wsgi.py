@@ -1,4 +1,8 @@
-"""WSGI entry point (gunicorn returns_portal.wsgi)."""
+"""WSGI entry point (`gunicorn returns_portal.wsgi`): production settings unless DJANGO_SETTINGS_MODULE is set.
+
+Production refuses to start without DJANGO_SECRET_KEY and never turns DEBUG on (returns_portal/__init__.py lists
+what each entry point picks).
+"""
 
 import os
 

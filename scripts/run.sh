@@ -4,8 +4,18 @@ set -euo pipefail
 host=${1:-127.0.0.1}
 port=${2:-8000}
 py=.venv/bin/python
+# Emails (sent by the worker) link to the address the server answers on, as seed_demo prints it.
+export RMA_PUBLIC_BASE_URL=${RMA_PUBLIC_BASE_URL:-http://$host:$port}
 mkdir -p var/log
 
+# The local settings show debug pages; they are for this machine only. Serving other machines turns DEBUG off.
+case "$host" in
+    127.0.0.1 | localhost | ::1) debug="on (this machine only)" ;;
+    *)
+        export DJANGO_DEBUG=false
+        debug="off: other machines can reach $host (add the name they use to DJANGO_ALLOWED_HOSTS)"
+        ;;
+esac
 if [ -n "${REDIS_URL:-}" ]; then broker="Redis ($REDIS_URL)"; else broker="the embedded filesystem broker (var/broker)"; fi
 if [ -n "${DATABASE_URL:-}" ]; then db="$DATABASE_URL"; else db="SQLite (var/db.sqlite3)"; fi
 
@@ -23,8 +33,11 @@ cat <<TXT
     Admin             http://$host:$port/admin/      (admin / demo-password)
     API explorer      http://$host:$port/api/v1/docs/
   Database: $db
+  Settings: ${DJANGO_SETTINGS_MODULE:-returns_portal.settings.local}, DEBUG $debug
   Celery worker (pid $worker) on $broker, log in var/log/worker.log
   Stop with Ctrl-C.
 
 TXT
-"$py" manage.py runserver --noreload "$host:$port"
+# The banner above already says this is the local setup (README "Production shape" for the real one): no need for
+# Django's "development server" warning on every start.
+DJANGO_RUNSERVER_HIDE_WARNING=true "$py" manage.py runserver --noreload "$host:$port"

@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from returns_portal.env import BASE_DIR, env
 
 # ---- GENERAL
-DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-dev-key-change-me-in-production-7c1e0b9a")
+DEBUG = False
+# Development only: production refuses to start with it (or without a key).
+INSECURE_DEV_SECRET_KEY = "insecure-dev-key-change-me-in-production-7c1e0b9a"
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 VAR_DIR = Path(env.str("RMA_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -147,7 +149,8 @@ RMA_REDIS_BROKER_TRANSPORT_OPTIONS: dict[str, str | int | float | bool] = {
     "socket_connect_timeout": RMA_BROKER_CONNECT_TIMEOUT_SECONDS,
     "socket_timeout": RMA_BROKER_SOCKET_TIMEOUT_SECONDS,
 }
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# With a hostname: kombu warns "No hostname was supplied" for a bare "filesystem://" (the transport ignores it).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = RMA_REDIS_BROKER_TRANSPORT_OPTIONS
 else:
@@ -281,7 +284,9 @@ RMA_SHOP_CLIENT = "rma.integrations.shop.client.CatalogueShopClient"
 RMA_PORTAL_SESSION_MAX_AGE = 60 * 60
 # Order look-ups allowed per client IP: (attempts, seconds). Use Redis in production so workers share it.
 RMA_PORTAL_LOOKUP_RATE = (10, 600)
-RMA_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+# Every uploaded picture (customers', shops', warehouses'): bytes and decoded pixels (rma/core/images.py).
+RMA_PHOTO_MAX_BYTES = env.int("RMA_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
+RMA_UPLOAD_MAX_PIXELS = env.int("RMA_UPLOAD_MAX_PIXELS", default=40_000_000)
 RMA_PHOTOS_PER_LINE = 5
 # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted for the client IP.
 RMA_TRUSTED_PROXY_COUNT = env.int("RMA_TRUSTED_PROXY_COUNT", default=0)

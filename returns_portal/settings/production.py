@@ -1,10 +1,18 @@
 """Production settings: security hardening only, driven by the environment."""
 
-from returns_portal.settings.base import *  # noqa: F403
-from returns_portal.settings.base import env
+from django.core.exceptions import ImproperlyConfigured
 
+from returns_portal.settings.base import *  # noqa: F403
+from returns_portal.settings.base import INSECURE_DEV_SECRET_KEY, env
+
+# Never a debug page: DJANGO_DEBUG is not read here.
 DEBUG = False
-SECRET_KEY = env("DJANGO_SECRET_KEY")
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY.strip() or SECRET_KEY == INSECURE_DEV_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set: the production settings refuse to start without a secret key of their own. "
+        "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True

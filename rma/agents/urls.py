@@ -22,5 +22,4 @@ urlpatterns = [
     path("returns/<uuid:public_id>/approve/", views.return_approve, name="approve"),
     path("returns/<uuid:public_id>/reject/", views.return_reject, name="reject"),
     path("returns/<uuid:public_id>/notes/", views.note_add, name="note-add"),
-    path("returns/<uuid:public_id>/photos/<int:photo_id>/", views.photo, name="photo"),
 ]

@@ -16,7 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -166,14 +166,3 @@ def note_add(request: AgentRequest, public_id: UUID) -> HttpResponse:
     return_note_add(return_request=return_request, author=request.user, body=form.cleaned_data["body"])
     messages.success(request, _("Note added."))
     return redirect(reverse("agents:return", kwargs={"public_id": return_request.public_id}) + "#notes")
-
-
-@require_GET
-@agent_view
-def photo(request: AgentRequest, public_id: UUID, photo_id: int) -> FileResponse:
-    """A customer's photo of a return in the agent's scope."""
-    return_request = _return_or_404(request, public_id)
-    found = selectors.return_photos(return_request=return_request).filter(pk=photo_id).first()
-    if found is None:
-        raise Http404
-    return FileResponse(found.image.open("rb"), content_type=found.content_type)

@@ -9,7 +9,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from rma.core.images import decoders_configure
+
+        decoders_configure()
+
         from rma.core.role_groups import role_groups_post_migrate
 
         # Every install has the role groups with their permissions (rma.core.role_groups).
         post_migrate.connect(role_groups_post_migrate, dispatch_uid="rma.core.role_groups")
+
+        # Every process that runs Django publishes tasks with the project's Celery app (broker, queues, routes):
+        # load it now that the entry point has chosen the settings (see returns_portal/__init__.py).
+        import returns_portal.celery  # noqa: F401

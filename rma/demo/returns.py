@@ -7,6 +7,7 @@ warehouse's release. So every row a real return leaves behind (label, counter ch
 dispositions, refund or exchange request, outbox messages) is there too. Only timestamps are moved afterwards.
 """
 
+import io
 import random
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,7 +15,9 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
+from rma.core.images import CheckedImage, image_check
 from rma.demo import geography as geo
 from rma.demo.backdating import return_request_backdate
 from rma.locations.choices import DropOffKind, DropOffMethod
@@ -218,6 +221,9 @@ class DemoReturns:
             else:
                 choices = ("changed-mind", "damaged-in-transit", "not-as-described", "arrived-too-late", "other")
             code = self.rng.choice(choices)
+            if scenario.key == WORN:
+                # The customer's own choice: a worn unit deducts only under the right of withdrawal.
+                code = "changed-mind"
             inputs.append(
                 ReturnLineInput(
                     order_line=line,
@@ -228,6 +234,18 @@ class DemoReturns:
                 )
             )
         return inputs
+
+    def _photos(self, inputs: list[ReturnLineInput]) -> dict[int, list[CheckedImage]]:
+        """A customer's photo for each line whose reason asks for one (a made-up picture, checked like any other)."""
+        photos = {}
+        for item in inputs:
+            if item.reason.requires_photo:
+                picture = Image.new("RGB", (320, 240), self.rng.choice(("#b0413e", "#3e6fb0", "#6b8e23", "#c9a227")))
+                ImageDraw.Draw(picture).rectangle((100, 70, 220, 170), outline="white", width=6)
+                buffer = io.BytesIO()
+                picture.save(buffer, format="JPEG", quality=80)
+                photos[item.order_line.pk] = [image_check(buffer, name=f"{item.order_line.sku}.jpg")]
+        return photos
 
     def _drop_off(self, order: Order, *, scenario: Scenario) -> DropOffChoice:
         if scenario.key in HOME_PICKUPS:
@@ -262,6 +280,7 @@ class DemoReturns:
                 lines=inputs,
                 resolution=scenario.resolution,
                 locale=order.locale,
+                photos=self._photos(inputs),
             )
         else:
             return_request = return_request_create(
@@ -272,6 +291,7 @@ class DemoReturns:
                 locale=order.locale,
                 channel=CreationChannel.PORTAL,
                 submit=status != S.DRAFT,
+                photos=self._photos(inputs),
             )
         if status == S.DRAFT:
             return return_request

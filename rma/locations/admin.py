@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rma.core.forms import NUMBER_FORMFIELD_OVERRIDES
 from rma.locations.models import DropOffPoint, Store, Warehouse
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ class WarehouseAdmin(admin.ModelAdmin):
     search_help_text = _("Code, name, postcode, city or email.")
     filter_horizontal = ("staff",)
     readonly_fields = ("created_at", "updated_at")
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {**NUMBER_FORMFIELD_OVERRIDES, models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("code", "name", "email", "phone", "is_active")}),
         (_("Address"), {"fields": ADDRESS_FIELDS}),
@@ -40,6 +41,7 @@ class WarehouseAdmin(admin.ModelAdmin):
 
 @admin.register(Store)
 class StoreAdmin(admin.ModelAdmin):
+    formfield_overrides = NUMBER_FORMFIELD_OVERRIDES
     list_display = ("code", "name", "postcode", "city", "default_warehouse", "phone", "is_active")
     list_select_related = ("default_warehouse",)
     list_filter = ("is_active", "default_warehouse", "country")
@@ -58,6 +60,7 @@ class StoreAdmin(admin.ModelAdmin):
 
 @admin.register(DropOffPoint)
 class DropOffPointAdmin(admin.ModelAdmin):
+    formfield_overrides = NUMBER_FORMFIELD_OVERRIDES
     list_display = (
         "name",
         "kind",

@@ -80,8 +80,8 @@ def email_render(*, topic: str, locale: str, payload: dict[str, Any]) -> Rendere
         subject: str = render_to_string(f"{name}.subject.txt", context)
         text: str = render_to_string(f"{name}.txt", context)
         html = render_to_string(f"{name}.html", context)
-    # One line: a template's newline must never become a header break.
-    subject = " ".join(subject.split())
+    # One line: a template's newline must never become a header break (no-break spaces of French typography stay).
+    subject = re.sub(r"[ \t\r\n\f\v]+", " ", subject).strip()
     text = re.sub(r"\n{3,}", "\n\n", text.strip()) + "\n"
     return RenderedEmail(subject=subject, text=text, html=html)
 

@@ -9,7 +9,9 @@ from django.db.models import Count, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from rma.core.forms import NUMBER_FORMFIELD_OVERRIDES
 from rma.orders.models import Order, OrderLine
 
 if TYPE_CHECKING:
@@ -48,7 +50,11 @@ class OrderLineAdminForm(forms.ModelForm):
         held = self.instance.quantity_in_returns
         if quantity is not None and quantity < held:
             raise ValidationError(
-                _("%(held)d unit(s) of this line are in returns: the quantity cannot be lower."),
+                ngettext(
+                    "%(held)d unit of this line is in a return: the quantity cannot be lower.",
+                    "%(held)d units of this line are in returns: the quantity cannot be lower.",
+                    held,
+                ),
                 code="below_quantity_in_returns",
                 params={"held": held},
             )
@@ -61,6 +67,7 @@ class OrderLineInline(admin.TabularInline):
     fields = ORDER_LINE_FIELDS
     # Kept by the returns services in the same transaction as the return: never typed in.
     readonly_fields = ("quantity_in_returns",)
+    formfield_overrides = NUMBER_FORMFIELD_OVERRIDES
     extra = 0
     show_change_link = True
 
@@ -121,6 +128,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 @admin.register(OrderLine)
 class OrderLineAdmin(admin.ModelAdmin):
+    formfield_overrides = NUMBER_FORMFIELD_OVERRIDES
     list_display = (
         "sku",
         "name",

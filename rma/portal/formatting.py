@@ -4,12 +4,12 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
-from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format, number_format, time_format
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.formats import number_format, time_format
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from rma.core import formatting
 from rma.integrations.shop import Variant, shop_client_get
 from rma.locations.choices import WEEKDAYS, DropOffMethod
 from rma.locations.models import DropOffPoint
@@ -23,24 +23,17 @@ COUNTRY_NAMES = {
     "MC": _("Monaco"),
     "CH": _("Switzerland"),
 }
-CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF"}
 OPENING_DAYS_SHOWN = 7
-
-
-def _is_french() -> bool:
-    return (get_language() or settings.LANGUAGE_CODE).startswith("fr")
 
 
 def money(amount: Decimal | int | float, currency: str = "EUR") -> str:
     """49,90 € in French, €49.90 in English."""
-    number = number_format(Decimal(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
-    symbol = CURRENCY_SYMBOLS.get(currency, currency)
-    return f"{number}\u00a0{symbol}" if _is_french() else f"{symbol}{number}"
+    return formatting.money(amount, currency)
 
 
 def day_label(value: date) -> str:
-    """lundi 25 novembre / Monday, November 25."""
-    return date_format(value, "l j F" if _is_french() else "l, F j")
+    """lundi 1er décembre / Monday, December 1."""
+    return formatting.day_month(value, weekday=True)
 
 
 def distance_label(km: float) -> str:

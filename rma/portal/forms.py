@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from rma.core.images import PICTURE_FORMATS, image_format_read
+from rma.core.exceptions import DomainError
+from rma.core.images import PICTURE_ACCEPT, CheckedImage, image_check, upload_max_bytes
 from rma.integrations.shop import Variant, shop_client_get
 from rma.orders.models import OrderLine
 from rma.portal.formatting import variant_label
@@ -20,14 +21,11 @@ from rma.returns.exchanges import ExchangeRefused, exchange_check
 from rma.returns.models import ReasonCode
 from rma.returns.policy import PICKUP_SLOTS, LineEligibility, policy_get_default
 
-PHOTO_ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif,.jpg,.jpeg,.png,.webp,.heic,.heif"
-# ISO-BMFF brands of HEIC/HEIF pictures. Pillow cannot decode HEIC without a plugin, so for these files we check
-# the container's "ftyp" box and trust the staff's viewer to render them.
-HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+PHOTO_ACCEPT = PICTURE_ACCEPT
 
 
 def photo_max_bytes() -> int:
-    return int(settings.RMA_PHOTO_MAX_BYTES)
+    return upload_max_bytes()
 
 
 def photos_per_line() -> int:
@@ -36,40 +34,20 @@ def photos_per_line() -> int:
 
 @dataclass(frozen=True)
 class CheckedPhoto:
-    upload: UploadedFile
-    content_type: str
-    extension: str
+    """An upload that passed the image check: the re-encoded picture, and the name the customer gave it."""
+
+    image: CheckedImage
+    filename: str
 
 
 def photo_check(upload: UploadedFile) -> CheckedPhoto:
-    """A real JPEG, PNG, WebP or HEIC picture under the size limit, or a ValidationError that says why."""
+    """A real JPEG, PNG, WebP or HEIC picture within the limits, or a ValidationError that says why."""
     name = upload.name or ""
-    if upload.size is None or upload.size == 0:
-        raise forms.ValidationError(_("“%(name)s” is empty."), code="empty", params={"name": name})
-    if upload.size > photo_max_bytes():
-        raise forms.ValidationError(
-            _("“%(name)s” is too large: photos can be up to %(size)d MB."),
-            code="too_large",
-            params={"name": name, "size": photo_max_bytes() // (1024 * 1024)},
-        )
-    upload.seek(0)
-    head = upload.read(32)
-    upload.seek(0)
-    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in HEIC_BRANDS:
-        return CheckedPhoto(upload, "image/heic", "heic")
-    image_format = image_format_read(upload)
-    if image_format is None:
-        raise forms.ValidationError(
-            _("“%(name)s” is not a picture we can read. Send a JPEG, PNG, WebP or HEIC photo."),
-            code="not_an_image",
-            params={"name": name},
-        )
-    if image_format not in PICTURE_FORMATS:
-        raise forms.ValidationError(
-            _("“%(name)s” is not a JPEG, PNG, WebP or HEIC photo."), code="bad_type", params={"name": name}
-        )
-    content_type, extension = PICTURE_FORMATS[image_format]
-    return CheckedPhoto(upload, content_type, extension)
+    try:
+        image = image_check(upload, name=name, size=upload.size)
+    except DomainError as error:
+        raise forms.ValidationError(error.message, code=error.code) from None
+    return CheckedPhoto(image=image, filename=name)
 
 
 class LookupForm(forms.Form):

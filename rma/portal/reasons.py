@@ -67,13 +67,7 @@ def reasons(request: HttpRequest, order: Order) -> HttpResponse:
                 if "comment" in form.cleaned_data:
                     detail["comment"] = form.cleaned_data["comment"]
                 for checked in form.cleaned_data.get("photos") or []:
-                    photo_stage(
-                        request=request,
-                        line_pk=block["pk"],
-                        upload=checked.upload,
-                        content_type=checked.content_type,
-                        extension=checked.extension,
-                    )
+                    photo_stage(request=request, line_pk=block["pk"], image=checked.image, filename=checked.filename)
         portal_state_save(request=request)
         if all_valid:
             return redirect("portal:resolution")
@@ -102,6 +96,7 @@ def staged_photo(request: HttpRequest, order: Order, photo_id: str) -> FileRespo
     response = FileResponse(default_storage.open(photo["name"], "rb"), content_type=photo["content_type"])
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -4,7 +4,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +11,7 @@ from django.shortcuts import redirect
 from django.utils.translation import get_language
 
 from rma.core.exceptions import DomainError
+from rma.core.images import CheckedImage
 from rma.locations.models import DropOffPoint
 from rma.orders.models import Order
 from rma.portal.formatting import drop_off_summary, line_view, mask_email, money, variant_label
@@ -25,7 +25,7 @@ from rma.returns.carbon import HOME_PICKUP
 from rma.returns.choices import Resolution
 from rma.returns.drop_offs import DropOffChoice
 from rma.returns.models import ReasonCode, ReturnRequest
-from rma.returns.services import ReturnLineInput, return_line_photo_add, return_request_create
+from rma.returns.services import ReturnLineInput, return_request_create
 
 
 class IncompleteReturn(Exception):
@@ -142,6 +142,7 @@ def review(request: HttpRequest, order: Order) -> HttpResponse:
 
 def _create_return(request, order, state, inputs, choice, resolution_value) -> ReturnRequest:
     with transaction.atomic():
+        photos, staged_names = _staged_photos(order, state)
         return_request = return_request_create(
             order=order,
             lines=inputs,
@@ -150,33 +151,38 @@ def _create_return(request, order, state, inputs, choice, resolution_value) -> R
             contact_email=order.customer_email,
             locale=(get_language() or settings.LANGUAGE_CODE)[:2],
             submit=True,
+            photos=photos,
         )
-        _attach_photos(return_request, state)
+        # Their files are deleted once the return is committed, not with the wizard's answers below.
+        for detail in (state.get("details") or {}).values():
+            detail["photos"] = []
+
+        def staged_photos_delete() -> None:
+            for name in staged_names:
+                default_storage.delete(name)
+
+        transaction.on_commit(staged_photos_delete)
     portal_return_remember(request=request, public_id=str(return_request.public_id))
     portal_wizard_reset(request=request)
     return return_request
 
 
-def _attach_photos(return_request: ReturnRequest, state: PortalState) -> None:
-    """Move the photos staged during the journey onto the new return's lines."""
+def _staged_photos(order: Order, state: PortalState) -> tuple[dict[int, list[CheckedImage]], list[str]]:
+    """The photos staged during the journey (already checked and re-encoded), by order line, and their files."""
     details = state.get("details") or {}
+    photos: dict[int, list[CheckedImage]] = {}
     staged_names = []
-    for line in return_request.lines.all():
-        for photo in details.get(str(line.order_line_id), {}).get("photos", []):
+    for line, _quantity in chosen_lines(order, state):
+        for photo in details.get(str(line.pk), {}).get("photos", []):
             if not default_storage.exists(photo["name"]):
                 continue
             with default_storage.open(photo["name"], "rb") as handle:
-                return_line_photo_add(
-                    return_line=line,
-                    content=File(handle),
-                    name=photo["name"].rsplit("/", 1)[-1],
-                    content_type=photo["content_type"],
+                content = handle.read()
+            extension = photo["name"].rsplit(".", 1)[-1]
+            photos.setdefault(line.pk, []).append(
+                CheckedImage(
+                    content=content, content_type=photo["content_type"], extension=extension, width=0, height=0
                 )
+            )
             staged_names.append(photo["name"])
-        details.get(str(line.order_line_id), {})["photos"] = []
-
-    def staged_photos_delete() -> None:
-        for name in staged_names:
-            default_storage.delete(name)
-
-    transaction.on_commit(staged_photos_delete)
+    return photos, staged_names

@@ -11,14 +11,18 @@ from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core import signing
-from django.core.files.base import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 
+from rma.core.images import CheckedImage
 from rma.orders.models import Order
 
 SESSION_KEY = "rma_portal"
+# The returns this browser made, newest last: their confirmation pages keep answering after the customer looks up
+# another order (a new portal session for that order). Kept in this browser's session only, and capped.
+RETURNS_KEY = "rma_portal_returns"
+RETURNS_KEPT = 20
 # The wizard's answers as kept in the session: JSON, shaped by each step.
 PortalState = dict[str, Any]
 SALT = "rma.returns.portal_session"
@@ -46,7 +50,7 @@ def portal_session_open(*, request: HttpRequest, order: Order) -> None:
     _discard_staged(request.session.get(SESSION_KEY) or {})
     request.session.cycle_key()
     nonce = secrets.token_urlsafe(12)
-    request.session[SESSION_KEY] = {"token": token_for(order=order, nonce=nonce), "nonce": nonce, "returns": []}
+    request.session[SESSION_KEY] = {"token": token_for(order=order, nonce=nonce), "nonce": nonce}
     request.session.set_expiry(max_age())
 
 
@@ -98,14 +102,13 @@ def portal_wizard_reset(*, request: HttpRequest, keep_photos: bool = False) -> N
 
 
 def portal_return_remember(*, request: HttpRequest, public_id: str) -> None:
-    state = portal_state(request=request)
-    state.setdefault("returns", []).append(public_id)
-    portal_state_save(request=request)
+    known = [value for value in request.session.get(RETURNS_KEY) or [] if value != public_id]
+    request.session[RETURNS_KEY] = [*known, public_id][-RETURNS_KEPT:]
 
 
 def portal_return_known(*, request: HttpRequest, public_id: str) -> bool:
-    state = request.session.get(SESSION_KEY)
-    return isinstance(state, dict) and public_id in state.get("returns", [])
+    known = request.session.get(RETURNS_KEY)
+    return isinstance(known, list) and public_id in known
 
 
 # ---- photos uploaded before the return exists
@@ -120,18 +123,15 @@ class StagedPhoto(TypedDict):
     filename: str
 
 
-def photo_stage(
-    *, request: HttpRequest, line_pk: int, upload: UploadedFile, content_type: str, extension: str
-) -> StagedPhoto:
-    """Keep a checked upload until the return is confirmed; returns its staged description."""
+def photo_stage(*, request: HttpRequest, line_pk: int, image: CheckedImage, filename: str) -> StagedPhoto:
+    """Keep a checked (re-encoded) picture until the return is confirmed; returns its staged description."""
     photo_id = secrets.token_urlsafe(9)
-    upload.seek(0)
-    name = default_storage.save(f"{STAGING_DIR}/{secrets.token_hex(12)}.{extension}", File(upload))
+    name = default_storage.save(f"{STAGING_DIR}/{secrets.token_hex(12)}.{image.extension}", ContentFile(image.content))
     staged: StagedPhoto = {
         "id": photo_id,
         "name": name,
-        "content_type": content_type,
-        "filename": (upload.name or "")[-80:],
+        "content_type": image.content_type,
+        "filename": filename[-80:],
     }
     state = portal_state(request=request)
     state.setdefault("details", {}).setdefault(str(line_pk), {}).setdefault("photos", []).append(staged)

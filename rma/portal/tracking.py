@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,11 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rma.core.exceptions import DomainError
+from rma.core.private_files import private_file_response
 from rma.portal.formatting import drop_off_summary, line_view, mask_email, money, sku_label
 from rma.portal.labels import label_context
 from rma.portal.session import portal_return_known
 from rma.returns.choices import Resolution, ReturnStatus
 from rma.returns.models import ReturnRequest
+from rma.returns.selectors import return_photo_get_for_customer
 from rma.returns.services import return_request_cancel
 from rma.returns.states import CANCELLABLE_STATUSES
 from rma.warehouse.choices import RefundMethod
@@ -192,3 +194,14 @@ def cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
             messages.success(request, _("Your return has been cancelled."))
         return redirect("portal:tracking", public_id=public_id)
     return render(request, "portal/cancel.html", _return_summary(return_request))
+
+
+@require_GET
+def return_photo(request: HttpRequest, public_id: UUID, photo_id: int) -> FileResponse:
+    """A photo the customer sent with their return: only in the portal session that created it (else 404)."""
+    if not portal_return_known(request=request, public_id=str(public_id)):
+        raise Http404
+    photo = return_photo_get_for_customer(public_id=public_id, photo_id=photo_id)
+    if photo is None:
+        raise Http404
+    return private_file_response(field_file=photo.image, content_type=photo.content_type)

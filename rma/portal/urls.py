@@ -19,4 +19,5 @@ urlpatterns = [
     path("r/<uuid:public_id>/", tracking.tracking, name="tracking"),
     path("r/<uuid:public_id>/status.json", tracking.status, name="status"),
     path("r/<uuid:public_id>/cancel/", tracking.cancel, name="cancel"),
+    path("r/<uuid:public_id>/photos/<int:photo_id>", tracking.return_photo, name="return_photo"),
 ]

@@ -14,6 +14,7 @@ only when the client knows both prices. Each refusal has a stable code:
 """
 
 import logging
+from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
@@ -117,3 +118,19 @@ def exchange_choices(
         for variant in variants
         if _refusal(order_line=order_line, sku=variant.sku, variants=variants, policy=policy, client=client) is None
     ]
+
+
+def exchanges_check(*, items: Sequence[tuple[OrderLine, str]], policy: ReturnPolicy) -> None:
+    """Check each (order line, SKU asked for) of a return; refuse with the first refusal, listing all of them."""
+    client = shop_client_get()
+    refusals: dict[str, dict[str, str]] = {}
+    first: ExchangeRefused | None = None
+    for order_line, exchange_sku in items:
+        try:
+            exchange_check(order_line=order_line, exchange_sku=exchange_sku, policy=policy, client=client)
+        except ExchangeRefused as refusal:
+            first = first or refusal
+            # Keyed by the order line's external id, which API clients know (as in the documented example).
+            refusals[order_line.external_id] = {"code": refusal.code, "message": refusal.message}
+    if first is not None:
+        raise ExchangeRefused(first.message, code=first.code, extra={**first.extra, "lines": refusals})

@@ -395,7 +395,9 @@ class IdempotencyKey(models.Model):
     key = models.CharField(max_length=128)
     scope = models.CharField(max_length=64, help_text=_("Who sent it (user id)."))
     request_fingerprint = models.CharField(max_length=64)
-    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="+")
+    # The key is claimed (inserted) before the return is made, in the same transaction: empty only until that
+    # transaction commits, so a concurrent request with the same key waits on the unique index, then replays.
+    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="+", null=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,7 +8,9 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from rma.core.formatting import money
 from rma.locations.choices import DropOffMethod
 from rma.orders.models import Order, OrderLine
 from rma.returns.choices import LegalBasis, Resolution, Responsibility, ReturnStatus
@@ -170,7 +172,7 @@ def review_reason_for(*, policy: ReturnPolicy, return_request: ReturnRequest) ->
         return _("Every return is reviewed under this policy.")
     order_total = return_request.order.total
     if policy.review_order_value_above is not None and order_total > policy.review_order_value_above:
-        return _("High-value order (%(total)s).") % {"total": order_total}
+        return _("High-value order (%(total)s).") % {"total": money(order_total, return_request.order.currency)}
     if policy.review_recent_returns:
         since = timezone.now() - timedelta(days=policy.review_recent_returns_days)
         recent = (
@@ -180,7 +182,9 @@ def review_reason_for(*, policy: ReturnPolicy, return_request: ReturnRequest) ->
             .count()
         )
         if recent >= policy.review_recent_returns:
-            return _("The customer has %(count)d recent returns.") % {"count": recent}
+            return ngettext(
+                "The customer has %(count)d recent return.", "The customer has %(count)d recent returns.", recent
+            ) % {"count": recent}
     return ""
 
 

@@ -15,7 +15,7 @@ from rma.core.ids import uuid_parse
 from rma.locations.models import DropOffPoint, Store, Warehouse
 from rma.orders.models import Order
 from rma.returns.choices import ReturnStatus
-from rma.returns.models import IdempotencyKey, ReasonCode, ReturnEvent, ReturnLine, ReturnPhoto, ReturnRequest
+from rma.returns.models import ReasonCode, ReturnEvent, ReturnLine, ReturnPhoto, ReturnRequest
 
 # Whoever asks: a signed-in user or an anonymous visitor.
 AnyUser = User | AnonymousUser
@@ -37,7 +37,8 @@ def _with_related(queryset: QuerySet[ReturnRequest]) -> QuerySet[ReturnRequest]:
     if _has_label_relation():
         related.append("label")
     return queryset.select_related(*related).prefetch_related(
-        Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line", "reason").order_by("id"))
+        Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line", "reason").order_by("id")),
+        Prefetch("lines__photos", queryset=ReturnPhoto.objects.order_by("id")),
     )
 
 
@@ -93,6 +94,39 @@ def return_request_get(*, user: AnyUser, public_id: str | uuid.UUID) -> ReturnRe
     return queryset.filter(public_id=parsed).first()
 
 
+def return_photo_get(*, user: AnyUser, public_id: str | uuid.UUID, photo_id: int) -> ReturnPhoto | None:
+    """A customer's photo of a return in the user's scope (shop, warehouse, agents, integrations), or None."""
+    parsed = uuid_parse(public_id)
+    if parsed is None:
+        return None
+    return (
+        ReturnPhoto.objects.filter(
+            pk=photo_id,
+            return_line__return_request__public_id=parsed,
+            return_line__return_request__in=return_request_scope(user=user),
+        )
+        .select_related("return_line__return_request")
+        .first()
+    )
+
+
+def return_photo_get_for_customer(*, public_id: str | uuid.UUID, photo_id: int) -> ReturnPhoto | None:
+    """A photo of the return with this public id; the caller has checked the customer's session owns it."""
+    parsed = uuid_parse(public_id)
+    if parsed is None:
+        return None
+    return ReturnPhoto.objects.filter(pk=photo_id, return_line__return_request__public_id=parsed).first()
+
+
+def return_line_get(*, return_request: ReturnRequest, order_line: str) -> ReturnLine | None:
+    """The line of a return for the order line with this external id, or None."""
+    return (
+        ReturnLine.objects.filter(return_request=return_request, order_line__external_id=order_line)
+        .select_related("order_line", "reason")
+        .first()
+    )
+
+
 def order_get_by_reference(*, reference: str) -> Order | None:
     """The order with this external id, else with this number; lines loaded."""
     reference = reference.strip()
@@ -136,11 +170,6 @@ def store_get(*, code: str) -> Store | None:
 def stores_of(*, user: AnyUser) -> list[Store]:
     """The active shops a user works at."""
     return list(stores_of_staff(user=user))
-
-
-def idempotency_key_used(*, scope: str, key: str) -> bool:
-    """Whether a client already sent this Idempotency-Key (then the same request gets the same answer)."""
-    return IdempotencyKey.objects.filter(scope=scope, key=key).exists()
 
 
 # ---- the review queue

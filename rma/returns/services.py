@@ -1,38 +1,33 @@
 """Everything that changes a return goes through these functions."""
 
-import hashlib
-import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rma.core.exceptions import Conflict, DomainError, InvalidTransition, NotEligible
-from rma.integrations.shop import shop_client_get
+from rma.core.exceptions import DomainError, InvalidTransition, NotEligible
+from rma.core.images import CheckedImage
 from rma.locations.models import Store
 from rma.orders.models import Order, OrderLine
 from rma.returns import policy as return_policy
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.drop_offs import DropOffChoice, destination_warehouse_for, drop_off_validate
-from rma.returns.exchanges import ExchangeRefused, exchange_check
+from rma.returns.exchanges import exchanges_check
+from rma.returns.idempotency import idempotency_key_claim, idempotency_key_fulfil, request_fingerprint
 from rma.returns.lock_objects import order_lines_qs_select_for_update, return_request_qs_select_for_update
 from rma.returns.models import (
-    IdempotencyKey,
     ReasonCode,
     ReturnEvent,
     ReturnLine,
-    ReturnPhoto,
-    ReturnPolicy,
     ReturnRequest,
 )
+from rma.returns.photos import photos_missing_refuse, photos_required_check, return_line_photo_add
 from rma.returns.reactions import StatusChange
 from rma.returns.reactions import run as reactions_run
 from rma.returns.states import RELEASING_STATUSES, can_transition
@@ -118,11 +113,6 @@ def _release_quantities(*, return_request: ReturnRequest) -> None:
         )
 
 
-def _fingerprint(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
-
-
-@transaction.atomic
 def return_request_create(
     *,
     order: Order,
@@ -137,31 +127,61 @@ def return_request_create(
     submit: bool = False,
     idempotency_key: str = "",
     idempotency_scope: str = "",
+    photos: Mapping[int, Sequence[CheckedImage]] | None = None,
 ) -> ReturnRequest:
+    """Create a return for some lines of an order (see `return_request_create_once`), and give it back."""
+    return_request, _replayed = return_request_create_once(
+        order=order,
+        lines=lines,
+        drop_off=drop_off,
+        resolution=resolution,
+        contact_email=contact_email,
+        locale=locale,
+        channel=channel,
+        actor=actor,
+        store=store,
+        submit=submit,
+        idempotency_key=idempotency_key,
+        idempotency_scope=idempotency_scope,
+        photos=photos,
+    )
+    return return_request
+
+
+@transaction.atomic
+def return_request_create_once(
+    *,
+    order: Order,
+    lines: Sequence[ReturnLineInput],
+    drop_off: DropOffChoice,
+    resolution: str = Resolution.REFUND,
+    contact_email: str = "",
+    locale: str = "fr",
+    channel: str = CreationChannel.PORTAL,
+    actor: Actor = None,
+    store: Store | None = None,
+    submit: bool = False,
+    idempotency_key: str = "",
+    idempotency_scope: str = "",
+    photos: Mapping[int, Sequence[CheckedImage]] | None = None,
+) -> tuple[ReturnRequest, bool]:
     """Create a return for some lines of an order, after checking each line against the policy.
 
-    With an idempotency key, the same key (from the same caller) gives back the return it created.
+    With an idempotency key, the same key (from the same caller) gives back the return it created, even to requests
+    sent at the same moment (rma/returns/idempotency.py); the flag says it was such a replay.
+    `photos`: checked pictures by order line pk, attached before the return is submitted.
     """
+    claim = None
     if idempotency_key:
-        fingerprint = _fingerprint(
-            {
-                "order": order.pk,
-                "lines": sorted((i.order_line.pk, i.quantity, i.reason.pk) for i in lines),
-                "drop_off": [drop_off.method, drop_off.point.pk if drop_off.point else None],
-                "resolution": resolution,
-            }
+        fingerprint = request_fingerprint(
+            order=order,
+            lines=[(i.order_line.pk, i.quantity, i.reason) for i in lines],
+            drop_off=drop_off,
+            resolution=resolution,
         )
-        existing = (
-            IdempotencyKey.objects.select_related("return_request")
-            .filter(scope=idempotency_scope, key=idempotency_key)
-            .first()
-        )
-        if existing is not None:
-            if existing.request_fingerprint != fingerprint:
-                raise Conflict(
-                    _("This Idempotency-Key was already used for a different request."), code="idempotency_key_reused"
-                )
-            return existing.return_request
+        claim, earlier = idempotency_key_claim(scope=idempotency_scope, key=idempotency_key, fingerprint=fingerprint)
+        if earlier is not None:
+            return earlier, True
 
     if resolution not in Resolution.values:
         raise DomainError(_("Unknown resolution."), code="invalid_resolution")
@@ -180,10 +200,19 @@ def return_request_create(
     ):
         raise DomainError(_("Choose the size or colour you want in exchange."), code="exchange_sku_required")
     drop_off_validate(choice=drop_off)
+    if submit:
+        # Refused before anything is written or stored (submitting checks it again).
+        photos_missing_refuse(
+            missing=[
+                (item.order_line, item.reason)
+                for item in lines
+                if item.reason.requires_photo and not (photos or {}).get(item.order_line.pk)
+            ]
+        )
 
     policy = return_policy.policy_get_default()
     if resolution == Resolution.EXCHANGE:
-        _exchanges_check(lines=lines, policy=policy)
+        exchanges_check(items=[(item.order_line, item.exchange_sku) for item in lines], policy=policy)
     # Lock the order's lines: two returns created at once cannot both take the last unit.
     locked_lines = {
         line.pk: line
@@ -257,44 +286,25 @@ def return_request_create(
         to_status=ReturnStatus.DRAFT,
         note=_("Created through %(channel)s.") % {"channel": CreationChannel(channel).label},
     )
-    if idempotency_key:
-        try:
-            with transaction.atomic():
-                IdempotencyKey.objects.create(
-                    key=idempotency_key,
-                    scope=idempotency_scope,
-                    request_fingerprint=fingerprint,
-                    return_request=return_request,
-                )
-        except IntegrityError as exc:
-            # Another request with the same key won the race; our work is rolled back with this error.
-            raise Conflict(
-                _("A request with this Idempotency-Key is in progress."), code="idempotency_key_in_use"
-            ) from exc
+    if claim is not None:
+        idempotency_key_fulfil(claim=claim, return_request=return_request)
+    if photos:
+        for return_line in ReturnLine.objects.filter(return_request=return_request).order_by("id"):
+            for image in photos.get(return_line.order_line_id, ()):
+                return_line_photo_add(return_line=return_line, image=image)
     if submit:
         return_request_submit(return_request=return_request, actor=actor)
-    return return_request
-
-
-def _exchanges_check(*, lines: Sequence[ReturnLineInput], policy: ReturnPolicy) -> None:
-    """Check each line's exchange SKU (rma.returns.exchanges); refuse with the first refusal and all of them."""
-    client = shop_client_get()
-    refusals: dict[str, dict[str, str]] = {}
-    first: ExchangeRefused | None = None
-    for item in lines:
-        try:
-            exchange_check(order_line=item.order_line, exchange_sku=item.exchange_sku, policy=policy, client=client)
-        except ExchangeRefused as refusal:
-            first = first or refusal
-            # Keyed by the order line's external id, which API clients know (as in the documented example).
-            refusals[item.order_line.external_id] = {"code": refusal.code, "message": refusal.message}
-    if first is not None:
-        raise ExchangeRefused(first.message, code=first.code, extra={**first.extra, "lines": refusals})
+    return return_request, False
 
 
 @transaction.atomic
 def return_request_submit(*, return_request: ReturnRequest, actor: Actor = None) -> ReturnRequest:
-    """Submit a draft: approve it at once, or send it to review, by the policy."""
+    """Submit a draft: approve it at once, or send it to review, by the policy.
+
+    Refused (`photo_required`) while a line's reason asks for a photo and the line has none.
+    """
+    if return_request.status == ReturnStatus.DRAFT:
+        photos_required_check(return_request=return_request)
     return_request_transition(
         return_request=return_request,
         to=ReturnStatus.SUBMITTED,
@@ -360,14 +370,6 @@ def return_request_cancel(
         actor_label=actor_label,
         customer_told=customer_told,
     )
-
-
-def return_line_photo_add(*, return_line: ReturnLine, content: File, name: str, content_type: str) -> ReturnPhoto:
-    """Attach a checked picture to a return line (the caller has checked it is a real image)."""
-    photo = ReturnPhoto(return_line=return_line, content_type=content_type)
-    photo.image.save(name, content, save=False)
-    photo.save()
-    return photo
 
 
 def return_requests_expire(*, now=None) -> int:

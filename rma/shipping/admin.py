@@ -3,6 +3,8 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -23,6 +25,18 @@ class LabelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_help_text = _("Tracking number or RMA number.")
     date_hierarchy = "created_at"
     actions = ("generate_again",)
+    readonly_fields = ("files",)
+
+    @admin.display(description=_("files"))
+    def files(self, obj: Label) -> str:
+        # The staff download views check the viewer's scope; there is no public media URL.
+        if not obj.pdf:
+            return "-"
+        pdf = reverse("label-pdf", kwargs={"public_id": obj.public_id})
+        zpl = reverse("label-zpl", kwargs={"public_id": obj.public_id})
+        return format_html(
+            '<a href="{}">PDF A6</a> · <a href="{}?size=4x6">PDF 4×6</a> · <a href="{}">ZPL</a>', pdf, pdf, zpl
+        )
 
     def has_generate_again_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("shipping.change_label")

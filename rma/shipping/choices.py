@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LabelStatus(models.TextChoices):
@@ -12,11 +13,15 @@ class LabelStatus(models.TextChoices):
 
 
 class ShipmentStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
-    DISPATCHED = "dispatched", _("Dispatched")
-    RECEIVED = "received", _("Received")
-    RECEIVED_WITH_DISCREPANCIES = "received_with_discrepancies", _("Received with discrepancies")
+    # States read as adjectives of "the shipment" (French: "Ouvert", never the verb "Ouvrir").
+    OPEN = "open", pgettext_lazy("shipment status", "Open")
+    CLOSED = "closed", pgettext_lazy("shipment status", "Closed")
+    DISPATCHED = "dispatched", pgettext_lazy("shipment status", "Dispatched")
+    RECEIVED = "received", pgettext_lazy("shipment status", "Received")
+    RECEIVED_WITH_DISCREPANCIES = (
+        "received_with_discrepancies",
+        pgettext_lazy("shipment status", "Received with discrepancies"),
+    )
 
 
 class ShipmentItemKind(models.TextChoices):

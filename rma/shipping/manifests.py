@@ -19,12 +19,13 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from rma.core.formatting import weight
 from rma.locations.models import Store, Warehouse
 from rma.shipping.carriers import Address, LabelRequest, get_carrier
 from rma.shipping.choices import ShipmentItemKind
 from rma.shipping.models import Carton, Shipment
 from rma.shipping.rendering import LabelContent, render_label_pdf, render_label_zpl
-from rma.shipping.selectors import ShipmentContents
+from rma.shipping.selectors import ShipmentContents, carton_number
 
 CSV_COLUMNS = (
     "shipment",
@@ -96,9 +97,7 @@ class _Barcode(Flowable):
 
 
 def _weight(grams: int | None) -> str:
-    if grams is None:
-        return "-"
-    return f"{grams / 1000:.2f} kg"
+    return "-" if grams is None else weight(grams)
 
 
 def _kind_label(kind: str) -> str:
@@ -172,7 +171,7 @@ def manifest_pdf(*, shipment: Shipment, contents: ShipmentContents, language: st
         col_widths = [38 * mm, 32 * mm, width - 38 * mm - 32 * mm - 30 * mm - 14 * mm, 30 * mm, 14 * mm]
         for carton in contents.cartons:
             title = _("Carton %(position)d · %(barcode)s · %(weight)s") % {
-                "position": carton.position,
+                "position": carton.number,
                 "barcode": carton.barcode,
                 "weight": _weight(carton.weight_grams),
             }
@@ -225,7 +224,7 @@ def carton_barcode_label_pdf(*, carton: Carton) -> bytes:
     canvas.setFont("Helvetica", 8)
     canvas.drawString(margin, height - margin - 9 * mm, "CARTON / CARTON")
     canvas.setFont("Helvetica-Bold", 28)
-    canvas.drawString(margin, height - margin - 22 * mm, f"#{carton.position}")
+    canvas.drawString(margin, height - margin - 22 * mm, f"#{carton_number(carton=carton)}")
     canvas.setFont("Helvetica", 9)
     y = height - margin - 32 * mm
     for line in (
@@ -279,6 +278,7 @@ def carton_carrier_label_files(*, shipment: Shipment, carton: Carton) -> tuple[s
         )
     )
     count = Carton.objects.filter(shipment=shipment).count()
+    number = carton_number(carton=carton)
     content = LabelContent(
         sender=sender,
         recipient=recipient,
@@ -287,7 +287,7 @@ def carton_carrier_label_files(*, shipment: Shipment, carton: Carton) -> tuple[s
         qr_payload=carton.barcode,
         carrier_name=settings.RMA_BRAND_NAME if carrier.code == "builtin" else carrier.code.title(),
         service_label="NAVETTE / SHOP SHIPMENT",
-        reference_lines=(shipment.number, f"Carton {carton.position}/{count}", _weight(carton.weight_grams)),
+        reference_lines=(shipment.number, f"Carton {number}/{count}", _weight(carton.weight_grams)),
     )
     pdf = render_label_pdf(content=content, size="A6")
     zpl = render_label_zpl(content=content).encode("utf-8")

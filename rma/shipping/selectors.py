@@ -91,6 +91,8 @@ class AnnouncedCarton:
     weight_grams: int | None
     tracking_number: str
     lines: list[AnnouncedLine] = field(default_factory=list)
+    # 1, 2, 3… in position order: what people read ("carton 2 of 3"), still coherent after a carton is removed.
+    number: int = 0
 
     @property
     def units(self) -> int:
@@ -138,6 +140,7 @@ class ShipmentContents:
                 {
                     "barcode": carton.barcode,
                     "position": carton.position,
+                    "number": carton.number,
                     "weight_grams": carton.weight_grams,
                     "tracking_number": carton.tracking_number or None,
                     "units": carton.units,
@@ -189,7 +192,7 @@ def shipment_contents(*, shipment: Shipment) -> ShipmentContents:
         .get(pk=shipment.pk)
     )
     cartons = []
-    for carton in shipment.cartons.all():
+    for number, carton in enumerate(shipment.cartons.all(), start=1):
         lines: list[AnnouncedLine] = []
         for item in carton.items.all():
             return_request = item.return_request
@@ -220,6 +223,7 @@ def shipment_contents(*, shipment: Shipment) -> ShipmentContents:
                 weight_grams=carton.weight_grams,
                 tracking_number=carton.tracking_number or "",
                 lines=lines,
+                number=number,
             )
         )
     return ShipmentContents(
@@ -261,3 +265,8 @@ def shipments_expected_at(*, warehouse_ids: Iterable[int]) -> "QuerySet[WithAnno
         .annotate(carton_count=Count("cartons", distinct=True))
         .order_by("dispatched_at", "closed_at", "id")
     )
+
+
+def carton_number(*, carton: Carton) -> int:
+    """The carton's number as people read it: its rank among the shipment's cartons (1, 2, 3…)."""
+    return Carton.objects.filter(shipment_id=carton.shipment_id, position__lt=carton.position).count() + 1

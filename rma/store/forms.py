@@ -5,6 +5,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rma.core.forms import DecimalCommaField
 from rma.locations.models import Warehouse
 from rma.returns.choices import Resolution
 from rma.shipping.choices import CounterCondition, ShipmentItemKind
@@ -55,7 +56,7 @@ class LooseItemForm(forms.Form):
 
 
 class WeightForm(forms.Form):
-    weight_kg = forms.DecimalField(label=_("Weight (kg)"), min_value=0, max_value=70, decimal_places=3, required=False)
+    weight_kg = DecimalCommaField(label=_("Weight (kg)"), min_value=0, max_value=70, decimal_places=3, required=False)
 
 
 class DispatchForm(forms.Form):

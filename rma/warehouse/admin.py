@@ -4,6 +4,8 @@ and found (arrivals, shops' cartons and their counts, shipment discrepancies, in
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from rma.returns.admin.mixins import ReadOnlyAdminMixin
@@ -125,7 +127,21 @@ class DiscrepancyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 class InspectionPhotoInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = InspectionPhoto
+    fields = ("picture", "content_type", "created_at")
+    readonly_fields = fields
     extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[InspectionPhoto]:
+        return super().get_queryset(request).select_related("inspection__return_line__return_request")
+
+    @admin.display(description=_("image"))
+    def picture(self, obj: InspectionPhoto) -> str:
+        # Served by a view that checks the viewer's scope: photos are never at a public media URL.
+        public_id = obj.inspection.return_line.return_request.public_id
+        url = reverse("warehouse:inspection-photo", kwargs={"public_id": public_id, "photo_id": obj.pk})
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', url, obj.image.name.rsplit("/", 1)[-1]
+        )
 
 
 class DispositionInline(ReadOnlyAdminMixin, admin.StackedInline):

@@ -6,6 +6,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from rma.core.images import PICTURE_ACCEPT
 from rma.warehouse.choices import Derogation, DiscrepancyKind, DispositionKind, UnitCondition
 from rma.warehouse.models import ChecklistItem, Grade
 
@@ -62,9 +63,7 @@ class InspectionForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    photos = MultipleImageField(
-        label=_("Photos"), widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
-    )
+    photos = MultipleImageField(label=_("Photos"), widget=MultipleFileInput(attrs={"accept": PICTURE_ACCEPT}))
 
     def __init__(
         self, *args, grades: list[Grade], checklist_items: list[ChecklistItem], needs_serial: bool, **kwargs

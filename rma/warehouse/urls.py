@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rma.warehouse.views import board, common, parcels, reports, returns, shipments
+from rma.warehouse.views import board, common, parcels, photos, reports, returns, shipments
 
 app_name = "warehouse"
 
@@ -15,6 +15,11 @@ urlpatterns = [
         "returns/<uuid:public_id>/lines/<int:line_id>/units/<int:unit>/disposition/",
         returns.unit_disposition,
         name="unit-disposition",
+    ),
+    path(
+        "returns/<uuid:public_id>/inspection-photos/<int:photo_id>",
+        photos.inspection_photo_view,
+        name="inspection-photo",
     ),
     path("returns/<uuid:public_id>/refund/", returns.refund_release_view, name="refund-release"),
     path("returns/<uuid:public_id>/notes/", returns.return_note_add_view, name="return-note-add"),

@@ -23,6 +23,28 @@
     }
   });
 
+  // A closed shipment's labels are made in the background: show them as soon as they are ready, no reload needed.
+  var pending = document.querySelector("[data-documents-pending]");
+  if (pending && window.fetch && window.DOMParser) {
+    var attempts = 0;
+    var poll = function () {
+      attempts += 1;
+      fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (response) { return response.ok ? response.text() : ""; })
+        .then(function (html) {
+          var fresh = html && new DOMParser().parseFromString(html, "text/html").querySelector("[data-documents]");
+          var current = document.querySelector("[data-documents-pending]");
+          if (fresh && current && !fresh.hasAttribute("data-documents-pending")) {
+            current.replaceWith(document.importNode(fresh, true));
+          } else if (attempts < 100) {
+            window.setTimeout(poll, 3000);
+          }
+        })
+        .catch(function () { if (attempts < 100) window.setTimeout(poll, 3000); });
+    };
+    window.setTimeout(poll, 2000);
+  }
+
   // Closing a shipment is final: ask once.
   Array.prototype.forEach.call(document.querySelectorAll("[data-confirm]"), function (button) {
     button.form.addEventListener("submit", function (event) {

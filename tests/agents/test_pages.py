@@ -118,27 +118,26 @@ def test_notes_are_shown_to_agents_and_never_on_the_customer_pages(client, camil
 
 
 def test_the_return_page_shows_lines_photos_and_events(client, camille, flagged):
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.files.base import ContentFile
 
-    from rma.returns.services import return_line_photo_add
+    from rma.returns.models import ReturnPhoto
+    from tests.core.pictures import picture
 
     return_request = flagged()
     line = return_request.lines.get()
-    photo = return_line_photo_add(
-        return_line=line,
-        content=SimpleUploadedFile("a.jpg", b"\xff\xd8\xffjpeg"),
-        name="a.jpg",
-        content_type="image/jpeg",
+    # Sent by the customer before submitting (photos are added to drafts only).
+    photo = ReturnPhoto.objects.create(
+        return_line=line, image=ContentFile(picture(), name="a.jpg"), content_type="image/jpeg"
     )
     client.force_login(camille)
 
     page = client.get(page_url(return_request))
-    image = client.get(page_url(return_request, f"photos/{photo.pk}"))
+    image = client.get(reverse("return-photo", args=(return_request.public_id, photo.pk)))
 
     assert page.status_code == 200
     body = page.content.decode()
     assert line.order_line.sku in body
-    assert reverse("agents:photo", args=(return_request.public_id, photo.pk)) in body
+    assert reverse("return-photo", args=(return_request.public_id, photo.pk)) in body
     assert image.status_code == 200
     assert image["Content-Type"] == "image/jpeg"
     assert [e.to_status for e in page.context["events"]][-1] == "needs_review"

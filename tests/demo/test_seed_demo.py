@@ -216,6 +216,14 @@ class SeedDemoTests(SeedConsistencyChecks, SeedShipmentChecks, TestCase):
         token = Token.objects.get(user__username="integration")
         assert token.key in self.output
         assert "http://127.0.0.1:8000/admin/" in self.output
+        assert "Customer portal: http://127.0.0.1:8000/" in self.output
+
+    def test_summary_gives_the_address_the_server_uses(self):
+        with override_settings(RMA_PUBLIC_BASE_URL="http://0.0.0.0:8123"):
+            output = seed()
+        assert "Customer portal: http://0.0.0.0:8123/" in output
+        assert "Admin: http://0.0.0.0:8123/admin/" in output
+        assert "127.0.0.1:8000" not in output
         assert "demo-password" in self.output
         assert "store-PAR01" in self.output
         assert "warehouse-WH-IDF" in self.output

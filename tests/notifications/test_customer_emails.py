@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 
+from rma.core.formatting import long_date
 from rma.notifications.choices import OutboxStatus
 from rma.notifications.emails import email_render
 from rma.notifications.models import OutboxMessage
@@ -128,7 +128,7 @@ SUBJECTS = {
         "We are looking at your return request {rma}",
     ),
     "return_rejected": (
-        "Votre demande de retour {rma} n'est pas acceptée",
+        "Votre demande de retour {rma} n’est pas acceptée",
         "Your return request {rma} was not accepted",
     ),
     "return_cancelled": ("Votre retour {rma} est annulé", "Your return {rma} is cancelled"),
@@ -145,19 +145,19 @@ SUBJECTS = {
 }
 # What each email must say, in French then English.
 KEY_WORDS = {
-    "return_under_review": ("Un membre de notre équipe l'examine", "A member of our team is looking at it"),
-    "return_rejected": (f"Motif : {REJECTION_NOTE}", f"Reason: {REJECTION_NOTE}"),
+    "return_under_review": ("Un membre de notre équipe l’examine", "A member of our team is looking at it"),
+    "return_rejected": (f"Motif\u00a0: {REJECTION_NOTE}", f"Reason: {REJECTION_NOTE}"),
     "return_cancelled": (
         "Ces articles peuvent de nouveau être retournés tant que le délai de retour court",
         "These items can be returned again while the return window is open",
     ),
-    "return_expired": ("n'a pas été envoyé à temps", "was not sent in time"),
+    "return_expired": ("n’a pas été envoyé à temps", "was not sent in time"),
     "parcel_in_transit": ("est en route vers notre entrepôt", "is on its way to our warehouse"),
     "exchange_shipped": (
         "réf. CHEM-LIN-L × 2 (à la place de la réf. CHEM-LIN-M)",
         "SKU CHEM-LIN-L × 2 (instead of SKU CHEM-LIN-M)",
     ),
-    "return_closed": ("Aucun n'a pu être accepté", "We could not accept any of them"),
+    "return_closed": ("Aucun n’a pu être accepté", "We could not accept any of them"),
 }
 
 
@@ -222,7 +222,7 @@ def test_each_new_email_is_delivered_with_both_parts(steps, status):
     assert email.extra_headers["X-RMA-Delivery"] == str(message.delivery_id)
 
 
-@pytest.mark.parametrize(("language", "label"), [("fr", "Motif :"), ("en", "Reason:")])
+@pytest.mark.parametrize(("language", "label"), [("fr", "Motif\u00a0:"), ("en", "Reason:")])
 def test_the_rejection_email_gives_the_agents_note(steps, language, label):
     return_request, _, move = steps[S.REJECTED]()
     move()
@@ -250,7 +250,7 @@ def test_the_expiry_email_gives_the_deadline_that_was_missed(steps):
     message = OutboxMessage.objects.get(topic="return_expired")
     rendered = email_render(topic=message.topic, locale="en", payload=message.payload)
     with translation.override("en"):
-        deadline = date_format(timezone.localtime(ReturnRequest.objects.get(pk=return_request.pk).send_by))
+        deadline = long_date(ReturnRequest.objects.get(pk=return_request.pk).send_by)
     assert f"it was due to leave by {deadline}." in rendered.text
 
 

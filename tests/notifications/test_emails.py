@@ -2,9 +2,9 @@
 
 import pytest
 from django.core import mail
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import translation
 
+from rma.core.formatting import long_date
 from rma.notifications.emails import email_language, email_render
 from rma.notifications.models import OutboxMessage
 from rma.notifications.services import DeliveryOutcome, outbox_message_deliver
@@ -31,8 +31,8 @@ SUBJECTS = {
 }
 # The warehouse reads the site's language (French), whatever the customer's.
 WAREHOUSE_SUBJECTS = {
-    "return.approved": "Retour annoncé vers WH-IDF : {rma}",
-    "return.in_transit": "Retour en route vers WH-IDF : {rma}",
+    "return.approved": "Retour annoncé vers WH-IDF\u00a0: {rma}",
+    "return.in_transit": "Retour en route vers WH-IDF\u00a0: {rma}",
 }
 
 
@@ -91,14 +91,14 @@ def test_every_email_has_a_localised_subject_text_and_html(sent_emails, language
 @pytest.mark.parametrize(
     ("language", "send_by_words", "refund_words"),
     [
-        ("fr", "À envoyer au plus tard le {date}.", "remboursement de 49,90 EUR sur votre moyen de paiement"),
-        ("en", "Please send it by {date}.", "refund of 49.90 EUR to your original payment method"),
+        ("fr", "À envoyer au plus tard le {date}.", "remboursement de 49,90\u00a0€ sur votre moyen de paiement"),
+        ("en", "Please send it by {date}.", "refund of €49.90 to your original payment method"),
     ],
 )
 def test_customer_emails_speak_the_customers_language(sent_emails, language, send_by_words, refund_words):
     return_request, sent = sent_emails(language)
     with translation.override(language):
-        deadline = date_format(timezone.localtime(return_request.send_by), "DATE_FORMAT")
+        deadline = long_date(return_request.send_by)
     _, approved = sent[("return_approved", "return.approved")]
     assert send_by_words.format(date=deadline) in approved.body
     assert f"/r/{return_request.public_id}/" in approved.body
@@ -117,8 +117,8 @@ def test_the_warehouse_notice_lists_skus_quantities_and_reasons(sent_emails):
     return_request, sent = sent_emails("en")
     _, notice = sent[("warehouse_advance_notice", "return.in_transit")]
     line = return_request.lines.get()
-    assert f"- {line.order_line.sku}  Chemise en lin × 1  (motif : too-small)" in notice.body
-    assert "Numéro de suivi : 6A10000000017" in notice.body
+    assert f"- {line.order_line.sku}  Chemise en lin × 1  (motif\u00a0: too-small)" in notice.body
+    assert "Numéro de suivi\u00a0: 6A10000000017" in notice.body
     assert line.order_line.sku in notice.alternatives[0][0]
     # An English-speaking site gets the English notice.
     message, _ = sent[("warehouse_advance_notice", "return.in_transit")]
@@ -142,7 +142,7 @@ def test_a_returnless_approval_says_to_keep_the_items():
         },
     )
     assert rendered.subject == "Your return R-1 is accepted: keep your items"
-    assert "There is nothing to send back: keep the items. Your refund of 12.50 EUR" in rendered.text
+    assert "There is nothing to send back: keep the items. Your refund of €12.50" in rendered.text
     assert "Next steps" not in rendered.text
 
 

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from rma.returns.choices import ReturnStatus
@@ -70,6 +71,17 @@ def test_a_photo_exchange_to_a_shop(client, world, jpeg):
     assert photo.return_line == line
     assert photo.content_type == "image/jpeg"
     assert photo.image.read(3) == b"\xff\xd8\xff"
+
+    # The customer sees their photo in the session that sent it; nobody else does, and it has no public URL.
+    url = reverse("portal:return_photo", kwargs={"public_id": return_request.public_id, "photo_id": photo.pk})
+    served = client.get(url)
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/jpeg"
+    assert served["Content-Disposition"] == "inline"
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert served["Cache-Control"].startswith("private")
+    assert Client().get(url).status_code == 404
+    assert Client().get(f"/media/{photo.image.name}").status_code == 404
 
 
 def test_home_pickup_with_a_date_and_slot(client, world):

@@ -13,6 +13,7 @@ from rma.portal.session import SALT, SESSION_KEY
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_transition
+from tests.core.pictures import heic_header_then_html, jpeg_with_gps, png_144_megapixels, real_heic
 from tests.orders.factories import OrderLineFactory
 from tests.portal.conftest import image_bytes
 from tests.portal.helpers import (
@@ -185,6 +186,8 @@ def test_a_reason_that_needs_a_photo_is_refused_without_one(client, world):
         ("broken.png", image_bytes("PNG")[:40], "n’est pas une image lisible"),
         ("anim.gif", image_bytes("GIF"), "n’est pas une photo JPEG, PNG, WebP ou HEIC"),
         ("empty.jpg", b"", "est vide"),
+        ("holiday.heic", heic_header_then_html(), "n’est pas une image lisible"),
+        ("scan.png", png_144_megapixels(), "a trop de pixels : une photo peut faire jusqu’à 40 mégapixels"),
     ],
 )
 def test_a_bad_photo_is_refused_with_a_reason(client, world, name, content, message):
@@ -219,17 +222,20 @@ def test_too_many_photos_are_refused(client, world, settings):
 
 def test_jpeg_png_webp_and_heic_are_accepted_and_previewed(client, world):
     _to_reasons(client, world)
-    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 32
     files = [
         ("a.jpg", image_bytes("JPEG"), "image/jpeg"),
         ("b.png", image_bytes("PNG"), "image/png"),
         ("c.webp", image_bytes("WEBP"), "image/webp"),
-        ("d.heic", heic, "image/heic"),
+        ("d.heic", real_heic(), "image/heic"),
     ]
     response = give_reasons(client, {world.shirt.pk: world.damaged.pk}, photos={world.shirt.pk: files})
     assert response.status_code == 302
     staged = client.session[SESSION_KEY]["details"][str(world.shirt.pk)]["photos"]
-    assert [p["content_type"] for p in staged] == ["image/jpeg", "image/png", "image/webp", "image/heic"]
+    # HEIC is decoded and kept as JPEG, so that it can be previewed here and seen by staff in any browser.
+    assert [p["content_type"] for p in staged] == ["image/jpeg", "image/png", "image/webp", "image/jpeg"]
+    heic_preview = client.get(reverse("portal:staged_photo", args=[staged[3]["id"]]))
+    assert heic_preview.status_code == 200
+    assert b"".join(heic_preview.streaming_content).startswith(b"\xff\xd8")
     preview = client.get(reverse("portal:staged_photo", args=[staged[1]["id"]]))
     assert preview.status_code == 200
     assert preview["Content-Type"] == "image/png"
@@ -239,6 +245,19 @@ def test_jpeg_png_webp_and_heic_are_accepted_and_previewed(client, world):
     other = Client()
     lookup(other)
     assert other.get(reverse("portal:staged_photo", args=[staged[1]["id"]])).status_code == 404
+
+
+def test_a_photo_is_kept_without_where_it_was_taken(client, world):
+    _to_reasons(client, world)
+    response = give_reasons(
+        client, {world.shirt.pk: world.damaged.pk}, photos={world.shirt.pk: [("IMG.jpg", jpeg_with_gps(), "")]}
+    )
+    assert response.status_code == 302
+    staged = client.session[SESSION_KEY]["details"][str(world.shirt.pk)]["photos"]
+    preview = b"".join(client.get(reverse("portal:staged_photo", args=[staged[0]["id"]])).streaming_content)
+    assert preview.startswith(b"\xff\xd8")
+    assert b"PhoneMaker" not in preview
+    assert b"Exif" not in preview
 
 
 def test_a_staged_photo_can_be_removed(client, world):

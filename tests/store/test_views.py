@@ -4,16 +4,19 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from rma.returns.choices import ReturnStatus as S
-from rma.returns.models import ReturnRequest
+from rma.returns.models import ReturnPhoto, ReturnRequest
 from rma.shipping.choices import ShipmentStatus
 from rma.shipping.models import CounterCheck, Shipment, ShipmentItem
 from rma.shipping.services.shipment_handover import shipment_close
 from rma.shipping.services.shipments import carton_add, shipment_loose_item_add, shipment_open
 from tests.core.factories import UserFactory
+from tests.core.pictures import heic_header_then_html, jpeg_with_gps
 from tests.orders.factories import OrderLineFactory
+from tests.returns.factories import ReasonCodeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +84,7 @@ def test_the_counter_check_accepts_and_refuses_lines_and_prints_receipts(browser
         follow=True,
     )
     body = response.content.decode()
-    assert f"Return {return_request.rma_number} accepted: 1 item(s) handed in." in body
+    assert f"Return {return_request.rma_number} accepted: 1 item handed in." in body
     assert "Screen cracked" in body
     return_request.refresh_from_db()
     assert return_request.status == S.IN_TRANSIT
@@ -123,6 +126,37 @@ def test_staff_start_a_return_from_the_order(browser, store, reason, policy):
     wrong = browser.post("/store/orders/find/", {"order_number": "ML424242", "email_or_postcode": "x@example.fr"})
     assert wrong["Location"] == "/store/"
     assert browser.get("/store/orders/forged-token/").status_code == 404
+
+
+def test_a_reason_that_requires_a_photo_needs_one_at_the_counter_too(browser, store, policy):
+    damaged = ReasonCodeFactory(code="damaged", label_en="Arrived damaged", requires_photo=True)
+    line = OrderLineFactory(order__number="ML515151", order__customer_email="chloe@example.fr", quantity=1)
+    order_url = browser.post(
+        "/store/orders/find/", {"order_number": "ML515151", "email_or_postcode": "chloe@example.fr"}
+    )["Location"]
+    assert f'name="photos-{line.pk}"' in browser.get(order_url).content.decode()
+    form = {f"qty-{line.pk}": "1", f"reason-{line.pk}": "damaged", "resolution": "refund"}
+
+    refused = browser.post(order_url, form)
+    assert refused.status_code == 422
+    assert "Add a photo of" in refused.content.decode()
+    forged = browser.post(
+        order_url, {**form, f"photos-{line.pk}": SimpleUploadedFile("x.heic", heic_header_then_html())}
+    )
+    assert forged.status_code == 422
+    assert "is not a picture we can read" in forged.content.decode()
+    assert not ReturnRequest.objects.exists()
+
+    created = browser.post(order_url, {**form, f"photos-{line.pk}": SimpleUploadedFile("box.jpg", jpeg_with_gps())})
+    assert created.status_code == 302
+    photo = ReturnPhoto.objects.get(return_line__return_request__order=line.order)
+    assert photo.return_line.reason == damaged
+    assert b"PhoneMaker" not in photo.image.read()
+    # The shop handling the return sees the photo.
+    assert (
+        browser.get(reverse("return-photo", args=[photo.return_line.return_request.public_id, photo.pk])).status_code
+        == 200
+    )
 
 
 def test_a_shop_sees_nothing_of_another_shop(client, other_clerk, clerk, store, make_return):

@@ -260,7 +260,7 @@ def test_the_findings_notes_are_in_the_sites_language_whoever_receives(settings,
     settings.LANGUAGE_CODE = "fr"
     with translation.override("en"):
         carton_count_finish(receipt=receipt, actor=operator)
-    assert Shipment.objects.get(pk=shipment.pk).findings[0]["note"] == "Annoncé : 2, trouvé : 1."
+    assert Shipment.objects.get(pk=shipment.pk).findings[0]["note"] == "Annoncé\u00a0: 2, trouvé\u00a0: 1."
     discrepancy = Discrepancy.objects.get()
     with translation.override("en"):
         assert discrepancy.description == "Announced 2, found 1."

@@ -238,4 +238,4 @@ def test_the_pages_speak_french(settings, client, make_shipment, warehouse, oper
     assert "Compter un article" in page
     assert "Carton compté" in page
     board = client.get(reverse("warehouse:board"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert "Expéditions des boutiques" in board
+    assert "Envois des boutiques" in board

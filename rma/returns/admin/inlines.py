@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING, TypedDict
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from rma.returns.models import ReturnEvent, ReturnLine, ReturnNote, ReturnPhoto, ReturnRequest
@@ -62,10 +64,23 @@ class ReturnEventInline(admin.TabularInline):
 
 class ReturnPhotoInline(admin.TabularInline):
     model = ReturnPhoto
-    fields = ("image", "content_type", "created_at")
+    fields = ("picture", "content_type", "created_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReturnPhoto]:
+        return super().get_queryset(request).select_related("return_line__return_request")
+
+    @admin.display(description=_("image"))
+    def picture(self, obj: ReturnPhoto) -> str:
+        # Served by a view that checks the viewer's scope: photos are never at a public media URL.
+        url = reverse(
+            "return-photo", kwargs={"public_id": obj.return_line.return_request.public_id, "photo_id": obj.pk}
+        )
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', url, obj.image.name.rsplit("/", 1)[-1]
+        )
 
     def has_add_permission(self, request: HttpRequest, obj: ReturnLine | None = None) -> bool:
         return False

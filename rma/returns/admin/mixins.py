@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Protocol
 
-from django.db.models import Model
+from django.db.models import FileField, Model
 from django.http import HttpRequest
 
 
@@ -25,8 +25,13 @@ class ReadOnlyAdminMixin:
     """
 
     def get_readonly_fields(self: _ModelAdminLike, request: HttpRequest, obj: Model | None = None) -> list[str]:
-        fields = [f.name for f in self.model._meta.fields if not f.primary_key]
+        fields = [f.name for f in self.model._meta.fields if not f.primary_key and not isinstance(f, FileField)]
         return [*fields, *(name for name in self.readonly_fields if name not in fields)]
+
+    def get_exclude(self: _ModelAdminLike, request: HttpRequest, obj: Model | None = None) -> list[str]:
+        # Django shows a stored file as a link to its public media URL, which does not exist: files (labels,
+        # manifests, photos) are served only by views that check the viewer's scope; admins link to those.
+        return [f.name for f in self.model._meta.fields if isinstance(f, FileField)]
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from rma.core.forms import NUMBER_FORMFIELD_OVERRIDES
 from rma.returns.models import PolicyFee, PolicyWindowOverride, ReasonCode, ReturnPolicy
 
 
@@ -34,6 +35,7 @@ class PolicyWindowOverrideInline(admin.TabularInline):
 class PolicyFeeInline(admin.TabularInline):
     model = PolicyFee
     fields = ("responsibility", "drop_off_method", "amount")
+    formfield_overrides = NUMBER_FORMFIELD_OVERRIDES
     extra = 0
 
 
@@ -53,6 +55,7 @@ class ReturnPolicyAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     readonly_fields = ("created_at", "updated_at")
     inlines = (PolicyWindowOverrideInline, PolicyFeeInline)
+    formfield_overrides = NUMBER_FORMFIELD_OVERRIDES
     fieldsets = (
         (
             None,

@@ -238,11 +238,16 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         found = ReturnPhoto.objects.filter(return_line__return_request=obj).select_related("return_line__order_line")
         if not found:
             return "-"
+        # Served by a view that checks the viewer's scope: photos are never at a public media URL.
         return format_html_join(
             mark_safe("<br>"),
-            '<a href="{}">{}</a> ({})',
+            '<a href="{}" target="_blank" rel="noopener">{}</a> ({})',
             (
-                (photo.image.url, photo.image.name.rsplit("/", 1)[-1], photo.return_line.order_line.sku)
+                (
+                    reverse("return-photo", kwargs={"public_id": obj.public_id, "photo_id": photo.pk}),
+                    photo.image.name.rsplit("/", 1)[-1],
+                    photo.return_line.order_line.sku,
+                )
                 for photo in found
             ),
         )

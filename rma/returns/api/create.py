@@ -28,7 +28,7 @@ from rma.returns.api.serializers import RETURN_EXAMPLE, ReturnRequestDetailSeria
 from rma.returns.choices import CreationChannel, Resolution
 from rma.returns.drop_offs import DropOffChoice
 from rma.returns.policy import PICKUP_SLOTS
-from rma.returns.services import ReturnLineInput, return_request_create
+from rma.returns.services import ReturnLineInput, return_request_create_once
 
 
 class ReturnLineInputSerializer(serializers.Serializer):
@@ -96,7 +96,10 @@ class ReturnRequestCreateApi(APIView):
         description=(
             "Creates a return for some lines of an order, after checking each line against the return policy; with "
             "`submit` it is submitted at once. For integration tokens (channel `api`), agents (`agent`) and store "
-            "staff (`store`, for one of their shops)."
+            "staff (`store`, for one of their shops). When a line's reason requires a photo (`requires_photo` in "
+            "/reason-codes/), create the return with `submit: false`, upload the photos with "
+            "`POST /returns/{public_id}/lines/{order_line}/photos/`, then `POST /returns/{public_id}/submit/`; "
+            "`submit: true` without them is refused with 422 `photo_required` and nothing is created."
         ),
         tags=["returns"],
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
@@ -130,7 +133,8 @@ class ReturnRequestCreateApi(APIView):
                 "A line cannot be returned (window closed, not returnable, already returned, too many units), or "
                 "the exchange asked for is refused: `exchange_unknown_sku`, `exchange_other_product` (an exchange is "
                 "for another size or colour of the same product), `exchange_out_of_stock`, `exchange_price_differs` "
-                "(unless the policy allows another price), `exchange_unavailable` (the shop cannot be asked).",
+                "(unless the policy allows another price), `exchange_unavailable` (the shop cannot be asked). "
+                "Also when `submit` is true and a line's reason requires a photo (`photo_required`).",
                 examples=[
                     OpenApiExample(
                         "window_closed",
@@ -188,9 +192,7 @@ class ReturnRequestCreateApi(APIView):
         user = request_user(request)
         channel, store = self._channel_and_store(user=user, store_code=data.get("store", ""))
         order, lines, drop_off = self._resolve(data)
-        scope = str(user.pk)
-        replay = bool(key) and selectors.idempotency_key_used(scope=scope, key=key)
-        return_request = return_request_create(
+        return_request, replayed = return_request_create_once(
             order=order,
             lines=lines,
             drop_off=drop_off,
@@ -202,9 +204,9 @@ class ReturnRequestCreateApi(APIView):
             store=store,
             submit=data["submit"],
             idempotency_key=key,
-            idempotency_scope=scope,
+            idempotency_scope=str(user.pk),
         )
-        code = status.HTTP_200_OK if replay else status.HTTP_201_CREATED
+        code = status.HTTP_200_OK if replayed else status.HTTP_201_CREATED
         return _detail_response(user=user, return_request=return_request, code=code)
 
     @staticmethod

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -10,13 +11,27 @@ from rest_framework.response import Response
 from rma.locations.choices import DropOffKind, DropOffMethod
 from rma.returns.api.common import _return_request_or_404
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
-from rma.returns.models import ReturnRequest
+from rma.returns.models import ReturnPhoto, ReturnRequest
 from rma.returns.reactions import facts
 
 
 class ReasonSummarySerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField(help_text="In the request language.")  # type: ignore[assignment]  # a declared field, not Field.label: the serializer metaclass moves it away
+
+
+class ReturnPhotoOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    order_line = serializers.CharField(source="return_line.order_line.external_id")
+    content_type = serializers.CharField(help_text="What is stored: image/jpeg, image/png or image/webp.")
+    url = serializers.SerializerMethodField(help_text="Where to download it (same credentials as this API).")
+    created_at = serializers.DateTimeField()
+
+    def get_url(self, photo: ReturnPhoto) -> str:
+        return reverse(
+            "api-return-photo-file",
+            kwargs={"public_id": photo.return_line.return_request.public_id, "photo_id": photo.pk},
+        )
 
 
 class ReturnLineOutputSerializer(serializers.Serializer):
@@ -28,6 +43,7 @@ class ReturnLineOutputSerializer(serializers.Serializer):
     reason = ReasonSummarySerializer()
     comment = serializers.CharField()
     exchange_sku = serializers.CharField(help_text="The SKU wanted in exchange, if any.")
+    photos = ReturnPhotoOutputSerializer(many=True, help_text="The customer's photos of this line.")
 
 
 class ReturnDropOffPointSerializer(serializers.Serializer):
@@ -184,6 +200,7 @@ RETURN_EXAMPLE = {
             "reason": {"code": "too-small", "label": "Too small"},
             "comment": "",
             "exchange_sku": "",
+            "photos": [],
         }
     ],
     "created_at": "2026-11-12T09:30:00+01:00",

@@ -18,6 +18,7 @@ from rma.returns.api.detail import (
 from rma.returns.api.eligibility import OrderEligibilityApi
 from rma.returns.api.listing import ReturnRequestListApi
 from rma.returns.api.notes import ReturnNoteCreateApi, ReturnNoteListApi
+from rma.returns.api.photos import ReturnLinePhotoCreateApi, ReturnPhotoFileApi
 from rma.returns.api.reason_codes import ReasonCodeListApi
 
 
@@ -55,6 +56,12 @@ urlpatterns = [
         by_method(get=ReturnNoteListApi, post=ReturnNoteCreateApi),
         name="api-return-notes",
     ),
+    path(
+        "returns/<str:public_id>/lines/<str:order_line>/photos/",
+        ReturnLinePhotoCreateApi.as_view(),
+        name="api-return-line-photos",
+    ),
+    path("returns/<str:public_id>/photos/<int:photo_id>/", ReturnPhotoFileApi.as_view(), name="api-return-photo-file"),
     # Never reached (the patterns above match first): they let the OpenAPI generator, which reads APIView
     # classes, see the two operations that by_method serves on each of these URLs.
     path("returns/", ReturnRequestListApi.as_view()),

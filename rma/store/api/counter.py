@@ -208,7 +208,11 @@ class StoreReturnStartApi(APIView):
     @schema(
         operation_id="store_return_start",
         summary="Start a return for a customer at the counter",
-        description="Same policy and reasons as the portal; the items are dropped off at this shop.",
+        description=(
+            "Same policy and reasons as the portal; the items are dropped off at this shop. A reason that requires "
+            "a photo is refused here (422 `photo_required`): create the return through `POST /api/v1/returns/` "
+            "with `submit: false`, add the photos to its lines, then submit it."
+        ),
         request=InputSerializer,
         response=ReturnSerializer,
         status=201,

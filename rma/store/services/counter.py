@@ -6,7 +6,7 @@ CounterCheck row (one per line), which the receiving warehouse reads. The custom
 ``store_counter_receipt``) in the same transaction.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import Conflict, DomainError, InvalidTransition, NotEligible
+from rma.core.images import CheckedImage
 from rma.locations.choices import DropOffMethod
 from rma.locations.models import Store
 from rma.notifications.choices import Channel
@@ -246,8 +247,12 @@ def counter_return_start(
     resolution: str = Resolution.REFUND,
     contact_email: str = "",
     locale: str = "fr",
+    photos: Mapping[int, Sequence[CheckedImage]] | None = None,
 ) -> ReturnRequest:
-    """Start a return for a customer at the counter: same policy and reasons as the portal, dropped off here."""
+    """Start a return for a customer at the counter: same policy and reasons as the portal, dropped off here.
+
+    `photos` (checked pictures by order line pk) are required for the lines whose reason asks for one.
+    """
     point = getattr(store, "drop_off_point", None)
     if point is None:
         raise DomainError(
@@ -264,4 +269,5 @@ def counter_return_start(
         actor=actor,
         store=store,
         submit=True,
+        photos=photos,
     )

@@ -8,9 +8,11 @@ from django.core import signing
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from rma.core.exceptions import DomainError
+from rma.core.images import PICTURE_ACCEPT, CheckedImage, image_check
 from rma.orders.models import Order
 from rma.orders.selectors import order_get_for_customer
 from rma.returns import policy as return_policy
@@ -133,7 +135,11 @@ def return_check(request: StoreRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Return %(rma)s accepted: %(count)d item(s) handed in.")
+                ngettext(
+                    "Return %(rma)s accepted: %(count)d item handed in.",
+                    "Return %(rma)s accepted: %(count)d items handed in.",
+                    outcome.accepted_units,
+                )
                 % {"rma": return_request.rma_number, "count": outcome.accepted_units},
             )
         return redirect("store:return", public_id=return_request.public_id)
@@ -205,6 +211,7 @@ def order_detail(request: StoreRequest, token: str) -> HttpResponse:
     status = 200
     if request.method == "POST" and store is not None:
         inputs = []
+        photos: dict[int, list[CheckedImage]] = {}
         by_code = {reason.code: reason for reason in reasons}
         problem = ""
         for verdict in eligibility:
@@ -220,6 +227,14 @@ def order_detail(request: StoreRequest, token: str) -> HttpResponse:
                 problem = _("Choose a reason for every item returned.")
                 break
             inputs.append(ReturnLineInput(order_line=line, quantity=quantity, reason=reason))
+            try:
+                photos[line.pk] = [
+                    image_check(upload, name=upload.name or "", size=upload.size)
+                    for upload in request.FILES.getlist(f"photos-{line.pk}")
+                ]
+            except DomainError as exc:
+                problem = exc.message
+                break
         resolution = request.POST.get("resolution", Resolution.REFUND)
         if not problem:
             try:
@@ -230,6 +245,7 @@ def order_detail(request: StoreRequest, token: str) -> HttpResponse:
                     lines=inputs,
                     resolution=resolution,
                     locale=order.locale,
+                    photos=photos,
                 )
             except DomainError as exc:
                 problem = exc.message
@@ -248,6 +264,7 @@ def order_detail(request: StoreRequest, token: str) -> HttpResponse:
             "returns": visible,
             "resolutions": [(r.value, r.label) for r in Resolution if r != Resolution.EXCHANGE],
             "token": token,
+            "photo_accept": PICTURE_ACCEPT,
         },
         status=status,
     )

@@ -105,6 +105,8 @@ def shipment_detail(request: StoreRequest, public_id: UUID) -> HttpResponse:
             "shipment": shipment,
             "cartons": cartons,
             "current_carton": carton,
+            # Cartons are numbered by rank, not by position, so removing one never leaves a gap ("carton 2 of 1").
+            "current_number": cartons.index(carton) + 1 if carton in cartons else None,
             "totals": totals,
             "shipment_scan_form": ShipmentScanForm(),
             "loose_form": loose_form,

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from rma.shipping.choices import ShipmentStatus
@@ -99,7 +100,12 @@ class InspectionSerializer(serializers.Serializer):
     inspected_at = serializers.DateTimeField()
 
     def get_photos(self, inspection: Inspection) -> list[str]:
-        return [photo.image.url for photo in inspection.photos.all()]
+        """Links to the photos (served to whoever may see the return, never at a public URL)."""
+        public_id = inspection.return_line.return_request.public_id
+        return [
+            reverse("warehouse:inspection-photo", kwargs={"public_id": public_id, "photo_id": photo.pk})
+            for photo in inspection.photos.all()
+        ]
 
 
 class SuggestionSerializer(serializers.Serializer):

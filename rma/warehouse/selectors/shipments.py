@@ -147,6 +147,7 @@ class CartonView:
     receipt: CartonReceipt | None
     entries: list[CountedItem]
     lines: list[CountLine]
+    number: int = 0  # 1, 2, 3… in position order, as people read it ("carton 2 of 3")
 
     @property
     def state(self) -> str:
@@ -274,7 +275,7 @@ def shipment_receiving(*, shipment: Shipment) -> ShipmentReceiving:
     ):
         entries.setdefault(entry.receipt_id, []).append(entry)
     views = []
-    for carton in cartons:
+    for number, carton in enumerate(cartons, start=1):
         receipt = getattr(carton, "warehouse_receipt", None)
         carton_entries = entries.get(receipt.pk, []) if receipt is not None else []
         carton_announced = announced.get(
@@ -288,6 +289,7 @@ def shipment_receiving(*, shipment: Shipment) -> ShipmentReceiving:
                 receipt=receipt,
                 entries=carton_entries,
                 lines=_count_lines(carton_announced, carton_entries),
+                number=number,
             )
         )
     discrepancies = list(

@@ -1,12 +1,23 @@
 """The units of a return and the grading reference data used to inspect them."""
 
 from dataclasses import dataclass
+from uuid import UUID
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch
 
-from rma.returns.models import ReturnLine, ReturnRequest
+from rma.returns.models import ReturnLine, ReturnPhoto, ReturnRequest
+from rma.returns.selectors import return_request_scope
 from rma.warehouse.choices import UnitCondition
-from rma.warehouse.models import ChecklistItem, Disposition, DispositionRule, Grade, GradeScale, Inspection
+from rma.warehouse.models import (
+    ChecklistItem,
+    Disposition,
+    DispositionRule,
+    Grade,
+    GradeScale,
+    Inspection,
+    InspectionPhoto,
+)
 
 __all__ = [
     "grade_scale_for",
@@ -16,6 +27,7 @@ __all__ = [
     "Unit",
     "return_units",
     "unit_get",
+    "inspection_photo_get",
 ]
 
 # ---- grading reference data
@@ -70,22 +82,24 @@ class Unit:
 
 
 def return_units(*, return_request: ReturnRequest) -> list[Unit]:
-    """Every unit of every line, in order, in three queries."""
+    """Every unit of every line, in order, with the customer's and the inspection's photos, in four queries."""
     lines = list(
         ReturnLine.objects.filter(return_request=return_request)
         .select_related("order_line__order", "reason")
         .prefetch_related(
+            Prefetch("photos", queryset=ReturnPhoto.objects.order_by("id")),
             Prefetch(
                 "inspections",
                 queryset=Inspection.objects.select_related(
                     "grade", "inspected_by", "disposition", "disposition__confirmed_by", "disposition__rule"
                 ).prefetch_related("photos"),
-            )
+            ),
         )
         .order_by("id")
     )
     units = []
     for line in lines:
+        line.return_request = return_request  # what links to the line's photos read, without a query
         found = {inspection.unit_index: inspection for inspection in line.inspections.all()}
         for index in range(line.quantity):
             inspection = found.get(index)
@@ -97,21 +111,37 @@ def return_units(*, return_request: ReturnRequest) -> list[Unit]:
 def unit_get(*, return_request: ReturnRequest, line_id: int, unit_index: int) -> Unit | None:
     """One unit of a return, or None when the line or the index does not exist."""
     line = (
-        ReturnLine.objects.filter(return_request=return_request, pk=line_id).select_related(
-            "order_line__order", "reason"
-        )
+        ReturnLine.objects.filter(return_request=return_request, pk=line_id)
+        .select_related("order_line__order", "reason")
+        .prefetch_related(Prefetch("photos", queryset=ReturnPhoto.objects.order_by("id")))
     ).first()
     if line is None or not 0 <= unit_index < line.quantity:
         return None
+    line.return_request = return_request
     inspection = (
         Inspection.objects.filter(return_line=line, unit_index=unit_index)
         .select_related("grade", "inspected_by", "disposition", "disposition__confirmed_by")
         .prefetch_related("photos")
         .first()
     )
+    if inspection is not None:
+        inspection.return_line = line
     return Unit(
         line=line,
         index=unit_index,
         inspection=inspection,
         disposition=getattr(inspection, "disposition", None) if inspection is not None else None,
+    )
+
+
+def inspection_photo_get(*, user: User | AnonymousUser, public_id: UUID, photo_id: int) -> InspectionPhoto | None:
+    """A photo taken at inspection of a return the user may see (its warehouse, its shop, agents), or None."""
+    return (
+        InspectionPhoto.objects.filter(
+            pk=photo_id,
+            inspection__return_line__return_request__public_id=public_id,
+            inspection__return_line__return_request__in=return_request_scope(user=user),
+        )
+        .select_related("inspection")
+        .first()
     )

@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from rma.core.formatting import person_name
 from rma.returns.lock_objects import return_request_qs_select_for_update
 from rma.returns.models import ReturnRequest
 
@@ -15,7 +16,7 @@ def actor_name(user: Actor) -> str:
     """How an operator is named in messages to another operator."""
     if user is None:
         return _("someone")
-    return user.get_full_name() or user.get_username()
+    return person_name(user)
 
 
 def actor_or_none(actor: Actor) -> Actor:

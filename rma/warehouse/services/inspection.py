@@ -2,14 +2,16 @@
 
 from collections.abc import Mapping, Sequence
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rma.core.exceptions import Conflict, DomainError, InvalidTransition
-from rma.core.images import PICTURE_FORMATS, image_format_read
+from rma.core.images import CheckedImage, image_check
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnLine, ReturnRequest
 from rma.returns.services import return_request_transition
@@ -19,19 +21,15 @@ from rma.warehouse.selectors.units import grade_scale_for
 from rma.warehouse.services.common import Actor, actor_name, actor_or_none, return_request_lock
 
 MAX_PHOTOS_PER_UNIT = 6
-MAX_PHOTO_BYTES = 8 * 1024 * 1024
 
 
-def photo_content_type(*, upload: UploadedFile) -> str:
-    """The checked content type of an uploaded picture; refuses anything that is not a real image."""
-    if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
-        raise DomainError(_("A photo may not exceed 8 MB."), code="photo_too_large")
-    image_format = image_format_read(upload)
-    if image_format is None:
-        raise DomainError(_("This file is not a picture."), code="invalid_photo")
-    if image_format not in PICTURE_FORMATS:
-        raise DomainError(_("Photos must be JPEG, PNG or WebP."), code="invalid_photo")
-    return PICTURE_FORMATS[image_format][0]
+def inspection_photo_check(*, upload: UploadedFile) -> CheckedImage:
+    """The upload decoded, capped and re-encoded without metadata (rma.core.images); refuses anything else."""
+    try:
+        return image_check(upload, name=upload.name or "", size=upload.size)
+    except DomainError as error:
+        # One code for every refused photo, as the inspection API has always answered.
+        raise DomainError(error.message, code="invalid_photo", extra={"reason": error.code}) from None
 
 
 def _ensure_inspectable(*, locked: ReturnRequest) -> None:
@@ -115,7 +113,11 @@ def inspection_record(
         )
     _ensure_inspectable(locked=locked)
     if not 0 <= unit_index < line.quantity:
-        raise DomainError(_("This line has %(count)d unit(s).") % {"count": line.quantity}, code="invalid_unit")
+        raise DomainError(
+            ngettext("This line has %(count)d unit.", "This line has %(count)d units.", line.quantity)
+            % {"count": line.quantity},
+            code="invalid_unit",
+        )
     if condition not in UnitCondition.values:
         raise DomainError(_("Unknown condition."), code="invalid_condition")
     category = line.order_line.category
@@ -135,7 +137,7 @@ def inspection_record(
         raise DomainError(
             _("At most %(count)d photos per unit.") % {"count": MAX_PHOTOS_PER_UNIT}, code="too_many_photos"
         )
-    content_types = [photo_content_type(upload=photo) for photo in photos]
+    checked = [inspection_photo_check(upload=photo) for photo in photos]
 
     now = timezone.now()
     values = {
@@ -158,8 +160,10 @@ def inspection_record(
         inspection.save(update_fields=[*values, "updated_at"])
     else:
         inspection = Inspection.objects.create(return_line=line, unit_index=unit_index, **values)
-    for photo, content_type in zip(photos, content_types, strict=True):
-        InspectionPhoto.objects.create(inspection=inspection, image=photo, content_type=content_type)
+    for image in checked:
+        photo = InspectionPhoto(inspection=inspection, content_type=image.content_type)
+        photo.image.save(f"photo.{image.extension}", ContentFile(image.content), save=False)
+        photo.save()
     if condition != UnitCondition.RECEIVED:
         return_request_complete_if_inspected(locked=locked, actor=actor)
     return inspection

@@ -32,6 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import Conflict, DomainError, InvalidTransition
+from rma.core.formatting import money
 from rma.notifications.outbox import outbox_enqueue
 from rma.returns.choices import LegalBasis, Resolution, ReturnStatus
 from rma.returns.models import ReturnLine, ReturnRequest
@@ -171,11 +172,10 @@ def _refuse_if_released(locked: ReturnRequest) -> None:
     refund = Refund.objects.select_related("released_by").filter(return_request=locked).first()
     if refund is not None:
         raise Conflict(
-            _("The refund of %(rma)s (%(amount)s %(currency)s) was already released by %(who)s on %(when)s.")
+            _("The refund of %(rma)s (%(amount)s) was already released by %(who)s on %(when)s.")
             % {
                 "rma": locked.rma_number,
-                "amount": refund.amount,
-                "currency": refund.currency,
+                "amount": money(refund.amount, refund.currency),
                 "who": actor_name(refund.released_by),
                 "when": date_format(timezone.localtime(refund.released_at), "DATETIME_FORMAT"),
             },
@@ -302,14 +302,10 @@ def refund_release(*, return_request: ReturnRequest, actor: Actor) -> ReleaseRes
         dedupe_key=key,
         locale=locked.locale,
     )
-    message = _("Refund of %(amount)s %(currency)s released.") % {
-        "amount": refund.amount,
-        "currency": refund.currency,
-    }
+    message = _("Refund of %(amount)s released.") % {"amount": money(refund.amount, refund.currency)}
     if returnless:
-        message = _("Refund without return of %(amount)s %(currency)s released; the customer keeps the items.") % {
-            "amount": refund.amount,
-            "currency": refund.currency,
+        message = _("Refund without return of %(amount)s released; the customer keeps the items.") % {
+            "amount": money(refund.amount, refund.currency)
         }
     return_request_transition(return_request=locked, to=ReturnStatus.REFUNDED, actor=actor, note=message)
     _sync(return_request, locked)

@@ -61,6 +61,8 @@ def return_detail(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
                 "disposition_url": _unit_url("warehouse:unit-disposition", return_request, unit),
             }
         )
+    lines = {unit.line.pk: unit.line for unit in units}
+    customer_photos = [(line, list(line.photos.all())) for line in lines.values() if line.photos.all()]
     computation = None
     if return_request.status in (ReturnStatus.RECEIVED, ReturnStatus.INSPECTED):
         computation = refund_compute(return_request=return_request)
@@ -71,6 +73,7 @@ def return_detail(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
         {
             "return_request": return_request,
             "rows": rows,
+            "customer_photos": customer_photos,
             "next_url": _next_unit_url(return_request, units)
             if return_request.status == ReturnStatus.RECEIVED
             else "",

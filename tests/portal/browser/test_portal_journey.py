@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import Page, expect
 
 from rma.returns.models import ReturnRequest
+from tests.core.pictures import real_heic
 from tests.portal.browser.a11y import assert_accessible_basics
 from tests.portal.conftest import image_bytes
 from tests.portal.world import EMAIL, POSTCODE, build_world
@@ -59,7 +60,7 @@ def test_refund_with_a_photo_at_a_relay_point_then_label_tracking_and_cancel(pag
     photo = tmp_path / "parcel.jpg"
     photo.write_bytes(image_bytes("JPEG", (640, 480)))
     heic = tmp_path / "IMG_0042.heic"
-    heic.write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64)
+    heic.write_bytes(real_heic((640, 480)))
     page.locator("input[type=file]").set_input_files([str(photo), str(heic)])
     expect(page.locator(".thumbs--new .thumb")).to_have_count(2)  # previews before upload
     page.get_by_label(re.compile("Comment")).fill("The box was crushed.")

@@ -47,6 +47,7 @@ def test_integration_creates_a_draft_through_the_api_channel(integration, body, 
             "reason": {"code": "too-small", "label": "Trop petit"},
             "comment": "Taille trop juste",
             "exchange_sku": "",
+            "photos": [],
         }
     ]
     assert data["timeline"][0]["from"] == ""

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
@@ -52,7 +53,6 @@ SEED = 20261125
 # Set when a demo user is created, never reset afterwards: a password someone changed (or the one of an
 # "admin" that existed before) is kept.
 DEMO_PASSWORD = "demo-password"
-LOGIN_URL = "http://127.0.0.1:8000/admin/"
 STORE_CARRIER = "maison_lumiere"
 STAFF_EMAIL_DOMAIN = "maison-lumiere.example"
 
@@ -373,7 +373,11 @@ class Command(BaseCommand):
         )
         write(f"  Shipments          {shipments_summary()}")
         write("")
-        write(f"Admin: {LOGIN_URL}  (demo users are created with the password {DEMO_PASSWORD})")
+        # The address the server really answers on: scripts/run.sh and `make run` set RMA_PUBLIC_BASE_URL from
+        # HOST and PORT, and the emails' links use the same setting.
+        base = str(settings.RMA_PUBLIC_BASE_URL).rstrip("/")
+        write(f"Customer portal: {base}/   Shops: {base}/store/   Warehouses: {base}/warehouse/")
+        write(f"Admin: {base}/admin/  (demo users are created with the password {DEMO_PASSWORD})")
         write("  admin (superuser), agent (customer service)")
         write("  " + ", ".join(f"store-{shop['code']}" for shop in geo.SHOPS) + " (shop staff)")
         write("  " + ", ".join(f"warehouse-{w['code']}" for w in geo.WAREHOUSES) + " (warehouse staff)")

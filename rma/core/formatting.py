@@ -1,0 +1,102 @@
+"""Money, weights, numbers and dates as the reader expects them in the active language.
+
+One place for every page, email and PDF: `69,00 €` and `1,5 kg` in French, `€69.00` and `1.5 kg` in English,
+`1er décembre` for the first of the month in French.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language
+
+CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF"}
+NBSP = "\u00a0"
+NARROW_NBSP = "\u202f"
+
+
+def is_french() -> bool:
+    return (get_language() or settings.LANGUAGE_CODE).startswith("fr")
+
+
+def _decimal(value: Decimal | int | float | str | None) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def money(amount: Decimal | int | float | str | None, currency: str = "EUR") -> str:
+    """49,90 € in French, €49.90 in English (an amount that is not a number is shown as it is)."""
+    value = _decimal(amount)
+    if value is None:
+        return "" if amount is None else str(amount)
+    negative = value < 0
+    number = number_format(abs(value), decimal_pos=2, use_l10n=True, force_grouping=True)
+    if is_french():
+        number = number.replace(" ", NARROW_NBSP).replace(NBSP, NARROW_NBSP)
+    symbol = CURRENCY_SYMBOLS.get(currency or "EUR", currency)
+    text = f"{number}{NBSP}{symbol}" if is_french() else f"{symbol}{number}"
+    return f"−{text}" if negative else text
+
+
+def number(value: Decimal | int | float | str | None, decimal_pos: int | None = None) -> str:
+    """A number with the decimal separator of the language (1,5 / 1.5)."""
+    parsed = _decimal(value)
+    if parsed is None:
+        return "" if value is None else str(value)
+    return number_format(parsed, decimal_pos=decimal_pos, use_l10n=True, force_grouping=True)
+
+
+def weight(grams: int | None) -> str:
+    """A weight kept in grams, as kilograms without needless zeros: 1,5 kg, 0,25 kg, 12 kg ("—" when unknown)."""
+    if grams is None:
+        return "—"
+    kilograms = (Decimal(grams) / 1000).quantize(Decimal("0.001")).normalize()
+    decimals = max(0, -kilograms.as_tuple().exponent)  # type: ignore[operator]
+    return f"{number(kilograms, decimals)}{NBSP}kg"
+
+
+def kilograms_input(grams: int | None) -> str:
+    """A weight as the value of a kilogram field, in the language's notation ("1,25" in French); blank for none."""
+    if not grams:
+        return ""
+    kilograms = (Decimal(grams) / 1000).quantize(Decimal("0.001")).normalize()
+    return number_format(kilograms, decimal_pos=max(0, -kilograms.as_tuple().exponent), use_l10n=True)  # type: ignore[operator]
+
+
+def long_date(value: date | datetime | None) -> str:
+    """1er décembre 2026 / December 1, 2026 (French writes the first of the month as an ordinal)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    if is_french():
+        day = "1er" if value.day == 1 else str(value.day)
+        return f"{day} {date_format(value, 'F Y')}"
+    return date_format(value, "F j, Y")
+
+
+def day_month(value: date | datetime | None, *, weekday: bool = False) -> str:
+    """lundi 1er décembre / Monday, December 1 (no year)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    if is_french():
+        day = "1er" if value.day == 1 else str(value.day)
+        text = f"{day} {date_format(value, 'F')}"
+        return f"{date_format(value, 'l')} {text}" if weekday else text
+    return date_format(value, "l, F j" if weekday else "F j")
+
+
+def person_name(user: object | None) -> str:
+    """How a member of staff is named to another, on pages and in messages alike: full name, else user name."""
+    if user is None:
+        return ""
+    full_name = getattr(user, "get_full_name", lambda: "")()
+    return str(full_name or getattr(user, "get_username", lambda: "")())
