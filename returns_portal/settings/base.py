@@ -212,6 +212,7 @@ SPECTACULAR_SETTINGS = {
         "DropOffKindEnum": "rma.locations.choices.DropOffKind",
         "DropOffMethodEnum": "rma.locations.choices.DropOffMethod",
         "CreationChannelEnum": "rma.returns.choices.CreationChannel",
+        "OrderChannelEnum": "rma.orders.choices.Channel",
         "OrderUpsertOutcomeEnum": ["created", "updated", "unchanged"],
         "ScanOutcomeEnum": [
             "received",

@@ -39,3 +39,13 @@ class Conflict(DomainError):
 
     code = "conflict"
     http_status = 409
+
+
+class UnknownReference(DomainError):
+    """A well-formed request names something (an order, a line, a shop…) that does not exist or is not in scope.
+
+    A 404 like an unknown URL: the request is valid, what it points at is not there. `extra` names the fields.
+    """
+
+    code = "not_found"
+    http_status = 404

@@ -17,7 +17,7 @@ from django.urls import URLPattern, path, reverse
 from django.views.i18n import set_language
 from rest_framework.exceptions import ValidationError
 
-from rma.core.exceptions import DomainError
+from rma.core.exceptions import DomainError, UnknownReference
 from rma.core.views import SiteLoginView
 
 
@@ -98,14 +98,15 @@ def site_for_operation(
 ) -> SiteT:
     """The site an API operation is for: the one whose code is given, or the caller's only site.
 
-    The messages are the caller's (already translated): a code not among `sites` is a validation error on `field`,
-    no site at all a DomainError `no_site_code`, several sites and no code a validation error on `field`.
+    The messages are the caller's (already translated): a code not among `sites` is not found (404, like a list
+    narrowed to a site that is not yours), no site at all a DomainError `no_site_code`, several sites and no code a
+    validation error on `field`.
     """
     if code:
         for site in sites:
             if site.code == code:
                 return site
-        raise ValidationError({field: [not_yours]})
+        raise UnknownReference(not_yours, extra={field: [not_yours]})
     if len(sites) == 1:
         return sites[0]
     if not sites:

@@ -136,9 +136,10 @@ def test_the_api_hides_labels_out_of_scope_and_refuses_anonymous_callers(shop_re
     insider = _api_client(_staff(role=roles.WAREHOUSE_STAFF, site=shop_return.destination_warehouse))
     assert insider.get(f"/api/v1/returns/{shop_return.public_id}/label/").status_code == 200
     assert insider.get("/api/v1/returns/not-a-uuid/label/").status_code == 404
-    bad_size = insider.get(f"/api/v1/returns/{shop_return.public_id}/label.pdf?size=a4")
-    assert bad_size.status_code == 400
-    assert bad_size.json()["error"]["code"] == "invalid"
+    for size in ("a4", "", "A6", " 4x6"):  # the API takes the documented values only
+        bad_size = insider.get(f"/api/v1/returns/{shop_return.public_id}/label.pdf", {"size": size})
+        assert bad_size.status_code == 400, size
+        assert bad_size.json()["error"]["code"] == "invalid"
 
     anonymous = APIClient().get(f"/api/v1/returns/{shop_return.public_id}/label/")
     assert anonymous.status_code == 401

@@ -72,10 +72,11 @@ def test_counter_scan_and_check_through_the_api(api, make_return):
 
 def test_bad_counter_input_gets_the_error_shape(api, make_return, other_store):
     unknown = api.post(f"{API}/counter/scan/", {"code": "R-ZZZZ-ZZZZ"}, format="json")
-    assert unknown.status_code == 400
+    assert unknown.status_code == 404
     assert unknown.json()["error"]["code"] == "unknown_code"
     theirs = make_return(at=other_store)
     other = api.post(f"{API}/counter/scan/", {"code": theirs.rma_number}, format="json")
+    assert other.status_code == 404
     assert other.json()["error"]["code"] == "other_store"
     assert api.get(f"{API}/returns/{theirs.public_id}/").status_code == 404
     check = api.post(
@@ -191,6 +192,6 @@ def test_a_shop_sees_nothing_of_another_shop_through_the_api(other_clerk, store,
     assert api.post(f"{base}/items/", {"carton": 1, "sku": "Y", "kind": "unsold"}, format="json").status_code == 404
     assert api.get(f"{API}/shipments/").json()["results"] == []
     assert api.get(f"{API}/shipments/?store=PAR01").status_code == 404
-    assert api.post(f"{API}/shipments/", {"store": "PAR01"}, format="json").status_code == 400
+    assert api.post(f"{API}/shipments/", {"store": "PAR01"}, format="json").status_code == 404
     assert Shipment.objects.get().status == ShipmentStatus.OPEN
     assert ShipmentItem.objects.count() == 1

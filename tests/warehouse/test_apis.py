@@ -76,7 +76,8 @@ def test_scan_needs_a_warehouse_when_the_operator_has_several(api, operator, oth
     assert api.post(f"{API}/scan/", {"code": "X1", "warehouse": "WH-LYS"}, format="json").status_code == 200
     assert UnexpectedParcel.objects.get().warehouse == other_warehouse
     refused = api.post(f"{API}/scan/", {"code": "X1", "warehouse": "NOPE"}, format="json")
-    assert refused.status_code == 400
+    assert refused.status_code == 404  # not one of yours: not found, naming the field
+    assert "warehouse" in refused.json()["error"]["details"]
 
 
 def test_expected_list_has_age_and_late_flag_and_stays_in_scope(api, make_return, other_warehouse):
@@ -239,7 +240,7 @@ def test_disposition_before_inspection_is_refused(api, make_return):
     response = api.post(
         unit_url(return_request, "units/disposition"), {"line_id": return_request.lines.get().pk, "unit": 1}
     )
-    assert response.status_code == 400
+    assert response.status_code == 409  # a well-formed request, refused in this state
     assert response.json()["error"]["code"] == "not_inspected"
 
 
@@ -259,7 +260,8 @@ def test_match_an_unexpected_parcel_through_the_api(api, make_return):
     assert response.json()["matched_return"] == return_request.rma_number
     assert ReturnRequest.objects.get(pk=return_request.pk).status == S.RECEIVED
     unknown = api.post(f"{API}/unexpected-parcels/{parcel_id}/match/", {"code": "R-2222-2222"})
-    assert unknown.status_code == 400
+    assert unknown.status_code == 404
+    assert "code" in unknown.json()["error"]["details"]
 
 
 def test_the_schema_documents_the_warehouse_operations(api):

@@ -7,11 +7,13 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core.api.exception_handler import error_body
+from rma.core.api.fields import Rfc3339DateTimeField
 from rma.core.api.permissions import ApiErrorDetailSerializer, OrderRoles, error_response, error_responses
 from rma.core.exceptions import Conflict, DomainError
 from rma.orders.choices import Category, Channel, NonReturnableReason
@@ -61,14 +63,23 @@ def order_by_external_id(external_id: str) -> Order:
     return order
 
 
+class CoordinateField(serializers.FloatField):
+    """A number: `true`/`false`, which Python would take for 1 and 0, are refused like any other non-number."""
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class OrderAddressSerializer(serializers.Serializer):
     address_line1 = serializers.CharField(max_length=200, required=False, allow_blank=True)
     address_line2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
     postcode = serializers.CharField(max_length=16, required=False, allow_blank=True)
     city = serializers.CharField(max_length=100, required=False, allow_blank=True)
     country = serializers.CharField(max_length=2, required=False, allow_blank=True)
-    latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
-    longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
+    latitude = CoordinateField(min_value=-90, max_value=90, required=False, allow_null=True)
+    longitude = CoordinateField(min_value=-180, max_value=180, required=False, allow_null=True)
 
 
 class OrderLineInputSerializer(serializers.Serializer):
@@ -100,9 +111,9 @@ class OrderInputSerializer(serializers.Serializer):
 
     external_id = serializers.CharField(max_length=64)
     number = serializers.CharField(max_length=32)
-    # A plain string in the schema: an enum here would collide with the returns' own `channel` vocabulary.
-    channel = serializers.CharField(
-        max_length=16, required=False, help_text="Sales channel: " + ", ".join(Channel.values) + " (default web)."
+    # Named OrderChannelEnum in the schema (settings.SPECTACULAR_SETTINGS): the returns have a `channel` of their own.
+    channel = serializers.ChoiceField(
+        choices=Channel.choices, required=False, help_text="Sales channel (default web)."
     )
     store_code = serializers.CharField(max_length=16, required=False, allow_blank=True)
     customer_email = serializers.EmailField(max_length=254)
@@ -117,11 +128,6 @@ class OrderInputSerializer(serializers.Serializer):
     lines: serializers.ListSerializer[dict[str, Any]] = serializers.ListSerializer(
         child=OrderLineInputSerializer(), allow_empty=False, max_length=1000
     )
-
-    def validate_channel(self, value: str) -> str:
-        if value not in Channel.values:
-            raise serializers.ValidationError(f"Must be one of: {', '.join(Channel.values)}.")
-        return value
 
 
 def order_payload(validated: dict[str, Any]) -> dict[str, Any]:
@@ -157,8 +163,8 @@ class OrderOutputSerializer(serializers.Serializer):
     customer_phone = serializers.CharField()
     locale = serializers.CharField()
     currency = serializers.CharField()
-    placed_at = serializers.DateTimeField()
-    delivered_at = serializers.DateTimeField(allow_null=True)
+    placed_at = Rfc3339DateTimeField()
+    delivered_at = Rfc3339DateTimeField(allow_null=True)
     address = OrderAddressSerializer(source="*")
     lines = OrderLineOutputSerializer(many=True)
     created_at = serializers.DateTimeField()
@@ -167,6 +173,8 @@ class OrderOutputSerializer(serializers.Serializer):
 
 class OrderUpsertApi(APIView):
     permission_classes = [OrderRoles]
+    # An order has nested lines and address: a form cannot carry them.
+    parser_classes = [JSONParser]
 
     InputSerializer = OrderInputSerializer
 
@@ -223,24 +231,38 @@ class OrderBatchCountsSerializer(serializers.Serializer):
     failed = serializers.IntegerField()
 
 
+def batch_request_schema() -> dict[str, Any]:
+    """The batch body: `{"orders": [...]}` or the bare array, 1 to RMA_MAX_BATCH_ORDERS objects.
+
+    Each order is validated on its own and a bad one, even one that is not an object, gets its error in its
+    result: an item is any JSON value here, the order's own schema is OrderInput.
+    """
+    orders = {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": settings.RMA_MAX_BATCH_ORDERS,
+        "items": {"description": "An order, as for `POST /api/v1/orders/` (OrderInput)."},
+    }
+    wrapped = {"type": "object", "properties": {"orders": orders}, "required": ["orders"]}
+    return {"oneOf": [wrapped, orders]}
+
+
 class OrderBatchUpsertApi(APIView):
     permission_classes = [OrderRoles]
+    # Orders are nested objects: a form cannot carry them.
+    parser_classes = [JSONParser]
+    # The body's schema is given raw (an object or a bare array): tell the schema it is required.
+    request_body_required = True
 
     class InputSerializer(serializers.Serializer):
         # Items are validated one by one, so that one bad order does not refuse the others.
-        orders = serializers.ListField(child=serializers.JSONField(), allow_empty=False)
+        orders = serializers.ListField(child=serializers.JSONField(allow_null=True), allow_empty=False)
 
         def validate_orders(self, value: list[Any]) -> list[Any]:
             limit = settings.RMA_MAX_BATCH_ORDERS
             if len(value) > limit:
                 raise serializers.ValidationError(f"At most {limit} orders per batch.")
             return value
-
-    class DocumentedInputSerializer(serializers.Serializer):
-        orders = OrderInputSerializer(many=True, allow_empty=False)
-
-        class Meta:
-            ref_name = "OrderBatch"
 
     class OutputSerializer(serializers.Serializer):
         results = OrderBatchItemResultSerializer(many=True, help_text="One per order sent, in the same order.")
@@ -255,10 +277,10 @@ class OrderBatchUpsertApi(APIView):
         description=(
             "Upserts up to `RMA_MAX_BATCH_ORDERS` (500) orders, each in its own transaction: one bad order never "
             "stops the good ones. The answer is 200 with one result per order, in the order sent. The body may "
-            "also be a bare JSON array of orders."
+            "also be a bare JSON array of orders. An empty batch is a 400."
         ),
         tags=["orders"],
-        request=DocumentedInputSerializer,
+        request={"application/json": batch_request_schema()},
         responses={200: OutputSerializer, **error_responses(400, 401, 403)},
         examples=[
             OpenApiExample(

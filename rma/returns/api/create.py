@@ -6,12 +6,14 @@ from django.contrib.auth.models import AnonymousUser, User
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core import roles
 from rma.core.api.permissions import ReturnWriterRoles, error_response, error_responses, request_user
+from rma.core.exceptions import UnknownReference
 from rma.locations.choices import DropOffMethod
 from rma.locations.models import Store
 from rma.orders.models import Order
@@ -60,6 +62,8 @@ class DropOffInputSerializer(serializers.Serializer):
 
 class ReturnRequestCreateApi(APIView):
     permission_classes = [ReturnWriterRoles]
+    # Lines and drop-off are nested objects: a form cannot carry them.
+    parser_classes = [JSONParser]
 
     class InputSerializer(serializers.Serializer):
         order = serializers.CharField(max_length=64, help_text="The order's external id or number.")
@@ -105,8 +109,9 @@ class ReturnRequestCreateApi(APIView):
             200: OpenApiResponse(
                 ReturnRequestDetailSerializer, description="Already created by an earlier request with this key."
             ),
-            400: error_response(400, "Invalid body, unknown order, line, reason or point, or a bad drop-off."),
+            400: error_response(400, "Invalid body, or a drop-off or reason that this return cannot use."),
             **error_responses(401, 403),
+            404: error_response(404, "Unknown order, line, reason code, drop-off point or shop (named in `details`)."),
             409: error_response(
                 409,
                 "The Idempotency-Key was used for a different body, or a request with it is in progress.",
@@ -214,7 +219,7 @@ class ReturnRequestCreateApi(APIView):
                 return channel, None
             store = selectors.store_get(code=store_code)
             if store is None:
-                raise ValidationError({"store": ["Unknown shop."]})
+                raise UnknownReference("Unknown shop.", extra={"store": ["Unknown shop."]})
             return channel, store
         # Store staff: the shop must be one of theirs.
         stores = selectors.stores_of(user=user)
@@ -231,10 +236,10 @@ class ReturnRequestCreateApi(APIView):
 
     @staticmethod
     def _resolve(data: dict[str, Any]) -> tuple[Order, list[ReturnLineInput], DropOffChoice]:
-        """Turn references (order, line and reason codes, point id) into rows, or a 400 naming each unknown one."""
+        """Turn references (order, line and reason codes, point id) into rows, or a 404 naming each unknown one."""
         order = selectors.order_get_by_reference(reference=data["order"])
         if order is None:
-            raise ValidationError({"order": ["Unknown order."]})
+            raise UnknownReference("Unknown order.", extra={"order": ["Unknown order."]})
         order_lines = {line.external_id: line for line in order.lines.all()}
         reasons = selectors.reason_codes_by_code(codes=[item["reason"] for item in data["lines"]])
         # Keyed by position, like DRF's own errors for a list of objects.
@@ -245,7 +250,7 @@ class ReturnRequestCreateApi(APIView):
             if item["reason"] not in reasons:
                 line_errors.setdefault(str(index), {})["reason"] = ["Unknown reason code."]
         if line_errors:
-            raise ValidationError({"lines": line_errors})
+            raise UnknownReference("Unknown order line or reason code.", extra={"lines": line_errors})
         lines = [
             ReturnLineInput(
                 order_line=order_lines[item["order_line"]],
@@ -261,7 +266,9 @@ class ReturnRequestCreateApi(APIView):
         if drop_off_data.get("point_id") is not None:
             point = selectors.drop_off_point_get(pk=drop_off_data["point_id"])
             if point is None:
-                raise ValidationError({"drop_off": {"point_id": ["Unknown drop-off point."]}})
+                raise UnknownReference(
+                    "Unknown drop-off point.", extra={"drop_off": {"point_id": ["Unknown drop-off point."]}}
+                )
         drop_off = DropOffChoice(
             method=drop_off_data["method"],
             point=point,

@@ -50,7 +50,8 @@ class ReasonCodeListApi(APIView):
         responses={200: OutputSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request: Request) -> Response:
-        filters = self.FilterSerializer(data=request.query_params)
+        # A plain dict: an empty `lang` is then refused like any bad one, not taken for a missing one.
+        filters = self.FilterSerializer(data=request.query_params.dict())
         filters.is_valid(raise_exception=True)
         language = filters.validated_data.get("lang") or translation.get_language() or "fr"
         paginator = self.pagination_class()

@@ -25,14 +25,19 @@ from rma.returns.api.reason_codes import ReasonCodeListApi
 def by_method(*, get: type[APIView], post: type[APIView]) -> Callable[..., HttpResponse]:
     """Serve two one-operation views on one URL: GET to one, everything else to the other.
 
-    The POST view answers any other method with DRF's own JSON 405.
+    The POST view answers any other method with DRF's own JSON 405; `Allow` (on OPTIONS and 405) names what the
+    URL serves, the two views together.
     """
     get_view, post_view = get.as_view(), post.as_view()
+    allowed = ", ".join(sorted({*get().allowed_methods, *post().allowed_methods}))
 
     @csrf_exempt  # the DRF views enforce CSRF themselves for session-authenticated requests
     def view(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         handler = get_view if request.method in ("GET", "HEAD") else post_view
-        return handler(request, *args, **kwargs)
+        response = handler(request, *args, **kwargs)
+        if response.has_header("Allow"):
+            response["Allow"] = allowed
+        return response
 
     return view
 

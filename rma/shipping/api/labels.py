@@ -3,7 +3,6 @@
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.core.exceptions import BadRequest
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from rma.returns.selectors import return_request_scope
 from rma.shipping.choices import LabelStatus
 from rma.shipping.models import Label
 from rma.shipping.selectors import label_is_downloadable
-from rma.shipping.views import label_file_kind, label_file_response
+from rma.shipping.views import PDF_SIZES, label_file_kind, label_file_response
 
 RETURN_PUBLIC_ID_PARAMETER = OpenApiParameter(
     "public_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The return's public id."
@@ -133,10 +132,11 @@ class _LabelFileApi(APIView):
         return super().perform_content_negotiation(request, force=True)
 
     def serve(self, request: Request, public_id: str) -> FileResponse:
-        try:
-            kind = label_file_kind(extension=self.extension, size=request.query_params.get("size"))
-        except BadRequest:
-            raise ValidationError({"size": [_("Use a6 or 4x6.")]}) from None
+        size = request.query_params.get("size")
+        # The API takes the documented values only (the pages also forgive case, spaces and an empty value).
+        if self.extension == "pdf" and size is not None and size not in PDF_SIZES:
+            raise ValidationError({"size": [_("Use a6 or 4x6.")]})
+        kind = label_file_kind(extension=self.extension, size=size)
         label = _label_for_return_or_404(request=request, public_id=public_id)
         if not label_is_downloadable(label=label):
             raise Conflict(

@@ -178,9 +178,9 @@ class ShipmentSummarySerializer(serializers.Serializer):
     carrier = serializers.CharField()
     pickup_reference = serializers.CharField()
     created_at = serializers.DateTimeField()
-    closed_at = serializers.DateTimeField()
-    dispatched_at = serializers.DateTimeField()
-    received_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True, help_text="Until the shipment is closed: null.")
+    dispatched_at = serializers.DateTimeField(allow_null=True, help_text="Until the carrier takes it: null.")
+    received_at = serializers.DateTimeField(allow_null=True, help_text="Until the warehouse receives it: null.")
     findings = serializers.JSONField()
 
 

@@ -1,5 +1,6 @@
 """Shop API, the counter: find a return by its code, check it line by line, its receipt; start a return."""
 
+from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpResponse
@@ -7,12 +8,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core.api.permissions import request_user
+from rma.core.exceptions import DomainError, UnknownReference
 from rma.orders.selectors import order_get_for_customer
 from rma.returns.choices import Resolution
 from rma.returns.selectors import reason_codes_by_code
@@ -49,15 +51,21 @@ class StoreCounterScanApi(APIView):
     @schema(
         operation_id="store_counter_scan",
         summary="Find the return a customer shows at the counter",
-        description="Changes nothing. Unknown codes and another shop's returns are refused (400).",
+        description=(
+            "Changes nothing. An unknown code (`unknown_code`) and another shop's return (`other_store`) are not "
+            "found (404)."
+        ),
         request=InputSerializer,
         response=ReturnSerializer,
-        errors=(400, 401, 403),
+        errors=(400, 401, 403, 404),
     )
     def post(self, request: Request) -> Response:
         data = validated(self.InputSerializer, request.data)
         stores = list(selectors.stores_for_user(user=request.user))
-        return_request = counter_return_find(code=data["code"], stores=stores)
+        try:
+            return_request = counter_return_find(code=data["code"], stores=stores)
+        except DomainError as exc:
+            raise UnknownReference(exc.message, code=exc.code, extra={"code": [exc.message]}) from exc
         return Response(return_data(request, return_request))
 
 
@@ -75,19 +83,24 @@ class StoreReturnDetailApi(APIView):
         return Response(ReturnSerializer(return_for(request, public_id)).data)
 
 
+class StoreReturnCheckLineSerializer(serializers.Serializer):
+    line_id = serializers.IntegerField()
+    condition = serializers.ChoiceField(choices=CounterCondition.choices)
+    accepted = serializers.BooleanField()
+    refusal_reason = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+
+
 class StoreReturnCheckApi(APIView):
     permission_classes = [StoreRoles]
-
-    class LineSerializer(serializers.Serializer):
-        line_id = serializers.IntegerField()
-        condition = serializers.ChoiceField(choices=CounterCondition.choices)
-        accepted = serializers.BooleanField()
-        refusal_reason = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
-        note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    # Lines are nested objects: a form cannot carry them.
+    parser_classes = [JSONParser]
 
     class InputSerializer(serializers.Serializer):
         store = serializers.CharField(max_length=16, required=False, default="", allow_blank=True)
-        lines = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=200)
+        lines: serializers.ListSerializer[dict[str, Any]] = serializers.ListSerializer(
+            child=StoreReturnCheckLineSerializer(), allow_empty=False, min_length=1, max_length=200
+        )
 
     class OutputSerializer(serializers.Serializer):
         accepted_units = serializers.IntegerField()
@@ -109,7 +122,7 @@ class StoreReturnCheckApi(APIView):
     def post(self, request: Request, public_id: UUID) -> Response:
         return_request = counter_return_for(request, public_id)
         data = validated(self.InputSerializer, request.data)
-        lines = validated(self.LineSerializer, data["lines"], many=True)
+        lines = data["lines"]
         if return_request.store_id is not None:
             store = next(
                 (s for s in selectors.stores_for_user(user=request.user) if s.pk == return_request.store_id), None
@@ -172,20 +185,25 @@ class StoreReturnReceiptApi(APIView):
         return response
 
 
+class StoreReturnStartLineSerializer(serializers.Serializer):
+    sku = serializers.CharField(max_length=64)
+    quantity = serializers.IntegerField(min_value=1, max_value=999)
+    reason = serializers.CharField(max_length=40, help_text="A reason code (see /api/v1/reason-codes/).")
+
+
 class StoreReturnStartApi(APIView):
     permission_classes = [StoreRoles]
-
-    class LineSerializer(serializers.Serializer):
-        sku = serializers.CharField(max_length=64)
-        quantity = serializers.IntegerField(min_value=1, max_value=999)
-        reason = serializers.CharField(max_length=40, help_text="A reason code (see /api/v1/reason-codes/).")
+    # Lines are nested objects: a form cannot carry them.
+    parser_classes = [JSONParser]
 
     class InputSerializer(serializers.Serializer):
         store = serializers.CharField(max_length=16, required=False, default="", allow_blank=True)
         order_number = serializers.CharField(max_length=32)
         email_or_postcode = serializers.CharField(max_length=254)
         resolution = serializers.ChoiceField(choices=Resolution.choices, default=Resolution.REFUND)
-        lines = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=200)
+        lines: serializers.ListSerializer[dict[str, Any]] = serializers.ListSerializer(
+            child=StoreReturnStartLineSerializer(), allow_empty=False, min_length=1, max_length=200
+        )
 
     @schema(
         operation_id="store_return_start",
@@ -202,7 +220,7 @@ class StoreReturnStartApi(APIView):
     )
     def post(self, request: Request) -> Response:
         data = validated(self.InputSerializer, request.data)
-        lines = validated(self.LineSerializer, data["lines"], many=True)
+        lines = data["lines"]
         store = store_for(request, data["store"])
         order = order_get_for_customer(number=data["order_number"], email_or_postcode=data["email_or_postcode"])
         if order is None:
@@ -212,9 +230,11 @@ class StoreReturnStartApi(APIView):
         inputs = []
         for index, line in enumerate(lines):
             if line["sku"] not in order_lines:
-                raise ValidationError({"lines": {str(index): {"sku": [_("Not an item of this order.")]}}})
+                message = _("Not an item of this order.")
+                raise UnknownReference(message, extra={"lines": {str(index): {"sku": [message]}}})
             if line["reason"] not in reasons:
-                raise ValidationError({"lines": {str(index): {"reason": [_("Unknown reason code.")]}}})
+                message = _("Unknown reason code.")
+                raise UnknownReference(message, extra={"lines": {str(index): {"reason": [message]}}})
             inputs.append(
                 ReturnLineInput(
                     order_line=order_lines[line["sku"]], quantity=line["quantity"], reason=reasons[line["reason"]]

@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core.api.pagination import CursorPagination
 from rma.core.api.permissions import request_user
+from rma.core.exceptions import UnknownReference
 from rma.core.queue import enqueue_on_commit
 from rma.locations.models import Warehouse
 from rma.shipping.choices import ShipmentItemKind, ShipmentStatus
@@ -69,7 +69,7 @@ class StoreShipmentListApi(APIView):
         )
 
     class FilterSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(choices=ShipmentStatus.choices, required=False, allow_blank=True)
+        status = serializers.ChoiceField(choices=ShipmentStatus.choices, required=False)
 
     @schema(
         operation_id="store_shipment_list",
@@ -82,7 +82,8 @@ class StoreShipmentListApi(APIView):
         errors=(400, 401, 403, 404),
     )
     def get(self, request: Request) -> Response:
-        filters = validated(self.FilterSerializer, request.query_params)
+        # A plain dict: an empty `status` is then refused like any bad one (the schema lists the statuses).
+        filters = validated(self.FilterSerializer, request.query_params.dict())
         stores = list(selectors.stores_for_user(user=request.user))
         code = request.query_params.get("store")
         if code:
@@ -102,7 +103,7 @@ class StoreShipmentListApi(APIView):
         request=InputSerializer,
         response=ShipmentSerializer,
         status=201,
-        errors=(400, 401, 403),
+        errors=(400, 401, 403, 404),
     )
     def post(self, request: Request) -> Response:
         data = validated(self.InputSerializer, request.data)
@@ -111,7 +112,7 @@ class StoreShipmentListApi(APIView):
         if data["warehouse"]:
             warehouse = Warehouse.objects.filter(code=data["warehouse"], is_active=True).first()
             if warehouse is None:
-                raise ValidationError({"warehouse": [_("Unknown warehouse.")]})
+                raise UnknownReference(_("Unknown warehouse."), extra={"warehouse": [_("Unknown warehouse.")]})
         shipment = shipment_open(store=store, actor=request_user(request), warehouse=warehouse)
         return Response(shipment_data(request, shipment), status=201)
 
@@ -149,7 +150,7 @@ class StoreShipmentWarehouseApi(APIView):
         data = validated(self.InputSerializer, request.data)
         warehouse = Warehouse.objects.filter(code=data["warehouse"]).first()
         if warehouse is None:
-            raise ValidationError({"warehouse": [_("Unknown warehouse.")]})
+            raise UnknownReference(_("Unknown warehouse."), extra={"warehouse": [_("Unknown warehouse.")]})
         shipment_warehouse_change(shipment=shipment, warehouse=warehouse, actor=request_user(request))
         return Response(shipment_data(request, shipment))
 

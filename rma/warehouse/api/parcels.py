@@ -2,13 +2,13 @@
 
 from django.utils.translation import gettext as _
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core.api.pagination import CursorPagination
 from rma.core.api.permissions import request_user
+from rma.core.exceptions import UnknownReference
 from rma.core.http import found_or_404
 from rma.warehouse import selectors
 from rma.warehouse.api.common import (
@@ -59,6 +59,7 @@ class WarehouseUnexpectedParcelMatchApi(APIView):
         data = validated(self.InputSerializer, request.data)
         found = return_request_find_by_code(code=data["code"])
         if found is None or not selectors.returns_in_scope(user=request.user).filter(pk=found.pk).exists():
-            raise ValidationError({"code": [_("No return in your warehouses has this code.")]})
+            message = _("No return in your warehouses has this code.")
+            raise UnknownReference(message, extra={"code": [message]})
         unexpected_parcel_match(parcel=parcel, return_request=found, actor=request_user(request), note=data["note"])
         return Response(UnexpectedParcelSerializer(UnexpectedParcel.objects.get(pk=parcel.pk)).data)

@@ -70,7 +70,8 @@ class WarehouseDestroyedUnitsReportApi(APIView):
         errors=(400, 401, 403, 404),
     )
     def get(self, request: Request) -> Response:
-        filters = validated(self.FilterSerializer, request.query_params)
+        # A plain dict: an empty value is then refused like any bad one, not taken for a missing one.
+        filters = validated(self.FilterSerializer, request.query_params.dict())
         return paginated(self, request, selectors.destroyed_units(warehouses=warehouses_from(request), **filters))
 
 
@@ -98,7 +99,7 @@ class WarehouseDiscrepancyReportApi(APIView):
         start = serializers.DateField(required=False, allow_null=True, default=None)
         end = serializers.DateField(required=False, allow_null=True, default=None)
         store = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
-        kind = serializers.ChoiceField(choices=DiscrepancyKind.choices, required=False, allow_blank=True, default="")
+        kind = serializers.ChoiceField(choices=DiscrepancyKind.choices, required=False, default="")
 
     @warehouse_schema(
         operation_id="warehouse_discrepancy_report",
@@ -120,7 +121,8 @@ class WarehouseDiscrepancyReportApi(APIView):
         errors=(400, 401, 403, 404),
     )
     def get(self, request: Request) -> Response | HttpResponse:
-        filters = validated(self.FilterSerializer, request.query_params)
+        # A plain dict: an empty value is then refused like any bad one, not taken for a missing one.
+        filters = validated(self.FilterSerializer, request.query_params.dict())
         queryset = selectors.discrepancies_report(warehouses=warehouses_from(request), **filters)
         if request.accepted_renderer.format == "csv":
             return discrepancies_csv_response(discrepancies=queryset)

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core.api.permissions import request_user
-from rma.core.exceptions import DomainError
+from rma.core.exceptions import Conflict
 from rma.core.http import found_or_404
 from rma.returns.models import ReturnRequest
 from rma.warehouse import selectors
@@ -180,7 +180,7 @@ class WarehouseUnitDispositionConfirmApi(APIView):
         data = validated(self.InputSerializer, request.data)
         unit = unit_or_404(return_request, data["line_id"], data["unit"])
         if unit.inspection is None:
-            raise DomainError(_("Inspect this unit first."), code="not_inspected")
+            raise Conflict(_("Inspect this unit first."), code="not_inspected")
         disposition: Disposition = disposition_confirm(
             inspection=unit.inspection,
             actor=request_user(request),

@@ -22,7 +22,11 @@ class WarehouseScanApi(APIView):
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=200, help_text="What the scanner read: tracking or RMA number.")
         warehouse = serializers.CharField(
-            max_length=16, required=False, default="", help_text="Where it was scanned (needed if you have several)."
+            max_length=16,
+            required=False,
+            default="",
+            allow_blank=True,
+            help_text="Where it was scanned (needed if you have several).",
         )
 
     class OutputSerializer(serializers.Serializer):
@@ -53,7 +57,7 @@ class WarehouseScanApi(APIView):
         ),
         request=InputSerializer,
         response=OutputSerializer,
-        errors=(400, 401, 403),
+        errors=(400, 401, 403, 404),
     )
     def post(self, request: Request) -> Response:
         data = validated(self.InputSerializer, request.data)

@@ -163,20 +163,15 @@ def test_an_overlong_idempotency_key_is_400(integration, body):
 @pytest.mark.parametrize(
     ("change", "path"),
     [
-        ({"order": "nope"}, ("order",)),
         ({"lines": []}, ("lines",)),
-        ({"lines": [{"order_line": "L9", "quantity": 1, "reason": "too-small"}]}, ("lines", "0", "order_line")),
-        ({"lines": [{"order_line": "L1", "quantity": 1, "reason": "bored"}]}, ("lines", "0", "reason")),
         ({"lines": [{"order_line": "L1", "quantity": 0, "reason": "too-small"}]}, ("lines", "0", "quantity")),
         ({"lines": [{"order_line": "L1", "quantity": "one", "reason": "too-small"}]}, ("lines", "0", "quantity")),
         ({"lines": "L1"}, ("lines",)),
-        ({"drop_off": {"method": "relay_point", "point_id": 999999}}, ("drop_off", "point_id")),
         ({"drop_off": {"method": "by_drone"}}, ("drop_off", "method")),
         ({"drop_off": {"method": "relay_point", "point_id": "abc"}}, ("drop_off", "point_id")),
         ({"resolution": "cash"}, ("resolution",)),
         ({"contact_email": "nope"}, ("contact_email",)),
         ({"locale": "de"}, ("locale",)),
-        ({"store": "NOPE"}, ("store",)),
     ],
 )
 def test_bad_input_is_400_naming_the_field(integration, body, change, path):
@@ -185,6 +180,30 @@ def test_bad_input_is_400_naming_the_field(integration, body, change, path):
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "invalid"
+    details = error["details"]
+    for key in path:
+        details = details[key]
+    assert details
+    assert not ReturnRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"order": "nope"}, ("order",)),
+        ({"lines": [{"order_line": "L9", "quantity": 1, "reason": "too-small"}]}, ("lines", "0", "order_line")),
+        ({"lines": [{"order_line": "L1", "quantity": 1, "reason": "bored"}]}, ("lines", "0", "reason")),
+        ({"drop_off": {"method": "relay_point", "point_id": 999999}}, ("drop_off", "point_id")),
+        ({"store": "NOPE"}, ("store",)),
+    ],
+)
+def test_an_unknown_reference_is_404_naming_the_field(integration, body, change, path):
+    """A well-formed body naming something that is not there: not found, like an unknown URL (as documented)."""
+    response = integration.post("/api/v1/returns/", {**body, **change}, format="json")
+
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["code"] == "not_found"
     details = error["details"]
     for key in path:
         details = details[key]
