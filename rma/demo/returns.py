@@ -114,12 +114,13 @@ COMMENTS = {
 
 
 def exchange_sku_for(sku: str) -> str:
-    """Another size (or colour) of the same product, "" when the catalogue has none."""
+    """Another size (or colour) of the same product at the same price, "" when the catalogue has none."""
     found = geo.product_for_sku(sku)
     if found is None:
         return ""
     product, variant = found
-    others = [other for other in product["variants"] if other["sku"] != sku]
+    # At the same price: the default policy refuses an exchange for a dearer or cheaper variant.
+    others = [other for other in product["variants"] if other["sku"] != sku and other["price"] == variant["price"]]
     same_colour = [other for other in others if other["colour"] == variant["colour"]]
     return (same_colour or others or [{"sku": ""}])[0]["sku"]
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import NotEligible
+from rma.core.formatting import money
 from rma.integrations.shop import ShopClient, ShopUnavailable, Variant, shop_client_get
 from rma.orders.models import OrderLine
 from rma.returns.models import ReturnPolicy
@@ -81,10 +82,14 @@ def _refusal(
     ):
         return ExchangeRefused(
             _(
-                "%(sku)s costs %(wanted)s %(currency)s, not %(returned)s %(currency)s like the item returned: an "
-                "exchange must be at the same price. Choose a refund and order it instead."
+                "%(sku)s costs %(wanted)s, not %(returned)s like the item returned: an exchange must be at the same "
+                "price. Choose a refund and order it instead."
             )
-            % {"sku": sku, "wanted": wanted.price, "returned": returned.price, "currency": order_line.order.currency},
+            % {
+                "sku": sku,
+                "wanted": money(wanted.price, order_line.order.currency),
+                "returned": money(returned.price, order_line.order.currency),
+            },
             code="exchange_price_differs",
             extra={"price": str(wanted.price), "returned_price": str(returned.price)},
         )
