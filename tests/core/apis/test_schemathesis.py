@@ -82,13 +82,6 @@ def filter_case(context: schemathesis.HookContext, case: schemathesis.Case) -> b
 # A failure listed here does not fail the test; remove its line with its fix.
 PENDING = [
     (
-        "*",
-        "ST201",
-        "in body - ",
-        "Incorrect type",
-        "DRF coerces JSON scalars: a number is taken for a text field, a decimal string or a number for a price",
-    ),
-    (
         "GET /api/v1/returns/",
         "ST201",
         "parameter `created_",
