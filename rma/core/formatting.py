@@ -69,15 +69,25 @@ def kilograms_input(grams: int | None) -> str:
     return number_format(kilograms, decimal_pos=max(0, -kilograms.as_tuple().exponent), use_l10n=True)  # type: ignore[operator]
 
 
+def _local(value: date | datetime) -> date | datetime:
+    """A date as it is, an aware date-time in the local time zone."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def _french_day(value: date) -> str:
+    """French writes the first of the month as an ordinal: 1er."""
+    return "1er" if value.day == 1 else str(value.day)
+
+
 def long_date(value: date | datetime | None) -> str:
     """1er décembre 2026 / December 1, 2026 (French writes the first of the month as an ordinal)."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    value = _local(value)
     if is_french():
-        day = "1er" if value.day == 1 else str(value.day)
-        return f"{day} {date_format(value, 'F Y')}"
+        return f"{_french_day(value)} {date_format(value, 'F Y')}"
     return date_format(value, "F j, Y")
 
 
@@ -85,11 +95,9 @@ def day_month(value: date | datetime | None, *, weekday: bool = False) -> str:
     """lundi 1er décembre / Monday, December 1 (no year)."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    value = _local(value)
     if is_french():
-        day = "1er" if value.day == 1 else str(value.day)
-        text = f"{day} {date_format(value, 'F')}"
+        text = f"{_french_day(value)} {date_format(value, 'F')}"
         return f"{date_format(value, 'l')} {text}" if weekday else text
     return date_format(value, "l, F j" if weekday else "F j")
 

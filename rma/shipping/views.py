@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
 
+from rma.core.private_files import stored_file_open
 from rma.shipping.models import Label
 from rma.shipping.selectors import label_get_for_staff, label_is_downloadable
 
@@ -35,15 +36,8 @@ def label_file_response(*, label: Label | None, kind: str) -> FileResponse:
     return_request = label.return_request
     if return_request is None:
         raise Http404
-    field_file = getattr(label, kind)
-    if not field_file.name:
-        raise Http404
-    try:
-        handle = field_file.storage.open(field_file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
     response = FileResponse(
-        handle,
+        stored_file_open(getattr(label, kind)),
         as_attachment=True,
         filename=f"{return_request.rma_number}{FILENAME_SUFFIXES[kind]}",
         content_type=CONTENT_TYPES[kind],

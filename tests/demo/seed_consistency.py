@@ -99,7 +99,7 @@ class SeedConsistencyChecks:
         )
         for return_request in returnless:
             credit = StoreCredit.objects.get(return_request=return_request)
-            assert credit.moment == "inspection"
+            assert credit.moment == "approval"
             assert credit.amount == return_request.refund_estimate + credit.bonus_amount
         assert StoreCredit.objects.count() == handed_over.count() + returnless.count()
 
