@@ -57,6 +57,14 @@ class OrderDataError(DomainError):
     code = "invalid_order"
 
 
+class OrderConflict(OrderDataError):
+    """A well-formed order that the orders already stored refuse: its number is another order's, or it drops or
+    shrinks a line that is being returned. The payload is valid; the state is what conflicts (409)."""
+
+    code = "order_conflict"
+    http_status = 409
+
+
 def _datetime(value: object, field: str, *, required: bool) -> datetime | None:
     if value in (None, ""):
         if required:
@@ -175,7 +183,7 @@ def order_upsert(*, data: dict[str, Any]) -> UpsertResult:
     outcome = "unchanged"
     if order is None:
         if Order.objects.filter(number=fields["number"]).exists():
-            raise OrderDataError(f"Order number {fields['number']} belongs to another external id.")
+            raise OrderConflict(f"Order number {fields['number']} belongs to another external id.")
         order = Order(external_id=external_id, **fields)
         _full_clean(order)
         order.save()
@@ -201,7 +209,7 @@ def order_upsert(*, data: dict[str, Any]) -> UpsertResult:
         changed = [name for name in LINE_FIELDS if getattr(line, name) != line_data[name]]
         if changed:
             if "quantity" in changed and line_data["quantity"] < line.quantity_in_returns:
-                raise OrderDataError(f"Line {line.external_id}: quantity is below what is already being returned.")
+                raise OrderConflict(f"Line {line.external_id}: quantity is below what is already being returned.")
             for name in changed:
                 setattr(line, name, line_data[name])
             _full_clean(line, exclude=["order"])
@@ -209,7 +217,7 @@ def order_upsert(*, data: dict[str, Any]) -> UpsertResult:
             outcome = "updated" if outcome == "unchanged" else outcome
     for stale in existing.values():
         if stale.return_lines.exists():
-            raise OrderDataError(f"Line {stale.external_id} cannot be removed: it is part of a return.")
+            raise OrderConflict(f"Line {stale.external_id} cannot be removed: it is part of a return.")
         stale.delete()
         outcome = "updated" if outcome == "unchanged" else outcome
     return UpsertResult(order=order, outcome=outcome)

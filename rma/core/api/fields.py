@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from typing import Any
 
+from django.http import QueryDict
 from rest_framework import serializers
 
 
@@ -21,3 +22,49 @@ class Rfc3339DateTimeField(serializers.DateTimeField):
                 value = local.astimezone(UTC)
                 return value.isoformat().replace("+00:00", "Z")
         return super().to_representation(value)
+
+
+class FormData(dict[str, Any]):
+    """A form's fields made into a plain dict by a view (several files under one name, say): still all text."""
+
+
+def _typed_body(field: serializers.Field) -> bool:
+    """True when the data is JSON, whose values carry their own type; form data and query strings are all text."""
+    return not isinstance(getattr(field.root, "initial_data", None), QueryDict | FormData)
+
+
+class StrictCharField(serializers.CharField):
+    """Text, only from a JSON string: DRF's CharField would take the number 12 or `true` as "12" or "True"."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if _typed_body(self) and not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictChoiceField(serializers.ChoiceField):
+    """One of the choices, only as the JSON type the choice has: the number 1 is not the choice "1"."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        textual = all(isinstance(key, str) for key in self.choices)
+        if _typed_body(self) and (isinstance(data, bool) or (textual and not isinstance(data, str))):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A whole number, only from a JSON number: DRF's IntegerField would take the string "12"."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if _typed_body(self) and (isinstance(data, bool) or not isinstance(data, int | float)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """`true` or `false`, only as JSON booleans: DRF's BooleanField would take "yes", "0" or 1."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if _typed_body(self) and not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return super().to_internal_value(data)

@@ -3,7 +3,7 @@
 Django's form fields turn most bad values into a ValidationError, but not all: a date-time whose time-zone
 offset the database refuses (`-19:34`), or that falls outside the years 1-9999 once in UTC, a NUL character,
 or a parser's own ValueError/OverflowError reached the database or escaped as a 500. Every field of a filterset
-built on `FilterSet` below is guarded, whatever its type.
+built on `FilterSet` below is guarded, whatever its type; only a free-text filter may be given empty.
 """
 
 from collections.abc import Callable
@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext as _
@@ -40,10 +41,17 @@ def datetime_check(value: datetime) -> None:
         raise ValidationError(_("Enter a date and time between the years 1 and 9999."), code="out_of_range") from exc
 
 
-def guarded_clean(clean: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def _empty(value: object) -> bool:
+    """`name=` in the query string: an empty text, or a list holding one (a repeatable parameter)."""
+    return value == "" or (isinstance(value, list | tuple) and "" in value)
+
+
+def guarded_clean(clean: Callable[[Any], Any], *, empty_allowed: bool = True) -> Callable[[Any], Any]:
     """`clean` of a form field, with every failure a ValidationError (the filter backend answers 400)."""
 
     def guarded(value: Any) -> Any:
+        if not empty_allowed and _empty(value):
+            raise ValidationError(_("Give a value, or leave the parameter out."), code="blank")
         for text in _strings_in(value):
             _no_nul(text)
         try:
@@ -66,5 +74,7 @@ class FilterSet(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             form = super().form
             for field in form.fields.values():
-                field.clean = guarded_clean(field.clean)
+                # Only free text may be empty (its schema is a plain string); a date, a number or a choice may
+                # not: `created_before=` is a mistake to report, not a filter to drop silently.
+                field.clean = guarded_clean(field.clean, empty_allowed=type(field) is forms.CharField)
         return self._form

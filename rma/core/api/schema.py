@@ -1,5 +1,6 @@
 """OpenAPI generation tweaks shared by every API view."""
 
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
@@ -7,6 +8,7 @@ from drf_spectacular.utils import Direction
 from rest_framework.fields import CharField, DecimalField, EmailField, Field, ListField
 from rest_framework.serializers import ListSerializer, Serializer
 
+from rma.core.api.fields import StrictCharField
 from rma.core.api.permissions import error_response
 
 
@@ -20,6 +22,24 @@ def _decimal_pattern(field: DecimalField) -> str:
     places = str(decimal_places) if decimal_places is not None else ""
     sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
     return rf"^{sign}(?:\d{whole}(?:\.\d{{0,{places}}})?|\.\d{{1,{places}}})$"
+
+
+def _text_or_number(field: DecimalField, text: dict[str, Any]) -> dict[str, Any]:
+    """An amount in a request is a decimal string ("12.50") or a JSON number (12.5): the field takes both.
+
+    Answers always write it as a string (no rounding by a JSON parser on the way back).
+    """
+    number: dict[str, Any] = {"type": "number"}
+    if field.decimal_places is not None:
+        number["multipleOf"] = float(Decimal(1).scaleb(-field.decimal_places))
+    if field.max_digits is not None and field.decimal_places is not None:
+        bound = float(Decimal(10) ** (field.max_digits - field.decimal_places))
+        number.update(minimum=-bound, maximum=bound, exclusiveMinimum=True, exclusiveMaximum=True)
+    if field.min_value is not None:
+        number.update(minimum=float(field.min_value), exclusiveMinimum=False)
+    if field.max_value is not None:
+        number.update(maximum=float(field.max_value), exclusiveMaximum=False)
+    return {"oneOf": [text, number]}
 
 
 class AutoSchema(BaseAutoSchema):
@@ -52,10 +72,11 @@ class AutoSchema(BaseAutoSchema):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if direction == "request" and isinstance(field, DecimalField) and schema.get("type") == "string":
             schema["pattern"] = _decimal_pattern(field)
+            schema = _text_or_number(field, schema)
         if (
             direction == "request"
             and isinstance(field, CharField)
-            and type(field) in (CharField, EmailField)
+            and type(field) in (CharField, StrictCharField, EmailField)
             and not field.allow_blank
             and field.trim_whitespace
             and "pattern" not in schema

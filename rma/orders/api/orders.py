@@ -13,7 +13,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core.api.exception_handler import error_body
-from rma.core.api.fields import Rfc3339DateTimeField
+from rma.core.api.fields import (
+    Rfc3339DateTimeField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictChoiceField,
+    StrictIntegerField,
+)
 from rma.core.api.permissions import ApiErrorDetailSerializer, OrderRoles, error_response, error_responses
 from rma.core.exceptions import Conflict, DomainError
 from rma.orders.choices import Category, Channel, NonReturnableReason
@@ -73,54 +79,50 @@ class CoordinateField(serializers.FloatField):
 
 
 class OrderAddressSerializer(serializers.Serializer):
-    address_line1 = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    address_line2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    postcode = serializers.CharField(max_length=16, required=False, allow_blank=True)
-    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    country = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    address_line1 = StrictCharField(max_length=200, required=False, allow_blank=True)
+    address_line2 = StrictCharField(max_length=200, required=False, allow_blank=True)
+    postcode = StrictCharField(max_length=16, required=False, allow_blank=True)
+    city = StrictCharField(max_length=100, required=False, allow_blank=True)
+    country = StrictCharField(max_length=2, required=False, allow_blank=True)
     latitude = CoordinateField(min_value=-90, max_value=90, required=False, allow_null=True)
     longitude = CoordinateField(min_value=-180, max_value=180, required=False, allow_null=True)
 
 
 class OrderLineInputSerializer(serializers.Serializer):
-    external_id = serializers.CharField(
+    external_id = StrictCharField(
         max_length=64, required=False, allow_blank=True, help_text="The shop's line id (the SKU when absent)."
     )
-    sku = serializers.CharField(max_length=64)
-    product_ref = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    category = serializers.CharField(
+    sku = StrictCharField(max_length=64)
+    product_ref = StrictCharField(max_length=64, required=False, allow_blank=True)
+    name = StrictCharField(max_length=200, required=False, allow_blank=True)
+    category = StrictCharField(
         max_length=32,
         required=False,
         allow_blank=True,
         help_text="One of " + ", ".join(Category.values) + "; anything else is stored as `other`.",
     )
-    size = serializers.CharField(max_length=16, required=False, allow_blank=True)
-    colour = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    quantity = serializers.IntegerField(min_value=1, max_value=100_000)
+    size = StrictCharField(max_length=16, required=False, allow_blank=True)
+    colour = StrictCharField(max_length=32, required=False, allow_blank=True)
+    quantity = StrictIntegerField(min_value=1, max_value=100_000)
     unit_price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
-    non_returnable_reason = serializers.ChoiceField(
-        choices=NonReturnableReason.choices, required=False, allow_blank=True
-    )
-    final_sale = serializers.BooleanField(required=False, help_text="Shortcut for non_returnable_reason=final_sale.")
-    has_serial_number = serializers.BooleanField(required=False)
+    non_returnable_reason = StrictChoiceField(choices=NonReturnableReason.choices, required=False, allow_blank=True)
+    final_sale = StrictBooleanField(required=False, help_text="Shortcut for non_returnable_reason=final_sale.")
+    has_serial_number = StrictBooleanField(required=False)
 
 
 class OrderInputSerializer(serializers.Serializer):
     """An order as the shop sends it; the same payload twice changes nothing."""
 
-    external_id = serializers.CharField(max_length=64)
-    number = serializers.CharField(max_length=32)
+    external_id = StrictCharField(max_length=64)
+    number = StrictCharField(max_length=32)
     # Named OrderChannelEnum in the schema (settings.SPECTACULAR_SETTINGS): the returns have a `channel` of their own.
-    channel = serializers.ChoiceField(
-        choices=Channel.choices, required=False, help_text="Sales channel (default web)."
-    )
-    store_code = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    channel = StrictChoiceField(choices=Channel.choices, required=False, help_text="Sales channel (default web).")
+    store_code = StrictCharField(max_length=16, required=False, allow_blank=True)
     customer_email = serializers.EmailField(max_length=254)
-    customer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    customer_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    locale = serializers.CharField(max_length=8, required=False, allow_blank=True)
-    currency = serializers.CharField(min_length=3, max_length=3, required=False)
+    customer_name = StrictCharField(max_length=200, required=False, allow_blank=True)
+    customer_phone = StrictCharField(max_length=32, required=False, allow_blank=True)
+    locale = StrictCharField(max_length=8, required=False, allow_blank=True)
+    currency = StrictCharField(min_length=3, max_length=3, required=False)
     placed_at = serializers.DateTimeField()
     delivered_at = serializers.DateTimeField(required=False, allow_null=True)
     address = OrderAddressSerializer(required=False, help_text="The delivery address.")
@@ -199,7 +201,11 @@ class OrderUpsertApi(APIView):
             201: OpenApiResponse(OutputSerializer, description="Created."),
             200: OpenApiResponse(OutputSerializer, description="Updated, or unchanged (the same payload again)."),
             **error_responses(400, 401, 403),
-            409: error_response(409, "A concurrent request wrote the same order first; send it again."),
+            409: error_response(
+                409,
+                "The number is another order's, a line being returned is removed or cut below its returned "
+                "quantity (`order_conflict`), or a concurrent request wrote the same order first (send it again).",
+            ),
         },
         examples=[OpenApiExample("An order", value=ORDER_EXAMPLE, request_only=True)],
     )

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core import roles
+from rma.core.api.fields import StrictBooleanField, StrictCharField, StrictChoiceField, StrictIntegerField
 from rma.core.api.permissions import ReturnWriterRoles, error_response, error_responses, request_user
 from rma.core.exceptions import UnknownReference
 from rma.locations.choices import DropOffMethod
@@ -32,11 +33,11 @@ from rma.returns.services import ReturnLineInput, return_request_create_once
 
 
 class ReturnLineInputSerializer(serializers.Serializer):
-    order_line = serializers.CharField(max_length=64, help_text="The order line's external id.")
-    quantity = serializers.IntegerField(min_value=1, max_value=100_000)
-    reason = serializers.CharField(max_length=40, help_text="A reason code (see /reason-codes/).")
-    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    exchange_sku = serializers.CharField(
+    order_line = StrictCharField(max_length=64, help_text="The order line's external id.")
+    quantity = StrictIntegerField(min_value=1, max_value=100_000)
+    reason = StrictCharField(max_length=40, help_text="A reason code (see /reason-codes/).")
+    comment = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
+    exchange_sku = StrictCharField(
         max_length=64,
         required=False,
         allow_blank=True,
@@ -46,8 +47,8 @@ class ReturnLineInputSerializer(serializers.Serializer):
 
 
 class DropOffInputSerializer(serializers.Serializer):
-    method = serializers.ChoiceField(choices=DropOffMethod.choices)
-    point_id = serializers.IntegerField(
+    method = StrictChoiceField(choices=DropOffMethod.choices)
+    point_id = StrictIntegerField(
         min_value=1,
         max_value=2**63 - 1,
         required=False,
@@ -55,7 +56,7 @@ class DropOffInputSerializer(serializers.Serializer):
         help_text="A drop-off point's `id`; not for home pickup.",
     )
     pickup_date = serializers.DateField(required=False, allow_null=True, help_text="Home pickup only.")
-    pickup_slot = serializers.ChoiceField(
+    pickup_slot = StrictChoiceField(
         choices=PICKUP_SLOTS, required=False, allow_blank=True, help_text="Home pickup only."
     )
 
@@ -66,24 +67,24 @@ class ReturnRequestCreateApi(APIView):
     parser_classes = [JSONParser]
 
     class InputSerializer(serializers.Serializer):
-        order = serializers.CharField(max_length=64, help_text="The order's external id or number.")
+        order = StrictCharField(max_length=64, help_text="The order's external id or number.")
         # The list spelled out (what many=True builds): the stubs do not know many=True passes max_length on.
         lines: serializers.ListSerializer[dict[str, Any]] = serializers.ListSerializer(
             child=ReturnLineInputSerializer(), allow_empty=False, max_length=200
         )
-        resolution = serializers.ChoiceField(choices=Resolution.choices, default=Resolution.REFUND)
+        resolution = StrictChoiceField(choices=Resolution.choices, default=Resolution.REFUND)
         drop_off = DropOffInputSerializer()
         contact_email = serializers.EmailField(
             required=False, allow_blank=True, help_text="Default: the order's email."
         )
-        locale = serializers.ChoiceField(choices=LANGUAGES, required=False, help_text="Default: the order's.")
-        store = serializers.CharField(
+        locale = StrictChoiceField(choices=LANGUAGES, required=False, help_text="Default: the order's.")
+        store = StrictCharField(
             max_length=16,
             required=False,
             allow_blank=True,
             help_text="Code of the shop taking the return. Store staff: one of their shops (default: their only one).",
         )
-        submit = serializers.BooleanField(
+        submit = StrictBooleanField(
             default=False, help_text="Submit at once: approved by the policy, or sent to review."
         )
 

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rma.core.api.fields import StrictCharField
 from rma.core.api.permissions import (
     AnyStaffRole,
     ReturnWriterRoles,
@@ -130,7 +131,7 @@ def _noted_transition(
 
 
 class NoteInputSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class ReturnRequestCancelApi(APIView):
@@ -150,14 +151,14 @@ class ReturnRequestCancelApi(APIView):
 
 
 class ReviewDecisionInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(
+    reason = StrictCharField(
         max_length=2000,
         required=False,
         allow_blank=True,
         default="",
         help_text="What the customer is told: on the tracking page and in the email.",
     )
-    note = serializers.CharField(
+    note = StrictCharField(
         max_length=2000,
         required=False,
         allow_blank=True,
@@ -201,7 +202,7 @@ class ReturnRequestRejectApi(APIView):
     permission_classes = [ReviewerRoles]
 
     class InputSerializer(ReviewDecisionInputSerializer):
-        reason = serializers.CharField(
+        reason = StrictCharField(
             max_length=2000, help_text="Why: the customer is told, on the tracking page and in the email."
         )  # required here, optional when approving
 

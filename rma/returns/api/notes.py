@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rma.core.api.fields import StrictCharField
 from rma.core.api.permissions import NoteReaders, NoteWriters, error_responses, request_user
 from rma.returns.api.common import PUBLIC_ID_PARAMETER, _return_request_or_404
 from rma.returns.notes import NOTE_MAX_LENGTH, return_note_add, return_notes_list
@@ -55,7 +56,7 @@ class ReturnNoteCreateApi(APIView):
     permission_classes = [NoteWriters]
 
     class InputSerializer(serializers.Serializer):
-        body = serializers.CharField(max_length=NOTE_MAX_LENGTH, help_text="The note, for staff only.")
+        body = StrictCharField(max_length=NOTE_MAX_LENGTH, help_text="The note, for staff only.")
 
         class Meta:
             ref_name = "ReturnNoteCreateInput"

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rma.core.api.fields import StrictBooleanField, StrictCharField, StrictChoiceField, StrictIntegerField
 from rma.core.api.permissions import request_user
 from rma.core.exceptions import DomainError, UnknownReference
 from rma.orders.selectors import order_get_for_customer
@@ -46,7 +47,7 @@ class StoreCounterScanApi(APIView):
     permission_classes = [StoreRoles]
 
     class InputSerializer(serializers.Serializer):
-        code = serializers.CharField(max_length=200, help_text="QR payload, RMA number or label tracking number.")
+        code = StrictCharField(max_length=200, help_text="QR payload, RMA number or label tracking number.")
 
     @schema(
         operation_id="store_counter_scan",
@@ -84,11 +85,11 @@ class StoreReturnDetailApi(APIView):
 
 
 class StoreReturnCheckLineSerializer(serializers.Serializer):
-    line_id = serializers.IntegerField()
-    condition = serializers.ChoiceField(choices=CounterCondition.choices)
-    accepted = serializers.BooleanField()
-    refusal_reason = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
-    note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    line_id = StrictIntegerField()
+    condition = StrictChoiceField(choices=CounterCondition.choices)
+    accepted = StrictBooleanField()
+    refusal_reason = StrictCharField(max_length=300, required=False, default="", allow_blank=True)
+    note = StrictCharField(max_length=300, required=False, default="", allow_blank=True)
 
 
 class StoreReturnCheckApi(APIView):
@@ -97,7 +98,7 @@ class StoreReturnCheckApi(APIView):
     parser_classes = [JSONParser]
 
     class InputSerializer(serializers.Serializer):
-        store = serializers.CharField(max_length=16, required=False, default="", allow_blank=True)
+        store = StrictCharField(max_length=16, required=False, default="", allow_blank=True)
         lines: serializers.ListSerializer[dict[str, Any]] = serializers.ListSerializer(
             child=StoreReturnCheckLineSerializer(), allow_empty=False, min_length=1, max_length=200
         )
@@ -186,9 +187,9 @@ class StoreReturnReceiptApi(APIView):
 
 
 class StoreReturnStartLineSerializer(serializers.Serializer):
-    sku = serializers.CharField(max_length=64)
-    quantity = serializers.IntegerField(min_value=1, max_value=999)
-    reason = serializers.CharField(max_length=40, help_text="A reason code (see /api/v1/reason-codes/).")
+    sku = StrictCharField(max_length=64)
+    quantity = StrictIntegerField(min_value=1, max_value=999)
+    reason = StrictCharField(max_length=40, help_text="A reason code (see /api/v1/reason-codes/).")
 
 
 class StoreReturnStartApi(APIView):
@@ -197,10 +198,10 @@ class StoreReturnStartApi(APIView):
     parser_classes = [JSONParser]
 
     class InputSerializer(serializers.Serializer):
-        store = serializers.CharField(max_length=16, required=False, default="", allow_blank=True)
-        order_number = serializers.CharField(max_length=32)
-        email_or_postcode = serializers.CharField(max_length=254)
-        resolution = serializers.ChoiceField(choices=Resolution.choices, default=Resolution.REFUND)
+        store = StrictCharField(max_length=16, required=False, default="", allow_blank=True)
+        order_number = StrictCharField(max_length=32)
+        email_or_postcode = StrictCharField(max_length=254)
+        resolution = StrictChoiceField(choices=Resolution.choices, default=Resolution.REFUND)
         lines: serializers.ListSerializer[dict[str, Any]] = serializers.ListSerializer(
             child=StoreReturnStartLineSerializer(), allow_empty=False, min_length=1, max_length=200
         )

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rma.core.api.fields import StrictCharField, StrictChoiceField, StrictIntegerField
 from rma.core.api.pagination import CursorPagination
 from rma.core.api.permissions import request_user
 from rma.core.exceptions import UnknownReference
@@ -63,8 +64,8 @@ class StoreShipmentListApi(APIView):
     pagination_class = ShipmentPagination
 
     class InputSerializer(serializers.Serializer):
-        store = serializers.CharField(max_length=16, required=False, default="", allow_blank=True)
-        warehouse = serializers.CharField(
+        store = StrictCharField(max_length=16, required=False, default="", allow_blank=True)
+        warehouse = StrictCharField(
             max_length=16, required=False, default="", allow_blank=True, help_text="Default: the shop's."
         )
 
@@ -135,7 +136,7 @@ class StoreShipmentWarehouseApi(APIView):
     permission_classes = [StoreRoles]
 
     class InputSerializer(serializers.Serializer):
-        warehouse = serializers.CharField(max_length=16)
+        warehouse = StrictCharField(max_length=16)
 
     @schema(
         operation_id="store_shipment_warehouse",
@@ -176,7 +177,7 @@ class StoreCartonWeightApi(APIView):
     permission_classes = [StoreRoles]
 
     class InputSerializer(serializers.Serializer):
-        weight_grams = serializers.IntegerField(min_value=1, max_value=MAX_CARTON_WEIGHT_GRAMS, allow_null=True)
+        weight_grams = StrictIntegerField(min_value=1, max_value=MAX_CARTON_WEIGHT_GRAMS, allow_null=True)
 
     @schema(
         operation_id="store_carton_weight",
@@ -214,13 +215,13 @@ class StoreShipmentItemAddApi(APIView):
     permission_classes = [StoreRoles]
 
     class InputSerializer(serializers.Serializer):
-        carton = serializers.IntegerField(min_value=1, help_text="The carton's number in the shipment (1, 2…).")
-        code = serializers.CharField(
+        carton = StrictIntegerField(min_value=1, help_text="The carton's number in the shipment (1, 2…).")
+        code = StrictCharField(
             max_length=200, required=False, default="", allow_blank=True, help_text="A return's code (RMA, QR…)."
         )
-        sku = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
-        quantity = serializers.IntegerField(min_value=1, max_value=MAX_LOOSE_QUANTITY, required=False, default=1)
-        kind = serializers.ChoiceField(
+        sku = StrictCharField(max_length=64, required=False, default="", allow_blank=True)
+        quantity = StrictIntegerField(min_value=1, max_value=MAX_LOOSE_QUANTITY, required=False, default=1)
+        kind = StrictChoiceField(
             choices=[(k.value, k.label) for k in ShipmentItemKind if k in LOOSE_ITEM_KINDS], required=False
         )
 
@@ -304,7 +305,7 @@ class StoreShipmentDispatchApi(APIView):
     permission_classes = [StoreRoles]
 
     class InputSerializer(serializers.Serializer):
-        pickup_reference = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+        pickup_reference = StrictCharField(max_length=64, required=False, default="", allow_blank=True)
 
     @schema(
         operation_id="store_shipment_dispatch",

@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rma.core.api.fields import StrictCharField
 from rma.core.api.pagination import CursorPagination
 from rma.core.api.permissions import request_user
 from rma.core.exceptions import UnknownReference
@@ -44,8 +45,8 @@ class WarehouseUnexpectedParcelMatchApi(APIView):
     permission_classes = [WarehouseRoles]
 
     class InputSerializer(serializers.Serializer):
-        code = serializers.CharField(max_length=200, help_text="The return's RMA or tracking number.")
-        note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+        code = StrictCharField(max_length=200, help_text="The return's RMA or tracking number.")
+        note = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
 
     @warehouse_schema(
         operation_id="warehouse_unexpected_parcel_match",

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rma.core.api.fields import FormData, StrictBooleanField, StrictCharField, StrictChoiceField, StrictIntegerField
 from rma.core.api.permissions import request_user
 from rma.core.exceptions import Conflict
 from rma.core.http import found_or_404
@@ -78,14 +79,14 @@ class WarehouseUnitInspectApi(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     class InputSerializer(serializers.Serializer):
-        line_id = serializers.IntegerField()
-        unit = serializers.IntegerField(min_value=1, help_text="1 to the line's quantity.")
-        condition = serializers.ChoiceField(choices=UnitCondition.choices, default=UnitCondition.RECEIVED)
-        grade = serializers.CharField(max_length=8, required=False, allow_blank=True, default="")
-        checklist = serializers.DictField(child=serializers.BooleanField(), required=False, default=dict)
-        notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-        serial_number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-        regrade = serializers.BooleanField(required=False, default=False)
+        line_id = StrictIntegerField()
+        unit = StrictIntegerField(min_value=1, help_text="1 to the line's quantity.")
+        condition = StrictChoiceField(choices=UnitCondition.choices, default=UnitCondition.RECEIVED)
+        grade = StrictCharField(max_length=8, required=False, allow_blank=True, default="")
+        checklist = serializers.DictField(child=StrictBooleanField(), required=False, default=dict)
+        notes = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
+        serial_number = StrictCharField(max_length=64, required=False, allow_blank=True, default="")
+        regrade = StrictBooleanField(required=False, default=False)
         photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=6)
 
     class OutputSerializer(serializers.Serializer):
@@ -111,7 +112,7 @@ class WarehouseUnitInspectApi(APIView):
         )
         data_in = request.data
         if isinstance(data_in, QueryDict):  # multipart: several files under one name
-            data_in = {**data_in.dict(), "photos": data_in.getlist("photos")}
+            data_in = FormData({**data_in.dict(), "photos": data_in.getlist("photos")})
         data = validated(self.InputSerializer, data_in)
         unit = unit_or_404(return_request, data["line_id"], data["unit"])
         grade = None
@@ -146,15 +147,15 @@ class WarehouseUnitDispositionConfirmApi(APIView):
     permission_classes = [WarehouseRoles]
 
     class InputSerializer(serializers.Serializer):
-        line_id = serializers.IntegerField()
-        unit = serializers.IntegerField(min_value=1)
-        kind = serializers.ChoiceField(
+        line_id = StrictIntegerField()
+        unit = StrictIntegerField(min_value=1)
+        kind = StrictChoiceField(
             choices=DispositionKind.choices, required=False, allow_blank=True, default="",
             help_text="Leave out to accept the suggestion.",
         )  # fmt: skip
-        override_reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
-        derogation = serializers.ChoiceField(choices=Derogation.choices, required=False, allow_blank=True, default="")
-        derogation_note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+        override_reason = StrictCharField(max_length=1000, required=False, allow_blank=True, default="")
+        derogation = StrictChoiceField(choices=Derogation.choices, required=False, allow_blank=True, default="")
+        derogation_note = StrictCharField(max_length=1000, required=False, allow_blank=True, default="")
 
     class OutputSerializer(serializers.Serializer):
         disposition = DispositionSerializer()

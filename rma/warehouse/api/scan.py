@@ -5,6 +5,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rma.core.api.fields import StrictCharField
 from rma.core.api.permissions import request_user
 from rma.warehouse.api.common import WarehouseRoles, validated, warehouse_for_scan, warehouse_schema
 from rma.warehouse.api.serializers import (
@@ -20,8 +21,8 @@ class WarehouseScanApi(APIView):
     permission_classes = [WarehouseRoles]
 
     class InputSerializer(serializers.Serializer):
-        code = serializers.CharField(max_length=200, help_text="What the scanner read: tracking or RMA number.")
-        warehouse = serializers.CharField(
+        code = StrictCharField(max_length=200, help_text="What the scanner read: tracking or RMA number.")
+        warehouse = StrictCharField(
             max_length=16,
             required=False,
             default="",

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rma.core.api.fields import StrictBooleanField, StrictCharField, StrictIntegerField
 from rma.core.api.pagination import CursorPagination
 from rma.core.api.permissions import request_user
 from rma.core.exceptions import Conflict
@@ -189,11 +190,11 @@ class WarehouseCartonCountApi(APIView):
     permission_classes = [WarehouseRoles]
 
     class InputSerializer(serializers.Serializer):
-        code = serializers.CharField(
+        code = StrictCharField(
             max_length=200, help_text='A return\'s label (RMA, tracking number or QR code), or a SKU ("3*SKU" works).'
         )
-        quantity = serializers.IntegerField(min_value=1, max_value=9999, default=1, help_text="Units of the SKU.")
-        damaged = serializers.BooleanField(default=False)
+        quantity = StrictIntegerField(min_value=1, max_value=9999, default=1, help_text="Units of the SKU.")
+        damaged = StrictBooleanField(default=False)
 
     class OutputSerializer(serializers.Serializer):
         message = serializers.CharField()

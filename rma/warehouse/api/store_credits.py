@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core import roles
+from rma.core.api.fields import StrictCharField
 from rma.core.api.permissions import error_response, error_responses, request_user, role_permission
 from rma.core.http import found_or_404
 from rma.warehouse.api.common import validated
@@ -121,7 +122,7 @@ class StoreCreditRedemptionCreateApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         amount = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
-        reference = serializers.CharField(
+        reference = StrictCharField(
             max_length=100,
             help_text="Your order or payment reference: the same reference again gives back the first redemption.",
         )

@@ -124,7 +124,22 @@ def test_a_batch_may_hold_anything_each_item_answering_for_itself(integration):
 
 
 def test_a_price_pattern_refuses_what_the_field_refuses(document):
-    pattern = re.compile(component(document, "OrderLineInputRequest")["unit_price"]["pattern"])
+    text, _number = component(document, "OrderLineInputRequest")["unit_price"]["oneOf"]
+    pattern = re.compile(text["pattern"])
 
     assert not [text for text in ("", "-", ".", "-1", "1.234", "123456789") if pattern.search(text)]
     assert all(pattern.search(text) for text in ("49.90", "49", "49.", ".5", "0"))
+
+
+def test_a_price_in_a_request_is_a_decimal_string_or_a_json_number_with_cents_at_most(document):
+    text, number = component(document, "OrderLineInputRequest")["unit_price"]["oneOf"]
+
+    assert (text["type"], text["format"]) == ("string", "decimal")
+    assert number == {
+        "type": "number",
+        "multipleOf": 0.01,
+        "minimum": 0.0,
+        "exclusiveMinimum": False,
+        "maximum": 100000000.0,
+        "exclusiveMaximum": True,
+    }

@@ -80,14 +80,35 @@ def test_upsert_validation_errors_are_400_json_naming_the_field(integration, bod
     assert not Order.objects.exists()
 
 
-def test_upsert_domain_error_from_the_service_is_400(integration):
+def test_an_order_number_that_is_another_orders_is_a_409_conflict(integration):
+    """The payload is valid: what is already stored conflicts with it (so a client does not fix and resend it)."""
     integration.post("/api/v1/orders/", PAYLOAD, format="json")
 
     response = integration.post("/api/v1/orders/", payload(external_id="shop-other"), format="json")
 
-    assert response.status_code == 400
-    assert response.json()["error"]["code"] == "invalid_order"
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "order_conflict"
     assert "ML184467" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (payload(number=184467), "number"),
+        (payload(customer_name=True), "customer_name"),
+        (payload(lines=[{"sku": 12345, "quantity": 1, "unit_price": "1.00"}]), "lines"),
+        (payload(lines=[{"sku": "X", "quantity": "2", "unit_price": "1.00"}]), "lines"),
+        (payload(lines=[{"sku": "X", "quantity": 1, "unit_price": "1.00", "final_sale": "yes"}]), "lines"),
+        (payload(lines=[{"sku": "X", "quantity": 1, "unit_price": "1.00", "has_serial_number": 0}]), "lines"),
+    ],
+)
+def test_a_json_value_of_the_wrong_type_is_400_not_converted(integration, body, field):
+    """A number is not text, "2" is not a number, "yes" is not true: the schema's types, as JSON says them."""
+    response = integration.post("/api/v1/orders/", body, format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()["error"]["details"]
+    assert not Order.objects.exists()
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'"just a string"', b"null"])
@@ -111,7 +132,7 @@ def test_batch_upserts_the_good_orders_and_reports_the_bad_ones(integration):
         payload(external_id="shop-0", number="ML0"),  # unchanged
         payload(external_id="shop-1", number="ML1"),  # created
         payload(external_id="shop-2", number="ML2", customer_email="nope"),  # invalid input
-        payload(external_id="shop-3", number="ML1"),  # number taken by shop-1: a domain error
+        payload(external_id="shop-3", number="ML1"),  # number taken by shop-1: a conflict
         "not an order",
         payload(external_id="shop-4", number="ML4"),  # created, after the failures
     ]
@@ -127,7 +148,7 @@ def test_batch_upserts_the_good_orders_and_reports_the_bad_ones(integration):
     assert results[2]["external_id"] == "shop-2"
     assert results[2]["error"]["code"] == "invalid"
     assert "customer_email" in results[2]["error"]["details"]
-    assert results[3]["error"]["code"] == "invalid_order"
+    assert results[3]["error"]["code"] == "order_conflict"
     assert results[4]["external_id"] is None
     assert results[4]["error"]["code"] == "invalid"
     assert results[5]["outcome"] == "created"
@@ -147,7 +168,7 @@ def test_batch_failure_rolls_back_only_that_order(integration, make_return):
 
     assert response.status_code == 200
     results = response.json()["results"]
-    assert results[0]["error"]["code"] == "invalid_order"
+    assert results[0]["error"]["code"] == "order_conflict"
     assert "184467-1" in results[0]["error"]["message"]
     assert results[1]["outcome"] == "created"
     assert Order.objects.get(external_id="shop-184467").customer_name == "Chloé Martin"
