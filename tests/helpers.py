@@ -4,7 +4,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from django.db import close_old_connections, connection, transaction
+from django.utils import translation
 
 from rma.store.services.counter import CounterLineCheck, counter_return_check
 from tests.core.factories import UserFactory
@@ -93,3 +95,14 @@ def accept_at_counter(return_request: Any, *, store: Any, actor: Any) -> Any:
             for line in return_request.lines.all()
         ],
     )
+
+
+@pytest.fixture(autouse=True)
+def english_pages(settings):
+    """Assertions read English text: pages and messages default to English unless a test asks for French.
+
+    Autouse where a conftest imports it (staff sites, customer service).
+    """
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

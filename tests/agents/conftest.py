@@ -1,18 +1,10 @@
 """Fixtures for customer service's pages: an agent, returns waiting for a decision with a customer history."""
 
 import pytest
-from django.utils import translation
 
 from tests.core.factories import UserFactory
+from tests.helpers import english_pages  # noqa: F401 - autouse fixture
 from tests.returns.factories import ReturnPolicyFactory
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Assertions read English text; pages default to English unless a test asks for French."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

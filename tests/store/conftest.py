@@ -5,19 +5,10 @@ from functools import partial
 
 import pytest
 import requests
-from django.utils import translation
 
-from tests.helpers import accept_at_counter, staff_member
+from tests.helpers import accept_at_counter, english_pages, staff_member  # noqa: F401 - english_pages is autouse
 from tests.locations.factories import WarehouseFactory, shop_with_counter
 from tests.returns.factories import return_request_make
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Assertions read English messages."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(autouse=True)

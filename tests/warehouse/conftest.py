@@ -4,7 +4,6 @@ from decimal import Decimal
 from functools import partial
 
 import pytest
-from django.utils import translation
 
 from rma.core.queue import enqueue_on_commit
 from rma.returns.choices import ReturnStatus
@@ -13,17 +12,9 @@ from rma.shipping.services.shipment_handover import shipment_close, shipment_dis
 from rma.shipping.services.shipments import carton_add, shipment_loose_item_add, shipment_open, shipment_return_add
 from rma.shipping.shipment_tasks import shipment_documents_generate_task
 from rma.warehouse.services import warehouse_reference_data_seed
-from tests.helpers import accept_at_counter, staff_member
+from tests.helpers import accept_at_counter, english_pages, staff_member  # noqa: F401 - english_pages is autouse
 from tests.locations.factories import shop_with_counter
 from tests.returns.factories import return_request_make
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Assertions read English messages; pages default to English unless a test asks for French."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
