@@ -1,0 +1,32 @@
+"""Return requests, their lines, reason codes, policy and audit trail (one module per concept)."""
+
+from rma.returns.models.reference import PolicyFee, PolicyWindowOverride, ReasonCode, ReturnPolicy
+from rma.returns.models.requests import (
+    RMA_ALPHABET,
+    IdempotencyKey,
+    ReturnEvent,
+    ReturnLine,
+    ReturnNote,
+    ReturnPhoto,
+    ReturnRequest,
+    ReturnRequestQuerySet,
+    return_photo_path,
+    rma_number_new,
+)
+
+__all__ = [
+    "RMA_ALPHABET",
+    "IdempotencyKey",
+    "PolicyFee",
+    "PolicyWindowOverride",
+    "ReasonCode",
+    "ReturnEvent",
+    "ReturnLine",
+    "ReturnNote",
+    "ReturnPhoto",
+    "ReturnPolicy",
+    "ReturnRequest",
+    "ReturnRequestQuerySet",
+    "return_photo_path",
+    "rma_number_new",
+]
