@@ -9,7 +9,7 @@ class LocationsConfig(AppConfig):
 
     def ready(self) -> None:
         from rma.locations.models import Warehouse
-        from rma.notifications.services import signing_secret_owner_register
+        from rma.notifications.destinations import signing_secret_owner_register
 
         # A warehouse's webhooks go to its current URL, signed with its current secret (read when sending).
         signing_secret_owner_register(model=Warehouse, field="notify_webhook_secret", url_field="notify_webhook_url")

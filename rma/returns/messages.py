@@ -31,7 +31,6 @@ Registered as a reaction (rma.returns.reactions) by ``ReturnsConfig.ready()``.
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -39,11 +38,22 @@ from django.utils import timezone
 
 from rma.locations.models import Warehouse
 from rma.notifications.choices import Channel
+from rma.notifications.destinations import outbox_secret_ref
 from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue
-from rma.notifications.services import outbox_messages_withdraw, outbox_secret_ref
+from rma.notifications.services import outbox_messages_withdraw
 from rma.returns.choices import ReturnStatus, StoreCreditMoment
-from rma.returns.models import ReturnEvent, ReturnLine, ReturnRequest
+from rma.returns.message_content import (
+    payload_common,
+    payload_exchange_lines,
+    payload_lines,
+    payload_money,
+    payload_refund,
+    payload_tracking_number,
+    return_label_url,
+    return_tracking_url,
+)
+from rma.returns.models import ReturnEvent, ReturnRequest
 from rma.returns.reactions import StatusChange, facts
 
 logger = logging.getLogger(__name__)
@@ -82,78 +92,6 @@ class PlannedMessage:
     secret_ref: str = ""
 
 
-def return_tracking_url(*, return_request: ReturnRequest) -> str:
-    """The customer's tracking page (rma.returns.urls "portal:tracking")."""
-    return f"{settings.RMA_PUBLIC_BASE_URL.rstrip('/')}/r/{return_request.public_id}/"
-
-
-def return_label_url(*, return_request: ReturnRequest) -> str:
-    """The customer's label download (rma.shipping.urls "customer-label-pdf")."""
-    return f"{settings.RMA_PUBLIC_BASE_URL.rstrip('/')}/r/{return_request.public_id}/label.pdf"
-
-
-def _money(value: Decimal) -> str:
-    return str(value.quantize(Decimal("0.01")))
-
-
-def _tracking_number(return_request: ReturnRequest) -> str | None:
-    """The tracking number of the return's label, unless it was voided (provided by shipping)."""
-    return facts.tracking_number(return_request)
-
-
-def _refund(return_request: ReturnRequest) -> dict[str, str]:
-    """The released refund (provided by the warehouse), else the estimate."""
-    refund = facts.refund(return_request)
-    if refund is None:
-        return {"amount": _money(return_request.refund_estimate), "currency": return_request.currency, "method": ""}
-    return {"amount": refund.amount, "currency": refund.currency, "method": refund.method}
-
-
-def _drop_off(return_request: ReturnRequest) -> dict[str, Any]:
-    point = return_request.drop_off_point
-    return {
-        "method": return_request.drop_off_method,
-        "point": None
-        if point is None
-        else {
-            "name": point.name,
-            "kind": point.kind,
-            "carrier": point.carrier,
-            "carrier_point_id": point.carrier_point_id,
-            "address_lines": point.address_lines,
-            "postcode": point.postcode,
-            "city": point.city,
-        },
-        "pickup_date": return_request.pickup_date.isoformat() if return_request.pickup_date else None,
-        "pickup_slot": return_request.pickup_slot or None,
-    }
-
-
-def _lines(return_request: ReturnRequest) -> list[dict[str, Any]]:
-    lines = ReturnLine.objects.filter(return_request=return_request).select_related("order_line", "reason")
-    return [
-        {
-            "sku": line.order_line.sku,
-            "name": line.order_line.name,
-            "quantity": line.quantity,
-            "reason": line.reason.code,
-        }
-        for line in lines.order_by("id")
-    ]
-
-
-def _common(return_request: ReturnRequest, to_status: str, lines: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "event": f"return.{to_status}",
-        "rma_number": return_request.rma_number,
-        "public_id": str(return_request.public_id),
-        "status": to_status,
-        "order_number": return_request.order.number,
-        "lines": lines,
-        "drop_off": _drop_off(return_request),
-    }
-
-
 def customer_email_dedupe_key(*, return_request: ReturnRequest, status: str) -> str:
     """The dedupe key of the customer's email about the return's move to `status`."""
     return f"return:{return_request.public_id}:{status}:customer-email"
@@ -162,39 +100,6 @@ def customer_email_dedupe_key(*, return_request: ReturnRequest, status: str) -> 
 def _transition_event(return_request: ReturnRequest, to_status: str) -> ReturnEvent | None:
     """The event of the return's latest move to `to_status` (written just before the reactions run)."""
     return ReturnEvent.objects.filter(return_request=return_request, to_status=to_status).order_by("-id").first()
-
-
-def _exchange_lines(return_request: ReturnRequest) -> list[dict[str, Any]]:
-    """What the customer gets in exchange: each line's ``exchange_sku``; once the warehouse has requested the
-    exchange from the shop (provided by the warehouse), only the lines and units it accepted."""
-    lines = (
-        ReturnLine.objects.filter(return_request=return_request)
-        .exclude(exchange_sku="")
-        .select_related("order_line")
-        .order_by("id")
-    )
-    planned = [
-        {
-            "sku": line.exchange_sku,
-            "quantity": line.quantity,
-            "replaces_sku": line.order_line.sku,
-            "name": line.order_line.name,
-        }
-        for line in lines
-    ]
-    requested = facts.exchange_lines(return_request)
-    if requested is None:
-        return planned
-    names = {item["replaces_sku"]: item["name"] for item in planned}
-    return [
-        {
-            "sku": str(item.get("sku", "")),
-            "quantity": int(item.get("quantity", 0)),
-            "replaces_sku": str(item.get("replaces_sku", "")),
-            "name": names.get(item.get("replaces_sku"), ""),
-        }
-        for item in requested
-    ]
 
 
 def _customer_email_wanted(
@@ -230,25 +135,25 @@ def _customer_message(
 ) -> PlannedMessage:
     topic = CUSTOMER_EMAIL_TOPICS[to_status]
     payload = {
-        **_common(return_request, to_status, lines),
+        **payload_common(return_request, to_status, lines),
         "customer_name": return_request.contact_name,
         "tracking_url": return_tracking_url(return_request=return_request),
         "resolution": return_request.resolution,
         "returnless": return_request.returnless,
         "send_by": return_request.send_by.isoformat() if return_request.send_by else None,
         "currency": return_request.currency,
-        "fee_amount": _money(return_request.fee_amount),
-        "refund_estimate": _money(return_request.refund_estimate),
+        "fee_amount": payload_money(return_request.fee_amount),
+        "refund_estimate": payload_money(return_request.refund_estimate),
     }
     if to_status == ReturnStatus.APPROVED:
         payload["approval_reason"] = event.customer_reason if event is not None else ""
     if to_status == ReturnStatus.LABEL_READY:
         payload["label_url"] = return_label_url(return_request=return_request)
-        payload["tracking_number"] = _tracking_number(return_request)
+        payload["tracking_number"] = payload_tracking_number(return_request)
     elif to_status == ReturnStatus.IN_TRANSIT:
-        payload["tracking_number"] = _tracking_number(return_request)
+        payload["tracking_number"] = payload_tracking_number(return_request)
     elif to_status == ReturnStatus.REFUNDED:
-        refund = _refund(return_request)
+        refund = payload_refund(return_request)
         payload.update(
             refund_amount=refund["amount"], refund_currency=refund["currency"], refund_method=refund["method"]
         )
@@ -261,7 +166,7 @@ def _customer_message(
                 "issued_at": credit.issued_at,
             }
     elif to_status == ReturnStatus.EXCHANGED:
-        payload["exchange_lines"] = _exchange_lines(return_request)
+        payload["exchange_lines"] = payload_exchange_lines(return_request)
     elif to_status == ReturnStatus.REJECTED:
         # The reason is written for the customer (return_request_reject requires it); the event's note is not.
         payload["rejection_reason"] = event.customer_reason if event is not None else ""
@@ -282,8 +187,8 @@ def _customer_message(
 def _warehouse_messages(
     return_request: ReturnRequest, to_status: str, lines: list[dict[str, Any]], warehouse: Warehouse
 ) -> list[PlannedMessage]:
-    payload = {**_common(return_request, to_status, lines), "warehouse": warehouse.code}
-    tracking_number = _tracking_number(return_request)
+    payload = {**payload_common(return_request, to_status, lines), "warehouse": warehouse.code}
+    tracking_number = payload_tracking_number(return_request)
     if tracking_number:
         payload["tracking_number"] = tracking_number
     if return_request.send_by:
@@ -343,7 +248,7 @@ def return_messages_for(
     )
     if not (wants_customer or wants_warehouse):
         return []
-    lines = _lines(return_request)
+    lines = payload_lines(return_request)
     planned = []
     if wants_customer:
         planned.append(_customer_message(return_request, from_status, to_status, lines, event))

@@ -5,9 +5,10 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from rma.notifications.choices import OutboxStatus
+from rma.notifications.destinations import outbox_secret_ref
 from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue
-from rma.notifications.services import outbox_message_deliver, outbox_secret_ref
+from rma.notifications.services import outbox_message_deliver
 from tests.core.factories import UserFactory
 from tests.notifications.webhook_receiver import WebhookReceiver
 

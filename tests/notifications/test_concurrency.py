@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 
 from rma.notifications.choices import OutboxStatus
+from rma.notifications.destinations import outbox_secret_ref
 from rma.notifications.outbox import outbox_enqueue
-from rma.notifications.services import DeliveryOutcome, outbox_message_deliver, outbox_secret_ref
+from rma.notifications.services import DeliveryOutcome, outbox_message_deliver
 
 
 @pytest.mark.django_db(transaction=True)

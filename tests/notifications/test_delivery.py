@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from rma.core.exceptions import Conflict
 from rma.notifications.choices import OutboxStatus
+from rma.notifications.destinations import outbox_secret_ref
 from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue, outbox_message_replay
 from rma.notifications.services import (
     DeliveryOutcome,
     outbox_message_attempt_failed,
     outbox_message_deliver,
-    outbox_secret_ref,
 )
 from rma.notifications.signatures import webhook_signature_verify
 from rma.notifications.webhooks import webhook_body

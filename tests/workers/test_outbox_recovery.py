@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from rma.core.queue import broker_breaker
 from rma.notifications.choices import OutboxStatus
+from rma.notifications.destinations import outbox_secret_ref
 from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue
-from rma.notifications.services import DeliveryOutcome, outbox_secret_ref
+from rma.notifications.services import DeliveryOutcome
 from rma.notifications.tasks import outbox_messages_sweep
 from rma.shipping.choices import LabelStatus
 from rma.shipping.models import Label
@@ -101,7 +102,7 @@ from django.db import transaction
 
 from rma.locations.models import Warehouse
 from rma.notifications.outbox import outbox_enqueue
-from rma.notifications.services import outbox_secret_ref
+from rma.notifications.destinations import outbox_secret_ref
 
 warehouse = Warehouse.objects.get(pk=int(sys.argv[1]))
 with transaction.atomic():

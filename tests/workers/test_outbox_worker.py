@@ -11,9 +11,10 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from rma.notifications.choices import OutboxStatus
+from rma.notifications.destinations import outbox_secret_ref
 from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue
-from rma.notifications.services import DeliveryOutcome, outbox_secret_ref
+from rma.notifications.services import DeliveryOutcome
 from rma.notifications.tasks import outbox_deliver_task, outbox_messages_sweep
 from tests.workers.conftest import database_url, wait_for
 

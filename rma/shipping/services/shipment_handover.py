@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from rma.core.exceptions import DomainError, InvalidTransition
 from rma.notifications.choices import Channel
+from rma.notifications.destinations import outbox_secret_ref
 from rma.notifications.outbox import outbox_enqueue
-from rma.notifications.services import outbox_secret_ref
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_transition

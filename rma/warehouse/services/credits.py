@@ -36,7 +36,7 @@ from rma.core.formatting import money
 from rma.notifications.choices import Channel
 from rma.notifications.outbox import outbox_enqueue
 from rma.returns.choices import Resolution, ReturnStatus, StoreCreditMoment
-from rma.returns.messages import return_tracking_url
+from rma.returns.message_content import return_tracking_url
 from rma.returns.models import ReturnRequest
 from rma.returns.policy import policy_get_default, store_credit_offer
 from rma.returns.reactions import StatusChange
