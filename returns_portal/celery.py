@@ -37,6 +37,7 @@ app.conf.update(
         "rma.notifications.*": {"queue": "notifications"},
         "rma.shipping.*": {"queue": "labels"},
         "rma.returns.*": {"queue": "default"},
+        "rma.connectors.*": {"queue": "default"},
     },
     beat_schedule={
         "outbox-sweep": {
@@ -48,6 +49,16 @@ app.conf.update(
             "task": "rma.shipping.labels_sweep",
             "schedule": SWEEP_EVERY_SECONDS,
             "options": {"expires": SWEEP_EVERY_SECONDS - 5},
+        },
+        "shop-inbox-sweep": {
+            "task": "rma.connectors.inbox_sweep",
+            "schedule": 60.0,
+            "options": {"expires": 55},
+        },
+        "shops-poll": {
+            "task": "rma.connectors.poll",
+            "schedule": 300.0,
+            "options": {"expires": 290},
         },
         "returns-expire": {
             "task": "rma.returns.expire",

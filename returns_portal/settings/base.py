@@ -61,6 +61,7 @@ LOCAL_APPS = [
     "rma.shipping",
     "rma.warehouse",
     "rma.notifications",
+    "rma.connectors",
     "rma.portal",
     "rma.store",
     "rma.agents",

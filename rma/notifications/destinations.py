@@ -1,5 +1,6 @@
 """Where a webhook goes and what signs it, read when it is sent: the owners of signing secrets and their URLs."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +17,23 @@ SIGNING_SECRET_OWNERS: dict[str, tuple[type[models.Model], str, str]] = {}
 # "shop" when RMA_SHOP_WEBHOOK_URL is empty). The URL is read when sending, so a message dead-lettered because
 # the setting was empty goes out once it is set and the message is replayed.
 WEBHOOK_DESTINATION_SETTINGS = {"shop": "RMA_SHOP_WEBHOOK_URL"}
+# Senders of the channels whose delivery another app knows how to make (channel "shop": rma.connectors), by channel:
+# called with the message and the attempt number, they raise DeliveryFailed when the send failed.
+ChannelSender = Callable[[OutboxMessage, int], None]
+CHANNEL_SENDERS: dict[str, ChannelSender] = {}
+
+
+def channel_sender_register(*, channel: str, send: ChannelSender) -> None:
+    """Let `send` deliver the outbox messages of `channel` (called by the owning app's AppConfig.ready)."""
+    CHANNEL_SENDERS[channel] = send
+
+
+def channel_sender(channel: str) -> ChannelSender:
+    """The registered sender of `channel`; a message of a channel nobody sends is dead at once."""
+    send = CHANNEL_SENDERS.get(channel)
+    if send is None:
+        raise DeliveryFailed(f"Nothing sends {channel!r} messages (its app is not installed).", permanent=True)
+    return send
 
 
 def outbox_secret_ref(instance: models.Model) -> str:

@@ -52,7 +52,7 @@ from django.utils.translation import gettext as _
 from rma.core.exceptions import Conflict
 from rma.core.queue import broker_breaker
 from rma.notifications.choices import Channel, OutboxStatus
-from rma.notifications.destinations import webhook_target
+from rma.notifications.destinations import channel_sender, webhook_target
 from rma.notifications.emails import email_send
 from rma.notifications.exceptions import DeliveryFailed
 from rma.notifications.models import OutboxMessage
@@ -105,7 +105,7 @@ def _send(message: OutboxMessage, *, attempt: int) -> None:
             delivery_id=delivery_id,
         )
     else:
-        raise DeliveryFailed(f"Unknown channel {message.channel!r}.", permanent=True)
+        channel_sender(message.channel)(message, attempt)
 
 
 @dataclass(frozen=True)

@@ -23,3 +23,4 @@ class NonReturnableReason(models.TextChoices):
     HYGIENE = "hygiene", _("Hygiene product, not returnable once unsealed")
     CUSTOM_MADE = "custom_made", _("Made to order")
     PERISHABLE = "perishable", _("Perishable")
+    REFUNDED = "refunded", _("Already refunded by the shop")

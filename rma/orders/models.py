@@ -46,12 +46,16 @@ class OrderLine(TimeStampedModel):
     external_id = models.CharField(_("external line id"), max_length=64)
     sku = models.CharField(_("SKU"), max_length=64, db_index=True)
     product_ref = models.CharField(_("product reference"), max_length=64, blank=True, db_index=True)
+    variant_ref = models.CharField(_("variant reference"), max_length=64, blank=True)
     name = models.CharField(_("name"), max_length=200)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices, default=Category.OTHER)
     size = models.CharField(_("size"), max_length=16, blank=True)
     colour = models.CharField(_("colour"), max_length=32, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     unit_price = models.DecimalField(_("unit price paid"), max_digits=10, decimal_places=2)
+    unit_tax = models.DecimalField(
+        _("tax per unit"), max_digits=10, decimal_places=2, default=0, help_text=_("Included in the unit price paid.")
+    )
     non_returnable_reason = models.CharField(
         _("not returnable because"), max_length=16, choices=NonReturnableReason.choices, blank=True
     )

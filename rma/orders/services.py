@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -36,12 +36,14 @@ ORDER_FIELDS = (
 LINE_FIELDS = (
     "sku",
     "product_ref",
+    "variant_ref",
     "name",
     "category",
     "size",
     "colour",
     "quantity",
     "unit_price",
+    "unit_tax",
     "non_returnable_reason",
     "has_serial_number",
 )
@@ -89,10 +91,13 @@ def _normalise_line(raw: dict[str, Any], index: int) -> dict[str, Any]:
     try:
         quantity = int(raw.get("quantity", 0))
         unit_price = Decimal(str(raw.get("unit_price", ""))).quantize(Decimal("0.01"))
+        unit_tax = Decimal(str(raw.get("unit_tax") or 0)).quantize(Decimal("0.01"))
     except (TypeError, ValueError, InvalidOperation) as exc:
         raise OrderDataError(f"Line {index + 1}: quantity and unit_price must be numbers.") from exc
     if quantity < 1 or unit_price < 0:
         raise OrderDataError(f"Line {index + 1}: quantity must be at least 1 and unit_price not negative.")
+    if not unit_price.is_finite() or not Decimal(0) <= unit_tax <= unit_price:
+        raise OrderDataError(f"Line {index + 1}: unit_tax must be between 0 and the unit price.")
     reason = raw.get("non_returnable_reason") or ""
     if not reason and (
         raw.get("final_sale") in (True, "true", "1", 1) or raw.get("returnable") in (False, "false", "0", 0)
@@ -110,12 +115,14 @@ def _normalise_line(raw: dict[str, Any], index: int) -> dict[str, Any]:
         "external_id": external_id,
         "sku": str(raw["sku"]).strip(),
         "product_ref": str(raw.get("product_ref") or "").strip(),
+        "variant_ref": str(raw.get("variant_ref") or "").strip()[:64],
         "name": str(raw.get("name") or raw["sku"]).strip()[:200],
         "category": category,
         "size": str(raw.get("size") or "")[:16],
         "colour": str(raw.get("colour") or raw.get("color") or "")[:32],
         "quantity": quantity,
         "unit_price": unit_price,
+        "unit_tax": unit_tax,
         "non_returnable_reason": reason,
         "has_serial_number": raw.get("has_serial_number") in (True, "true", "1", 1),
     }
@@ -228,3 +235,21 @@ def _full_clean(instance: Order | OrderLine, exclude: list[str] | None = None) -
         instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise OrderDataError("The order is not valid.", extra=exc.message_dict) from exc
+
+
+def order_delivered_record(*, order: Order, delivered_at: datetime) -> bool:
+    """Record that the order reached the customer at `delivered_at` (the return window counts from it).
+
+    A later delivery of the same order (a second parcel) moves the date on; an earlier one changes nothing.
+    True when the date changed.
+    """
+    if timezone.is_naive(delivered_at):
+        delivered_at = timezone.make_aware(delivered_at, timezone.get_default_timezone())
+    changed = (
+        Order.objects.filter(pk=order.pk)
+        .filter(models.Q(delivered_at__isnull=True) | models.Q(delivered_at__lt=delivered_at))
+        .update(delivered_at=delivered_at, updated_at=timezone.now())
+    )
+    if changed:
+        order.delivered_at = delivered_at
+    return bool(changed)

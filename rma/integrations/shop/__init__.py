@@ -10,6 +10,7 @@ from rma.integrations.shop.client import (
     order_line_variant,
     order_line_variants,
     shop_client_get,
+    shop_client_provider_register,
     variants_sorted,
 )
 
@@ -23,5 +24,6 @@ __all__ = [
     "order_line_variant",
     "order_line_variants",
     "shop_client_get",
+    "shop_client_provider_register",
     "variants_sorted",
 ]

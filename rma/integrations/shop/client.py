@@ -6,7 +6,7 @@ variants from what we know locally: the order lines of the same product seen in 
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
@@ -157,8 +157,19 @@ def _price(value: object) -> Decimal | None:
     return price.quantize(Decimal("0.01")) if price.is_finite() and price >= 0 else None
 
 
+ShopClientProvider = Callable[[], "ShopClient | None"]
+_providers: list[ShopClientProvider] = []
+
+
+def shop_client_provider_register(provider: ShopClientProvider) -> None:
+    """Let an app offer a client (rma.connectors: the connected shop platforms); it answers None when it has none."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
 def shop_client_get() -> ShopClient:
-    """The HTTP client when ``RMA_SHOP_API_URL`` is set, else an instance of the class ``RMA_SHOP_CLIENT`` names.
+    """The HTTP client when ``RMA_SHOP_API_URL`` is set; else the first client a registered provider offers (the
+    shop platforms connected in the admin); else an instance of the class ``RMA_SHOP_CLIENT`` names.
 
     The portal asks it for exchange options (``variants_available``) and for a SKU's size and colour
     (``variant_for_sku``).
@@ -168,6 +179,10 @@ def shop_client_get() -> ShopClient:
         return HttpShopClient(
             base_url=base_url, token=settings.RMA_SHOP_API_TOKEN, timeout=settings.RMA_SHOP_API_TIMEOUT
         )
+    for provider in _providers:
+        client = provider()
+        if client is not None:
+            return client
     client_class = import_string(settings.RMA_SHOP_CLIENT)
     return client_class()
 

@@ -94,6 +94,9 @@ class OrderLineInputSerializer(serializers.Serializer):
     )
     sku = StrictCharField(max_length=64)
     product_ref = StrictCharField(max_length=64, required=False, allow_blank=True)
+    variant_ref = StrictCharField(
+        max_length=64, required=False, allow_blank=True, help_text="The shop's variant id, for stock and restock."
+    )
     name = StrictCharField(max_length=200, required=False, allow_blank=True)
     category = StrictCharField(
         max_length=32,
@@ -144,12 +147,14 @@ class OrderLineOutputSerializer(serializers.Serializer):
     external_id = serializers.CharField()
     sku = serializers.CharField()
     product_ref = serializers.CharField()
+    variant_ref = serializers.CharField()
     name = serializers.CharField()
     category = serializers.CharField()
     size = serializers.CharField()
     colour = serializers.CharField()
     quantity = serializers.IntegerField()
     unit_price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    unit_tax = serializers.DecimalField(max_digits=10, decimal_places=2, help_text="Tax included in unit_price.")
     non_returnable_reason = serializers.CharField()
     has_serial_number = serializers.BooleanField()
     quantity_in_returns = serializers.IntegerField()

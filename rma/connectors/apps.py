@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConnectorsConfig(AppConfig):
+    name = "rma.connectors"
+    label = "connectors"
+    verbose_name = _("Shop connections")
+
+    def ready(self) -> None:
+        from rma.connectors.money import shop_call_send, shop_calls_follow_return
+        from rma.connectors.stock import connection_shop_client
+        from rma.integrations.shop import shop_client_provider_register
+        from rma.notifications.destinations import channel_sender_register
+        from rma.returns import reactions
+
+        # A refund or a store credit released for an order that came from a shop is created in that shop.
+        reactions.register(shop_calls_follow_return)
+        channel_sender_register(channel="shop", send=shop_call_send)
+        # Exchanges read variants and stock from the platform the order came from.
+        shop_client_provider_register(connection_shop_client)

@@ -1,0 +1,153 @@
+"""Webhook deliveries from shop platforms: verified, stored as received, then mapped to our orders by a worker.
+
+Receiving answers only after the delivery's row is committed, and does nothing else: the platform's retries
+and our worker do the rest. Processing locks the row, so a delivery is applied by one worker at a time, and a
+processed delivery is never applied again. What cannot be understood is kept with its error (``failed``) and
+can be processed again from the admin once the cause is fixed; an event about an order not received yet stays
+pending and is tried again by the sweeper, up to ``MAX_ATTEMPTS``.
+"""
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from rma.connectors.choices import InboxStatus
+from rma.connectors.models import InboxDelivery, ShopConnection
+from rma.connectors.orders_in import OrderNotYetKnown, order_event_apply
+from rma.connectors.platforms import connector_for
+from rma.connectors.platforms.base import PlatformError, WebhookIgnored
+from rma.core.retries import TRANSIENT_DATABASE_ERRORS
+from rma.orders.models import Order
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+ERROR_MAX_CHARS = 4000
+# A pending delivery not processed after this long is handed to the broker again by the sweeper.
+STALE_AFTER = timedelta(seconds=60)
+
+
+class SignatureInvalid(Exception):
+    """The delivery's signature is missing or does not match the connection's webhook secret."""
+
+
+@dataclass(frozen=True)
+class Received:
+    delivery: InboxDelivery | None  # None: a ping, nothing stored
+    created: bool
+
+
+def delivery_receive(*, connection: ShopConnection, headers: Mapping[str, str], body: bytes) -> Received:
+    """Verify a delivery and store it once (the platform's delivery id dedupes); the caller answers 200 after.
+
+    The mapping task is published after the commit; when the broker is down the sweeper hands it over later.
+    """
+    from rma.connectors.tasks import inbox_delivery_enqueue  # tasks import this module
+
+    connector = connector_for(connection)
+    if not connector.webhook_verify(headers=headers, body=body):
+        raise SignatureInvalid
+    try:
+        identity = connector.webhook_identify(headers=headers, body=body)
+    except WebhookIgnored:
+        return Received(None, False)
+    with transaction.atomic():
+        delivery, created = InboxDelivery.objects.get_or_create(
+            connection=connection,
+            delivery_id=identity.delivery_id[:200],
+            defaults={"topic": identity.topic[:100], "body": body.decode("utf-8", errors="replace")},
+        )
+        if created:
+            inbox_delivery_enqueue(delivery.pk)
+    return Received(delivery, created)
+
+
+def delivery_process(*, delivery_id: int) -> str:
+    """Map one stored delivery to our orders, under its row lock; returns its status afterwards."""
+    with transaction.atomic():
+        delivery = (
+            InboxDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("connection")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None:
+            return "busy" if InboxDelivery.objects.filter(pk=delivery_id).exists() else "missing"
+        if delivery.status != InboxStatus.PENDING:
+            return delivery.status
+        delivery.attempts = min(delivery.attempts + 1, 32767)
+        delivery.status, delivery.error, order = _apply(delivery)
+        if delivery.status != InboxStatus.PENDING:
+            delivery.processed_at = timezone.now()
+        elif delivery.attempts >= MAX_ATTEMPTS:
+            delivery.status = InboxStatus.FAILED
+            delivery.processed_at = timezone.now()
+        delivery.order = order or delivery.order
+        delivery.save(update_fields=["attempts", "status", "error", "processed_at", "order", "updated_at"])
+    log = logger.warning if delivery.status == InboxStatus.FAILED else logger.info
+    log("shop delivery %s (%s) %s %s", delivery.pk, delivery.topic, delivery.status, delivery.error[:200])
+    return str(delivery.status)
+
+
+def _apply(delivery: InboxDelivery) -> tuple[str, str, Order | None]:
+    """(status, error, order) for one delivery: the mapping runs in a savepoint, so a refusal writes nothing."""
+    connector = connector_for(delivery.connection)
+    try:
+        with transaction.atomic():
+            payload = json.loads(delivery.body)
+            event = connector.delivery_map(topic=delivery.topic, payload=payload)
+            if event is None:
+                return InboxStatus.IGNORED, "", None
+            applied = order_event_apply(connection=delivery.connection, event=event)
+    except TRANSIENT_DATABASE_ERRORS:
+        raise  # the database itself: the task retries
+    except OrderNotYetKnown as exc:
+        return InboxStatus.PENDING, str(exc), None
+    except PlatformError as exc:
+        if exc.permanent:
+            return InboxStatus.FAILED, _error(exc), None
+        return InboxStatus.PENDING, _error(exc), None
+    except Exception as exc:  # noqa: BLE001 - a payload we cannot map is kept with its error, never lost
+        return InboxStatus.FAILED, _error(exc), None
+    status = InboxStatus.IGNORED if applied.outcome in ("stale", "own_refund", "ignored") else InboxStatus.PROCESSED
+    note = {"stale": "Older than the update already applied.", "own_refund": "Our own refund, echoed by the shop."}
+    return status, note.get(applied.outcome, ""), applied.order
+
+
+def _error(exc: Exception) -> str:
+    from rma.orders.order_sources import error_message
+
+    return f"{type(exc).__name__}: {error_message(exc)}"[:ERROR_MAX_CHARS]
+
+
+def deliveries_reprocess(*, delivery_ids: list[int]) -> int:
+    """Put failed (or stuck pending) deliveries back to pending and hand them to the worker; returns how many."""
+    from rma.connectors.tasks import inbox_delivery_enqueue
+
+    with transaction.atomic():
+        pks = list(
+            InboxDelivery.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=delivery_ids, status__in=(InboxStatus.FAILED, InboxStatus.PENDING))
+            .values_list("pk", flat=True)
+        )
+        InboxDelivery.objects.filter(pk__in=pks).update(
+            status=InboxStatus.PENDING, attempts=0, error="", processed_at=None, updated_at=timezone.now()
+        )
+        for pk in pks:
+            inbox_delivery_enqueue(pk)
+    return len(pks)
+
+
+def deliveries_due(*, now: object = None, limit: int = 500) -> list[int]:
+    """Pending deliveries untouched for a while (their task was lost, or they wait for their order)."""
+    moment = now or timezone.now()
+    return list(
+        InboxDelivery.objects.filter(status=InboxStatus.PENDING, updated_at__lt=moment - STALE_AFTER)  # type: ignore[operator]
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )

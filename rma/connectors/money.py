@@ -1,0 +1,140 @@
+"""Money out: a refund or a store credit released for an order that came from a shop is created in that shop.
+
+The call is an outbox message (channel "shop"), written in the transaction that released the money, so it is
+made after the commit, retried with backoff, dead-lettered after the last attempt and replayable from the admin,
+like every other message (rma.notifications). Its dedupe key holds our refund's (or credit's) id: it is
+written once. Its payload holds what to create, fixed when the money was released (which units go back to
+stock follows the warehouse's dispositions). The connector creates it in the shop under our id and finds it
+there on a retry, so a timeout, a 500 or a killed worker never refunds twice.
+"""
+
+import logging
+from decimal import Decimal
+
+from rma.connectors.choices import ShopTopic
+from rma.connectors.models import ShopConnection, ShopOrder
+from rma.connectors.platforms import connector_for
+from rma.connectors.platforms.base import CreditOrder, MoneyLine, PlatformError, RefundOrder
+from rma.notifications.choices import Channel
+from rma.notifications.exceptions import DeliveryFailed
+from rma.notifications.models import OutboxMessage
+from rma.notifications.outbox import outbox_enqueue
+from rma.returns.models import ReturnRequest
+from rma.returns.reactions import StatusChange
+from rma.warehouse.choices import DispositionKind, RefundMethod
+from rma.warehouse.models import Disposition, Refund, StoreCredit
+
+logger = logging.getLogger(__name__)
+
+# The dispositions that put a unit back on sale: only these are restocked in the shop.
+RESTOCKED = (DispositionKind.RESTOCK, DispositionKind.RESTOCK_OPEN_BOX)
+
+
+def _destination(connection: ShopConnection) -> str:
+    return f"connection:{connection.pk}"
+
+
+def refund_order(*, refund: Refund, link: ShopOrder) -> RefundOrder:
+    """What to create in the shop for `refund`: its lines, the units going back to stock, the amount."""
+    return_request = refund.return_request
+    restocked: dict[int, int] = {}
+    for line_id in Disposition.objects.filter(
+        inspection__return_line__return_request=return_request, kind__in=RESTOCKED
+    ).values_list("inspection__return_line_id", flat=True):
+        restocked[line_id] = restocked.get(line_id, 0) + 1
+    lines = [
+        MoneyLine(
+            line_ref=line.order_line.external_id,
+            sku=line.order_line.sku,
+            quantity=line.quantity,
+            restock_quantity=0 if return_request.returnless else min(line.quantity, restocked.get(line.pk, 0)),
+            amount=(line.order_line.unit_price * line.quantity).quantize(Decimal("0.01")),
+        )
+        for line in return_request.lines.select_related("order_line").order_by("id")
+    ]
+    return RefundOrder(
+        reference=str(refund.public_id),
+        order_ref=link.order_ref,
+        amount=refund.amount,
+        currency=refund.currency,
+        lines=lines,
+        reason=f"Return {return_request.rma_number}",
+        rma_number=return_request.rma_number,
+        order_extra=dict(link.extra),
+    )
+
+
+def credit_order(*, credit: StoreCredit, link: ShopOrder, return_request: ReturnRequest) -> CreditOrder:
+    return CreditOrder(
+        reference=str(credit.public_id),
+        code=credit.code,
+        amount=credit.amount,  # the bonus included
+        currency=credit.currency,
+        customer_email=return_request.contact_email,
+        customer_name=return_request.contact_name,
+        expires_at=credit.expires_at,
+        rma_number=return_request.rma_number,
+        order_ref=link.order_ref,
+    )
+
+
+def shop_calls_follow_return(change: StatusChange) -> None:
+    """Reaction: when the return's refund or store credit now exists, write the shop's call for it (once)."""
+    return_request = change.return_request
+    link = (
+        ShopOrder.objects.select_related("connection")
+        .filter(order_id=return_request.order_id, connection__enabled=True)
+        .first()
+    )
+    if link is None:
+        return
+    refund = Refund.objects.filter(return_request=return_request).select_related("return_request").first()
+    if refund is not None and refund.method != RefundMethod.STORE_CREDIT and refund.amount > 0:
+        order = refund_order(refund=refund, link=link)
+        outbox_enqueue(
+            channel=Channel.SHOP,
+            topic=ShopTopic.REFUND,
+            destination=_destination(link.connection),
+            payload=order.as_payload(),
+            dedupe_key=f"shop:refund:{refund.public_id}",
+            locale=return_request.locale,
+        )
+    credit = StoreCredit.objects.filter(return_request=return_request).first()
+    if credit is not None:
+        outbox_enqueue(
+            channel=Channel.SHOP,
+            topic=ShopTopic.STORE_CREDIT,
+            destination=_destination(link.connection),
+            payload=credit_order(credit=credit, link=link, return_request=return_request).as_payload(),
+            dedupe_key=f"shop:store_credit:{credit.public_id}",
+            locale=return_request.locale,
+        )
+
+
+def shop_call_send(message: OutboxMessage, attempt: int) -> None:
+    """The outbox's sender for channel "shop": make the call in the shop (see the module doc)."""
+    prefix, _sep, pk = message.destination.partition(":")
+    connection = ShopConnection.objects.filter(pk=pk).first() if prefix == "connection" and pk.isdigit() else None
+    if connection is None:
+        raise DeliveryFailed(f"No shop connection {message.destination!r}.", permanent=True)
+    if not connection.enabled:
+        raise DeliveryFailed(f"Shop connection {connection.name} is disabled: enable it, then replay.", permanent=True)
+    connector = connector_for(connection)
+    try:
+        if message.topic == ShopTopic.REFUND:
+            record = connector.refund_create(refund=RefundOrder.from_payload(message.payload))
+        elif message.topic == ShopTopic.STORE_CREDIT:
+            record = connector.credit_create(credit=CreditOrder.from_payload(message.payload))
+        else:
+            raise DeliveryFailed(f"Unknown shop call {message.topic!r}.", permanent=True)
+    except PlatformError as exc:
+        raise DeliveryFailed(exc.message, permanent=exc.permanent, retry_after=exc.retry_after) from exc
+    logger.info(
+        "%s %s in %s: %s %s (attempt %s)",
+        message.topic,
+        "created" if record.created else "already there",
+        connection.name,
+        record.kind,
+        record.ref,
+        attempt,
+    )

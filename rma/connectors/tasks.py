@@ -1,0 +1,50 @@
+"""Connector tasks: map stored deliveries to orders, sweep the ones left behind, poll the shops without webhooks."""
+
+import logging
+from typing import Any
+
+from celery import shared_task
+
+from rma.connectors.inbox import deliveries_due, delivery_process
+from rma.core.queue import enqueue_on_commit, publish
+from rma.core.retries import retry_policy
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    name="rma.connectors.delivery_process",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=60,
+    time_limit=90,
+    ignore_result=True,
+    **retry_policy(),
+)
+def inbox_delivery_task(delivery_id: int, **kwargs: Any) -> str:
+    """Map one stored webhook delivery to our orders (safe to run any number of times)."""
+    return delivery_process(delivery_id=delivery_id)
+
+
+def inbox_delivery_enqueue(delivery_id: int) -> None:
+    """Hand a stored delivery to the worker after the commit (the sweeper does it if the broker is down)."""
+    enqueue_on_commit(inbox_delivery_task, delivery_id)
+
+
+@shared_task(name="rma.connectors.inbox_sweep", soft_time_limit=50, time_limit=60, ignore_result=True)
+def inbox_sweep_task() -> int:
+    """Beat, every minute: hand over again the deliveries still pending (lost task, order not arrived yet)."""
+    handed = 0
+    for delivery_id in deliveries_due():
+        if not publish(inbox_delivery_task, delivery_id):
+            break
+        handed += 1
+    return handed
+
+
+@shared_task(name="rma.connectors.poll", soft_time_limit=840, time_limit=900, ignore_result=True)
+def shops_poll_task() -> int:
+    """Beat: read the orders updated since the last poll from the shops that send no webhooks (PrestaShop)."""
+    from rma.connectors.sync import connections_poll
+
+    return connections_poll()
