@@ -18,6 +18,10 @@ from rma.connectors.models import SECRET_FIELDS, InboxDelivery, ShopConnection, 
 class ShopConnectionForm(forms.ModelForm):
     """Secrets are typed in, never shown back: an empty field keeps the secret already stored."""
 
+    shop_url = forms.URLField(
+        label=_("shop URL"), assume_scheme="https", help_text=ShopConnection._meta.get_field("shop_url").help_text
+    )
+
     class Meta:
         model = ShopConnection
         fields = (

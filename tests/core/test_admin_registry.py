@@ -12,6 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from rma.connectors.models import InboxDelivery, ShopConnection
+from rma.connectors.orders_in import order_data_apply
+from rma.connectors.platforms.base import OrderData, OrderLineData
 from rma.returns.models import ReturnPhoto, ReturnRequest
 from rma.returns.services import return_request_approve
 from rma.shipping.models import Label
@@ -39,7 +42,7 @@ from tests.locations.factories import DropOffPointFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
 
-OWN_APPS = ("orders", "locations", "returns", "shipping", "warehouse", "notifications")
+OWN_APPS = ("orders", "locations", "returns", "shipping", "warehouse", "notifications", "connectors")
 
 
 def rma_admins():
@@ -114,7 +117,29 @@ def build_rows(make_return, user):
     )
     credit = store_credit_issue(return_request=shop_return, base=Decimal("30.00"), moment="handover", actor=user)
     store_credit_redeem(store_credit=credit, amount=Decimal("12.50"), reference=f"order-{shop_return.pk}", actor=user)
+    shop_connection_rows(number=ReturnRequest.objects.count())
     return return_request
+
+
+def shop_connection_rows(*, number: int) -> None:
+    """A shop connection with an order read from it and a webhook that could not be mapped."""
+    connection = ShopConnection.objects.create(
+        name=f"eu-shop-{number}", platform="woocommerce", shop_url="https://shop.example", webhook_secret="s3cret"
+    )
+    line = OrderLineData(line_ref="11", sku="TEE-M", name="Tee", quantity=1, unit_price=Decimal("20.00"))
+    data = OrderData(
+        order_ref="501",
+        number=f"W{number}",
+        placed_at=timezone.now(),
+        updated_at=timezone.now(),
+        customer_email="ana@example.com",
+        currency="EUR",
+        lines=[line],
+    )
+    order_data_apply(connection=connection, data=data)
+    InboxDelivery.objects.create(
+        connection=connection, delivery_id=f"d-{number}", topic="order.created", body="{", status="failed", error="x"
+    )
 
 
 @pytest.fixture
