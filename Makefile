@@ -46,6 +46,7 @@ lint: install
 bench: install
 	$(PY) bench/labels.py
 	$(PY) bench/outbox.py
+	$(PY) bench/connectors.py
 
 messages: install
 	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --ignore=tests --ignore=test-artifacts
