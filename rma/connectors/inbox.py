@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rma.connectors.choices import InboxStatus
@@ -30,6 +30,7 @@ MAX_ATTEMPTS = 8
 ERROR_MAX_CHARS = 4000
 # A pending delivery not processed after this long is handed to the broker again by the sweeper.
 STALE_AFTER = timedelta(seconds=60)
+EARLY_TOLERANCE_SECONDS = 0.5
 
 
 class SignatureInvalid(Exception):
@@ -68,7 +69,8 @@ def delivery_receive(*, connection: ShopConnection, headers: Mapping[str, str], 
 
 
 def delivery_process(*, delivery_id: int) -> str:
-    """Map one stored delivery to our orders, under its row lock; returns its status afterwards."""
+    """Map one stored delivery to our orders, under its row lock; returns its status afterwards ("pending": it is
+    to be tried again, see ``delivery_retry_in``)."""
     with transaction.atomic():
         delivery = (
             InboxDelivery.objects.select_for_update(skip_locked=True, of=("self",))
@@ -80,6 +82,10 @@ def delivery_process(*, delivery_id: int) -> str:
             return "busy" if InboxDelivery.objects.filter(pk=delivery_id).exists() else "missing"
         if delivery.status != InboxStatus.PENDING:
             return delivery.status
+        if delivery.attempts and timezone.now() < delivery.updated_at + timedelta(
+            seconds=_backoff(delivery.attempts) - EARLY_TOLERANCE_SECONDS
+        ):
+            return "not_due"  # a retry that came early (a duplicate task): its own time will come
         delivery.attempts = min(delivery.attempts + 1, 32767)
         delivery.status, delivery.error, order = _apply(delivery)
         if delivery.status != InboxStatus.PENDING:
@@ -108,6 +114,8 @@ def _apply(delivery: InboxDelivery) -> tuple[str, str, Order | None]:
         raise  # the database itself: the task retries
     except OrderNotYetKnown as exc:
         return InboxStatus.PENDING, str(exc), None
+    except IntegrityError as exc:  # another delivery of the same order created it at the same moment: try again
+        return InboxStatus.PENDING, _error(exc), None
     except PlatformError as exc:
         if exc.permanent:
             return InboxStatus.FAILED, _error(exc), None
@@ -123,6 +131,20 @@ def _error(exc: Exception) -> str:
     from rma.orders.order_sources import error_message
 
     return f"{type(exc).__name__}: {error_message(exc)}"[:ERROR_MAX_CHARS]
+
+
+def delivery_retry_in(*, delivery_id: int) -> float | None:
+    """Seconds before a delivery still pending is tried again (1, 2, 4… up to a minute); None when not pending."""
+    attempts = (
+        InboxDelivery.objects.filter(pk=delivery_id, status=InboxStatus.PENDING)
+        .values_list("attempts", flat=True)
+        .first()
+    )
+    return None if attempts is None else _backoff(attempts)
+
+
+def _backoff(attempts: int) -> float:
+    return float(min(2 ** max(attempts - 1, 0), 60))
 
 
 def deliveries_reprocess(*, delivery_ids: list[int]) -> int:

@@ -5,7 +5,7 @@ from typing import Any
 
 from celery import shared_task
 
-from rma.connectors.inbox import deliveries_due, delivery_process
+from rma.connectors.inbox import deliveries_due, delivery_process, delivery_retry_in
 from rma.core.queue import enqueue_on_commit, publish
 from rma.core.retries import retry_policy
 
@@ -22,8 +22,14 @@ logger = logging.getLogger(__name__)
     **retry_policy(),
 )
 def inbox_delivery_task(delivery_id: int, **kwargs: Any) -> str:
-    """Map one stored webhook delivery to our orders (safe to run any number of times)."""
-    return delivery_process(delivery_id=delivery_id)
+    """Map one stored webhook delivery to our orders (safe to run any number of times); one still pending (its
+    order not arrived yet, or created by another delivery at the same moment) comes back soon, else the sweeper's."""
+    status = delivery_process(delivery_id=delivery_id)
+    if status == "pending":
+        retry_in = delivery_retry_in(delivery_id=delivery_id)
+        if retry_in is not None:
+            publish(inbox_delivery_task, delivery_id, countdown=retry_in)
+    return status
 
 
 def inbox_delivery_enqueue(delivery_id: int) -> None:
