@@ -21,6 +21,7 @@ from rma.connectors.platforms.base import (
     OrderLineData,
     OrderRefundedInShop,
 )
+from rma.locations.models import Warehouse
 from rma.orders.choices import Category, NonReturnableReason
 from rma.orders.models import Order
 from rma.orders.services import order_delivered_record, order_upsert
@@ -149,6 +150,12 @@ def order_event_apply(*, connection: ShopConnection, event: OrderEvent) -> Appli
             raise MappingError(f"Order {event.order_ref} can no longer be read from the shop.")
         return order_data_apply(connection=connection, data=data)
     raise MappingError(f"Unknown event {type(event).__name__}.")
+
+
+def order_connection_warehouse(order: Order) -> Warehouse | None:
+    """The default warehouse of the shop connection `order` came from, if it names one."""
+    link = ShopOrder.objects.select_related("connection__default_warehouse").filter(order=order).first()
+    return link.connection.default_warehouse if link is not None else None
 
 
 def _uuids(text: str) -> list[str]:

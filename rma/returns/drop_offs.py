@@ -1,5 +1,6 @@
 """Where a return may be dropped off, and which warehouse it then goes to."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -50,11 +51,28 @@ def drop_off_validate(*, choice: DropOffChoice) -> None:
         raise DomainError(_("This drop-off point does not take returns at the moment."), code="invalid_drop_off")
 
 
+# Apps above returns may name the warehouse an order's returns go to (rma.connectors: the default warehouse of the
+# shop connection the order came from); registered in their AppConfig.ready.
+OrderWarehouse = Callable[[Order], "Warehouse | None"]
+_order_warehouses: list[OrderWarehouse] = []
+
+
+def order_warehouse_provide(provider: OrderWarehouse) -> None:
+    """Let `provider` name the warehouse of an order's returns (None: it has no say for that order)."""
+    if provider not in _order_warehouses:
+        _order_warehouses.append(provider)
+
+
 def destination_warehouse_for(*, point: DropOffPoint | None, order: Order) -> Warehouse | None:
-    """The shop's own warehouse for a shop drop-off, else the active warehouse nearest the parcel."""
+    """The shop's own warehouse for a shop drop-off, else the warehouse the order's origin names (a shop
+    connection's default warehouse), else the active warehouse nearest the parcel."""
     store = point.store if point is not None else None
     if store is not None and store.default_warehouse_id:
         return store.default_warehouse
+    for provider in _order_warehouses:
+        named = provider(order)
+        if named is not None and named.is_active:
+            return named
     warehouses = list(Warehouse.objects.filter(is_active=True))
     origin = point if point is not None and point.latitude is not None else order
     latitude, longitude = origin.latitude, origin.longitude

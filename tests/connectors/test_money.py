@@ -106,3 +106,12 @@ def test_a_call_to_a_disabled_connection_is_dead_lettered_with_the_way_out(
     call.refresh_from_db()
     assert call.status == OutboxStatus.DEAD
     assert "disabled: enable it, then replay" in call.last_error
+
+
+def test_the_returns_of_a_shops_orders_go_to_its_default_warehouse(make_return, shop_line, connection, other_warehouse):
+    connection.default_warehouse = other_warehouse
+    connection.save()
+
+    return_request = make_return(order_line=shop_line)
+
+    assert return_request.destination_warehouse == other_warehouse
