@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from rma.connectors.inbox import deliveries_reprocess
 from rma.connectors.models import SECRET_FIELDS, InboxDelivery, ShopConnection, ShopOrder
+from rma.connectors.tasks import inbox_delivery_enqueue
 
 
 class ShopConnectionForm(forms.ModelForm):
@@ -128,7 +129,10 @@ class InboxDeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Process the selected failed or pending webhooks again"))
     def reprocess(self, request: HttpRequest, queryset: QuerySet[InboxDelivery]) -> None:
-        count = deliveries_reprocess(delivery_ids=list(queryset.values_list("pk", flat=True)))
+        again = deliveries_reprocess(delivery_ids=list(queryset.values_list("pk", flat=True)))
+        for pk in again:
+            inbox_delivery_enqueue(pk)
+        count = len(again)
         self.message_user(
             request,
             ngettext("%(n)d webhook handed to the worker again.", "%(n)d webhooks handed to the worker again.", count)

@@ -44,12 +44,8 @@ class Received:
 
 
 def delivery_receive(*, connection: ShopConnection, headers: Mapping[str, str], body: bytes) -> Received:
-    """Verify a delivery and store it once (the platform's delivery id dedupes); the caller answers 200 after.
-
-    The mapping task is published after the commit; when the broker is down the sweeper hands it over later.
-    """
-    from rma.connectors.tasks import inbox_delivery_enqueue  # tasks import this module
-
+    """Verify a delivery and store it once (the platform's delivery id dedupes); the caller answers 200 after,
+    and hands a new delivery to the worker (when the broker is down, the sweeper hands it over later)."""
     connector = connector_for(connection)
     # Without a secret anyone could sign: a connection with none accepts no webhook at all.
     if not connection.credential("webhook_secret") or not connector.webhook_verify(headers=headers, body=body):
@@ -58,14 +54,11 @@ def delivery_receive(*, connection: ShopConnection, headers: Mapping[str, str], 
         identity = connector.webhook_identify(headers=headers, body=body)
     except WebhookIgnored:
         return Received(None, False)
-    with transaction.atomic():
-        delivery, created = InboxDelivery.objects.get_or_create(
-            connection=connection,
-            delivery_id=identity.delivery_id[:200],
-            defaults={"topic": identity.topic[:100], "body": body.decode("utf-8", errors="replace")},
-        )
-        if created:
-            inbox_delivery_enqueue(delivery.pk)
+    delivery, created = InboxDelivery.objects.get_or_create(
+        connection=connection,
+        delivery_id=identity.delivery_id[:200],
+        defaults={"topic": identity.topic[:100], "body": body.decode("utf-8", errors="replace")},
+    )
     return Received(delivery, created)
 
 
@@ -148,10 +141,9 @@ def _backoff(attempts: int) -> float:
     return float(min(2 ** max(attempts - 1, 0), 60))
 
 
-def deliveries_reprocess(*, delivery_ids: list[int]) -> int:
-    """Put failed (or stuck pending) deliveries back to pending and hand them to the worker; returns how many."""
-    from rma.connectors.tasks import inbox_delivery_enqueue
-
+def deliveries_reprocess(*, delivery_ids: list[int]) -> list[int]:
+    """Put failed (or stuck pending) deliveries back to pending, for the caller to hand to the worker; returns
+    their ids."""
     with transaction.atomic():
         pks = list(
             InboxDelivery.objects.select_for_update(skip_locked=True)
@@ -161,9 +153,7 @@ def deliveries_reprocess(*, delivery_ids: list[int]) -> int:
         InboxDelivery.objects.filter(pk__in=pks).update(
             status=InboxStatus.PENDING, attempts=0, error="", processed_at=None, updated_at=timezone.now()
         )
-        for pk in pks:
-            inbox_delivery_enqueue(pk)
-    return len(pks)
+    return pks
 
 
 def deliveries_due(*, now: object = None, limit: int = 500) -> list[int]:

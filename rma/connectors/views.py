@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from rma.connectors.inbox import SignatureInvalid, delivery_receive
 from rma.connectors.models import ShopConnection
+from rma.connectors.tasks import inbox_delivery_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ def shop_webhook(request: HttpRequest, public_id: str) -> JsonResponse:
         return response
     if received.delivery is None:
         return JsonResponse({"status": "ignored"})
+    if received.created:
+        inbox_delivery_enqueue(received.delivery.pk)
     return JsonResponse(
         {"status": "stored" if received.created else "duplicate", "delivery": received.delivery.delivery_id}
     )
