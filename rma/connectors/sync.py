@@ -73,6 +73,9 @@ def connection_sync(
             report.count(applied.outcome)
             if data.updated_at is not None and data.updated_at > newest:
                 newest = data.updated_at
+        for failure in page.failures:
+            report.count("failed")
+            report.failures.append(failure)
         connection.sync_cursor = page.next_cursor
         connection.save(update_fields=["sync_cursor", "updated_at"])
         if progress is not None:

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from rma.connectors.platforms.base import MappingError, OrderData, OrderLineData, OrdersPage
+from rma.connectors.platforms.base import MappingError, OrderData, OrderLineData, OrdersPage, PlatformError
 from rma.connectors.platforms.prestashop.api import Webservice, multilang
 
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -85,21 +85,29 @@ class OrderReader:
         if cursor:
             start, _sep, count = cursor.partition("|")
             skip = int(count or 0)
+        size = int(self.options.get("page_size") or PAGE_SIZE)
         until = shop_text(datetime.now(tz=self.zone) + timedelta(days=1), self.zone)
         rows = self.api.list(
             "orders",
             filters={"date_upd": f"[{start},{until}]"},
             sort="[date_upd_ASC,id_ASC]",
-            limit=f"{skip},{PAGE_SIZE}",
+            limit=f"{skip},{size}",
         )
-        orders = [self.order(row) for row in rows]
-        if len(rows) < PAGE_SIZE:
-            return OrdersPage(orders=orders, next_cursor="")
+        orders, failures = [], []
+        for row in rows:
+            try:
+                orders.append(self.order(row))
+            except (MappingError, PlatformError) as exc:
+                if isinstance(exc, PlatformError) and not exc.permanent:
+                    raise  # the shop is unwell: the run stops here and resumes at this page
+                failures.append(f"{row.get('id')}: {type(exc).__name__}: {exc}")
+        if len(rows) < size:
+            return OrdersPage(orders=orders, next_cursor="", failures=failures)
         last = str(rows[-1].get("date_upd"))
         same = sum(1 for row in rows if str(row.get("date_upd")) == last)
         if same == len(rows) and last == start:
             same += skip
-        return OrdersPage(orders=orders, next_cursor=f"{last}|{same}")
+        return OrdersPage(orders=orders, next_cursor=f"{last}|{same}", failures=failures)
 
     def one(self, order_ref: str) -> OrderData | None:
         rows = self.api.list("orders", filters={"id": f"[{int(order_ref)}]"})
