@@ -362,14 +362,17 @@ def _handler(fake: FakePrestaShop) -> type[BaseHTTPRequestHandler]:
                 payload, kind = json.dumps(answer).encode(), "application/json"
             else:
                 payload, kind = b'<?xml version="1.0" encoding="UTF-8"?><prestashop/>', "text/xml;charset=utf-8"
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(payload)))
-            self.send_header("PSWS-Version", "8.1.0")
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(payload)))
+                self.send_header("PSWS-Version", "8.1.0")
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+            except OSError:  # the caller is gone (killed while we held its request): the work is done anyway
+                self.close_connection = True
 
         do_GET = do_POST = do_PUT = do_DELETE = _serve
 
