@@ -130,3 +130,17 @@ def test_a_wrong_key_is_refused_with_prestashops_message(connection, fake):
         order_read(connection, "5")
     assert (excinfo.value.status, excinfo.value.permanent) == (401, True)
     assert "401 Authentification key is not active (code 20)" in excinfo.value.message
+
+
+def test_a_product_deleted_since_the_sale_still_gives_its_line(connection, fake):
+    order_add(fake, 5)
+    del fake.data["products"][1]
+    del fake.data["combinations"][2]
+    shirt = order_read(connection, "5").lines[0]
+    assert (shirt.sku, shirt.product_ref, shirt.variant_ref, shirt.category, shirt.size) == (
+        "demo_1-M-WHT",
+        "1",
+        "2",
+        "",
+        "",
+    )

@@ -136,6 +136,19 @@ class Webservice:
             self._cache[key] = dict(answer.get(SINGULAR[resource]) or {}) if isinstance(answer, dict) else {}
         return self._cache[key]
 
+    def find(self, resource: str, object_id: object) -> dict[str, Any]:
+        """One object by id, or {} when there is none (0, or deleted since: a product no longer sold)."""
+        text = str(object_id or "0")
+        if not text.isdigit() or not int(text):
+            return {}
+        try:
+            return self.get(resource, text)
+        except PlatformError as exc:
+            if exc.status == 404:
+                self._cache[(resource, str(object_id))] = {}
+                return {}
+            raise
+
     def list(
         self,
         resource: str,

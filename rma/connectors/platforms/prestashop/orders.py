@@ -123,13 +123,11 @@ class OrderReader:
         placed_at = shop_date(row.get("date_add"), self.zone)
         if placed_at is None or not rows:
             raise MappingError(f"Order {order_ref} has no date or no order_rows.")
-        customer = self.api.get("customers", row["id_customer"]) if int(row.get("id_customer") or 0) else {}
-        address = (
-            self.api.get("addresses", row["id_address_delivery"]) if int(row.get("id_address_delivery") or 0) else {}
-        )
-        country = self.api.get("countries", address["id_country"]) if int(address.get("id_country") or 0) else {}
+        customer = self.api.find("customers", row.get("id_customer"))
+        address = self.api.find("addresses", row.get("id_address_delivery"))
+        country = self.api.find("countries", address.get("id_country"))
         currency = self.api.get("currencies", row["id_currency"])
-        language = self.api.get("languages", row["id_lang"]) if int(row.get("id_lang") or 0) else {}
+        language = self.api.find("languages", row.get("id_lang"))
         details = {str(d["id"]): d for d in self.api.list("order_details", filters={"id_order": f"[{order_ref}]"})}
         lines, extra_lines = self._lines(row, rows, details, str(row.get("id_lang") or ""))
         state = str(row.get("current_state") or "")
@@ -211,18 +209,14 @@ class OrderReader:
         return lines, extra
 
     def category_of(self, product_id: str, lang: str) -> str:
-        if not int(product_id or 0):
-            return ""
-        product = self.api.get("products", product_id)
-        category_id = str(product.get("id_category_default") or "0")
-        return multilang(self.api.get("categories", category_id).get("name"), lang) if int(category_id) else ""
+        """The name of the product's default category ("" for a product deleted since)."""
+        product = self.api.find("products", product_id)
+        return multilang(self.api.find("categories", product.get("id_category_default")).get("name"), lang)
 
     def options_of(self, attribute_id: str, lang: str) -> tuple[str, str]:
         """(size, colour) of a combination, from its attribute values and their groups (colour groups are
         ``is_color_group``; size groups are named Size/Taille/… or listed in the ``size_groups`` option)."""
-        if not int(attribute_id or 0):
-            return "", ""
-        combination = self.api.get("combinations", attribute_id)
+        combination = self.api.find("combinations", attribute_id)
         values = (combination.get("associations") or {}).get("product_option_values") or []
         return self.value_options([str(v.get("id")) for v in values], lang)
 
@@ -230,8 +224,8 @@ class OrderReader:
         size_names = {str(n).lower() for n in self.options.get("size_groups") or SIZE_GROUPS}
         size = colour = ""
         for value_id in value_ids:
-            value = self.api.get("product_option_values", value_id)
-            group = self.api.get("product_options", value.get("id_attribute_group") or "0")
+            value = self.api.find("product_option_values", value_id)
+            group = self.api.find("product_options", value.get("id_attribute_group"))
             name = multilang(value.get("name"), lang)
             if str(group.get("is_color_group")) == "1" or group.get("group_type") == "color":
                 colour = colour or name
