@@ -86,6 +86,8 @@ def connection_sync(
     connection.sync_since = None
     connection.save(update_fields=["synced_until", "sync_since", "updated_at"])
     logger.info("shop sync of %s: %s orders, %s", connection.name, report.seen, report.outcomes)
+    if report.failures:  # the polling has no one to print them to
+        logger.warning("shop sync of %s: not imported: %s", connection.name, "; ".join(report.failures[:20]))
     return report
 
 

@@ -109,6 +109,9 @@ def test_a_bad_order_is_reported_and_the_others_are_read(connection, fake):
     output = sync(since="2026-11-01")
     assert "created 1, failed 5" in output
     assert "not imported: 1: MappingError: Order 1: its customer has no e-mail address." in output
+    # Once the customer is fixed in the shop, the same command reads them in.
+    fake.data["customers"][3]["email"] = "marie.dupont@example.com"
+    assert "created 5, unchanged 1" in sync(since="2026-11-01")
 
 
 def test_the_poll_reads_what_changed_since_the_last_run(connection, fake):
