@@ -52,6 +52,8 @@ REQUIRED = {
     "stock_availables": ("id_product", "id_product_attribute", "quantity"),
 }
 DATE_FIELDS = ("date_add", "date_upd")
+# WebserviceRequest::getResources()'s forbidden_method.
+FORBIDDEN = {"stock_availables": ("POST", "DELETE"), "order_histories": ("PUT", "DELETE")}
 
 
 def shop_now() -> str:
@@ -195,6 +197,8 @@ class FakePrestaShop:
         object_id = parts[2] if len(parts) > 2 else ""
         if resource not in SINGULAR:
             raise PrestaShopError(400, 27, f'Resource of type "{resource}" does not exists')
+        if method in FORBIDDEN.get(resource, ()):
+            raise PrestaShopError(405, 101, f"Method {method} is not allowed for the resource {resource}")
         if method == "GET":
             return 200, self._get(resource, object_id, query)
         if method == "POST" and not object_id:
