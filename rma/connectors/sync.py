@@ -73,6 +73,9 @@ def connection_sync(
             report.count(applied.outcome)
             if data.updated_at is not None and data.updated_at > newest:
                 newest = data.updated_at
+        for failure in page.failures:
+            report.count("failed")
+            report.failures.append(failure)
         connection.sync_cursor = page.next_cursor
         connection.save(update_fields=["sync_cursor", "updated_at"])
         if progress is not None:
@@ -83,6 +86,8 @@ def connection_sync(
     connection.sync_since = None
     connection.save(update_fields=["synced_until", "sync_since", "updated_at"])
     logger.info("shop sync of %s: %s orders, %s", connection.name, report.seen, report.outcomes)
+    if report.failures:  # the polling has no one to print them to
+        logger.warning("shop sync of %s: not imported: %s", connection.name, "; ".join(report.failures[:20]))
     return report
 
 

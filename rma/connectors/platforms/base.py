@@ -131,6 +131,8 @@ class OrdersPage:
     orders: list[OrderData]
     next_cursor: str
     total: int | None = None  # when the platform tells it (for the progress bar)
+    # Orders of this page that could not be read ("<order_ref>: <why>"): reported, and the run goes on.
+    failures: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,247 @@
+"""PrestaShop orders read from the webservice, as ``OrderData``; the polling cursor over ``date_upd``.
+
+An order (resource ``orders``, ``display=full``) names its customer, delivery address, currency and language by
+id, and carries its lines in ``associations.order_rows`` (``id`` is the ``id_order_detail``); those are read by id
+once per run. ``order_details`` (filtered by ``id_order``) adds what the rows lack: the units refunded by credit
+slips (``product_quantity_refunded``) and the line totals. Cart rules (vouchers) are order-level in PrestaShop
+(``total_discounts_tax_incl``): they are spread over the lines in proportion of their totals, so that a line's
+``unit_price`` is what the customer paid for one unit.
+
+Dates are the shop's local time without offset (PHP ``Y-m-d H:i:s`` in the shop's time zone): the connection's
+option ``timezone`` (default: this site's time zone) reads and writes them.
+
+Sources: devdocs.prestashop-project.org/8/webservice/resources/orders, order_details, order_histories,
+customers, addresses, countries, currencies, combinations, product_option_values, product_options;
+PrestaShop/PrestaShop classes/order/Order.php ($webserviceParameters: order_rows), classes/order/OrderDetail.php.
+"""
+
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from rma.connectors.platforms.base import MappingError, OrderData, OrderLineData, OrdersPage, PlatformError
+from rma.connectors.platforms.prestashop.api import Webservice, multilang
+
+DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+PAGE_SIZE = 50
+CENT = Decimal("0.01")
+# PrestaShop's default order states (PS_OS_DELIVERED, PS_OS_CANCELED); a shop with its own states sets the options.
+DELIVERED_STATES = ["5"]
+CANCELLED_STATES = ["6"]
+SIZE_GROUPS = ("size", "taille", "größe", "talla", "taglia", "maat")
+
+
+def shop_zone(options: dict[str, Any]) -> ZoneInfo:
+    return ZoneInfo(str(options.get("timezone") or settings.TIME_ZONE))
+
+
+def shop_date(raw: Any, zone: ZoneInfo) -> datetime | None:
+    """A PrestaShop date (``2026-11-02 10:15:00``, shop time) as an aware datetime; None for empty or zero dates."""
+    text = str(raw or "").strip()
+    if not text or text.startswith("0000-00-00"):
+        return None
+    try:
+        return datetime.strptime(text[:19], DATE_FORMAT).replace(tzinfo=zone)
+    except ValueError as exc:
+        raise MappingError(f"Not a PrestaShop date: {text!r}") from exc
+
+
+def shop_text(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime(DATE_FORMAT)
+
+
+def money(raw: Any) -> Decimal:
+    try:
+        return Decimal(str(raw or "0"))
+    except InvalidOperation as exc:
+        raise MappingError(f"Not an amount: {raw!r}") from exc
+
+
+def state_ids(options: dict[str, Any], name: str, default: list[str]) -> set[str]:
+    value = options.get(name)
+    return {str(v) for v in value} if isinstance(value, list) and value else set(default)
+
+
+class OrderReader:
+    """Reads orders and what they refer to; every object read by id is read once per reader."""
+
+    def __init__(self, api: Webservice, options: dict[str, Any]) -> None:
+        self.api = api
+        self.options = options
+        self.zone = shop_zone(options)
+
+    # --- the polling: keyset on (date_upd, id) -------------------------------------------------------------
+    def page(self, *, since: datetime, cursor: str) -> OrdersPage:
+        """Orders updated at or after the cursor's date, oldest first; the cursor is ``<date>|<n>``: the date of
+        the last order read and how many orders at exactly that date were read already (skipped by ``limit``).
+
+        Reading from the last date rather than by a bare offset keeps an order updated during the run from
+        shifting the ones after it out of sight: it moves to the end of the list and is read there.
+        """
+        start, skip = shop_text(since, self.zone), 0
+        if cursor:
+            start, _sep, count = cursor.partition("|")
+            skip = int(count or 0)
+        size = int(self.options.get("page_size") or PAGE_SIZE)
+        until = shop_text(datetime.now(tz=self.zone) + timedelta(days=1), self.zone)
+        rows = self.api.list(
+            "orders",
+            filters={"date_upd": f"[{start},{until}]"},
+            sort="[date_upd_ASC,id_ASC]",
+            limit=f"{skip},{size}",
+        )
+        orders, failures = [], []
+        for row in rows:
+            try:
+                orders.append(self.order(row))
+            except (MappingError, PlatformError) as exc:
+                if isinstance(exc, PlatformError) and not exc.permanent:
+                    raise  # the shop is unwell: the run stops here and resumes at this page
+                failures.append(f"{row.get('id')}: {type(exc).__name__}: {exc}")
+        if len(rows) < size:
+            return OrdersPage(orders=orders, next_cursor="", failures=failures)
+        last = str(rows[-1].get("date_upd"))
+        same = sum(1 for row in rows if str(row.get("date_upd")) == last)
+        if same == len(rows) and last == start:
+            same += skip
+        return OrdersPage(orders=orders, next_cursor=f"{last}|{same}", failures=failures)
+
+    def one(self, order_ref: str) -> OrderData | None:
+        rows = self.api.list("orders", filters={"id": f"[{int(order_ref)}]"})
+        return self.order(rows[0]) if rows else None
+
+    # --- one order -------------------------------------------------------------------------------------------
+    def order(self, row: dict[str, Any]) -> OrderData:
+        try:
+            order_ref = str(row["id"])
+            rows = (row.get("associations") or {}).get("order_rows") or []
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise MappingError(f"Not a PrestaShop order: {exc}") from exc
+        placed_at = shop_date(row.get("date_add"), self.zone)
+        if placed_at is None or not rows:
+            raise MappingError(f"Order {order_ref} has no date or no order_rows.")
+        customer = self.api.find("customers", row.get("id_customer"))
+        address = self.api.find("addresses", row.get("id_address_delivery"))
+        country = self.api.find("countries", address.get("id_country"))
+        currency = self.api.get("currencies", row["id_currency"])
+        language = self.api.find("languages", row.get("id_lang"))
+        details = {str(d["id"]): d for d in self.api.list("order_details", filters={"id_order": f"[{order_ref}]"})}
+        lines, extra_lines = self._lines(row, rows, details, str(row.get("id_lang") or ""))
+        state = str(row.get("current_state") or "")
+        email = str(customer.get("email") or "")
+        if not email:
+            raise MappingError(f"Order {order_ref}: its customer has no e-mail address.")
+        return OrderData(
+            order_ref=order_ref,
+            number=str(row.get("reference") or order_ref),
+            placed_at=placed_at,
+            updated_at=shop_date(row.get("date_upd"), self.zone),
+            customer_email=email,
+            customer_name=f"{customer.get('firstname', '')} {customer.get('lastname', '')}".strip(),
+            customer_phone=str(address.get("phone_mobile") or address.get("phone") or ""),
+            locale=str(language.get("iso_code") or ""),
+            currency=str(currency.get("iso_code") or "").upper(),
+            lines=lines,
+            address_line1=str(address.get("address1") or ""),
+            address_line2=str(address.get("address2") or ""),
+            postcode=str(address.get("postcode") or ""),
+            city=str(address.get("city") or ""),
+            country=str(country.get("iso_code") or "").upper(),
+            delivered_at=self._delivered_at(order_ref, state),
+            cancelled=state in state_ids(self.options, "cancelled_state_ids", CANCELLED_STATES),
+            extra={
+                "id_customer": str(row.get("id_customer") or "0"),
+                "id_currency": str(row.get("id_currency") or "0"),
+                "conversion_rate": str(row.get("conversion_rate") or "1"),
+                "lines": extra_lines,
+            },
+        )
+
+    def _lines(
+        self, order: dict[str, Any], rows: list[dict[str, Any]], details: dict[str, dict[str, Any]], lang: str
+    ) -> tuple[list[OrderLineData], dict[str, dict[str, str]]]:
+        totals = {}
+        for row in rows:
+            detail = details.get(str(row["id"]), {})
+            quantity = int(row.get("product_quantity") or 0)
+            totals[str(row["id"])] = (
+                money(detail.get("total_price_tax_incl")) or money(row.get("unit_price_tax_incl")) * quantity
+            )
+        goods = sum(totals.values(), Decimal("0"))
+        discount = min(money(order.get("total_discounts_tax_incl")), goods)
+        ratio = (goods - discount) / goods if goods else Decimal("1")
+        lines, extra = [], {}
+        for row in rows:
+            line_ref = str(row["id"])
+            detail = details.get(line_ref, {})
+            quantity = int(row.get("product_quantity") or 0)
+            if quantity < 1:
+                raise MappingError(f"Order row {line_ref} has no quantity.")
+            incl, excl = money(row.get("unit_price_tax_incl")), money(row.get("unit_price_tax_excl"))
+            paid = totals[line_ref] * ratio / quantity
+            product_id, attribute_id = str(row.get("product_id") or "0"), str(row.get("product_attribute_id") or "0")
+            size, colour = self.options_of(attribute_id, lang)
+            lines.append(
+                OrderLineData(
+                    line_ref=line_ref,
+                    sku=str(row.get("product_reference") or ""),
+                    name=str(row.get("product_name") or ""),
+                    quantity=quantity,
+                    unit_price=paid.quantize(CENT),
+                    unit_tax=((incl - excl) * ratio).quantize(CENT),
+                    product_ref=product_id,
+                    variant_ref=attribute_id if attribute_id != "0" else "",
+                    category=self.category_of(product_id, lang),
+                    size=size,
+                    colour=colour,
+                    refunded_quantity=int(detail.get("product_quantity_refunded") or 0),
+                )
+            )
+            extra[line_ref] = {
+                "product_id": product_id,
+                "product_attribute_id": attribute_id,
+                "unit_price_tax_incl": str(incl),
+                "unit_price_tax_excl": str(excl),
+            }
+        return lines, extra
+
+    def category_of(self, product_id: str, lang: str) -> str:
+        """The name of the product's default category ("" for a product deleted since)."""
+        product = self.api.find("products", product_id)
+        return multilang(self.api.find("categories", product.get("id_category_default")).get("name"), lang)
+
+    def options_of(self, attribute_id: str, lang: str) -> tuple[str, str]:
+        """(size, colour) of a combination, from its attribute values and their groups (colour groups are
+        ``is_color_group``; size groups are named Size/Taille/… or listed in the ``size_groups`` option)."""
+        combination = self.api.find("combinations", attribute_id)
+        values = (combination.get("associations") or {}).get("product_option_values") or []
+        return self.value_options([str(v.get("id")) for v in values], lang)
+
+    def value_options(self, value_ids: list[str], lang: str) -> tuple[str, str]:
+        size_names = {str(n).lower() for n in self.options.get("size_groups") or SIZE_GROUPS}
+        size = colour = ""
+        for value_id in value_ids:
+            value = self.api.find("product_option_values", value_id)
+            group = self.api.find("product_options", value.get("id_attribute_group"))
+            name = multilang(value.get("name"), lang)
+            if str(group.get("is_color_group")) == "1" or group.get("group_type") == "color":
+                colour = colour or name
+            elif multilang(group.get("name"), lang).strip().lower() in size_names:
+                size = size or name
+        return size, colour
+
+    def _delivered_at(self, order_ref: str, state: str) -> datetime | None:
+        """When the order first reached a delivered state (order_histories), for an order delivered now."""
+        delivered = state_ids(self.options, "delivered_state_ids", DELIVERED_STATES)
+        if state not in delivered:
+            return None
+        history = self.api.list(
+            "order_histories",
+            filters={"id_order": f"[{order_ref}]", "id_order_state": "[" + "|".join(sorted(delivered)) + "]"},
+            sort="[date_add_ASC,id_ASC]",
+            limit="1",
+        )
+        return shop_date(history[0].get("date_add"), self.zone) if history else None
