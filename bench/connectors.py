@@ -106,7 +106,7 @@ def main() -> int:
             defaults={"platform": "woocommerce", "shop_url": "https://shop.example", "webhook_secret": SECRET},
         )
         url = f"/webhooks/shops/{connection.public_id}/"
-        client = Client()
+        client = Client(HTTP_HOST="127.0.0.1")
         run = int(time.time())
         timings = []
         for number in range(count + 20):
