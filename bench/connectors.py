@@ -49,7 +49,7 @@ def setup_django(workdir: Path) -> None:
 
 def woo_order(number: int) -> dict:
     """A WooCommerce REST v3 order as its order.created webhook carries it."""
-    stamp = "2026-11-20T10:%02d:%02d" % (number // 60 % 60, number % 60)
+    stamp = f"2026-11-20T10:{number // 60 % 60:02d}:{number % 60:02d}"
     return {
         "id": 100000 + number,
         "number": str(100000 + number),

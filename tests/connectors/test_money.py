@@ -108,7 +108,9 @@ def test_a_call_to_a_disabled_connection_is_dead_lettered_with_the_way_out(
     assert "disabled: enable it, then replay" in call.last_error
 
 
-def test_the_returns_of_a_shops_orders_go_to_its_default_warehouse(make_return, shop_line, connection, other_warehouse):
+def test_the_returns_of_a_shops_orders_go_to_its_default_warehouse(
+    make_return, shop_line, connection, other_warehouse
+):
     connection.default_warehouse = other_warehouse
     connection.save()
 
