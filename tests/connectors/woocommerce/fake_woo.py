@@ -41,6 +41,8 @@ class Fault:
     times: int
     after: bool = False  # do the work, then answer the error (the answer was lost)
     retry_after: str | None = None
+    query: dict[str, str] | None = None  # only requests with these query parameters
+    skip: int = 0  # let this many matching requests through first
 
 
 @dataclass
@@ -88,9 +90,14 @@ class FakeWoo:
         self.next_id += 1
         return self.next_id
 
-    def _fault(self, method: str, path: str) -> Fault | None:
+    def _fault(self, method: str, path: str, query: dict[str, str]) -> Fault | None:
         for fault in self.faults:
+            if fault.query and any(query.get(k) != v for k, v in fault.query.items()):
+                continue
             if fault.times > 0 and fault.method == method and re.fullmatch(fault.pattern, path):
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    continue
                 fault.times -= 1
                 return fault
         return None
@@ -256,7 +263,7 @@ def _handler(woo: FakeWoo) -> type[BaseHTTPRequestHandler]:
             path = url.path.removeprefix(PREFIX).strip("/")
             with woo.lock:
                 woo.hits.append(Hit(method, path, query, body))
-                fault = woo._fault(method, path)
+                fault = woo._fault(method, path, query)
             if not url.path.startswith(PREFIX):
                 return self._answer(*_error(404, "rest_no_route", "No route was found matching the URL."))
             if self.headers.get("Authorization") != expected:
