@@ -246,8 +246,6 @@ def _handler(woo: FakeWoo) -> type[BaseHTTPRequestHandler]:
     expected = "Basic " + base64.b64encode(f"{woo.key}:{woo.secret}".encode()).decode()
 
     class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
         def do_GET(self) -> None:  # noqa: N802 - the http.server naming
             self._serve("GET")
 
@@ -307,7 +305,8 @@ def _handler(woo: FakeWoo) -> type[BaseHTTPRequestHandler]:
 def fake_woo_running() -> Iterator[FakeWoo]:
     woo = FakeWoo()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(woo))
-    server.daemon_threads = True
+    # One connection per request (HTTP/1.0), and closing waits for the request threads: none outlives the fake.
+    server.daemon_threads = False
     woo.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
