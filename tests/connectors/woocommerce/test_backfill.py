@@ -53,6 +53,7 @@ def test_the_backfill_reads_every_page_oldest_update_first_and_a_second_run_chan
     }
     assert _order_pages(shop_orders) == ["1", "2", "3"]
     connection = ShopConnection.objects.get(name="woo-eu")
+    assert connection.synced_until is not None
     assert (connection.sync_cursor, connection.synced_until.isoformat()) == ("", "2026-11-06T08:00:00+00:00")
 
     output = _sync(since=SINCE)

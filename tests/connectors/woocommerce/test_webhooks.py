@@ -184,6 +184,13 @@ def test_a_malformed_order_fails_with_its_error_and_can_be_processed_again(conne
     assert Order.objects.filter(external_id="woo-eu:727").exists()
 
 
+def test_a_webhook_left_on_the_legacy_api_fails_with_what_to_change(connection, woo):
+    deliver(connection, {"order": {"id": 727, "order_number": "727"}})
+    delivery = InboxDelivery.objects.get()
+    assert delivery.status == "failed"
+    assert "set the webhook's API version to WP REST API v3" in delivery.error
+
+
 def test_a_shop_that_cannot_be_read_leaves_the_delivery_pending_for_the_sweeper(connection, woo):
     woo.fail("GET", "products", 503)
     deliver(connection, order_payload())

@@ -113,6 +113,8 @@ class WooCommerceConnector:
     def delivery_map(self, *, topic: str, payload: Any) -> OrderEvent | None:
         if topic not in ORDER_TOPICS:
             return None  # order.deleted (moved to the bin, restorable) and other resources change nothing here
+        if isinstance(payload, dict) and isinstance(payload.get("order"), dict):
+            raise MappingError(f"{topic}: a Legacy API payload; set the webhook's API version to WP REST API v3.")
         if not isinstance(payload, dict) or not payload.get("id"):
             raise MappingError(f"{topic}: the body is not an order.")
         if payload.get("status") in mapping.NOT_PAID:
@@ -149,7 +151,8 @@ class WooCommerceConnector:
                 orders.append(self._order(payload, http, categories=categories))
             except MappingError as exc:  # one order we cannot read does not stop the backfill
                 logger.warning("WooCommerce %s: order %s skipped: %s", self.connection.name, payload.get("id"), exc)
-        more = pages is not None and page < pages if pages is not None else len(payloads) >= per_page
+        # Without the headers (a proxy dropped them), a full page may have a next one.
+        more = page < pages if pages is not None else len(payloads) >= per_page
         return OrdersPage(
             orders=orders, next_cursor=str(page + 1) if more else "", total=_int_header(response, "X-WP-Total")
         )
