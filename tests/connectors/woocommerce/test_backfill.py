@@ -95,3 +95,13 @@ def test_keys_are_never_sent_over_plain_http_to_a_real_shop(shop_orders):
     ShopConnection.objects.filter(name="woo-eu").update(shop_url="http://shop.example.com")
     with pytest.raises(CommandError, match="over HTTPS only"):
         _sync(since=SINCE)
+
+
+def test_keys_sent_in_the_query_never_show_in_an_error(shop_orders):
+    ShopConnection.objects.filter(name="woo-eu").update(
+        shop_url="http://127.0.0.1:1", options={"auth": "query"}
+    )  # nothing listens there: requests' error names the URL with its query
+    with pytest.raises(CommandError) as excinfo:
+        _sync(since=SINCE)
+    assert "consumer_secret=***" in str(excinfo.value)
+    assert shop_orders.secret not in str(excinfo.value)

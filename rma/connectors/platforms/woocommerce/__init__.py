@@ -292,7 +292,15 @@ class WooCommerceConnector:
         else:
             kwargs["auth"] = (key, secret)
         kwargs.setdefault("headers", {"Accept": "application/json"})
-        return http.request(method, f"{base}{API_PATH}{path}", **kwargs)
+        try:
+            return http.request(method, f"{base}{API_PATH}{path}", **kwargs)
+        except PlatformError as exc:
+            # A network error's text can hold the URL with its query: never the secret in a log or an outbox row.
+            for value in (secret, key):
+                if value:
+                    exc.message = exc.message.replace(value, "***")
+            exc.args = (exc.message,)
+            raise
 
     def _json_list(self, response: requests.Response) -> list[dict[str, Any]]:
         try:
