@@ -8,6 +8,7 @@ import pytest
 
 from rma.connectors.platforms import connector_for
 from rma.connectors.platforms.base import CreditOrder, MoneyLine, PlatformError, RefundOrder
+from rma.connectors.platforms.woocommerce.money import refund_parts
 from tests.connectors.woocommerce.conftest import order_payload
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +163,25 @@ def test_a_coupon_whose_answer_was_lost_is_found_by_its_code(connection, woo):
         connector_for(connection).credit_create(credit=credit_order())
     assert connector_for(connection).credit_create(credit=credit_order()).created is False
     assert len(woo.coupons) == 1
+
+
+def test_deductions_are_spread_to_the_cent_and_each_line_gives_back_its_tax_at_the_orders_rate():
+    lines = [
+        MoneyLine(line_ref=str(ref), sku=f"S{ref}", quantity=1, restock_quantity=ref % 2, amount=Decimal("33.33"))
+        for ref in (1, 2, 3)
+    ]
+    extra = {"lines": {str(ref): {"total": "27.78", "total_tax": "5.55", "taxes": {"7": "5.55"}} for ref in (1, 2, 3)}}
+    refund = replace(refund_order(*lines, amount="89.99"), order_extra=extra)
+    parts = refund_parts(refund)
+    assert [(part.name, part.restock) for part in parts] == [("restocked", True), ("kept", False)]
+    assert sum(part.amount for part in parts) == Decimal("89.99")
+    for part in parts:
+        given = sum(
+            Decimal(item["refund_total"]) + sum(Decimal(tax["refund_total"]) for tax in item["refund_tax"])
+            for item in part.lines
+        )
+        assert given == part.amount
+        for item in part.lines:  # 5.55 of 33.33 is tax: a sixth, to the cent
+            (tax,) = item["refund_tax"]
+            paid = Decimal(item["refund_total"]) + Decimal(tax["refund_total"])
+            assert abs(Decimal(tax["refund_total"]) - paid * Decimal("5.55") / Decimal("33.33")) <= Decimal("0.005")
