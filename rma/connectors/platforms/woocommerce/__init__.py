@@ -149,7 +149,7 @@ class WooCommerceConnector:
                 continue
             try:
                 orders.append(self._order(payload, http, categories=categories))
-            except MappingError as exc:  # one order we cannot read does not stop the backfill
+            except (MappingError, ValueError, TypeError) as exc:  # one order we cannot read does not stop the rest
                 logger.warning("WooCommerce %s: order %s skipped: %s", self.connection.name, payload.get("id"), exc)
         # Without the headers (a proxy dropped them), a full page may have a next one.
         more = page < pages if pages is not None else len(payloads) >= per_page
