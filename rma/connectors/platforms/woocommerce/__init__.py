@@ -1,0 +1,352 @@
+"""WooCommerce: order webhooks in, the REST API v3 for the backfill, refunds, store credit (coupons) and stock.
+
+Built from WooCommerce's published formats:
+- Webhooks: woocommerce/woocommerce ``plugins/woocommerce/includes/class-wc-webhook.php``: ``deliver()`` sends the
+  REST v3 resource as JSON with ``X-WC-Webhook-Source``, ``-Topic``, ``-Resource``, ``-Event``, ``-Signature``
+  (``generate_signature()``: base64 of the HMAC-SHA256 of the raw body with the webhook's secret), ``-ID`` and
+  ``-Delivery-ID`` (``get_new_delivery_id()``: ``wp_hash(webhook id . time())``: the same for two deliveries of
+  one webhook within the same second); ``deliver_ping()`` posts the unsigned form body ``webhook_id=<id>`` when a
+  webhook is saved, and keeps the webhook pending unless the answer is 200; ``order.deleted`` carries ``{"id"}``.
+- REST API: woocommerce/woocommerce-rest-api-docs ``source/includes/wp-api-v3/`` (``_introduction.md``: errors
+  ``{"code", "message", "data": {"status"}}``, pagination ``page``/``per_page`` with ``X-WP-Total`` and
+  ``X-WP-TotalPages``; ``_authentication.md``: HTTP Basic with the consumer key and secret over HTTPS;
+  ``_orders.md``, ``_order-refunds.md``, ``_coupons.md``, ``_product-variations.md``, ``_products.md``) and
+  ``includes/rest-api/Controllers/Version3/class-wc-rest-crud-controller.php`` (``modified_after``,
+  ``dates_are_gmt``, ``orderby=modified`` with the id as tie-break, ``per_page`` at most 100).
+- Refunds and coupons: see ``money.py`` of this package.
+"""
+
+import base64
+import hashlib
+import hmac
+import logging
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import requests
+
+from rma.connectors.platforms.base import (
+    CreditOrder,
+    MappingError,
+    OrderData,
+    OrderEvent,
+    OrdersPage,
+    PlatformError,
+    PlatformRecord,
+    RefundOrder,
+    WebhookDelivery,
+    WebhookIgnored,
+)
+from rma.connectors.platforms.http import PlatformHttp
+from rma.connectors.platforms.woocommerce import mapping
+from rma.connectors.platforms.woocommerce.money import coupon_payload, refund_part_of, refund_parts, refund_payload
+
+if TYPE_CHECKING:
+    from rma.connectors.models import ShopConnection
+    from rma.integrations.shop import Variant
+
+logger = logging.getLogger(__name__)
+
+API_PATH = "/wp-json/wc/v3/"
+BACKFILL_WAIT_BUDGET = 120.0
+READ_WAIT_BUDGET = 10.0
+MAX_PER_PAGE = 100
+PING_BODY = re.compile(rb"^webhook_id=\d+$")
+ORDER_TOPICS = ("order.created", "order.updated", "order.restored")
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+COUPON_EXISTS = "woocommerce_rest_coupon_code_already_exists"
+
+
+def _header(headers: Mapping[str, str], name: str) -> str:
+    """A header, whatever the case its name arrived in (Django's request.headers or a plain dict)."""
+    value = headers.get(name)
+    if value is None:
+        lowered = name.lower()
+        value = next((v for k, v in headers.items() if k.lower() == lowered), None)
+    return str(value or "").strip()
+
+
+def _is_ping(headers: Mapping[str, str], body: bytes) -> bool:
+    return not _header(headers, "X-WC-Webhook-Topic") and bool(PING_BODY.match(body.strip()))
+
+
+class WooCommerceConnector:
+    """One WooCommerce shop (see the module doc)."""
+
+    platform = "woocommerce"
+    pushes_orders = True
+
+    def __init__(self, connection: "ShopConnection", *, session: requests.Session | None = None) -> None:
+        self.connection = connection
+        self.session = session
+        self.options: dict[str, Any] = connection.options if isinstance(connection.options, dict) else {}
+        self._backfill_http: PlatformHttp | None = None
+
+    # ---- webhooks
+
+    def webhook_verify(self, *, headers: Mapping[str, str], body: bytes) -> bool:
+        signature = _header(headers, "X-WC-Webhook-Signature")
+        if not signature:
+            # The ping WooCommerce sends when a webhook is saved is not signed; it is answered and nothing is kept.
+            return _is_ping(headers, body)
+        secret = self.connection.credential("webhook_secret")
+        if not secret:
+            return False
+        digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).digest()
+        return hmac.compare_digest(base64.b64encode(digest).decode("ascii"), signature)
+
+    def webhook_identify(self, *, headers: Mapping[str, str], body: bytes) -> WebhookDelivery:
+        topic = _header(headers, "X-WC-Webhook-Topic")
+        delivery = _header(headers, "X-WC-Webhook-Delivery-ID")
+        if _is_ping(headers, body) or not topic or not delivery:
+            raise WebhookIgnored
+        # The delivery id is a hash of the webhook id and the second it was sent: two deliveries of one webhook in
+        # the same second share it. With the body's own hash, only a true resend of the same delivery dedupes.
+        webhook_id = _header(headers, "X-WC-Webhook-ID")
+        body_hash = hashlib.sha256(body).hexdigest()[:16]
+        return WebhookDelivery(delivery_id=f"{webhook_id}:{delivery}:{body_hash}", topic=topic)
+
+    def delivery_map(self, *, topic: str, payload: Any) -> OrderEvent | None:
+        if topic not in ORDER_TOPICS:
+            return None  # order.deleted (moved to the bin, restorable) and other resources change nothing here
+        if isinstance(payload, dict) and isinstance(payload.get("order"), dict):
+            raise MappingError(f"{topic}: a Legacy API payload; set the webhook's API version to WP REST API v3.")
+        if not isinstance(payload, dict) or not payload.get("id"):
+            raise MappingError(f"{topic}: the body is not an order.")
+        if payload.get("status") in mapping.NOT_PAID:
+            return None
+        return self._order(payload, self._http(READ_WAIT_BUDGET))
+
+    # ---- orders
+
+    def orders_fetch(self, *, since: datetime, cursor: str) -> OrdersPage:
+        http = self._backfill_http = self._backfill_http or self._http(BACKFILL_WAIT_BUDGET)
+        page = int(cursor) if cursor.isdigit() and int(cursor) > 0 else 1
+        per_page = min(MAX_PER_PAGE, max(1, int(self.options.get("page_size") or 50)))
+        response = self._request(
+            http,
+            "GET",
+            "orders",
+            params={
+                "modified_after": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+                "dates_are_gmt": "true",
+                "orderby": "modified",
+                "order": "asc",
+                "per_page": per_page,
+                "page": page,
+            },
+        )
+        payloads = self._json_list(response)
+        pages = _int_header(response, "X-WP-TotalPages")
+        orders = []
+        categories = self._categories([ident for p in payloads for ident in mapping.product_ids(p)], http)
+        for payload in payloads:
+            if payload.get("status") in mapping.NOT_PAID:
+                continue
+            try:
+                orders.append(self._order(payload, http, categories=categories))
+            except (MappingError, ValueError, TypeError) as exc:  # one order we cannot read does not stop the rest
+                logger.warning("WooCommerce %s: order %s skipped: %s", self.connection.name, payload.get("id"), exc)
+        # Without the headers (a proxy dropped them), a full page may have a next one.
+        more = page < pages if pages is not None else len(payloads) >= per_page
+        return OrdersPage(
+            orders=orders, next_cursor=str(page + 1) if more else "", total=_int_header(response, "X-WP-Total")
+        )
+
+    def order_fetch(self, *, order_ref: str) -> OrderData | None:
+        http = self._http(READ_WAIT_BUDGET)
+        try:
+            response = self._request(http, "GET", f"orders/{int(order_ref)}")
+        except PlatformError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        payload = response.json()
+        return self._order(payload, http) if isinstance(payload, dict) else None
+
+    def _order(
+        self, payload: dict[str, Any], http: PlatformHttp, *, categories: dict[str, str] | None = None
+    ) -> OrderData:
+        refunded: dict[str, int] = {}
+        if payload.get("refunds"):
+            refunds = self._all(http, f"orders/{int(payload['id'])}/refunds")
+            refunded = mapping.refunded_quantities(refunds, lines=payload.get("line_items") or [])
+        if categories is None:
+            categories = self._categories(mapping.product_ids(payload), http)
+        return mapping.order_map(payload, options=self.options, refunded=refunded, categories=categories)
+
+    def _categories(self, product_ids: list[str], http: PlatformHttp) -> dict[str, str]:
+        """Category name per product id (WooCommerce lines name no category: their products do)."""
+        found: dict[str, str] = {}
+        ids = sorted(set(product_ids))
+        for start in range(0, len(ids), MAX_PER_PAGE):
+            chunk = ids[start : start + MAX_PER_PAGE]
+            response = self._request(
+                http, "GET", "products", params={"include": ",".join(chunk), "per_page": MAX_PER_PAGE}
+            )
+            for product in self._json_list(response):
+                category = mapping.category_of(product, self.options.get("category_map"))
+                if category:
+                    found[str(product.get("id"))] = category
+        return found
+
+    # ---- money out
+
+    def refund_create(self, *, refund: RefundOrder) -> PlatformRecord:
+        http = self._http(0.0)
+        path = f"orders/{int(refund.order_ref)}/refunds"
+        existing: dict[str, str] = {}
+        for found in self._all(http, path):
+            name = refund_part_of(found, refund.reference)
+            if name is not None:
+                existing[name] = str(found.get("id"))
+        parts = refund_parts(refund)
+        api_refund = self.options.get("refund_via_gateway", True) is not False
+        created = False
+        for part in parts:
+            if part.name in existing:
+                continue
+            body = refund_payload(refund, part, parts=len(parts), api_refund=api_refund)
+            answer = self._request(http, "POST", path, json=body).json()
+            existing[part.name] = str(answer.get("id") if isinstance(answer, dict) else "")
+            created = True
+        refs = ",".join(existing[part.name] for part in parts if part.name in existing)
+        return PlatformRecord(kind="refund", ref=refs, created=created)
+
+    def credit_create(self, *, credit: CreditOrder) -> PlatformRecord:
+        http = self._http(0.0)
+        found = self._coupon(http, credit.code)
+        if found is not None:
+            return PlatformRecord(kind="coupon", ref=found, created=False)
+        try:
+            answer = self._request(http, "POST", "coupons", json=coupon_payload(credit)).json()
+        except PlatformError as exc:
+            # Created by a call whose answer was lost, between our look-up and now: it is ours (the code is ours).
+            found = self._coupon(http, credit.code) if COUPON_EXISTS in exc.message else None
+            if found is None:
+                raise
+            return PlatformRecord(kind="coupon", ref=found, created=False)
+        return PlatformRecord(kind="coupon", ref=str(answer.get("id")), created=True)
+
+    def _coupon(self, http: PlatformHttp, code: str) -> str | None:
+        response = self._request(http, "GET", "coupons", params={"code": code})
+        for coupon in self._json_list(response):
+            # WooCommerce stores codes lower-cased (wc_format_coupon_code) and finds them so.
+            if str(coupon.get("code", "")).lower() == code.lower():
+                return str(coupon.get("id"))
+        return None
+
+    # ---- stock
+
+    def variants(self, *, product_ref: str, variant_ref: str, sku: str) -> list["Variant"]:
+        from rma.integrations.shop import Variant
+
+        if not product_ref.isdigit():
+            return []
+        http = self._http(0.0)
+        sizes = mapping.attribute_names(self.options, "size_attributes", mapping.SIZE_NAMES)
+        colours = mapping.attribute_names(self.options, "colour_attributes", mapping.COLOUR_NAMES)
+        found = self._all(http, f"products/{int(product_ref)}/variations")
+        if not found:  # a simple product: itself is the only variant
+            product = self._request(http, "GET", f"products/{int(product_ref)}").json()
+            found = [product] if isinstance(product, dict) else []
+        variants = []
+        for item in found:
+            if item.get("status", "publish") != "publish":
+                continue
+            options = {
+                str(a.get("name") or "").lower().removeprefix("pa_"): str(a.get("option") or "")
+                for a in item.get("attributes") or []
+                if isinstance(a, dict)
+            }
+            variants.append(
+                Variant(
+                    sku=str(item.get("sku") or item.get("id")),
+                    size=next((options[n] for n in sizes if options.get(n)), ""),
+                    colour=next((options[n] for n in colours if options.get(n)), ""),
+                    available=_in_stock(item),
+                    price=_price(item.get("price")),
+                )
+            )
+        return variants
+
+    # ---- HTTP
+
+    def _http(self, wait_budget: float) -> PlatformHttp:
+        return PlatformHttp(session=self.session, wait_budget=wait_budget)
+
+    def _request(self, http: PlatformHttp, method: str, path: str, **kwargs: Any) -> requests.Response:
+        base = self.connection.base_url
+        parts = urlsplit(base)
+        if parts.scheme != "https" and parts.hostname not in LOCAL_HOSTS:
+            raise PlatformError(
+                f"{base}: WooCommerce accepts the consumer key and secret over HTTPS only.", permanent=True
+            )
+        key, secret = self.connection.credential("api_key"), self.connection.credential("api_secret")
+        if self.options.get("auth") == "query":  # servers that drop the Authorization header (docs: "HTTPS")
+            kwargs["params"] = {**(kwargs.get("params") or {}), "consumer_key": key, "consumer_secret": secret}
+        else:
+            kwargs["auth"] = (key, secret)
+        kwargs.setdefault("headers", {"Accept": "application/json"})
+        try:
+            return http.request(method, f"{base}{API_PATH}{path}", **kwargs)
+        except PlatformError as exc:
+            # A network error's text can hold the URL with its query: never the secret in a log or an outbox row.
+            for value in (secret, key):
+                if value:
+                    exc.message = exc.message.replace(value, "***")
+            exc.args = (exc.message,)
+            raise
+
+    def _json_list(self, response: requests.Response) -> list[dict[str, Any]]:
+        try:
+            data = response.json()
+        except ValueError as exc:
+            raise PlatformError(f"{response.url}: the answer is not JSON.") from exc
+        if not isinstance(data, list):
+            raise PlatformError(f"{response.url}: a list was expected.", permanent=True)
+        return [item for item in data if isinstance(item, dict)]
+
+    def _all(self, http: PlatformHttp, path: str) -> list[dict[str, Any]]:
+        """Every item of a collection, page after page (X-WP-TotalPages)."""
+        items: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            response = self._request(http, "GET", path, params={"per_page": MAX_PER_PAGE, "page": page})
+            batch = self._json_list(response)
+            items.extend(batch)
+            pages = _int_header(response, "X-WP-TotalPages")
+            if not batch or (pages is not None and page >= pages) or (pages is None and len(batch) < MAX_PER_PAGE):
+                return items
+            page += 1
+
+
+def _int_header(response: requests.Response, name: str) -> int | None:
+    try:
+        return int(response.headers.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _in_stock(item: dict[str, Any]) -> bool:
+    """Available from real stock: in stock, and some left when the shop counts it (a backorder is not stock)."""
+    if item.get("stock_status") != "instock" or item.get("purchasable") is False:
+        return False
+    if item.get("manage_stock") is True and item.get("stock_quantity") is not None:
+        return int(item["stock_quantity"]) > 0
+    return True
+
+
+def _price(value: Any) -> Decimal | None:
+    try:
+        price = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return price.quantize(Decimal("0.01")) if price.is_finite() and price >= 0 else None
+
+
+__all__ = ["WooCommerceConnector"]

@@ -1,0 +1,132 @@
+"""Fixtures of the WooCommerce connector's tests: the fake shop, a connection to it, signed webhook deliveries."""
+
+import base64
+import copy
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from rma.connectors.models import ShopConnection
+from tests.connectors.woocommerce.fake_woo import FakeWoo, fake_woo_running
+from tests.workers.conftest import celery_worker_session, live_worker  # noqa: F401 - fixtures
+
+PAYLOADS = Path(__file__).parent / "payloads"
+WEBHOOK_SECRET = "w3bh00k-s3cr3t"
+
+
+def payload(name: str) -> dict[str, Any]:
+    return json.loads((PAYLOADS / name).read_text())
+
+
+def order_payload(**changes: Any) -> dict[str, Any]:
+    order = copy.deepcopy(payload("order.json"))
+    order.update(changes)
+    return order
+
+
+def catalogue(woo: FakeWoo) -> None:
+    """The products of the order fixture: a variable shirt (3 variations) and a simple belt."""
+    woo.products[93] = {
+        "id": 93,
+        "name": "Chemise en lin",
+        "type": "variable",
+        "status": "publish",
+        "categories": [
+            {"id": 15, "name": "Chemises", "slug": "chemises"},
+            {"id": 9, "name": "Homme", "slug": "homme"},
+        ],
+    }
+    woo.products[22] = {
+        "id": 22,
+        "name": "Ceinture cuir",
+        "type": "simple",
+        "status": "publish",
+        "sku": "CEI-CUIR",
+        "price": "30.00",
+        "stock_status": "instock",
+        "manage_stock": True,
+        "stock_quantity": 4,
+        "categories": [{"id": 20, "name": "Accessoires", "slug": "accessoires"}],
+        "attributes": [],
+    }
+
+    def variation(ident: int, sku: str, colour: str, size: str, **stock: Any) -> dict[str, Any]:
+        return {
+            "id": ident,
+            "sku": sku,
+            "price": "60.00",
+            "status": "publish",
+            "purchasable": True,
+            "manage_stock": True,
+            "stock_quantity": 3,
+            "stock_status": "instock",
+            "attributes": [{"id": 1, "name": "Colour", "option": colour}, {"id": 2, "name": "Size", "option": size}],
+            **stock,
+        }
+
+    woo.variations[93] = [
+        variation(94, "CHE-LIN-BLEU-M", "Bleu", "M"),
+        variation(95, "CHE-LIN-BLEU-L", "Bleu", "L", stock_quantity=0, stock_status="outofstock"),
+        variation(96, "CHE-LIN-BLANC-M", "Blanc", "M", stock_status="onbackorder", stock_quantity=-1),
+        variation(97, "CHE-LIN-BLANC-L", "Blanc", "L", manage_stock=False, stock_quantity=None),
+    ]
+
+
+@pytest.fixture
+def woo() -> Iterator[FakeWoo]:
+    with fake_woo_running() as fake:
+        catalogue(fake)
+        yield fake
+
+
+@pytest.fixture
+def connection(db, woo, warehouse) -> ShopConnection:
+    return ShopConnection.objects.create(
+        name="woo-eu",
+        platform="woocommerce",
+        shop_url=woo.url,
+        api_key=woo.key,
+        api_secret=woo.secret,
+        webhook_secret=WEBHOOK_SECRET,
+        default_warehouse=warehouse,
+        order_number_prefix="WC-",
+        options={"category_map": {"Chemises": "apparel", "Accessoires": "apparel"}},
+    )
+
+
+def signed(
+    body: bytes,
+    *,
+    topic: str = "order.created",
+    delivery_id: str = "d41d8cd98f00b204e9800998ecf8427e",
+    secret: str = "",
+) -> dict[str, str]:
+    """The headers WooCommerce's WC_Webhook::deliver() sends with `body`."""
+    digest = hmac.new((secret or WEBHOOK_SECRET).encode(), body, hashlib.sha256).digest()
+    resource, _sep, event = topic.partition(".")
+    return {
+        "X-WC-Webhook-Source": "https://shop.example.com/",
+        "X-WC-Webhook-Topic": topic,
+        "X-WC-Webhook-Resource": resource,
+        "X-WC-Webhook-Event": event,
+        "X-WC-Webhook-Signature": base64.b64encode(digest).decode(),
+        "X-WC-Webhook-ID": "3",
+        "X-WC-Webhook-Delivery-ID": delivery_id,
+    }
+
+
+def deliver(connection: ShopConnection, order: dict[str, Any], *, topic: str = "order.created", **kwargs: Any):
+    """POST a signed delivery of `order` to the connection's webhook endpoint, as WooCommerce does."""
+    body = json.dumps(order).encode()
+    return Client().post(
+        f"/webhooks/shops/{connection.public_id}/",
+        data=body,
+        content_type="application/json",
+        headers=signed(body, topic=topic, **kwargs),
+    )
