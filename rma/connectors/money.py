@@ -21,7 +21,7 @@ from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue
 from rma.returns.models import ReturnRequest
 from rma.returns.reactions import StatusChange
-from rma.warehouse.choices import DispositionKind, RefundMethod
+from rma.warehouse.choices import DispositionKind, RefundMethod, UnitCondition
 from rma.warehouse.models import Disposition, Refund, StoreCredit
 
 logger = logging.getLogger(__name__)
@@ -34,23 +34,38 @@ def _destination(connection: ShopConnection) -> str:
     return f"connection:{connection.pk}"
 
 
+def _refunded_units(refund: Refund) -> dict[int, tuple[int, Decimal]]:
+    """Units refunded per return line and what they are worth, from the refund's breakdown: the units received
+    (or kept, without return), not those missing from the parcel or not the announced item."""
+    units: dict[int, tuple[int, Decimal]] = {}
+    for unit in refund.breakdown.get("units", []):
+        if unit.get("condition") not in (UnitCondition.RECEIVED, "kept"):
+            continue
+        count, value = units.get(unit["line_id"], (0, Decimal("0.00")))
+        units[unit["line_id"]] = (count + 1, value + Decimal(unit["value"]))
+    return units
+
+
 def refund_order(*, refund: Refund, link: ShopOrder) -> RefundOrder:
-    """What to create in the shop for `refund`: its lines, the units going back to stock, the amount."""
+    """What to create in the shop for `refund`: the units refunded per line, those going back to stock (what the
+    warehouse restocked), and the amount."""
     return_request = refund.return_request
     restocked: dict[int, int] = {}
     for line_id in Disposition.objects.filter(
         inspection__return_line__return_request=return_request, kind__in=RESTOCKED
     ).values_list("inspection__return_line_id", flat=True):
         restocked[line_id] = restocked.get(line_id, 0) + 1
+    refunded = _refunded_units(refund)
     lines = [
         MoneyLine(
             line_ref=line.order_line.external_id,
             sku=line.order_line.sku,
-            quantity=line.quantity,
-            restock_quantity=0 if return_request.returnless else min(line.quantity, restocked.get(line.pk, 0)),
-            amount=(line.order_line.unit_price * line.quantity).quantize(Decimal("0.01")),
+            quantity=refunded[line.pk][0],
+            restock_quantity=0 if return_request.returnless else min(refunded[line.pk][0], restocked.get(line.pk, 0)),
+            amount=refunded[line.pk][1].quantize(Decimal("0.01")),
         )
         for line in return_request.lines.select_related("order_line").order_by("id")
+        if line.pk in refunded
     ]
     return RefundOrder(
         reference=str(refund.public_id),

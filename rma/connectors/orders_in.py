@@ -51,11 +51,11 @@ def _category(connection: ShopConnection, raw: str) -> str:
     return value if value in Category.values else Category.OTHER
 
 
-def _line_payload(connection: ShopConnection, line: OrderLineData) -> dict[str, Any]:
+def _line_payload(connection: ShopConnection, line: OrderLineData, *, cancelled: bool) -> dict[str, Any]:
     quantity = line.quantity - max(0, line.refunded_quantity)
-    reason = ""
+    reason = NonReturnableReason.CANCELLED if cancelled else ""
     if quantity < 1:  # refunded in full in the shop: kept for the record, not returnable for money again
-        quantity, reason = line.quantity, NonReturnableReason.REFUNDED
+        quantity, reason = line.quantity, reason or NonReturnableReason.REFUNDED
     return {
         "external_id": line.line_ref,
         "sku": line.sku or line.variant_ref or line.line_ref,
@@ -95,7 +95,7 @@ def order_payload(*, connection: ShopConnection, data: OrderData, delivered_at: 
             "city": data.city,
             "country": data.country or "FR",
         },
-        "lines": [_line_payload(connection, line) for line in data.lines],
+        "lines": [_line_payload(connection, line, cancelled=data.cancelled) for line in data.lines],
     }
 
 

@@ -24,3 +24,4 @@ class NonReturnableReason(models.TextChoices):
     CUSTOM_MADE = "custom_made", _("Made to order")
     PERISHABLE = "perishable", _("Perishable")
     REFUNDED = "refunded", _("Already refunded by the shop")
+    CANCELLED = "cancelled", _("Order cancelled")

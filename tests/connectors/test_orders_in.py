@@ -123,3 +123,10 @@ def test_a_delivery_event_dates_the_order_and_an_update_without_one_keeps_it(con
     assert (applied.outcome, earlier.outcome) == ("delivered", "unchanged")
     assert order.delivered_at == delivered
     assert order.customer_name == "Ana L."
+
+
+def test_a_cancelled_order_is_kept_but_nothing_in_it_can_be_returned(connection):
+    order_data_apply(connection=connection, data=order_data(cancelled=True, refunded=2))
+
+    line = Order.objects.get().lines.get()
+    assert (line.quantity, line.non_returnable_reason) == (2, "cancelled")

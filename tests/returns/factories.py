@@ -5,6 +5,7 @@ from typing import Any
 
 from factory.django import DjangoModelFactory
 
+from rma.core.exceptions import InvalidTransition
 from rma.locations.models import DropOffPoint, Store, Warehouse
 from rma.orders.models import OrderLine
 from rma.returns.choices import LegalBasis, Responsibility, ReturnStatus
@@ -108,7 +109,17 @@ def return_request_make(
     else:
         path = []
     for target in path:
-        return_request_transition(return_request=return_request, to=target)
+        if target == ReturnStatus.LABEL_READY:
+            # A live worker may make the label (approved -> label_ready) while we go: then it is already done.
+            return_request.refresh_from_db(fields=["status"])
+            if return_request.status == target:
+                continue
+        try:
+            return_request_transition(return_request=return_request, to=target)
+        except InvalidTransition:
+            return_request.refresh_from_db(fields=["status"])
+            if return_request.status != target:  # not the worker's label made meanwhile: a real refusal
+                raise
     if tracking_number:
         Label.objects.update_or_create(
             return_request=return_request,

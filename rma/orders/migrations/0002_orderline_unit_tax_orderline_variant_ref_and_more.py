@@ -23,6 +23,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='orderline',
             name='non_returnable_reason',
-            field=models.CharField(blank=True, choices=[('final_sale', 'Final sale'), ('hygiene', 'Hygiene product, not returnable once unsealed'), ('custom_made', 'Made to order'), ('perishable', 'Perishable'), ('refunded', 'Already refunded by the shop')], max_length=16, verbose_name='not returnable because'),
+            field=models.CharField(blank=True, choices=[('final_sale', 'Final sale'), ('hygiene', 'Hygiene product, not returnable once unsealed'), ('custom_made', 'Made to order'), ('perishable', 'Perishable'), ('refunded', 'Already refunded by the shop'), ('cancelled', 'Order cancelled')], max_length=16, verbose_name='not returnable because'),
         ),
     ]

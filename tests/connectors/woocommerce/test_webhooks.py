@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from rma.connectors.inbox import deliveries_reprocess
+from rma.connectors.tasks import inbox_delivery_task
 from rma.connectors.models import InboxDelivery, ShopOrder
 from rma.orders.models import Order
 from tests.connectors.woocommerce.conftest import deliver, order_payload, signed
@@ -178,7 +179,8 @@ def test_a_malformed_order_fails_with_its_error_and_can_be_processed_again(conne
     assert "date_created_gmt is not an ISO 8601 date" in delivery.error
     # Someone fixes the stored body (or the cause) and processes it again from the admin.
     InboxDelivery.objects.filter(pk=delivery.pk).update(body=json.dumps(order_payload()))
-    assert deliveries_reprocess(delivery_ids=[delivery.pk]) == 1
+    assert deliveries_reprocess(delivery_ids=[delivery.pk]) == [delivery.pk]
+    inbox_delivery_task(delivery.pk)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.error) == ("processed", "")
     assert Order.objects.filter(external_id="woo-eu:727").exists()
