@@ -1,0 +1,173 @@
+"""Shopify's GraphQL Admin API: one POST per operation, and its cost-based rate limit.
+
+Every answer carries ``extensions.cost.throttleStatus`` (``currentlyAvailable`` points, ``restoreRate`` points
+per second). A throttled request is answered 200 with ``errors[].extensions.code == "THROTTLED"``; the wait is
+the missing points over the restore rate. Within the client's wait budget (the backfill) it is waited out and the
+request sent again; else it is handed back as a transient PlatformError with ``retry_after`` (the outbox
+schedules the retry). An answer that leaves fewer points than the request cost waits before the next request.
+"""
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import requests
+
+from rma.connectors.platforms.base import PlatformError
+from rma.connectors.platforms.http import PlatformHttp
+
+if TYPE_CHECKING:
+    from rma.connectors.models import ShopConnection
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_VERSION = "2025-10"
+THROTTLE_WAIT_MIN = 1.0
+THROTTLE_WAIT_MAX = 60.0
+# Error codes in ``errors[].extensions.code`` that a retry can cure.
+TRANSIENT_CODES = frozenset({"THROTTLED", "INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "TIMEOUT"})
+
+
+class GraphqlError(PlatformError):
+    """Top-level ``errors`` of an answer; ``codes`` are their ``extensions.code`` values."""
+
+    def __init__(self, message: str, *, codes: list[str], permanent: bool, retry_after: float | None = None) -> None:
+        super().__init__(message, status=200, permanent=permanent, retry_after=retry_after)
+        self.codes = codes
+
+
+class UserErrors(PlatformError):
+    """A mutation refused its input (``userErrors``): permanent."""
+
+    def __init__(self, operation: str, errors: list[dict[str, Any]]) -> None:
+        text = "; ".join(f"{'.'.join(map(str, e.get('field') or []))}: {e.get('message')}" for e in errors)
+        super().__init__(f"{operation}: {text}", permanent=True)
+        self.codes = [str(e.get("code") or "") for e in errors]
+
+
+class ShopifyGraphql:
+    """The Admin API of one shop: ``POST {shop}/admin/api/{version}/graphql.json``, X-Shopify-Access-Token."""
+
+    def __init__(
+        self, connection: "ShopConnection", *, session: requests.Session | None = None, wait_budget: float = 0.0
+    ) -> None:
+        version = connection.api_version or DEFAULT_API_VERSION
+        self.url = f"{connection.base_url}/admin/api/{version}/graphql.json"
+        self.token = connection.credential("api_key")
+        self.http = PlatformHttp(session=session, wait_budget=wait_budget)
+
+    def run(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The ``data`` of the answer; raises PlatformError (throttling waited out within the budget)."""
+        while True:
+            response = self.http.request(
+                "POST",
+                self.url,
+                json={"query": query, "variables": variables or {}},
+                headers={"X-Shopify-Access-Token": self.token, "Accept": "application/json"},
+            )
+            try:
+                body = response.json()
+            except ValueError as exc:
+                raise PlatformError(f"Shopify answered something else than JSON: {response.text[:200]}") from exc
+            if not isinstance(body, dict):
+                raise PlatformError(f"Shopify answered an unexpected body: {str(body)[:200]}")
+            cost = (body.get("extensions") or {}).get("cost") or {}
+            errors = body.get("errors")
+            if errors:
+                error = self._error(errors, cost)
+                if "THROTTLED" in error.codes and error.retry_after is not None and self.http.pause(error.retry_after):
+                    logger.info("Shopify throttled the request: waited %.1f s", error.retry_after)
+                    continue
+                raise error
+            data = body.get("data")
+            if not isinstance(data, dict):
+                raise PlatformError("Shopify answered without data.")
+            self._slow_down(cost)
+            return data
+
+    @staticmethod
+    def _wait(cost: dict[str, Any]) -> float:
+        status = cost.get("throttleStatus") or {}
+        try:
+            missing = float(cost.get("requestedQueryCost") or 0) - float(status.get("currentlyAvailable") or 0)
+            rate = float(status.get("restoreRate") or 0)
+        except (TypeError, ValueError):
+            return THROTTLE_WAIT_MIN
+        if rate <= 0:
+            return THROTTLE_WAIT_MIN
+        return min(max(missing / rate, THROTTLE_WAIT_MIN), THROTTLE_WAIT_MAX)
+
+    def _error(self, errors: object, cost: dict[str, Any]) -> GraphqlError:
+        items = errors if isinstance(errors, list) else [{"message": str(errors)}]
+        codes = [str(((e.get("extensions") or {}) if isinstance(e, dict) else {}).get("code") or "") for e in items]
+        messages = "; ".join(str(e.get("message") if isinstance(e, dict) else e) for e in items)
+        transient = any(code in TRANSIENT_CODES for code in codes)
+        wait = self._wait(cost) if "THROTTLED" in codes else None
+        return GraphqlError(f"Shopify: {messages}"[:1000], codes=codes, permanent=not transient, retry_after=wait)
+
+    def _slow_down(self, cost: dict[str, Any]) -> None:
+        status = cost.get("throttleStatus") or {}
+        if "currentlyAvailable" not in status:
+            return
+        try:
+            short = float(status.get("currentlyAvailable", 0)) < float(cost.get("requestedQueryCost") or 0)
+        except (TypeError, ValueError):
+            return
+        if short:
+            self.http.pause(self._wait(cost))
+
+
+def mutation_result(data: dict[str, Any], field: str) -> dict[str, Any]:
+    """The payload of a mutation, or UserErrors when it refused."""
+    payload = data.get(field)
+    if not isinstance(payload, dict):
+        raise PlatformError(f"{field}: Shopify answered no payload.")
+    errors = payload.get("userErrors") or []
+    if errors:
+        raise UserErrors(field, errors)
+    return payload
+
+
+ORDER_FIELDS = """
+fragment RmaOrder on Order {
+  id legacyResourceId name email phone createdAt updatedAt cancelledAt currencyCode customerLocale taxesIncluded
+  customer { id firstName lastName }
+  shippingAddress { name firstName lastName address1 address2 zip city countryCodeV2 phone }
+  billingAddress { name firstName lastName address1 address2 zip city countryCodeV2 phone }
+  lineItems(first: 250) {
+    nodes {
+      id sku name title variantTitle quantity
+      originalUnitPriceSet { shopMoney { amount currencyCode } }
+      discountedUnitPriceAfterAllDiscountsSet { shopMoney { amount currencyCode } }
+      taxLines { rate title priceSet { shopMoney { amount } } }
+      variant { id }
+      product { id productType }
+    }
+  }
+  refunds(first: 50) {
+    id note createdAt
+    refundLineItems(first: 250) { nodes { quantity restockType lineItem { id } } }
+  }
+  fulfillments(first: 50) { id status displayStatus deliveredAt }
+}
+"""
+
+ORDERS_QUERY = (
+    """
+query RmaOrders($first: Int!, $after: String, $query: String) {
+  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    nodes { ...RmaOrder }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+    + ORDER_FIELDS
+)
+
+ORDER_QUERY = (
+    """
+query RmaOrder($id: ID!) {
+  order(id: $id) { ...RmaOrder }
+}
+"""
+    + ORDER_FIELDS
+)
