@@ -40,7 +40,14 @@ from rma.connectors.platforms.base import (
 )
 from rma.connectors.platforms.shopify import money as shop_money
 from rma.connectors.platforms.shopify.graphql import ORDER_QUERY, ORDERS_QUERY, ShopifyGraphql
-from rma.connectors.platforms.shopify.mapping import gid, graphql_order, moment, numeric_id, rest_order
+from rma.connectors.platforms.shopify.mapping import (
+    gid,
+    graphql_order,
+    moment,
+    numeric_id,
+    rest_order,
+    rest_product_ids,
+)
 
 if TYPE_CHECKING:
     from rma.connectors.models import ShopConnection
@@ -63,6 +70,12 @@ BACKFILL_WAIT_BUDGET = 120.0
 PAGE_SIZE = 50
 SIZE_OPTIONS = frozenset({"size", "taille", "größe", "grösse", "talla", "taglia", "maat"})
 COLOUR_OPTIONS = frozenset({"color", "colour", "couleur", "farbe", "kleur", "colore"})
+
+PRODUCT_TYPES_QUERY = """
+query RmaProductTypes($ids: [ID!]!) {
+  nodes(ids: $ids) { ... on Product { id productType } }
+}
+"""
 
 VARIANTS_QUERY = """
 query RmaVariants($id: ID!) {
@@ -124,7 +137,7 @@ class ShopifyConnector:
 
     def delivery_map(self, *, topic: str, payload: Any) -> OrderEvent | None:
         if topic in ORDER_TOPICS:
-            return rest_order(payload)
+            return rest_order(payload, self._product_types(rest_product_ids(payload)))
         if not isinstance(payload, dict):
             raise MappingError(f"{topic}: the payload is not a JSON object.")
         if topic in FULFILLMENT_TOPICS:
@@ -152,6 +165,17 @@ class ShopifyConnector:
                 lines=lines,
             )
         return None
+
+    def _product_types(self, product_ids: list[str]) -> dict[str, str]:
+        """Product types by product id (REST line items do not carry them; the category is mapped from them)."""
+        if not product_ids:
+            return {}
+        data = self._api().run(PRODUCT_TYPES_QUERY, {"ids": [gid("Product", ref) for ref in product_ids]})
+        return {
+            numeric_id(node.get("id")): str(node.get("productType") or "")
+            for node in data.get("nodes") or []
+            if isinstance(node, dict) and node.get("id")
+        }
 
     @staticmethod
     def _order_ref(payload: dict[str, Any]) -> str:

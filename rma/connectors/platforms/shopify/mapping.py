@@ -3,7 +3,7 @@
 Both paths give the same facts for the same order: the numeric order id (``legacyResourceId`` in GraphQL) is the
 ``order_ref``, numeric line item ids are the ``line_ref``, the unit price is what the customer paid after every
 discount, taxes included, and size and colour come from the variant title ("M / Navy") in both. REST line items
-carry no product type: an order read by webhook has no category until the backfill (GraphQL) reads it.
+carry no product type: the connector reads the product types of a webhook's order from the API (``product_types``).
 """
 
 import re
@@ -119,8 +119,15 @@ def _name(*candidates: Mapping[str, Any] | None) -> str:
     return ""
 
 
-def rest_order(payload: Any) -> OrderData:
-    """An order as Shopify's webhooks send it (the REST Order resource)."""
+def rest_product_ids(payload: Any) -> list[str]:
+    """The product ids of a REST order's lines (to read their product types)."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("line_items"), list):
+        return []
+    return sorted({str(item["product_id"]) for item in payload["line_items"] if item.get("product_id")})
+
+
+def rest_order(payload: Any, product_types: Mapping[str, str] | None = None) -> OrderData:
+    """An order as Shopify's webhooks send it (the REST Order resource); `product_types`: by product id."""
     if not isinstance(payload, dict) or not payload.get("id") or not isinstance(payload.get("line_items"), list):
         raise MappingError("Not a Shopify order: id or line_items is missing.")
     order_ref = str(payload["id"])
@@ -152,7 +159,7 @@ def rest_order(payload: Any) -> OrderData:
                 unit_tax=tax,
                 product_ref=_text(item.get("product_id")),
                 variant_ref=_text(item.get("variant_id")),
-                category=_text(item.get("product_type")),
+                category=_text(item.get("product_type") or (product_types or {}).get(_text(item.get("product_id")))),
                 size=size,
                 colour=colour,
                 refunded_quantity=refunded.get(line_ref, 0),
