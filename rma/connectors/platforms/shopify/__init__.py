@@ -20,7 +20,7 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -189,7 +189,7 @@ class ShopifyConnector:
         variables = {
             "first": PAGE_SIZE,
             "after": cursor or None,
-            "query": f"updated_at:>='{since.isoformat()}'",
+            "query": f"updated_at:>='{since.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}'",
         }
         data = self._api(BACKFILL_WAIT_BUDGET).run(ORDERS_QUERY, variables)
         orders = data.get("orders") or {}
