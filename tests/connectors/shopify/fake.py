@@ -96,6 +96,7 @@ class FakeShopify:
         self.gift_cards: list[dict[str, Any]] = []
         self.discounts: list[dict[str, Any]] = []
         self.gift_cards_enabled = True
+        self.search_lag = False  # the gift card search does not show new cards yet
         self.calls: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
         self.available = 1000.0
@@ -556,7 +557,7 @@ class FakeShopify:
         nodes = [
             {"id": c["id"], "lastCharacters": c["code"][-4:].lower(), "note": c["note"]}
             for c in self.gift_cards
-            if query and c["code"].lower() == query
+            if query and c["code"].lower() == query and not self.search_lag
         ]
         return {"data": {"giftCards": {"nodes": nodes}}}
 
