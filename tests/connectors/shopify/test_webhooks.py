@@ -10,6 +10,7 @@ import pytest
 from rma.connectors.inbox import deliveries_reprocess, delivery_process
 from rma.connectors.models import InboxDelivery, ShopOrder
 from rma.connectors.platforms import connector_for
+from rma.connectors.platforms.base import OrderData
 from rma.orders.models import Order
 from tests.connectors.shopify.conftest import deliveries
 from tests.connectors.shopify.fake import payload, sign, webhook_headers
@@ -112,7 +113,8 @@ def test_the_webhook_and_the_api_describe_the_same_order(shop, connection):
     connector = connector_for(connection)
     from_webhook = connector.delivery_map(topic="orders/updated", payload=payload("order.json"))
     from_api = connector.order_fetch(order_ref="5501001")
-    assert from_api is not None
+    assert isinstance(from_webhook, OrderData)
+    assert isinstance(from_api, OrderData)
     assert replace(from_webhook, lines=[]) == replace(from_api, lines=[])
     assert from_webhook.lines == from_api.lines
 
