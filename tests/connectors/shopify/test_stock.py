@@ -44,8 +44,10 @@ def test_a_shop_that_does_not_answer_is_an_error(shop, connection):
 
 def test_exchanges_ask_shopify_for_a_sku_its_orders_sold(shop, connection, settings):
     settings.RMA_SHOP_API_URL = ""
-    line = OrderLineFactory(sku="CHE-LIN-NAV-M", product_ref="8800001", variant_ref="9900011")
-    ShopOrder.objects.create(connection=connection, order=Order.objects.get(lines__pk=line.pk), order_ref="5501001")
+    OrderLineFactory(sku="CHE-LIN-NAV-M", product_ref="8800001", variant_ref="9900011")
+    ShopOrder.objects.create(
+        connection=connection, order=Order.objects.get(lines__sku="CHE-LIN-NAV-M"), order_ref="5501001"
+    )
     client = shop_client_get()
     assert client.stock_known is True
     variants = client.variants_available(product_ref="8800001", sku="CHE-LIN-NAV-M")
