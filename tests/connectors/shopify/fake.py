@@ -86,6 +86,7 @@ class FakeShopify(CatalogueAnswers, MoneyAnswers):
         self.gift_cards: list[dict[str, Any]] = []
         self.discounts: list[dict[str, Any]] = []
         self.gift_cards_enabled = True
+        self.idempotency: dict[str, dict[str, Any]] = {}
         self.search_lag = False  # the gift card search does not show new cards yet
         self.calls: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
@@ -168,14 +169,17 @@ class FakeShopify(CatalogueAnswers, MoneyAnswers):
             def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
-                if self.path != f"/admin/api/{VERSION}/graphql.json":
+                match = re.fullmatch(r"/admin/api/(\d{4}-\d{2}|unstable)/graphql\.json", self.path)
+                if match is None:
                     return self._send(404, {"errors": "Not Found"})
                 if self.headers.get("X-Shopify-Access-Token") != TOKEN:
                     return self._send(
                         401, {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}
                     )
                 body = json.loads(raw)
-                status, answer, headers = fake.answer(body.get("query", ""), body.get("variables") or {})
+                status, answer, headers = fake.answer(
+                    body.get("query", ""), body.get("variables") or {}, version=match.group(1)
+                )
                 self._send(status, answer, headers)
 
             def _send(self, status: int, answer: Any, headers: dict[str, str] | None = None) -> None:
@@ -203,10 +207,14 @@ class FakeShopify(CatalogueAnswers, MoneyAnswers):
             }
         }
 
-    def answer(self, query: str, variables: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
+    def answer(
+        self, query: str, variables: dict[str, Any], *, version: str = VERSION
+    ) -> tuple[int, Any, dict[str, str]]:
         root = next((name for name in ROOT_FIELDS if re.search(rf"\b{name}\s*\(", query)), "")
         with self.lock:
-            self.calls.append({"root": root, "variables": copy.deepcopy(variables), "query": query})
+            self.calls.append(
+                {"root": root, "variables": copy.deepcopy(variables), "query": query, "version": version}
+            )
             fault = next((f for f in self.faults if f.root == root and f.times > 0), None)
             if fault is not None and fault.skip > 0:
                 fault.skip -= 1
@@ -239,7 +247,7 @@ class FakeShopify(CatalogueAnswers, MoneyAnswers):
                 {},
             )
         with self.lock:
-            answer = handler(variables)
+            answer = self._idempotent(root, query, variables, version, lambda: handler(variables))
         if fault is not None:
             fault.reached.set()
             if fault.hold is not None:
@@ -250,6 +258,22 @@ class FakeShopify(CatalogueAnswers, MoneyAnswers):
         if "errors" not in answer:
             answer["extensions"] = self._cost()
         return 200, answer, {}
+
+    def _idempotent(self, root: str, query: str, variables: dict[str, Any], version: str, run: Any) -> dict[str, Any]:
+        """refundCreate's ``@idempotent(key:)`` (2026-01 on; required from 2026-04): a key seen before gets the
+        first answer again."""
+        if root != "refundCreate":
+            return dict(run())
+        found = re.search(r"@idempotent\(key:\s*\$(\w+)\s*\)", query)
+        if found is None:
+            if version >= "2026-04":
+                return {"errors": [{"message": "The @idempotent directive is required for this mutation.",
+                                    "extensions": {"code": "BAD_REQUEST"}}]}  # fmt: skip
+            return dict(run())
+        key = str(variables[found.group(1)])
+        if key not in self.idempotency:
+            self.idempotency[key] = run()
+        return copy.deepcopy(self.idempotency[key])
 
     @staticmethod
     def _failure(fault: Fault) -> tuple[int, Any, dict[str, str]]:

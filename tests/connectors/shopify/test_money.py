@@ -193,3 +193,28 @@ def test_the_gift_cards_option_off_goes_straight_to_discount_codes(shop, connect
     assert record.kind == "discount_code"
     assert shop.root_calls("giftCardCreate") == []
     assert shop.root_calls("giftCards") == []
+
+
+@pytest.mark.parametrize("version", ["2026-01", "2026-04"])
+def test_from_2026_01_shopify_also_dedupes_the_refund_on_our_key(shop, connection, version):
+    connection.api_version = version
+    connection.save()
+    connector = connector_for(connection)
+    shop.fail("refundCreate", status=500, apply=True)
+    partial = refund_order(amount="30.00", shirt=(1, 0), scarf=(0, 0))
+    with pytest.raises(PlatformError):
+        connector.refund_create(refund=partial)
+    # Had the note not been found (a refund read before Shopify showed it), the key still makes it once.
+    shop.orders["5501001"]["refunds"][0]["note"] = "edited in the admin"
+    record = connector.refund_create(refund=partial)
+    assert record.created is True  # Shopify answered the first refund again
+    assert len(shop.refunds()) == 1
+    calls = shop.root_calls("refundCreate")
+    assert [(c["version"], c["variables"]["idempotencyKey"]) for c in calls] == [(version, REFERENCE)] * 2
+
+
+def test_before_2026_01_no_directive_is_sent(shop, connection):
+    connector_for(connection).refund_create(refund=refund_order())
+    [call] = shop.root_calls("refundCreate")
+    assert "@idempotent" not in call["query"]
+    assert call["version"] == "2025-10"

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_VERSION = "2025-10"
+# https://shopify.dev/changelog/adding-idempotency-for-inventory-adjustments-and-refund-mutations
+IDEMPOTENT_SINCE = "2026-01"
 THROTTLE_WAIT_MIN = 1.0
 THROTTLE_WAIT_MAX = 60.0
 # Error codes in ``errors[].extensions.code`` that a retry can cure.
@@ -50,8 +52,8 @@ class ShopifyGraphql:
     def __init__(
         self, connection: "ShopConnection", *, session: requests.Session | None = None, wait_budget: float = 0.0
     ) -> None:
-        version = connection.api_version or DEFAULT_API_VERSION
-        self.url = f"{connection.base_url}/admin/api/{version}/graphql.json"
+        self.version = connection.api_version or DEFAULT_API_VERSION
+        self.url = f"{connection.base_url}/admin/api/{self.version}/graphql.json"
         self.token = connection.credential("api_key")
         self.http = PlatformHttp(session=session, wait_budget=wait_budget)
 
@@ -114,6 +116,11 @@ class ShopifyGraphql:
             return
         if short:
             self.http.pause(self._wait(cost))
+
+
+def idempotent_directive_known(version: str) -> bool:
+    """Whether the version takes ``@idempotent(key:)`` on refundCreate (2026-01 on; mandatory from 2026-04)."""
+    return version == "unstable" or version >= IDEMPOTENT_SINCE
 
 
 def mutation_result(data: dict[str, Any], field: str) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 ``discountCodeBasicCreate`` code where the shop has no gift cards), each found by our reference before anything
 is created, so that a retry never creates a second one.
 
-- A refund carries our refund's public id in its ``note``; the order's ``refunds`` are read (no search index:
+- A refund carries our refund's public id in its ``note`` (and, from API version 2026-01, in the
+  ``@idempotent(key:)`` directive Shopify itself dedupes on); the order's ``refunds`` are read (no search index:
   what was created a second ago is there). Each line is split into a ``RETURN`` part (the units the warehouse put
   back on sale, to the connection's location) and a ``NO_RESTOCK`` part. The money goes back through the order's
   successful sale/capture transactions (``parentId``), each up to what is left to refund on it.
@@ -17,7 +18,13 @@ from typing import Any
 from django.utils import timezone
 
 from rma.connectors.platforms.base import CreditOrder, PlatformError, PlatformRecord, RefundOrder
-from rma.connectors.platforms.shopify.graphql import GraphqlError, ShopifyGraphql, UserErrors, mutation_result
+from rma.connectors.platforms.shopify.graphql import (
+    GraphqlError,
+    ShopifyGraphql,
+    UserErrors,
+    idempotent_directive_known,
+    mutation_result,
+)
 from rma.connectors.platforms.shopify.mapping import gid, money
 
 ORDER_MONEY_QUERY = """
@@ -37,6 +44,15 @@ query RmaOrderMoney($id: ID!) {
 REFUND_CREATE = """
 mutation RmaRefundCreate($input: RefundInput!) {
   refundCreate(input: $input) {
+    refund { id note }
+    userErrors { field message }
+  }
+}
+"""
+# From 2026-01, Shopify itself drops a repeated refundCreate carrying the same key (our refund's id).
+REFUND_CREATE_IDEMPOTENT = """
+mutation RmaRefundCreate($input: RefundInput!, $idempotencyKey: String!) {
+  refundCreate(input: $input) @idempotent(key: $idempotencyKey) {
     refund { id note }
     userErrors { field message }
   }
@@ -156,7 +172,11 @@ def refund_create(api: ShopifyGraphql, *, refund: RefundOrder, location_ref: str
         "refundLineItems": refund_lines(refund, location_ref),
         "transactions": _refund_transactions(order, refund.amount) if refund.amount > 0 else [],
     }
-    payload = mutation_result(api.run(REFUND_CREATE, {"input": refund_input}), "refundCreate")
+    if idempotent_directive_known(api.version):
+        data = api.run(REFUND_CREATE_IDEMPOTENT, {"input": refund_input, "idempotencyKey": refund.reference})
+    else:
+        data = api.run(REFUND_CREATE, {"input": refund_input})
+    payload = mutation_result(data, "refundCreate")
     created = payload.get("refund") or {}
     if not created.get("id"):
         raise PlatformError("refundCreate answered no refund.")
