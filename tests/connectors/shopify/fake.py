@@ -20,6 +20,7 @@ from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 from tests.connectors.shopify.fake_catalogue import CatalogueAnswers
 from tests.connectors.shopify.fake_money import MoneyAnswers
@@ -27,6 +28,7 @@ from tests.connectors.shopify.fake_money import MoneyAnswers
 PAYLOADS = Path(__file__).parent / "payloads"
 TOKEN = "shpat_fake_token"
 CLIENT_SECRET = "fake-client-secret"
+CLIENT_ID = "3f7a2c9e1b5d4f6a8c0e2b4d6f8a0c1e"
 VERSION = "2025-10"
 # Recognised in this order (``order(`` would also match ``orders(``, so the longer names come first).
 ROOT_FIELDS = (
@@ -87,6 +89,8 @@ class FakeShopify(CatalogueAnswers, MoneyAnswers):
         self.discounts: list[dict[str, Any]] = []
         self.gift_cards_enabled = True
         self.idempotency: dict[str, dict[str, Any]] = {}
+        self.grants: list[dict[str, str]] = []
+        self.granted: set[str] = set()
         self.search_lag = False  # the gift card search does not show new cards yet
         self.calls: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
@@ -169,10 +173,12 @@ class FakeShopify(CatalogueAnswers, MoneyAnswers):
             def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
+                if self.path == "/admin/oauth/access_token":
+                    return self._send(*fake.grant(raw, self.headers.get("Content-Type") or ""))
                 match = re.fullmatch(r"/admin/api/(\d{4}-\d{2}|unstable)/graphql\.json", self.path)
                 if match is None:
                     return self._send(404, {"errors": "Not Found"})
-                if self.headers.get("X-Shopify-Access-Token") != TOKEN:
+                if not fake.token_valid(self.headers.get("X-Shopify-Access-Token") or ""):
                     return self._send(
                         401, {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}
                     )
@@ -193,6 +199,34 @@ class FakeShopify(CatalogueAnswers, MoneyAnswers):
                 self.wfile.write(data)
 
         return Handler
+
+    def grant(self, raw: bytes, content_type: str) -> tuple[int, dict[str, Any]]:
+        """The client credentials grant (form-encoded as the docs show, or JSON as shopify-api-js sends it)."""
+        if "json" in content_type:
+            form = {key: str(value) for key, value in json.loads(raw).items()}
+        else:
+            form = {key: values[0] for key, values in parse_qs(raw.decode()).items()}
+        with self.lock:
+            self.grants.append(form)
+            if form.get("grant_type") != "client_credentials" or (
+                form.get("client_id"),
+                form.get("client_secret"),
+            ) != (
+                CLIENT_ID,
+                CLIENT_SECRET,
+            ):
+                return 400, {"error": "invalid_client", "error_description": "Client credentials are invalid"}
+            token = f"shpat_granted_{self.next_id()}"
+            self.granted.add(token)
+        return 200, {"access_token": token, "scope": "read_orders,write_orders,write_gift_cards", "expires_in": 86399}
+
+    def token_valid(self, token: str) -> bool:
+        with self.lock:
+            return token == TOKEN or token in self.granted
+
+    def revoke_granted(self) -> None:
+        with self.lock:
+            self.granted.clear()
 
     def _cost(self, requested: int = 10) -> dict[str, Any]:
         return {

@@ -14,6 +14,7 @@ import requests
 
 from rma.connectors.platforms.base import PlatformError
 from rma.connectors.platforms.http import PlatformHttp
+from rma.connectors.platforms.shopify.tokens import access_token, access_token_forget
 
 if TYPE_CHECKING:
     from rma.connectors.models import ShopConnection
@@ -54,18 +55,27 @@ class ShopifyGraphql:
     ) -> None:
         self.version = connection.api_version or DEFAULT_API_VERSION
         self.url = f"{connection.base_url}/admin/api/{self.version}/graphql.json"
-        self.token = connection.credential("api_key")
+        self.connection = connection
         self.http = PlatformHttp(session=session, wait_budget=wait_budget)
 
     def run(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The ``data`` of the answer; raises PlatformError (throttling waited out within the budget)."""
+        refused_once = False
         while True:
-            response = self.http.request(
-                "POST",
-                self.url,
-                json={"query": query, "variables": variables or {}},
-                headers={"X-Shopify-Access-Token": self.token, "Accept": "application/json"},
-            )
+            token = access_token(self.connection, self.http)
+            try:
+                response = self.http.request(
+                    "POST",
+                    self.url,
+                    json={"query": query, "variables": variables or {}},
+                    headers={"X-Shopify-Access-Token": token, "Accept": "application/json"},
+                )
+            except PlatformError as exc:
+                # A granted token Shopify no longer takes (revoked, or the app's scopes changed): ask again, once.
+                if exc.status == 401 and not refused_once and access_token_forget(self.connection):
+                    refused_once = True
+                    continue
+                raise
             try:
                 body = response.json()
             except ValueError as exc:
