@@ -4,7 +4,7 @@ import pytest
 
 from rma.connectors.platforms import connector_for
 from rma.connectors.platforms.base import PlatformError
-from tests.connectors.shopify.fake import CLIENT_ID, FakeShopify
+from tests.connectors.shopify.fake import CLIENT_ID, CLIENT_SECRET, FakeShopify
 
 pytestmark = pytest.mark.django_db
 
@@ -12,6 +12,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def dev_dashboard_app(shop: FakeShopify, connection):
     connection.api_key = ""
+    connection.api_secret = CLIENT_SECRET  # the app's client secret
+    connection.webhook_secret = "key-of-the-notifications-page"  # webhooks made in the admin sign with another key
     connection.options = {**connection.options, "client_id": CLIENT_ID}
     connection.save()
     return connection
@@ -25,7 +27,7 @@ def test_a_token_is_granted_once_and_used_until_it_expires(shop, dev_dashboard_a
     assert grant == {
         "grant_type": "client_credentials",
         "client_id": CLIENT_ID,
-        "client_secret": "fake-client-secret",
+        "client_secret": CLIENT_SECRET,
     }
 
 

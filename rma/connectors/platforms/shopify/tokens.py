@@ -1,6 +1,7 @@
 """The Admin API access token of a connection: the one pasted in (an app created in the Shopify admin before 2026),
 or one asked for with the client credentials grant (an app of the Dev Dashboard: its client ID in the options,
-its client secret as the webhook secret). Granted tokens live about 24 hours; each process keeps one per
+its client secret as the API secret, or else the webhook secret, which is the same secret when the app's own
+webhook subscriptions sign the deliveries). Granted tokens live about 24 hours; each process keeps one per
 connection until five minutes before it expires, or until Shopify refuses it.
 
 https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/client-credentials-grant
@@ -40,7 +41,7 @@ def access_token(connection: "ShopConnection", http: PlatformHttp) -> str:
         data={
             "grant_type": "client_credentials",
             "client_id": client_id,
-            "client_secret": connection.credential("webhook_secret"),
+            "client_secret": connection.credential("api_secret") or connection.credential("webhook_secret"),
         },
         headers={"Accept": "application/json"},
     )
