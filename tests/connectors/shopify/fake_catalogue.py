@@ -128,6 +128,7 @@ class CatalogueAnswers(ShopState):
             "updatedAt": _z(rest["updated_at"]),
             "cancelledAt": _z(rest.get("cancelled_at")),
             "currencyCode": currency,
+            "presentmentCurrencyCode": rest.get("presentment_currency") or currency,
             "customerLocale": rest.get("customer_locale"),
             "taxesIncluded": rest.get("taxes_included", False),
             "customer": {

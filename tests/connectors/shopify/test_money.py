@@ -218,3 +218,12 @@ def test_before_2026_01_no_directive_is_sent(shop, connection):
     [call] = shop.root_calls("refundCreate")
     assert "@idempotent" not in call["query"]
     assert call["version"] == "2025-10"
+
+
+def test_an_order_paid_in_another_currency_is_left_to_the_admin(shop, connection):
+    shop.orders["5501001"]["presentment_currency"] = "CHF"
+    with pytest.raises(PlatformError) as excinfo:
+        connector_for(connection).refund_create(refund=refund_order())
+    assert excinfo.value.permanent
+    assert "CHF/EUR" in excinfo.value.message
+    assert shop.root_calls("refundCreate") == []

@@ -30,7 +30,7 @@ from rma.connectors.platforms.shopify.mapping import gid, money
 ORDER_MONEY_QUERY = """
 query RmaOrderMoney($id: ID!) {
   order(id: $id) {
-    id
+    id currencyCode presentmentCurrencyCode
     refunds(first: 250) { id note }
     transactions(first: 100) {
       id kind status gateway
@@ -165,6 +165,14 @@ def refund_create(api: ShopifyGraphql, *, refund: RefundOrder, location_ref: str
     for existing in order.get("refunds") or []:
         if refund.reference in (existing.get("note") or ""):
             return PlatformRecord(kind="refund", ref=str(existing["id"]), created=False)
+    currencies = {order.get("currencyCode"), order.get("presentmentCurrencyCode") or order.get("currencyCode")}
+    if currencies != {refund.currency}:
+        # Our amounts are in the shop's currency; Shopify refunds a multi-currency order in the customer's.
+        raise PlatformError(
+            f"Order {refund.order_ref} was paid in {'/'.join(sorted(map(str, currencies)))}, the refund is in "
+            f"{refund.currency}: refund it in Shopify's admin (note: {refund.reference}).",
+            permanent=True,
+        )
     refund_input: dict[str, Any] = {
         "orderId": order["id"],
         "note": refund_note(refund),
