@@ -14,6 +14,8 @@ Built from Shopify's published documentation and official clients:
   discountCodeBasicCreate (DiscountCodeBasicInput): https://shopify.dev/docs/api/admin-graphql/2025-10/…
 - Rate limits (calculated query cost, extensions.cost.throttleStatus, THROTTLED, 429 Retry-After):
   https://shopify.dev/docs/api/usage/limits
+- Access tokens of Dev Dashboard apps (client credentials grant), see tokens.py; refundCreate's @idempotent
+  directive (2026-01 on): https://shopify.dev/changelog/adding-idempotency-for-inventory-adjustments-and-refund-mutations
 """
 
 import base64
