@@ -3,17 +3,23 @@ warehouse inspects and releases the money, and the shop receives exactly one ref
 fails on the way: 500s, a lost answer, a worker whose database connection dies in the middle of the call."""
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection as db
 from django.test import Client
 from django.utils import timezone
 
 from rma.connectors.models import InboxDelivery, ShopConnection
 from rma.notifications.models import OutboxMessage
+from rma.notifications.tasks import outbox_messages_sweep
 from rma.orders.models import Order
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnPolicy
@@ -22,7 +28,7 @@ from rma.warehouse.services import arrival_register, refund_release, warehouse_r
 from tests.connectors.shopify.fake import FakeShopify, payload, webhook_headers
 from tests.helpers import staff_member
 from tests.warehouse.test_refunds import inspect_all
-from tests.workers.conftest import wait_for
+from tests.workers.conftest import database_url, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 ORDER_REF = "5501001"
@@ -148,6 +154,52 @@ def test_a_worker_cut_off_after_shopify_made_the_refund_does_not_make_a_second_o
     message = shop_message("shop.refund")
     assert message.attempts == 2
     assert "connection" in message.last_error.lower()
+
+
+KILLED_MID_CALL = """
+import sys
+
+import django
+
+django.setup()
+from rma.notifications.services import outbox_message_deliver
+
+outbox_message_deliver(message_id=int(sys.argv[1]))
+"""
+
+
+def test_a_worker_killed_while_shopify_answers_leaves_the_refund_to_the_sweep_which_does_not_repeat_it(
+    live_worker, fast_retries, postgres_only, shop, connection, make_return, warehouse, operator
+):
+    order = order_in(shop, connection)
+    return_request = returned_and_inspected(order, make_return, warehouse, operator, ["A", "C"])
+    answer = threading.Event()
+    fault = shop.fail("refundCreate", hold=answer)  # made in the shop; the answer waits
+    with live_worker.broker_unreachable():  # the live worker does not get it: a process of its own sends it
+        refund_release(return_request=return_request, actor=operator)
+    message = shop_message("shop.refund")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "returns_portal.settings.test", "DATABASE_URL": database_url()}
+    env.pop("REDIS_URL", None)
+    worker = subprocess.Popen(
+        [sys.executable, "-c", KILLED_MID_CALL, str(message.pk)], cwd=django_settings.BASE_DIR, env=env
+    )
+    try:
+        assert fault.reached.wait(timeout=30), "the worker process never called refundCreate"
+        worker.send_signal(signal.SIGKILL)
+        assert worker.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        answer.set()
+        if worker.poll() is None:
+            worker.kill()
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("pending", 0)  # its transaction died with it
+    assert len(shop.refunds(ORDER_REF)) == 1
+
+    assert outbox_messages_sweep(now=timezone.now() + timedelta(seconds=31)) >= 1
+    wait_for(lambda: delivered("shop.refund"), what="the swept call", timeout=20)
+    live_worker.idle()
+    assert_one_refund(shop, Refund.objects.get(return_request=return_request))
+    assert len(shop.root_calls("refundCreate")) == 1  # the sweep's call found it by its note
 
 
 def test_a_store_credit_return_becomes_one_gift_card_in_shopify(
