@@ -103,3 +103,11 @@ def test_a_wrong_token_stops_the_run_with_shopifys_message(many_orders, connecti
         sync(since=SINCE)
     assert "Invalid API key or access token" in str(excinfo.value)
     assert not Order.objects.exists()
+
+
+def test_a_bucket_running_low_slows_the_next_request_down(many_orders, connection):
+    many_orders.available = 4.0  # fewer points left than a query costs (10), restored at 100 a second
+    started = time.monotonic()
+    sync(since=SINCE)
+    assert time.monotonic() - started >= 3.0  # one second before each of the three pages' next request
+    assert Order.objects.count() == 120

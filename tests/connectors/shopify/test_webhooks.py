@@ -206,3 +206,20 @@ def test_a_failure_fixed_in_the_connection_is_processed_on_reprocessing(send_web
     deliveries_reprocess(delivery_ids=[delivery.pk])
     assert delivery_process(delivery_id=delivery.pk) == "processed"
     assert Order.objects.get(external_id="maison-lin:5501001").number == "ML-1001"
+
+
+@pytest.mark.parametrize(
+    ("topic", "body", "error"),
+    [
+        ("fulfillments/update", {"id": 1, "shipment_status": "delivered", "updated_at": "2026-11-05T14:32:00Z"},
+         "names no order_id"),
+        ("fulfillment_events/create", {"id": 1, "order_id": 5501001, "status": "delivered"}, "happened_at is missing"),
+        ("refunds/create", {"order_id": 5501001, "refund_line_items": []}, "the refund has no id"),
+        ("orders/updated", {**payload("order.json"), "created_at": "yesterday"}, "created_at is not a date"),
+        ("orders/updated", b"{not json", "JSONDecodeError"),
+    ],
+)  # fmt: skip
+def test_payloads_shopify_would_not_send_fail_with_what_is_wrong(send_webhook, shop, topic, body, error):
+    delivery = received(send_webhook, topic, body)
+    assert delivery.status == "failed"
+    assert error in delivery.error
