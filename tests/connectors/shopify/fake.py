@@ -281,6 +281,7 @@ class FakeShopify(CatalogueAnswers, MoneyAnswers):
                 {},
             )
         with self.lock:
+            self.query = query
             answer = self._idempotent(root, query, variables, version, lambda: handler(variables))
         if fault is not None:
             fault.reached.set()

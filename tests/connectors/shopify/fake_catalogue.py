@@ -19,6 +19,7 @@ class ShopState:
     discounts: list[dict[str, Any]]
     gift_cards_enabled: bool
     search_lag: bool
+    query: str  # the text of the request being answered
 
     def next_id(self) -> int:
         raise NotImplementedError
@@ -170,7 +171,9 @@ class CatalogueAnswers(ShopState):
         return {
             "data": {
                 "orders": {
-                    "nodes": [self._order_node(o) for o in page],
+                    "nodes": [
+                        {"id": f"gid://shopify/Order/{o['id']}", "updatedAt": _z(o["updated_at"])} for o in page
+                    ],
                     "pageInfo": {
                         "hasNextPage": end < len(selected),
                         "endCursor": base64.b64encode(f"cursor:{end}".encode()).decode() if page else None,
@@ -182,7 +185,23 @@ class CatalogueAnswers(ShopState):
     def _order(self, variables: dict[str, Any]) -> dict[str, Any]:
         ref = str(variables["id"]).rsplit("/", 1)[-1]
         order = self.orders.get(ref)
-        return {"data": {"order": self._order_node(order) if order else None}}
+        if order is None:
+            return {"data": {"order": None}}
+        node = self._order_node(order)
+        # lineItems(first: N, after: cursor), as the query asks
+        size = re.search(r"lineItems\(first:\s*(\d+)", self.query)
+        first = int(size.group(1)) if size else 250
+        start = int(base64.b64decode(variables["after"]).decode().split(":")[1]) if variables.get("after") else 0
+        lines = node["lineItems"]["nodes"]
+        end = min(start + first, len(lines))
+        node["lineItems"] = {
+            "nodes": lines[start:end],
+            "pageInfo": {
+                "hasNextPage": end < len(lines),
+                "endCursor": base64.b64encode(f"line:{end}".encode()).decode(),
+            },
+        }
+        return {"data": {"order": node}}
 
     def _nodes(self, variables: dict[str, Any]) -> dict[str, Any]:
         nodes: list[dict[str, Any] | None] = []

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from rma.connectors.models import ShopConnection
+from rma.connectors.platforms import connector_for
 from rma.orders.models import Order
 from tests.connectors.shopify.fake import FakeShopify, payload
 
@@ -105,9 +106,24 @@ def test_a_wrong_token_stops_the_run_with_shopifys_message(many_orders, connecti
     assert not Order.objects.exists()
 
 
-def test_a_bucket_running_low_slows_the_next_request_down(many_orders, connection):
-    many_orders.available = 4.0  # fewer points left than a query costs (10), restored at 100 a second
+def test_a_bucket_running_low_slows_the_next_request_down(shop, connection):
+    shop.available = 4.0  # fewer points left than a query costs (10), restored at 100 a second
     started = time.monotonic()
     sync(since=SINCE)
-    assert time.monotonic() - started >= 3.0  # one second before each of the three pages' next request
-    assert Order.objects.count() == 120
+    assert time.monotonic() - started >= 2.0  # a second after the page, a second after the order
+    assert Order.objects.filter(external_id="maison-lin:5501001").exists()
+
+
+def test_an_order_with_more_lines_than_a_page_is_read_whole(shop, connection):
+    order = shop.orders["5501001"]
+    template = order["line_items"][1]
+    for index in range(43):
+        order["line_items"].append(
+            {**template, "id": 14000 + index, "sku": f"FOU-{index:02d}", "discount_allocations": []}
+        )
+    data = connector_for(connection).order_fetch(order_ref="5501001")
+    assert data is not None
+    assert len(data.lines) == 45
+    assert [line.sku for line in data.lines][-1] == "FOU-42"
+    assert len(shop.root_calls("order")) == 2  # the order with its first 40 lines, then the other 5
+    assert shop.root_calls("order")[1]["variables"]["after"]

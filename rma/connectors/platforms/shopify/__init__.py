@@ -41,7 +41,7 @@ from rma.connectors.platforms.base import (
     WebhookIgnored,
 )
 from rma.connectors.platforms.shopify import money as shop_money
-from rma.connectors.platforms.shopify.graphql import ORDER_QUERY, ORDERS_QUERY, ShopifyGraphql
+from rma.connectors.platforms.shopify.graphql import ORDERS_QUERY, ShopifyGraphql, order_node
 from rma.connectors.platforms.shopify.mapping import (
     gid,
     graphql_order,
@@ -193,14 +193,19 @@ class ShopifyConnector:
             "after": cursor or None,
             "query": f"updated_at:>='{since.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}'",
         }
-        data = self._api(BACKFILL_WAIT_BUDGET).run(ORDERS_QUERY, variables)
-        orders = data.get("orders") or {}
+        api = self._api(BACKFILL_WAIT_BUDGET)
+        orders = api.run(ORDERS_QUERY, variables).get("orders") or {}
         page = orders.get("pageInfo") or {}
         next_cursor = str(page.get("endCursor") or "") if page.get("hasNextPage") else ""
-        return OrdersPage(orders=[graphql_order(node) for node in orders.get("nodes") or []], next_cursor=next_cursor)
+        found = []
+        for listed in orders.get("nodes") or []:
+            node = order_node(api, str(listed.get("id")))
+            if node is not None:  # deleted since it was listed
+                found.append(graphql_order(node))
+        return OrdersPage(orders=found, next_cursor=next_cursor)
 
     def order_fetch(self, *, order_ref: str) -> OrderData | None:
-        node = self._api().run(ORDER_QUERY, {"id": gid("Order", order_ref)}).get("order")
+        node = order_node(self._api(), gid("Order", order_ref))
         return graphql_order(node) if node else None
 
     # ---- money out

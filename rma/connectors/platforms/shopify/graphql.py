@@ -144,47 +144,70 @@ def mutation_result(data: dict[str, Any], field: str) -> dict[str, Any]:
     return payload
 
 
-ORDER_FIELDS = """
-fragment RmaOrder on Order {
-  id legacyResourceId name email phone createdAt updatedAt cancelledAt currencyCode customerLocale taxesIncluded
-  customer { id firstName lastName }
-  shippingAddress { name firstName lastName address1 address2 zip city countryCodeV2 phone }
-  billingAddress { name firstName lastName address1 address2 zip city countryCodeV2 phone }
-  lineItems(first: 250) {
-    nodes {
-      id sku name title variantTitle quantity
-      originalUnitPriceSet { shopMoney { amount currencyCode } }
-      discountedUnitPriceAfterAllDiscountsSet { shopMoney { amount currencyCode } }
-      taxLines { rate title priceSet { shopMoney { amount } } }
-      variant { id }
-      product { id productType }
-    }
-  }
-  refunds(first: 50) {
-    id note createdAt
-    refundLineItems(first: 250) { nodes { quantity restockType lineItem { id } } }
-  }
-  fulfillments(first: 50) { id status displayStatus deliveredAt }
+# One order costs about 770 points as Shopify calculates them (objects 1, connections 2 + first x node), under
+# the 1000 a single query may cost: the backfill pages through order ids (about 52 points a page) and reads each
+# order with ORDER_QUERY; an order with more than 40 lines reads the rest with LINES_QUERY.
+LINE_FIELDS = """
+fragment RmaLine on LineItem {
+  id sku name title variantTitle quantity
+  discountedUnitPriceAfterAllDiscountsSet { shopMoney { amount currencyCode } }
+  taxLines { rate title priceSet { shopMoney { amount } } }
+  variant { id }
+  product { id productType }
 }
 """
-
-ORDERS_QUERY = (
-    """
-query RmaOrders($first: Int!, $after: String, $query: String) {
-  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-    nodes { ...RmaOrder }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-"""
-    + ORDER_FIELDS
-)
 
 ORDER_QUERY = (
     """
 query RmaOrder($id: ID!) {
-  order(id: $id) { ...RmaOrder }
+  order(id: $id) {
+    id legacyResourceId name email phone createdAt updatedAt cancelledAt currencyCode customerLocale taxesIncluded
+    customer { id firstName lastName }
+    shippingAddress { name firstName lastName address1 address2 zip city countryCodeV2 phone }
+    billingAddress { name firstName lastName address1 address2 zip city countryCodeV2 phone }
+    lineItems(first: 40) { nodes { ...RmaLine } pageInfo { hasNextPage endCursor } }
+    refunds(first: 10) { id note createdAt refundLineItems(first: 20) { nodes { quantity lineItem { id } } } }
+    fulfillments(first: 10) { id status displayStatus deliveredAt }
+  }
 }
 """
-    + ORDER_FIELDS
+    + LINE_FIELDS
 )
+
+LINES_QUERY = (
+    """
+query RmaOrderLines($id: ID!, $after: String) {
+  order(id: $id) {
+    id
+    lineItems(first: 40, after: $after) { nodes { ...RmaLine } pageInfo { hasNextPage endCursor } }
+  }
+}
+"""
+    + LINE_FIELDS
+)
+
+ORDERS_QUERY = """
+query RmaOrders($first: Int!, $after: String, $query: String) {
+  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    nodes { id updatedAt }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+
+def order_node(api: ShopifyGraphql, order_gid: str) -> dict[str, Any] | None:
+    """An order node read with ORDER_QUERY, its lines completed page by page; None when there is no such order."""
+    node = api.run(ORDER_QUERY, {"id": order_gid}).get("order")
+    if not isinstance(node, dict):
+        return None
+    lines = node.get("lineItems") or {}
+    nodes = list(lines.get("nodes") or [])
+    page = lines.get("pageInfo") or {}
+    while page.get("hasNextPage"):
+        more = (api.run(LINES_QUERY, {"id": order_gid, "after": page.get("endCursor")}).get("order") or {}).get(
+            "lineItems"
+        ) or {}
+        nodes.extend(more.get("nodes") or [])
+        page = more.get("pageInfo") or {}
+    return {**node, "lineItems": {"nodes": nodes}}
