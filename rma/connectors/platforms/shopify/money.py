@@ -31,7 +31,7 @@ ORDER_MONEY_QUERY = """
 query RmaOrderMoney($id: ID!) {
   order(id: $id) {
     id currencyCode presentmentCurrencyCode
-    refunds(first: 250) { id note }
+    refunds(first: 100) { id note }
     transactions(first: 100) {
       id kind status gateway
       amountSet { shopMoney { amount currencyCode } }
