@@ -1,0 +1,252 @@
+"""The Shopify connector: order webhooks in, the GraphQL Admin API for the backfill, refunds, store credit, stock.
+
+Built from Shopify's published documentation and official clients:
+- Webhooks, HTTPS delivery and verification (X-Shopify-Hmac-Sha256 = base64 HMAC-SHA256 of the raw body with the
+  app's client secret; X-Shopify-Topic, X-Shopify-Webhook-Id, X-Shopify-Event-Id, X-Shopify-Shop-Domain,
+  X-Shopify-API-Version, X-Shopify-Triggered-At): https://shopify.dev/docs/apps/build/webhooks/subscribe/https
+  and Shopify/shopify-api-js (lib/webhooks/validate.ts, lib/webhooks/types.ts: ShopifyHeader).
+- Webhook payloads (REST Order, Fulfillment, FulfillmentEvent, Refund resources):
+  https://shopify.dev/docs/api/admin-rest/latest/resources/order (and /fulfillment, /fulfillmentevent, /refund),
+  https://shopify.dev/docs/api/webhooks (topics orders/create, orders/updated, fulfillments/update, refunds/create…).
+- GraphQL Admin API 2025-10: queries orders (sortKey UPDATED_AT, pageInfo), order, giftCards,
+  codeDiscountNodeByCode, product, productVariants; mutations refundCreate (RefundInput, RefundLineItemInput
+  restockType RETURN/NO_RESTOCK, OrderTransactionInput parentId), giftCardCreate (GiftCardCreateInput),
+  discountCodeBasicCreate (DiscountCodeBasicInput): https://shopify.dev/docs/api/admin-graphql/2025-10/…
+- Rate limits (calculated query cost, extensions.cost.throttleStatus, THROTTLED, 429 Retry-After):
+  https://shopify.dev/docs/api/usage/limits
+- Access tokens of Dev Dashboard apps (client credentials grant), see tokens.py; refundCreate's @idempotent
+  directive (2026-01 on): https://shopify.dev/changelog/adding-idempotency-for-inventory-adjustments-and-refund-mutations
+"""
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import requests
+
+from rma.connectors.platforms.base import (
+    MappingError,
+    OrderData,
+    OrderDelivered,
+    OrderEvent,
+    OrderRefundedInShop,
+    OrdersPage,
+    PlatformRecord,
+    RefundOrder,
+    WebhookDelivery,
+    WebhookIgnored,
+)
+from rma.connectors.platforms.shopify import money as shop_money
+from rma.connectors.platforms.shopify.graphql import ORDERS_QUERY, ShopifyGraphql, order_node
+from rma.connectors.platforms.shopify.mapping import (
+    gid,
+    graphql_order,
+    moment,
+    numeric_id,
+    rest_order,
+    rest_product_ids,
+)
+
+if TYPE_CHECKING:
+    from rma.connectors.models import ShopConnection
+    from rma.connectors.platforms.base import CreditOrder
+    from rma.integrations.shop import Variant
+
+# Order topics whose payload is the whole order.
+ORDER_TOPICS = frozenset(
+    {
+        "orders/create",
+        "orders/updated",
+        "orders/fulfilled",
+        "orders/partially_fulfilled",
+        "orders/paid",
+        "orders/cancelled",
+    }
+)
+FULFILLMENT_TOPICS = frozenset({"fulfillments/create", "fulfillments/update"})
+BACKFILL_WAIT_BUDGET = 120.0
+PAGE_SIZE = 50
+SIZE_OPTIONS = frozenset({"size", "taille", "größe", "grösse", "talla", "taglia", "maat"})
+COLOUR_OPTIONS = frozenset({"color", "colour", "couleur", "farbe", "kleur", "colore"})
+
+PRODUCT_TYPES_QUERY = """
+query RmaProductTypes($ids: [ID!]!) {
+  nodes(ids: $ids) { ... on Product { id productType } }
+}
+"""
+
+VARIANTS_QUERY = """
+query RmaVariants($id: ID!) {
+  product(id: $id) {
+    id
+    variants(first: 100) {
+      nodes { id sku price inventoryQuantity availableForSale selectedOptions { name value } }
+    }
+  }
+}
+"""
+
+VARIANT_PRODUCT_QUERY = """
+query RmaVariantProduct($query: String!) {
+  productVariants(first: 1, query: $query) { nodes { id product { id } } }
+}
+"""
+
+
+def _header(headers: Mapping[str, str], name: str) -> str:
+    value = headers.get(name)
+    if value is None:
+        lowered = name.lower()
+        value = next((v for k, v in headers.items() if k.lower() == lowered), None)
+    return str(value or "").strip()
+
+
+class ShopifyConnector:
+    """Shopify, for one connection (see rma.connectors.platforms.base for the contract)."""
+
+    platform = "shopify"
+    pushes_orders = True
+
+    def __init__(self, connection: "ShopConnection", *, session: requests.Session | None = None) -> None:
+        self.connection = connection
+        self.session = session
+
+    def _api(self, wait_budget: float = 0.0) -> ShopifyGraphql:
+        return ShopifyGraphql(self.connection, session=self.session, wait_budget=wait_budget)
+
+    # ---- webhooks
+
+    def webhook_verify(self, *, headers: Mapping[str, str], body: bytes) -> bool:
+        secret = self.connection.credential("webhook_secret")
+        received = _header(headers, "X-Shopify-Hmac-Sha256")
+        if not secret or not received:
+            return False
+        expected = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+        return hmac.compare_digest(expected.encode(), received.encode())
+
+    def webhook_identify(self, *, headers: Mapping[str, str], body: bytes) -> WebhookDelivery:
+        topic = _header(headers, "X-Shopify-Topic")
+        delivery_id = _header(headers, "X-Shopify-Webhook-Id") or _header(headers, "X-Shopify-Event-Id")
+        if not topic:
+            raise WebhookIgnored
+        if not delivery_id:  # not from Shopify's delivery system: the body itself identifies it
+            delivery_id = "sha256:" + hashlib.sha256(topic.encode() + b"\n" + body).hexdigest()
+        return WebhookDelivery(delivery_id=delivery_id, topic=topic)
+
+    def delivery_map(self, *, topic: str, payload: Any) -> OrderEvent | None:
+        if topic in ORDER_TOPICS:
+            return rest_order(payload, self._product_types(rest_product_ids(payload)))
+        if not isinstance(payload, dict):
+            raise MappingError(f"{topic}: the payload is not a JSON object.")
+        if topic in FULFILLMENT_TOPICS:
+            if payload.get("shipment_status") != "delivered":
+                return None
+            return OrderDelivered(
+                order_ref=self._order_ref(payload), delivered_at=moment(payload.get("updated_at"), "updated_at")
+            )
+        if topic == "fulfillment_events/create":
+            if payload.get("status") != "delivered":
+                return None
+            when = payload.get("happened_at") or payload.get("created_at")
+            return OrderDelivered(order_ref=self._order_ref(payload), delivered_at=moment(when, "happened_at"))
+        if topic == "refunds/create":
+            lines: dict[str, int] = {}
+            for item in payload.get("refund_line_items") or []:
+                ref = str(item.get("line_item_id") or "")
+                lines[ref] = lines.get(ref, 0) + int(item.get("quantity") or 0)
+            if not payload.get("id"):
+                raise MappingError("refunds/create: the refund has no id.")
+            return OrderRefundedInShop(
+                order_ref=self._order_ref(payload),
+                refund_ref=str(payload["id"]),
+                reference=str(payload.get("note") or ""),
+                lines=lines,
+            )
+        return None
+
+    def _product_types(self, product_ids: list[str]) -> dict[str, str]:
+        """Product types by product id (REST line items do not carry them; the category is mapped from them)."""
+        if not product_ids:
+            return {}
+        data = self._api().run(PRODUCT_TYPES_QUERY, {"ids": [gid("Product", ref) for ref in product_ids]})
+        return {
+            numeric_id(node.get("id")): str(node.get("productType") or "")
+            for node in data.get("nodes") or []
+            if isinstance(node, dict) and node.get("id")
+        }
+
+    @staticmethod
+    def _order_ref(payload: dict[str, Any]) -> str:
+        if not payload.get("order_id"):
+            raise MappingError("The payload names no order_id.")
+        return str(payload["order_id"])
+
+    # ---- orders
+
+    def orders_fetch(self, *, since: datetime, cursor: str) -> OrdersPage:
+        variables = {
+            "first": PAGE_SIZE,
+            "after": cursor or None,
+            "query": f"updated_at:>='{since.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}'",
+        }
+        api = self._api(BACKFILL_WAIT_BUDGET)
+        orders = api.run(ORDERS_QUERY, variables).get("orders") or {}
+        page = orders.get("pageInfo") or {}
+        next_cursor = str(page.get("endCursor") or "") if page.get("hasNextPage") else ""
+        found = []
+        for listed in orders.get("nodes") or []:
+            node = order_node(api, str(listed.get("id")))
+            if node is not None:  # deleted since it was listed
+                found.append(graphql_order(node))
+        return OrdersPage(orders=found, next_cursor=next_cursor)
+
+    def order_fetch(self, *, order_ref: str) -> OrderData | None:
+        node = order_node(self._api(), gid("Order", order_ref))
+        return graphql_order(node) if node else None
+
+    # ---- money out
+
+    def refund_create(self, *, refund: RefundOrder) -> PlatformRecord:
+        return shop_money.refund_create(self._api(), refund=refund, location_ref=self.connection.location_ref)
+
+    def credit_create(self, *, credit: "CreditOrder") -> PlatformRecord:
+        gift_cards = self.connection.options.get("gift_cards", True) is not False
+        return shop_money.credit_create(self._api(), credit=credit, gift_cards=gift_cards)
+
+    # ---- stock
+
+    def variants(self, *, product_ref: str, variant_ref: str, sku: str) -> list["Variant"]:
+        from rma.integrations.shop import Variant
+
+        api = self._api()
+        product_gid = gid("Product", product_ref) if product_ref else ""
+        if not product_gid and (variant_ref or sku):
+            query = f"id:{numeric_id(variant_ref)}" if variant_ref else f"sku:{sku}"
+            nodes = (api.run(VARIANT_PRODUCT_QUERY, {"query": query}).get("productVariants") or {}).get("nodes") or []
+            product_gid = str(((nodes[0].get("product") or {}).get("id")) or "") if nodes else ""
+        if not product_gid:
+            return []
+        product = api.run(VARIANTS_QUERY, {"id": product_gid}).get("product")
+        if not product:
+            return []
+        result = []
+        for node in (product.get("variants") or {}).get("nodes") or []:
+            options = {
+                str(o.get("name", "")).lower(): str(o.get("value") or "") for o in node.get("selectedOptions") or []
+            }
+            quantity = node.get("inventoryQuantity")
+            available = quantity > 0 if isinstance(quantity, int) else bool(node.get("availableForSale"))
+            result.append(
+                Variant(
+                    sku=str(node.get("sku") or numeric_id(node.get("id"))),
+                    size=next((v for k, v in options.items() if k in SIZE_OPTIONS), ""),
+                    colour=next((v for k, v in options.items() if k in COLOUR_OPTIONS), ""),
+                    available=available,
+                    price=Decimal(str(node["price"])) if node.get("price") is not None else None,
+                )
+            )
+        return result

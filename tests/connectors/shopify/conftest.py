@@ -1,0 +1,79 @@
+"""A fake Shopify shop for each test, and the shop connection that points at it."""
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from rma.connectors.models import InboxDelivery, ShopConnection
+from tests.connectors.shopify.fake import CLIENT_SECRET, TOKEN, FakeShopify, webhook_headers
+from tests.workers.conftest import celery_worker_session, live_worker  # noqa: F401 - fixtures
+
+LOCATION = "3300001"
+
+
+@pytest.fixture
+def fake_shopify() -> Iterator[FakeShopify]:
+    fake = FakeShopify().start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
+@pytest.fixture
+def connection(db, fake_shopify: FakeShopify) -> ShopConnection:
+    return ShopConnection.objects.create(
+        name="maison-lin",
+        platform="shopify",
+        shop_url=fake_shopify.url,
+        api_key=TOKEN,
+        webhook_secret=CLIENT_SECRET,
+        location_ref=LOCATION,
+        options={"category_map": {"Shirts": "apparel", "Scarves": "apparel"}},
+    )
+
+
+@pytest.fixture
+def send_webhook(connection: ShopConnection) -> Callable[..., Any]:
+    """POST a delivery to the connection's endpoint as Shopify does (signed unless told otherwise)."""
+    client = Client()
+
+    def send(topic: str, body: Any, *, webhook_id: str | None = None, headers: dict[str, str] | None = None):
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        sent = webhook_headers(topic, raw, webhook_id=webhook_id) if headers is None else headers
+        return client.post(
+            f"/webhooks/shops/{connection.public_id}/", data=raw, content_type="application/json", **sent
+        )
+
+    return send
+
+
+def deliveries() -> list[InboxDelivery]:
+    return list(InboxDelivery.objects.order_by("id"))
+
+
+SHIRT_VARIANTS = [
+    {"id": 9900011, "sku": "CHE-LIN-NAV-M", "price": "49.90", "inventoryQuantity": 4,
+     "options": {"Size": "M", "Color": "Navy"}},
+    {"id": 9900012, "sku": "CHE-LIN-NAV-L", "price": "49.90", "inventoryQuantity": 0,
+     "options": {"Size": "L", "Color": "Navy"}},
+    {"id": 9900013, "sku": "CHE-LIN-BLA-M", "price": "52.00", "inventoryQuantity": 7,
+     "options": {"Size": "M", "Color": "Blanc"}},
+]  # fmt: skip
+SCARF_VARIANTS = [
+    {"id": 9900021, "sku": "FOU-SOI-ROU", "price": "33.80", "inventoryQuantity": 2, "options": {"Couleur": "Rouge"}},
+]
+
+
+@pytest.fixture
+def shop(fake_shopify: FakeShopify) -> FakeShopify:
+    """The fake shop with its two products and order #1001 (the payload fixture)."""
+    from tests.connectors.shopify.fake import payload
+
+    fake_shopify.add_product(8800001, product_type="Shirts", variants=SHIRT_VARIANTS)
+    fake_shopify.add_product(8800002, product_type="Scarves", variants=SCARF_VARIANTS)
+    fake_shopify.add_order(payload("order.json"))
+    return fake_shopify
