@@ -1,4 +1,4 @@
-"""Labels through the real Celery worker on Redis (tests/workers/conftest.py): the path production takes."""
+"""Labels through the real Celery worker on Redis (tests/workers/live.py): the path production takes."""
 
 from datetime import timedelta
 
@@ -16,7 +16,7 @@ from rma.shipping.models import Label
 from rma.shipping.services import labels_sweep
 from rma.shipping.tasks import label_generate_task
 from tests.shipping.conftest import scripted_carrier  # noqa: F401 - fixture: a carrier outside the machine
-from tests.workers.conftest import wait_for
+from tests.workers.live import wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 GENERATE = "rma.shipping.label_generate"

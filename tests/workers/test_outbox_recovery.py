@@ -23,7 +23,7 @@ from rma.notifications.services import DeliveryOutcome
 from rma.notifications.tasks import outbox_messages_sweep
 from rma.shipping.choices import LabelStatus
 from rma.shipping.models import Label
-from tests.workers.conftest import database_url, wait_for
+from tests.workers.live import database_url, wait_for
 
 pytestmark = [
     pytest.mark.celery_worker,

@@ -16,7 +16,7 @@ from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue
 from rma.notifications.services import DeliveryOutcome
 from rma.notifications.tasks import outbox_deliver_task, outbox_messages_sweep
-from tests.workers.conftest import database_url, wait_for
+from tests.workers.live import database_url, wait_for
 
 pytestmark = [
     pytest.mark.celery_worker,

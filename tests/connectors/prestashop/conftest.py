@@ -5,7 +5,6 @@ import pytest
 from rma.connectors.models import ShopConnection
 from tests.connectors.prestashop.fake import KEY, FakePrestaShop
 from tests.connectors.prestashop.shop import catalogue_seed
-from tests.workers.conftest import celery_worker_session, live_worker  # noqa: F401 - fixtures
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from rma.warehouse.services import (
 from tests.connectors.prestashop.fake import ZONE
 from tests.connectors.prestashop.shop import order_add
 from tests.helpers import staff_member
-from tests.workers.conftest import database_url, wait_for
+from tests.workers.live import database_url, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 POLL = "rma.connectors.poll"

@@ -9,7 +9,6 @@ from django.test import Client
 
 from rma.connectors.models import InboxDelivery, ShopConnection
 from tests.connectors.shopify.fake import CLIENT_SECRET, TOKEN, FakeShopify, webhook_headers
-from tests.workers.conftest import celery_worker_session, live_worker  # noqa: F401 - fixtures
 
 LOCATION = "3300001"
 

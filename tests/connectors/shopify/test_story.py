@@ -28,7 +28,7 @@ from rma.warehouse.services import arrival_register, refund_release, warehouse_r
 from tests.connectors.shopify.fake import FakeShopify, payload, webhook_headers
 from tests.helpers import staff_member
 from tests.warehouse.test_refunds import inspect_all
-from tests.workers.conftest import database_url, wait_for
+from tests.workers.live import database_url, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 ORDER_REF = "5501001"

@@ -2,10 +2,11 @@
 
 import json
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from rma.connectors.inbox import deliveries_reprocess, delivery_process
 from rma.connectors.models import InboxDelivery, ShopOrder
@@ -161,9 +162,9 @@ def test_a_delivery_before_its_order_waits_for_it(send_webhook, shop):
     assert early.status == "pending"
     assert "not known yet" in early.error
     received(send_webhook, "orders/create", payload("order.json"))
-    delivery_process(delivery_id=early.pk)
-    early.refresh_from_db()
-    assert early.status == "processed"
+    assert delivery_process(delivery_id=early.pk) == "not_due"  # its retry comes a second later
+    InboxDelivery.objects.filter(pk=early.pk).update(updated_at=timezone.now() - timedelta(seconds=2))
+    assert delivery_process(delivery_id=early.pk) == "processed"
 
 
 def test_a_refund_made_in_the_shop_reads_the_order_again(send_webhook, shop):
@@ -190,7 +191,7 @@ def test_a_malformed_order_fails_with_its_error_and_can_be_processed_again(send_
     assert delivery.status == "failed"
     assert "line_items is missing" in delivery.error
     assert not Order.objects.exists()
-    assert deliveries_reprocess(delivery_ids=[delivery.pk]) == 1
+    assert deliveries_reprocess(delivery_ids=[delivery.pk]) == [delivery.pk]
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.error) == ("pending", 0, "")
     assert delivery_process(delivery_id=delivery.pk) == "failed"  # the body is kept as received

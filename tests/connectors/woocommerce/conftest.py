@@ -14,7 +14,6 @@ from django.test import Client
 
 from rma.connectors.models import ShopConnection
 from tests.connectors.woocommerce.fake_woo import FakeWoo, fake_woo_running
-from tests.workers.conftest import celery_worker_session, live_worker  # noqa: F401 - fixtures
 
 PAYLOADS = Path(__file__).parent / "payloads"
 WEBHOOK_SECRET = "w3bh00k-s3cr3t"

@@ -24,7 +24,7 @@ from tests.connectors.woocommerce.conftest import deliver, order_payload
 from tests.helpers import staff_member
 from tests.returns.factories import return_request_make
 from tests.warehouse.test_refunds import inspect_all
-from tests.workers.conftest import database_url, wait_for
+from tests.workers.live import database_url, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 REFUNDS = r"orders/727/refunds"

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from rma.connectors.inbox import deliveries_reprocess
-from rma.connectors.tasks import inbox_delivery_task
 from rma.connectors.models import InboxDelivery, ShopOrder
+from rma.connectors.tasks import inbox_delivery_task
 from rma.orders.models import Order
 from tests.connectors.woocommerce.conftest import deliver, order_payload, signed
 
