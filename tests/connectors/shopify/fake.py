@@ -29,7 +29,7 @@ PAYLOADS = Path(__file__).parent / "payloads"
 TOKEN = "shpat_fake_token"
 CLIENT_SECRET = "fake-client-secret"
 CLIENT_ID = "3f7a2c9e1b5d4f6a8c0e2b4d6f8a0c1e"
-VERSION = "2025-10"
+VERSION = "2026-10"
 # Recognised in this order (``order(`` would also match ``orders(``, so the longer names come first).
 ROOT_FIELDS = (
     "refundCreate",

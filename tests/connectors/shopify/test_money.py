@@ -214,6 +214,7 @@ def test_from_2026_01_shopify_also_dedupes_the_refund_on_our_key(shop, connectio
 
 
 def test_before_2026_01_no_directive_is_sent(shop, connection):
+    connection.api_version = "2025-10"
     connector_for(connection).refund_create(refund=refund_order())
     [call] = shop.root_calls("refundCreate")
     assert "@idempotent" not in call["query"]

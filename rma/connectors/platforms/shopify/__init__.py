@@ -8,7 +8,9 @@ Built from Shopify's published documentation and official clients:
 - Webhook payloads (REST Order, Fulfillment, FulfillmentEvent, Refund resources):
   https://shopify.dev/docs/api/admin-rest/latest/resources/order (and /fulfillment, /fulfillmentevent, /refund),
   https://shopify.dev/docs/api/webhooks (topics orders/create, orders/updated, fulfillments/update, refunds/create…).
-- GraphQL Admin API 2025-10: queries orders (sortKey UPDATED_AT, pageInfo), order, giftCards,
+- GraphQL Admin API, read in its 2025-10 reference and run by default on 2026-10, the stable version of the
+  day (Shopify answers an unsupported version with its oldest supported one; a connection may name any):
+  queries orders (sortKey UPDATED_AT, pageInfo), order, giftCards,
   codeDiscountNodeByCode, product, productVariants; mutations refundCreate (RefundInput, RefundLineItemInput
   restockType RETURN/NO_RESTOCK, OrderTransactionInput parentId), giftCardCreate (GiftCardCreateInput),
   discountCodeBasicCreate (DiscountCodeBasicInput): https://shopify.dev/docs/api/admin-graphql/2025-10/…

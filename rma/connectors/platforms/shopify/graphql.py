@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_API_VERSION = "2025-10"
+DEFAULT_API_VERSION = "2026-10"
 # https://shopify.dev/changelog/adding-idempotency-for-inventory-adjustments-and-refund-mutations
 IDEMPOTENT_SINCE = "2026-01"
 THROTTLE_WAIT_MIN = 1.0
