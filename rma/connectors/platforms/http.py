@@ -6,6 +6,9 @@
 - Any other 4xx: permanent, with the platform's message.
 """
 
+import base64
+import hashlib
+import hmac
 import logging
 import time
 from collections.abc import Mapping
@@ -71,3 +74,21 @@ class PlatformHttp:
         self.wait_budget -= seconds
         self.sleep(seconds)
         return True
+
+
+def header(headers: Mapping[str, str], name: str) -> str:
+    """A request header, whatever the case its name arrived in (Django's request.headers or a plain dict)."""
+    value = headers.get(name)
+    if value is None:
+        lowered = name.lower()
+        value = next((v for k, v in headers.items() if k.lower() == lowered), None)
+    return str(value or "").strip()
+
+
+def signature_matches(*, secret: str, body: bytes, received: str) -> bool:
+    """Whether `received` is the base64 HMAC-SHA256 of the raw `body` with `secret` (Shopify's and WooCommerce's
+    webhook signature), compared in constant time; never with an empty secret or signature."""
+    if not secret or not received:
+        return False
+    expected = base64.b64encode(hmac.new(secret.encode("utf-8"), body, hashlib.sha256).digest())
+    return hmac.compare_digest(expected, received.encode("utf-8", errors="replace"))

@@ -20,9 +20,7 @@ Built from Shopify's published documentation and official clients:
   directive (2026-01 on): https://shopify.dev/changelog/adding-idempotency-for-inventory-adjustments-and-refund-mutations
 """
 
-import base64
 import hashlib
-import hmac
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -42,6 +40,7 @@ from rma.connectors.platforms.base import (
     WebhookDelivery,
     WebhookIgnored,
 )
+from rma.connectors.platforms.http import header, signature_matches
 from rma.connectors.platforms.shopify import money as shop_money
 from rma.connectors.platforms.shopify.graphql import ORDERS_QUERY, ShopifyGraphql, order_node
 from rma.connectors.platforms.shopify.mapping import (
@@ -99,14 +98,6 @@ query RmaVariantProduct($query: String!) {
 """
 
 
-def _header(headers: Mapping[str, str], name: str) -> str:
-    value = headers.get(name)
-    if value is None:
-        lowered = name.lower()
-        value = next((v for k, v in headers.items() if k.lower() == lowered), None)
-    return str(value or "").strip()
-
-
 class ShopifyConnector:
     """Shopify, for one connection (see rma.connectors.platforms.base for the contract)."""
 
@@ -123,16 +114,15 @@ class ShopifyConnector:
     # ---- webhooks
 
     def webhook_verify(self, *, headers: Mapping[str, str], body: bytes) -> bool:
-        secret = self.connection.credential("webhook_secret")
-        received = _header(headers, "X-Shopify-Hmac-Sha256")
-        if not secret or not received:
-            return False
-        expected = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
-        return hmac.compare_digest(expected.encode(), received.encode())
+        return signature_matches(
+            secret=self.connection.credential("webhook_secret"),
+            body=body,
+            received=header(headers, "X-Shopify-Hmac-Sha256"),
+        )
 
     def webhook_identify(self, *, headers: Mapping[str, str], body: bytes) -> WebhookDelivery:
-        topic = _header(headers, "X-Shopify-Topic")
-        delivery_id = _header(headers, "X-Shopify-Webhook-Id") or _header(headers, "X-Shopify-Event-Id")
+        topic = header(headers, "X-Shopify-Topic")
+        delivery_id = header(headers, "X-Shopify-Webhook-Id") or header(headers, "X-Shopify-Event-Id")
         if not topic:
             raise WebhookIgnored
         if not delivery_id:  # not from Shopify's delivery system: the body itself identifies it

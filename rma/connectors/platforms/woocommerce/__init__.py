@@ -16,9 +16,7 @@ Built from WooCommerce's published formats:
 - Refunds and coupons: see ``money.py`` of this package.
 """
 
-import base64
 import hashlib
-import hmac
 import logging
 import re
 from collections.abc import Mapping
@@ -41,7 +39,7 @@ from rma.connectors.platforms.base import (
     WebhookDelivery,
     WebhookIgnored,
 )
-from rma.connectors.platforms.http import PlatformHttp
+from rma.connectors.platforms.http import PlatformHttp, header, signature_matches
 from rma.connectors.platforms.woocommerce import mapping
 from rma.connectors.platforms.woocommerce.money import coupon_payload, refund_part_of, refund_parts, refund_payload
 
@@ -61,17 +59,8 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 COUPON_EXISTS = "woocommerce_rest_coupon_code_already_exists"
 
 
-def _header(headers: Mapping[str, str], name: str) -> str:
-    """A header, whatever the case its name arrived in (Django's request.headers or a plain dict)."""
-    value = headers.get(name)
-    if value is None:
-        lowered = name.lower()
-        value = next((v for k, v in headers.items() if k.lower() == lowered), None)
-    return str(value or "").strip()
-
-
 def _is_ping(headers: Mapping[str, str], body: bytes) -> bool:
-    return not _header(headers, "X-WC-Webhook-Topic") and bool(PING_BODY.match(body.strip()))
+    return not header(headers, "X-WC-Webhook-Topic") and bool(PING_BODY.match(body.strip()))
 
 
 class WooCommerceConnector:
@@ -89,24 +78,20 @@ class WooCommerceConnector:
     # ---- webhooks
 
     def webhook_verify(self, *, headers: Mapping[str, str], body: bytes) -> bool:
-        signature = _header(headers, "X-WC-Webhook-Signature")
+        signature = header(headers, "X-WC-Webhook-Signature")
         if not signature:
             # The ping WooCommerce sends when a webhook is saved is not signed; it is answered and nothing is kept.
             return _is_ping(headers, body)
-        secret = self.connection.credential("webhook_secret")
-        if not secret:
-            return False
-        digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).digest()
-        return hmac.compare_digest(base64.b64encode(digest).decode("ascii"), signature)
+        return signature_matches(secret=self.connection.credential("webhook_secret"), body=body, received=signature)
 
     def webhook_identify(self, *, headers: Mapping[str, str], body: bytes) -> WebhookDelivery:
-        topic = _header(headers, "X-WC-Webhook-Topic")
-        delivery = _header(headers, "X-WC-Webhook-Delivery-ID")
+        topic = header(headers, "X-WC-Webhook-Topic")
+        delivery = header(headers, "X-WC-Webhook-Delivery-ID")
         if _is_ping(headers, body) or not topic or not delivery:
             raise WebhookIgnored
         # The delivery id is a hash of the webhook id and the second it was sent: two deliveries of one webhook in
         # the same second share it. With the body's own hash, only a true resend of the same delivery dedupes.
-        webhook_id = _header(headers, "X-WC-Webhook-ID")
+        webhook_id = header(headers, "X-WC-Webhook-ID")
         body_hash = hashlib.sha256(body).hexdigest()[:16]
         return WebhookDelivery(delivery_id=f"{webhook_id}:{delivery}:{body_hash}", topic=topic)
 
@@ -141,7 +126,7 @@ class WooCommerceConnector:
             },
         )
         payloads = self._json_list(response)
-        pages = _int_header(response, "X-WP-TotalPages")
+        pages = _intheader(response, "X-WP-TotalPages")
         orders = []
         categories = self._categories([ident for p in payloads for ident in mapping.product_ids(p)], http)
         for payload in payloads:
@@ -154,7 +139,7 @@ class WooCommerceConnector:
         # Without the headers (a proxy dropped them), a full page may have a next one.
         more = page < pages if pages is not None else len(payloads) >= per_page
         return OrdersPage(
-            orders=orders, next_cursor=str(page + 1) if more else "", total=_int_header(response, "X-WP-Total")
+            orders=orders, next_cursor=str(page + 1) if more else "", total=_intheader(response, "X-WP-Total")
         )
 
     def order_fetch(self, *, order_ref: str) -> OrderData | None:
@@ -319,13 +304,13 @@ class WooCommerceConnector:
             response = self._request(http, "GET", path, params={"per_page": MAX_PER_PAGE, "page": page})
             batch = self._json_list(response)
             items.extend(batch)
-            pages = _int_header(response, "X-WP-TotalPages")
+            pages = _intheader(response, "X-WP-TotalPages")
             if not batch or (pages is not None and page >= pages) or (pages is None and len(batch) < MAX_PER_PAGE):
                 return items
             page += 1
 
 
-def _int_header(response: requests.Response, name: str) -> int | None:
+def _intheader(response: requests.Response, name: str) -> int | None:
     try:
         return int(response.headers.get(name, ""))
     except ValueError:
