@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -13,7 +14,10 @@ from django.utils.translation import ngettext
 
 from rma.connectors.inbox import deliveries_reprocess
 from rma.connectors.models import SECRET_FIELDS, InboxDelivery, ShopConnection, ShopOrder
-from rma.connectors.tasks import inbox_delivery_enqueue
+from rma.connectors.platforms.base import PlatformError
+from rma.connectors.sync import connection_check
+from rma.connectors.tasks import connection_sync_task, inbox_delivery_enqueue
+from rma.core.queue import enqueue_on_commit
 
 
 class ShopConnectionForm(forms.ModelForm):
@@ -66,6 +70,7 @@ class ShopConnectionAdmin(admin.ModelAdmin):
     list_filter = ("platform", "enabled")
     search_fields = ("name", "shop_url")
     readonly_fields = ("webhook_url", "secrets_status", "synced_until", "sync_since", "sync_cursor")
+    actions = ("answers_check", "sync")
     fieldsets = (
         (None, {"fields": ("name", "platform", "shop_url", "enabled", "channel", "order_number_prefix")}),
         (
@@ -83,7 +88,39 @@ class ShopConnectionAdmin(admin.ModelAdmin):
     def webhook_url(self, obj: ShopConnection) -> str:
         if not obj.pk:
             return "—"
-        return reverse("connectors:webhook", kwargs={"public_id": obj.public_id})
+        path = reverse("connectors:webhook", kwargs={"public_id": obj.public_id})
+        return settings.RMA_PUBLIC_BASE_URL.rstrip("/") + path
+
+    @admin.action(description=_("Check that the selected shops answer with these credentials"))
+    def answers_check(self, request: HttpRequest, queryset: QuerySet[ShopConnection]) -> None:
+        for connection in queryset:
+            try:
+                count = connection_check(connection=connection)
+            except PlatformError as exc:
+                self.message_user(
+                    request,
+                    _("Shop %(name)s does not answer as it should: %(error)s")
+                    % {"name": connection.name, "error": exc.message[:300]},
+                    messages.ERROR,
+                )
+                continue
+            self.message_user(
+                request,
+                _("Shop %(name)s answers: %(count)d order(s) changed in the last hour.")
+                % {"name": connection.name, "count": count},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Read the orders changed since the last sync, in the background"))
+    def sync(self, request: HttpRequest, queryset: QuerySet[ShopConnection]) -> None:
+        started = [connection for connection in queryset if connection.enabled]
+        for connection in started:
+            enqueue_on_commit(connection_sync_task, connection.pk)
+        self.message_user(
+            request,
+            _("Sync started for: %(names)s.") % {"names": ", ".join(c.name for c in started) or "—"},
+            messages.SUCCESS if started else messages.WARNING,
+        )
 
     @admin.display(description=_("secrets"))
     def secrets_status(self, obj: ShopConnection) -> str:

@@ -91,6 +91,13 @@ def connection_sync(
     return report
 
 
+def connection_check(*, connection: ShopConnection) -> int:
+    """Ask the shop for the orders changed in the last hour, with the connection's URL and credentials: how many
+    it answered; PlatformError when it refuses or cannot be reached (the admin's "check" action)."""
+    page = connector_for(connection).orders_fetch(since=timezone.now() - timedelta(hours=1), cursor="")
+    return len(page.orders)
+
+
 def connections_poll() -> int:
     """Sync the enabled connections whose platform sends no webhooks; returns how many orders were read."""
     seen = 0

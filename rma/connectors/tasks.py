@@ -48,6 +48,16 @@ def inbox_sweep_task() -> int:
     return handed
 
 
+@shared_task(name="rma.connectors.sync", soft_time_limit=3540, time_limit=3600, ignore_result=True)
+def connection_sync_task(connection_id: int) -> int:
+    """Read the orders of one connection changed since its last sync (the admin's action); how many were read."""
+    from rma.connectors.models import ShopConnection
+    from rma.connectors.sync import connection_sync
+
+    connection = ShopConnection.objects.filter(pk=connection_id, enabled=True).first()
+    return 0 if connection is None else connection_sync(connection=connection).seen
+
+
 @shared_task(name="rma.connectors.poll", soft_time_limit=840, time_limit=900, ignore_result=True)
 def shops_poll_task() -> int:
     """Beat: read the orders updated since the last poll from the shops that send no webhooks (PrestaShop)."""

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from rma.connectors.choices import InboxStatus
 from rma.connectors.models import InboxDelivery, ShopConnection
+from tests.helpers import english_pages  # noqa: F401 - autouse: the admin in English
 
 pytestmark = pytest.mark.django_db
 
