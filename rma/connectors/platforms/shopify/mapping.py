@@ -77,14 +77,21 @@ def unit_amounts(
     return paid.quantize(CENT, ROUND_HALF_UP), unit_tax.quantize(CENT, ROUND_HALF_UP)
 
 
+# What the note of every refund we create in Shopify carries (money.refund_note).
+OUR_REFUND_MARK = "(RMA refund "
+
+
 def _text(value: object) -> str:
     return str(value) if value is not None else ""
 
 
 def _refunded(refunds: Iterable[Mapping[str, Any]]) -> dict[str, int]:
-    """Units refunded per line ref, from REST refunds (refund_line_items) or GraphQL ones (refundLineItems)."""
+    """Units refunded in the shop per line ref, from REST refunds (refund_line_items) or GraphQL ones
+    (refundLineItems). Our own refunds (their note names our refund) are left out: their units are in our returns."""
     totals: dict[str, int] = {}
     for refund in refunds:
+        if OUR_REFUND_MARK in str(refund.get("note") or ""):
+            continue
         if "refund_line_items" in refund:
             items = [(item.get("line_item_id"), item.get("quantity")) for item in refund["refund_line_items"] or []]
         else:

@@ -25,7 +25,7 @@ from rma.connectors.platforms.shopify.graphql import (
     idempotent_directive_known,
     mutation_result,
 )
-from rma.connectors.platforms.shopify.mapping import gid, money
+from rma.connectors.platforms.shopify.mapping import OUR_REFUND_MARK, gid, money
 
 ORDER_MONEY_QUERY = """
 query RmaOrderMoney($id: ID!) {
@@ -99,7 +99,7 @@ SOLD = ("SALE", "CAPTURE")
 
 
 def refund_note(refund: RefundOrder) -> str:
-    return f"{refund.reason} (RMA refund {refund.reference})".strip()
+    return f"{refund.reason} {OUR_REFUND_MARK}{refund.reference})".strip()
 
 
 def _refund_transactions(order: dict[str, Any], amount: Decimal) -> list[dict[str, Any]]:
