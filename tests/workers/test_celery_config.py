@@ -50,6 +50,8 @@ def test_beat_runs_the_sweepers_every_30_seconds_and_the_housekeeping_less_often
         "returns-expire": "rma.returns.expire",
         "shipments-documents-sweep": "rma.shipping.shipments_documents_sweep",
         "labels-purge-voided": "rma.shipping.labels_purge_voided",
+        "shop-inbox-sweep": "rma.connectors.inbox_sweep",
+        "shops-poll": "rma.connectors.poll",
     }
     for entry in schedule.values():
         assert entry["task"] in app.tasks, f"{entry['task']} is scheduled but no tasks.py defines it"
@@ -63,6 +65,9 @@ def test_beat_runs_the_sweepers_every_30_seconds_and_the_housekeeping_less_often
     assert (hourly.minute, len(hourly.hour)) == ({7}, 24)
     daily = schedule["labels-purge-voided"]["schedule"]
     assert (daily.hour, daily.minute) == ({3}, {17})
+    # Shop webhooks left pending are handed over again within the minute; shops without webhooks are polled.
+    assert (schedule["shop-inbox-sweep"]["schedule"], schedule["shops-poll"]["schedule"]) == (60.0, 300.0)
+    assert schedule["shops-poll"]["options"]["expires"] < 300
 
 
 def test_outbox_tasks_are_acknowledged_only_once_done():

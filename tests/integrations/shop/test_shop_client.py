@@ -5,6 +5,8 @@ import json
 import pytest
 import requests
 
+from rma.connectors.models import ShopConnection
+from rma.connectors.stock import ConnectionShopClient
 from rma.integrations.shop import CatalogueShopClient, HttpShopClient, Variant, exchange_options, shop_client_get
 from tests.orders.factories import OrderLineFactory
 
@@ -81,8 +83,13 @@ def test_a_shop_that_fails_offers_no_exchange(shop):
     assert exchange_options(client=_client(shop), product_ref="CHM-LIN", sku="CHM-LIN-BLA-M") == []
 
 
-def test_the_setting_chooses_the_client(settings):
+@pytest.mark.django_db
+def test_the_setting_chooses_the_client_and_an_enabled_shop_connection_comes_before_the_catalogue(settings):
     settings.RMA_SHOP_API_URL = ""
+    assert isinstance(shop_client_get(), CatalogueShopClient)
+    connection = ShopConnection.objects.create(name="eu", platform="woocommerce", shop_url="https://shop.example")
+    assert isinstance(shop_client_get(), ConnectionShopClient)
+    ShopConnection.objects.filter(pk=connection.pk).update(enabled=False)
     assert isinstance(shop_client_get(), CatalogueShopClient)
     settings.RMA_SHOP_API_URL = "https://shop.example/api"
     assert isinstance(shop_client_get(), HttpShopClient)
