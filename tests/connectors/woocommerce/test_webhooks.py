@@ -193,9 +193,18 @@ def test_a_webhook_left_on_the_legacy_api_fails_with_what_to_change(connection, 
     assert "set the webhook's API version to WP REST API v3" in delivery.error
 
 
-def test_a_shop_that_cannot_be_read_leaves_the_delivery_pending_for_the_sweeper(connection, woo):
+def test_unreadable_categories_do_not_hold_the_order_back(connection, woo):
     woo.fail("GET", "products", 503)
     deliver(connection, order_payload())
+    delivery = InboxDelivery.objects.get()
+    assert delivery.status == "processed"
+    order = Order.objects.get(external_id="woo-eu:727")
+    assert set(order.lines.values_list("category", flat=True)) == {"other"}
+
+
+def test_unreadable_refunds_leave_the_delivery_pending_for_the_sweeper(connection, woo):
+    woo.fail("GET", r"orders/727/refunds", 503)
+    deliver(connection, order_payload(refunds=[{"id": 731, "reason": "Geste commercial", "total": "-10.00"}]))
     delivery = InboxDelivery.objects.get()
     assert delivery.status == "pending"
     assert "503" in delivery.error

@@ -21,6 +21,7 @@ Built from Shopify's published documentation and official clients:
 """
 
 import hashlib
+import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -35,6 +36,7 @@ from rma.connectors.platforms.base import (
     OrderEvent,
     OrderRefundedInShop,
     OrdersPage,
+    PlatformError,
     PlatformRecord,
     RefundOrder,
     WebhookDelivery,
@@ -96,6 +98,8 @@ query RmaVariantProduct($query: String!) {
   productVariants(first: 1, query: $query) { nodes { id product { id } } }
 }
 """
+
+logger = logging.getLogger(__name__)
 
 
 class ShopifyConnector:
@@ -164,7 +168,15 @@ class ShopifyConnector:
         """Product types by product id (REST line items do not carry them; the category is mapped from them)."""
         if not product_ids:
             return {}
-        data = self._api().run(PRODUCT_TYPES_QUERY, {"ids": [gid("Product", ref) for ref in product_ids]})
+        try:
+            data = self._api().run(PRODUCT_TYPES_QUERY, {"ids": [gid("Product", ref) for ref in product_ids]})
+        except PlatformError as exc:
+            # The order matters more than its categories: it comes in now, as "other" where the type is unknown,
+            # and its next update (or the backfill) brings the categories.
+            logger.warning(
+                "shopify %s: product types unreadable, order mapped without them: %s", self.connection.name, exc
+            )
+            return {}
         return {
             numeric_id(node.get("id")): str(node.get("productType") or "")
             for node in data.get("nodes") or []

@@ -161,7 +161,15 @@ class WooCommerceConnector:
             refunds = self._all(http, f"orders/{int(payload['id'])}/refunds")
             refunded = mapping.refunded_quantities(refunds, lines=payload.get("line_items") or [])
         if categories is None:
-            categories = self._categories(mapping.product_ids(payload), http)
+            try:
+                categories = self._categories(mapping.product_ids(payload), http)
+            except PlatformError as exc:
+                # The order matters more than its categories: it comes in now, as "other" where none is known,
+                # and its next update (or the backfill) brings them.
+                logger.warning(
+                    "woocommerce %s: categories unreadable, order mapped without them: %s", self.connection.name, exc
+                )
+                categories = {}
         return mapping.order_map(payload, options=self.options, refunded=refunded, categories=categories)
 
     def _categories(self, product_ids: list[str], http: PlatformHttp) -> dict[str, str]:
