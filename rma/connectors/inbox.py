@@ -12,15 +12,16 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rma.connectors.choices import InboxStatus
 from rma.connectors.models import InboxDelivery, ShopConnection
-from rma.connectors.orders_in import OrderNotYetKnown, order_event_apply
+from rma.connectors.orders_in import OrderNotYetKnown, order_event_apply, order_event_resolve
 from rma.connectors.platforms import connector_for
-from rma.connectors.platforms.base import PlatformError, WebhookIgnored
+from rma.connectors.platforms.base import OrderEvent, PlatformError, WebhookIgnored
 from rma.core.retries import TRANSIENT_DATABASE_ERRORS
 from rma.orders.models import Order
 
@@ -63,8 +64,47 @@ def delivery_receive(*, connection: ShopConnection, headers: Mapping[str, str], 
 
 
 def delivery_process(*, delivery_id: int) -> str:
-    """Map one stored delivery to our orders, under its row lock; returns its status afterwards ("pending": it is
-    to be tried again, see ``delivery_retry_in``)."""
+    """Map one stored delivery to our orders; returns its status afterwards ("pending": it is to be tried again,
+    see ``delivery_retry_in``).
+
+    Three steps, so that no transaction stays open while the shop is asked: claim the delivery under its row lock
+    (an attempt is counted; a duplicate task arriving meanwhile finds it not due), read the event and ask the shop
+    what it needs (outside any transaction), then apply it under the row lock again, in a savepoint, unless the
+    delivery was finished or put back meanwhile.
+    """
+    claimed = _claim(delivery_id)
+    if isinstance(claimed, str):
+        return claimed
+    outcome = _read(claimed)
+    with transaction.atomic():
+        delivery = InboxDelivery.objects.select_for_update().select_related("connection").get(pk=delivery_id)
+        if delivery.status != InboxStatus.PENDING or delivery.attempts != claimed.attempts:
+            return str(delivery.status)  # finished, or put back by the admin, while the shop was asked
+        if isinstance(outcome, Outcome):
+            status, error, order = outcome
+        else:
+            status, error, order = _apply(delivery, outcome)
+        delivery.status, delivery.error = status, error
+        if delivery.status != InboxStatus.PENDING:
+            delivery.processed_at = timezone.now()
+        elif delivery.attempts >= MAX_ATTEMPTS:
+            delivery.status = InboxStatus.FAILED
+            delivery.processed_at = timezone.now()
+        delivery.order = order or delivery.order
+        delivery.save(update_fields=["status", "error", "processed_at", "order", "updated_at"])
+    log = logger.warning if delivery.status == InboxStatus.FAILED else logger.info
+    log("shop delivery %s (%s) %s %s", delivery.pk, delivery.topic, delivery.status, delivery.error[:200])
+    return str(delivery.status)
+
+
+class Outcome(NamedTuple):
+    status: str
+    error: str
+    order: Order | None
+
+
+def _claim(delivery_id: int) -> InboxDelivery | str:
+    """The delivery, its attempt counted, when it is pending and due; else why not ("busy", "not_due"…)."""
     with transaction.atomic():
         delivery = (
             InboxDelivery.objects.select_for_update(skip_locked=True, of=("self",))
@@ -75,50 +115,54 @@ def delivery_process(*, delivery_id: int) -> str:
         if delivery is None:
             return "busy" if InboxDelivery.objects.filter(pk=delivery_id).exists() else "missing"
         if delivery.status != InboxStatus.PENDING:
-            return delivery.status
+            return str(delivery.status)
         if delivery.attempts and timezone.now() < delivery.updated_at + timedelta(
             seconds=_backoff(delivery.attempts) - EARLY_TOLERANCE_SECONDS
         ):
-            return "not_due"  # a retry that came early (a duplicate task): its own time will come
+            return "not_due"  # a retry that came early, or a duplicate task while another maps it
         delivery.attempts = min(delivery.attempts + 1, 32767)
-        delivery.status, delivery.error, order = _apply(delivery)
-        if delivery.status != InboxStatus.PENDING:
-            delivery.processed_at = timezone.now()
-        elif delivery.attempts >= MAX_ATTEMPTS:
-            delivery.status = InboxStatus.FAILED
-            delivery.processed_at = timezone.now()
-        delivery.order = order or delivery.order
-        delivery.save(update_fields=["attempts", "status", "error", "processed_at", "order", "updated_at"])
-    log = logger.warning if delivery.status == InboxStatus.FAILED else logger.info
-    log("shop delivery %s (%s) %s %s", delivery.pk, delivery.topic, delivery.status, delivery.error[:200])
-    return str(delivery.status)
+        delivery.save(update_fields=["attempts", "updated_at"])
+    return delivery
 
 
-def _apply(delivery: InboxDelivery) -> tuple[str, str, Order | None]:
-    """(status, error, order) for one delivery: the mapping runs in a savepoint, so a refusal writes nothing."""
-    connector = connector_for(delivery.connection)
+def _read(delivery: InboxDelivery) -> OrderEvent | None | Outcome:
+    """The delivery's event, with what it needs from the shop; or the outcome when that fails."""
+    try:
+        payload = json.loads(delivery.body)
+        event = connector_for(delivery.connection).delivery_map(topic=delivery.topic, payload=payload)
+        if event is None:
+            return None
+        return order_event_resolve(connection=delivery.connection, event=event)
+    except Exception as exc:  # noqa: BLE001 - sorted by _outcome: kept with its error, never lost
+        return _outcome(exc)
+
+
+def _apply(delivery: InboxDelivery, event: OrderEvent | None) -> Outcome:
+    """Apply the event in a savepoint, so that a refusal writes nothing."""
+    if event is None:
+        return Outcome(InboxStatus.IGNORED, "", None)
     try:
         with transaction.atomic():
-            payload = json.loads(delivery.body)
-            event = connector.delivery_map(topic=delivery.topic, payload=payload)
-            if event is None:
-                return InboxStatus.IGNORED, "", None
             applied = order_event_apply(connection=delivery.connection, event=event)
-    except TRANSIENT_DATABASE_ERRORS:
-        raise  # the database itself: the task retries
-    except OrderNotYetKnown as exc:
-        return InboxStatus.PENDING, str(exc), None
-    except IntegrityError as exc:  # another delivery of the same order created it at the same moment: try again
-        return InboxStatus.PENDING, _error(exc), None
-    except PlatformError as exc:
-        if exc.permanent:
-            return InboxStatus.FAILED, _error(exc), None
-        return InboxStatus.PENDING, _error(exc), None
-    except Exception as exc:  # noqa: BLE001 - a payload we cannot map is kept with its error, never lost
-        return InboxStatus.FAILED, _error(exc), None
+    except Exception as exc:  # noqa: BLE001 - sorted by _outcome: kept with its error, never lost
+        return _outcome(exc)
     status = InboxStatus.IGNORED if applied.outcome in ("stale", "own_refund", "ignored") else InboxStatus.PROCESSED
     note = {"stale": "Older than the update already applied.", "own_refund": "Our own refund, echoed by the shop."}
-    return status, note.get(applied.outcome, ""), applied.order
+    return Outcome(status, note.get(applied.outcome, ""), applied.order)
+
+
+def _outcome(exc: Exception) -> Outcome:
+    """What a failure means for the delivery: tried again (the order not arrived yet, a race on creating it, the
+    shop unavailable for a moment), or failed with its error. The database itself failing is the task's retry."""
+    if isinstance(exc, TRANSIENT_DATABASE_ERRORS):
+        raise exc
+    if isinstance(exc, OrderNotYetKnown):
+        return Outcome(InboxStatus.PENDING, str(exc), None)
+    if isinstance(exc, IntegrityError):  # another delivery of the same order created it at the same moment
+        return Outcome(InboxStatus.PENDING, _error(exc), None)
+    if isinstance(exc, PlatformError) and not exc.permanent:
+        return Outcome(InboxStatus.PENDING, _error(exc), None)
+    return Outcome(InboxStatus.FAILED, _error(exc), None)
 
 
 def _error(exc: Exception) -> str:

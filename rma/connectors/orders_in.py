@@ -141,15 +141,29 @@ def order_event_apply(*, connection: ShopConnection, event: OrderEvent) -> Appli
         changed = order_delivered_record(order=order, delivered_at=event.delivered_at)
         return Applied("delivered" if changed else "unchanged", order)
     if isinstance(event, OrderRefundedInShop):
-        if event.reference and Refund.objects.filter(public_id__in=_uuids(event.reference)).exists():
+        if _own_refund(event):
             return Applied("own_refund", _linked_order(connection, event.order_ref))
-        # A refund made in the shop: read the order again, which now tells how many units of each line it refunded.
-        _linked_order(connection, event.order_ref)
-        data = connector_for(connection).order_fetch(order_ref=event.order_ref)
-        if data is None:
-            raise MappingError(f"Order {event.order_ref} can no longer be read from the shop.")
+        data = order_event_resolve(connection=connection, event=event)
+        if not isinstance(data, OrderData):  # pragma: no cover - resolving a refund made in the shop reads the order
+            raise MappingError(f"Order {event.order_ref} could not be read again.")
         return order_data_apply(connection=connection, data=data)
     raise MappingError(f"Unknown event {type(event).__name__}.")
+
+
+def order_event_resolve(*, connection: ShopConnection, event: OrderEvent) -> OrderEvent:
+    """What the event needs from the shop, asked before any transaction opens: a refund made in the shop itself is
+    the order read again (it now tells how many units of each line were refunded); other events are as they are."""
+    if not isinstance(event, OrderRefundedInShop) or _own_refund(event):
+        return event
+    _linked_order(connection, event.order_ref)
+    data = connector_for(connection).order_fetch(order_ref=event.order_ref)
+    if data is None:
+        raise MappingError(f"Order {event.order_ref} can no longer be read from the shop.")
+    return data
+
+
+def _own_refund(event: OrderRefundedInShop) -> bool:
+    return bool(event.reference) and Refund.objects.filter(public_id__in=_uuids(event.reference)).exists()
 
 
 def order_connection_warehouse(order: Order) -> Warehouse | None:
