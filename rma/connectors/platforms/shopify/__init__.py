@@ -21,6 +21,7 @@ Built from Shopify's published documentation and official clients:
 """
 
 import hashlib
+import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -35,6 +36,7 @@ from rma.connectors.platforms.base import (
     OrderEvent,
     OrderRefundedInShop,
     OrdersPage,
+    PlatformError,
     PlatformRecord,
     RefundOrder,
     WebhookDelivery,
@@ -56,6 +58,8 @@ if TYPE_CHECKING:
     from rma.connectors.models import ShopConnection
     from rma.connectors.platforms.base import CreditOrder
     from rma.integrations.shop import Variant
+
+logger = logging.getLogger(__name__)
 
 # Order topics whose payload is the whole order.
 ORDER_TOPICS = frozenset(
@@ -137,9 +141,8 @@ class ShopifyConnector:
         if topic in FULFILLMENT_TOPICS:
             if payload.get("shipment_status") != "delivered":
                 return None
-            return OrderDelivered(
-                order_ref=self._order_ref(payload), delivered_at=moment(payload.get("updated_at"), "updated_at")
-            )
+            when = payload.get("updated_at") or payload.get("created_at")
+            return OrderDelivered(order_ref=self._order_ref(payload), delivered_at=moment(when, "updated_at"))
         if topic == "fulfillment_events/create":
             if payload.get("status") != "delivered":
                 return None
@@ -164,7 +167,13 @@ class ShopifyConnector:
         """Product types by product id (REST line items do not carry them; the category is mapped from them)."""
         if not product_ids:
             return {}
-        data = self._api().run(PRODUCT_TYPES_QUERY, {"ids": [gid("Product", ref) for ref in product_ids]})
+        try:
+            data = self._api().run(PRODUCT_TYPES_QUERY, {"ids": [gid("Product", ref) for ref in product_ids]})
+        except PlatformError as exc:
+            # The order matters more than its categories: it comes in without them (mapped to "other"), and the
+            # next update of the order (or the backfill) brings them.
+            logger.warning("Shopify product types not read for %s: %s", self.connection.name, exc)
+            return {}
         return {
             numeric_id(node.get("id")): str(node.get("productType") or "")
             for node in data.get("nodes") or []

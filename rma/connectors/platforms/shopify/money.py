@@ -165,8 +165,9 @@ def refund_create(api: ShopifyGraphql, *, refund: RefundOrder, location_ref: str
     for existing in order.get("refunds") or []:
         if refund.reference in (existing.get("note") or ""):
             return PlatformRecord(kind="refund", ref=str(existing["id"]), created=False)
-    currencies = {order.get("currencyCode"), order.get("presentmentCurrencyCode") or order.get("currencyCode")}
-    if currencies != {refund.currency}:
+    # An answer that leaves a currency out does not stop the refund; one that names another does.
+    currencies = {code for code in (order.get("currencyCode"), order.get("presentmentCurrencyCode")) if code}
+    if currencies and currencies != {refund.currency}:
         # Our amounts are in the shop's currency; Shopify refunds a multi-currency order in the customer's.
         raise PlatformError(
             f"Order {refund.order_ref} was paid in {'/'.join(sorted(map(str, currencies)))}, the refund is in "
