@@ -12,7 +12,7 @@ import pytest
 from rma.connectors.inbox import delivery_process
 from rma.connectors.models import InboxDelivery
 from rma.orders.models import Order
-from tests.connectors.shopify.fake import payload
+from tests.connectors.shopify.fake import payload, webhook_headers
 
 pytestmark = pytest.mark.django_db
 EXTERNAL_ID = "maison-lin:820982911946154508"
@@ -195,3 +195,29 @@ def test_a_placed_date_falls_back_to_the_processing_date(send_webhook, fake_shop
     body = {**docs("order.json"), "created_at": None, "processed_at": "2022-01-01T08:00:00+01:00"}
     assert delivered(send_webhook, "orders/create", body).status == "processed"
     assert Order.objects.get(external_id=EXTERNAL_ID).placed_at == datetime.fromisoformat("2022-01-01T08:00:00+01:00")
+
+
+# ---- headers as the reference lists them
+
+
+def test_a_delivery_is_known_by_its_webhook_id_else_by_its_event_id_and_topic(send_webhook, fake_shopify):
+    body = json.dumps(docs("order.json")).encode()
+    first = send_webhook("orders/create", body)
+    assert first.json()["status"] == "stored"
+    for topic in ("orders/create", "orders/updated"):  # one merchant action, two topics: one event id
+        headers = webhook_headers(topic, body)
+        del headers["HTTP_X_SHOPIFY_WEBHOOK_ID"]
+        headers["HTTP_X_SHOPIFY_EVENT_ID"] = "59d6d79c-595f-4e7e-bc6f-72f5c3d0c66f"
+        assert send_webhook(topic, body, headers=headers).json()["status"] == "stored"
+        assert send_webhook(topic, body, headers=headers).json()["status"] == "duplicate"
+    assert InboxDelivery.objects.count() == 3
+
+
+def test_a_topic_written_as_the_graphql_enum_is_the_same_topic(send_webhook, docs_shop):
+    response = send_webhook("ORDERS_CREATE", docs("order.json"))
+    delivery = InboxDelivery.objects.get(delivery_id=response.json()["delivery"])
+    assert delivery.topic == "orders/create"
+    delivery_process(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == "processed"
+    assert Order.objects.filter(external_id=EXTERNAL_ID).exists()

@@ -73,6 +73,9 @@ ORDER_TOPICS = frozenset(
     }
 )
 FULFILLMENT_TOPICS = frozenset({"fulfillments/create", "fulfillments/update"})
+KNOWN_TOPICS = ORDER_TOPICS | FULFILLMENT_TOPICS | {"fulfillment_events/create", "refunds/create"}
+# The same topics as the GraphQL Admin API names them (WebhookSubscriptionTopic: ORDERS_CREATE…).
+TOPIC_ENUMS = {topic.upper().replace("/", "_"): topic for topic in KNOWN_TOPICS}
 BACKFILL_WAIT_BUDGET = 120.0
 PAGE_SIZE = 50
 SIZE_OPTIONS = frozenset({"size", "taille", "größe", "grösse", "talla", "taglia", "maat"})
@@ -102,6 +105,13 @@ query RmaVariantProduct($query: String!) {
 """
 
 
+def webhook_topic(value: str) -> str:
+    """The topic as X-Shopify-Topic writes it ("orders/create"); also read in its GraphQL enum spelling
+    ("ORDERS_CREATE") or another case, which some relays and test tools send."""
+    text = value.strip()
+    return TOPIC_ENUMS.get(text.upper().replace("/", "_"), text)
+
+
 class ShopifyConnector:
     """Shopify, for one connection (see rma.connectors.platforms.base for the contract)."""
 
@@ -125,15 +135,21 @@ class ShopifyConnector:
         )
 
     def webhook_identify(self, *, headers: Mapping[str, str], body: bytes) -> WebhookDelivery:
-        topic = header(headers, "X-Shopify-Topic")
-        delivery_id = header(headers, "X-Shopify-Webhook-Id") or header(headers, "X-Shopify-Event-Id")
+        topic = webhook_topic(header(headers, "X-Shopify-Topic"))
         if not topic:
             raise WebhookIgnored
+        delivery_id = header(headers, "X-Shopify-Webhook-Id")
+        event_id = header(headers, "X-Shopify-Event-Id")
+        if not delivery_id and event_id:
+            # The event id is shared by every delivery of one merchant action (orders/create and orders/updated of
+            # the same order carry the same one): with its topic, it names one delivery.
+            delivery_id = f"event:{event_id}:{topic}"
         if not delivery_id:  # not from Shopify's delivery system: the body itself identifies it
             delivery_id = "sha256:" + hashlib.sha256(topic.encode() + b"\n" + body).hexdigest()
         return WebhookDelivery(delivery_id=delivery_id, topic=topic)
 
     def delivery_map(self, *, topic: str, payload: Any) -> OrderEvent | None:
+        topic = webhook_topic(topic)
         if topic in ORDER_TOPICS:
             return rest_order(payload, self._product_types(rest_product_ids(payload)))
         if not isinstance(payload, dict):
