@@ -155,3 +155,27 @@ def test_store_credit_without_gift_cards_is_the_documented_discount_code(connect
         "items": {"all": True},
     }
     assert sent["endsAt"] == "2027-11-20T23:00:00+00:00"
+
+
+# ---- the backfill
+
+
+def test_the_backfill_reads_edges_and_reports_an_order_it_cannot_map_without_stopping(connector, docs_api):
+    docs_api.answer_with("orders", "orders_edges")
+    docs_api.answer_with("order", "order_node", "order_node_bad")
+    page = connector.orders_fetch(since=datetime.fromisoformat("2022-01-01T00:00:00+00:00"), cursor="")
+    [order] = page.orders
+    assert (order.order_ref, order.number, order.customer_name, order.country) == (
+        ORDER,
+        "9999",
+        "Steve Shipper",
+        "US",
+    )
+    [line] = order.lines
+    assert (line.line_ref, line.unit_price, line.category, line.variant_ref) == (
+        "487817672276298554", Decimal("89.99"), "Shirts", "",
+    )  # fmt: skip
+    assert order.delivered_at == datetime.fromisoformat("2022-01-05T15:00:00+00:00")
+    assert page.next_cursor == "eyJsYXN0X2lkIjo0NTA3ODk0NzAsImxhc3RfdmFsdWUiOjQ1MDc4OTQ3MH0="
+    [failure] = page.failures
+    assert failure.startswith("820982911946154509: MappingError: createdAt is not a date")

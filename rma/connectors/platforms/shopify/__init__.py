@@ -49,6 +49,7 @@ from rma.connectors.platforms.shopify.mapping import (
     gid,
     graphql_order,
     moment,
+    nodes_of,
     numeric_id,
     rest_order,
     rest_product_ids,
@@ -214,12 +215,17 @@ class ShopifyConnector:
         orders = api.run(ORDERS_QUERY, variables).get("orders") or {}
         page = orders.get("pageInfo") or {}
         next_cursor = str(page.get("endCursor") or "") if page.get("hasNextPage") else ""
-        found = []
-        for listed in orders.get("nodes") or []:
+        found, failures = [], []
+        for listed in nodes_of(orders):
             node = order_node(api, str(listed.get("id")))
-            if node is not None:  # deleted since it was listed
+            if node is None:  # deleted since it was listed
+                continue
+            try:
                 found.append(graphql_order(node))
-        return OrdersPage(orders=found, next_cursor=next_cursor)
+            except (MappingError, ValueError, TypeError, AttributeError) as exc:  # reported; the others go on
+                ref = node.get("legacyResourceId") or numeric_id(listed.get("id"))
+                failures.append(f"{ref}: {type(exc).__name__}: {exc}")
+        return OrdersPage(orders=found, next_cursor=next_cursor, failures=failures)
 
     def order_fetch(self, *, order_ref: str) -> OrderData | None:
         node = order_node(self._api(), gid("Order", order_ref))
@@ -243,7 +249,7 @@ class ShopifyConnector:
         product_gid = gid("Product", product_ref) if product_ref else ""
         if not product_gid and (variant_ref or sku):
             query = f"id:{numeric_id(variant_ref)}" if variant_ref else f"sku:{sku}"
-            nodes = (api.run(VARIANT_PRODUCT_QUERY, {"query": query}).get("productVariants") or {}).get("nodes") or []
+            nodes = nodes_of(api.run(VARIANT_PRODUCT_QUERY, {"query": query}).get("productVariants"))
             product_gid = str(((nodes[0].get("product") or {}).get("id")) or "") if nodes else ""
         if not product_gid:
             return []
@@ -251,7 +257,7 @@ class ShopifyConnector:
         if not product:
             return []
         result = []
-        for node in (product.get("variants") or {}).get("nodes") or []:
+        for node in nodes_of(product.get("variants")):
             options = {
                 str(o.get("name", "")).lower(): str(o.get("value") or "") for o in node.get("selectedOptions") or []
             }

@@ -14,6 +14,7 @@ import requests
 
 from rma.connectors.platforms.base import PlatformError
 from rma.connectors.platforms.http import PlatformHttp
+from rma.connectors.platforms.shopify.mapping import nodes_of
 from rma.connectors.platforms.shopify.tokens import access_token, access_token_forget
 
 if TYPE_CHECKING:
@@ -215,12 +216,12 @@ def order_node(api: ShopifyGraphql, order_gid: str) -> dict[str, Any] | None:
     if not isinstance(node, dict):
         return None
     lines = node.get("lineItems") or {}
-    nodes = list(lines.get("nodes") or [])
+    nodes = nodes_of(lines)
     page = lines.get("pageInfo") or {}
     while page.get("hasNextPage"):
         more = (api.run(LINES_QUERY, {"id": order_gid, "after": page.get("endCursor")}).get("order") or {}).get(
             "lineItems"
         ) or {}
-        nodes.extend(more.get("nodes") or [])
+        nodes.extend(nodes_of(more))
         page = more.get("pageInfo") or {}
     return {**node, "lineItems": {"nodes": nodes}}

@@ -30,6 +30,19 @@ def numeric_id(value: object) -> str:
     return text.rsplit("/", 1)[-1]
 
 
+def nodes_of(connection: object) -> list[dict[str, Any]]:
+    """The objects of a GraphQL connection, read as ``nodes`` or as ``edges { node }`` (both are in the schema;
+    Shopify's own examples use either)."""
+    if not isinstance(connection, dict):
+        return []
+    if isinstance(connection.get("nodes"), list):
+        return [node for node in connection["nodes"] if isinstance(node, dict)]
+    edges = connection.get("edges")
+    if not isinstance(edges, list):
+        return []
+    return [edge["node"] for edge in edges if isinstance(edge, dict) and isinstance(edge.get("node"), dict)]
+
+
 def money(value: object, what: str) -> Decimal:
     try:
         return Decimal(str(value if value is not None else "0"))
@@ -107,7 +120,7 @@ def _refunded(refunds: Iterable[Mapping[str, Any]]) -> dict[str, int]:
         if "refund_line_items" in refund:
             items = [(item.get("line_item_id"), item.get("quantity")) for item in refund["refund_line_items"] or []]
         else:
-            nodes = (refund.get("refundLineItems") or {}).get("nodes") or []
+            nodes = nodes_of(refund.get("refundLineItems"))
             items = [((item.get("lineItem") or {}).get("id"), item.get("quantity")) for item in nodes]
         for line_id, quantity in items:
             ref = numeric_id(line_id)
@@ -221,14 +234,16 @@ def _rest_delivered(fulfillments: object) -> datetime | None:
 
 def graphql_order(node: Any) -> OrderData:
     """An order node of the GraphQL Admin API, read with ORDER_FIELDS."""
-    if not isinstance(node, dict) or not node.get("legacyResourceId"):
-        raise MappingError("Not a Shopify order node: legacyResourceId is missing.")
-    order_ref = str(node["legacyResourceId"])
+    if not isinstance(node, dict) or not (node.get("legacyResourceId") or node.get("id")):
+        raise MappingError("Not a Shopify order node: legacyResourceId and id are missing.")
+    order_ref = str(node.get("legacyResourceId") or numeric_id(node["id"]))
     taxes_included = bool(node.get("taxesIncluded"))
     refunded = _refunded(node.get("refunds") or [])
     lines = []
-    for item in (node.get("lineItems") or {}).get("nodes") or []:
+    for item in nodes_of(node.get("lineItems")):
         quantity = int(item.get("quantity") or 0)
+        if quantity < 1:  # as in rest_order
+            continue
         paid = money(_shop_money(item.get("discountedUnitPriceAfterAllDiscountsSet")), "discounted price")
         taxes = sum((money(_shop_money(t.get("priceSet")), "tax") for t in item.get("taxLines") or []), Decimal(0))
         price, tax = unit_amounts(

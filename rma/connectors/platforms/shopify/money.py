@@ -25,7 +25,7 @@ from rma.connectors.platforms.shopify.graphql import (
     idempotent_directive_known,
     mutation_result,
 )
-from rma.connectors.platforms.shopify.mapping import OUR_REFUND_MARK, gid, money
+from rma.connectors.platforms.shopify.mapping import OUR_REFUND_MARK, gid, money, nodes_of
 
 ORDER_MONEY_QUERY = """
 query RmaOrderMoney($id: ID!) {
@@ -208,7 +208,7 @@ def credit_create(api: ShopifyGraphql, *, credit: CreditOrder, gift_cards: bool)
 
 
 def _gift_card_found(api: ShopifyGraphql, credit: CreditOrder, code: str) -> PlatformRecord | None:
-    nodes = (api.run(GIFT_CARDS_QUERY, {"query": code}).get("giftCards") or {}).get("nodes") or []
+    nodes = nodes_of(api.run(GIFT_CARDS_QUERY, {"query": code}).get("giftCards"))
     for node in nodes:
         same_code = str(node.get("lastCharacters") or "").lower() == code[-4:].lower()
         if same_code and credit.reference in (node.get("note") or ""):
