@@ -221,3 +221,14 @@ def test_a_topic_written_as_the_graphql_enum_is_the_same_topic(send_webhook, doc
     delivery.refresh_from_db()
     assert delivery.status == "processed"
     assert Order.objects.filter(external_id=EXTERNAL_ID).exists()
+
+
+def test_a_delivery_signed_with_the_apps_client_secret_is_taken_too(send_webhook, connection):
+    connection.api_secret = "client-secret-of-the-app"
+    connection.save()
+    body = json.dumps(docs("order.json")).encode()
+    by_app = webhook_headers("orders/create", body, secret="client-secret-of-the-app")
+    assert send_webhook("orders/create", body, headers=by_app).status_code == 200
+    forged = webhook_headers("orders/create", body, secret="")
+    assert send_webhook("orders/create", body, headers=forged).status_code == 401
+    assert InboxDelivery.objects.count() == 1

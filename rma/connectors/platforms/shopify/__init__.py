@@ -129,10 +129,12 @@ class ShopifyConnector:
     # ---- webhooks
 
     def webhook_verify(self, *, headers: Mapping[str, str], body: bytes) -> bool:
-        return signature_matches(
-            secret=self.connection.credential("webhook_secret"),
-            body=body,
-            received=header(headers, "X-Shopify-Hmac-Sha256"),
+        """Signed with the webhook secret; or with the app's client secret (the API secret), which is what signs
+        the webhooks an app subscribes itself (its configuration file or webhookSubscriptionCreate)."""
+        received = header(headers, "X-Shopify-Hmac-Sha256")
+        return any(
+            signature_matches(secret=self.connection.credential(name), body=body, received=received)
+            for name in ("webhook_secret", "api_secret")
         )
 
     def webhook_identify(self, *, headers: Mapping[str, str], body: bytes) -> WebhookDelivery:
