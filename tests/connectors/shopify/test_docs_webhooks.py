@@ -232,3 +232,14 @@ def test_a_delivery_signed_with_the_apps_client_secret_is_taken_too(send_webhook
     forged = webhook_headers("orders/create", body, secret="")
     assert send_webhook("orders/create", body, headers=forged).status_code == 401
     assert InboxDelivery.objects.count() == 1
+
+
+def test_the_documented_fulfillment_event_dates_the_delivery_only_once_delivered(send_webhook, docs_shop):
+    delivered(send_webhook, "orders/create", docs("order.json"))
+    event = docs("fulfillment_event.json")
+    assert delivered(send_webhook, "fulfillment_events/create", event).status == "ignored"  # in transit
+    arrived = {**event, "id": 1234568, "status": "delivered", "happened_at": "2022-01-03T11:02:00-05:00"}
+    assert delivered(send_webhook, "fulfillment_events/create", arrived).status == "processed"
+    assert Order.objects.get(external_id=EXTERNAL_ID).delivered_at == datetime.fromisoformat(
+        "2022-01-03T11:02:00-05:00"
+    )
