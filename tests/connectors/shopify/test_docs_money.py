@@ -1,6 +1,7 @@
 """Refunds and store credit against a Shopify answering with the documented example bodies of its GraphQL
 reference (payloads/docs/graphql.json): what we send, and what we make of each documented answer."""
 
+import copy
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -10,9 +11,9 @@ import pytest
 from rma.connectors.models import ShopConnection
 from rma.connectors.platforms import connector_for
 from rma.connectors.platforms.base import CreditOrder, MoneyLine, PlatformError, RefundOrder
-from rma.connectors.platforms.shopify.mapping import order_extra
+from rma.connectors.platforms.shopify.mapping import graphql_order, order_extra
 from tests.connectors.shopify.fake import CLIENT_SECRET, TOKEN
-from tests.connectors.shopify.fake_docs import DocsShopify
+from tests.connectors.shopify.fake_docs import ANSWERS, DocsShopify
 
 pytestmark = pytest.mark.django_db
 ORDER = "820982911946154508"
@@ -179,3 +180,11 @@ def test_the_backfill_reads_edges_and_reports_an_order_it_cannot_map_without_sto
     assert page.next_cursor == "eyJsYXN0X2lkIjo0NTA3ODk0NzAsImxhc3RfdmFsdWUiOjQ1MDc4OTQ3MH0="
     [failure] = page.failures
     assert failure.startswith("820982911946154509: MappingError: createdAt is not a date")
+
+
+def test_an_order_node_without_the_discounted_price_falls_back_to_the_original_price():
+    node = copy.deepcopy(ANSWERS["order_node"]["data"]["order"])
+    [edge] = node["lineItems"]["edges"]
+    edge["node"]["originalUnitPriceSet"] = edge["node"].pop("discountedUnitPriceAfterAllDiscountsSet")
+    [line] = graphql_order(node).lines
+    assert line.unit_price == Decimal("89.99")

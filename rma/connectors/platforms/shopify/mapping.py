@@ -244,7 +244,14 @@ def graphql_order(node: Any) -> OrderData:
         quantity = int(item.get("quantity") or 0)
         if quantity < 1:  # as in rest_order
             continue
-        paid = money(_shop_money(item.get("discountedUnitPriceAfterAllDiscountsSet")), "discounted price")
+        # What was paid per unit after every discount; an answer that leaves it out falls back to the price
+        # before order-level discounts, then to the original price (Shopify sends it: we ask for it).
+        paid_set = (
+            item.get("discountedUnitPriceAfterAllDiscountsSet")
+            or item.get("discountedUnitPriceSet")
+            or item.get("originalUnitPriceSet")
+        )
+        paid = money(_shop_money(paid_set), "discounted price")
         taxes = sum((money(_shop_money(t.get("priceSet")), "tax") for t in item.get("taxLines") or []), Decimal(0))
         price, tax = unit_amounts(
             price=paid, discount=Decimal(0), taxes=taxes, quantity=quantity, taxes_included=taxes_included
