@@ -188,3 +188,18 @@ def test_an_order_node_without_the_discounted_price_falls_back_to_the_original_p
     edge["node"]["originalUnitPriceSet"] = edge["node"].pop("discountedUnitPriceAfterAllDiscountsSet")
     [line] = graphql_order(node).lines
     assert line.unit_price == Decimal("89.99")
+
+
+def test_a_shop_that_refuses_the_look_ups_still_gets_one_gift_card_guarded_by_its_code(connector, docs_api):
+    # Only giftCardCreate is answered: the search and the order's customer are refused (not scripted).
+    docs_api.answer_with("giftCardCreate", "giftCardCreate")
+    record = connector.credit_create(credit=credit_order())
+    assert (record.ref, record.created) == ("gid://shopify/GiftCard/1063936319", True)
+    assert "customerId" not in docs_api.variables("giftCardCreate")["input"]
+
+
+def test_a_refund_whose_look_up_is_refused_is_not_made_blind(connector, docs_api):
+    docs_api.answer_with("refundCreate", "refundCreate")
+    with pytest.raises(PlatformError):
+        connector.refund_create(refund=refund_order())
+    assert docs_api.roots() == ["order"]

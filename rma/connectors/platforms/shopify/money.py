@@ -11,6 +11,7 @@ is created, so that a retry never creates a second one.
   for with ``giftCards(query: code)``; a ``TAKEN`` answer (the search index lags behind a creation) counts as found.
 """
 
+import logging
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -96,6 +97,7 @@ mutation RmaDiscountCreate($discount: DiscountCodeBasicInput!) {
 """
 
 SOLD = ("SALE", "CAPTURE")
+logger = logging.getLogger(__name__)
 
 
 def refund_note(refund: RefundOrder) -> str:
@@ -223,9 +225,21 @@ def _customer_gid(api: ShopifyGraphql, order_ref: str) -> str:
     return str((order.get("customer") or {}).get("id") or "")
 
 
+def _unless_refused(read: Callable[[], Any], default: Any) -> Any:
+    """A look-up before a creation that a unique code already guards (Shopify answers TAKEN to a second card or
+    discount with the same code): one that Shopify refuses for good (not a question of access) is skipped."""
+    try:
+        return read()
+    except GraphqlError as exc:
+        if not exc.permanent or "ACCESS_DENIED" in exc.codes:
+            raise
+        logger.warning("Shopify refused a look-up before a creation, which goes on: %s", exc)
+        return default
+
+
 def _gift_card(api: ShopifyGraphql, credit: CreditOrder) -> PlatformRecord:
     code = gift_card_code(credit.code)
-    found = _gift_card_found(api, credit, code)
+    found = _unless_refused(lambda: _gift_card_found(api, credit, code), None)
     if found is not None:
         return found
     card_input: dict[str, Any] = {
@@ -235,7 +249,7 @@ def _gift_card(api: ShopifyGraphql, credit: CreditOrder) -> PlatformRecord:
     }
     if credit.expires_at is not None:
         card_input["expiresOn"] = timezone.localtime(credit.expires_at).date().isoformat()
-    customer = _customer_gid(api, credit.order_ref)
+    customer = _unless_refused(lambda: _customer_gid(api, credit.order_ref), "")
     if customer:
         card_input["customerId"] = customer
     return _created(
@@ -248,7 +262,7 @@ def _gift_card(api: ShopifyGraphql, credit: CreditOrder) -> PlatformRecord:
 
 
 def _discount(api: ShopifyGraphql, credit: CreditOrder) -> PlatformRecord:
-    node = api.run(DISCOUNT_BY_CODE, {"code": credit.code}).get("codeDiscountNodeByCode")
+    node = _unless_refused(lambda: api.run(DISCOUNT_BY_CODE, {"code": credit.code}), {}).get("codeDiscountNodeByCode")
     if node:
         return PlatformRecord(kind="discount_code", ref=str(node["id"]), created=False)
     discount = {
