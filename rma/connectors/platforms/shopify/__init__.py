@@ -5,6 +5,10 @@ Built from Shopify's published documentation and official clients:
   app's client secret; X-Shopify-Topic, X-Shopify-Webhook-Id, X-Shopify-Event-Id, X-Shopify-Shop-Domain,
   X-Shopify-API-Version, X-Shopify-Triggered-At): https://shopify.dev/docs/apps/build/webhooks/subscribe/https
   and Shopify/shopify-api-js (lib/webhooks/validate.ts, lib/webhooks/types.ts: ShopifyHeader).
+- The webhook reference's header table (X-Shopify-Webhook-Id dedupes a delivery; X-Shopify-Event-Id is shared by
+  every delivery of one merchant action) and its sample payloads, checked in tests/connectors/shopify/payloads/docs:
+  https://shopify.dev/docs/api/webhooks/2026-07 (orders/*, fulfillments/*, fulfillment_events/create,
+  refunds/create).
 - Webhook payloads (REST Order, Fulfillment, FulfillmentEvent, Refund resources):
   https://shopify.dev/docs/api/admin-rest/latest/resources/order (and /fulfillment, /fulfillmentevent, /refund),
   https://shopify.dev/docs/api/webhooks (topics orders/create, orders/updated, fulfillments/update, refunds/create…).
