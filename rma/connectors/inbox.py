@@ -48,8 +48,10 @@ def delivery_receive(*, connection: ShopConnection, headers: Mapping[str, str], 
     """Verify a delivery and store it once (the platform's delivery id dedupes); the caller answers 200 after,
     and hands a new delivery to the worker (when the broker is down, the sweeper hands it over later)."""
     connector = connector_for(connection)
-    # Without a secret anyone could sign: a connection with none accepts no webhook at all.
-    if not connection.credential("webhook_secret") or not connector.webhook_verify(headers=headers, body=body):
+    # Without a secret anyone could sign: a connection with none accepts no webhook at all. (Shopify apps may sign
+    # with their client secret, kept as the API secret; each connector refuses an empty key too.)
+    has_secret = connection.credential("webhook_secret") or connection.credential("api_secret")
+    if not has_secret or not connector.webhook_verify(headers=headers, body=body):
         raise SignatureInvalid
     try:
         identity = connector.webhook_identify(headers=headers, body=body)

@@ -8,7 +8,9 @@ import pytest
 from django.test import Client
 
 from rma.connectors.models import InboxDelivery, ShopConnection
+from rma.warehouse.services import warehouse_reference_data_seed
 from tests.connectors.shopify.fake import CLIENT_SECRET, TOKEN, FakeShopify, webhook_headers
+from tests.helpers import staff_member
 
 LOCATION = "3300001"
 
@@ -76,3 +78,18 @@ def shop(fake_shopify: FakeShopify) -> FakeShopify:
     fake_shopify.add_product(8800002, product_type="Scarves", variants=SCARF_VARIANTS)
     fake_shopify.add_order(payload("order.json"))
     return fake_shopify
+
+
+# ---- the worker stories
+
+
+@pytest.fixture
+def fast_retries(settings):
+    settings.RMA_OUTBOX_BACKOFF_BASE_SECONDS = 0.2
+    settings.RMA_OUTBOX_BACKOFF_CAP_SECONDS = 0.5
+
+
+@pytest.fixture
+def operator(warehouse):
+    warehouse_reference_data_seed()
+    return staff_member(warehouse, "alice", "warehouse_staff", first_name="Alice", last_name="Martin")

@@ -24,26 +24,13 @@ from rma.orders.models import Order
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnPolicy
 from rma.warehouse.models import Refund, StoreCredit
-from rma.warehouse.services import arrival_register, refund_release, warehouse_reference_data_seed
+from rma.warehouse.services import arrival_register, refund_release
 from tests.connectors.shopify.fake import FakeShopify, payload, webhook_headers
-from tests.helpers import staff_member
 from tests.warehouse.test_refunds import inspect_all
 from tests.workers.live import database_url, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 ORDER_REF = "5501001"
-
-
-@pytest.fixture
-def fast_retries(settings):
-    settings.RMA_OUTBOX_BACKOFF_BASE_SECONDS = 0.2
-    settings.RMA_OUTBOX_BACKOFF_CAP_SECONDS = 0.5
-
-
-@pytest.fixture
-def operator(warehouse):
-    warehouse_reference_data_seed()
-    return staff_member(warehouse, "alice", "warehouse_staff", first_name="Alice", last_name="Martin")
 
 
 def send(connection: ShopConnection, topic: str, body: dict) -> InboxDelivery:

@@ -5,6 +5,10 @@ Built from Shopify's published documentation and official clients:
   app's client secret; X-Shopify-Topic, X-Shopify-Webhook-Id, X-Shopify-Event-Id, X-Shopify-Shop-Domain,
   X-Shopify-API-Version, X-Shopify-Triggered-At): https://shopify.dev/docs/apps/build/webhooks/subscribe/https
   and Shopify/shopify-api-js (lib/webhooks/validate.ts, lib/webhooks/types.ts: ShopifyHeader).
+- The webhook reference's header table (X-Shopify-Webhook-Id dedupes a delivery; X-Shopify-Event-Id is shared by
+  every delivery of one merchant action) and its sample payloads, checked in tests/connectors/shopify/payloads/docs:
+  https://shopify.dev/docs/api/webhooks/2026-07 (orders/*, fulfillments/*, fulfillment_events/create,
+  refunds/create).
 - Webhook payloads (REST Order, Fulfillment, FulfillmentEvent, Refund resources):
   https://shopify.dev/docs/api/admin-rest/latest/resources/order (and /fulfillment, /fulfillmentevent, /refund),
   https://shopify.dev/docs/api/webhooks (topics orders/create, orders/updated, fulfillments/update, refunds/create…).
@@ -49,6 +53,7 @@ from rma.connectors.platforms.shopify.mapping import (
     gid,
     graphql_order,
     moment,
+    nodes_of,
     numeric_id,
     rest_order,
     rest_product_ids,
@@ -58,6 +63,8 @@ if TYPE_CHECKING:
     from rma.connectors.models import ShopConnection
     from rma.connectors.platforms.base import CreditOrder
     from rma.integrations.shop import Variant
+
+logger = logging.getLogger(__name__)
 
 # Order topics whose payload is the whole order.
 ORDER_TOPICS = frozenset(
@@ -71,6 +78,9 @@ ORDER_TOPICS = frozenset(
     }
 )
 FULFILLMENT_TOPICS = frozenset({"fulfillments/create", "fulfillments/update"})
+KNOWN_TOPICS = ORDER_TOPICS | FULFILLMENT_TOPICS | {"fulfillment_events/create", "refunds/create"}
+# The same topics as the GraphQL Admin API names them (WebhookSubscriptionTopic: ORDERS_CREATE…).
+TOPIC_ENUMS = {topic.upper().replace("/", "_"): topic for topic in KNOWN_TOPICS}
 BACKFILL_WAIT_BUDGET = 120.0
 PAGE_SIZE = 50
 SIZE_OPTIONS = frozenset({"size", "taille", "größe", "grösse", "talla", "taglia", "maat"})
@@ -99,7 +109,12 @@ query RmaVariantProduct($query: String!) {
 }
 """
 
-logger = logging.getLogger(__name__)
+
+def webhook_topic(value: str) -> str:
+    """The topic as X-Shopify-Topic writes it ("orders/create"); also read in its GraphQL enum spelling
+    ("ORDERS_CREATE") or another case, which some relays and test tools send."""
+    text = value.strip()
+    return TOPIC_ENUMS.get(text.upper().replace("/", "_"), text)
 
 
 class ShopifyConnector:
@@ -118,22 +133,30 @@ class ShopifyConnector:
     # ---- webhooks
 
     def webhook_verify(self, *, headers: Mapping[str, str], body: bytes) -> bool:
-        return signature_matches(
-            secret=self.connection.credential("webhook_secret"),
-            body=body,
-            received=header(headers, "X-Shopify-Hmac-Sha256"),
+        """Signed with the webhook secret; or with the app's client secret (the API secret), which is what signs
+        the webhooks an app subscribes itself (its configuration file or webhookSubscriptionCreate)."""
+        received = header(headers, "X-Shopify-Hmac-Sha256")
+        return any(
+            signature_matches(secret=self.connection.credential(name), body=body, received=received)
+            for name in ("webhook_secret", "api_secret")
         )
 
     def webhook_identify(self, *, headers: Mapping[str, str], body: bytes) -> WebhookDelivery:
-        topic = header(headers, "X-Shopify-Topic")
-        delivery_id = header(headers, "X-Shopify-Webhook-Id") or header(headers, "X-Shopify-Event-Id")
+        topic = webhook_topic(header(headers, "X-Shopify-Topic"))
         if not topic:
             raise WebhookIgnored
+        delivery_id = header(headers, "X-Shopify-Webhook-Id")
+        event_id = header(headers, "X-Shopify-Event-Id")
+        if not delivery_id and event_id:
+            # The event id is shared by every delivery of one merchant action (orders/create and orders/updated of
+            # the same order carry the same one): with its topic, it names one delivery.
+            delivery_id = f"event:{event_id}:{topic}"
         if not delivery_id:  # not from Shopify's delivery system: the body itself identifies it
             delivery_id = "sha256:" + hashlib.sha256(topic.encode() + b"\n" + body).hexdigest()
         return WebhookDelivery(delivery_id=delivery_id, topic=topic)
 
     def delivery_map(self, *, topic: str, payload: Any) -> OrderEvent | None:
+        topic = webhook_topic(topic)
         if topic in ORDER_TOPICS:
             return rest_order(payload, self._product_types(rest_product_ids(payload)))
         if not isinstance(payload, dict):
@@ -141,9 +164,8 @@ class ShopifyConnector:
         if topic in FULFILLMENT_TOPICS:
             if payload.get("shipment_status") != "delivered":
                 return None
-            return OrderDelivered(
-                order_ref=self._order_ref(payload), delivered_at=moment(payload.get("updated_at"), "updated_at")
-            )
+            when = payload.get("updated_at") or payload.get("created_at")
+            return OrderDelivered(order_ref=self._order_ref(payload), delivered_at=moment(when, "updated_at"))
         if topic == "fulfillment_events/create":
             if payload.get("status") != "delivered":
                 return None
@@ -171,11 +193,9 @@ class ShopifyConnector:
         try:
             data = self._api().run(PRODUCT_TYPES_QUERY, {"ids": [gid("Product", ref) for ref in product_ids]})
         except PlatformError as exc:
-            # The order matters more than its categories: it comes in now, as "other" where the type is unknown,
-            # and its next update (or the backfill) brings the categories.
-            logger.warning(
-                "shopify %s: product types unreadable, order mapped without them: %s", self.connection.name, exc
-            )
+            # The order matters more than its categories: it comes in without them (mapped to "other"), and the
+            # next update of the order (or the backfill) brings them.
+            logger.warning("Shopify product types not read for %s: %s", self.connection.name, exc)
             return {}
         return {
             numeric_id(node.get("id")): str(node.get("productType") or "")
@@ -201,12 +221,17 @@ class ShopifyConnector:
         orders = api.run(ORDERS_QUERY, variables).get("orders") or {}
         page = orders.get("pageInfo") or {}
         next_cursor = str(page.get("endCursor") or "") if page.get("hasNextPage") else ""
-        found = []
-        for listed in orders.get("nodes") or []:
+        found, failures = [], []
+        for listed in nodes_of(orders):
             node = order_node(api, str(listed.get("id")))
-            if node is not None:  # deleted since it was listed
+            if node is None:  # deleted since it was listed
+                continue
+            try:
                 found.append(graphql_order(node))
-        return OrdersPage(orders=found, next_cursor=next_cursor)
+            except (MappingError, ValueError, TypeError, AttributeError) as exc:  # reported; the others go on
+                ref = node.get("legacyResourceId") or numeric_id(listed.get("id"))
+                failures.append(f"{ref}: {type(exc).__name__}: {exc}")
+        return OrdersPage(orders=found, next_cursor=next_cursor, failures=failures)
 
     def order_fetch(self, *, order_ref: str) -> OrderData | None:
         node = order_node(self._api(), gid("Order", order_ref))
@@ -230,7 +255,7 @@ class ShopifyConnector:
         product_gid = gid("Product", product_ref) if product_ref else ""
         if not product_gid and (variant_ref or sku):
             query = f"id:{numeric_id(variant_ref)}" if variant_ref else f"sku:{sku}"
-            nodes = (api.run(VARIANT_PRODUCT_QUERY, {"query": query}).get("productVariants") or {}).get("nodes") or []
+            nodes = nodes_of(api.run(VARIANT_PRODUCT_QUERY, {"query": query}).get("productVariants"))
             product_gid = str(((nodes[0].get("product") or {}).get("id")) or "") if nodes else ""
         if not product_gid:
             return []
@@ -238,7 +263,7 @@ class ShopifyConnector:
         if not product:
             return []
         result = []
-        for node in (product.get("variants") or {}).get("nodes") or []:
+        for node in nodes_of(product.get("variants")):
             options = {
                 str(o.get("name", "")).lower(): str(o.get("value") or "") for o in node.get("selectedOptions") or []
             }

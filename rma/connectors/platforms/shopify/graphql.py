@@ -14,6 +14,7 @@ import requests
 
 from rma.connectors.platforms.base import PlatformError
 from rma.connectors.platforms.http import PlatformHttp
+from rma.connectors.platforms.shopify.mapping import nodes_of
 from rma.connectors.platforms.shopify.tokens import access_token, access_token_forget
 
 if TYPE_CHECKING:
@@ -84,6 +85,11 @@ class ShopifyGraphql:
                 raise PlatformError(f"Shopify answered an unexpected body: {str(body)[:200]}")
             cost = (body.get("extensions") or {}).get("cost") or {}
             errors = body.get("errors")
+            if errors and _mutation_ran(query, body.get("data")):
+                # A mutation that ran and answered its payload, with errors on some field besides (GraphQL's
+                # partial answer, e.g. ACCESS_DENIED on a field of the refund): what it did is in the payload.
+                logger.warning("Shopify ran the mutation and answered errors besides: %s", str(errors)[:500])
+                errors = None
             if errors:
                 error = self._error(errors, cost)
                 if "THROTTLED" in error.codes and error.retry_after is not None and self.http.pause(error.retry_after):
@@ -126,6 +132,14 @@ class ShopifyGraphql:
             return
         if short:
             self.http.pause(self._wait(cost))
+
+
+def _mutation_ran(query: str, data: object) -> bool:
+    """Whether the answer to a mutation carries its payload (a query's partial answer is never taken: a field
+    missing from it could hide a refund already made)."""
+    if not query.lstrip().startswith("mutation") or not isinstance(data, dict):
+        return False
+    return any(isinstance(value, dict) for value in data.values())
 
 
 def idempotent_directive_known(version: str) -> bool:
@@ -202,12 +216,12 @@ def order_node(api: ShopifyGraphql, order_gid: str) -> dict[str, Any] | None:
     if not isinstance(node, dict):
         return None
     lines = node.get("lineItems") or {}
-    nodes = list(lines.get("nodes") or [])
+    nodes = nodes_of(lines)
     page = lines.get("pageInfo") or {}
     while page.get("hasNextPage"):
         more = (api.run(LINES_QUERY, {"id": order_gid, "after": page.get("endCursor")}).get("order") or {}).get(
             "lineItems"
         ) or {}
-        nodes.extend(more.get("nodes") or [])
+        nodes.extend(nodes_of(more))
         page = more.get("pageInfo") or {}
     return {**node, "lineItems": {"nodes": nodes}}

@@ -8,7 +8,7 @@ carry no product type: the connector reads the product types of a webhook's orde
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -30,6 +30,19 @@ def numeric_id(value: object) -> str:
     return text.rsplit("/", 1)[-1]
 
 
+def nodes_of(connection: object) -> list[dict[str, Any]]:
+    """The objects of a GraphQL connection, read as ``nodes`` or as ``edges { node }`` (both are in the schema;
+    Shopify's own examples use either)."""
+    if not isinstance(connection, dict):
+        return []
+    if isinstance(connection.get("nodes"), list):
+        return [node for node in connection["nodes"] if isinstance(node, dict)]
+    edges = connection.get("edges")
+    if not isinstance(edges, list):
+        return []
+    return [edge["node"] for edge in edges if isinstance(edge, dict) and isinstance(edge.get("node"), dict)]
+
+
 def money(value: object, what: str) -> Decimal:
     try:
         return Decimal(str(value if value is not None else "0"))
@@ -38,19 +51,31 @@ def money(value: object, what: str) -> Decimal:
 
 
 def moment(value: object, what: str) -> datetime:
-    if not isinstance(value, str) or not value:
+    """An ISO 8601 date-time as Shopify writes them ("2021-12-31T19:00:00-05:00", "…Z", "….000Z"); one written
+    without an offset is read as UTC (Shopify's own are always with one)."""
+    if not isinstance(value, str) or not value.strip():
         raise MappingError(f"{what} is missing.")
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError as exc:
         raise MappingError(f"{what} is not a date: {value!r}") from exc
-    if parsed.tzinfo is None:
-        raise MappingError(f"{what} has no time zone: {value!r}")
-    return parsed
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def optional_moment(value: object, what: str) -> datetime | None:
-    return moment(value, what) if value else None
+    """A date-time that the order can do without: None when it is missing or unreadable."""
+    try:
+        return moment(value, what) if value else None
+    except MappingError:
+        return None
+
+
+def first_moment(payload: Mapping[str, Any], *names: str) -> datetime:
+    """The first of `names` that holds a date-time (the order's creation: created_at, else processed_at…)."""
+    for name in names:
+        if payload.get(name):
+            return moment(payload.get(name), name)
+    raise MappingError(f"{names[0]} is missing.")
 
 
 def size_colour(variant_title: str | None) -> tuple[str, str]:
@@ -95,7 +120,7 @@ def _refunded(refunds: Iterable[Mapping[str, Any]]) -> dict[str, int]:
         if "refund_line_items" in refund:
             items = [(item.get("line_item_id"), item.get("quantity")) for item in refund["refund_line_items"] or []]
         else:
-            nodes = (refund.get("refundLineItems") or {}).get("nodes") or []
+            nodes = nodes_of(refund.get("refundLineItems"))
             items = [((item.get("lineItem") or {}).get("id"), item.get("quantity")) for item in nodes]
         for line_id, quantity in items:
             ref = numeric_id(line_id)
@@ -142,7 +167,11 @@ def rest_order(payload: Any, product_types: Mapping[str, str] | None = None) -> 
     refunded = _refunded(payload.get("refunds") or [])
     lines = []
     for item in payload["line_items"]:
+        if not isinstance(item, dict):
+            raise MappingError(f"Order {order_ref}: a line item is not an object.")
         quantity = int(item.get("quantity") or 0)
+        if quantity < 1:  # nothing left on it to return
+            continue
         price, tax = unit_amounts(
             price=money(item.get("price"), "price"),
             discount=sum(
@@ -176,32 +205,53 @@ def rest_order(payload: Any, product_types: Mapping[str, str] | None = None) -> 
     customer = payload.get("customer") or {}
     return OrderData(
         order_ref=order_ref,
-        number=_text(payload.get("name") or payload.get("order_number")).lstrip("#"),
-        placed_at=moment(payload.get("created_at"), "created_at"),
+        number=_text(payload.get("name") or payload.get("order_number") or order_ref).lstrip("#"),
+        placed_at=first_moment(payload, "created_at", "processed_at", "updated_at"),
         updated_at=optional_moment(payload.get("updated_at"), "updated_at"),
         customer_email=_text(payload.get("email") or payload.get("contact_email") or customer.get("email")),
-        currency=_text(payload.get("currency")),
+        currency=_text(payload.get("currency") or payload.get("presentment_currency")),
         lines=lines,
         customer_name=_name(shipping, customer),
         customer_phone=_text(payload.get("phone") or (shipping or {}).get("phone") or customer.get("phone"))[:40],
         locale=_text(payload.get("customer_locale")),
         cancelled=bool(payload.get("cancelled_at")),
+        delivered_at=_rest_delivered(payload.get("fulfillments")),
         extra=order_extra(order_ref, [line.line_ref for line in lines]),
         **_address(shipping),
     )
 
 
+def _rest_delivered(fulfillments: object) -> datetime | None:
+    """When the last fulfilment whose shipment status is "delivered" was (orders/fulfilled, orders/updated)."""
+    found = [
+        optional_moment(f.get("updated_at"), "updated_at")
+        for f in (fulfillments if isinstance(fulfillments, list) else [])
+        if isinstance(f, dict) and f.get("shipment_status") == "delivered"
+    ]
+    moments = [value for value in found if value is not None]
+    return max(moments) if moments else None
+
+
 def graphql_order(node: Any) -> OrderData:
     """An order node of the GraphQL Admin API, read with ORDER_FIELDS."""
-    if not isinstance(node, dict) or not node.get("legacyResourceId"):
-        raise MappingError("Not a Shopify order node: legacyResourceId is missing.")
-    order_ref = str(node["legacyResourceId"])
+    if not isinstance(node, dict) or not (node.get("legacyResourceId") or node.get("id")):
+        raise MappingError("Not a Shopify order node: legacyResourceId and id are missing.")
+    order_ref = str(node.get("legacyResourceId") or numeric_id(node["id"]))
     taxes_included = bool(node.get("taxesIncluded"))
     refunded = _refunded(node.get("refunds") or [])
     lines = []
-    for item in (node.get("lineItems") or {}).get("nodes") or []:
+    for item in nodes_of(node.get("lineItems")):
         quantity = int(item.get("quantity") or 0)
-        paid = money(_shop_money(item.get("discountedUnitPriceAfterAllDiscountsSet")), "discounted price")
+        if quantity < 1:  # as in rest_order
+            continue
+        # What was paid per unit after every discount; an answer that leaves it out falls back to the price
+        # before order-level discounts, then to the original price (Shopify sends it: we ask for it).
+        paid_set = (
+            item.get("discountedUnitPriceAfterAllDiscountsSet")
+            or item.get("discountedUnitPriceSet")
+            or item.get("originalUnitPriceSet")
+        )
+        paid = money(_shop_money(paid_set), "discounted price")
         taxes = sum((money(_shop_money(t.get("priceSet")), "tax") for t in item.get("taxLines") or []), Decimal(0))
         price, tax = unit_amounts(
             price=paid, discount=Decimal(0), taxes=taxes, quantity=quantity, taxes_included=taxes_included

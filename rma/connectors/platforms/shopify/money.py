@@ -11,6 +11,7 @@ is created, so that a retry never creates a second one.
   for with ``giftCards(query: code)``; a ``TAKEN`` answer (the search index lags behind a creation) counts as found.
 """
 
+import logging
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -25,7 +26,7 @@ from rma.connectors.platforms.shopify.graphql import (
     idempotent_directive_known,
     mutation_result,
 )
-from rma.connectors.platforms.shopify.mapping import OUR_REFUND_MARK, gid, money
+from rma.connectors.platforms.shopify.mapping import OUR_REFUND_MARK, gid, money, nodes_of
 
 ORDER_MONEY_QUERY = """
 query RmaOrderMoney($id: ID!) {
@@ -96,6 +97,7 @@ mutation RmaDiscountCreate($discount: DiscountCodeBasicInput!) {
 """
 
 SOLD = ("SALE", "CAPTURE")
+logger = logging.getLogger(__name__)
 
 
 def refund_note(refund: RefundOrder) -> str:
@@ -165,8 +167,9 @@ def refund_create(api: ShopifyGraphql, *, refund: RefundOrder, location_ref: str
     for existing in order.get("refunds") or []:
         if refund.reference in (existing.get("note") or ""):
             return PlatformRecord(kind="refund", ref=str(existing["id"]), created=False)
-    currencies = {order.get("currencyCode"), order.get("presentmentCurrencyCode") or order.get("currencyCode")}
-    if currencies != {refund.currency}:
+    # An answer that leaves a currency out does not stop the refund; one that names another does.
+    currencies = {code for code in (order.get("currencyCode"), order.get("presentmentCurrencyCode")) if code}
+    if currencies and currencies != {refund.currency}:
         # Our amounts are in the shop's currency; Shopify refunds a multi-currency order in the customer's.
         raise PlatformError(
             f"Order {refund.order_ref} was paid in {'/'.join(sorted(map(str, currencies)))}, the refund is in "
@@ -207,7 +210,7 @@ def credit_create(api: ShopifyGraphql, *, credit: CreditOrder, gift_cards: bool)
 
 
 def _gift_card_found(api: ShopifyGraphql, credit: CreditOrder, code: str) -> PlatformRecord | None:
-    nodes = (api.run(GIFT_CARDS_QUERY, {"query": code}).get("giftCards") or {}).get("nodes") or []
+    nodes = nodes_of(api.run(GIFT_CARDS_QUERY, {"query": code}).get("giftCards"))
     for node in nodes:
         same_code = str(node.get("lastCharacters") or "").lower() == code[-4:].lower()
         if same_code and credit.reference in (node.get("note") or ""):
@@ -222,9 +225,21 @@ def _customer_gid(api: ShopifyGraphql, order_ref: str) -> str:
     return str((order.get("customer") or {}).get("id") or "")
 
 
+def _unless_refused(read: Callable[[], Any], default: Any) -> Any:
+    """A look-up before a creation that a unique code already guards (Shopify answers TAKEN to a second card or
+    discount with the same code): one that Shopify refuses for good (not a question of access) is skipped."""
+    try:
+        return read()
+    except GraphqlError as exc:
+        if not exc.permanent or "ACCESS_DENIED" in exc.codes:
+            raise
+        logger.warning("Shopify refused a look-up before a creation, which goes on: %s", exc)
+        return default
+
+
 def _gift_card(api: ShopifyGraphql, credit: CreditOrder) -> PlatformRecord:
     code = gift_card_code(credit.code)
-    found = _gift_card_found(api, credit, code)
+    found = _unless_refused(lambda: _gift_card_found(api, credit, code), None)
     if found is not None:
         return found
     card_input: dict[str, Any] = {
@@ -234,7 +249,7 @@ def _gift_card(api: ShopifyGraphql, credit: CreditOrder) -> PlatformRecord:
     }
     if credit.expires_at is not None:
         card_input["expiresOn"] = timezone.localtime(credit.expires_at).date().isoformat()
-    customer = _customer_gid(api, credit.order_ref)
+    customer = _unless_refused(lambda: _customer_gid(api, credit.order_ref), "")
     if customer:
         card_input["customerId"] = customer
     return _created(
@@ -247,7 +262,7 @@ def _gift_card(api: ShopifyGraphql, credit: CreditOrder) -> PlatformRecord:
 
 
 def _discount(api: ShopifyGraphql, credit: CreditOrder) -> PlatformRecord:
-    node = api.run(DISCOUNT_BY_CODE, {"code": credit.code}).get("codeDiscountNodeByCode")
+    node = _unless_refused(lambda: api.run(DISCOUNT_BY_CODE, {"code": credit.code}), {}).get("codeDiscountNodeByCode")
     if node:
         return PlatformRecord(kind="discount_code", ref=str(node["id"]), created=False)
     discount = {
