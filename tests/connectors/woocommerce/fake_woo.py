@@ -23,6 +23,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 PREFIX = "/wp-json/wc/v3/"
+# GET /orders ``orderby`` (_orders.md lists the first five; WooCommerce also accepts "modified").
+ORDERBY = ("date", "id", "include", "title", "slug", "modified")
 
 
 @dataclass
@@ -61,6 +63,9 @@ class FakeWoo:
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_id: int = 5000
     held: threading.Event = field(default_factory=threading.Event)
+    # (method, path pattern) → (status, body): the answer sent instead of the fake's own, after doing the work
+    # (the documented example bodies, which know nothing of what was sent).
+    canned: dict[tuple[str, str], tuple[int, Any]] = field(default_factory=dict)
     _hold: tuple[str, str] | None = None
     _release: threading.Event = field(default_factory=threading.Event)
 
@@ -127,8 +132,14 @@ def _route(woo: FakeWoo, method: str, path: str, query: dict[str, str], body: An
         if "modified_after" in query:
             assert query.get("dates_are_gmt") == "true", "modified_after must be read as GMT"
             orders = [o for o in orders if o["date_modified_gmt"] > query["modified_after"]]
-        if query.get("orderby") == "modified":
-            orders.sort(key=lambda o: (o["date_modified_gmt"], o["id"]), reverse=query.get("order") != "asc")
+        orderby = query.get("orderby", "date")
+        if orderby not in ORDERBY:
+            return _error(400, "rest_invalid_param", "Invalid parameter(s): orderby")
+        if orderby in ("modified", "date"):
+            field = f"date_{orderby}_gmt" if orderby == "modified" else "date_created_gmt"
+            orders.sort(key=lambda o: (o[field], o["id"]), reverse=query.get("order", "desc") != "asc")
+        else:
+            orders.sort(key=lambda o: o["id"], reverse=query.get("order", "desc") != "asc")
         return _page(orders, query)
     if match := re.fullmatch(r"orders/(\d+)", path):
         order = woo.orders.get(int(match[1]))
@@ -276,6 +287,9 @@ def _handler(woo: FakeWoo) -> type[BaseHTTPRequestHandler]:
                 woo._release.wait(timeout=60)
             if fault is not None:
                 return self._fail(fault)
+            for (canned_method, pattern), (status, canned) in woo.canned.items():
+                if canned_method == method and re.fullmatch(pattern, path):
+                    answer = (status, canned, answer[2])
             self._answer(*answer)
 
         def _fail(self, fault: Fault) -> None:
