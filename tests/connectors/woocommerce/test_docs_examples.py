@@ -351,3 +351,28 @@ def test_the_documented_variations_give_the_exchange_choices(connection, docs_wo
     # The documented variable product 799 has no variations here: itself, without a price ("" in the example).
     (itself,) = connector_for(connection).variants(product_ref="799", variant_ref="", sku="")
     assert (itself.sku, itself.price, itself.available) == ("799", None, False)
+
+
+def test_a_line_returned_in_full_gives_back_what_it_was_paid_not_our_rounded_unit_price(connection, docs_woo):
+    # The documented "Woo Single #1": 2 units paid 6.00 + 0.45 tax; to us 3.23 each (6.46). Sold alone, without
+    # shipping, the order's total is 6.45: WooCommerce refuses any refund above it.
+    alone = {**doc("order-retrieve.json"), "shipping_lines": [], "total": "6.45", "total_tax": "0.45"}
+    alone["line_items"] = alone["line_items"][:1]
+    docs_woo.add_order(alone)
+    extra = {"lines": {"315": {"quantity": 2, "total": "6.00", "total_tax": "0.45", "taxes": {"75": "0.45"}}}}
+    refund = RefundOrder(
+        reference=REFERENCE,
+        order_ref="727",
+        amount=Decimal("6.46"),
+        currency="USD",
+        lines=[MoneyLine(line_ref="315", sku="315", quantity=2, restock_quantity=0, amount=Decimal("6.46"))],
+        reason="Return R-2002",
+        rma_number="R-2002",
+        order_extra=extra,
+    )
+    assert connector_for(connection).refund_create(refund=refund).created is True
+    (sent,) = docs_woo.calls("POST", r"orders/727/refunds")
+    assert sent.body["amount"] == "6.45"
+    assert sent.body["line_items"] == [
+        {"id": "315", "quantity": 2, "refund_total": "6.00", "refund_tax": [{"id": "75", "refund_total": "0.45"}]}
+    ]
