@@ -89,7 +89,9 @@ def test_the_documented_order_sent_by_order_created_becomes_our_order(connection
     connection.options = {"category_map": {"T-shirts": "apparel"}}
     connection.save(update_fields=["options"])
     response = post(connection, (DOCS / "order-retrieve.json").read_bytes(), {})
-    assert response.status_code == 401  # unsigned: refused
+    assert response.status_code == 401  # unsigned: refused, and said in JSON
+    assert response.json()["error"]["code"] == "invalid_signature"
+    assert not InboxDelivery.objects.exists()
     response = deliver(connection, doc("order-retrieve.json"))
     assert response.status_code == 200, response.content
     assert InboxDelivery.objects.get().status == "processed", InboxDelivery.objects.get().error
@@ -133,10 +135,16 @@ def test_the_documented_order_sent_by_order_created_becomes_our_order(connection
     assert shirt.category == "apparel"
 
 
-def test_the_documented_update_that_completes_the_order_gives_its_delivery_date(connection, docs_woo):
-    deliver(connection, doc("order-retrieve.json"))
+def test_the_documented_update_that_completes_the_order_gives_its_delivery_date_whatever_the_order(
+    connection, docs_woo
+):
+    # The update (completed, modified 19:30:35) arrives before the creation (processing, modified 19:28:08).
     deliver(connection, doc("order-update.json"), topic="order.updated", delivery_id="5c3f1ab2e9d1")
-    assert [d.status for d in InboxDelivery.objects.order_by("id")] == ["processed", "processed"]
+    deliver(connection, doc("order-retrieve.json"))
+    assert [(d.topic, d.status) for d in InboxDelivery.objects.order_by("id")] == [
+        ("order.updated", "processed"),
+        ("order.created", "ignored"),
+    ]
     order = Order.objects.get(external_id="woo-eu:727")
     assert order.delivered_at == datetime(2017, 3, 22, 19, 30, 35, tzinfo=UTC)
 

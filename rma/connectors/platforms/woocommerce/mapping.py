@@ -79,7 +79,7 @@ def _attribute(meta_data: Any, names: tuple[str, ...]) -> str:
             continue
         labels = {key.lower().removeprefix("attribute_").removeprefix("pa_"), str(meta.get("display_key", "")).lower()}
         if labels & set(names):
-            return str(meta.get("display_value") or meta.get("value") or "").strip()
+            return text(meta.get("display_value") or meta.get("value"))
     return ""
 
 
