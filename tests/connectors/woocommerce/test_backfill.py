@@ -61,6 +61,13 @@ def test_the_backfill_reads_every_page_oldest_update_first_and_a_second_run_chan
     assert Order.objects.count() == 5
 
 
+def test_a_shop_that_pages_with_the_link_header_only_is_read_to_its_last_page(shop_orders):
+    shop_orders.links_only = True  # a proxy dropped X-WP-Total and X-WP-TotalPages; Link says rel="next"
+    output = _sync(since=SINCE)
+    assert "created 5" in output
+    assert _order_pages(shop_orders) == ["1", "2", "3"]
+
+
 def test_an_interrupted_backfill_resumes_at_the_page_it_stopped_at(shop_orders):
     shop_orders.fail("GET", "orders", 500, query={"page": "2"})
     with pytest.raises(CommandError, match="Run the same command again to resume"):

@@ -143,7 +143,6 @@ class WooCommerceConnector:
             },
         )
         payloads = self._json_list(response)
-        pages = _intheader(response, "X-WP-TotalPages")
         orders = []
         categories = self._optional(
             lambda: self._categories([ident for p in payloads for ident in mapping.product_ids(p)], http), "categories"
@@ -155,8 +154,7 @@ class WooCommerceConnector:
                 orders.append(self._order(payload, http, categories=categories or {}))
             except (MappingError, ValueError, TypeError) as exc:  # one order we cannot read does not stop the rest
                 logger.warning("WooCommerce %s: order %s skipped: %s", self.connection.name, payload.get("id"), exc)
-        # Without the headers (a proxy dropped them), a full page may have a next one.
-        more = page < pages if pages is not None else len(payloads) >= per_page
+        more = _more(response, page=page, count=len(payloads), per_page=per_page)
         return OrdersPage(
             orders=orders, next_cursor=str(page + 1) if more else "", total=_intheader(response, "X-WP-Total")
         )
@@ -335,8 +333,7 @@ class WooCommerceConnector:
             response = self._request(http, "GET", path, params={"per_page": MAX_PER_PAGE, "page": page})
             batch = self._json_list(response)
             items.extend(batch)
-            pages = _intheader(response, "X-WP-TotalPages")
-            if not batch or (pages is not None and page >= pages) or (pages is None and len(batch) < MAX_PER_PAGE):
+            if not batch or not _more(response, page=page, count=len(batch), per_page=MAX_PER_PAGE):
                 return items
             page += 1
 
@@ -346,6 +343,17 @@ def _intheader(response: requests.Response, name: str) -> int | None:
         return int(response.headers.get(name, ""))
     except ValueError:
         return None
+
+
+def _more(response: requests.Response, *, page: int, count: int, per_page: int) -> bool:
+    """Whether a next page exists: ``X-WP-TotalPages``, else the ``Link`` header's ``rel="next"`` (both in
+    ``_introduction.md``, Pagination), else (a proxy dropped them) a full page may have a next one."""
+    pages = _intheader(response, "X-WP-TotalPages")
+    if pages is not None:
+        return page < pages
+    if response.headers.get("Link"):
+        return "next" in response.links
+    return count >= per_page
 
 
 def _in_stock(item: dict[str, Any]) -> bool:
