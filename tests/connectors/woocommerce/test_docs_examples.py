@@ -22,7 +22,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from rma.connectors.models import InboxDelivery
+from rma.connectors.models import InboxDelivery, ShopOrder
 from rma.connectors.platforms import connector_for
 from rma.connectors.platforms.base import CreditOrder, MoneyLine, RefundOrder
 from rma.integrations.shop import Variant
@@ -384,3 +384,29 @@ def test_a_line_returned_in_full_gives_back_what_it_was_paid_not_our_rounded_uni
     assert sent.body["line_items"] == [
         {"id": "315", "quantity": 2, "refund_total": "6.00", "refund_tax": [{"id": "75", "refund_total": "0.45"}]}
     ]
+
+
+@pytest.mark.parametrize(("method", "api_refund"), [("bacs", False), ("cod", False), ("stripe", True)])
+def test_an_order_paid_by_bank_transfer_is_refunded_without_asking_its_gateway(
+    connection, docs_woo, method, api_refund
+):
+    # The documented order is paid by "bacs" (Direct Bank Transfer): WooCommerce's offline gateways cannot refund
+    # through their API; asked to, WooCommerce refuses the refund.
+    order = {**doc("order-retrieve.json"), "payment_method": method}
+    docs_woo.add_order(order)
+    deliver(connection, order)
+    extra = ShopOrder.objects.get(order__external_id="woo-eu:727").extra
+    assert extra["payment_method"] == method
+    refund = RefundOrder(
+        reference=REFERENCE,
+        order_ref="727",
+        amount=Decimal("12.90"),
+        currency="USD",
+        lines=[MoneyLine(line_ref="316", sku="Bar3", quantity=1, restock_quantity=1, amount=Decimal("12.90"))],
+        reason="Return R-2003",
+        rma_number="R-2003",
+        order_extra=extra,
+    )
+    connector_for(connection).refund_create(refund=refund)
+    (sent,) = docs_woo.calls("POST", r"orders/727/refunds")
+    assert (sent.body["amount"], sent.body["api_refund"], sent.body["api_restock"]) == ("12.90", api_refund, True)

@@ -45,7 +45,13 @@ from rma.connectors.platforms.base import (
 )
 from rma.connectors.platforms.http import PlatformHttp, header, signature_matches
 from rma.connectors.platforms.woocommerce import mapping
-from rma.connectors.platforms.woocommerce.money import coupon_payload, refund_part_of, refund_parts, refund_payload
+from rma.connectors.platforms.woocommerce.money import (
+    MANUAL_GATEWAYS,
+    coupon_payload,
+    refund_part_of,
+    refund_parts,
+    refund_payload,
+)
 
 if TYPE_CHECKING:
     from rma.connectors.models import ShopConnection
@@ -219,7 +225,10 @@ class WooCommerceConnector:
             if name is not None:
                 existing[name] = str(found.get("id"))
         parts = refund_parts(refund)
-        api_refund = self.options.get("refund_via_gateway", True) is not False
+        api_refund = (
+            self.options.get("refund_via_gateway", True) is not False
+            and refund.order_extra.get("payment_method") not in MANUAL_GATEWAYS
+        )
         created = False
         for part in parts:
             if part.name in existing:

@@ -209,7 +209,8 @@ def order_map(
         # WooCommerce has no delivery event: an order is "completed" when the shop has fulfilled it.
         delivered_at=gmt(payload.get("date_completed_gmt"), "date_completed_gmt"),
         cancelled=payload.get("status") in CANCELLED,
-        extra={"lines": extra_lines},
+        # The gateway: WooCommerce's own offline ones cannot refund through their API (see money.MANUAL_GATEWAYS).
+        extra={"lines": extra_lines, "payment_method": str(payload.get("payment_method") or "")},
     )
 
 

@@ -21,6 +21,10 @@ from rma.connectors.platforms.base import CreditOrder, RefundOrder
 from rma.connectors.platforms.woocommerce.mapping import OUR_REFUND_KEY
 
 CENT = Decimal("0.01")
+# WooCommerce core's offline gateways (``WC_Gateway_BACS``, ``_Cheque``, ``_COD``: ``supports`` has no "refunds"):
+# asking them for an API refund fails ("The payment gateway for this order does not support automatic refunds").
+# Such a refund is recorded (and restocks) in WooCommerce, and the shop pays the customer back itself.
+MANUAL_GATEWAYS = frozenset({"bacs", "cheque", "cod"})
 PART_KEY = "_rma_refund_part"
 CREDIT_KEY = "_rma_store_credit_id"
 RESTOCKED, KEPT, WHOLE = "restocked", "kept", "whole"
