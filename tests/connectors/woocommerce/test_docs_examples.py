@@ -24,7 +24,7 @@ from django.test import Client
 
 from rma.connectors.models import InboxDelivery, ShopOrder
 from rma.connectors.platforms import connector_for
-from rma.connectors.platforms.base import CreditOrder, MoneyLine, RefundOrder
+from rma.connectors.platforms.base import CreditOrder, MoneyLine, PlatformError, RefundOrder
 from rma.integrations.shop import Variant
 from rma.orders.models import Order
 from tests.connectors.woocommerce.conftest import WEBHOOK_SECRET
@@ -410,3 +410,44 @@ def test_an_order_paid_by_bank_transfer_is_refunded_without_asking_its_gateway(
     connector_for(connection).refund_create(refund=refund)
     (sent,) = docs_woo.calls("POST", r"orders/727/refunds")
     assert (sent.body["amount"], sent.body["api_refund"], sent.body["api_restock"]) == ("12.90", api_refund, True)
+
+
+def test_a_shop_without_the_look_up_routes_nor_a_body_in_its_answer_still_gets_its_refund_and_coupon(
+    connection, docs_woo
+):
+    # Look-ups answered 404 (a route a security plugin hides), creations answered 201 with no object: the
+    # creation is still made, once; a real error of the look-up (500) is not taken for "none".
+    docs_woo.add_order(doc("order-retrieve.json"))
+    docs_woo.fail("GET", r"orders/727/refunds", 404)
+    docs_woo.fail("GET", "coupons", 404)
+    docs_woo.canned[("POST", r"orders/727/refunds")] = (201, None)
+    docs_woo.canned[("POST", "coupons")] = (201, None)
+    connector = connector_for(connection)
+    refund = RefundOrder(
+        reference=REFERENCE,
+        order_ref="727",
+        amount=Decimal("12.90"),
+        currency="USD",
+        lines=[MoneyLine(line_ref="316", sku="Bar3", quantity=1, restock_quantity=1, amount=Decimal("12.90"))],
+        reason="Return R-2004",
+        rma_number="R-2004",
+        order_extra={},
+    )
+    assert connector.refund_create(refund=refund).created is True
+    credit = CreditOrder(
+        reference="7e1d2c3b-4a5f-4e6d-8c7b-1a2b3c4d5e6f",
+        code="AVOIR-2004",
+        amount=Decimal("12.90"),
+        currency="USD",
+        customer_email="john.doe@example.com",
+        customer_name="John Doe",
+        expires_at=None,
+        rma_number="R-2004",
+    )
+    assert connector.credit_create(credit=credit).created is True
+    assert (len(docs_woo.refunds[727]), len(docs_woo.coupons)) == (1, 1)
+    docs_woo.fail("GET", r"orders/727/refunds", 500)
+    with pytest.raises(PlatformError):
+        connector.refund_create(refund=refund)
+    assert connector.refund_create(refund=refund).created is False
+    assert len(docs_woo.calls("POST", r"orders/727/refunds")) == 1

@@ -187,14 +187,15 @@ class WooCommerceConnector:
             categories = self._optional(lambda: self._categories(mapping.product_ids(payload), http), "categories")
         return mapping.order_map(payload, options=self.options, refunded=refunded, categories=categories)
 
-    def _optional(self, read: "Callable[[], T]", what: str) -> "T | None":
+    def _optional(self, read: "Callable[[], T]", what: str, *, only: int | None = None) -> "T | None":
         """What `read` reads, or None when the shop refuses it for good (404: an order deleted since, a route a
-        plugin or proxy hides; 403: keys without read rights on products): the order is still taken without it.
-        A passing failure (5xx, 429, the network) is raised: the delivery is tried again later."""
+        plugin or proxy hides; 403: keys without read rights on products), or only with status `only`: the order
+        is still taken, the creation still tried (it answers for the order). A passing failure (5xx, 429, the
+        network) is raised: the delivery or the call is tried again later."""
         try:
             return read()
         except PlatformError as exc:
-            if not exc.permanent:
+            if not exc.permanent or only not in (None, exc.status):
                 raise
             logger.warning("WooCommerce %s: %s not read: %s", self.connection.name, what, exc.message)
             return None
@@ -220,7 +221,7 @@ class WooCommerceConnector:
         http = self._http(0.0)
         path = f"orders/{int(refund.order_ref)}/refunds"
         existing: dict[str, str] = {}
-        for found in self._all(http, path):
+        for found in self._optional(lambda: self._all(http, path), "refunds", only=404) or []:
             name = refund_part_of(found, refund.reference)
             if name is not None:
                 existing[name] = str(found.get("id"))
@@ -234,26 +235,26 @@ class WooCommerceConnector:
             if part.name in existing:
                 continue
             body = refund_payload(refund, part, parts=len(parts), api_refund=api_refund)
-            answer = self._request(http, "POST", path, json=body).json()
-            existing[part.name] = str(answer.get("id") if isinstance(answer, dict) else "")
+            answer = _json_object(self._request(http, "POST", path, json=body))
+            existing[part.name] = str(answer.get("id") or "")
             created = True
         refs = ",".join(existing[part.name] for part in parts if part.name in existing)
         return PlatformRecord(kind="refund", ref=refs, created=created)
 
     def credit_create(self, *, credit: CreditOrder) -> PlatformRecord:
         http = self._http(0.0)
-        found = self._coupon(http, credit.code)
-        if found is not None:
+        found = self._optional(lambda: self._coupon(http, credit.code), "coupons", only=404)
+        if found:
             return PlatformRecord(kind="coupon", ref=found, created=False)
         try:
-            answer = self._request(http, "POST", "coupons", json=coupon_payload(credit)).json()
+            answer = _json_object(self._request(http, "POST", "coupons", json=coupon_payload(credit)))
         except PlatformError as exc:
             # Created by a call whose answer was lost, between our look-up and now: it is ours (the code is ours).
             found = self._coupon(http, credit.code) if COUPON_EXISTS in exc.message else None
             if found is None:
                 raise
             return PlatformRecord(kind="coupon", ref=found, created=False)
-        return PlatformRecord(kind="coupon", ref=str(answer.get("id")), created=True)
+        return PlatformRecord(kind="coupon", ref=str(answer.get("id") or ""), created=True)
 
     def _coupon(self, http: PlatformHttp, code: str) -> str | None:
         response = self._request(http, "GET", "coupons", params={"code": code})
@@ -352,6 +353,15 @@ def _intheader(response: requests.Response, name: str) -> int | None:
         return int(response.headers.get(name, ""))
     except ValueError:
         return None
+
+
+def _json_object(response: requests.Response) -> dict[str, Any]:
+    """The created resource, or {} when the answer has no JSON object (it was created all the same)."""
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _more(response: requests.Response, *, page: int, count: int, per_page: int) -> bool:
