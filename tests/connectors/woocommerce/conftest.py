@@ -85,6 +85,19 @@ def woo() -> Iterator[FakeWoo]:
 
 
 @pytest.fixture
+def docs_woo(woo):
+    """The fake shop holding the documentation's catalogue instead of ours."""
+    woo.products.clear()
+    woo.variations.clear()
+    listed: list[dict[str, Any]] = json.loads((PAYLOADS / "docs" / "products-list.json").read_text())
+    for product in listed:
+        woo.products[product["id"]] = product
+    woo.products[22] = {**payload("docs/product-retrieve.json"), "id": 22, "type": "variable"}
+    woo.variations[22] = json.loads((PAYLOADS / "docs" / "product-variations-list.json").read_text())
+    return woo
+
+
+@pytest.fixture
 def connection(db, woo, warehouse) -> ShopConnection:
     return ShopConnection.objects.create(
         name="woo-eu",

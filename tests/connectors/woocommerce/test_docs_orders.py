@@ -1,88 +1,24 @@
-"""WooCommerce's own documented examples, driven through the real path: webhook endpoint, inbox, our orders.
+"""WooCommerce's own documented orders, driven through the real path: webhook endpoint, inbox, our orders.
 
-The bodies in ``payloads/docs/`` are the "JSON response example" blocks of woocommerce/woocommerce-rest-api-docs
-``source/includes/wp-api-v3/`` (``_orders.md``: Retrieve an order, List all orders, Update an Order;
-``_order-refunds.md``; ``_coupons.md``; ``_product-variations.md``; ``_products.md``), unchanged. Webhooks deliver
-"exactly the same as if requested via the REST API" (``_webhooks.md``, Delivery/payload), sent as
-``WC_Webhook::deliver()`` does: ``wp_json_encode`` (slashes and non-ASCII escaped) and its headers.
+The bodies are the "JSON response example" blocks of woocommerce/woocommerce-rest-api-docs
+``source/includes/wp-api-v3/`` (``payloads/docs/SOURCE.md``), unchanged, delivered as ``WC_Webhook::deliver()``
+sends them (``tests/connectors/woocommerce/docs.py``).
 """
 
-import base64
 import copy
-import hashlib
-import hmac
-import json
 from datetime import UTC, datetime
 from decimal import Decimal
 from io import StringIO
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 
-from rma.connectors.models import InboxDelivery, ShopOrder
-from rma.connectors.platforms import connector_for
-from rma.connectors.platforms.base import CreditOrder, MoneyLine, PlatformError, RefundOrder
-from rma.integrations.shop import Variant
+from rma.connectors.models import InboxDelivery
 from rma.orders.models import Order
-from tests.connectors.woocommerce.conftest import WEBHOOK_SECRET
+from tests.connectors.woocommerce.docs import DOCS, deliver, doc, post, wc_headers, wp_json_encode
 
 pytestmark = pytest.mark.django_db(transaction=True)
-DOCS = Path(__file__).parent / "payloads" / "docs"
-
-
-def doc(name: str) -> Any:
-    return json.loads((DOCS / name).read_text())
-
-
-def wp_json_encode(data: Any) -> bytes:
-    """What WordPress's wp_json_encode() gives: JSON with "\\/" and "\\u00e3" escapes."""
-    return json.dumps(data).replace("/", "\\/").encode()
-
-
-def wc_headers(
-    body: bytes, *, topic: str, delivery_id: str = "5c3f1ab2e9d0", drop: tuple[str, ...] = ()
-) -> dict[str, str]:
-    """The headers of WC_Webhook::deliver() (woocommerce ``includes/class-wc-webhook.php``); `drop` some."""
-    resource, _sep, event = topic.partition(".")
-    headers = {
-        "User-Agent": "WooCommerce/9.4.0 Hookshot (WordPress/6.7.1)",
-        "X-WC-Webhook-Source": "http://example.com/",
-        "X-WC-Webhook-Topic": topic,
-        "X-WC-Webhook-Resource": resource,
-        "X-WC-Webhook-Event": event,
-        "X-WC-Webhook-Signature": base64.b64encode(
-            hmac.new(WEBHOOK_SECRET.encode(), body, hashlib.sha256).digest()
-        ).decode(),
-        "X-WC-Webhook-ID": "12",
-        "X-WC-Webhook-Delivery-ID": delivery_id,
-    }
-    return {name: value for name, value in headers.items() if name not in drop}
-
-
-def post(connection, body: bytes, headers: dict[str, str]):
-    return Client().post(
-        f"/webhooks/shops/{connection.public_id}/", data=body, content_type="application/json", headers=headers
-    )
-
-
-def deliver(connection, order: Any, *, topic: str = "order.created", **kwargs: Any):
-    body = wp_json_encode(order)
-    return post(connection, body, wc_headers(body, topic=topic, **kwargs))
-
-
-@pytest.fixture
-def docs_woo(woo):
-    """The fake shop holding the documentation's catalogue instead of ours."""
-    woo.products.clear()
-    woo.variations.clear()
-    for product in doc("products-list.json"):
-        woo.products[product["id"]] = product
-    woo.products[22] = {**doc("product-retrieve.json"), "id": 22, "type": "variable"}
-    woo.variations[22] = doc("product-variations-list.json")
-    return woo
 
 
 def test_the_documented_order_sent_by_order_created_becomes_our_order(connection, docs_woo):
@@ -298,156 +234,3 @@ def test_the_documented_list_of_orders_is_backfilled_once(connection, docs_woo):
     assert "unchanged 2" in out.getvalue()
     (first, *_rest) = docs_woo.calls("GET", "orders")
     assert (first.query["orderby"], first.query["order"]) == ("id", "asc")
-
-
-REFERENCE = "0b6c3a4e-1f2d-4e5a-8b7c-9d0e1f2a3b4c"
-
-
-def test_a_refund_answered_with_the_documented_body_is_recorded_once(connection, docs_woo):
-    order = docs_woo.add_order(doc("order-retrieve.json"))
-    docs_woo.canned[("POST", r"orders/727/refunds")] = (201, doc("order-refund-create.json"))
-    connector = connector_for(connection)
-    refund = RefundOrder(
-        reference=REFERENCE,
-        order_ref="727",
-        amount=Decimal("12.90"),
-        currency="USD",
-        lines=[MoneyLine(line_ref="316", sku="Bar3", quantity=1, restock_quantity=1, amount=Decimal("12.90"))],
-        reason="Return R-2001",
-        rma_number="R-2001",
-        order_extra={"lines": {"316": {"quantity": 1, "total": "12.00", "total_tax": "0.90", "taxes": {"75": "0.9"}}}},
-    )
-    record = connector.refund_create(refund=refund)
-    assert (record.kind, record.ref, record.created) == ("refund", "726", True)
-    (sent,) = docs_woo.calls("POST", r"orders/727/refunds")
-    assert sent.body["line_items"] == [
-        {"id": "316", "quantity": 1, "refund_total": "12.00", "refund_tax": [{"id": "75", "refund_total": "0.90"}]}
-    ]
-    assert order["id"] == 727
-    # Retried (the worker lost the answer): the shop's list shows ours, nothing is created again.
-    assert connector.refund_create(refund=refund).created is False
-    assert len(docs_woo.calls("POST", r"orders/727/refunds")) == 1
-
-
-def test_a_coupon_answered_with_the_documented_body_and_found_by_code_among_the_documented_list(connection, docs_woo):
-    docs_woo.coupons.extend(doc("coupons-list.json"))  # "free shipping", "10off": not ours
-    docs_woo.canned[("POST", "coupons")] = (201, doc("coupon-create.json"))
-    credit = CreditOrder(
-        reference="7e1d2c3b-4a5f-4e6d-8c7b-1a2b3c4d5e6f",
-        code="AVOIR-2001",
-        amount=Decimal("12.90"),
-        currency="USD",
-        customer_email="john.doe@example.com",
-        customer_name="John Doe",
-        expires_at=None,
-        rma_number="R-2001",
-    )
-    record = connector_for(connection).credit_create(credit=credit)
-    assert (record.kind, record.ref, record.created) == ("coupon", "719", True)
-    again = connector_for(connection).credit_create(credit=credit)
-    assert again.created is False
-    assert len(docs_woo.calls("POST", "coupons")) == 1
-
-
-def test_the_documented_variations_give_the_exchange_choices(connection, docs_woo):
-    variants = connector_for(connection).variants(product_ref="22", variant_ref="23", sku="Bar3")
-    # No SKU in the example: the variation id stands for it; "Color" is a colour; no stock managed: in stock.
-    assert variants == [
-        Variant(sku="733", size="", colour="Green", available=True, price=Decimal("9.00")),
-        Variant(sku="732", size="", colour="Black", available=True, price=Decimal("9.00")),
-    ]
-    # The documented variable product 799 has no variations here: itself, without a price ("" in the example).
-    (itself,) = connector_for(connection).variants(product_ref="799", variant_ref="", sku="")
-    assert (itself.sku, itself.price, itself.available) == ("799", None, False)
-
-
-def test_a_line_returned_in_full_gives_back_what_it_was_paid_not_our_rounded_unit_price(connection, docs_woo):
-    # The documented "Woo Single #1": 2 units paid 6.00 + 0.45 tax; to us 3.23 each (6.46). Sold alone, without
-    # shipping, the order's total is 6.45: WooCommerce refuses any refund above it.
-    alone = {**doc("order-retrieve.json"), "shipping_lines": [], "total": "6.45", "total_tax": "0.45"}
-    alone["line_items"] = alone["line_items"][:1]
-    docs_woo.add_order(alone)
-    extra = {"lines": {"315": {"quantity": 2, "total": "6.00", "total_tax": "0.45", "taxes": {"75": "0.45"}}}}
-    refund = RefundOrder(
-        reference=REFERENCE,
-        order_ref="727",
-        amount=Decimal("6.46"),
-        currency="USD",
-        lines=[MoneyLine(line_ref="315", sku="315", quantity=2, restock_quantity=0, amount=Decimal("6.46"))],
-        reason="Return R-2002",
-        rma_number="R-2002",
-        order_extra=extra,
-    )
-    assert connector_for(connection).refund_create(refund=refund).created is True
-    (sent,) = docs_woo.calls("POST", r"orders/727/refunds")
-    assert sent.body["amount"] == "6.45"
-    assert sent.body["line_items"] == [
-        {"id": "315", "quantity": 2, "refund_total": "6.00", "refund_tax": [{"id": "75", "refund_total": "0.45"}]}
-    ]
-
-
-@pytest.mark.parametrize(("method", "api_refund"), [("bacs", False), ("cod", False), ("stripe", True)])
-def test_an_order_paid_by_bank_transfer_is_refunded_without_asking_its_gateway(
-    connection, docs_woo, method, api_refund
-):
-    # The documented order is paid by "bacs" (Direct Bank Transfer): WooCommerce's offline gateways cannot refund
-    # through their API; asked to, WooCommerce refuses the refund.
-    order = {**doc("order-retrieve.json"), "payment_method": method}
-    docs_woo.add_order(order)
-    deliver(connection, order)
-    extra = ShopOrder.objects.get(order__external_id="woo-eu:727").extra
-    assert extra["payment_method"] == method
-    refund = RefundOrder(
-        reference=REFERENCE,
-        order_ref="727",
-        amount=Decimal("12.90"),
-        currency="USD",
-        lines=[MoneyLine(line_ref="316", sku="Bar3", quantity=1, restock_quantity=1, amount=Decimal("12.90"))],
-        reason="Return R-2003",
-        rma_number="R-2003",
-        order_extra=extra,
-    )
-    connector_for(connection).refund_create(refund=refund)
-    (sent,) = docs_woo.calls("POST", r"orders/727/refunds")
-    assert (sent.body["amount"], sent.body["api_refund"], sent.body["api_restock"]) == ("12.90", api_refund, True)
-
-
-def test_a_shop_without_the_look_up_routes_nor_a_body_in_its_answer_still_gets_its_refund_and_coupon(
-    connection, docs_woo
-):
-    # Look-ups answered 404 (a route a security plugin hides), creations answered 201 with no object: the
-    # creation is still made, once; a real error of the look-up (500) is not taken for "none".
-    docs_woo.add_order(doc("order-retrieve.json"))
-    docs_woo.fail("GET", r"orders/727/refunds", 404)
-    docs_woo.fail("GET", "coupons", 404)
-    docs_woo.canned[("POST", r"orders/727/refunds")] = (201, None)
-    docs_woo.canned[("POST", "coupons")] = (201, None)
-    connector = connector_for(connection)
-    refund = RefundOrder(
-        reference=REFERENCE,
-        order_ref="727",
-        amount=Decimal("12.90"),
-        currency="USD",
-        lines=[MoneyLine(line_ref="316", sku="Bar3", quantity=1, restock_quantity=1, amount=Decimal("12.90"))],
-        reason="Return R-2004",
-        rma_number="R-2004",
-        order_extra={},
-    )
-    assert connector.refund_create(refund=refund).created is True
-    credit = CreditOrder(
-        reference="7e1d2c3b-4a5f-4e6d-8c7b-1a2b3c4d5e6f",
-        code="AVOIR-2004",
-        amount=Decimal("12.90"),
-        currency="USD",
-        customer_email="john.doe@example.com",
-        customer_name="John Doe",
-        expires_at=None,
-        rma_number="R-2004",
-    )
-    assert connector.credit_create(credit=credit).created is True
-    assert (len(docs_woo.refunds[727]), len(docs_woo.coupons)) == (1, 1)
-    docs_woo.fail("GET", r"orders/727/refunds", 500)
-    with pytest.raises(PlatformError):
-        connector.refund_create(refund=refund)
-    assert connector.refund_create(refund=refund).created is False
-    assert len(docs_woo.calls("POST", r"orders/727/refunds")) == 1
