@@ -234,3 +234,13 @@ def test_the_documented_list_of_orders_is_backfilled_once(connection, docs_woo):
     assert "unchanged 2" in out.getvalue()
     (first, *_rest) = docs_woo.calls("GET", "orders")
     assert (first.query["orderby"], first.query["order"]) == ("id", "asc")
+
+
+def test_an_order_without_its_gmt_dates_takes_the_sites_dates(connection, docs_woo):
+    # Sent by a sender that leaves out the *_gmt fields: the site's own dates stand in for them.
+    order = {key: value for key, value in doc("order-update.json").items() if not key.endswith("_gmt")}
+    order.update(date_created="2017-03-22T19:28:02", date_completed="2017-03-22T19:30:35")
+    deliver(connection, order, topic="order.updated")
+    assert InboxDelivery.objects.get().status == "processed"
+    placed = Order.objects.values_list("placed_at", "delivered_at").get(external_id="woo-eu:727")
+    assert placed == (datetime(2017, 3, 22, 19, 28, 2, tzinfo=UTC), datetime(2017, 3, 22, 19, 30, 35, tzinfo=UTC))

@@ -207,7 +207,7 @@ def order_map(
         city=str(address.get("city") or ""),
         country=str(address.get("country") or ""),
         # WooCommerce has no delivery event: an order is "completed" when the shop has fulfilled it.
-        delivered_at=gmt(payload.get("date_completed_gmt"), "date_completed_gmt"),
+        delivered_at=gmt(payload.get("date_completed_gmt") or payload.get("date_completed"), "date_completed_gmt"),
         cancelled=payload.get("status") in CANCELLED,
         # The gateway: WooCommerce's own offline ones cannot refund through their API (see money.MANUAL_GATEWAYS).
         extra={"lines": extra_lines, "payment_method": str(payload.get("payment_method") or "")},
