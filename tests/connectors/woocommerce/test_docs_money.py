@@ -169,3 +169,18 @@ def test_a_shop_without_the_look_up_routes_nor_a_body_in_its_answer_still_gets_i
         connector.refund_create(refund=refund)
     assert connector.refund_create(refund=refund).created is False
     assert len(docs_woo.calls("POST", r"orders/727/refunds")) == 1
+
+
+def test_variation_attributes_are_also_known_by_their_slug_and_stock_by_any_number(connection, docs_woo):
+    # Recent stores add the attribute's slug ("pa_size") next to its name, which may be in any language; a
+    # stock quantity may come as a decimal text.
+    first, second = doc("product-variations-list.json")
+    first.update(manage_stock=True, stock_quantity="2.000")
+    first["attributes"].append({"id": 7, "name": "Tamaño", "slug": "pa_size", "option": "M"})
+    second.update(manage_stock=True, stock_quantity=0.0)
+    docs_woo.variations[22] = [first, second]
+    variants = connector_for(connection).variants(product_ref="22", variant_ref="733", sku="")
+    assert [(v.sku, v.size, v.colour, v.available) for v in variants] == [
+        ("733", "M", "Green", True),
+        ("732", "", "Black", False),
+    ]

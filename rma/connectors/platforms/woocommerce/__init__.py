@@ -282,10 +282,12 @@ class WooCommerceConnector:
         for item in found:
             if item.get("status", "publish") != "publish":
                 continue
+            # By name ("Color", "Taille") and, on recent stores, by slug ("pa_color").
             options = {
-                str(a.get("name") or "").lower().removeprefix("pa_"): str(a.get("option") or "")
+                str(a.get(field) or "").lower().removeprefix("pa_"): mapping.text(a.get("option"))
                 for a in item.get("attributes") or []
                 if isinstance(a, dict)
+                for field in ("slug", "name")
             }
             variants.append(
                 Variant(
@@ -380,7 +382,10 @@ def _in_stock(item: dict[str, Any]) -> bool:
     if item.get("stock_status") != "instock" or item.get("purchasable") is False:
         return False
     if item.get("manage_stock") is True and item.get("stock_quantity") is not None:
-        return int(item["stock_quantity"]) > 0
+        try:
+            return Decimal(str(item["stock_quantity"])) > 0
+        except InvalidOperation:
+            return False
     return True
 
 
