@@ -13,7 +13,9 @@ import pytest
 from django.test import Client
 
 from rma.connectors.models import ShopConnection
+from rma.warehouse.services import warehouse_reference_data_seed
 from tests.connectors.woocommerce.fake_woo import FakeWoo, fake_woo_running
+from tests.helpers import staff_member
 
 PAYLOADS = Path(__file__).parent / "payloads"
 WEBHOOK_SECRET = "w3bh00k-s3cr3t"
@@ -75,6 +77,21 @@ def catalogue(woo: FakeWoo) -> None:
         variation(96, "CHE-LIN-BLANC-M", "Blanc", "M", stock_status="onbackorder", stock_quantity=-1),
         variation(97, "CHE-LIN-BLANC-L", "Blanc", "L", manage_stock=False, stock_quantity=None),
     ]
+
+
+@pytest.fixture
+def fast_retries(settings):
+    """Outbox retries within a second, and no webhook address to register (the full-story tests)."""
+    settings.RMA_OUTBOX_BACKOFF_BASE_SECONDS = 0.2
+    settings.RMA_OUTBOX_BACKOFF_CAP_SECONDS = 1.0
+    settings.RMA_SHOP_WEBHOOK_URL = ""
+
+
+@pytest.fixture
+def operator(warehouse):
+    """A warehouse operator, with the warehouse's reference data (grades, dispositions)."""
+    warehouse_reference_data_seed()
+    return staff_member(warehouse, "alice", "warehouse_staff")
 
 
 @pytest.fixture
