@@ -13,7 +13,9 @@ import pytest
 from django.test import Client
 
 from rma.connectors.models import ShopConnection
+from rma.warehouse.services import warehouse_reference_data_seed
 from tests.connectors.woocommerce.fake_woo import FakeWoo, fake_woo_running
+from tests.helpers import staff_member
 
 PAYLOADS = Path(__file__).parent / "payloads"
 WEBHOOK_SECRET = "w3bh00k-s3cr3t"
@@ -78,10 +80,38 @@ def catalogue(woo: FakeWoo) -> None:
 
 
 @pytest.fixture
+def fast_retries(settings):
+    """Outbox retries within a second, and no webhook address to register (the full-story tests)."""
+    settings.RMA_OUTBOX_BACKOFF_BASE_SECONDS = 0.2
+    settings.RMA_OUTBOX_BACKOFF_CAP_SECONDS = 1.0
+    settings.RMA_SHOP_WEBHOOK_URL = ""
+
+
+@pytest.fixture
+def operator(warehouse):
+    """A warehouse operator, with the warehouse's reference data (grades, dispositions)."""
+    warehouse_reference_data_seed()
+    return staff_member(warehouse, "alice", "warehouse_staff")
+
+
+@pytest.fixture
 def woo() -> Iterator[FakeWoo]:
     with fake_woo_running() as fake:
         catalogue(fake)
         yield fake
+
+
+@pytest.fixture
+def docs_woo(woo):
+    """The fake shop holding the documentation's catalogue instead of ours."""
+    woo.products.clear()
+    woo.variations.clear()
+    listed: list[dict[str, Any]] = json.loads((PAYLOADS / "docs" / "products-list.json").read_text())
+    for product in listed:
+        woo.products[product["id"]] = product
+    woo.products[22] = {**payload("docs/product-retrieve.json"), "id": 22, "type": "variable"}
+    woo.variations[22] = json.loads((PAYLOADS / "docs" / "product-variations-list.json").read_text())
+    return woo
 
 
 @pytest.fixture

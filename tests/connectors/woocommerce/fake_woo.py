@@ -20,9 +20,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 PREFIX = "/wp-json/wc/v3/"
+# GET /orders ``orderby`` (_orders.md lists the first five; WooCommerce also accepts "modified").
+ORDERBY = ("date", "id", "include", "title", "slug", "modified")
 
 
 @dataclass
@@ -61,6 +63,10 @@ class FakeWoo:
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_id: int = 5000
     held: threading.Event = field(default_factory=threading.Event)
+    # (method, path pattern) → (status, body): the answer sent instead of the fake's own, after doing the work
+    # (the documented example bodies, which know nothing of what was sent).
+    canned: dict[tuple[str, str], tuple[int, Any]] = field(default_factory=dict)
+    links_only: bool = False  # page with the Link header only, as behind a proxy that drops X-WP-* headers
     _hold: tuple[str, str] | None = None
     _release: threading.Event = field(default_factory=threading.Event)
 
@@ -121,14 +127,31 @@ def _page(items: list[dict[str, Any]], query: dict[str, str]) -> tuple[int, Any,
     return 200, items[(page - 1) * per_page : page * per_page], headers
 
 
+def _links(woo: FakeWoo, path: str, query: dict[str, str], pages: int) -> dict[str, str]:
+    """The Link header of a page (rel next/last), without X-WP-Total and X-WP-TotalPages."""
+    page = int(query.get("page", 1))
+    links = []
+    for rel, number in (("next", page + 1), ("last", pages)):
+        if rel == "last" or page < pages:
+            url = f"{woo.url}{PREFIX}{path}?{urlencode({**query, 'page': number})}"
+            links.append(f'<{url}>; rel="{rel}"')
+    return {"Link": ", ".join(links)} if links else {}
+
+
 def _route(woo: FakeWoo, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any, dict[str, str]]:
     if method == "GET" and path == "orders":
         orders = list(woo.orders.values())
         if "modified_after" in query:
             assert query.get("dates_are_gmt") == "true", "modified_after must be read as GMT"
             orders = [o for o in orders if o["date_modified_gmt"] > query["modified_after"]]
-        if query.get("orderby") == "modified":
-            orders.sort(key=lambda o: (o["date_modified_gmt"], o["id"]), reverse=query.get("order") != "asc")
+        orderby = query.get("orderby", "date")
+        if orderby not in ORDERBY:
+            return _error(400, "rest_invalid_param", "Invalid parameter(s): orderby")
+        if orderby in ("modified", "date"):
+            field = f"date_{orderby}_gmt" if orderby == "modified" else "date_created_gmt"
+            orders.sort(key=lambda o: (o[field], o["id"]), reverse=query.get("order", "desc") != "asc")
+        else:
+            orders.sort(key=lambda o: o["id"], reverse=query.get("order", "desc") != "asc")
         return _page(orders, query)
     if match := re.fullmatch(r"orders/(\d+)", path):
         order = woo.orders.get(int(match[1]))
@@ -276,6 +299,11 @@ def _handler(woo: FakeWoo) -> type[BaseHTTPRequestHandler]:
                 woo._release.wait(timeout=60)
             if fault is not None:
                 return self._fail(fault)
+            if woo.links_only and "X-WP-TotalPages" in answer[2]:
+                answer = (answer[0], answer[1], _links(woo, path, query, int(answer[2]["X-WP-TotalPages"])))
+            for (canned_method, pattern), (status, canned) in woo.canned.items():
+                if canned_method == method and re.fullmatch(pattern, path):
+                    answer = (status, canned, answer[2])
             self._answer(*answer)
 
         def _fail(self, fault: Fault) -> None:

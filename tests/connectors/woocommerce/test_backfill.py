@@ -1,4 +1,4 @@
-"""The backfill (``manage.py shop_sync``) pages through WooCommerce's GET /orders by modified date."""
+"""The backfill (``manage.py shop_sync``) pages through WooCommerce's GET /orders modified since a date, by id."""
 
 import time
 from io import StringIO
@@ -46,7 +46,7 @@ def test_the_backfill_reads_every_page_oldest_update_first_and_a_second_run_chan
     assert first == {
         "modified_after": "2026-11-01T00:00:00",
         "dates_are_gmt": "true",
-        "orderby": "modified",
+        "orderby": "id",
         "order": "asc",
         "per_page": "2",
         "page": "1",
@@ -59,6 +59,13 @@ def test_the_backfill_reads_every_page_oldest_update_first_and_a_second_run_chan
     output = _sync(since=SINCE)
     assert "5 orders read in 3 pages: unchanged 5." in output
     assert Order.objects.count() == 5
+
+
+def test_a_shop_that_pages_with_the_link_header_only_is_read_to_its_last_page(shop_orders):
+    shop_orders.links_only = True  # a proxy dropped X-WP-Total and X-WP-TotalPages; Link says rel="next"
+    output = _sync(since=SINCE)
+    assert "created 5" in output
+    assert _order_pages(shop_orders) == ["1", "2", "3"]
 
 
 def test_an_interrupted_backfill_resumes_at_the_page_it_stopped_at(shop_orders):

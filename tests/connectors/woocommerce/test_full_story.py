@@ -19,9 +19,8 @@ from rma.notifications.tasks import outbox_messages_sweep
 from rma.orders.models import Order
 from rma.returns.choices import ReturnStatus
 from rma.warehouse.models import Refund, StoreCredit
-from rma.warehouse.services import arrival_register, refund_release, warehouse_reference_data_seed
+from rma.warehouse.services import arrival_register, refund_release
 from tests.connectors.woocommerce.conftest import deliver, order_payload
-from tests.helpers import staff_member
 from tests.returns.factories import return_request_make
 from tests.warehouse.test_refunds import inspect_all
 from tests.workers.live import database_url, wait_for
@@ -32,13 +31,6 @@ REFUNDS = r"orders/727/refunds"
 
 def _gmt(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
-
-
-@pytest.fixture
-def fast_retries(settings):
-    settings.RMA_OUTBOX_BACKOFF_BASE_SECONDS = 0.2
-    settings.RMA_OUTBOX_BACKOFF_CAP_SECONDS = 1.0
-    settings.RMA_SHOP_WEBHOOK_URL = ""
 
 
 @pytest.fixture
@@ -58,12 +50,6 @@ def shop_order(live_worker, connection, woo, fast_retries):
         lambda: Order.objects.filter(external_id="woo-eu:727", lines__isnull=False).distinct().first(),
         what="the order mapped by the worker",
     )
-
-
-@pytest.fixture
-def operator(warehouse):
-    warehouse_reference_data_seed()
-    return staff_member(warehouse, "alice", "warehouse_staff")
 
 
 def _returned(order, *, policy, reason, relay, warehouse, operator, grades, **options):

@@ -12,17 +12,20 @@ Built from WooCommerce's published formats:
   ``X-WP-TotalPages``; ``_authentication.md``: HTTP Basic with the consumer key and secret over HTTPS;
   ``_orders.md``, ``_order-refunds.md``, ``_coupons.md``, ``_product-variations.md``, ``_products.md``) and
   ``includes/rest-api/Controllers/Version3/class-wc-rest-crud-controller.php`` (``modified_after``,
-  ``dates_are_gmt``, ``orderby=modified`` with the id as tie-break, ``per_page`` at most 100).
+  ``dates_are_gmt``, ``per_page`` at most 100). The backfill pages ``orderby=id`` (in the documented ``orderby``
+  options of ``_orders.md``, unlike ``modified``): an order changed during the run keeps its place, so no page
+  shifts and no order is skipped; new ones come after.
+- The documented examples themselves are the fixtures of ``tests/connectors/woocommerce/payloads/docs/``.
 - Refunds and coupons: see ``money.py`` of this package.
 """
 
 import hashlib
+import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
@@ -41,13 +44,20 @@ from rma.connectors.platforms.base import (
 )
 from rma.connectors.platforms.http import PlatformHttp, header, signature_matches
 from rma.connectors.platforms.woocommerce import mapping
-from rma.connectors.platforms.woocommerce.money import coupon_payload, refund_part_of, refund_parts, refund_payload
+from rma.connectors.platforms.woocommerce.money import (
+    MANUAL_GATEWAYS,
+    coupon_payload,
+    refund_part_of,
+    refund_parts,
+    refund_payload,
+)
 
 if TYPE_CHECKING:
     from rma.connectors.models import ShopConnection
     from rma.integrations.shop import Variant
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 API_PATH = "/wp-json/wc/v3/"
 BACKFILL_WAIT_BUDGET = 120.0
@@ -61,6 +71,15 @@ COUPON_EXISTS = "woocommerce_rest_coupon_code_already_exists"
 
 def _is_ping(headers: Mapping[str, str], body: bytes) -> bool:
     return not header(headers, "X-WC-Webhook-Topic") and bool(PING_BODY.match(body.strip()))
+
+
+def _is_json_ping(body: bytes) -> bool:
+    """The ping's ``webhook_id`` sent as a JSON object (some proxies and test tools re-encode it): no event."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and set(data) == {"webhook_id"}
 
 
 class WooCommerceConnector:
@@ -86,11 +105,14 @@ class WooCommerceConnector:
 
     def webhook_identify(self, *, headers: Mapping[str, str], body: bytes) -> WebhookDelivery:
         topic = header(headers, "X-WC-Webhook-Topic")
-        delivery = header(headers, "X-WC-Webhook-Delivery-ID")
-        if _is_ping(headers, body) or not topic or not delivery:
+        if not topic and header(headers, "X-WC-Webhook-Resource") and header(headers, "X-WC-Webhook-Event"):
+            topic = f"{header(headers, 'X-WC-Webhook-Resource')}.{header(headers, 'X-WC-Webhook-Event')}"
+        if _is_ping(headers, body) or not topic or _is_json_ping(body):
             raise WebhookIgnored
         # The delivery id is a hash of the webhook id and the second it was sent: two deliveries of one webhook in
-        # the same second share it. With the body's own hash, only a true resend of the same delivery dedupes.
+        # the same second share it. With the body's own hash, only a true resend of the same delivery dedupes (and
+        # a signed delivery without the header is still kept, deduped on its body).
+        delivery = header(headers, "X-WC-Webhook-Delivery-ID")
         webhook_id = header(headers, "X-WC-Webhook-ID")
         body_hash = hashlib.sha256(body).hexdigest()[:16]
         return WebhookDelivery(delivery_id=f"{webhook_id}:{delivery}:{body_hash}", topic=topic)
@@ -119,25 +141,25 @@ class WooCommerceConnector:
             params={
                 "modified_after": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
                 "dates_are_gmt": "true",
-                "orderby": "modified",
+                "orderby": "id",
                 "order": "asc",
                 "per_page": per_page,
                 "page": page,
             },
         )
         payloads = self._json_list(response)
-        pages = _intheader(response, "X-WP-TotalPages")
         orders = []
-        categories = self._categories([ident for p in payloads for ident in mapping.product_ids(p)], http)
+        categories = self._optional(
+            lambda: self._categories([ident for p in payloads for ident in mapping.product_ids(p)], http), "categories"
+        )
         for payload in payloads:
             if payload.get("status") in mapping.NOT_PAID:
                 continue
             try:
-                orders.append(self._order(payload, http, categories=categories))
+                orders.append(self._order(payload, http, categories=categories or {}))
             except (MappingError, ValueError, TypeError) as exc:  # one order we cannot read does not stop the rest
                 logger.warning("WooCommerce %s: order %s skipped: %s", self.connection.name, payload.get("id"), exc)
-        # Without the headers (a proxy dropped them), a full page may have a next one.
-        more = page < pages if pages is not None else len(payloads) >= per_page
+        more = _more(response, page=page, count=len(payloads), per_page=per_page)
         return OrdersPage(
             orders=orders, next_cursor=str(page + 1) if more else "", total=_intheader(response, "X-WP-Total")
         )
@@ -158,19 +180,30 @@ class WooCommerceConnector:
     ) -> OrderData:
         refunded: dict[str, int] = {}
         if payload.get("refunds"):
-            refunds = self._all(http, f"orders/{int(payload['id'])}/refunds")
-            refunded = mapping.refunded_quantities(refunds, lines=payload.get("line_items") or [])
+            refunds = self._optional(lambda: self._all(http, f"orders/{int(payload['id'])}/refunds"), "refunds")
+            refunded = mapping.refunded_quantities(refunds or [], lines=payload.get("line_items") or [])
         if categories is None:
-            try:
-                categories = self._categories(mapping.product_ids(payload), http)
-            except PlatformError as exc:
-                # The order matters more than its categories: it comes in now, as "other" where none is known,
-                # and its next update (or the backfill) brings them.
-                logger.warning(
-                    "woocommerce %s: categories unreadable, order mapped without them: %s", self.connection.name, exc
-                )
-                categories = {}
+            # Any failure: the order matters more than its categories ("other" now; its next update brings them).
+            read = self._optional(
+                lambda: self._categories(mapping.product_ids(payload), http), "categories", always=True
+            )
+            categories = read or {}
         return mapping.order_map(payload, options=self.options, refunded=refunded, categories=categories)
+
+    def _optional(
+        self, read: "Callable[[], T]", what: str, *, only: int | None = None, always: bool = False
+    ) -> "T | None":
+        """What `read` reads, or None when the shop refuses it for good (404: an order deleted since, a route a
+        plugin or proxy hides; 403: keys without read rights on products), or only with status `only`: the order
+        is still taken, the creation still tried (it answers for the order). A passing failure (5xx, 429, the
+        network) is raised: the delivery or the call is tried again later."""
+        try:
+            return read()
+        except PlatformError as exc:
+            if not always and (not exc.permanent or only not in (None, exc.status)):
+                raise
+            logger.warning("WooCommerce %s: %s not read: %s", self.connection.name, what, exc.message)
+            return None
 
     def _categories(self, product_ids: list[str], http: PlatformHttp) -> dict[str, str]:
         """Category name per product id (WooCommerce lines name no category: their products do)."""
@@ -193,37 +226,40 @@ class WooCommerceConnector:
         http = self._http(0.0)
         path = f"orders/{int(refund.order_ref)}/refunds"
         existing: dict[str, str] = {}
-        for found in self._all(http, path):
+        for found in self._optional(lambda: self._all(http, path), "refunds", only=404) or []:
             name = refund_part_of(found, refund.reference)
             if name is not None:
                 existing[name] = str(found.get("id"))
         parts = refund_parts(refund)
-        api_refund = self.options.get("refund_via_gateway", True) is not False
+        api_refund = (
+            self.options.get("refund_via_gateway", True) is not False
+            and refund.order_extra.get("payment_method") not in MANUAL_GATEWAYS
+        )
         created = False
         for part in parts:
             if part.name in existing:
                 continue
             body = refund_payload(refund, part, parts=len(parts), api_refund=api_refund)
-            answer = self._request(http, "POST", path, json=body).json()
-            existing[part.name] = str(answer.get("id") if isinstance(answer, dict) else "")
+            answer = _json_object(self._request(http, "POST", path, json=body))
+            existing[part.name] = str(answer.get("id") or "")
             created = True
         refs = ",".join(existing[part.name] for part in parts if part.name in existing)
         return PlatformRecord(kind="refund", ref=refs, created=created)
 
     def credit_create(self, *, credit: CreditOrder) -> PlatformRecord:
         http = self._http(0.0)
-        found = self._coupon(http, credit.code)
-        if found is not None:
+        found = self._optional(lambda: self._coupon(http, credit.code), "coupons", only=404)
+        if found:
             return PlatformRecord(kind="coupon", ref=found, created=False)
         try:
-            answer = self._request(http, "POST", "coupons", json=coupon_payload(credit)).json()
+            answer = _json_object(self._request(http, "POST", "coupons", json=coupon_payload(credit)))
         except PlatformError as exc:
             # Created by a call whose answer was lost, between our look-up and now: it is ours (the code is ours).
             found = self._coupon(http, credit.code) if COUPON_EXISTS in exc.message else None
             if found is None:
                 raise
             return PlatformRecord(kind="coupon", ref=found, created=False)
-        return PlatformRecord(kind="coupon", ref=str(answer.get("id")), created=True)
+        return PlatformRecord(kind="coupon", ref=str(answer.get("id") or ""), created=True)
 
     def _coupon(self, http: PlatformHttp, code: str) -> str | None:
         response = self._request(http, "GET", "coupons", params={"code": code})
@@ -251,18 +287,20 @@ class WooCommerceConnector:
         for item in found:
             if item.get("status", "publish") != "publish":
                 continue
+            # By name ("Color", "Taille") and, on recent stores, by slug ("pa_color").
             options = {
-                str(a.get("name") or "").lower().removeprefix("pa_"): str(a.get("option") or "")
+                str(a.get(field) or "").lower().removeprefix("pa_"): mapping.text(a.get("option"))
                 for a in item.get("attributes") or []
                 if isinstance(a, dict)
+                for field in ("slug", "name")
             }
             variants.append(
                 Variant(
                     sku=str(item.get("sku") or item.get("id")),
                     size=next((options[n] for n in sizes if options.get(n)), ""),
                     colour=next((options[n] for n in colours if options.get(n)), ""),
-                    available=_in_stock(item),
-                    price=_price(item.get("price")),
+                    available=mapping.in_stock(item),
+                    price=mapping.variant_price(item.get("price")),
                 )
             )
         return variants
@@ -312,8 +350,7 @@ class WooCommerceConnector:
             response = self._request(http, "GET", path, params={"per_page": MAX_PER_PAGE, "page": page})
             batch = self._json_list(response)
             items.extend(batch)
-            pages = _intheader(response, "X-WP-TotalPages")
-            if not batch or (pages is not None and page >= pages) or (pages is None and len(batch) < MAX_PER_PAGE):
+            if not batch or not _more(response, page=page, count=len(batch), per_page=MAX_PER_PAGE):
                 return items
             page += 1
 
@@ -325,21 +362,24 @@ def _intheader(response: requests.Response, name: str) -> int | None:
         return None
 
 
-def _in_stock(item: dict[str, Any]) -> bool:
-    """Available from real stock: in stock, and some left when the shop counts it (a backorder is not stock)."""
-    if item.get("stock_status") != "instock" or item.get("purchasable") is False:
-        return False
-    if item.get("manage_stock") is True and item.get("stock_quantity") is not None:
-        return int(item["stock_quantity"]) > 0
-    return True
-
-
-def _price(value: Any) -> Decimal | None:
+def _json_object(response: requests.Response) -> dict[str, Any]:
+    """The created resource, or {} when the answer has no JSON object (it was created all the same)."""
     try:
-        price = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return price.quantize(Decimal("0.01")) if price.is_finite() and price >= 0 else None
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _more(response: requests.Response, *, page: int, count: int, per_page: int) -> bool:
+    """Whether a next page exists: ``X-WP-TotalPages``, else the ``Link`` header's ``rel="next"`` (both in
+    ``_introduction.md``, Pagination), else (a proxy dropped them) a full page may have a next one."""
+    pages = _intheader(response, "X-WP-TotalPages")
+    if pages is not None:
+        return page < pages
+    if response.headers.get("Link"):
+        return "next" in response.links
+    return count >= per_page
 
 
 __all__ = ["WooCommerceConnector"]

@@ -5,8 +5,13 @@ order controller (``class-wc-rest-orders-v2-controller.php``, ``get_order_item_d
 the shop's decimals; ``total``/``total_tax`` of a line are after discounts (``subtotal`` before them), ``total``
 excludes tax; ``*_gmt`` dates are naive ISO 8601 in UTC; line ``meta_data`` carries the variation attributes with
 ``display_key``/``display_value``; a refund's own lines name the line they refund in ``_refunded_item_id``.
+The documented examples (``Retrieve an order``, ``List all orders``) also show: line names with HTML entities
+(``Ship Your Idea &ndash; Color: Black``), ``sku`` ``""``, ``price`` as a number, attributes in ``meta_data`` as a
+bare ``key``/``value`` (``pa_color``: ``black``), guest orders (``customer_id`` 0), ``date_completed_gmt`` null.
+PHP encodes an empty object as ``[]``: ``billing``/``shipping`` may be a list.
 """
 
+import html
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -38,6 +43,22 @@ def gmt(value: Any, field: str, *, required: bool = False) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def quantity_of(value: Any, field: str) -> int:
+    """A quantity: an integer, or its text (``"2"``, ``"2.0"``)."""
+    try:
+        amount = Decimal(str(value if value not in (None, "") else "0"))
+    except InvalidOperation as exc:
+        raise MappingError(f"{field} is not a quantity: {value!r}.") from exc
+    if not amount.is_finite() or amount != amount.to_integral_value():
+        raise MappingError(f"{field} is not a quantity: {value!r}.")
+    return int(amount)
+
+
+def text(value: Any) -> str:
+    """A name as the API gives it, HTML entities decoded (WordPress stores ``&ndash;``, ``&amp;``)."""
+    return html.unescape(str(value or "")).strip()
+
+
 def money(value: Any, field: str) -> Decimal:
     try:
         amount = Decimal(str(value if value not in (None, "") else "0"))
@@ -58,7 +79,7 @@ def _attribute(meta_data: Any, names: tuple[str, ...]) -> str:
             continue
         labels = {key.lower().removeprefix("attribute_").removeprefix("pa_"), str(meta.get("display_key", "")).lower()}
         if labels & set(names):
-            return str(meta.get("display_value") or meta.get("value") or "").strip()
+            return text(meta.get("display_value") or meta.get("value"))
     return ""
 
 
@@ -110,10 +131,10 @@ def order_map(
     """The order in `payload`. `refunded`: units refunded per line id; `categories`: category per product id."""
     if not isinstance(payload, dict) or not payload.get("id"):
         raise MappingError("An order must be an object with an id.")
-    billing = payload.get("billing") or {}
+    billing = payload.get("billing") or {}  # [] when empty (PHP)
     shipping = payload.get("shipping") or {}
     if not isinstance(billing, dict) or not isinstance(shipping, dict):
-        raise MappingError("billing and shipping must be objects.")
+        raise MappingError(f"Order {payload['id']}: billing and shipping must be objects.")
     email = str(billing.get("email") or "").strip()
     if not email:
         raise MappingError(f"Order {payload['id']} has no billing email.")
@@ -129,7 +150,7 @@ def order_map(
         if not isinstance(raw, dict) or not raw.get("id"):
             raise MappingError(f"Order {payload['id']}: every line item needs an id.")
         line_ref = str(raw["id"])
-        quantity = int(raw.get("quantity") or 0)
+        quantity = quantity_of(raw.get("quantity"), f"line {line_ref} quantity")
         if quantity < 1:
             continue
         total = money(raw.get("total"), f"line {line_ref} total")
@@ -140,7 +161,7 @@ def order_map(
             OrderLineData(
                 line_ref=line_ref,
                 sku=str(raw.get("sku") or "").strip(),
-                name=str(raw.get("name") or raw.get("sku") or line_ref),
+                name=text(raw.get("name")) or str(raw.get("sku") or line_ref),
                 quantity=quantity,
                 unit_price=((total + total_tax) / quantity).quantize(CENT, ROUND_HALF_UP),
                 unit_tax=(total_tax / quantity).quantize(CENT, ROUND_HALF_UP),
@@ -164,12 +185,17 @@ def order_map(
             },
         }
     address = shipping if shipping.get("address_1") else billing
-    name = " ".join(part for part in (billing.get("first_name"), billing.get("last_name")) if part)
+    # A guest order may carry the name on the shipping address only.
+    who = billing if billing.get("first_name") or billing.get("last_name") else shipping
+    name = " ".join(str(part).strip() for part in (who.get("first_name"), who.get("last_name")) if part)
     return OrderData(
         order_ref=str(payload["id"]),
         number=str(payload.get("number") or payload["id"]),
-        placed_at=gmt(payload.get("date_created_gmt"), "date_created_gmt", required=True),  # type: ignore[arg-type]
-        updated_at=gmt(payload.get("date_modified_gmt"), "date_modified_gmt"),
+        # date_created (the site's time) only when the GMT one is missing: off by the site's offset at worst.
+        placed_at=gmt(  # type: ignore[arg-type]
+            payload.get("date_created_gmt") or payload.get("date_created"), "date_created_gmt", required=True
+        ),
+        updated_at=gmt(payload.get("date_modified_gmt") or payload.get("date_modified"), "date_modified_gmt"),
         customer_email=email,
         customer_name=name.strip(),
         customer_phone=str(billing.get("phone") or ""),
@@ -181,9 +207,10 @@ def order_map(
         city=str(address.get("city") or ""),
         country=str(address.get("country") or ""),
         # WooCommerce has no delivery event: an order is "completed" when the shop has fulfilled it.
-        delivered_at=gmt(payload.get("date_completed_gmt"), "date_completed_gmt"),
+        delivered_at=gmt(payload.get("date_completed_gmt") or payload.get("date_completed"), "date_completed_gmt"),
         cancelled=payload.get("status") in CANCELLED,
-        extra={"lines": extra_lines},
+        # The gateway: WooCommerce's own offline ones cannot refund through their API (see money.MANUAL_GATEWAYS).
+        extra={"lines": extra_lines, "payment_method": str(payload.get("payment_method") or "")},
     )
 
 
@@ -195,10 +222,30 @@ def product_ids(payload: dict[str, Any]) -> list[str]:
 
 def category_of(product: dict[str, Any], category_map: Any) -> str:
     """The category of a product: the first of its categories the connection maps, else its first one."""
-    names = [str(c.get("name") or "") for c in product.get("categories") or [] if isinstance(c, dict)]
+    names = [text(c.get("name")) for c in product.get("categories") or [] if isinstance(c, dict)]
     slugs = [str(c.get("slug") or "") for c in product.get("categories") or [] if isinstance(c, dict)]
     if isinstance(category_map, dict):
         for name in names + slugs:
             if name in category_map:
                 return name
     return names[0] if names else ""
+
+
+def in_stock(item: dict[str, Any]) -> bool:
+    """Available from real stock: in stock, and some left when the shop counts it (a backorder is not stock)."""
+    if item.get("stock_status") != "instock" or item.get("purchasable") is False:
+        return False
+    if item.get("manage_stock") is True and item.get("stock_quantity") is not None:
+        try:
+            return Decimal(str(item["stock_quantity"])) > 0
+        except InvalidOperation:
+            return False
+    return True
+
+
+def variant_price(value: Any) -> Decimal | None:
+    try:
+        price = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return price.quantize(Decimal("0.01")) if price.is_finite() and price >= 0 else None

@@ -21,6 +21,10 @@ from rma.connectors.platforms.base import CreditOrder, RefundOrder
 from rma.connectors.platforms.woocommerce.mapping import OUR_REFUND_KEY
 
 CENT = Decimal("0.01")
+# WooCommerce core's offline gateways (``WC_Gateway_BACS``, ``_Cheque``, ``_COD``: ``supports`` has no "refunds"):
+# asking them for an API refund fails ("The payment gateway for this order does not support automatic refunds").
+# Such a refund is recorded (and restocks) in WooCommerce, and the shop pays the customer back itself.
+MANUAL_GATEWAYS = frozenset({"bacs", "cheque", "cod"})
 PART_KEY = "_rma_refund_part"
 CREDIT_KEY = "_rma_store_credit_id"
 RESTOCKED, KEPT, WHOLE = "restocked", "kept", "whole"
@@ -76,16 +80,31 @@ def _line_item(line_ref: str, quantity: int, amount: Decimal, extra: dict[str, A
     return item
 
 
+def _paid_for(line_ref: str, quantity: int, amount: Decimal, extra: dict[str, Any]) -> Decimal:
+    """`amount` for `quantity` units of a line, no more than the shop took for them. Our unit price is rounded to
+    the cent: 2 units paid 6.45 in all are worth 2 x 3.23 = 6.46 to us, and WooCommerce refuses a refund above
+    what the order has left (an order without shipping, returned in full). Only that rounding is trimmed."""
+    known = extra.get(line_ref) or {}
+    bought = int(known.get("quantity") or 0)
+    if bought <= 0 or quantity <= 0 or "total" not in known:
+        return amount
+    paid = (Decimal(str(known["total"])) + Decimal(str(known.get("total_tax") or 0))) * min(quantity, bought) / bought
+    paid = paid.quantize(CENT, ROUND_HALF_UP)
+    return paid if paid < amount <= paid + CENT * quantity else amount
+
+
 def refund_parts(refund: RefundOrder) -> list[RefundPart]:
     """The WooCommerce refunds that make up `refund` (see the module doc): one, or two when only some units are
     restocked. Our amount (after deductions) is spread over the lines in proportion to what they were paid."""
     extra = refund.order_extra.get("lines") or {}
     units: list[_Units] = []
+    ours = sum((line.amount for line in refund.lines), Decimal(0))
     for line in refund.lines:
+        worth = _paid_for(line.line_ref, line.quantity, line.amount, extra)
         restocked = max(0, min(line.restock_quantity, line.quantity))
         for quantity, restock in ((restocked, True), (line.quantity - restocked, False)):
             if quantity > 0:
-                gross = line.amount * quantity / line.quantity if line.quantity else Decimal(0)
+                gross = worth * quantity / line.quantity if line.quantity else Decimal(0)
                 units.append(_Units(line.line_ref, quantity, restock, gross))
     gross = sum((u.gross for u in units), Decimal(0))
     # Deductions (grades, fees) lower what each line gives back; a refund above the lines gives the lines in full.
@@ -108,9 +127,9 @@ def refund_parts(refund: RefundOrder) -> list[RefundPart]:
         )
     if not parts:
         parts.append(RefundPart(name=WHOLE, restock=False, amount=refund.amount, lines=[]))
-    elif refund.amount > gross:  # more than the lines (shipping given back too): on the last part, not on a line
+    elif refund.amount > ours:  # more than the lines (shipping given back too): on the last part, not on a line
         last = parts[-1]
-        parts[-1] = RefundPart(last.name, last.restock, last.amount + refund.amount - gross, last.lines)
+        parts[-1] = RefundPart(last.name, last.restock, last.amount + refund.amount - ours, last.lines)
     return parts
 
 
