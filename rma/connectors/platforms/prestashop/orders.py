@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from rma.connectors.platforms.base import MappingError, OrderData, OrderLineData, OrdersPage, PlatformError
-from rma.connectors.platforms.prestashop.api import Webservice, multilang
+from rma.connectors.platforms.prestashop.api import Webservice, association, multilang, truthy
 
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 PAGE_SIZE = 50
@@ -39,14 +39,16 @@ def shop_zone(options: dict[str, Any]) -> ZoneInfo:
 
 
 def shop_date(raw: Any, zone: ZoneInfo) -> datetime | None:
-    """A PrestaShop date (``2026-11-02 10:15:00``, shop time) as an aware datetime; None for empty or zero dates."""
+    """A PrestaShop date (``2026-11-02 10:15:00``, shop time) as an aware datetime; None for empty or zero dates.
+    A date that carries its offset (``…T10:15:00+01:00``, ``…Z``: not PrestaShop's, but a proxy's) keeps it."""
     text = str(raw or "").strip()
     if not text or text.startswith("0000-00-00"):
         return None
     try:
-        return datetime.strptime(text[:19], DATE_FORMAT).replace(tzinfo=zone)
+        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
     except ValueError as exc:
         raise MappingError(f"Not a PrestaShop date: {text!r}") from exc
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
 def shop_text(moment: datetime, zone: ZoneInfo) -> str:
@@ -115,9 +117,18 @@ class OrderReader:
 
     # --- one order -------------------------------------------------------------------------------------------
     def order(self, row: dict[str, Any]) -> OrderData:
+        """The order, or MappingError saying what is wrong with it (never another exception: the sync goes on)."""
+        try:
+            return self._order(row)
+        except MappingError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
+            raise MappingError(f"Order {row.get('id') if isinstance(row, dict) else row!r}: {exc!r}") from exc
+
+    def _order(self, row: dict[str, Any]) -> OrderData:
         try:
             order_ref = str(row["id"])
-            rows = (row.get("associations") or {}).get("order_rows") or []
+            rows = association(row, "order_rows", "order_row")
         except (KeyError, TypeError, AttributeError) as exc:
             raise MappingError(f"Not a PrestaShop order: {exc}") from exc
         placed_at = shop_date(row.get("date_add"), self.zone)
@@ -126,14 +137,16 @@ class OrderReader:
         customer = self.api.find("customers", row.get("id_customer"))
         address = self.api.find("addresses", row.get("id_address_delivery"))
         country = self.api.find("countries", address.get("id_country"))
-        currency = self.api.get("currencies", row["id_currency"])
+        currency = self.api.find("currencies", row.get("id_currency"))
         language = self.api.find("languages", row.get("id_lang"))
         details = {str(d["id"]): d for d in self.api.list("order_details", filters={"id_order": f"[{order_ref}]"})}
         lines, extra_lines = self._lines(row, rows, details, str(row.get("id_lang") or ""))
         state = str(row.get("current_state") or "")
-        email = str(customer.get("email") or "")
+        email = str(customer.get("email") or "").strip()
         if not email:
             raise MappingError(f"Order {order_ref}: its customer has no e-mail address.")
+        if not currency.get("iso_code"):
+            raise MappingError(f"Order {order_ref}: its currency {row.get('id_currency')!r} is not in the shop.")
         return OrderData(
             order_ref=order_ref,
             number=str(row.get("reference") or order_ref),
@@ -145,10 +158,10 @@ class OrderReader:
             locale=str(language.get("iso_code") or ""),
             currency=str(currency.get("iso_code") or "").upper(),
             lines=lines,
-            address_line1=str(address.get("address1") or ""),
-            address_line2=str(address.get("address2") or ""),
-            postcode=str(address.get("postcode") or ""),
-            city=str(address.get("city") or ""),
+            address_line1=str(address.get("address1") or "").strip(),
+            address_line2=str(address.get("address2") or "").strip(),
+            postcode=str(address.get("postcode") or "").strip(),
+            city=str(address.get("city") or "").strip(),
             country=str(country.get("iso_code") or "").upper(),
             delivered_at=self._delivered_at(order_ref, state),
             cancelled=state in state_ids(self.options, "cancelled_state_ids", CANCELLED_STATES),
@@ -217,7 +230,7 @@ class OrderReader:
         """(size, colour) of a combination, from its attribute values and their groups (colour groups are
         ``is_color_group``; size groups are named Size/Taille/… or listed in the ``size_groups`` option)."""
         combination = self.api.find("combinations", attribute_id)
-        values = (combination.get("associations") or {}).get("product_option_values") or []
+        values = association(combination, "product_option_values", "product_option_value")
         return self.value_options([str(v.get("id")) for v in values], lang)
 
     def value_options(self, value_ids: list[str], lang: str) -> tuple[str, str]:
@@ -227,7 +240,7 @@ class OrderReader:
             value = self.api.find("product_option_values", value_id)
             group = self.api.find("product_options", value.get("id_attribute_group"))
             name = multilang(value.get("name"), lang)
-            if str(group.get("is_color_group")) == "1" or group.get("group_type") == "color":
+            if truthy(group.get("is_color_group")) or group.get("group_type") == "color":
                 colour = colour or name
             elif multilang(group.get("name"), lang).strip().lower() in size_names:
                 size = size or name
