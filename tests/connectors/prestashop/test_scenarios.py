@@ -1,0 +1,64 @@
+"""What a scenario written from PrestaShop's docs would do: post to the webhook address (PrestaShop has no webhooks:
+refused, as JSON, nothing stored), let beat's poll read an XML-only shop, see an order come back older."""
+
+from datetime import datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from rma.connectors.models import InboxDelivery, ShopOrder
+from rma.connectors.tasks import shops_poll_task
+from rma.orders.models import Order
+from tests.connectors.prestashop.shop import order_add
+
+pytestmark = pytest.mark.django_db
+
+
+def sync(**options):
+    out = StringIO()
+    call_command("shop_sync", "ps-eu", stdout=out, stderr=StringIO(), **options)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b'<?xml version="1.0"?><prestashop><order><id>5</id></order></prestashop>', "application/xml"),
+        (b'{"order": {"id": 5}}', "application/json"),
+        (b"", "text/plain"),
+    ],
+)
+def test_whatever_is_posted_to_a_prestashop_webhook_address_is_refused_as_json(connection, body, content_type):
+    response = Client().post(f"/webhooks/shops/{connection.public_id}/", data=body, content_type=content_type)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "invalid_signature"
+    assert not InboxDelivery.objects.exists()
+
+
+def test_beats_poll_reads_a_shop_that_answers_only_xml(connection, fake):
+    fake.always_xml = True
+    sync(since="2026-11-01")  # nothing yet: an empty XML list
+    order_add(fake, 5, refunded={2: 1})
+    order_add(fake, 6, date_upd="2026-11-05 17:00:00", state="6")
+    assert shops_poll_task() == 2
+    assert not any(hit.as_json for hit in fake.hits)
+    mug = Order.objects.get(external_id="ps-eu:5").lines.get(external_id="502")
+    assert mug.non_returnable_reason == "refunded"
+    assert ShopOrder.objects.count() == 2
+
+
+def test_an_order_read_again_in_an_older_version_changes_nothing(connection, fake):
+    """The poll reads an inclusive interval and may meet an older copy (a replica, a restore): the newer stays."""
+    order_add(fake, 5, date_upd="2026-11-05 17:00:00", refunded={2: 1})
+    sync(since="2026-11-01")
+    order = fake.data["orders"][5]
+    order["date_upd"] = "2026-11-05 16:00:00"
+    fake.data["order_details"][502]["product_quantity_refunded"] = "0"
+    assert "stale 1" in sync(since="2026-11-01")
+    mug = Order.objects.get(external_id="ps-eu:5").lines.get(external_id="502")
+    assert mug.non_returnable_reason == "refunded"
+    link = ShopOrder.objects.get(order_ref="5")
+    assert link.platform_updated_at == datetime(2026, 11, 5, 17, tzinfo=ZoneInfo("Europe/Paris"))
