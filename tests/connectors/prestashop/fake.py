@@ -384,7 +384,7 @@ def json_render(answer: Any, single_language: bool) -> str:
     return json.dumps(rendered, ensure_ascii=False)
 
 
-def xml_render(answer: Any, url: str) -> str:
+def xml_render(answer: Any, url: str, display: bool = True) -> str:
     """WebserviceOutputXML: <prestashop> holding the list node or the object node, values in CDATA, multilingual
     fields as <language id="n">, associations as <order_rows nodeType="order_row" virtualEntity="true">."""
 
@@ -432,7 +432,7 @@ def xml_render(answer: Any, url: str) -> str:
                     f"<{node}>"
                     + "".join(
                         f"<{tag}>{fields(row)}</{tag}>"
-                        if len(row) > 1
+                        if display
                         else f'<{tag} id="{row["id"]}" xlink:href="{url}api/{resource}/{row["id"]}"/>'
                         for row in value
                     )
@@ -504,7 +504,7 @@ def _handler(fake: FakePrestaShop) -> type[BaseHTTPRequestHandler]:
             elif as_json:
                 payload, kind = json_render(answer, fake.single_language).encode(), "application/json"
             else:
-                payload, kind = xml_render(answer, fake.url).encode(), "text/xml;charset=utf-8"
+                payload, kind = xml_render(answer, fake.url, "display" in query).encode(), "text/xml;charset=utf-8"
             try:
                 self.send_response(status)
                 self.send_header("Content-Type", kind)

@@ -174,6 +174,20 @@ def test_a_created_slip_answered_in_xml_gives_its_id(connection, fake):
     assert slip["id_order"] == "5"
 
 
+def test_a_store_credit_with_a_shop_answering_xml_is_one_cart_rule(connection, fake):
+    from tests.connectors.prestashop.test_money import credit
+
+    order_add(fake, 5)
+    fake.always_xml = True
+    connector = connector_for(connection)
+    first = connector.credit_create(credit=credit())
+    again = connector.credit_create(credit=credit())
+    assert (first.kind, first.created, again.ref, again.created) == ("cart_rule", True, first.ref, False)
+    (rule,) = fake.rows("cart_rules")
+    assert rule["id_customer"] == "3"
+    assert {lang["id"] for lang in rule["name"]} == {"1", "2"}  # the languages listed with display=[id], in XML
+
+
 @pytest.mark.parametrize("xml", [False, True])
 def test_errors_in_json_or_xml_carry_prestashops_message(connection, fake, xml):
     fake.always_xml = xml
