@@ -116,6 +116,7 @@ class FakePrestaShop:
         self.always_xml = False
         self.single_language = False
         self.empty_named = False
+        self.ignores: set[str] = set()  # list parameters a lesser webservice would not implement ("sort", "limit")
         self.raw: dict[tuple[str, str, str], tuple[int, str, bytes]] = {}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.thread = threading.Thread(target=self.server.serve_forever, name="fake-prestashop", daemon=True)
@@ -248,13 +249,13 @@ class FakePrestaShop:
                 if name in DATE_FIELDS and not dates or (rows and name not in rows[0] and name != "id"):
                     raise PrestaShopError(400, 32, f"This filter does not exist. Did you mean: {name}?")
                 rows = [row for row in rows if _matches(str(row.get(name, "")), value)]
-        if "sort" in query:
+        if "sort" in query and "sort" not in self.ignores:
             for part in reversed(query["sort"].strip("[]").split(",")):
                 name, _sep, direction = part.rpartition("_")
                 if direction not in ("ASC", "DESC") or (name in DATE_FIELDS and not dates):
                     raise PrestaShopError(400, 37, 'The "sort" value has to be formed as this example: "field_ASC"')
                 rows.sort(key=lambda row, n=name: _sort_key(row.get(n)), reverse=direction == "DESC")  # type: ignore[misc]
-        if "limit" in query:
+        if "limit" in query and "limit" not in self.ignores:
             parts = [int(p) for p in query["limit"].split(",")]
             start, count = (parts[0], parts[1]) if len(parts) == 2 else (0, parts[0])
             rows = rows[start : start + count]

@@ -103,8 +103,11 @@ class OrderReader:
                 if isinstance(exc, PlatformError) and not exc.permanent:
                     raise  # the shop is unwell: the run stops here and resumes at this page
                 failures.append(f"{row.get('id')}: {type(exc).__name__}: {exc}")
-        if len(rows) < size:
+        if len(rows) != size:  # the last page; more than asked: the shop ignores limit, so that was all of them
             return OrdersPage(orders=orders, next_cursor="", failures=failures)
+        keys = [(str(row.get("date_upd")), int(str(row.get("id") or 0))) for row in rows]
+        if keys != sorted(keys):  # the shop ignores sort: page on by offset from the same date
+            return OrdersPage(orders=orders, next_cursor=f"{start}|{skip + len(rows)}", failures=failures)
         last = str(rows[-1].get("date_upd"))
         same = sum(1 for row in rows if str(row.get("date_upd")) == last)
         if same == len(rows) and last == start:
