@@ -116,7 +116,8 @@ class FakePrestaShop:
         self.always_xml = False
         self.single_language = False
         self.empty_named = False
-        self.ignores: set[str] = set()  # list parameters a lesser webservice would not implement ("sort", "limit")
+        self.ignores: set[str] = set()  # list parameters a lesser webservice would not implement: sort, limit, filter
+        self.missing: set[str] = set()  # resources this webservice does not have (or the key may not read)
         self.raw: dict[tuple[str, str, str], tuple[int, str, bytes]] = {}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.thread = threading.Thread(target=self.server.serve_forever, name="fake-prestashop", daemon=True)
@@ -221,7 +222,7 @@ class FakePrestaShop:
             raise PrestaShopError(404, 0, "Not found")
         resource = parts[1] if len(parts) > 1 else ""
         object_id = parts[2] if len(parts) > 2 else ""
-        if resource not in SINGULAR:
+        if resource not in SINGULAR or resource in self.missing:
             raise PrestaShopError(400, 27, f'Resource of type "{resource}" does not exists')
         if method in FORBIDDEN.get(resource, ()):
             raise PrestaShopError(405, 101, f"Method {method} is not allowed for the resource {resource}")
@@ -244,7 +245,7 @@ class FakePrestaShop:
             rows = [dict(row) for _id, row in sorted(table.items())]
         dates = query.get("date") == "1"
         for key, value in query.items():
-            if key.startswith("filter["):
+            if key.startswith("filter[") and "filter" not in self.ignores:
                 name = key[7:-1]
                 if name in DATE_FIELDS and not dates or (rows and name not in rows[0] and name != "id"):
                     raise PrestaShopError(400, 32, f"This filter does not exist. Did you mean: {name}?")

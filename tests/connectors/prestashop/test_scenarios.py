@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from rma.connectors.models import InboxDelivery, ShopOrder
+from rma.connectors.platforms import connector_for
 from rma.connectors.tasks import shops_poll_task
 from rma.orders.models import Order
 from tests.connectors.prestashop.shop import order_add
@@ -62,3 +63,41 @@ def test_an_order_read_again_in_an_older_version_changes_nothing(connection, fak
     assert mug.non_returnable_reason == "refunded"
     link = ShopOrder.objects.get(order_ref="5")
     assert link.platform_updated_at == datetime(2026, 11, 5, 17, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def test_a_webservice_without_the_details_still_gives_the_orders(connection, fake, caplog):
+    """order_details, order_histories, combinations… only add to an order: without them (a key without those
+    permissions, a webservice without those resources) the orders come in, without what they add."""
+    order_add(fake, 5, refunded={2: 1})
+    order_add(fake, 6, date_upd="2026-11-05 16:50:00")
+    fake.missing = {"order_details", "order_histories", "combinations", "products"}
+    assert "created 2." in sync(since="2026-11-01")
+    order = Order.objects.get(external_id="ps-eu:5")
+    assert order.lines.count() == 2
+    assert order.delivered_at is None
+    for resource in fake.missing:  # asked once per run, not once per order
+        assert len(fake.calls("GET", resource)) <= 1, resource
+    assert "order_details cannot be read" in caplog.text
+    fake.missing = {"customers"}  # but no customer, no e-mail: not imported, and said
+    output = sync(since="2026-11-01")
+    assert "failed 2" in output
+    assert 'Resource of type "customers" does not exists' in output
+
+
+def test_a_webservice_ignoring_filters_never_mixes_orders_up(connection, fake):
+    """Our filters are applied again on our side: another order's row, history, message or stock never counts."""
+    from tests.connectors.prestashop.test_money import REFERENCE, refund_for, stock
+
+    order_add(fake, 4, date_upd="2026-11-05 16:00:00", delivered_at="2026-11-03 12:00:00", refunded={1: 2})
+    order_add(fake, 5)
+    fake.ignores = {"filter"}
+    connector = connector_for(connection)
+    data = connector.order_fetch(order_ref="5")
+    assert data is not None
+    assert data.order_ref == "5"
+    assert [line.refunded_quantity for line in data.lines] == [0, 0]
+    assert data.delivered_at == datetime(2026, 11, 4, 11, tzinfo=ZoneInfo("Europe/Paris"))
+    fake.add("messages", {"id_order": "4", "message": f"RMA R-9: refund {REFERENCE}: credit slip #77."})
+    record = connector.refund_create(refund=refund_for(data))
+    assert (record.ref, record.created) == ("1", True)
+    assert (stock(fake, 1, 2), stock(fake, 1, 0), stock(fake, 1, 3)) == (6, 8, 3)

@@ -27,6 +27,7 @@ WebserviceOutputXML.php.
 
 import json
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 from xml.etree import ElementTree
@@ -280,7 +281,11 @@ class Webservice:
         if node not in answer:  # another list node name (order_slip's "order_slips" as "order_slip"): the only one
             lists = [name for name in answer if name != "errors"]
             node = lists[0] if len(lists) == 1 else node
-        return rows_of(answer.get(node), SINGULAR[resource])
+        rows = rows_of(answer.get(node), SINGULAR[resource])
+        # The filters again on our side (not the dates: the paging relies on the shop's), so that a webservice
+        # that skips one never hands us another order's rows, slips or stock.
+        checks = [(field, value) for field, value in (filters or {}).items() if field not in ("date_add", "date_upd")]
+        return [row for row in rows if all(_kept(row, field, value) for field, value in checks)]
 
     def create(self, resource: str, body: bytes) -> dict[str, Any]:
         answer = self._call("POST", resource, body=body)
@@ -293,6 +298,22 @@ class Webservice:
         answer = self._call("PUT", f"{resource}/{object_id}", body=body)
         self._cache.pop((resource, str(object_id)), None)
         return dict(answer.get(SINGULAR[resource]) or {}) if isinstance(answer, dict) else {}
+
+
+def _kept(row: Mapping[str, Any], field: str, expression: str) -> bool:
+    """Whether `row` passes ``filter[field]=expression`` for the literal (``[a]``), any-of (``[a|b]``) and interval
+    (``[a,b]``) forms, case-insensitive as PrestaShop's; other forms, and rows without the field, pass."""
+    if field not in row or not (expression.startswith("[") and expression.endswith("]")):
+        return True
+    value, inner = str(row[field]).strip().lower(), expression[1:-1].lower()
+    if "|" in inner:
+        return value in inner.split("|")
+    if "," in inner:
+        low, high = inner.split(",", 1)
+        if all(text.replace(".", "", 1).isdigit() for text in (value, low, high)):
+            return Decimal(low) <= Decimal(value) <= Decimal(high)
+        return low <= value <= high
+    return value == inner
 
 
 def shop_base(url: str) -> tuple[str, str]:

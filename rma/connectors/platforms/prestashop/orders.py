@@ -15,9 +15,12 @@ customers, addresses, countries, currencies, combinations, product_option_values
 PrestaShop/PrestaShop classes/order/Order.php ($webserviceParameters: order_rows), classes/order/OrderDetail.php.
 """
 
+import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -25,6 +28,8 @@ from django.conf import settings
 from rma.connectors.platforms.base import MappingError, OrderData, OrderLineData, OrdersPage, PlatformError
 from rma.connectors.platforms.prestashop.api import Webservice, association, multilang, truthy
 
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 PAGE_SIZE = 50
 CENT = Decimal("0.01")
@@ -74,6 +79,7 @@ class OrderReader:
         self.api = api
         self.options = options
         self.zone = shop_zone(options)
+        self.unreadable: set[str] = set()
 
     # --- the polling: keyset on (date_upd, id) -------------------------------------------------------------
     def page(self, *, since: datetime, cursor: str) -> OrdersPage:
@@ -118,6 +124,20 @@ class OrderReader:
         rows = self.api.list("orders", filters={"id": f"[{int(order_ref)}]"})
         return self.order(rows[0]) if rows else None
 
+    def _optional(self, resource: str, read: Callable[[], T]) -> T | None:
+        """What only adds to an order (its refunded units, delivery date, category, size, colour, language,
+        country): a shop whose key may not read it, or a webservice without it, gives the order without it."""
+        if resource in self.unreadable:
+            return None
+        try:
+            return read()
+        except PlatformError as exc:
+            if not exc.permanent or exc.status not in (400, 401, 403, 404, 405):
+                raise
+            self.unreadable.add(resource)
+            logger.warning("PrestaShop %s cannot be read (%s): orders are read without it", resource, exc.message)
+            return None
+
     # --- one order -------------------------------------------------------------------------------------------
     def order(self, row: dict[str, Any]) -> OrderData:
         """The order, or MappingError saying what is wrong with it (never another exception: the sync goes on)."""
@@ -138,11 +158,17 @@ class OrderReader:
         if placed_at is None or not rows:
             raise MappingError(f"Order {order_ref} has no date or no order_rows.")
         customer = self.api.find("customers", row.get("id_customer"))
-        address = self.api.find("addresses", row.get("id_address_delivery"))
-        country = self.api.find("countries", address.get("id_country"))
+        address = self._optional("addresses", lambda: self.api.find("addresses", row.get("id_address_delivery"))) or {}
+        country = self._optional("countries", lambda: self.api.find("countries", address.get("id_country"))) or {}
         currency = self.api.find("currencies", row.get("id_currency"))
-        language = self.api.find("languages", row.get("id_lang"))
-        details = {str(d["id"]): d for d in self.api.list("order_details", filters={"id_order": f"[{order_ref}]"})}
+        language = self._optional("languages", lambda: self.api.find("languages", row.get("id_lang"))) or {}
+        listed = (
+            self._optional(
+                "order_details", lambda: self.api.list("order_details", filters={"id_order": f"[{order_ref}]"})
+            )
+            or []
+        )
+        details = {str(d.get("id")): d for d in listed}
         lines, extra_lines = self._lines(row, rows, details, str(row.get("id_lang") or ""))
         state = str(row.get("current_state") or "")
         email = str(customer.get("email") or "").strip()
@@ -226,13 +252,16 @@ class OrderReader:
 
     def category_of(self, product_id: str, lang: str) -> str:
         """The name of the product's default category ("" for a product deleted since)."""
-        product = self.api.find("products", product_id)
-        return multilang(self.api.find("categories", product.get("id_category_default")).get("name"), lang)
+        product = self._optional("products", lambda: self.api.find("products", product_id)) or {}
+        category = (
+            self._optional("categories", lambda: self.api.find("categories", product.get("id_category_default"))) or {}
+        )
+        return multilang(category.get("name"), lang)
 
     def options_of(self, attribute_id: str, lang: str) -> tuple[str, str]:
         """(size, colour) of a combination, from its attribute values and their groups (colour groups are
         ``is_color_group``; size groups are named Size/Taille/… or listed in the ``size_groups`` option)."""
-        combination = self.api.find("combinations", attribute_id)
+        combination = self._optional("combinations", lambda: self.api.find("combinations", attribute_id)) or {}
         values = association(combination, "product_option_values", "product_option_value")
         return self.value_options([str(v.get("id")) for v in values], lang)
 
@@ -240,8 +269,16 @@ class OrderReader:
         size_names = {str(n).lower() for n in self.options.get("size_groups") or SIZE_GROUPS}
         size = colour = ""
         for value_id in value_ids:
-            value = self.api.find("product_option_values", value_id)
-            group = self.api.find("product_options", value.get("id_attribute_group"))
+            value = (
+                self._optional("product_option_values", partial(self.api.find, "product_option_values", value_id))
+                or {}
+            )
+            group = (
+                self._optional(
+                    "product_options", partial(self.api.find, "product_options", value.get("id_attribute_group"))
+                )
+                or {}
+            )
             name = multilang(value.get("name"), lang)
             if truthy(group.get("is_color_group")) or group.get("group_type") == "color":
                 colour = colour or name
@@ -254,10 +291,15 @@ class OrderReader:
         delivered = state_ids(self.options, "delivered_state_ids", DELIVERED_STATES)
         if state not in delivered:
             return None
-        history = self.api.list(
-            "order_histories",
-            filters={"id_order": f"[{order_ref}]", "id_order_state": "[" + "|".join(sorted(delivered)) + "]"},
-            sort="[date_add_ASC,id_ASC]",
-            limit="1",
+        history = (
+            self._optional(
+                "order_histories",
+                lambda: self.api.list(
+                    "order_histories",
+                    filters={"id_order": f"[{order_ref}]", "id_order_state": "[" + "|".join(sorted(delivered)) + "]"},
+                ),
+            )
+            or []
         )
-        return shop_date(history[0].get("date_add"), self.zone) if history else None
+        dates = [moment for moment in (shop_date(h.get("date_add"), self.zone) for h in history) if moment]
+        return min(dates, default=None)
