@@ -101,3 +101,14 @@ def test_a_webservice_ignoring_filters_never_mixes_orders_up(connection, fake):
     record = connector.refund_create(refund=refund_for(data))
     assert (record.ref, record.created) == ("1", True)
     assert (stock(fake, 1, 2), stock(fake, 1, 0), stock(fake, 1, 3)) == (6, 8, 3)
+
+
+def test_orders_listed_without_their_rows_take_them_from_order_details(connection, fake):
+    order_add(fake, 5, refunded={2: 1})
+    fake.data["orders"][5].pop("associations")
+    data = connector_for(connection).order_fetch(order_ref="5")
+    assert data is not None
+    assert [(line.line_ref, line.sku, line.quantity, line.refunded_quantity) for line in data.lines] == [
+        ("501", "demo_1-M-WHT", 2, 0),
+        ("502", "demo_11", 1, 1),
+    ]

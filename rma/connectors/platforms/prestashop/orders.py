@@ -155,13 +155,8 @@ class OrderReader:
         except (KeyError, TypeError, AttributeError) as exc:
             raise MappingError(f"Not a PrestaShop order: {exc}") from exc
         placed_at = shop_date(row.get("date_add"), self.zone)
-        if placed_at is None or not rows:
-            raise MappingError(f"Order {order_ref} has no date or no order_rows.")
-        customer = self.api.find("customers", row.get("id_customer"))
-        address = self._optional("addresses", lambda: self.api.find("addresses", row.get("id_address_delivery"))) or {}
-        country = self._optional("countries", lambda: self.api.find("countries", address.get("id_country"))) or {}
-        currency = self.api.find("currencies", row.get("id_currency"))
-        language = self._optional("languages", lambda: self.api.find("languages", row.get("id_lang"))) or {}
+        if placed_at is None:
+            raise MappingError(f"Order {order_ref} has no date_add.")
         listed = (
             self._optional(
                 "order_details", lambda: self.api.list("order_details", filters={"id_order": f"[{order_ref}]"})
@@ -169,6 +164,15 @@ class OrderReader:
             or []
         )
         details = {str(d.get("id")): d for d in listed}
+        # An order listed without its associations: its order_details carry the same fields as its order_rows.
+        rows = rows or listed
+        if not rows:
+            raise MappingError(f"Order {order_ref} has no order_rows (and no order_details).")
+        customer = self.api.find("customers", row.get("id_customer"))
+        address = self._optional("addresses", lambda: self.api.find("addresses", row.get("id_address_delivery"))) or {}
+        country = self._optional("countries", lambda: self.api.find("countries", address.get("id_country"))) or {}
+        currency = self.api.find("currencies", row.get("id_currency"))
+        language = self._optional("languages", lambda: self.api.find("languages", row.get("id_lang"))) or {}
         lines, extra_lines = self._lines(row, rows, details, str(row.get("id_lang") or ""))
         state = str(row.get("current_state") or "")
         email = str(customer.get("email") or "").strip()
