@@ -274,3 +274,13 @@ class _NoAuthSession(requests.Session):
 
 def _get(fake, path):
     return requests.get(f"{fake.url}api/{path}", params={"output_format": "JSON"}, auth=(KEY, ""), timeout=5).text
+
+
+def test_a_bare_list_and_an_unwrapped_object_are_read_too(connection, fake):
+    order = order_add(fake, 5)
+    listed = json.loads(json.dumps({**order, "id": 5}))
+    fake.raw[("GET", "orders", "")] = (200, "application/json", json.dumps([listed]).encode())
+    customer = {"id": 3, "email": "marie.dupont@example.com", "firstname": "Marie", "lastname": "Dupont"}
+    fake.raw[("GET", "customers", "3")] = (200, "application/json", json.dumps(customer).encode())
+    data = order_read(connection, "5")
+    assert (data.order_ref, data.customer_email, len(data.lines)) == ("5", "marie.dupont@example.com", 2)

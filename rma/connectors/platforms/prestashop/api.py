@@ -237,7 +237,9 @@ class Webservice:
             if isinstance(answer, dict):
                 found = answer.get(SINGULAR[resource])
                 if found is None:  # {"orders": [{...}]}, as PrestaShop answers one object asked with display
-                    found = next(iter(rows_of(answer.get(PLURAL.get(resource, resource)), SINGULAR[resource])), {})
+                    found = next(iter(rows_of(answer.get(PLURAL.get(resource, resource)), SINGULAR[resource])), None)
+                if found is None and "id" in answer:  # the object itself, unwrapped
+                    found = answer
             self._cache[key] = dict(found) if isinstance(found, dict) else {}
         return self._cache[key]
 
@@ -275,13 +277,16 @@ class Webservice:
         if any(field in ("date_add", "date_upd") for field in (filters or {})) or "date_" in sort:
             params["date"] = "1"
         answer = self._call("GET", resource, params)
-        if not isinstance(answer, dict):  # PrestaShop answers [] for an empty list
-            return []
-        node = PLURAL.get(resource, resource)
-        if node not in answer:  # another list node name (order_slip's "order_slips" as "order_slip"): the only one
-            lists = [name for name in answer if name != "errors"]
-            node = lists[0] if len(lists) == 1 else node
-        rows = rows_of(answer.get(node), SINGULAR[resource])
+        if isinstance(answer, list):  # PrestaShop answers [] for an empty list (a bare list of objects: read it)
+            rows = rows_of(answer)
+        elif isinstance(answer, dict):
+            node = PLURAL.get(resource, resource)
+            if node not in answer:  # another list node name (order_slip's "order_slips" as "order_slip"): the only one
+                lists = [name for name in answer if name != "errors"]
+                node = lists[0] if len(lists) == 1 else node
+            rows = rows_of(answer.get(node), SINGULAR[resource])
+        else:
+            rows = []
         # The filters again on our side (not the dates: the paging relies on the shop's), so that a webservice
         # that skips one never hands us another order's rows, slips or stock.
         checks = [(field, value) for field, value in (filters or {}).items() if field not in ("date_add", "date_upd")]
