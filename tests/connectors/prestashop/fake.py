@@ -262,7 +262,7 @@ class FakePrestaShop:
             rows = rows[start : start + count]
         if not rows:  # PrestaShop's JSON answers []; empty_named: {"orders": []} (XML: <orders></orders>)
             return {PLURAL.get(resource, resource): []} if self.empty_named else []
-        display = query.get("display", "")
+        display = query.get("display", "") if "display" not in self.ignores else ""
         return {PLURAL.get(resource, resource): [self._shown(row, display, query) for row in rows]}
 
     @staticmethod

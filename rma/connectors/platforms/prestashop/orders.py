@@ -101,6 +101,7 @@ class OrderReader:
             sort="[date_upd_ASC,id_ASC]",
             limit=f"{skip},{size}",
         )
+        rows = [self._whole(row) for row in rows]
         orders, failures = [], []
         for row in rows:
             try:
@@ -122,7 +123,13 @@ class OrderReader:
 
     def one(self, order_ref: str) -> OrderData | None:
         rows = self.api.list("orders", filters={"id": f"[{int(order_ref)}]"})
-        return self.order(rows[0]) if rows else None
+        return self.order(self._whole(rows[0])) if rows else None
+
+    def _whole(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The order itself when the list gave its id only (a webservice that does not honour ``display=full``)."""
+        if row.get("id") and "date_upd" not in row and "date_add" not in row:
+            return self.api.get("orders", str(row["id"]))
+        return row
 
     def _optional(self, resource: str, read: Callable[[], T]) -> T | None:
         """What only adds to an order (its refunded units, delivery date, category, size, colour, language,
