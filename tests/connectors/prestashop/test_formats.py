@@ -146,6 +146,7 @@ def test_the_docs_examples_read_as_their_json_twins():
         "Customizable mug",
     ]
     assert xml_answer("<prestashop><orders></orders></prestashop>") == []
+    assert xml_answer('<prestashop xmlns="urn:x"><order><id>5</id></order></prestashop>') == {"order": {"id": "5"}}
 
 
 def test_the_docs_blank_order_is_reported_not_imported(connection, fake):

@@ -117,6 +117,8 @@ def xml_answer(text: str) -> Any:
     """A webservice answer in XML, in the shapes of its JSON output: ``<prestashop><orders><order>…`` is
     ``{"orders": [{...}]}``, ``<prestashop><order>…`` is ``{"order": {...}}``, an empty list is ``[]``."""
     root = ElementTree.fromstring(text.encode("utf-8"))
+    for element in root.iter():  # a default namespace, if a server adds one, is not part of the names
+        element.tag = element.tag.rpartition("}")[2]
     if root.tag != "prestashop":
         raise ValueError(f"not a PrestaShop document: <{root.tag}>")
     answer: dict[str, Any] = {}
@@ -208,7 +210,7 @@ class Webservice:
                     permanent=True,
                 )
             raise self._hidden(_readable(exc)) from None
-        text = response.text.strip()
+        text = response.text.lstrip("\ufeff").strip()
         if not text:
             return {}
         try:
