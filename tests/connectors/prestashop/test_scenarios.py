@@ -112,3 +112,37 @@ def test_orders_listed_without_their_rows_take_them_from_order_details(connectio
         ("501", "demo_1-M-WHT", 2, 0),
         ("502", "demo_11", 1, 1),
     ]
+
+
+def test_the_docs_xml_documents_through_the_backfill_to_our_order(connection, fake):
+    """An XML-only shop whose delivery address is getting-started.md's GET /api/addresses/1 as printed: the backfill
+    makes our order with that address and the lines, prices and refunded units of the order."""
+    from pathlib import Path
+
+    docs = Path(__file__).parent / "payloads" / "docs"
+    fake.always_xml = True
+    order_add(fake, 5, id_address_delivery="1", refunded={2: 1})
+    fake.raw[("GET", "addresses", "1")] = (200, "text/xml", (docs / "address.xml").read_bytes())
+    assert "created 1." in sync(since="2026-11-01")
+    order = Order.objects.get(external_id="ps-eu:5")
+    assert (order.address_line1, order.address_line2, order.postcode, order.city, order.country) == (
+        "16, Main street",
+        "2nd floor",
+        "75002",
+        "Paris",
+        "FR",
+    )
+    assert (order.customer_email, order.customer_phone, order.currency) == (
+        "marie.dupont@example.com",
+        "0102030405",
+        "EUR",
+    )
+    shirt, mug = order.lines.order_by("external_id")
+    assert (shirt.sku, shirt.quantity, str(shirt.unit_price), shirt.size, shirt.colour) == (
+        "demo_1-M-WHT",
+        2,
+        "36.00",
+        "M",
+        "White",
+    )
+    assert mug.non_returnable_reason == "refunded"
