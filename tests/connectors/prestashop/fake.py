@@ -77,6 +77,7 @@ class Hit:
     status: int = 0
     headers: dict[str, str] = field(default_factory=dict)
     as_json: bool = False
+    raw_query: str = ""
 
 
 @dataclass
@@ -470,7 +471,16 @@ def _handler(fake: FakePrestaShop) -> type[BaseHTTPRequestHandler]:
             segments = [p for p in parts.path.split("/") if p]
             resource = segments[1] if len(segments) > 1 else ""
             object_id = segments[2] if len(segments) > 2 else ""
-            hit = Hit(self.command, resource, object_id, query, body, user or "", headers=dict(self.headers.items()))
+            hit = Hit(
+                self.command,
+                resource,
+                object_id,
+                query,
+                body,
+                user or "",
+                headers=dict(self.headers.items()),
+                raw_query=parts.query,
+            )
             with fake.lock:
                 fake.hits.append(hit)
             hold = fake._hold_for(self.command, resource)

@@ -39,6 +39,10 @@ def test_json_is_asked_for_in_both_documented_ways_and_the_key_sent_as_basic_aut
         # testing-access.md: base64_encode($apiKey . ':'), and the key nowhere in the URL.
         assert hit.headers["Authorization"] == "Basic " + base64.b64encode(f"{KEY}:".encode()).decode()
         assert "ws_key" not in hit.query
+    sync(since="2026-11-01")
+    listed = fake.calls("GET", "orders")[-1]
+    assert listed.query["filter[date_upd]"].startswith("[2026-11-01 00:00:00,")
+    assert "filter%5Bdate_upd%5D=%5B2026-11-01%2000%3A00%3A00%2C" in listed.raw_query  # %20, as the docs write it
 
 
 @pytest.mark.parametrize("honoured", ["Io-Format", "Output-Format", "output_format", "io_format", "none"])

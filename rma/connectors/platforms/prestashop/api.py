@@ -29,7 +29,7 @@ import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 from xml.etree import ElementTree
 
 from rma.connectors.platforms.base import PlatformError
@@ -199,7 +199,12 @@ class Webservice:
             headers["Content-Type"] = "application/xml"
         try:
             response = self.http.request(
-                method, f"{self.base_url}/api/{path}", params=query, data=body, headers=headers
+                method,
+                f"{self.base_url}/api/{path}",
+                # Spaces as %20, as the docs write dates (``[2019-11-14%2013:00:00,...]``), not as "+".
+                params=urlencode(query, quote_via=quote),
+                data=body,
+                headers=headers,
             )
         except PlatformError as exc:
             if exc.status == 401:
