@@ -273,7 +273,7 @@ class _NoAuthSession(requests.Session):
     """A session whose Authorization header is lost on the way, as behind a CGI server without CGIPassAuth."""
 
     def request(self, method, url, *args, **kwargs):
-        self.auth = None
+        kwargs.pop("auth", None)
         return super().request(method, url, *args, **kwargs)
 
 
@@ -289,3 +289,12 @@ def test_a_bare_list_and_an_unwrapped_object_are_read_too(connection, fake):
     fake.raw[("GET", "customers", "3")] = (200, "application/json", json.dumps(customer).encode())
     data = order_read(connection, "5")
     assert (data.order_ref, data.customer_email, len(data.lines)) == ("5", "marie.dupont@example.com", 2)
+
+
+def test_a_session_handed_in_keeps_no_key(connection, fake):
+    """The key goes with each request, not onto a session the caller may use for another shop."""
+    order_add(fake, 5)
+    session = requests.Session()
+    assert connector_for(connection, session=session).order_fetch(order_ref="5") is not None
+    assert session.auth is None
+    assert fake.hits[-1].user == KEY

@@ -186,8 +186,6 @@ class Webservice:
         self.key = key or url_key
         self.http = http
         self.key_in_query = key_in_query
-        if not key_in_query:
-            self.http.session.auth = (self.key, "")
         self._cache: dict[tuple[str, str], dict[str, Any]] = {}
 
     def _call(self, method: str, path: str, params: Mapping[str, str] | None = None, body: bytes | None = None) -> Any:
@@ -205,6 +203,8 @@ class Webservice:
                 params=urlencode(query, quote_via=quote),
                 data=body,
                 headers=headers,
+                # Per request, not on the session: a session handed in may serve other shops too.
+                auth=None if self.key_in_query else (self.key, ""),
             )
         except PlatformError as exc:
             if exc.status == 401:
