@@ -324,7 +324,7 @@ def _fields(node: ElementTree.Element) -> dict[str, Any]:
 def _text(value: Any) -> Any:
     if isinstance(value, dict | list):
         return value
-    return "" if value is None else str(value)
+    return None if value is None else str(value)  # null stays null (a test sets it; PrestaShop writes "")
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:

@@ -298,3 +298,16 @@ def test_a_session_handed_in_keeps_no_key(connection, fake):
     assert connector_for(connection, session=session).order_fetch(order_ref="5") is not None
     assert session.auth is None
     assert fake.hits[-1].user == KEY
+
+
+def test_nulls_where_values_are_expected_are_read_as_nothing(connection, fake):
+    order_add(fake, 5, date_add=None, id_address_delivery=None, id_lang=None, total_discounts_tax_incl=None)
+    for row in fake.data["orders"][5]["associations"]["order_rows"]:
+        row.update(product_reference=None, product_attribute_id=None, unit_price_tax_excl=None)
+    data = order_read(connection, "5")
+    assert data.placed_at == data.updated_at  # no date_add: the last update stands for it
+    assert (data.address_line1, data.country, data.locale) == ("", "", "")
+    assert [(line.sku, line.variant_ref, line.unit_price) for line in data.lines] == [
+        ("", "", Decimal("40.00")),
+        ("", "", Decimal("20.00")),
+    ]

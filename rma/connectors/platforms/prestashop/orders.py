@@ -161,9 +161,9 @@ class OrderReader:
             rows = association(row, "order_rows", "order_row")
         except (KeyError, TypeError, AttributeError) as exc:
             raise MappingError(f"Not a PrestaShop order: {exc}") from exc
-        placed_at = shop_date(row.get("date_add"), self.zone)
+        placed_at = shop_date(row.get("date_add"), self.zone) or shop_date(row.get("date_upd"), self.zone)
         if placed_at is None:
-            raise MappingError(f"Order {order_ref} has no date_add.")
+            raise MappingError(f"Order {order_ref} has no date_add (nor date_upd).")
         listed = (
             self._optional(
                 "order_details", lambda: self.api.list("order_details", filters={"id_order": f"[{order_ref}]"})
