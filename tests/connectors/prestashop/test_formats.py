@@ -311,3 +311,29 @@ def test_nulls_where_values_are_expected_are_read_as_nothing(connection, fake):
         ("", "", Decimal("40.00")),
         ("", "", Decimal("20.00")),
     ]
+
+
+def test_the_slip_we_post_has_the_docs_blank_schema_fields(connection, fake):
+    """resources/order_slip.md: every field we send is one of the schema's, in the schema's nesting, and the
+    required ones (id_customer, id_order, conversion_rate, the four totals) are all there."""
+    from xml.etree import ElementTree
+
+    from tests.connectors.prestashop.test_money import refund_for
+
+    blank = ElementTree.fromstring((DOCS / "order_slip_blank.xml").read_text()).find("order_slip")
+    order_add(fake, 5)
+    connector_for(connection).refund_create(refund=refund_for(order_read(connection, "5")))
+    (post,) = fake.calls("POST", "order_slip")
+    sent = ElementTree.fromstring(post.body).find("order_slip")
+    assert blank is not None
+    assert sent is not None
+    schema = {child.tag for child in blank} - {"id", "date_add", "date_upd"}
+    assert {child.tag for child in sent} <= schema
+    required = {"id_customer", "id_order", "conversion_rate", "total_products_tax_excl", "total_products_tax_incl"}
+    assert required | {"total_shipping_tax_excl", "total_shipping_tax_incl"} <= {c.tag for c in sent if c.text}
+    blank_detail = blank.find("associations/order_slip_details/order_slip_detail")
+    assert blank_detail is not None
+    details = sent.findall("associations/order_slip_details/order_slip_detail")
+    assert len(details) == 2
+    for detail in details:
+        assert {c.tag for c in detail} == {c.tag for c in blank_detail} - {"id"}
