@@ -1,7 +1,13 @@
 """A PrestaShop webservice on 127.0.0.1, as PrestaShop's classes/webservice/WebserviceRequest.php answers.
 
-- ``/api/<resource>`` and ``/api/<resource>/<id>``; HTTP Basic with the 32-character key as the user name (401
-  with ``WWW-Authenticate`` otherwise); JSON answers only when asked (``output_format=JSON``).
+- ``/api/<resource>`` and ``/api/<resource>/<id>``; HTTP Basic with the 32-character key as the user name, else
+  the ``ws_key`` query parameter (webservice/dispatcher.php); no key at all: a bare ``401 Unauthorized`` text with
+  ``WWW-Authenticate``, a wrong one: PrestaShop's error document.
+- JSON only when asked, PrestaShop's way (getOutputObject: the ``Io-Format`` header, else ``Output-Format``, else
+  ``output_format``, else ``io_format``; ``json_via`` narrows what this fake honours), XML otherwise or always
+  (``always_xml``). JSON as WebserviceOutputJSON writes it: ids as numbers, one object without its ``"0"``/empty
+  fields (array_filter), a multilingual field as one string when the shop has one language (``single_language``).
+- ``raw[(method, resource, id)] = (status, content type, body)`` answers a document as it is (the docs' examples).
 - Lists: ``display`` (none: ids only, ``full``, ``[f1,f2]``), ``filter[f]`` (``[a]``, ``[a|b]``, ``[a,b]``,
   ``%[a]%``), ``date=1`` required to filter or sort on ``date_add``/``date_upd``, ``sort=[f_ASC,g_DESC]``,
   ``limit=offset,count``; an empty list is ``[]``. ``price[alias][use_tax]=1`` on products and combinations.
@@ -69,6 +75,9 @@ class Hit:
     body: bytes
     user: str
     status: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+    as_json: bool = False
+    raw_query: str = ""
 
 
 @dataclass
@@ -104,6 +113,13 @@ class FakePrestaShop:
         self.hits: list[Hit] = []
         self.faults: list[Fault] = []
         self.holds: list[Hold] = []
+        self.json_via = {"Io-Format", "Output-Format", "output_format", "io_format"}
+        self.always_xml = False
+        self.single_language = False
+        self.empty_named = False
+        self.ignores: set[str] = set()  # list parameters a lesser webservice would not implement: sort, limit, filter
+        self.missing: set[str] = set()  # resources this webservice does not have (or the key may not read)
+        self.raw: dict[tuple[str, str, str], tuple[int, str, bytes]] = {}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.thread = threading.Thread(target=self.server.serve_forever, name="fake-prestashop", daemon=True)
 
@@ -181,6 +197,18 @@ class FakePrestaShop:
                     return hold
         return None
 
+    def wants_json(self, headers: Any, query: dict[str, str]) -> bool:
+        """WebserviceRequest::getOutputObject: the first of these that is present decides."""
+        for name, value in (
+            ("Io-Format", headers.get("Io-Format")),
+            ("Output-Format", headers.get("Output-Format")),
+            ("output_format", query.get("output_format")),
+            ("io_format", query.get("io_format")),
+        ):
+            if value is not None and name in self.json_via:
+                return not self.always_xml and value == "JSON"
+        return False
+
     def handle(self, method: str, path: str, query: dict[str, str], body: bytes, user: str) -> tuple[int, Any]:
         if user != KEY:
             if not user:
@@ -195,7 +223,7 @@ class FakePrestaShop:
             raise PrestaShopError(404, 0, "Not found")
         resource = parts[1] if len(parts) > 1 else ""
         object_id = parts[2] if len(parts) > 2 else ""
-        if resource not in SINGULAR:
+        if resource not in SINGULAR or resource in self.missing:
             raise PrestaShopError(400, 27, f'Resource of type "{resource}" does not exists')
         if method in FORBIDDEN.get(resource, ()):
             raise PrestaShopError(405, 101, f"Method {method} is not allowed for the resource {resource}")
@@ -218,24 +246,24 @@ class FakePrestaShop:
             rows = [dict(row) for _id, row in sorted(table.items())]
         dates = query.get("date") == "1"
         for key, value in query.items():
-            if key.startswith("filter["):
+            if key.startswith("filter[") and "filter" not in self.ignores:
                 name = key[7:-1]
                 if name in DATE_FIELDS and not dates or (rows and name not in rows[0] and name != "id"):
                     raise PrestaShopError(400, 32, f"This filter does not exist. Did you mean: {name}?")
                 rows = [row for row in rows if _matches(str(row.get(name, "")), value)]
-        if "sort" in query:
+        if "sort" in query and "sort" not in self.ignores:
             for part in reversed(query["sort"].strip("[]").split(",")):
                 name, _sep, direction = part.rpartition("_")
                 if direction not in ("ASC", "DESC") or (name in DATE_FIELDS and not dates):
                     raise PrestaShopError(400, 37, 'The "sort" value has to be formed as this example: "field_ASC"')
                 rows.sort(key=lambda row, n=name: _sort_key(row.get(n)), reverse=direction == "DESC")  # type: ignore[misc]
-        if "limit" in query:
+        if "limit" in query and "limit" not in self.ignores:
             parts = [int(p) for p in query["limit"].split(",")]
             start, count = (parts[0], parts[1]) if len(parts) == 2 else (0, parts[0])
             rows = rows[start : start + count]
-        if not rows:
-            return []
-        display = query.get("display", "")
+        if not rows:  # PrestaShop's JSON answers []; empty_named: {"orders": []} (XML: <orders></orders>)
+            return {PLURAL.get(resource, resource): []} if self.empty_named else []
+        display = query.get("display", "") if "display" not in self.ignores else ""
         return {PLURAL.get(resource, resource): [self._shown(row, display, query) for row in rows]}
 
     @staticmethod
@@ -296,7 +324,7 @@ def _fields(node: ElementTree.Element) -> dict[str, Any]:
 def _text(value: Any) -> Any:
     if isinstance(value, dict | list):
         return value
-    return "" if value is None else str(value)
+    return None if value is None else str(value)  # null stays null (a test sets it; PrestaShop writes "")
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -318,6 +346,106 @@ def _matches(value: str, expression: str) -> bool:
     return value.lower() == inner.lower()
 
 
+class _Plain(Exception):
+    """An answer sent as it is (not a PrestaShop document)."""
+
+    def __init__(self, status: int, body: bytes, kind: str = "text/plain") -> None:
+        super().__init__(status)
+        self.status, self.body, self.kind = status, body, kind
+
+
+def json_render(answer: Any, single_language: bool) -> str:
+    """WebserviceOutputJSON: ids as numbers; one object without its empty and "0" fields (overrideContent's
+    array_filter); a multilingual field as its one value when the shop has one language (renderField)."""
+
+    def entity(row: dict[str, Any], top: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in row.items():
+            if (
+                isinstance(value, list)
+                and value
+                and all(isinstance(v, dict) and set(v) == {"id", "value"} for v in value)
+            ):
+                value = value[0]["value"] if single_language else value
+            if key == "id" and str(value).isdigit():
+                value = int(value)
+            if top and value in ("", "0", None, [], {}):
+                continue
+            out[key] = value
+        return out
+
+    if not isinstance(answer, dict):
+        return json.dumps(answer)
+    rendered: dict[str, Any] = {}
+    for node, value in answer.items():
+        if node == "errors":
+            rendered[node] = value
+        elif isinstance(value, list):
+            rendered[node] = [entity(row, False) for row in value]
+        else:
+            rendered[node] = entity(value, True)
+    return json.dumps(rendered, ensure_ascii=False)
+
+
+def xml_render(answer: Any, url: str, display: bool = True) -> str:
+    """WebserviceOutputXML: <prestashop> holding the list node or the object node, values in CDATA, multilingual
+    fields as <language id="n">, associations as <order_rows nodeType="order_row" virtualEntity="true">."""
+
+    def cdata(value: Any) -> str:
+        return f"<![CDATA[{value}]]>" if value not in (None, "") else ""
+
+    def fields(row: dict[str, Any]) -> str:
+        out = []
+        for key, value in row.items():
+            if key == "associations":
+                groups = []
+                for name, items in value.items():
+                    single = name[:-1] if name.endswith("s") else name
+                    items = [items] if isinstance(items, dict) else items
+                    inner = "".join(f"<{single}>{fields(item)}</{single}>" for item in items)
+                    groups.append(f'<{name} nodeType="{single}" virtualEntity="true">{inner}</{name}>')
+                out.append(f"<associations>{''.join(groups)}</associations>")
+            elif isinstance(value, list):
+                langs = "".join(
+                    f'<language id="{v["id"]}" xlink:href="{url}api/languages/{v["id"]}">'
+                    f"{cdata(v['value'])}</language>"
+                    for v in value
+                )
+                out.append(f"<{key}>{langs}</{key}>")
+            else:
+                out.append(f"<{key}>{cdata(value)}</{key}>")
+        return "".join(out)
+
+    body = ""
+    if isinstance(answer, dict):
+        for node, value in answer.items():
+            if node == "errors":
+                body += (
+                    "<errors>"
+                    + "".join(
+                        f"<error><code>{cdata(e['code'])}</code><message>{cdata(e['message'])}</message></error>"
+                        for e in value
+                    )
+                    + "</errors>"
+                )
+            elif isinstance(value, list):
+                resource = next((k for k, v in PLURAL.items() if v == node), node)
+                tag = SINGULAR[resource]
+                body += (
+                    f"<{node}>"
+                    + "".join(
+                        f"<{tag}>{fields(row)}</{tag}>"
+                        if display
+                        else f'<{tag} id="{row["id"]}" xlink:href="{url}api/{resource}/{row["id"]}"/>'
+                        for row in value
+                    )
+                    + f"</{node}>"
+                )
+            else:
+                body += f"<{node}>{fields(value)}</{node}>"
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<prestashop xmlns:xlink="http://www.w3.org/1999/xlink">{body}</prestashop>\n'
+
+
 def _handler(fake: FakePrestaShop) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -334,13 +462,25 @@ def _handler(fake: FakePrestaShop) -> type[BaseHTTPRequestHandler]:
             query = dict(parse_qsl(parts.query, keep_blank_values=True))
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            user = ""
+            user: str | None = None
             auth = self.headers.get("Authorization", "")
             if auth.startswith("Basic "):
                 user = base64.b64decode(auth[6:]).decode().partition(":")[0]
+            elif "ws_key" in query:
+                user = query["ws_key"]
             segments = [p for p in parts.path.split("/") if p]
             resource = segments[1] if len(segments) > 1 else ""
-            hit = Hit(self.command, resource, segments[2] if len(segments) > 2 else "", query, body, user)
+            object_id = segments[2] if len(segments) > 2 else ""
+            hit = Hit(
+                self.command,
+                resource,
+                object_id,
+                query,
+                body,
+                user or "",
+                headers=dict(self.headers.items()),
+                raw_query=parts.query,
+            )
             with fake.lock:
                 fake.hits.append(hit)
             hold = fake._hold_for(self.command, resource)
@@ -349,9 +489,16 @@ def _handler(fake: FakePrestaShop) -> type[BaseHTTPRequestHandler]:
                 hold.go.wait(timeout=60)
             fault = fake._fault_for(self.command, resource)
             status, answer, headers = 200, None, {}
+            as_json = hit.as_json = fake.wants_json(self.headers, query)
+            raw = fake.raw.get((self.command, resource, object_id))
             try:
+                if user is None:  # dispatcher.php: neither PHP_AUTH_USER nor ws_key
+                    headers["WWW-Authenticate"] = 'Basic realm="Welcome to PrestaShop Webservice"'
+                    raise _Plain(401, b"401 Unauthorized")
                 if fault is not None and not fault.after_work:
                     raise PrestaShopError(fault.status, 0, "Injected failure")
+                if raw is not None:
+                    raise _Plain(raw[0], raw[2], raw[1])
                 status, answer = fake.handle(self.command, parts.path, query, body, user)
                 if fault is not None:
                     raise PrestaShopError(fault.status, 0, "Injected failure after the work was done")
@@ -361,11 +508,15 @@ def _handler(fake: FakePrestaShop) -> type[BaseHTTPRequestHandler]:
                     headers["WWW-Authenticate"] = 'Basic realm="Welcome to PrestaShop Webservice"'
                 if fault is not None and fault.retry_after is not None:
                     headers["Retry-After"] = fault.retry_after
+            except _Plain as plain:
+                status, answer = plain.status, plain
             hit.status = status
-            if query.get("output_format") == "JSON":
-                payload, kind = json.dumps(answer).encode(), "application/json"
+            if isinstance(answer, _Plain):
+                payload, kind = answer.body, answer.kind
+            elif as_json:
+                payload, kind = json_render(answer, fake.single_language).encode(), "application/json"
             else:
-                payload, kind = b'<?xml version="1.0" encoding="UTF-8"?><prestashop/>', "text/xml;charset=utf-8"
+                payload, kind = xml_render(answer, fake.url, "display" in query).encode(), "text/xml;charset=utf-8"
             try:
                 self.send_response(status)
                 self.send_header("Content-Type", kind)

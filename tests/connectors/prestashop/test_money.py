@@ -140,11 +140,38 @@ def test_a_failure_between_the_stock_update_and_its_message_restocks_again_on_th
 
 
 def test_a_refusal_is_permanent_with_prestashops_message(connection, fake, order):
-    fake.data["stock_availables"].clear()
+    fake.fail("POST", "order_slip", 400)
     with pytest.raises(PlatformError) as excinfo:
         connector_for(connection).refund_create(refund=refund_for(order))
     assert excinfo.value.permanent is True
-    assert "No stock_available for product 1/2" in excinfo.value.message
+    assert "400 Injected failure (code 0)" in excinfo.value.message
+
+
+def test_a_product_without_stock_available_keeps_its_slip_and_is_not_restocked(connection, fake, order, caplog):
+    """The money part is done: a stock the shop does not keep is said in the log, not a failed refund retried
+    forever."""
+    fake.data["stock_availables"].clear()
+    record = connector_for(connection).refund_create(refund=refund_for(order))
+    assert record.created is True
+    assert len(fake.rows("order_slip")) == 1
+    assert fake.calls("PUT", "stock_availables") == []
+    assert "no stock_available to restock for product 1/2" in caplog.text
+
+
+def test_without_messages_the_slip_is_found_by_order_and_amount(connection, fake, order):
+    """A key without the messages permission (or a webservice without them): one slip all the same."""
+    fake.missing = {"messages"}
+    fake.fail("POST", "order_slip", 500, after_work=True)
+    with pytest.raises(PlatformError):
+        connector_for(connection).refund_create(refund=refund_for(order))
+    record = connector_for(connection).refund_create(refund=refund_for(order))
+    assert (record.ref, record.created) == ("1", False)
+    assert len(fake.rows("order_slip")) == 1
+    assert stock(fake, 1, 2) == 5  # the call that created the slip died before restocking: nothing restocked
+    fake.data["order_slip"].clear()
+    record = connector_for(connection).refund_create(refund=refund_for(order))
+    assert record.created is True
+    assert stock(fake, 1, 2) == 6
 
 
 def credit(code="SC-7KQ2-XM4P", **kwargs):

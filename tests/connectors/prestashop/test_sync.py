@@ -127,3 +127,17 @@ def test_the_poll_reads_what_changed_since_the_last_run(connection, fake):
     assert ShopOrder.objects.get(order_ref="3").platform_updated_at == datetime(2026, 11, 6, 9, 30, tzinfo=PARIS)
     ShopConnection.objects.update(enabled=False)
     assert connections_poll() == 0
+
+
+@pytest.mark.parametrize("ignored", [{"sort"}, {"limit"}, {"sort", "limit"}, {"display"}])
+def test_a_webservice_ignoring_sort_or_limit_still_gives_every_order_once(connection, fake, ignored):
+    """Ids in another order than dates: a server that does not sort is paged by offset; one that does not limit
+    answers everything at once, and the run ends there; one that lists ids only has each order read by its id."""
+    for order_id, minute in zip(range(1, 6), (13, 10, 12, 11, 10), strict=True):
+        order_add(fake, order_id, date_upd=f"2026-11-05 16:{minute:02d}:00")
+    fake.ignores = ignored
+    assert "created 5." in sync(since="2026-11-01")
+    assert Order.objects.count() == 5
+    connection.refresh_from_db()
+    assert connection.synced_until == datetime(2026, 11, 5, 16, 13, tzinfo=PARIS)
+    assert len([hit for hit in fake.calls("GET", "orders") if not hit.object_id]) <= 4

@@ -29,7 +29,7 @@ from rma.connectors.platforms.base import (
     WebhookIgnored,
 )
 from rma.connectors.platforms.http import PlatformHttp
-from rma.connectors.platforms.prestashop.api import Webservice
+from rma.connectors.platforms.prestashop.api import Webservice, association
 from rma.connectors.platforms.prestashop.money import MoneyWriter
 from rma.connectors.platforms.prestashop.orders import CENT, OrderReader, money
 
@@ -55,6 +55,7 @@ class PrestaShopConnector:
             base_url=self.connection.base_url,
             key=self.connection.credential("api_key"),
             http=PlatformHttp(session=self.session or requests.Session(), wait_budget=wait_budget),
+            key_in_query=bool(self.options.get("key_in_query")),
         )
 
     # --- webhooks: PrestaShop has none -------------------------------------------------------------------------
@@ -119,7 +120,7 @@ class PrestaShopConnector:
             ]
         variants = []
         for combination in combinations:
-            values = (combination.get("associations") or {}).get("product_option_values") or []
+            values = association(combination, "product_option_values", "product_option_value")
             size, colour = reader.value_options([str(v.get("id")) for v in values], "")
             price = combination.get("rma_price")
             variants.append(

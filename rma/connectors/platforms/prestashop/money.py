@@ -24,6 +24,7 @@ cart_rules, stock_availables; PrestaShop/PrestaShop classes/order/OrderSlip.php,
 classes/Message.php, classes/stock/StockAvailable.php.
 """
 
+import logging
 import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -34,7 +35,13 @@ from rma.connectors.platforms.base import CreditOrder, MoneyLine, PlatformError,
 from rma.connectors.platforms.prestashop.api import Webservice, xml_body
 from rma.connectors.platforms.prestashop.orders import CENT, money, shop_text, shop_zone
 
+logger = logging.getLogger(__name__)
 SLIP_CLAIM = re.compile(r"refund ([0-9a-f-]{36}): credit slip #(\d+)")
+
+
+def unavailable(exc: PlatformError) -> bool:
+    """A resource the webservice does not have or the key may not use (not a refusal of what we sent)."""
+    return exc.permanent and exc.status in (401, 403, 404, 405) or (exc.status == 400 and "(code 27)" in exc.message)
 
 
 class MoneyWriter:
@@ -46,7 +53,12 @@ class MoneyWriter:
     # --- refunds -----------------------------------------------------------------------------------------------
     def refund(self, refund: RefundOrder) -> PlatformRecord:
         order = self.api.get("orders", refund.order_ref)
-        messages = self.api.list("messages", filters={"id_order": f"[{refund.order_ref}]"}, sort="[id_ASC]")
+        try:
+            messages = self.api.list("messages", filters={"id_order": f"[{refund.order_ref}]"}, sort="[id_ASC]")
+        except PlatformError as exc:
+            if not unavailable(exc):
+                raise
+            return self._refund_unmarked(refund, order, exc)
         ours = [m for m in messages if refund.reference in str(m.get("message") or "")]
         intent = next((m for m in ours if "credit slip being created" in str(m.get("message"))), None)
         if intent is None:
@@ -67,10 +79,25 @@ class MoneyWriter:
                 f"RMA {refund.rma_number}: refund {refund.reference}: restocked {line.restock_quantity} of "
                 f"order row {line.line_ref}."
             )
-            if line.restock_quantity > 0 and marker not in done:
-                self._restock(refund, line)
+            if line.restock_quantity > 0 and marker not in done and self._restock(refund, line):
                 self._message(order, marker)
         return PlatformRecord(kind="order_slip", ref=slip_id, created=created)
+
+    def _refund_unmarked(self, refund: RefundOrder, order: dict[str, Any], why: PlatformError) -> PlatformRecord:
+        """The key may not read or write ``messages``: no marks. A slip of the order for the same amount is taken
+        for ours (a second refund of the same amount on the same order would then be missed, never doubled), and
+        the units are restocked only by the call that created the slip (a crash in between restocks nothing)."""
+        logger.warning(
+            "PrestaShop messages unavailable (%s): refund %s found by order and amount", why.message, refund.reference
+        )
+        slip_id = self._unclaimed_slip(refund, [], since="")
+        if slip_id is not None:
+            return PlatformRecord(kind="order_slip", ref=slip_id, created=False)
+        slip_id = self._slip_create(refund, order)
+        for line in refund.lines:
+            if line.restock_quantity > 0:
+                self._restock(refund, line)
+        return PlatformRecord(kind="order_slip", ref=slip_id, created=True)
 
     def _message(self, order: dict[str, Any], text: str) -> dict[str, Any]:
         fields = {
@@ -138,17 +165,26 @@ class MoneyWriter:
         incl, excl = money(row.get("unit_price_tax_incl")), money(row.get("unit_price_tax_excl"))
         return line.amount * excl / incl if incl else line.amount
 
-    def _restock(self, refund: RefundOrder, line: MoneyLine) -> None:
+    def _restock(self, refund: RefundOrder, line: MoneyLine) -> bool:
+        """Add the line's restocked units to its stock_available; False when the shop has none we may change."""
         row = (refund.order_extra.get("lines") or {}).get(line.line_ref) or {}
         product_id = str(row.get("product_id") or "0")
         if not int(product_id):
-            raise PlatformError(f"Order row {line.line_ref}: no product to restock.", permanent=True)
+            logger.warning("PrestaShop: order row %s has no product to restock", line.line_ref)
+            return False
         attribute_id = str(row.get("product_attribute_id") or "0")
-        stock = self.api.list(
-            "stock_availables", filters={"id_product": f"[{product_id}]", "id_product_attribute": f"[{attribute_id}]"}
-        )
-        if not stock:
-            raise PlatformError(f"No stock_available for product {product_id}/{attribute_id}.", permanent=True)
+        try:
+            stock = self.api.list(
+                "stock_availables",
+                filters={"id_product": f"[{product_id}]", "id_product_attribute": f"[{attribute_id}]"},
+            )
+        except PlatformError as exc:
+            if not unavailable(exc):
+                raise
+            stock = []
+        if not stock:  # the refund stands; the units are not put back (said in the log)
+            logger.warning("PrestaShop: no stock_available to restock for product %s/%s", product_id, attribute_id)
+            return False
         current = stock[0]
         fields = {
             key: current.get(key, "")
@@ -164,7 +200,14 @@ class MoneyWriter:
             )
         }
         fields["quantity"] = int(current.get("quantity") or 0) + line.restock_quantity
-        self.api.update("stock_availables", current["id"], xml_body("stock_available", fields))
+        try:
+            self.api.update("stock_availables", current["id"], xml_body("stock_available", fields))
+        except PlatformError as exc:
+            if not unavailable(exc):
+                raise
+            logger.warning("PrestaShop: stock_available %s cannot be updated: %s", current["id"], exc.message)
+            return False
+        return True
 
     # --- store credit ------------------------------------------------------------------------------------------
     def credit(self, credit: CreditOrder) -> PlatformRecord:
@@ -175,7 +218,12 @@ class MoneyWriter:
         currencies = self.api.list("currencies", filters={"iso_code": f"[{credit.currency}]"})
         if not currencies:
             raise PlatformError(f"The shop has no currency {credit.currency}.", permanent=True)
-        languages = [str(lang["id"]) for lang in self.api.list("languages", display="[id]")] or ["1"]
+        try:
+            languages = [str(lang["id"]) for lang in self.api.list("languages", display="[id]")] or ["1"]
+        except PlatformError as exc:
+            if not unavailable(exc):
+                raise
+            languages = ["1"]  # the installation's first language
         now = datetime.now(tz=self.zone)
         fields: dict[str, Any] = {
             "id_customer": customer_id,

@@ -15,16 +15,21 @@ customers, addresses, countries, currencies, combinations, product_option_values
 PrestaShop/PrestaShop classes/order/Order.php ($webserviceParameters: order_rows), classes/order/OrderDetail.php.
 """
 
+import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
 from rma.connectors.platforms.base import MappingError, OrderData, OrderLineData, OrdersPage, PlatformError
-from rma.connectors.platforms.prestashop.api import Webservice, multilang
+from rma.connectors.platforms.prestashop.api import Webservice, association, multilang, truthy
 
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 PAGE_SIZE = 50
 CENT = Decimal("0.01")
@@ -39,14 +44,16 @@ def shop_zone(options: dict[str, Any]) -> ZoneInfo:
 
 
 def shop_date(raw: Any, zone: ZoneInfo) -> datetime | None:
-    """A PrestaShop date (``2026-11-02 10:15:00``, shop time) as an aware datetime; None for empty or zero dates."""
+    """A PrestaShop date (``2026-11-02 10:15:00``, shop time) as an aware datetime; None for empty or zero dates.
+    A date that carries its offset (``…T10:15:00+01:00``, ``…Z``: not PrestaShop's, but a proxy's) keeps it."""
     text = str(raw or "").strip()
     if not text or text.startswith("0000-00-00"):
         return None
     try:
-        return datetime.strptime(text[:19], DATE_FORMAT).replace(tzinfo=zone)
+        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
     except ValueError as exc:
         raise MappingError(f"Not a PrestaShop date: {text!r}") from exc
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
 def shop_text(moment: datetime, zone: ZoneInfo) -> str:
@@ -72,6 +79,7 @@ class OrderReader:
         self.api = api
         self.options = options
         self.zone = shop_zone(options)
+        self.unreadable: set[str] = set()
 
     # --- the polling: keyset on (date_upd, id) -------------------------------------------------------------
     def page(self, *, since: datetime, cursor: str) -> OrdersPage:
@@ -93,6 +101,7 @@ class OrderReader:
             sort="[date_upd_ASC,id_ASC]",
             limit=f"{skip},{size}",
         )
+        rows = [self._whole(row) for row in rows]
         orders, failures = [], []
         for row in rows:
             try:
@@ -101,8 +110,11 @@ class OrderReader:
                 if isinstance(exc, PlatformError) and not exc.permanent:
                     raise  # the shop is unwell: the run stops here and resumes at this page
                 failures.append(f"{row.get('id')}: {type(exc).__name__}: {exc}")
-        if len(rows) < size:
+        if len(rows) != size:  # the last page; more than asked: the shop ignores limit, so that was all of them
             return OrdersPage(orders=orders, next_cursor="", failures=failures)
+        keys = [(str(row.get("date_upd")), int(str(row.get("id") or 0))) for row in rows]
+        if keys != sorted(keys):  # the shop ignores sort: page on by offset from the same date
+            return OrdersPage(orders=orders, next_cursor=f"{start}|{skip + len(rows)}", failures=failures)
         last = str(rows[-1].get("date_upd"))
         same = sum(1 for row in rows if str(row.get("date_upd")) == last)
         if same == len(rows) and last == start:
@@ -111,29 +123,70 @@ class OrderReader:
 
     def one(self, order_ref: str) -> OrderData | None:
         rows = self.api.list("orders", filters={"id": f"[{int(order_ref)}]"})
-        return self.order(rows[0]) if rows else None
+        return self.order(self._whole(rows[0])) if rows else None
+
+    def _whole(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The order itself when the list gave its id only (a webservice that does not honour ``display=full``)."""
+        if row.get("id") and "date_upd" not in row and "date_add" not in row:
+            return self.api.get("orders", str(row["id"]))
+        return row
+
+    def _optional(self, resource: str, read: Callable[[], T]) -> T | None:
+        """What only adds to an order (its refunded units, delivery date, category, size, colour, language,
+        country): a shop whose key may not read it, or a webservice without it, gives the order without it."""
+        if resource in self.unreadable:
+            return None
+        try:
+            return read()
+        except PlatformError as exc:
+            if not exc.permanent or exc.status not in (400, 401, 403, 404, 405):
+                raise
+            self.unreadable.add(resource)
+            logger.warning("PrestaShop %s cannot be read (%s): orders are read without it", resource, exc.message)
+            return None
 
     # --- one order -------------------------------------------------------------------------------------------
     def order(self, row: dict[str, Any]) -> OrderData:
+        """The order, or MappingError saying what is wrong with it (never another exception: the sync goes on)."""
+        try:
+            return self._order(row)
+        except MappingError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
+            raise MappingError(f"Order {row.get('id') if isinstance(row, dict) else row!r}: {exc!r}") from exc
+
+    def _order(self, row: dict[str, Any]) -> OrderData:
         try:
             order_ref = str(row["id"])
-            rows = (row.get("associations") or {}).get("order_rows") or []
+            rows = association(row, "order_rows", "order_row")
         except (KeyError, TypeError, AttributeError) as exc:
             raise MappingError(f"Not a PrestaShop order: {exc}") from exc
-        placed_at = shop_date(row.get("date_add"), self.zone)
-        if placed_at is None or not rows:
-            raise MappingError(f"Order {order_ref} has no date or no order_rows.")
+        placed_at = shop_date(row.get("date_add"), self.zone) or shop_date(row.get("date_upd"), self.zone)
+        if placed_at is None:
+            raise MappingError(f"Order {order_ref} has no date_add (nor date_upd).")
+        listed = (
+            self._optional(
+                "order_details", lambda: self.api.list("order_details", filters={"id_order": f"[{order_ref}]"})
+            )
+            or []
+        )
+        details = {str(d.get("id")): d for d in listed}
+        # An order listed without its associations: its order_details carry the same fields as its order_rows.
+        rows = rows or listed
+        if not rows:
+            raise MappingError(f"Order {order_ref} has no order_rows (and no order_details).")
         customer = self.api.find("customers", row.get("id_customer"))
-        address = self.api.find("addresses", row.get("id_address_delivery"))
-        country = self.api.find("countries", address.get("id_country"))
-        currency = self.api.get("currencies", row["id_currency"])
-        language = self.api.find("languages", row.get("id_lang"))
-        details = {str(d["id"]): d for d in self.api.list("order_details", filters={"id_order": f"[{order_ref}]"})}
+        address = self._optional("addresses", lambda: self.api.find("addresses", row.get("id_address_delivery"))) or {}
+        country = self._optional("countries", lambda: self.api.find("countries", address.get("id_country"))) or {}
+        currency = self.api.find("currencies", row.get("id_currency"))
+        language = self._optional("languages", lambda: self.api.find("languages", row.get("id_lang"))) or {}
         lines, extra_lines = self._lines(row, rows, details, str(row.get("id_lang") or ""))
         state = str(row.get("current_state") or "")
-        email = str(customer.get("email") or "")
+        email = str(customer.get("email") or "").strip()
         if not email:
             raise MappingError(f"Order {order_ref}: its customer has no e-mail address.")
+        if not currency.get("iso_code"):
+            raise MappingError(f"Order {order_ref}: its currency {row.get('id_currency')!r} is not in the shop.")
         return OrderData(
             order_ref=order_ref,
             number=str(row.get("reference") or order_ref),
@@ -145,10 +198,10 @@ class OrderReader:
             locale=str(language.get("iso_code") or ""),
             currency=str(currency.get("iso_code") or "").upper(),
             lines=lines,
-            address_line1=str(address.get("address1") or ""),
-            address_line2=str(address.get("address2") or ""),
-            postcode=str(address.get("postcode") or ""),
-            city=str(address.get("city") or ""),
+            address_line1=str(address.get("address1") or "").strip(),
+            address_line2=str(address.get("address2") or "").strip(),
+            postcode=str(address.get("postcode") or "").strip(),
+            city=str(address.get("city") or "").strip(),
             country=str(country.get("iso_code") or "").upper(),
             delivered_at=self._delivered_at(order_ref, state),
             cancelled=state in state_ids(self.options, "cancelled_state_ids", CANCELLED_STATES),
@@ -210,24 +263,35 @@ class OrderReader:
 
     def category_of(self, product_id: str, lang: str) -> str:
         """The name of the product's default category ("" for a product deleted since)."""
-        product = self.api.find("products", product_id)
-        return multilang(self.api.find("categories", product.get("id_category_default")).get("name"), lang)
+        product = self._optional("products", lambda: self.api.find("products", product_id)) or {}
+        category = (
+            self._optional("categories", lambda: self.api.find("categories", product.get("id_category_default"))) or {}
+        )
+        return multilang(category.get("name"), lang)
 
     def options_of(self, attribute_id: str, lang: str) -> tuple[str, str]:
         """(size, colour) of a combination, from its attribute values and their groups (colour groups are
         ``is_color_group``; size groups are named Size/Taille/… or listed in the ``size_groups`` option)."""
-        combination = self.api.find("combinations", attribute_id)
-        values = (combination.get("associations") or {}).get("product_option_values") or []
+        combination = self._optional("combinations", lambda: self.api.find("combinations", attribute_id)) or {}
+        values = association(combination, "product_option_values", "product_option_value")
         return self.value_options([str(v.get("id")) for v in values], lang)
 
     def value_options(self, value_ids: list[str], lang: str) -> tuple[str, str]:
         size_names = {str(n).lower() for n in self.options.get("size_groups") or SIZE_GROUPS}
         size = colour = ""
         for value_id in value_ids:
-            value = self.api.find("product_option_values", value_id)
-            group = self.api.find("product_options", value.get("id_attribute_group"))
+            value = (
+                self._optional("product_option_values", partial(self.api.find, "product_option_values", value_id))
+                or {}
+            )
+            group = (
+                self._optional(
+                    "product_options", partial(self.api.find, "product_options", value.get("id_attribute_group"))
+                )
+                or {}
+            )
             name = multilang(value.get("name"), lang)
-            if str(group.get("is_color_group")) == "1" or group.get("group_type") == "color":
+            if truthy(group.get("is_color_group")) or group.get("group_type") == "color":
                 colour = colour or name
             elif multilang(group.get("name"), lang).strip().lower() in size_names:
                 size = size or name
@@ -238,10 +302,15 @@ class OrderReader:
         delivered = state_ids(self.options, "delivered_state_ids", DELIVERED_STATES)
         if state not in delivered:
             return None
-        history = self.api.list(
-            "order_histories",
-            filters={"id_order": f"[{order_ref}]", "id_order_state": "[" + "|".join(sorted(delivered)) + "]"},
-            sort="[date_add_ASC,id_ASC]",
-            limit="1",
+        history = (
+            self._optional(
+                "order_histories",
+                lambda: self.api.list(
+                    "order_histories",
+                    filters={"id_order": f"[{order_ref}]", "id_order_state": "[" + "|".join(sorted(delivered)) + "]"},
+                ),
+            )
+            or []
         )
-        return shop_date(history[0].get("date_add"), self.zone) if history else None
+        dates = [moment for moment in (shop_date(h.get("date_add"), self.zone) for h in history) if moment]
+        return min(dates, default=None)
