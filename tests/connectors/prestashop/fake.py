@@ -18,7 +18,6 @@
 """
 
 import base64
-import json
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -29,28 +28,20 @@ from urllib.parse import parse_qsl, urlsplit
 from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
+from tests.connectors.prestashop.fake_formats import (
+    PLURAL,
+    SINGULAR,
+    Plain,
+    fields_of,
+    json_render,
+    matches,
+    sort_key,
+    text_of,
+    xml_render,
+)
+
 KEY = "ZQ88PRJX5VWQHCWE4EE7SQ7HPNX00RAJ"
 ZONE = ZoneInfo("Europe/Paris")
-SINGULAR = {
-    "addresses": "address",
-    "cart_rules": "cart_rule",
-    "categories": "category",
-    "combinations": "combination",
-    "countries": "country",
-    "currencies": "currency",
-    "customers": "customer",
-    "languages": "language",
-    "messages": "message",
-    "order_details": "order_detail",
-    "order_histories": "order_history",
-    "order_slip": "order_slip",
-    "orders": "order",
-    "product_option_values": "product_option_value",
-    "product_options": "product_option",
-    "products": "product",
-    "stock_availables": "stock_available",
-}
-PLURAL = {"order_slip": "order_slips"}
 REQUIRED = {
     "cart_rules": ("name", "date_from", "date_to"),
     "messages": ("message",),
@@ -250,13 +241,13 @@ class FakePrestaShop:
                 name = key[7:-1]
                 if name in DATE_FIELDS and not dates or (rows and name not in rows[0] and name != "id"):
                     raise PrestaShopError(400, 32, f"This filter does not exist. Did you mean: {name}?")
-                rows = [row for row in rows if _matches(str(row.get(name, "")), value)]
+                rows = [row for row in rows if matches(str(row.get(name, "")), value)]
         if "sort" in query and "sort" not in self.ignores:
             for part in reversed(query["sort"].strip("[]").split(",")):
                 name, _sep, direction = part.rpartition("_")
                 if direction not in ("ASC", "DESC") or (name in DATE_FIELDS and not dates):
                     raise PrestaShopError(400, 37, 'The "sort" value has to be formed as this example: "field_ASC"')
-                rows.sort(key=lambda row, n=name: _sort_key(row.get(n)), reverse=direction == "DESC")  # type: ignore[misc]
+                rows.sort(key=lambda row, n=name: sort_key(row.get(n)), reverse=direction == "DESC")  # type: ignore[misc]
         if "limit" in query and "limit" not in self.ignores:
             parts = [int(p) for p in query["limit"].split(",")]
             start, count = (parts[0], parts[1]) if len(parts) == 2 else (0, parts[0])
@@ -269,9 +260,9 @@ class FakePrestaShop:
     @staticmethod
     def _shown(row: dict[str, Any], display: str, query: dict[str, str]) -> dict[str, Any]:
         if display == "full":
-            shown = {k: _text(v) for k, v in row.items() if not k.startswith("_")}
+            shown = {k: text_of(v) for k, v in row.items() if not k.startswith("_")}
         elif display.startswith("["):
-            shown = {k: _text(row.get(k, "")) for k in display.strip("[]").split(",")}
+            shown = {k: text_of(row.get(k, "")) for k in display.strip("[]").split(",")}
         else:
             shown = {"id": row["id"]}
         for key, value in query.items():
@@ -288,7 +279,7 @@ class FakePrestaShop:
         node = root.find(SINGULAR[resource])
         if root.tag != "prestashop" or node is None:
             raise PrestaShopError(400, 40, f"Invalid XML: <prestashop><{SINGULAR[resource]}> expected")
-        fields = _fields(node)
+        fields = fields_of(node)
         for name in REQUIRED.get(resource, ()):
             if fields.get(name) in (None, "", []):
                 raise PrestaShopError(400, 41, f"Property {SINGULAR[resource]}->{name} is empty.")
@@ -306,144 +297,6 @@ class FakePrestaShop:
                 raise PrestaShopError(400, 90, "id is forbidden when adding or different from the one in the URL")
             existing.update({k: v for k, v in fields.items() if k != "id"})
             return dict(existing)
-
-
-def _fields(node: ElementTree.Element) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
-    for child in node:
-        languages = child.findall("language")
-        if child.tag == "associations":
-            fields["associations"] = {group.tag: [_fields(item) for item in group] for group in child}
-        elif languages:
-            fields[child.tag] = [{"id": lang.get("id"), "value": lang.text or ""} for lang in languages]
-        else:
-            fields[child.tag] = (child.text or "").strip()
-    return fields
-
-
-def _text(value: Any) -> Any:
-    if isinstance(value, dict | list):
-        return value
-    return None if value is None else str(value)  # null stays null (a test sets it; PrestaShop writes "")
-
-
-def _sort_key(value: Any) -> tuple[int, Any]:
-    text = str(value or "")
-    return (0, int(text)) if text.isdigit() else (1, text)
-
-
-def _matches(value: str, expression: str) -> bool:
-    if expression.startswith("%[") and expression.endswith("]%"):
-        return expression[2:-2].lower() in value.lower()
-    inner = expression.strip("[]")
-    if "|" in inner:
-        return value in inner.split("|")
-    if "," in inner:
-        low, high = inner.split(",", 1)
-        if value.isdigit() and low.isdigit() and high.isdigit():
-            return int(low) <= int(value) <= int(high)
-        return low <= value <= high
-    return value.lower() == inner.lower()
-
-
-class _Plain(Exception):
-    """An answer sent as it is (not a PrestaShop document)."""
-
-    def __init__(self, status: int, body: bytes, kind: str = "text/plain") -> None:
-        super().__init__(status)
-        self.status, self.body, self.kind = status, body, kind
-
-
-def json_render(answer: Any, single_language: bool) -> str:
-    """WebserviceOutputJSON: ids as numbers; one object without its empty and "0" fields (overrideContent's
-    array_filter); a multilingual field as its one value when the shop has one language (renderField)."""
-
-    def entity(row: dict[str, Any], top: bool) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in row.items():
-            if (
-                isinstance(value, list)
-                and value
-                and all(isinstance(v, dict) and set(v) == {"id", "value"} for v in value)
-            ):
-                value = value[0]["value"] if single_language else value
-            if key == "id" and str(value).isdigit():
-                value = int(value)
-            if top and value in ("", "0", None, [], {}):
-                continue
-            out[key] = value
-        return out
-
-    if not isinstance(answer, dict):
-        return json.dumps(answer)
-    rendered: dict[str, Any] = {}
-    for node, value in answer.items():
-        if node == "errors":
-            rendered[node] = value
-        elif isinstance(value, list):
-            rendered[node] = [entity(row, False) for row in value]
-        else:
-            rendered[node] = entity(value, True)
-    return json.dumps(rendered, ensure_ascii=False)
-
-
-def xml_render(answer: Any, url: str, display: bool = True) -> str:
-    """WebserviceOutputXML: <prestashop> holding the list node or the object node, values in CDATA, multilingual
-    fields as <language id="n">, associations as <order_rows nodeType="order_row" virtualEntity="true">."""
-
-    def cdata(value: Any) -> str:
-        return f"<![CDATA[{value}]]>" if value not in (None, "") else ""
-
-    def fields(row: dict[str, Any]) -> str:
-        out = []
-        for key, value in row.items():
-            if key == "associations":
-                groups = []
-                for name, items in value.items():
-                    single = name[:-1] if name.endswith("s") else name
-                    items = [items] if isinstance(items, dict) else items
-                    inner = "".join(f"<{single}>{fields(item)}</{single}>" for item in items)
-                    groups.append(f'<{name} nodeType="{single}" virtualEntity="true">{inner}</{name}>')
-                out.append(f"<associations>{''.join(groups)}</associations>")
-            elif isinstance(value, list):
-                langs = "".join(
-                    f'<language id="{v["id"]}" xlink:href="{url}api/languages/{v["id"]}">'
-                    f"{cdata(v['value'])}</language>"
-                    for v in value
-                )
-                out.append(f"<{key}>{langs}</{key}>")
-            else:
-                out.append(f"<{key}>{cdata(value)}</{key}>")
-        return "".join(out)
-
-    body = ""
-    if isinstance(answer, dict):
-        for node, value in answer.items():
-            if node == "errors":
-                body += (
-                    "<errors>"
-                    + "".join(
-                        f"<error><code>{cdata(e['code'])}</code><message>{cdata(e['message'])}</message></error>"
-                        for e in value
-                    )
-                    + "</errors>"
-                )
-            elif isinstance(value, list):
-                resource = next((k for k, v in PLURAL.items() if v == node), node)
-                tag = SINGULAR[resource]
-                body += (
-                    f"<{node}>"
-                    + "".join(
-                        f"<{tag}>{fields(row)}</{tag}>"
-                        if display
-                        else f'<{tag} id="{row["id"]}" xlink:href="{url}api/{resource}/{row["id"]}"/>'
-                        for row in value
-                    )
-                    + f"</{node}>"
-                )
-            else:
-                body += f"<{node}>{fields(value)}</{node}>"
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n<prestashop xmlns:xlink="http://www.w3.org/1999/xlink">{body}</prestashop>\n'
 
 
 def _handler(fake: FakePrestaShop) -> type[BaseHTTPRequestHandler]:
@@ -494,11 +347,11 @@ def _handler(fake: FakePrestaShop) -> type[BaseHTTPRequestHandler]:
             try:
                 if user is None:  # dispatcher.php: neither PHP_AUTH_USER nor ws_key
                     headers["WWW-Authenticate"] = 'Basic realm="Welcome to PrestaShop Webservice"'
-                    raise _Plain(401, b"401 Unauthorized")
+                    raise Plain(401, b"401 Unauthorized")
                 if fault is not None and not fault.after_work:
                     raise PrestaShopError(fault.status, 0, "Injected failure")
                 if raw is not None:
-                    raise _Plain(raw[0], raw[2], raw[1])
+                    raise Plain(raw[0], raw[2], raw[1])
                 status, answer = fake.handle(self.command, parts.path, query, body, user)
                 if fault is not None:
                     raise PrestaShopError(fault.status, 0, "Injected failure after the work was done")
@@ -508,10 +361,10 @@ def _handler(fake: FakePrestaShop) -> type[BaseHTTPRequestHandler]:
                     headers["WWW-Authenticate"] = 'Basic realm="Welcome to PrestaShop Webservice"'
                 if fault is not None and fault.retry_after is not None:
                     headers["Retry-After"] = fault.retry_after
-            except _Plain as plain:
+            except Plain as plain:
                 status, answer = plain.status, plain
             hit.status = status
-            if isinstance(answer, _Plain):
+            if isinstance(answer, Plain):
                 payload, kind = answer.body, answer.kind
             elif as_json:
                 payload, kind = json_render(answer, fake.single_language).encode(), "application/json"
