@@ -4,10 +4,11 @@ from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from rma.core.forms import NUMBER_FORMFIELD_OVERRIDES
-from rma.locations.models import DropOffPoint, Store, Warehouse
+from rma.locations.models import DropOffPoint, PostcodePlace, Store, Warehouse
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldOpts
@@ -98,3 +99,23 @@ class DropOffPointAdmin(admin.ModelAdmin):
         ),
         RECORD_FIELDSET,
     )
+
+
+@admin.register(PostcodePlace)
+class PostcodePlaceAdmin(admin.ModelAdmin):
+    """Read-only: the rows come from the official postcode file (`manage.py postcodes_import`), and a hand edit
+    would be overwritten by the next import."""
+
+    list_display = ("postcode", "name", "commune", "insee_code", "country", "latitude", "longitude")
+    list_filter = ("country",)
+    search_fields = ("=postcode", "name", "commune", "=insee_code")
+    search_help_text = _("Postcode, place, commune or INSEE code.")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: PostcodePlace | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: PostcodePlace | None = None) -> bool:
+        return False

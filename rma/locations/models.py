@@ -132,3 +132,31 @@ class DropOffPoint(AddressModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.postcode} {self.city})"
+
+
+class PostcodePlace(models.Model):
+    """One place served by a postcode, with its coordinates, from an official postcode file (see
+    `manage.py postcodes_import`). A postcode serves several places and a place may have several postcodes, so a
+    row is one (postcode, place) pair; locating a postcode means taking its places' centre."""
+
+    country = models.CharField(_("country"), max_length=2, default="FR")
+    postcode = models.CharField(_("postcode"), max_length=16)
+    insee_code = models.CharField(_("INSEE code"), max_length=5, blank=True)
+    name = models.CharField(_("place"), max_length=100, help_text=_("The locality (line 5) or else the commune."))
+    commune = models.CharField(_("commune"), max_length=100)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+
+    class Meta:
+        ordering = ("country", "postcode", "name")
+        verbose_name = _("postcode place")
+        verbose_name_plural = _("postcode places")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("country", "postcode", "insee_code", "name"), name="%(app_label)s_%(class)s_unique_place"
+            ),
+        ]
+        indexes = [models.Index(fields=("country", "postcode"), name="locations_postcodeplace_pc")]
+
+    def __str__(self) -> str:
+        return f"{self.postcode} {self.name}"

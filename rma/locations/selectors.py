@@ -6,7 +6,8 @@ from math import asin, cos, radians, sin, sqrt
 from django.db.models import Avg, Q
 
 from rma.core.exceptions import DomainError
-from rma.locations.models import DropOffPoint, Store
+from rma.locations.models import DropOffPoint, PostcodePlace, Store
+from rma.locations.postcodes import name_key
 
 # Search rings in km: a wider ring is searched only when the narrower one has too few points.
 SEARCH_RADII_KM = (5, 15, 50, 150, 500, 1500)
@@ -25,11 +26,32 @@ class NearbyPoint:
     distance_km: float
 
 
-def postcode_coordinates(*, postcode: str) -> tuple[float, float] | None:
-    """Where a postcode is, from the points and shops we know there (same postcode, else same department)."""
+def postcode_coordinates(*, postcode: str, city: str = "", country: str = "FR") -> tuple[float, float] | None:
+    """Where a postcode is: the centre of its places in the official postcode file (`postcodes_import`); when a
+    city is given and names one of them (La Poste's spelling or the customer's: "Saint-Étienne" is "ST ETIENNE"),
+    that place, since one postcode may cover towns far apart.
+
+    Only when no file was imported for this postcode, a stopgap: the average of the drop-off points and shops we
+    know with that postcode, else in that department. That is a guess, not a location (the average of a
+    department's points can be nowhere near the postcode), kept so that a site without the file (the demo, a fresh
+    install) still answers; import the file to stop relying on it."""
     postcode = postcode.strip().replace(" ", "")
     if not postcode:
         return None
+    places = list(PostcodePlace.objects.filter(country=country, postcode=postcode))
+    if places:
+        wanted = name_key(city)
+        matching = [p for p in places if wanted and wanted in (name_key(p.name), name_key(p.commune))]
+        chosen = matching or places
+        return (
+            sum(p.latitude for p in chosen) / len(chosen),
+            sum(p.longitude for p in chosen) / len(chosen),
+        )
+    return _postcode_coordinates_from_known_points(postcode=postcode)
+
+
+def _postcode_coordinates_from_known_points(*, postcode: str) -> tuple[float, float] | None:
+    """The stopgap of `postcode_coordinates`: averages known points, so it guesses; see there."""
     for lookup in (Q(postcode=postcode), Q(postcode__startswith=postcode[:2])):
         for model in (DropOffPoint, Store):
             centre = model.objects.filter(lookup, latitude__isnull=False).aggregate(
@@ -45,12 +67,14 @@ def drop_off_points_near(
     latitude: float | None = None,
     longitude: float | None = None,
     postcode: str = "",
+    city: str = "",
     kinds: list[str] | None = None,
     limit: int = 20,
 ) -> list[NearbyPoint]:
-    """Usable drop-off points nearest first, by coordinates or by postcode."""
+    """Usable drop-off points nearest first, by coordinates or by postcode (and city, when the postcode covers
+    several towns)."""
     if latitude is None or longitude is None:
-        coordinates = postcode_coordinates(postcode=postcode)
+        coordinates = postcode_coordinates(postcode=postcode, city=city)
         if coordinates is None:
             raise DomainError("We do not know this postcode.", code="unknown_postcode")
         latitude, longitude = coordinates
