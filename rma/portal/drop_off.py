@@ -41,7 +41,7 @@ def drop_off_options(*, order: Order, postcode: str = "") -> tuple[list[dict[str
     elif order.latitude is not None and order.longitude is not None:
         where = {"latitude": order.latitude, "longitude": order.longitude}
     else:
-        where = {"postcode": order.postcode}
+        where = {"postcode": order.postcode, "city": order.city}
     found = []
     try:
         for kind in POINT_KINDS:

@@ -10,7 +10,9 @@ from django.urls import reverse
 from rma.locations.models import PostcodePlace
 from rma.locations.postcodes import name_key
 from rma.locations.selectors import drop_off_points_near, postcode_coordinates
+from rma.portal.drop_off import drop_off_options
 from tests.locations.factories import DropOffPointFactory
+from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +167,19 @@ def test_the_admin_lists_the_places_and_offers_no_edit(admin_client):
         reverse("admin:locations_postcodeplace_change", args=[place.pk]), {"latitude": "1", "longitude": "1"}
     )
     assert PostcodePlace.objects.get(pk=place.pk).latitude == 45.4301
+
+
+def test_the_portal_places_an_order_without_coordinates_by_its_postcode_and_city():
+    run(FIXTURES / "laposte_hexasmal_gps.csv")
+    DropOffPointFactory(name="Relais Châtillon", latitude=46.1215, longitude=4.9570, postcode="01400")
+    DropOffPointFactory(name="Relais Abergement", latitude=46.1530, longitude=4.9260, postcode="01400")
+
+    for city, nearest in (
+        ("Châtillon-sur-Chalaronne", "Relais Châtillon"),
+        ("L'Abergement-Clémenciat", "Relais Abergement"),
+    ):
+        order = OrderFactory(postcode="01400", city=city, latitude=None, longitude=None)
+        options, error = drop_off_options(order=order)
+        assert error == ""
+        relays = [o["name"] for o in options if o["kind"] == "relay_point"]
+        assert relays[0] == nearest, city

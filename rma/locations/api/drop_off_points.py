@@ -80,6 +80,11 @@ class DropOffPointListApi(APIView):
 
     class FilterSerializer(serializers.Serializer):
         postcode = serializers.CharField(max_length=16, required=False, help_text="Search around this postcode.")
+        city = serializers.CharField(
+            max_length=100,
+            required=False,
+            help_text="With `postcode`: the town, for a postcode that covers several (e.g. 01400).",
+        )
         lat = serializers.FloatField(min_value=-90, max_value=90, required=False, help_text="Latitude (WGS 84).")
         lng = serializers.FloatField(min_value=-180, max_value=180, required=False, help_text="Longitude (WGS 84).")
         kind = serializers.ListField(
@@ -167,7 +172,7 @@ class DropOffPointListApi(APIView):
     def get(self, request: Request) -> Response:
         params: dict[str, Any] = {
             key: request.query_params[key]
-            for key in ("postcode", "lat", "lng", "limit")
+            for key in ("postcode", "city", "lat", "lng", "limit")
             if key in request.query_params
         }
         kinds = [kind.strip() for value in request.query_params.getlist("kind") for kind in value.split(",")]
@@ -181,6 +186,7 @@ class DropOffPointListApi(APIView):
                 latitude=query.get("lat"),
                 longitude=query.get("lng"),
                 postcode=query.get("postcode", ""),
+                city=query.get("city", ""),
                 kinds=query.get("kind"),
                 limit=query["limit"],
             )

@@ -1,4 +1,8 @@
+from io import StringIO
+from pathlib import Path
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -6,6 +10,7 @@ from tests.locations.factories import DropOffPointFactory
 
 pytestmark = pytest.mark.django_db
 
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "laposte_hexasmal_gps.csv"
 BASTILLE = {"lat": 48.8532, "lng": 2.3691}
 
 
@@ -103,3 +108,14 @@ def test_fixed_number_of_queries_whatever_the_number_of_points(agent, django_ass
     with django_assert_num_queries(baseline):
         response = agent.get("/api/v1/drop-off-points/?postcode=75011&limit=50")
     assert len(response.json()["results"]) == found + 10
+
+
+def test_the_city_places_a_postcode_shared_by_several_towns(agent):
+    call_command("postcodes_import", str(FIXTURE), stdout=StringIO(), stderr=StringIO())
+    chatillon = point("Châtillon", 46.1215, 4.9570, postcode="01400")
+    abergement = point("Abergement", 46.1530, 4.9260, postcode="01400")
+
+    for city, nearest in (("Châtillon-sur-Chalaronne", chatillon), ("L'Abergement-Clémenciat", abergement)):
+        response = agent.get("/api/v1/drop-off-points/", {"postcode": "01400", "city": city, "limit": 1})
+        assert response.status_code == 200
+        assert [r["id"] for r in response.json()["results"]] == [nearest.pk]
