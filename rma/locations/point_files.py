@@ -145,8 +145,8 @@ def _laposte_fields(row: dict[str, str]) -> dict[str, Any]:
     country = country_name.upper() if len(country_name) == 2 else _COUNTRIES.get(_key(country_name))
     if country is None:
         raise RowError(f"unknown country {country_name!r}.")
-    second_line = ", ".join(part for part in (_first(row, "complement_d_adresse", "complement_adresse"),
-                                              _first(row, "lieu_dit")) if part)  # fmt: skip
+    complement = _first(row, "complement_d_adresse", "complement_adresse")
+    second_line = ", ".join(part for part in (complement, row.get("lieu_dit", "")) if part)
     fields: dict[str, Any] = {
         "kind": _laposte_kind(_first(row, "caracteristique_du_site", "caracteristique", "type")),
         "name": name,
