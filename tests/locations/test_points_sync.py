@@ -220,3 +220,16 @@ def test_unreadable_file(tmp_path):
     _, err, status = sync("--format", "csv", str(tmp_path / "missing.csv"))
     assert status == 2
     assert "Cannot read" in err
+
+
+def test_la_poste_file_keeps_hours_set_elsewhere():
+    sample = str(FIXTURES / "laposte_poincont_sample.csv")
+    sync("--format", "laposte", sample)
+    hours = {"mon": [["09:00", "12:00"], ["13:30", "17:00"]]}
+    DropOffPoint.objects.filter(carrier_point_id="01036A").update(opening_hours=hours, max_weight_kg=30)
+
+    out, _, _ = sync("--format", "laposte", sample)
+
+    assert "0 changed, 0 closed, 3 unchanged" in out
+    belley = DropOffPoint.objects.get(carrier_point_id="01036A")
+    assert (belley.opening_hours, belley.max_weight_kg) == (hours, 30)
