@@ -1,11 +1,14 @@
 """Every model of our apps has an admin, and every admin page of our apps loads."""
 
+import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -41,6 +44,7 @@ from tests.core.factories import UserFactory
 from tests.locations.factories import DropOffPointFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
+POSTCODES_FILE = Path(__file__).resolve().parents[1] / "locations" / "fixtures" / "laposte_hexasmal_latlon.csv"
 
 OWN_APPS = ("orders", "locations", "returns", "shipping", "warehouse", "notifications", "connectors")
 
@@ -118,6 +122,8 @@ def build_rows(make_return, user):
     credit = store_credit_issue(return_request=shop_return, base=Decimal("30.00"), moment="handover", actor=user)
     store_credit_redeem(store_credit=credit, amount=Decimal("12.50"), reference=f"order-{shop_return.pk}", actor=user)
     shop_connection_rows(number=ReturnRequest.objects.count())
+    # Postcode places come from La Poste's file, through the import command (idempotent: twice changes nothing).
+    call_command("postcodes_import", str(POSTCODES_FILE), stdout=io.StringIO(), stderr=io.StringIO())
     return return_request
 
 
