@@ -6,6 +6,7 @@ The bodies are the "JSON response example" blocks of woocommerce/woocommerce-res
 """
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -21,18 +22,26 @@ pytestmark = pytest.mark.django_db(transaction=True)
 REFERENCE = "0b6c3a4e-1f2d-4e5a-8b7c-9d0e1f2a3b4c"
 
 
-def test_a_refund_answered_with_the_documented_body_is_recorded_once(connection, docs_woo):
-    order = docs_woo.add_order(doc("order-retrieve.json"))
-    docs_woo.canned[("POST", r"orders/727/refunds")] = (201, doc("order-refund-create.json"))
-    connector = connector_for(connection)
-    refund = RefundOrder(
+def bar_refund(rma_number: str, *, order_extra: dict[str, Any]) -> RefundOrder:
+    """Our refund of the documented order's one Bar3 (line 316), restocked, under `rma_number`."""
+    return RefundOrder(
         reference=REFERENCE,
         order_ref="727",
         amount=Decimal("12.90"),
         currency="USD",
         lines=[MoneyLine(line_ref="316", sku="Bar3", quantity=1, restock_quantity=1, amount=Decimal("12.90"))],
-        reason="Return R-2001",
-        rma_number="R-2001",
+        reason=f"Return {rma_number}",
+        rma_number=rma_number,
+        order_extra=order_extra,
+    )
+
+
+def test_a_refund_answered_with_the_documented_body_is_recorded_once(connection, docs_woo):
+    order = docs_woo.add_order(doc("order-retrieve.json"))
+    docs_woo.canned[("POST", r"orders/727/refunds")] = (201, doc("order-refund-create.json"))
+    connector = connector_for(connection)
+    refund = bar_refund(
+        "R-2001",
         order_extra={"lines": {"316": {"quantity": 1, "total": "12.00", "total_tax": "0.90", "taxes": {"75": "0.9"}}}},
     )
     record = connector.refund_create(refund=refund)
@@ -115,16 +124,7 @@ def test_an_order_paid_by_bank_transfer_is_refunded_without_asking_its_gateway(
     deliver(connection, order)
     extra = ShopOrder.objects.get(order__external_id="woo-eu:727").extra
     assert extra["payment_method"] == method
-    refund = RefundOrder(
-        reference=REFERENCE,
-        order_ref="727",
-        amount=Decimal("12.90"),
-        currency="USD",
-        lines=[MoneyLine(line_ref="316", sku="Bar3", quantity=1, restock_quantity=1, amount=Decimal("12.90"))],
-        reason="Return R-2003",
-        rma_number="R-2003",
-        order_extra=extra,
-    )
+    refund = bar_refund("R-2003", order_extra=extra)
     connector_for(connection).refund_create(refund=refund)
     (sent,) = docs_woo.calls("POST", r"orders/727/refunds")
     assert (sent.body["amount"], sent.body["api_refund"], sent.body["api_restock"]) == ("12.90", api_refund, True)
@@ -141,16 +141,7 @@ def test_a_shop_without_the_look_up_routes_nor_a_body_in_its_answer_still_gets_i
     docs_woo.canned[("POST", r"orders/727/refunds")] = (201, None)
     docs_woo.canned[("POST", "coupons")] = (201, None)
     connector = connector_for(connection)
-    refund = RefundOrder(
-        reference=REFERENCE,
-        order_ref="727",
-        amount=Decimal("12.90"),
-        currency="USD",
-        lines=[MoneyLine(line_ref="316", sku="Bar3", quantity=1, restock_quantity=1, amount=Decimal("12.90"))],
-        reason="Return R-2004",
-        rma_number="R-2004",
-        order_extra={},
-    )
+    refund = bar_refund("R-2004", order_extra={})
     assert connector.refund_create(refund=refund).created is True
     credit = CreditOrder(
         reference="7e1d2c3b-4a5f-4e6d-8c7b-1a2b3c4d5e6f",
