@@ -37,6 +37,7 @@ class ScriptedCarrier(BuiltinCarrier):
     code = "scripted"
 
     def __init__(self, failures: list[Exception], void_failures: list[Exception]) -> None:
+        super().__init__()
         self.failures = failures
         self.void_failures = void_failures
         self.calls = 0
@@ -69,7 +70,7 @@ def scripted_carrier(monkeypatch) -> Callable[..., ScriptedCarrier]:
             failures = [CarrierUnavailable(f"carrier timeout #{n}") for n in range(1, transient + 1)]
         void_failures: list[Exception] = [CarrierError("parcel already scanned")] if void_refused else []
         carrier = ScriptedCarrier(failures, void_failures)
-        monkeypatch.setitem(carriers._FACTORIES, ScriptedCarrier.code, lambda: carrier)
+        monkeypatch.setitem(carriers._FACTORIES, ScriptedCarrier.code, lambda settings: carrier)
         return carrier
 
     return register

@@ -6,10 +6,17 @@ from rma.shipping.carriers.base import (
     Address,
     Carrier,
     CarrierError,
+    CarrierInputError,
     CarrierLabel,
+    CarrierPoint,
+    CarrierSettings,
     CarrierUnavailable,
     LabelRequest,
+    PointSearch,
     TrackingEvent,
+    TrackingStatus,
+    TrackingUpdate,
+    TrackingWebhooks,
 )
 from rma.shipping.carriers.builtin import BuiltinCarrier
 
@@ -18,17 +25,26 @@ __all__ = [
     "Address",
     "Carrier",
     "CarrierError",
+    "CarrierInputError",
     "CarrierLabel",
+    "CarrierPoint",
+    "CarrierSettings",
     "CarrierUnavailable",
     "LabelRequest",
+    "PointSearch",
     "TrackingEvent",
+    "TrackingStatus",
+    "TrackingUpdate",
+    "TrackingWebhooks",
     "carrier_codes",
     "get_carrier",
 ]
 
 DEFAULT_CARRIER = "builtin"
 
-_FACTORIES: dict[str, Callable[[], Carrier]] = {
+# Adapters by carrier code. Each is built from a CarrierSettings (a carrier account's credentials and options); the
+# built-in carrier needs none.
+_FACTORIES: dict[str, Callable[[CarrierSettings], Carrier]] = {
     BuiltinCarrier.code: BuiltinCarrier,
 }
 
@@ -38,10 +54,11 @@ def carrier_codes() -> list[str]:
     return sorted(_FACTORIES)
 
 
-def get_carrier(code: str = DEFAULT_CARRIER) -> Carrier:
-    """Return a carrier instance for `code`; an unknown code is a permanent CarrierError."""
+def get_carrier(code: str = DEFAULT_CARRIER, settings: CarrierSettings | None = None) -> Carrier:
+    """Return a carrier adapter for `code`, set up with an account's `settings`; an unknown code is a permanent
+    CarrierError."""
     try:
         factory = _FACTORIES[code]
     except KeyError:
         raise CarrierError(f"unknown carrier {code!r}; known: {', '.join(carrier_codes())}") from None
-    return factory()
+    return factory(settings or CarrierSettings())

@@ -16,7 +16,7 @@ database's unique constraint on the tracking number is what catches that.
 import hashlib
 import re
 
-from rma.shipping.carriers.base import CarrierError, CarrierLabel, LabelRequest, TrackingEvent
+from rma.shipping.carriers.base import CarrierError, CarrierLabel, CarrierSettings, LabelRequest, TrackingEvent
 
 PREFIX = "RP"
 COUNTRY = "FR"
@@ -52,6 +52,9 @@ class BuiltinCarrier:
     """Self-issued labels: no booking, no network, nothing to void and no scans to report."""
 
     code = "builtin"
+
+    def __init__(self, settings: CarrierSettings | None = None) -> None:
+        self.settings = settings or CarrierSettings()
 
     def create_label(self, *, request: LabelRequest) -> CarrierLabel:
         """Issue the tracking number derived from the request's reference."""
