@@ -64,7 +64,9 @@ class FakeMondialRelay(MondialRelayService):
         self.label_downloads: list[dict[str, str]] = []
         self.faults: list[Fault] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.thread = threading.Thread(target=self.server.serve_forever, name="fake-mondial-relay", daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-mondial-relay", daemon=True
+        )
 
     # ---- Running
 
