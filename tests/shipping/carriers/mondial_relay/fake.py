@@ -246,6 +246,9 @@ def _handler(fake: FakeMondialRelay) -> type[BaseHTTPRequestHandler]:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
+            # One request per connection: no handler thread outlives its answer (the live worker checks for them).
+            self.send_header("Connection", "close")
+            self.close_connection = True
             self.end_headers()
             self.wfile.write(body)
 
