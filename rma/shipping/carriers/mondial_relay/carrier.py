@@ -280,7 +280,8 @@ class MondialRelayCarrier:
         params = {
             "Enseigne": self.enseigne,
             "Pays": country.upper(),
-            "Ville": text.town(city) if city else "",
+            # The postcode finds the points; a town is only sent without one (a town spelt otherwise finds none).
+            "Ville": text.town(city) if city and not postcode else "",
             "CP": text.postcode(postcode),
             "Action": "REL",
             "DelaiEnvoi": "0",

@@ -44,9 +44,15 @@ def ascii_upper(value: str, *, keep: re.Pattern[str] = ADDRESS_CHARS, max_length
     return _SPACES.sub(" ", keep.sub(" ", plain)).strip()[:max_length].rstrip()
 
 
+# Words of a town as customers type it that the carrier's town names never hold ("Lyon 3e arrondissement", "Cedex").
+_TOWN_NOISE = re.compile(r"\b(\w*\d\w*|ARRONDISSEMENT|ARR|CEDEX)\b\.?")
+
+
 def town(value: str) -> str:
-    """A town name as the service accepts it (letters, spaces, hyphens and apostrophes; 26 characters)."""
-    return ascii_upper(value, keep=TOWN_CHARS, max_length=26)
+    """A town name as the service accepts it (letters, spaces, hyphens and apostrophes; 26 characters): "Lyon 3e
+    arrondissement" is "LYON", as in La Poste's town names the carrier routes by."""
+    plain = ascii_upper(value, keep=re.compile(r"[^0-9A-Z_\-' ]"), max_length=80)
+    return ascii_upper(_TOWN_NOISE.sub(" ", plain), keep=TOWN_CHARS, max_length=26)
 
 
 def file_number(value: str) -> str:
@@ -63,7 +69,8 @@ def phone(value: str, *, country: str) -> str:
     """A phone number in the international form the service accepts ("+33612345678"); empty stays empty.
 
     A national number (leading 0) gets its country's calling code; one already in the 00/+ form keeps it."""
-    digits = re.sub(r"[\s.\-/()]", "", value)
+    # "+33 (0)6 12 34 56 78": the bracketed trunk 0 is not dialled after the calling code.
+    digits = re.sub(r"[\s.\-/()]", "", value.replace("(0)", ""))
     if not digits:
         return ""
     if digits.startswith("00"):

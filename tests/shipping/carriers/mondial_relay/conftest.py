@@ -14,6 +14,7 @@ LYON_POINT = "FR-066974"
 
 def lyon_setup(fake: FakeMondialRelay) -> None:
     """A Point Relais and a Locker in Lyon 7e, a Paris point, and the postcodes the tests use."""
+    fake.add_postcode("69003", latitude=45.7597, longitude=4.8422, cities=("LYON",))  # the test orders' postcode
     fake.add_postcode("69007", latitude=45.7456, longitude=4.8417, cities=("LYON",))
     fake.add_postcode("75009", latitude=48.8771, longitude=2.3379, cities=("PARIS",))
     fake.add_point(
