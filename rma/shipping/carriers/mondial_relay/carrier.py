@@ -54,10 +54,18 @@ from rma.shipping.carriers.base import (
     TrackingEvent,
 )
 from rma.shipping.carriers.http import CarrierHttp
-from rma.shipping.carriers.mondial_relay import text
 from rma.shipping.carriers.mondial_relay.errors import OK, TRACING_STATS, stat_error
 from rma.shipping.carriers.mondial_relay.points import DEFAULT_LOCKER_PREFIXES, point_id_split, points_read
 from rma.shipping.carriers.mondial_relay.soap import SoapClient
+from rma.shipping.carriers.mondial_relay.text import (
+    ascii_upper,
+    file_number,
+    town,
+)
+from rma.shipping.carriers.mondial_relay.text import email as email_field
+from rma.shipping.carriers.mondial_relay.text import language as language_field
+from rma.shipping.carriers.mondial_relay.text import phone as phone_field
+from rma.shipping.carriers.mondial_relay.text import postcode as postcode_field
 from rma.shipping.carriers.mondial_relay.tracking import events_read
 
 CODE = "mondial_relay"
@@ -148,9 +156,9 @@ class MondialRelayCarrier:
             "Enseigne": self.enseigne,
             "ModeCol": mode_col,
             "ModeLiv": self._option("delivery_mode", "LCC"),
-            "NDossier": text.file_number(request.rma_number),
+            "NDossier": file_number(request.rma_number),
             "NClient": "",
-            "Expe_Langage": text.language(request.language),
+            "Expe_Langage": language_field(request.language),
             **self._address("Expe", sender),
             "Dest_Langage": "FR" if recipient.country.upper() == "FR" else "EN",
             **self._address("Dest", recipient),
@@ -178,16 +186,16 @@ class MondialRelayCarrier:
     def _address(prefix: str, address: Address) -> dict[str, str]:
         country = address.country.strip().upper()
         return {
-            f"{prefix}_Ad1": text.ascii_upper(address.name),
+            f"{prefix}_Ad1": ascii_upper(address.name),
             f"{prefix}_Ad2": "",
-            f"{prefix}_Ad3": text.ascii_upper(address.line1),
-            f"{prefix}_Ad4": text.ascii_upper(address.line2),
-            f"{prefix}_Ville": text.town(address.city),
-            f"{prefix}_CP": text.postcode(address.postcode),
+            f"{prefix}_Ad3": ascii_upper(address.line1),
+            f"{prefix}_Ad4": ascii_upper(address.line2),
+            f"{prefix}_Ville": town(address.city),
+            f"{prefix}_CP": postcode_field(address.postcode),
             f"{prefix}_Pays": country,
-            f"{prefix}_Tel1": text.phone(address.phone, country=country),
+            f"{prefix}_Tel1": phone_field(address.phone, country=country),
             f"{prefix}_Tel2": "",
-            f"{prefix}_Mail": text.email(address.email),
+            f"{prefix}_Mail": email_field(address.email),
         }
 
     def create_label(self, *, request: LabelRequest) -> CarrierLabel:
@@ -281,8 +289,8 @@ class MondialRelayCarrier:
             "Enseigne": self.enseigne,
             "Pays": country.upper(),
             # The postcode finds the points; a town is only sent without one (a town spelt otherwise finds none).
-            "Ville": text.town(city) if city and not postcode else "",
-            "CP": text.postcode(postcode),
+            "Ville": town(city) if city and not postcode else "",
+            "CP": postcode_field(postcode),
             "Action": "REL",
             "DelaiEnvoi": "0",
             "RayonRecherche": self._option("search_radius_km", "20"),
