@@ -52,7 +52,9 @@ STEPS: dict[str, tuple[str, str, int]] = {
 class FakeMondialRelay(MondialRelayService):
     """Mondial Relay's SOAP API and label server, with points, postcodes and expeditions the test sets up."""
 
-    def __init__(self, *, accounts: dict[str, str] | None = None, first_number: int = 31_000_001) -> None:
+    def __init__(
+        self, *, accounts: dict[str, str] | None = None, first_number: int = 31_000_001, port: int = 0
+    ) -> None:
         self.lock = threading.RLock()
         self.accounts = dict(accounts or {ENSEIGNE: PRIVATE_KEY})
         self.first_number = first_number
@@ -63,7 +65,7 @@ class FakeMondialRelay(MondialRelayService):
         self.calls: list[Call] = []
         self.label_downloads: list[dict[str, str]] = []
         self.faults: list[Fault] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-mondial-relay", daemon=True
         )
