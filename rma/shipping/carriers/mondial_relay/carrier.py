@@ -13,7 +13,8 @@ are padded with spaces, as the service expects) and "private_key" (the web servi
 
 Options (CarrierSettings.options), all optional:
 - "collection_mode": ModeCol, default "REL" (the customer drops the parcel at a Point Relais® or Locker); a home
-  pickup return uses "home_collection_mode", default "CDR".
+  pickup return uses "home_collection_mode", default "CDR" (home collection), and a return handed over at one of our
+  shops "store_collection_mode", default "CCC" (collected at the merchant's).
 - "delivery_mode": ModeLiv, default "LCC" (delivered to the merchant: our warehouse).
 - "label_formats": the label sizes to fetch, any of "A4", "A5", "10x15"; default ["A4", "10x15"]. A4 or A5 is kept as
   documents["pdf"], 10x15 as documents["pdf_4x6"]. V1 prints no ZPL.
@@ -139,6 +140,8 @@ class MondialRelayCarrier:
         """(ModeCol, COL_Rel_Pays, COL_Rel): at the customer's chosen point, at any point ("XX", "AUTO"), or home."""
         if request.drop_off_method == DropOffMethod.HOME_PICKUP:
             return self._option("home_collection_mode", "CDR"), "", ""
+        if request.drop_off_method == DropOffMethod.STORE:  # handed over at our shop's counter: collected there
+            return self._option("store_collection_mode", "CCC"), "", ""
         mode = self._option("collection_mode", "REL")
         if mode != "REL":
             return mode, "", ""
@@ -198,10 +201,15 @@ class MondialRelayCarrier:
             f"{prefix}_Mail": email_field(address.email),
         }
 
+    def _require_account(self) -> None:
+        if not self.enseigne.strip() or not self.soap.private_key:
+            raise CarrierError("mondial_relay: the carrier account has no enseigne or no private key")
+
     def create_label(self, *, request: LabelRequest) -> CarrierLabel:
         """Book a return expedition and fetch its label in the account's sizes."""
         if not request.reference:
             raise CarrierError("the label request has no reference")
+        self._require_account()
         params = self._label_params(request)
         memo_key = (self.http.base_url, request.reference, "|".join(params.values()))
         booked = _recall(memo_key)
@@ -270,6 +278,7 @@ class MondialRelayCarrier:
     def track(self, *, tracking_number: str) -> list[TrackingEvent]:
         """The expedition's steps, oldest first."""
         self._check(tracking_number)
+        self._require_account()
         language = self._option("tracking_language", "FR").upper()
         params = {"Enseigne": self.enseigne, "Expedition": tracking_number, "Langue": language}
         answer = self.soap.call("WSI2_TracingColisDetaille", params)
@@ -285,6 +294,7 @@ class MondialRelayCarrier:
         """The points around a postcode where a customer can drop a return (Action "REL"), nearest first."""
         if kinds and not POINT_KINDS.intersection(kinds):
             return []
+        self._require_account()
         params = {
             "Enseigne": self.enseigne,
             "Pays": country.upper(),

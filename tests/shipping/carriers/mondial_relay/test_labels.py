@@ -135,6 +135,19 @@ def test_a_home_pickup_is_a_home_collection(mondial_relay, mondial_relay_carrier
     assert (params["ModeCol"], params["COL_Rel"]) == ("CDR", "")
 
 
+def test_a_return_left_at_one_of_our_shops_is_collected_there(mondial_relay, mondial_relay_carrier):
+    mondial_relay_carrier.create_label(request=replace(REQUEST, drop_off_method="store", drop_off_point_id="ST-LYON"))
+    params = _booking(mondial_relay).params
+    assert (params["ModeCol"], params["COL_Rel_Pays"], params["COL_Rel"]) == ("CCC", "", "")
+
+
+def test_an_account_without_its_key_asks_nothing(mondial_relay):
+    carrier = MondialRelayCarrier(replace(mondial_relay.settings(), credentials={"enseigne": "BDTEST13"}))
+    with pytest.raises(CarrierError, match="no private key"):
+        carrier.create_label(request=REQUEST)
+    assert mondial_relay.calls == []
+
+
 def test_the_account_chooses_the_label_sizes_and_modes(mondial_relay):
     carrier = MondialRelayCarrier(mondial_relay.settings(label_formats=["A5"], delivery_mode="HOM"))
     label = carrier.create_label(request=replace(REQUEST, recipient=replace(WAREHOUSE, phone="01 60 00 00 00")))
