@@ -8,9 +8,11 @@ https://vdocument.in/web-service-mondial-relay.html); the same table ships in Mo
 In a return the customer is the sender (Expe_*) and our warehouse the recipient (Dest_*): the sender's codes are
 the customer's to fix (CarrierInputError with words for the customer's page); the recipient's, the account's and the
 parcel's are ours (CarrierError: an agent fixes the account or the warehouse address). 99 ("generic service error:
-may be a technical problem of the service") is read as an outage and retried, like 90 ("AS400 unavailable"); 98 is
-"generic error, masks another one, production accounts only" in V-5.7 (it read "service unavailable" before): a
-permanent error.
+may be a technical problem of the service") is read as an outage and retried, like 90 ("AS400 unavailable"). 98
+reads "generic error (invalid parameters): it hides another code of the list and only happens to accounts in
+production mode" in the manual's table as akretion/mondialrelay_pyt reproduces it, and "service unavailable" in the
+PrestaShop module's copy: we follow the manual's wording and treat it as permanent (the label fails with the code in
+its error, and an agent retries it).
 """
 
 from django.utils import translation

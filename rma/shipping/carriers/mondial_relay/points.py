@@ -13,9 +13,9 @@ drop at a Point Relais® (https://www.mondialrelay.fr/faq/envoyer-un-colis/: 30 
   (a day with both slots empty is closed).
 - Informations_Dispo lists the closures: Periode elements with Debut and Fin (xs:dateTime).
 - The search asks with Action "REL": points where a sender may drop a parcel, which is what a return needs, so every
-  point found accepts returns. WSI4 has no kind field (lockers were removed from the manual in V-5.4, yet the
-  service lists Mondial Relay's Lockers, named "LOCKER …"): a point whose name starts with one of the account's
-  `locker_name_prefixes` (default "LOCKER") is a locker; a locker open round the clock every day is 24/7.
+  point found accepts returns. WSI4 has no kind field (the manual dropped its Locker details in V-5.4): a point whose
+  name starts with one of the account's `locker_name_prefixes` (default "LOCKER") is read as a locker, any other as
+  a relay point; a locker open round the clock every day is 24/7.
 """
 
 from collections.abc import Iterable
