@@ -97,6 +97,12 @@ def test_an_unread_last_step_takes_the_answers_meaning(mondial_relay, mondial_re
     assert last.code == "ETAPE_SANS_EQUIVALENT_CONNU"
 
 
+def test_a_step_at_a_point_without_a_place_names_the_point(mondial_relay, mondial_relay_carrier, booked):
+    mondial_relay.step(booked, "dropped", point="FR-066974")
+    (event,) = mondial_relay_carrier.track(tracking_number=booked)
+    assert event.location == "Point Relais FR-066974"
+
+
 def test_unknown_and_malformed_numbers(mondial_relay, mondial_relay_carrier):
     with pytest.raises(CarrierError, match="STAT 94"):
         mondial_relay_carrier.track(tracking_number="39999999")
