@@ -254,7 +254,8 @@ class InPostCarrier:
         params: dict[str, Any] = {
             "relative_post_code": postcode,
             "type": ",".join(types),
-            "per_page": max(1, min(limit, 500)),
+            # Points that do not operate come in the answer too: ask for more than needed, keep `limit`.
+            "per_page": max(1, min(limit * 2 + 10, 500)),
             "sort_by": "distance_to_relative_point",
         }
         body = self._json("GET", "/v1/points", action="points", auth=False, params=params)
