@@ -18,7 +18,8 @@ Written from the InPost ShipX API documentation (version 1.23.0 pages and the cu
 Credentials (CarrierSettings.credentials): `token` (the API token from Manager Paczek → My account → API),
 `organization_id`, and `webhook_token` (our shared secret for webhooks, see tracking.py).
 Options (CarrierSettings.options): `service` (default "inpost_locker_standard"), `target_point` (the locker the
-warehouse collects from; ShipX requires it for the locker services), `receiver_company_name`, `parcel_template`
+warehouse collects from; ShipX requires it for the locker services), `receiver_company_name`, `receiver_email` and
+`receiver_phone` (the warehouse's, for ShipX's notices, when its address has none), `parcel_template`
 (small / medium / large = lockers A / B / C; default small), `sending_method` (with a chosen point; default
 "parcel_locker"), `sending_method_without_point` (default: none sent, the organization's default applies),
 `label_formats` (default ["pdf", "zpl"]), `pdf_type` (default "A6"), `zpl_type` (default "normal"),

@@ -16,6 +16,7 @@ Sources (InPost ShipX API documentation, https://dokumentacja-inpost.atlassian.n
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -120,11 +121,12 @@ def shipx_datetime(value: str) -> datetime:
 
 
 def _street(line1: str) -> dict[str, str]:
-    """French addresses put the number first ("12 rue des Lilas"); ShipX wants street and building_number."""
+    """French addresses put the number first ("12 rue des Lilas"); ShipX wants street and building_number, or the
+    free `line1` (its Address form takes either) for an address without a number ("ZAC des Portes")."""
     match = _HOUSE_NUMBER.match(line1)
     if match:
         return {"street": match.group(2).strip(), "building_number": match.group(1).strip()}
-    return {"street": line1.strip(), "building_number": ""}
+    return {"line1": line1.strip()}
 
 
 def _party(address: Address) -> dict[str, Any]:
@@ -132,8 +134,6 @@ def _party(address: Address) -> dict[str, Any]:
     party: dict[str, Any] = {
         "first_name": first,
         "last_name": last or first,
-        "email": address.email,
-        "phone": re.sub(r"[\s.\-()]", "", address.phone),
         "address": {
             **_street(address.line1),
             "line2": address.line2,
@@ -142,13 +142,24 @@ def _party(address: Address) -> dict[str, Any]:
             "country_code": address.country.upper(),
         },
     }
+    # Left out rather than empty: ShipX checks what is given, and uses the organization's for a missing sender's.
+    if address.email:
+        party["email"] = address.email
+    if address.phone:
+        party["phone"] = re.sub(r"[\s.\-()]", "", address.phone)
     return party
 
 
 def shipment_payload(*, request: LabelRequest, options: Mapping[str, Any]) -> dict[str, Any]:
     """The body of POST /v1/organizations/{id}/shipments for a return: the customer sends, the warehouse receives."""
     service = str(options.get("service") or "inpost_locker_standard")
-    receiver = _party(request.recipient)
+    recipient = request.recipient
+    # The locker services text and email the receiver: the warehouse's returns desk, when its address has none.
+    if not recipient.email and options.get("receiver_email"):
+        recipient = replace(recipient, email=str(options["receiver_email"]))
+    if not recipient.phone and options.get("receiver_phone"):
+        recipient = replace(recipient, phone=str(options["receiver_phone"]))
+    receiver = _party(recipient)
     if options.get("receiver_company_name"):
         receiver["company_name"] = str(options["receiver_company_name"])
     custom: dict[str, str] = {}

@@ -151,7 +151,6 @@ def test_a_cancelled_shipment_is_not_reused_for_the_same_return(shipx, inpost):
 @pytest.mark.parametrize(
     ("sender", "code"),
     [
-        ({"phone": ""}, "phone_required"),
         ({"phone": "12"}, "phone_invalid"),
         ({"email": "anna.example.com"}, "email_invalid"),
         ({"postcode": "3O-347"}, "postcode_unknown"),
@@ -169,6 +168,18 @@ def test_what_the_customer_typed_and_shipx_refused_is_said_to_the_customer(shipx
     assert refused.value.customer_message
     assert refused.value.carrier_code.startswith("sender.")
     assert shipx.shipments == {}
+
+
+def test_a_customer_without_phone_or_email_is_sent_without_them(shipx, inpost):
+    request = label_request()
+    request = replace(request, sender=replace(request.sender, phone="", email=""))
+
+    label = inpost.create_label(request=request)
+
+    sender = shipx.calls("POST", SHIPMENTS)[0].body["sender"]
+    assert "phone" not in sender
+    assert "email" not in sender
+    assert label.tracking_number
 
 
 def test_a_postcode_shipx_does_not_know_is_the_customers_to_fix(shipx, inpost):
