@@ -68,6 +68,9 @@ logger = logging.getLogger(__name__)
 
 PRODUCTION_URL = "https://api-shipx-pl.easypack24.net"
 SANDBOX_URL = "https://sandbox-api-shipx-pl.easypack24.net"
+# ShipX's status titles by (API address, language), with when they were read: they change with ShipX's releases.
+STATUS_TITLES_TTL = 6 * 3600.0
+_STATUS_TITLES: dict[tuple[str, str], tuple[float, dict[str, str]]] = {}
 # Our document names → ShipX's label format.
 LABEL_FORMATS = {"pdf": "Pdf", "zpl": "Zpl"}
 
@@ -81,7 +84,6 @@ class InPostCarrier:
         self.settings = settings or CarrierSettings()
         self.http = CarrierHttp(settings=self.settings, default_base_url=PRODUCTION_URL, carrier=self.code)
         self.options: Mapping[str, Any] = self.settings.options
-        self._titles: dict[str, str] | None = None
 
     # ---- plumbing
 
@@ -205,16 +207,21 @@ class InPostCarrier:
     # ---- tracking
 
     def status_titles(self) -> dict[str, str]:
-        """ShipX's own title of each status (GET /v1/statuses), read once per adapter; {} when unreachable."""
-        if self._titles is None:
-            lang = str(self.options.get("statuses_lang") or "en_GB")
-            try:
-                body = self._json("GET", "/v1/statuses", action="statuses", auth=False, params={"lang": lang})
-            except CarrierError as exc:
-                logger.warning("inpost statuses unavailable: %s", exc)
-                return {}
-            self._titles = {str(item["name"]): str(item.get("title") or "") for item in body.get("items") or []}
-        return self._titles
+        """ShipX's own title of each status (GET /v1/statuses), kept for STATUS_TITLES_TTL per API address and
+        language (an adapter is built for each call); {} while unreachable: events then show the status name."""
+        lang = str(self.options.get("statuses_lang") or "en_GB")
+        key = (self.http.base_url, lang)
+        cached = _STATUS_TITLES.get(key)
+        if cached is not None and time.monotonic() - cached[0] < STATUS_TITLES_TTL:
+            return cached[1]
+        try:
+            body = self._json("GET", "/v1/statuses", action="statuses", auth=False, params={"lang": lang})
+        except CarrierError as exc:
+            logger.warning("inpost statuses unavailable: %s", exc)
+            return {}
+        titles = {str(item["name"]): str(item.get("title") or "") for item in body.get("items") or []}
+        _STATUS_TITLES[key] = (time.monotonic(), titles)
+        return titles
 
     def track(self, *, tracking_number: str) -> list[TrackingEvent]:
         """The parcel's tracking history, oldest first; [] while ShipX does not know the number yet."""

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from rma.shipping.carriers import Address, CarrierSettings, LabelRequest
-from rma.shipping.carriers.inpost import InPostCarrier
+from rma.shipping.carriers.inpost import InPostCarrier, client
 from tests.shipping.carriers.inpost.fake import FakeShipX, shipx_running
 
 WEBHOOK_TOKEN = "w3bh00k-t0ken"
@@ -21,6 +21,8 @@ WAREHOUSE_LOCKER = "WAR01M"  # where the warehouse collects returns
 
 @pytest.fixture
 def shipx() -> Iterator[FakeShipX]:
+    # A new fake may get the port of an earlier one: no status titles read from that one.
+    client._STATUS_TITLES.clear()
     with shipx_running() as fake:
         fake.postcodes.update({"30-347": (50.0382, 19.9262), "00-001": (52.2297, 21.0122)})
         fake.add_point(DROP_LOCKER)

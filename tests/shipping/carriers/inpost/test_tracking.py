@@ -4,6 +4,7 @@ import json
 from datetime import datetime
 
 import pytest
+import requests
 
 from rma.shipping.carriers import CarrierUnavailable, TrackingStatus
 from rma.shipping.carriers.inpost.mapping import STATUS_MAP, tracking_status
@@ -52,11 +53,26 @@ def test_the_history_reads_oldest_first_in_our_statuses_with_shipxs_titles(shipx
     assert "authorization" not in shipx.calls("GET", r"/v1/tracking/\d+")[0].headers
 
 
-def test_the_statuses_are_read_once_per_adapter(shipx, inpost, parcel):
-    inpost.track(tracking_number=parcel.tracking_number)
-    inpost.track(tracking_number=parcel.tracking_number)
+def test_the_statuses_are_read_once_for_every_adapter_of_the_same_api(shipx, inpost_settings, parcel):
+    from rma.shipping.carriers.inpost import InPostCarrier
+
+    InPostCarrier(inpost_settings).track(tracking_number=parcel.tracking_number)
+    InPostCarrier(inpost_settings).track(tracking_number=parcel.tracking_number)
 
     assert len(shipx.calls("GET", "/v1/statuses")) == 1
+
+
+def test_an_unsupported_language_is_refused_as_documented_and_the_names_are_shown(shipx, parcel):
+    from rma.shipping.carriers.inpost import InPostCarrier
+    from tests.shipping.carriers.inpost.conftest import settings_for
+
+    events = InPostCarrier(settings_for(shipx, statuses_lang="fr_FR")).track(tracking_number=parcel.tracking_number)
+
+    assert events[-1].description == "Delivered"
+    answer = requests.get(f"{shipx.url}/v1/statuses", params={"lang": "fr_FR"}, timeout=5)
+    assert answer.status_code == 400
+    # "Statuses" page: the documented answer to lang=fr_FR.
+    assert answer.json() == json.loads((PAYLOADS / "statuses-invalid-lang.json").read_text())
 
 
 def test_the_titles_can_be_polish(shipx, parcel):
