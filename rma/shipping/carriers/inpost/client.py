@@ -131,6 +131,16 @@ class InPostCarrier:
                 raise CarrierError(f"inpost: shipment {shipment.get('id')} was cancelled")
             if shipment.get("status") == CONFIRMED and shipment.get("tracking_number"):
                 return shipment
+            offers = shipment.get("offers") or []
+            if (
+                shipment.get("status") == "offers_prepared"
+                and offers
+                and all(offer.get("status") == "unavailable" for offer in offers)
+            ):
+                # Nothing to buy: the account's contract does not cover the service (a webhook example of the
+                # "Webhooks" page shows such offers). Waiting will not change it.
+                reasons = [offer.get("unavailability_reasons") for offer in offers]
+                raise CarrierError(f"inpost: no offer is available for shipment {shipment.get('id')}: {reasons}")
             if attempt == attempts:
                 break
             if interval:

@@ -145,6 +145,28 @@ def test_a_cancelled_shipment_is_not_reused_for_the_same_return(shipx, inpost):
     assert label.carrier_reference != str(stale["id"])
 
 
+def test_a_service_the_contract_does_not_cover_is_not_waited_for(shipx, inpost):
+    original = shipx._confirm
+
+    def offers_only(shipment):
+        original(shipment)
+        shipment["status"] = "offers_prepared"
+        shipment["offers"] = [
+            {
+                "id": 481,
+                "status": "unavailable",
+                "unavailability_reasons": [{"key": "service_unavailable"}],
+                "service": {"id": "inpost_locker_standard"},
+            }
+        ]
+
+    shipx._confirm = offers_only
+
+    with pytest.raises(CarrierError, match="no offer is available") as refused:
+        inpost.create_label(request=label_request())
+    assert not isinstance(refused.value, CarrierUnavailable)
+
+
 # ---- refusals
 
 
