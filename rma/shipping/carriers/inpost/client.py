@@ -26,20 +26,25 @@ warehouse collects from; ShipX requires it for the locker services), `receiver_c
 `confirm_attempts` (default 10) and `confirm_interval` (seconds, default 1.0), `statuses_lang` (en_GB or pl_PL).
 
 Idempotency: ShipX has no idempotency key. Every shipment carries our `reference` (the return's public id), and
-before creating one the adapter looks for a shipment of the organization with that reference, newest first,
-and checks the reference of what it finds itself (a server that ignored the filter cannot fool it). So a retry
-after a timeout, a lost answer or a shipment still waiting for confirmation continues with the same shipment:
-never two labels for one return. A shipment still not confirmed after `confirm_attempts` reads is
-CarrierUnavailable: the label task retries later and finds it.
+before creating one the adapter reads the organization's shipments created in the last `search_window_hours`
+(default 72; filters `reference` and `created_at_gteq`, pages of 100, at most `search_pages`, default 10) and
+checks the reference of each itself, since ShipX drops the filters it does not know. A shipment made seconds ago
+may not be listed yet (a public ShipX connector's sandbox notes measured up to about 5 s), so an empty search is
+made once more after `search_recheck_seconds` (default 5) before posting. So a retry after a timeout, a lost
+answer or a shipment still waiting for confirmation continues with the same shipment: never two labels for one
+return. A shipment still not confirmed after `confirm_attempts` reads is CarrierUnavailable (with the failed
+payment's key, e.g. debt_collection): the label task retries later and finds it.
 
 Void: ShipX cancels only unconfirmed shipments. A confirmed label that was never dropped in a locker cannot be
-cancelled through the API; the void is then a logged no-op (the label is unusable for us, and InPost's customer
-service settles unused shipments). A parcel already handed over cannot be voided: CarrierError.
+cancelled through the API; the void is then a logged no-op (the label is unusable for us; an unused shipment is
+settled in InPost's Manager Paczek or with its customer service). A shipment no longer listed (ShipX drops
+cancelled ones from its listings) is a no-op too. A parcel already handed over cannot be voided: CarrierError.
 """
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rma.shipping.carriers.base import (
@@ -53,7 +58,7 @@ from rma.shipping.carriers.base import (
     TrackingUpdate,
 )
 from rma.shipping.carriers.http import CarrierHttp
-from rma.shipping.carriers.inpost.errors import raise_for_answer
+from rma.shipping.carriers.inpost.errors import error_body, raise_for_answer
 from rma.shipping.carriers.inpost.mapping import (
     CANCELLABLE,
     CANCELLED,
@@ -109,18 +114,43 @@ class InPostCarrier:
 
     # ---- labels
 
-    def _shipment_by_reference(self, reference: str) -> dict[str, Any] | None:
+    def _listing(self, params: Mapping[str, Any], *, matches: Callable[[Mapping[str, Any]], bool]) -> dict | None:
+        """The first shipment of the organization's listing that `matches`, reading at most `search_pages` pages
+        of 100 (ShipX's largest page; it drops filters it does not know, so every item is checked here)."""
         organization = self._credential("organization_id")
-        listing = self._json(
-            "GET",
-            f"/v1/organizations/{organization}/shipments",
-            action="shipment search",
-            params={"reference": reference, "sort_by": "created_at", "sort_order": "desc", "per_page": 25},
-        )
-        for item in listing.get("items") or []:
-            if item.get("reference") == reference and item.get("status") != CANCELLED:
-                return dict(item)
+        seen = 0
+        for page in range(1, int(self.options.get("search_pages", 10)) + 1):
+            listing = self._json(
+                "GET",
+                f"/v1/organizations/{organization}/shipments",
+                action="shipment search",
+                params={**params, "page": page, "per_page": 100},
+            )
+            items = listing.get("items") or []
+            for item in items:
+                if matches(item):
+                    return dict(item)
+            seen += len(items)
+            if not items or seen >= int(listing.get("count") or 0):
+                return None
+        logger.warning("inpost: shipment search stopped after %s pages without finding %s", page, dict(params))
         return None
+
+    def _shipment_by_reference(self, reference: str) -> dict[str, Any] | None:
+        """Our earlier shipment for this reference, if a previous attempt made one (see the module docstring)."""
+        since = datetime.now(UTC) - timedelta(hours=float(self.options.get("search_window_hours", 72)))
+        params = {"reference": reference, "created_at_gteq": since.isoformat(timespec="seconds")}
+
+        def ours(item: Mapping[str, Any]) -> bool:
+            return item.get("reference") == reference and item.get("status") != CANCELLED
+
+        found = self._listing(params, matches=ours)
+        recheck = float(self.options.get("search_recheck_seconds", 5.0))
+        if found is None and recheck > 0:
+            # A shipment made seconds ago may not be listed yet: look once more before making another.
+            time.sleep(recheck)
+            found = self._listing(params, matches=ours)
+        return found
 
     def _confirmed(self, shipment: dict[str, Any]) -> dict[str, Any]:
         """Read the shipment until ShipX confirmed it and gave its tracking number."""
@@ -146,19 +176,33 @@ class InPostCarrier:
             if interval:
                 time.sleep(interval)
             shipment = self._json("GET", f"/v1/shipments/{shipment['id']}", action="shipment read")
+        # A payment that failed (no funds: "debt_collection") leaves the shipment waiting, and it may still be
+        # bought: say why, and let the retries come back to it.
+        failed = [
+            str((transaction.get("details") or {}).get("error") or "failure")
+            for transaction in shipment.get("transactions") or []
+            if transaction.get("status") == "failure"
+        ]
         raise CarrierUnavailable(
             f"inpost: shipment {shipment.get('id')} is still {shipment.get('status')!r} after {attempts} reads"
+            + (f" (payment: {', '.join(failed)})" if failed else "")
         )
 
     def _label_file(self, shipment_id: int, document: str) -> bytes:
-        default_type = "A6" if document == "pdf" else "normal"
-        params = {"format": LABEL_FORMATS[document], "type": self.options.get(f"{document}_type") or default_type}
+        label_type = str(self.options.get(f"{document}_type") or ("A6" if document == "pdf" else "normal"))
+        # Without `type` ShipX gives its normal label (and A6 for the courier services, which have no other).
+        params = {"format": LABEL_FORMATS[document], **({"type": label_type} if label_type != "normal" else {})}
         path = f"/v1/shipments/{shipment_id}/label"
         response = self.http.request("GET", path, headers=self._headers(), params=params)
+        if response.status_code == 400 and error_body(response).get("error") == "invalid_action":
+            # "shipment_status_incorrect": the label is not there yet; it will be.
+            raise CarrierUnavailable(f"inpost: the label of shipment {shipment_id} is not ready yet")
         raise_for_answer(response, action=f"{document} label")
-        if not response.content:
-            raise CarrierUnavailable(f"inpost: the {document} label of shipment {shipment_id} came back empty")
-        return response.content
+        content = response.content
+        if not content or (document == "pdf" and not content.startswith(b"%PDF")):
+            # An empty body or a proxy's page answered 200: the label itself is still to be had.
+            raise CarrierUnavailable(f"inpost: the {document} label of shipment {shipment_id} is not a label")
+        return content
 
     def create_label(self, *, request: LabelRequest) -> CarrierLabel:
         """Create (or find again) the return shipment, wait for its confirmation, fetch its label files."""
@@ -181,27 +225,26 @@ class InPostCarrier:
             carrier=self.code,
             documents=documents,
             carrier_reference=str(shipment["id"]),
-            extra={"status": shipment.get("status"), "service": shipment.get("service")},
+            extra={
+                "status": shipment.get("status"),
+                "service": shipment.get("service"),
+                # The code the customer opens a locker with to hand the parcel in, when ShipX gives one.
+                "customer_delivering_code": (shipment.get("custom_attributes") or {}).get("customer_delivering_code"),
+            },
         )
 
     def _shipment_by_tracking_number(self, tracking_number: str) -> dict[str, Any] | None:
-        organization = self._credential("organization_id")
-        listing = self._json(
-            "GET",
-            f"/v1/organizations/{organization}/shipments",
-            action="shipment search",
-            params={"tracking_number": tracking_number},
+        return self._listing(
+            {"tracking_number": tracking_number}, matches=lambda item: item.get("tracking_number") == tracking_number
         )
-        for item in listing.get("items") or []:
-            if item.get("tracking_number") == tracking_number:
-                return dict(item)
-        return None
 
     def void_label(self, *, tracking_number: str) -> None:
         """Cancel the shipment while ShipX allows it; a confirmed, unused one is a documented no-op."""
         shipment = self._shipment_by_tracking_number(tracking_number)
         if shipment is None:
-            raise CarrierError(f"inpost: no shipment of this organization has tracking number {tracking_number}")
+            # ShipX drops cancelled shipments from its listings: nothing of ours is left there to cancel.
+            logger.warning("inpost: no listed shipment has tracking number %s; nothing to cancel", tracking_number)
+            return
         status = str(shipment.get("status"))
         if status == CANCELLED:
             return
@@ -236,14 +279,28 @@ class InPostCarrier:
     def track(self, *, tracking_number: str) -> list[TrackingEvent]:
         """The parcel's tracking history, oldest first; [] while ShipX does not know the number yet."""
         response = self.http.request("GET", f"/v1/tracking/{tracking_number}", headers=self._headers(auth=False))
-        if response.status_code == 404:
+        body: Mapping[str, Any] = {}
+        if response.status_code != 404:
+            raise_for_answer(response, action="tracking")
+            try:
+                body = response.json()
+            except ValueError as exc:
+                raise CarrierUnavailable("inpost: tracking answered something that is not JSON") from exc
+        events = events_from_tracking(body, titles=self.status_titles())
+        if events or not self.settings.credentials.get("token"):
+            return events
+        # The public tracking may not know a parcel the organization's shipment already shows (it is empty on
+        # ShipX's sandbox): then the shipment's own status, as of its last change, is the one event we have.
+        shipment = self._shipment_by_tracking_number(tracking_number)
+        if shipment is None or not shipment.get("status") or not shipment.get("updated_at"):
             return []
-        raise_for_answer(response, action="tracking")
-        try:
-            body = response.json()
-        except ValueError as exc:
-            raise CarrierUnavailable("inpost: tracking answered something that is not JSON") from exc
-        return events_from_tracking(body, titles=self.status_titles())
+        current = {
+            "tracking_number": tracking_number,
+            "tracking_details": [
+                {"status": shipment["status"], "origin_status": "", "agency": None, "datetime": shipment["updated_at"]}
+            ],
+        }
+        return events_from_tracking(current, titles=self.status_titles())
 
     def webhook_read(self, *, headers: Mapping[str, str], body: bytes) -> list[TrackingUpdate]:
         """Check the delivery's token, then read its status change (see tracking.py)."""

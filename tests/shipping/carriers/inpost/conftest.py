@@ -36,7 +36,13 @@ def settings_for(shipx: FakeShipX, **options: Any) -> CarrierSettings:
         account="inpost-test",
         credentials={"token": shipx.token, "organization_id": shipx.organization_id, "webhook_token": WEBHOOK_TOKEN},
         base_url=shipx.url,
-        options={"target_point": WAREHOUSE_LOCKER, "confirm_interval": 0, "confirm_attempts": 3, **options},
+        options={
+            "target_point": WAREHOUSE_LOCKER,
+            "confirm_interval": 0,
+            "confirm_attempts": 3,
+            "search_recheck_seconds": 0,
+            **options,
+        },
         timeout=2.0,
     )
 

@@ -16,6 +16,7 @@ or `after` doing the work), and tests move parcels on with `advance` (which also
 would POST) and add points with `add_point`.
 """
 
+import copy
 import json
 import math
 import re
@@ -52,6 +53,7 @@ class Fault:
     times: int = 1
     after: bool = False  # do the work, then answer the error (the answer was lost)
     delay: float = 0.0  # wait this long before answering (a timeout when longer than the client's)
+    body: Any = None  # answer this instead of the generic 5xx body: a JSON body, or (content type, bytes)
 
 
 @dataclass
@@ -69,7 +71,10 @@ class FakeShipX:
     faults: list[Fault] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_id: int = 49
+    listing_lag: float = 0.0  # seconds before a new shipment shows in the listings
+    public_tracking: bool = True  # False: GET /v1/tracking knows no parcel (as on ShipX's sandbox)
     _reads: dict[int, int] = field(default_factory=dict)
+    _made: dict[int, float] = field(default_factory=dict)
 
     # ---- test controls
 
@@ -81,43 +86,7 @@ class FakeShipX:
 
     def add_point(self, name: str, **fields: Any) -> dict[str, Any]:
         """A point in the documented shape (a parcel locker unless `type` says otherwise)."""
-        point: dict[str, Any] = {
-            "href": f"{self.url}/v1/points/{name}",
-            "name": name,
-            "type": ["parcel_locker"],
-            "status": "Operating",
-            "location": {"latitude": 50.03988, "longitude": 19.92485},
-            "location_type": "Outdoor",
-            "location_description": "przy sklepie",
-            "location_description_1": None,
-            "location_description_2": None,
-            "distance": None,
-            "opening_hours": "24/7",
-            "address": {"line1": "Kapelanka 14", "line2": "30-347 Kraków"},
-            "address_details": {
-                "city": "Kraków",
-                "province": "małopolskie",
-                "post_code": "30-347",
-                "street": "Kapelanka",
-                "building_number": "14",
-                "flat_number": None,
-            },
-            "phone_number": None,
-            "payment_point_descr": None,
-            "functions": ["parcel_collect", "parcel_send", "parcel_reverse_return_send"],
-            "partner_id": 0,
-            "is_next": False,
-            "payment_available": True,
-            "payment_type": {"0": "Payments are not supported"},
-            "virtual": "0",
-            "recommended_low_interest_box_machines_list": None,
-            "location_247": True,
-            "operating_hours_extended": {"customer": None},
-            "agency": "KRA",
-            "image_url": f"https://static.easypack24.net/points/pl/images/{name}.jpg",
-            "easy_access_zone": False,
-            "physical_type": "newfm",
-        }
+        point = forms.point_document(url=self.url, name=name)
         point.update(fields)
         self.points[name] = point
         return point
@@ -162,6 +131,7 @@ class FakeShipX:
             shipment["status"] = "confirmed"
             shipment["tracking_number"] = str(TRACKING_BASE + shipment["id"])
             shipment["parcels"][0]["tracking_number"] = shipment["tracking_number"]
+            shipment["custom_attributes"]["customer_delivering_code"] = f"{shipment['id'] * 7919 % 1000000:06d}"
             shipment["updated_at"] = forms.now_text()
             self.tracking[shipment["tracking_number"]] = [
                 {"status": "confirmed", "origin_status": "PRZ", "agency": None, "datetime": shipment["updated_at"]}
@@ -171,6 +141,7 @@ class FakeShipX:
         details = forms.shipment_errors(body, points=self.points, unknown_postcodes=self.unknown_postcodes)
         if details:
             return forms.error(400, "validation_failed", forms.VALIDATION_MESSAGE, details)
+        body = copy.deepcopy(body)  # the request as received stays in `hits`
         self.next_id += 1
         stamp = forms.now_text()
         shipment = {
@@ -203,6 +174,7 @@ class FakeShipX:
             "updated_at": stamp,
         }
         self.shipments[shipment["id"]] = shipment
+        self._made[shipment["id"]] = time.monotonic()
         return 201, shipment
 
     def _points(self, query: dict[str, str]) -> tuple[int, Any]:
@@ -241,20 +213,15 @@ class FakeShipX:
                 return forms.error(403, "forbidden", "You are not allowed to access this resource.")
             if method == "POST":
                 return self._create(body)
-            found = [
-                s
-                for s in sorted(self.shipments.values(), key=lambda s: -s["id"])
-                if all(str(s.get(key)) == query[key] for key in ("reference", "tracking_number") if key in query)
-            ]
-            page = {"href": f"{self.url}{path}", "count": len(found), "page": 1, "per_page": 25}
-            return 200, {**page, "items": found[:25]}
+            return self._listing(path, query)
         match = re.fullmatch(r"/v1/shipments/(\d+)(/label)?", path)
         shipment = self.shipments.get(int(match[1])) if match else None
         if shipment is None:
             return forms.error(404, "resource_not_found", "Resource not found.")
         if method == "DELETE":
             if shipment["status"] not in ("created", "offers_prepared"):
-                return forms.error(400, "invalid_action", "Action is not available for this shipment status.")
+                details = {"action": "cancel", "shipment_status": shipment["status"]}
+                return forms.error(400, "invalid_action", "shipment_status_incorrect", details)
             shipment["status"] = "canceled"
             return 204, None
         if match and match[2]:
@@ -262,9 +229,26 @@ class FakeShipX:
         self._confirm(shipment)
         return 200, shipment
 
+    def _listing(self, path: str, query: dict[str, str]) -> tuple[int, Any]:
+        """Newest first (id descending), 100 a page at most; filters it does not know (e.g. `reference`) are
+        dropped, cancelled shipments are not listed, and a shipment younger than `listing_lag` is not yet."""
+        listed = time.monotonic() - self.listing_lag
+        found = [
+            s
+            for s in sorted(self.shipments.values(), key=lambda s: -s["id"])
+            if s["status"] != "canceled"
+            and self._made[s["id"]] <= listed
+            and all(str(s.get(key)) == query[key] for key in ("tracking_number", "status") if key in query)
+            and ("created_at_gteq" not in query or s["created_at"] >= query["created_at_gteq"])
+        ]
+        per_page = min(int(query.get("per_page", 30)), 100)
+        page = max(int(query.get("page", 1)), 1)
+        envelope = {"href": f"{self.url}{path}", "count": len(found), "page": page, "per_page": per_page}
+        return 200, {**envelope, "items": found[(page - 1) * per_page : page * per_page]}
+
     def _tracking(self, number: str) -> tuple[int, Any]:
         shipment = next((s for s in self.shipments.values() if s["tracking_number"] == number), None)
-        details = self.tracking.get(number)
+        details = self.tracking.get(number) if self.public_tracking else None
         if details is None:
             return forms.error(404, "resource_not_found", "Resource not found.")
         size = forms.SIZES.get(shipment["parcels"][0]["template"], "A") if shipment else "A"
@@ -288,7 +272,8 @@ class FakeShipX:
 
     def _label(self, shipment: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:
         if not shipment.get("tracking_number"):
-            return forms.error(400, "invalid_action", "Label is not available for this shipment status.")
+            details = {"action": "get_label", "shipment_status": shipment["status"]}
+            return forms.error(400, "invalid_action", "shipment_status_incorrect", details)
         label_format = query.get("format", "Pdf")
         if label_format == "Pdf" and query.get("type", "normal") in ("normal", "A6"):
             pdf = forms.label_pdf(
@@ -297,7 +282,7 @@ class FakeShipX:
                 label_type=query.get("type", "normal"),
             )
             return 200, ("application/pdf", pdf)
-        if label_format == "Zpl":
+        if label_format == "Zpl" and "type" not in query:
             zpl = forms.label_zpl(tracking_number=shipment["tracking_number"], reference=str(shipment["reference"]))
             return 200, ("text/zpl", zpl)
         return forms.error(400, "invalid_parameter", "Provided unsupported value to parameter (format)")
@@ -327,6 +312,8 @@ def _handler(shipx: FakeShipX) -> type[BaseHTTPRequestHandler]:
             if fault and not fault.after:
                 time.sleep(fault.delay)
                 status, answer = forms.error(fault.status, "service_unavailable", "Try again later.")
+                if fault.body is not None:
+                    answer = fault.body
             else:
                 with shipx.lock:
                     status, answer = shipx.route(self.command, parsed.path, query, headers, body)
@@ -343,6 +330,8 @@ def _handler(shipx: FakeShipX) -> type[BaseHTTPRequestHandler]:
             else:
                 content_type, data = "application/json", b"" if answer is None else json.dumps(answer).encode()
             self.send_response(status)
+            if status == 201 and isinstance(answer, dict):
+                self.send_header("Location", str(answer.get("href", "")))
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()

@@ -108,7 +108,7 @@ def shipment_errors(
         elif point is None:
             custom_errors["dropoff_point"] = ["does_not_exist"]
         elif point.get("status") != "Operating" or "parcel_send" not in point.get("functions", []):
-            custom_errors["dropoff_point"] = ["invalid"]
+            custom_errors["dropoff_point"] = ["invalid_box_machine_function"]
     if custom_errors:
         details["custom_attributes"] = [custom_errors]
     for role in ("sender", "receiver"):
@@ -121,6 +121,47 @@ def shipment_errors(
     elif any(parcel.get("template") not in TEMPLATES for parcel in parcels if isinstance(parcel, dict)):
         details["parcels"] = [{"template": ["invalid"]}]
     return details or None
+
+
+def point_document(*, url: str, name: str) -> dict[str, Any]:
+    """A point as GET /v1/points lists it ("[1.23.0] Points", page 28639230): a parcel locker open 24/7."""
+    return {
+        "href": f"{url}/v1/points/{name}",
+        "name": name,
+        "type": ["parcel_locker"],
+        "status": "Operating",
+        "location": {"latitude": 50.03988, "longitude": 19.92485},
+        "location_type": "Outdoor",
+        "location_description": "przy sklepie",
+        "location_description_1": None,
+        "location_description_2": None,
+        "distance": None,
+        "opening_hours": "24/7",
+        "address": {"line1": "Kapelanka 14", "line2": "30-347 Kraków"},
+        "address_details": {
+            "city": "Kraków",
+            "province": "małopolskie",
+            "post_code": "30-347",
+            "street": "Kapelanka",
+            "building_number": "14",
+            "flat_number": None,
+        },
+        "phone_number": None,
+        "payment_point_descr": None,
+        "functions": ["parcel_collect", "parcel_send", "parcel_reverse_return_send"],
+        "partner_id": 0,
+        "is_next": False,
+        "payment_available": True,
+        "payment_type": {"0": "Payments are not supported"},
+        "virtual": "0",
+        "recommended_low_interest_box_machines_list": None,
+        "location_247": True,
+        "operating_hours_extended": {"customer": None},
+        "agency": "KRA",
+        "image_url": f"https://static.easypack24.net/points/pl/images/{name}.jpg",
+        "easy_access_zone": False,
+        "physical_type": "newfm",
+    }
 
 
 def label_pdf(*, tracking_number: str, reference: str, label_type: str) -> bytes:

@@ -54,8 +54,9 @@ def test_the_label_files_are_inposts_own_pdf_a6_and_zpl(shipx, inpost):
     assert label.documents["pdf"].startswith(b"%PDF")
     assert label.documents["zpl"].startswith(b"^XA")
     assert f"^FD{label.tracking_number}^FS".encode() in label.documents["zpl"]
-    asked = {(hit.query["format"], hit.query["type"]) for hit in shipx.calls("GET", r"/v1/shipments/\d+/label")}
-    assert asked == {("Pdf", "A6"), ("Zpl", "normal")}
+    asked = {(hit.query["format"], hit.query.get("type")) for hit in shipx.calls("GET", r"/v1/shipments/\d+/label")}
+    assert asked == {("Pdf", "A6"), ("Zpl", None)}  # no `type`: ShipX's normal label
+    assert label.extra["customer_delivering_code"]
 
 
 def test_only_the_formats_the_account_asks_for_are_fetched(shipx):
@@ -121,6 +122,80 @@ def test_shipx_down_is_an_outage(shipx, inpost, status):
     with pytest.raises(CarrierUnavailable):
         inpost.create_label(request=label_request())
     assert shipx.shipments == {}
+
+
+def test_a_shipment_not_listed_yet_is_found_on_the_second_look(shipx):
+    # ShipX's listing lags behind a creation; the answer to the creation was lost.
+    shipx.listing_lag = 0.6
+    shipx.fail("POST", SHIPMENTS, 502, after=True)
+    carrier = InPostCarrier(settings_for(shipx, search_recheck_seconds=1.0))
+
+    with pytest.raises(CarrierUnavailable):
+        carrier.create_label(request=label_request())
+    label = carrier.create_label(request=label_request())  # at once, inside the lag
+
+    assert len(shipx.calls("POST", SHIPMENTS)) == 1
+    assert len(shipx.shipments) == 1
+    assert label.tracking_number
+
+
+def test_the_search_for_an_earlier_shipment_reads_every_page(shipx, inpost):
+    shipx.fail("POST", SHIPMENTS, 502, after=True)
+    with pytest.raises(CarrierUnavailable):
+        inpost.create_label(request=label_request())
+    for n in range(130):  # the organization kept shipping meanwhile
+        inpost.create_label(request=label_request(reference=f"other-{n}", drop_off_point_id=""))
+
+    label = inpost.create_label(request=label_request())
+
+    assert len(shipx.shipments) == 131
+    assert label.carrier_reference == str(min(shipx.shipments))
+    pages = [hit.query["page"] for hit in shipx.calls("GET", SHIPMENTS)[-2:]]
+    assert pages == ["1", "2"]
+
+
+def test_a_label_not_ready_yet_is_asked_for_again_later(shipx, inpost):
+    shipx.fail(
+        "GET",
+        r"/v1/shipments/\d+/label",
+        400,
+        body={
+            "status": 400,
+            "error": "invalid_action",
+            "message": "shipment_status_incorrect",
+            "details": {"action": "get_label", "shipment_status": "offer_selected"},
+        },
+    )
+
+    with pytest.raises(CarrierUnavailable, match="not ready"):
+        inpost.create_label(request=label_request())
+    label = inpost.create_label(request=label_request())
+
+    assert label.documents["pdf"].startswith(b"%PDF")
+    assert len(shipx.shipments) == 1
+
+
+def test_a_page_that_is_not_a_pdf_is_not_taken_for_the_label(shipx, inpost):
+    shipx.fail("GET", r"/v1/shipments/\d+/label", 200, body=("text/html", b"<html>Just a moment...</html>"))
+
+    with pytest.raises(CarrierUnavailable, match="not a label"):
+        inpost.create_label(request=label_request())
+
+
+def test_a_failed_payment_is_waited_for_and_named(shipx, inpost):
+    original = shipx._confirm
+
+    def unpaid(shipment):
+        original(shipment)
+        shipment.update(status="offer_selected", tracking_number=None)
+        shipment["transactions"] = [
+            {"status": "failure", "details": {"status": 422, "error": "debt_collection", "message": "debt_collection"}}
+        ]
+
+    shipx._confirm = unpaid
+
+    with pytest.raises(CarrierUnavailable, match="'offer_selected'.*debt_collection"):
+        inpost.create_label(request=label_request())
 
 
 def test_another_customers_shipment_with_an_other_reference_is_not_reused(shipx, inpost):
@@ -216,7 +291,7 @@ def test_a_postcode_shipx_does_not_know_is_the_customers_to_fix(shipx, inpost):
 
 @pytest.mark.parametrize(
     ("point", "key"),
-    [("NOPE01", "does_not_exist"), ("OUT01", "invalid")],
+    [("NOPE01", "does_not_exist"), ("OUT01", "invalid_box_machine_function")],
 )
 def test_a_locker_that_cannot_take_the_parcel_asks_the_customer_for_another(shipx, inpost, point, key):
     shipx.add_point("OUT01", status="Disabled")

@@ -97,6 +97,16 @@ def test_a_number_shipx_does_not_know_yet_has_no_events(shipx, inpost):
     assert inpost.track(tracking_number="602677439331630337699999") == []
 
 
+def test_when_the_public_tracking_knows_nothing_the_shipments_status_is_the_event(shipx, inpost, parcel):
+    shipx.public_tracking = False
+
+    (event,) = inpost.track(tracking_number=parcel.tracking_number)
+
+    assert event.code == "delivered"
+    assert event.status == TrackingStatus.DELIVERED
+    assert event.description == "Delivered."
+
+
 def test_tracking_during_an_outage_is_retried_later(shipx, inpost, parcel):
     shipx.fail("GET", r"/v1/tracking/\d+", 502)
 

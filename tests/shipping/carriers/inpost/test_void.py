@@ -49,6 +49,26 @@ def test_a_parcel_already_in_a_locker_cannot_be_voided(shipx, inpost):
     assert shipx.calls("DELETE", DELETES) == []
 
 
-def test_an_unknown_tracking_number_is_an_error(shipx, inpost):
-    with pytest.raises(CarrierError, match="no shipment"):
-        inpost.void_label(tracking_number="602677439331630337699999")
+def test_a_shipment_shipx_no_longer_lists_has_nothing_left_to_cancel(shipx, inpost):
+    inpost.void_label(tracking_number="602677439331630337699999")
+
+    assert shipx.calls("DELETE", DELETES) == []
+
+
+def test_a_cancellation_shipx_refuses_is_an_error(shipx, inpost):
+    label = inpost.create_label(request=label_request())
+    shipx.shipments[int(label.carrier_reference)]["status"] = "created"
+    shipx.fail(
+        "DELETE",
+        DELETES,
+        400,
+        body={
+            "status": 400,
+            "error": "invalid_action",
+            "message": "shipment_status_incorrect",
+            "details": {"action": "cancel", "shipment_status": "offer_selected"},
+        },
+    )
+
+    with pytest.raises(CarrierError, match="invalid_action"):
+        inpost.void_label(tracking_number=label.tracking_number)
