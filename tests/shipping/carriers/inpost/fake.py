@@ -351,7 +351,7 @@ def start(**options: Any) -> tuple[FakeShipX, ThreadingHTTPServer]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(shipx))
     server.daemon_threads = True
     shipx.url = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return shipx, server
 
 

@@ -143,8 +143,9 @@ def test_the_search_for_an_earlier_shipment_reads_every_page(shipx, inpost):
     shipx.fail("POST", SHIPMENTS, 502, after=True)
     with pytest.raises(CarrierUnavailable):
         inpost.create_label(request=label_request())
+    sent = shipx.calls("POST", SHIPMENTS)[0].body
     for n in range(130):  # the organization kept shipping meanwhile
-        inpost.create_label(request=label_request(reference=f"other-{n}", drop_off_point_id=""))
+        assert shipx._create({**sent, "reference": f"other-{n}"})[0] == 201
 
     label = inpost.create_label(request=label_request())
 
@@ -347,3 +348,14 @@ def test_an_account_without_credentials_says_which_one_is_missing(shipx, inpost_
     with pytest.raises(CarrierError, match="organization_id"):
         carrier.create_label(request=label_request())
     assert shipx.hits == []
+
+
+def test_the_registry_builds_the_adapter_from_an_accounts_settings(shipx, inpost_settings):
+    from rma.shipping.carriers import Carrier, carrier_codes, get_carrier
+
+    carrier = get_carrier("inpost", inpost_settings)
+
+    assert "inpost" in carrier_codes()
+    assert isinstance(carrier, InPostCarrier)
+    assert isinstance(carrier, Carrier)
+    assert carrier.create_label(request=label_request()).tracking_number
