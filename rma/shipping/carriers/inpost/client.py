@@ -63,6 +63,7 @@ from rma.shipping.carriers.inpost.mapping import (
     CANCELLABLE,
     CANCELLED,
     CONFIRMED,
+    MAX_WEIGHT_KG,
     POINT_TYPES,
     point_from_shipx,
     shipment_payload,
@@ -208,6 +209,11 @@ class InPostCarrier:
         """Create (or find again) the return shipment, wait for its confirmation, fetch its label files."""
         if not request.reference:
             raise CarrierError("the label request has no reference")
+        if request.weight_grams > MAX_WEIGHT_KG * 1000:
+            # Every locker compartment (and ShipX's parcel templates) stops at 25 kg: another carrier is needed.
+            raise CarrierError(
+                f"inpost: {request.weight_grams} g is over the {MAX_WEIGHT_KG} kg a locker parcel takes"
+            )
         shipment = self._shipment_by_reference(request.reference)
         if shipment is None:
             organization = self._credential("organization_id")
@@ -335,7 +341,11 @@ class InPostCarrier:
         }
         body = self._json("GET", "/v1/points", action="points", auth=False, params=params)
         points = []
-        for item in body.get("items") or []:
+        # Nearest first whatever order the answer came in (`distance` is in metres from the postcode).
+        items = sorted(
+            body.get("items") or [], key=lambda item: (item.get("distance") is None, item.get("distance") or 0)
+        )
+        for item in items:
             try:
                 point = point_from_shipx(item, country=country)
             except (KeyError, TypeError, ValueError) as exc:

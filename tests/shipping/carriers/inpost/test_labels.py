@@ -334,6 +334,14 @@ def test_courier_to_the_warehouse_needs_no_locker_for_it(shipx):
     assert label.tracking_number
 
 
+def test_a_parcel_over_25_kg_is_not_sent_to_a_locker(shipx, inpost):
+    with pytest.raises(CarrierError, match="25 kg") as refused:
+        inpost.create_label(request=label_request(weight_grams=25_001))
+
+    assert not isinstance(refused.value, CarrierInputError | CarrierUnavailable)
+    assert shipx.hits == []
+
+
 def test_a_wrong_token_is_a_permanent_error(shipx, inpost_settings):
     carrier = InPostCarrier(replace(inpost_settings, credentials={**inpost_settings.credentials, "token": "old"}))
 

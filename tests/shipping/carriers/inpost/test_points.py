@@ -105,6 +105,16 @@ def test_kinds_inpost_does_not_have_ask_nothing(network, inpost):
     assert network.calls("GET", "/v1/points") == []
 
 
+def test_points_are_put_nearest_first_whatever_order_shipx_answers_in(network, inpost):
+    network.postcodes.clear()  # the fake then answers in its own order, with the distances it was given
+    for name, distance in (("KRA010", 900), ("KRA77AP", 150), ("KRA55M", None), ("WAR01M", 250_000)):
+        network.points[name]["distance"] = distance
+
+    points = inpost.points_search(country="PL", postcode="30-347")
+
+    assert [p.carrier_point_id for p in points] == ["KRA77AP", "KRA010", "WAR01M", "KRA55M"]
+
+
 def test_the_limit_is_kept(network, inpost):
     points = inpost.points_search(country="PL", postcode="30-347", limit=2)
 
