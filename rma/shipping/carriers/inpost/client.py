@@ -10,7 +10,8 @@ Written from the InPost ShipX API documentation (version 1.23.0 pages and the cu
   answer is the shipment in status `created`, without tracking number. ShipX prepares and buys the offer
   asynchronously: the shipment reaches `confirmed` with its `tracking_number` later (GET /v1/shipments/{id}).
 - "Shipment search and sorting" (page 18153512): GET /v1/organizations/{id}/shipments?tracking_number=...
-- Labels: GET /v1/shipments/{id}/label?format=Pdf|Zpl|Epl&type=normal|A6 (binary answer).
+- Labels: GET /v1/shipments/{id}/label?format=Pdf|Zpl|Epl&type=A6 (binary answer; without `type`, the normal
+  label), available once the shipment is confirmed (`invalid_action` before).
 - "Shipment cancellation" (page 28639256): DELETE /v1/shipments/{id} → 204, only while `created` or
   `offers_prepared`; otherwise `invalid_action`.
 - Points, tracking, statuses and webhooks: see mapping.py and tracking.py.
@@ -23,7 +24,8 @@ warehouse collects from; ShipX requires it for the locker services), `receiver_c
 (small / medium / large = lockers A / B / C; default small), `sending_method` (with a chosen point; default
 "parcel_locker"), `sending_method_without_point` (default: none sent, the organization's default applies),
 `label_formats` (default ["pdf", "zpl"]), `pdf_type` (default "A6"), `zpl_type` (default "normal"),
-`confirm_attempts` (default 10) and `confirm_interval` (seconds, default 1.0), `statuses_lang` (en_GB or pl_PL).
+`confirm_attempts` (default 10) and `confirm_interval` (seconds, default 1.0), `search_window_hours`, `search_pages`
+and `search_recheck_seconds` (below), `statuses_lang` (en_GB or pl_PL), `insure` (send the value as insurance).
 
 Idempotency: ShipX has no idempotency key. Every shipment carries our `reference` (the return's public id), and
 before creating one the adapter reads the organization's shipments created in the last `search_window_hours`
