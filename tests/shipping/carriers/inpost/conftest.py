@@ -1,7 +1,8 @@
 """Fixtures of the InPost adapter's tests: a fake ShipX on 127.0.0.1, an account pointing at it, a return's request.
 
-Other tests may use them too (`pytest_plugins = ["tests.shipping.carriers.inpost.conftest"]`), or start the fake
-without pytest with `tests.shipping.carriers.inpost.fake.start()` / `stop()`.
+Other tests may use them too (`from tests.shipping.carriers.inpost.conftest import shipx, inpost_settings  # noqa:
+F401 - fixtures`, as tests/shipping/conftest.py does with its label fixtures), or start the fake without pytest
+with `tests.shipping.carriers.inpost.fake.start()` / `stop()`.
 """
 
 from collections.abc import Iterator
