@@ -79,11 +79,12 @@ CANCELLABLE = frozenset({"created", "offers_prepared"})
 CONFIRMED = "confirmed"
 CANCELLED = "canceled"
 
-# Locker compartments as ShipX's parcel templates describe them (cm); every template takes 25 kg at most.
+# Locker compartments (cm) as CarrierPoint wants them: sizes A, B, C are the parcel templates small, medium,
+# large; every one takes 25 kg at most.
 COMPARTMENTS: tuple[Mapping[str, Any], ...] = (
-    {"size": "A", "template": "small", "height": 8, "width": 38, "depth": 64},
-    {"size": "B", "template": "medium", "height": 19, "width": 38, "depth": 64},
-    {"size": "C", "template": "large", "height": 41, "width": 38, "depth": 64},
+    {"size": "A", "height": 8, "width": 38, "depth": 64},
+    {"size": "B", "height": 19, "width": 38, "depth": 64},
+    {"size": "C", "height": 41, "width": 38, "depth": 64},
 )
 MAX_WEIGHT_KG = 25
 MAX_DIMENSION_CM = 64
