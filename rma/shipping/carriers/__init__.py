@@ -19,6 +19,7 @@ from rma.shipping.carriers.base import (
     TrackingWebhooks,
 )
 from rma.shipping.carriers.builtin import BuiltinCarrier
+from rma.shipping.carriers.inpost import InPostCarrier
 from rma.shipping.carriers.mondial_relay import MondialRelayCarrier
 
 __all__ = [
@@ -47,6 +48,7 @@ DEFAULT_CARRIER = "builtin"
 # built-in carrier needs none.
 _FACTORIES: dict[str, Callable[[CarrierSettings], Carrier]] = {
     BuiltinCarrier.code: BuiltinCarrier,
+    InPostCarrier.code: InPostCarrier,
     MondialRelayCarrier.code: MondialRelayCarrier,
 }
 
