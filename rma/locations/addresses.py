@@ -226,7 +226,9 @@ def _nearest_number(candidates: list[AddressPoint], number: int, suffix: str) ->
 
 
 def _middle(candidates: list[AddressPoint]) -> AddressPoint:
-    ordered = sorted(candidates, key=lambda a: (a.number is None, a.number or 0, a.suffix, a.ban_id))
+    """The street's middle address by number (a "bis" counts with its number, once)."""
+    plain = [a for a in candidates if not a.suffix] or candidates
+    ordered = sorted(plain, key=lambda a: (a.number is None, a.number or 0, a.suffix, a.ban_id))
     return ordered[(len(ordered) - 1) // 2]
 
 
