@@ -114,8 +114,9 @@ def address_file_open(path: str) -> IO[str]:
     """The file as text: gzip (as published, `.csv.gz`) or plain CSV, UTF-8 with or without BOM."""
     with open(path, "rb") as probe:
         gzipped = probe.read(2) == b"\x1f\x8b"
-    raw: IO[bytes] = gzip.open(path, "rb") if gzipped else open(path, "rb")  # noqa: SIM115 - closed by the wrapper
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    if gzipped:
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
+    return io.TextIOWrapper(open(path, "rb"), encoding="utf-8-sig", newline="")  # noqa: SIM115 - the caller closes
 
 
 def _address(row: list[str], columns: dict[str, int]) -> AddressPoint:

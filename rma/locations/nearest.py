@@ -17,6 +17,7 @@ ties are broken by id, so both ways return the same points in the same order.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from math import asin, cos, inf, radians, sin, sqrt
+from typing import cast
 
 from django.db import connection
 from django.db.models import BooleanField, FloatField, Q
@@ -128,10 +129,9 @@ def points_near_in_database(
         )
         if len(found) >= limit:
             break
-    return [
-        NearbyPoint(point, round(distance_km(latitude, longitude, point.latitude, point.longitude), 2))
-        for point in found
-    ]
+    # The box only holds located points, so neither coordinate is None here.
+    located = [(point, cast(float, point.latitude), cast(float, point.longitude)) for point in found]
+    return [NearbyPoint(point, round(distance_km(latitude, longitude, lat, lon), 2)) for point, lat, lon in located]
 
 
 def points_near(
