@@ -1,17 +1,25 @@
 """The nearest drop-off points to a place, in two ways that give the same answer.
 
-On PostgreSQL the database does the work: `earth_box(origin, r) @> ll_to_earth(latitude, longitude)` uses the GiST
-index of migration 0004 (extensions `cube` and `earthdistance`) to read only the points of a box around the origin,
-and `earth_distance` orders them, so a search among 50,000 points reads a few dozen rows (`bench/points.py`). Other
-databases (SQLite, the embedded default) have neither, so the same boxes are read through the (latitude, longitude)
-index and the distances computed here.
+On PostgreSQL the database does the work, on the GiST index of migration 0004 (extensions `cube` and
+`earthdistance`, index on `ll_to_earth(latitude, longitude)`). First the index's nearest-neighbour scan
+(`ORDER BY ll_to_earth(…) <-> ll_to_earth(origin) LIMIT n`), which reads only the n nearest points: one query of
+about a millisecond among 50,000 points (`bench/points.py`). When its answer might not be exact (a point read lies
+beyond its kind's maximum distance while other kinds reach further, or a tie at the limit), the search goes ring by
+ring (5, 15, 50… km): `earth_box(origin, r) @> ll_to_earth(latitude, longitude)` reads the points of a box through
+the same index and `earth_distance` orders them, widening only while a ring holds fewer than `limit` points. (A
+box alone is not used for the first query: the planner cannot estimate how many points a box holds, and for a
+wide box it reads and sorts them all, over a second at 50,000 points.) Other databases (SQLite, the embedded
+default) have neither, so the same rings are read through the (latitude, longitude) index and the distances
+computed here.
 
-Both search in rings (5, 15, 50… km) and widen only while a ring holds fewer than `limit` points, so a dense city
-reads one small box and a rural postcode a few more; the answer is always the `limit` nearest points within
-reach, whatever ring found them. Reach is the last ring (1,500 km), or less for a kind that has a maximum distance
-(`max_km_by_kind`, e.g. no shop further than 50 km). Distances are great-circle distances on a sphere of radius
-6,371 km in both (earthdistance's own sphere, `earth()`, is 6,378.168 km: its distances are scaled to ours), and
-ties are broken by id, so both ways return the same points in the same order.
+Either way the answer is the `limit` nearest points within reach, whatever ring or scan found them. Reach is
+the last ring (1,500 km), or less for a kind that has a maximum distance (`max_km_by_kind`, e.g. no shop further
+than 50 km). The nearest-first scan stops once it has read `limit` + 1 points of the kinds asked, so it reads far
+only when the directory holds fewer points of those kinds than asked (then it reads them all).
+
+Distances are great-circle distances on a sphere of radius 6,371 km in both (earthdistance's own sphere, `earth()`,
+is 6,378.168 km: its distances are scaled to ours), and ties are broken by id, so both ways return the same points
+in the same order.
 """
 
 from collections.abc import Iterable, Mapping
@@ -84,29 +92,65 @@ def points_near_in_python(
     *, queryset: DropOffPointQuerySet, latitude: float, longitude: float, reach: _Reach, limit: int
 ) -> list[NearbyPoint]:
     """The portable search: boxes through the (latitude, longitude) index, distances computed here."""
-    found: list[tuple[float, int, DropOffPoint]] = []
+    found: list[DropOffPoint] = []
     for ring in reach.rings():
         dlat, dlon = _box_degrees(latitude, reach.box(ring))
         candidates = queryset.filter(
             latitude__range=(latitude - dlat, latitude + dlat), longitude__range=(longitude - dlon, longitude + dlon)
         )
-        found = []
-        for point in candidates:
-            d = distance_km(latitude, longitude, point.latitude, point.longitude)
-            if d <= reach.radius(point.kind, ring):
-                found.append((d, point.pk, point))
+        found = [
+            point for d, point in _located(latitude, longitude, candidates) if d <= reach.radius(point.kind, ring)
+        ]
         if len(found) >= limit:
             break
-    found.sort(key=lambda item: (item[0], item[1]))
-    return [NearbyPoint(point, round(d, 2)) for d, _, point in found[:limit]]
+    return [NearbyPoint(point, round(d, 2)) for d, point in _located(latitude, longitude, found[:limit])]
+
+
+def _located(latitude: float, longitude: float, points: Iterable[DropOffPoint]) -> list[tuple[float, DropOffPoint]]:
+    """(haversine distance, point) nearest first, ties by id; the search only reads located points."""
+    found = [
+        (distance_km(latitude, longitude, cast(float, point.latitude), cast(float, point.longitude)), point)
+        for point in points
+    ]
+    found.sort(key=lambda item: (item[0], item[1].pk))
+    return found
+
+
+def _nearest_by_index(
+    *, queryset: DropOffPointQuerySet, latitude: float, longitude: float, reach: _Reach, limit: int, position: str
+) -> list[NearbyPoint] | None:
+    """The fast way: the GiST index hands the points over nearest first (`<->`, the straight-line distance between
+    two points of earthdistance's earth, which orders points exactly as the great-circle distance does), and the
+    scan stops after `limit` + 1 of them. Its answer is exact when none of the points read lies beyond its kind's
+    reach, or when every kind searched has the same reach (then every point after a point out of reach is out of
+    reach too), and when the last two points read are not at the same distance (a tie the ORDER BY cannot break
+    by id without giving up the index). Otherwise None: the caller searches ring by ring."""
+    nearest_first = RawSQL(f"{position} <-> ll_to_earth(%s, %s)", (latitude, longitude), output_field=FloatField())
+    read = _located(
+        latitude, longitude, queryset.annotate(nearest_chord=nearest_first).order_by("nearest_chord")[: limit + 1]
+    )
+    if len(read) > limit and read[limit][0] == read[limit - 1][0]:
+        return None
+    widest = SEARCH_RADII_KM[-1]
+    kept = [(d, point) for d, point in read[:limit] if d <= reach.radius(point.kind, widest)]
+    uniform = len({reach.radius(kind, widest) for kind in reach.kinds}) == 1
+    if len(kept) < len(read[:limit]) and not uniform:
+        return None
+    return [NearbyPoint(point, round(d, 2)) for d, point in kept]
 
 
 def points_near_in_database(
     *, queryset: DropOffPointQuerySet, latitude: float, longitude: float, reach: _Reach, limit: int
 ) -> list[NearbyPoint]:
-    """The PostgreSQL search: earthdistance's box on the GiST index, ordered by the database (see the module)."""
+    """The PostgreSQL search: the index's nearest-first scan when its answer is exact, else earthdistance's box on
+    the index ring by ring, ordered by the database (see the module docstring)."""
     table = connection.ops.quote_name(DropOffPoint._meta.db_table)
     position = f"ll_to_earth({table}.latitude, {table}.longitude)"
+    quick = _nearest_by_index(
+        queryset=queryset, latitude=latitude, longitude=longitude, reach=reach, limit=limit, position=position
+    )
+    if quick is not None:
+        return quick
     distance = RawSQL(
         f"earth_distance(ll_to_earth(%s, %s), {position}) / earth() * %s",
         (latitude, longitude, EARTH_RADIUS_KM),
@@ -129,9 +173,7 @@ def points_near_in_database(
         )
         if len(found) >= limit:
             break
-    # The box only holds located points, so neither coordinate is None here.
-    located = [(point, cast(float, point.latitude), cast(float, point.longitude)) for point in found]
-    return [NearbyPoint(point, round(distance_km(latitude, longitude, lat, lon), 2)) for point, lat, lon in located]
+    return [NearbyPoint(point, round(d, 2)) for d, point in _located(latitude, longitude, found)]
 
 
 def points_near(

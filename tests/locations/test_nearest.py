@@ -115,8 +115,7 @@ def test_the_answer_is_the_true_nearest_whatever_ring_found_it(search):
     assert [n.point for n in _run(search, origin=origin, limit=15)] == expected
 
 
-def test_the_database_search_reads_the_earth_index(postgres_only):
-    DropOffPointFactory(latitude=PARIS[0], longitude=PARIS[1])
+def _database_queries(**search) -> list[tuple[str, tuple]]:
     queries = []
 
     def keep(execute, sql, params, many, context):
@@ -124,19 +123,46 @@ def test_the_database_search_reads_the_earth_index(postgres_only):
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(keep):
-        points_near_in_database(
-            queryset=DropOffPoint.objects.usable(),
-            latitude=PARIS[0],
-            longitude=PARIS[1],
-            reach=_Reach.make(kinds=None, max_km_by_kind=None),
-            limit=1,
-        )
-    sql, params = next((sql, params) for sql, params in queries if "earth_box" in sql)
+        found = _run(points_near_in_database, **search)
+    return found, queries
+
+
+def _plan(sql: str, params: tuple) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: make the planner show what it can use
         cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "locations_dropoff_earth" in plan, plan
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_the_database_search_reads_the_earth_index_nearest_first(postgres_only):
+    near = DropOffPointFactory(latitude=PARIS[0], longitude=PARIS[1])
+    DropOffPointFactory(latitude=PARIS[0] + 0.2, longitude=PARIS[1])
+
+    found, queries = _database_queries(limit=1)
+
+    assert [n.point for n in found] == [near]
+    assert len(queries) == 1  # one nearest-first scan answered
+    plan = _plan(*queries[0])
+    assert "Index Scan using locations_dropoff_earth" in plan, plan
+    assert "Order By" in plan, plan
+
+
+def test_when_a_kinds_maximum_cuts_the_nearest_the_rings_read_the_index_by_box(postgres_only):
+    DropOffPointFactory(kind="store", latitude=PARIS[0] + 0.54, longitude=PARIS[1])  # 60 km
+    relay = DropOffPointFactory(kind="relay_point", latitude=PARIS[0] + 0.9, longitude=PARIS[1])  # 100 km
+
+    found, queries = _database_queries(limit=1, caps={"store": 50})
+
+    assert [n.point for n in found] == [relay]  # not the nearer shop beyond its 50 km
+    boxes = [(sql, params) for sql, params in queries if "earth_box" in sql]
+    assert boxes, queries
+    assert "locations_dropoff_earth" in _plan(*boxes[0])
+
+
+def test_a_tie_at_the_limit_is_broken_by_id_like_the_python_search(search):
+    twins = [DropOffPointFactory(latitude=PARIS[0] + 0.01, longitude=PARIS[1]) for _ in range(4)]
+    found = _run(search, limit=2)
+    assert [n.point for n in found] == sorted(twins, key=lambda p: p.pk)[:2]
 
 
 def test_drop_off_points_near_takes_the_maximum_per_kind():
