@@ -14,6 +14,7 @@ from rma.locations.nearest import (
     points_near_in_python,
 )
 from rma.locations.selectors import drop_off_points_near
+from tests.conftest import require
 from tests.locations.factories import DropOffPointFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +22,15 @@ pytestmark = pytest.mark.django_db
 PARIS = (48.8566, 2.3522)
 KINDS = ("store", "relay_point", "locker", "post_office")
 SEARCHES = {"database": points_near_in_database, "python": points_near_in_python}
+
+
+@pytest.fixture
+def postgres_only():
+    require(
+        connection.vendor == "postgresql",
+        "PostgreSQL (the earthdistance search)",
+        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/rma make test",
+    )
 
 
 @pytest.fixture(params=sorted(SEARCHES))
@@ -84,9 +94,7 @@ def test_points_beyond_the_widest_ring_are_never_offered(search):
     assert SEARCH_RADII_KM[-1] == 1500
 
 
-def test_both_searches_give_the_same_answer():
-    if connection.vendor != "postgresql":
-        pytest.skip("the database search needs PostgreSQL")  # the suite runs on PostgreSQL in CI
+def test_both_searches_give_the_same_answer(postgres_only):
     _scatter(400)
     rng = random.Random(7)
     cases = [
