@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 
 from tests.locations.factories import DropOffPointFactory
 
+pytestmark = pytest.mark.django_db
+
 
 @pytest.mark.parametrize(
     "compartments",
