@@ -127,7 +127,11 @@ def _nearest_by_index(
     by id without giving up the index). Otherwise None: the caller searches ring by ring."""
     nearest_first = RawSQL(f"{position} <-> ll_to_earth(%s, %s)", (latitude, longitude), output_field=FloatField())
     read = _located(
-        latitude, longitude, queryset.annotate(nearest_chord=nearest_first).order_by("nearest_chord")[: limit + 1]
+        latitude,
+        longitude,
+        queryset.filter(latitude__isnull=False, longitude__isnull=False)
+        .annotate(nearest_chord=nearest_first)
+        .order_by("nearest_chord")[: limit + 1],
     )
     if len(read) > limit and read[limit][0] == read[limit - 1][0]:
         return None

@@ -183,3 +183,10 @@ def test_drop_off_points_near_takes_the_maximum_per_kind():
     assert [
         n.point for n in drop_off_points_near(latitude=PARIS[0], longitude=PARIS[1], max_km_by_kind={"store": 70})
     ] == [shop_far]
+
+
+def test_a_point_without_coordinates_is_never_offered(search):
+    located = DropOffPointFactory(latitude=PARIS[0] + 0.01, longitude=PARIS[1])
+    DropOffPointFactory(latitude=None, longitude=None)
+
+    assert [n.point for n in _run(search, limit=5)] == [located]
