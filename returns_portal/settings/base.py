@@ -3,7 +3,7 @@
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.utils.translation import gettext_lazy as _
 
@@ -273,6 +273,11 @@ RMA_CARBON_FACTORS: CarbonFactors = {
 
 # Where refunds and exchange requests are announced to the shop's systems (outbox webhook); empty: kept in
 # the outbox with destination "shop" for an integration to poll.
+# Where the daily refresh (Beat, rma.shipping.drop_off_points_refresh) reads drop-off points, as JSON: files
+# {"format": "laposte"|"csv", "path": "/data/points.csv", "carrier": "", "complete": true} and carriers' point
+# searches {"api": "mondial_relay", "postcodes": ["75011", "69001"] or "/data/postcodes.txt", "country": "FR",
+# "complete": false}. Empty: nothing is refreshed.
+RMA_POINT_SOURCES: list[dict[str, Any]] = env.json("RMA_POINT_SOURCES", default=[])
 RMA_SHOP_WEBHOOK_URL = env("RMA_SHOP_WEBHOOK_URL", default="")
 
 # ---- CUSTOMER PORTAL

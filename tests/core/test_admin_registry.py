@@ -45,6 +45,7 @@ from tests.locations.factories import DropOffPointFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
 POSTCODES_FILE = Path(__file__).resolve().parents[1] / "locations" / "fixtures" / "laposte_hexasmal_latlon.csv"
+ADDRESSES_FILE = POSTCODES_FILE.parent / "ban_adresses_sample.csv"
 
 OWN_APPS = ("orders", "locations", "returns", "shipping", "warehouse", "notifications", "connectors")
 
@@ -124,6 +125,8 @@ def build_rows(make_return, user):
     shop_connection_rows(number=ReturnRequest.objects.count())
     # Postcode places come from La Poste's file, through the import command (idempotent: twice changes nothing).
     call_command("postcodes_import", str(POSTCODES_FILE), stdout=io.StringIO(), stderr=io.StringIO())
+    # Addresses come from the Base Adresse Nationale, through their import command.
+    call_command("addresses_import", str(ADDRESSES_FILE), stdout=io.StringIO(), stderr=io.StringIO())
     return return_request
 
 
