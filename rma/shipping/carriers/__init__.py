@@ -19,6 +19,7 @@ from rma.shipping.carriers.base import (
     TrackingWebhooks,
 )
 from rma.shipping.carriers.builtin import BuiltinCarrier
+from rma.shipping.carriers.colissimo import ColissimoCarrier
 
 __all__ = [
     "DEFAULT_CARRIER",
@@ -46,6 +47,7 @@ DEFAULT_CARRIER = "builtin"
 # built-in carrier needs none.
 _FACTORIES: dict[str, Callable[[CarrierSettings], Carrier]] = {
     BuiltinCarrier.code: BuiltinCarrier,
+    ColissimoCarrier.code: ColissimoCarrier,
 }
 
 
