@@ -214,3 +214,59 @@ def test_voiding_asks_nothing_of_colissimo(colissimo, colissimo_carrier):
     carrier.void_label(tracking_number=label.tracking_number)
 
     assert [hit.path for hit in colissimo.hits] == [GENERATE]
+
+
+# ---- the documented example answers (payloads/SOURCES.md)
+
+RECORDED_TYPE = (
+    'multipart/related; type="application/json"; boundary="uuid:1319cc1c-95c7-4233-ad64-0d0bba481500"; '
+    'start="<jsonInfos>"'
+)
+
+
+def test_the_recorded_zpl_answer_gives_its_parcel_number_and_the_label_byte_for_byte(colissimo, colissimo_carrier):
+    # akretion/roulier, test_colissimo_label_zpl.yaml: the live service's answer (ZPL part shortened).
+    body = payload("sls-generateLabel-zpl.multipart")
+    colissimo.canned[GENERATE] = (200, {"Content-Type": RECORDED_TYPE}, body)
+
+    label = colissimo_carrier(label_format="ZPL_10x15_203dpi").create_label(request=label_request())
+
+    assert label.tracking_number == "9V34929818521"
+    assert label.carrier_reference == "0075004119V3492981852802250G"
+    zpl = label.documents["zpl"]
+    assert zpl.startswith("\ufeff\ufeff\x10CT~~CD".encode())
+    assert zpl.endswith(b"^PQ1,0,1,Y^XZ\n")
+    assert body.count(zpl) == 1
+
+
+def test_the_recorded_wrong_login_answer_is_a_permanent_error(colissimo, colissimo_carrier):
+    # karrioapi/karrio, test_shipment.py (ErrorResponse).
+    content_type = 'multipart/related; type="application/json"; boundary="uuid:07a458a8-bd7d-45ab-8349-865ac38f9b6e"'
+    colissimo.canned[GENERATE] = (400, {"Content-Type": content_type}, payload("sls-generateLabel-30000.multipart"))
+
+    with pytest.raises(CarrierError, match="30000 Identifiant ou mot de passe incorrect") as refused:
+        colissimo_carrier().create_label(request=label_request())
+    assert type(refused.value) is CarrierError
+
+
+@pytest.mark.parametrize(
+    ("name", "customer_fixable"), [("sls-refusal-30108.json", True), ("sls-refusal-30213.json", False)]
+)
+def test_the_recorded_plain_json_refusals_are_read_too(colissimo, colissimo_carrier, name, customer_fixable):
+    # akretion/roulier, test_DOM_product_raise_2.yaml (30108, the sender's postcode) and _raise_1.yaml (30213,
+    # the addressee's, which on a return is our warehouse).
+    colissimo.canned[GENERATE] = (400, {"Content-Type": "application/json;charset=UTF-8"}, payload(name))
+
+    with pytest.raises(CarrierError) as refused:
+        colissimo_carrier().create_label(request=label_request())
+
+    assert isinstance(refused.value, CarrierInputError) is customer_fixable
+    assert not isinstance(refused.value, CarrierUnavailable)
+
+
+def test_an_answer_that_is_neither_multipart_nor_json_is_a_permanent_error(colissimo, colissimo_carrier):
+    colissimo.canned[GENERATE] = (200, {"Content-Type": "text/html"}, b"<html>maintenance</html>")
+
+    with pytest.raises(CarrierError, match="unreadable") as refused:
+        colissimo_carrier().create_label(request=label_request())
+    assert not isinstance(refused.value, CarrierUnavailable)
