@@ -42,8 +42,18 @@ from rma.shipping.carriers.base import (
     LabelRequest,
     TrackingEvent,
 )
-from rma.shipping.carriers.colissimo import errors, labels, points, tracking
+from rma.shipping.carriers.colissimo.errors import (
+    POINT_INPUT_CODES,
+    POINT_NONE_CODES,
+    POINT_SYSTEM_CODES,
+    customer_error,
+    sls_error,
+    sls_errors,
+)
+from rma.shipping.carriers.colissimo.labels import FORMAT_SLOTS, generate_label_body, label_format, mailbox_dates_body
 from rma.shipping.carriers.colissimo.multipart import MultipartError, sls_answer_read
+from rma.shipping.carriers.colissimo.points import carrier_point
+from rma.shipping.carriers.colissimo.tracking import shipment_events
 from rma.shipping.carriers.http import CarrierHttp
 
 logger = logging.getLogger(__name__)
@@ -92,18 +102,18 @@ class ColissimoCarrier:
             answer = sls_answer_read(content_type=response.headers.get("Content-Type", ""), body=response.content)
         except MultipartError as exc:
             raise CarrierError(f"colissimo {method}: unreadable answer (HTTP {response.status_code}): {exc}") from exc
-        found = errors.sls_errors(answer.infos.get("messages") or [])
+        found = sls_errors(answer.infos.get("messages") or [])
         if found or response.status_code >= 400:
-            raise errors.sls_error(errors=found, status=response.status_code, language=language)
+            raise sls_error(errors=found, status=response.status_code, language=language)
         return response.status_code, answer
 
     def _mailbox_date(self, request: LabelRequest) -> str:
         """The first date Colissimo can collect the parcel from the customer's letterbox ("YYYY-MM-DD")."""
-        body = labels.mailbox_dates_body(request=request, credentials=self.credentials)
+        body = mailbox_dates_body(request=request, credentials=self.credentials)
         _status, answer = self._sls_post("getListMailBoxPickingDates", body, language=request.language)
         dates = [str(value)[:10] for value in answer.infos.get("mailBoxPickingDates") or [] if value]
         if not dates:
-            raise errors.customer_error(
+            raise customer_error(
                 code="pickup_unavailable",
                 message="colissimo: no letterbox collection date for this address",
                 carrier_code="",
@@ -116,13 +126,13 @@ class ColissimoCarrier:
         if not request.reference:
             raise CarrierError("colissimo: the label request has no reference")
         try:
-            output = labels.label_format(self.options)
+            output = label_format(self.options)
         except ValueError as exc:
             raise CarrierError(str(exc)) from exc
         mailbox_date = ""
         if request.drop_off_method == "home_pickup":
             mailbox_date = self._mailbox_date(request)
-        body = labels.generate_label_body(
+        body = generate_label_body(
             request=request,
             options=self.options,
             credentials=self.credentials,
@@ -138,7 +148,7 @@ class ColissimoCarrier:
         return CarrierLabel(
             tracking_number=parcel_number,
             carrier=self.code,
-            documents={labels.FORMAT_SLOTS[output]: label},
+            documents={FORMAT_SLOTS[output]: label},
             carrier_reference=str(result.get("parcelNumberPartner") or ""),
             extra={"output_format": output, "product_code": body["letter"]["service"]["productCode"]},
         )
@@ -183,7 +193,7 @@ class ColissimoCarrier:
             raise CarrierError(
                 f"colissimo tracking refused {tracking_number} (HTTP {response.status_code}): {message}"
             )
-        return tracking.shipment_events(answer)
+        return shipment_events(answer)
 
     # ---- points (Point Retrait)
 
@@ -224,23 +234,23 @@ class ColissimoCarrier:
         except (TypeError, ValueError):
             error_code = -1
         message = str(answer.get("errorMessage") or "")
-        if error_code in errors.POINT_NONE_CODES:
+        if error_code in POINT_NONE_CODES:
             return []
-        if error_code in errors.POINT_INPUT_CODES:
-            raise errors.customer_error(
+        if error_code in POINT_INPUT_CODES:
+            raise customer_error(
                 code="postcode_unknown",
                 message=f"colissimo points refused postcode {postcode!r}: {error_code} {message}",
                 carrier_code=str(error_code),
                 language="en",
             )
-        if error_code in errors.POINT_SYSTEM_CODES:
+        if error_code in POINT_SYSTEM_CODES:
             raise CarrierUnavailable(f"colissimo points: {error_code} {message}")
         if error_code != 0 or status >= 400:
             raise CarrierError(f"colissimo points refused (HTTP {status}): {error_code} {message}")
         locker_returns = bool(self.options.get("locker_returns", True))
         found = []
         for raw in answer.get("listePointRetraitAcheminement") or []:
-            point = points.carrier_point(raw, locker_returns=locker_returns)
+            point = carrier_point(raw, locker_returns=locker_returns)
             if point is not None and (not kinds or point.kind in kinds):
                 found.append(point)
         return found[:limit]
