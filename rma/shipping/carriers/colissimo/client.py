@@ -43,8 +43,9 @@ from rma.shipping.carriers.base import (
     TrackingEvent,
 )
 from rma.shipping.carriers.colissimo.errors import (
-    POINT_INPUT_CODES,
+    POINT_ADDRESS_CODES,
     POINT_NONE_CODES,
+    POINT_POSTCODE_CODES,
     POINT_SYSTEM_CODES,
     customer_error,
     sls_error,
@@ -236,9 +237,9 @@ class ColissimoCarrier:
         message = str(answer.get("errorMessage") or "")
         if error_code in POINT_NONE_CODES:
             return []
-        if error_code in POINT_INPUT_CODES:
+        if error_code in POINT_POSTCODE_CODES | POINT_ADDRESS_CODES:
             raise customer_error(
-                code="postcode_unknown",
+                code="postcode_unknown" if error_code in POINT_POSTCODE_CODES else "address_invalid",
                 message=f"colissimo points refused postcode {postcode!r}: {error_code} {message}",
                 carrier_code=str(error_code),
                 language="en",

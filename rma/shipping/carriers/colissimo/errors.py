@@ -31,7 +31,8 @@ MAILBOX_IDS = frozenset({"30804", "30805", "30807", "30810", "30812", "30816"})
 UNAVAILABLE_IDS = frozenset({"40015"})
 
 # Point search ("Choix de livraison") error codes: the searched place is not one the service can read.
-POINT_INPUT_CODES = frozenset({104, 105, 117, 125, 129, 143, 144, 145, 146})
+POINT_POSTCODE_CODES = frozenset({104, 125, 143, 144, 145})
+POINT_ADDRESS_CODES = frozenset({105, 117, 129, 146})  # town, country code, address, country not served
 POINT_NONE_CODES = frozenset({300, 301})  # no point after the business rules / none found: an empty answer
 POINT_SYSTEM_CODES = frozenset({1000})  # "Erreur système (erreur technique)"
 

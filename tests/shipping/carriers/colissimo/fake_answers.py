@@ -223,6 +223,8 @@ def points_answer(fake: "FakeColissimo", body: dict[str, Any]) -> Answer:
     zip_code = str(body.get("zipCode") or "")
     if not zip_code:
         return refusal(145, "Code postal obligatoire")
+    if not str(body.get("city") or "").strip():
+        return refusal(105, "Ville absente")
     if body.get("countryCode") == "FR" and not re.fullmatch(r"\d{5}", zip_code):
         return refusal(125, "Code postal incorrect (non compris entre 01XXX et 95XXX ou 980XX)")
     if not re.fullmatch(r"\d{2}/\d{2}/\d{4}", str(body.get("shippingDate") or "")):

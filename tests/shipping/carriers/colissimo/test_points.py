@@ -69,8 +69,10 @@ def test_kinds_and_limit_narrow_the_answer(colissimo, colissimo_carrier):
     colissimo.add_point("W67890", typeDePoint="A2P")
 
     carrier = colissimo_carrier()
-    relays = carrier.points_search(country="FR", postcode="69100", kinds=("relay_point",), limit=1)
-    offices = carrier.points_search(country="FR", postcode="69100", kinds=("post_office",))
+    relays = carrier.points_search(
+        country="FR", postcode="69100", city="Villeurbanne", kinds=("relay_point",), limit=1
+    )
+    offices = carrier.points_search(country="FR", postcode="69100", city="Villeurbanne", kinds=("post_office",))
 
     assert [point.carrier_point_id for point in relays] == ["W12345"]
     assert [point.carrier_point_id for point in offices] == ["699370"]
@@ -80,7 +82,9 @@ def test_kinds_and_limit_narrow_the_answer(colissimo, colissimo_carrier):
 def test_the_account_may_say_its_lockers_take_no_returns(colissimo, colissimo_carrier):
     colissimo.add_point("PCS001", typeDePoint="PCS")
 
-    (locker,) = colissimo_carrier(locker_returns=False).points_search(country="FR", postcode="69100")
+    (locker,) = colissimo_carrier(locker_returns=False).points_search(
+        country="FR", postcode="69100", city="Villeurbanne"
+    )
 
     assert locker.accepts_returns is False
 
@@ -88,15 +92,25 @@ def test_the_account_may_say_its_lockers_take_no_returns(colissimo, colissimo_ca
 def test_no_point_around_is_an_empty_answer(colissimo, colissimo_carrier):
     colissimo.add_point("699370")
 
-    assert colissimo_carrier().points_search(country="FR", postcode="13001") == []
+    assert colissimo_carrier().points_search(country="FR", postcode="13001", city="Marseille") == []
 
 
 def test_a_postcode_colissimo_cannot_read_is_refused_as_input(colissimo, colissimo_carrier):
     with pytest.raises(CarrierInputError) as refused:
-        colissimo_carrier().points_search(country="FR", postcode="691")
+        colissimo_carrier().points_search(country="FR", postcode="691", city="Villeurbanne")
 
     assert refused.value.code == "postcode_unknown"
     assert refused.value.carrier_code == "125"
+
+
+def test_colissimo_needs_the_town_with_the_postcode(colissimo, colissimo_carrier):
+    colissimo.add_point("699370")
+
+    with pytest.raises(CarrierInputError) as refused:
+        colissimo_carrier().points_search(country="FR", postcode="69100")
+
+    assert refused.value.code == "address_invalid"
+    assert refused.value.carrier_code == "105"
 
 
 def test_a_wrong_login_is_refused_for_good(colissimo):
@@ -104,19 +118,19 @@ def test_a_wrong_login_is_refused_for_good(colissimo):
     settings = replace(settings, credentials={**settings.credentials, "password": "wrong"})
 
     with pytest.raises(CarrierError, match="201") as refused:
-        ColissimoCarrier(settings).points_search(country="FR", postcode="69100")
+        ColissimoCarrier(settings).points_search(country="FR", postcode="69100", city="Villeurbanne")
     assert type(refused.value) is CarrierError
 
 
 def test_an_outage_or_a_system_error_is_worth_a_retry(colissimo, colissimo_carrier):
     colissimo.fail(POINTS, 500)
     with pytest.raises(CarrierUnavailable):
-        colissimo_carrier().points_search(country="FR", postcode="69100")
+        colissimo_carrier().points_search(country="FR", postcode="69100", city="Villeurbanne")
 
     system_error = b'{"errorCode":1000,"errorMessage":"Erreur syst\xc3\xa8me","listePointRetraitAcheminement":[]}'
     colissimo.canned[POINTS] = (200, {"Content-Type": "application/json"}, system_error)
     with pytest.raises(CarrierUnavailable, match="1000"):
-        colissimo_carrier().points_search(country="FR", postcode="69100")
+        colissimo_carrier().points_search(country="FR", postcode="69100", city="Villeurbanne")
 
 
 def test_the_documented_answer_reads_as_two_post_offices(colissimo, colissimo_carrier):
