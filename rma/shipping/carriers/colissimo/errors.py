@@ -79,11 +79,12 @@ def _our_code(message_id: str) -> str:
 
 
 def sls_errors(messages: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
-    """The (id, text) of the ERROR messages of an SLS answer (ids other than "0")."""
+    """The (id, text) of the ERROR messages of an SLS answer; INFOS and WARNING messages do not stop a label."""
     errors = []
     for message in messages:
         message_id = str(message.get("id", "")).strip()
-        if message_id and message_id != "0" and str(message.get("type", "ERROR")).upper() != "INFOS":
+        kind = str(message.get("type") or "ERROR").upper()
+        if message_id and message_id != "0" and kind == "ERROR":
             errors.append((message_id, str(message.get("messageContent", "")).strip()))
     return errors
 

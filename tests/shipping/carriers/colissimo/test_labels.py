@@ -270,3 +270,13 @@ def test_an_answer_that_is_neither_multipart_nor_json_is_a_permanent_error(colis
     with pytest.raises(CarrierError, match="unreadable") as refused:
         colissimo_carrier().create_label(request=label_request())
     assert not isinstance(refused.value, CarrierUnavailable)
+
+
+def test_a_warning_beside_the_label_does_not_stop_it(colissimo, colissimo_carrier):
+    warning = b'{"id":"30999","type":"WARNING","messageContent":"Adresse corrigee","replacementValues":[]},'
+    body = payload("sls-generateLabel-zpl.multipart").replace(b'"messages":[', b'"messages":[' + warning)
+    colissimo.canned[GENERATE] = (200, {"Content-Type": RECORDED_TYPE}, body)
+
+    label = colissimo_carrier(label_format="ZPL_10x15_203dpi").create_label(request=label_request())
+
+    assert label.tracking_number == "9V34929818521"
