@@ -12,7 +12,8 @@ Credentials (CarrierSettings.credentials): `contract_number` and `password` (the
 login), or `api_key` (sent as the apiKey header, which La Poste now recommends instead of the password); and
 `okapi_key` for Suivi v2 (developer.laposte.fr). Options: `label_format` (PDF_10x15_300dpi by default,
 PDF_A4_300dpi, ZPL_10x15_203dpi, ZPL_10x15_300dpi), `product_code` (CORE), `product_code_international` (CORI),
-`commercial_name`, `service_info`, `insure`, `tracking_lang` (fr_FR), `tracking_base_url`, `locker_returns`.
+`commercial_name`, `service_info`, `return_contact`, `insure`, `tracking_lang` (fr_FR), `tracking_base_url`,
+`locker_returns`.
 `base_url` empty means production (ws.colissimo.fr, and api.laposte.fr for tracking); set, it serves all three.
 
 Idempotency: the SLS web service has no idempotency key and no search by reference, and a Colissimo label is

@@ -119,10 +119,11 @@ def generate_label_body(
     parcel: dict[str, Any] = {"weight": weight_kg(request.weight_grams)}
     if options.get("insure") and request.value_cents > 0:
         parcel["insuranceValue"] = int(request.value_cents)
-    addressee: dict[str, Any] = {
-        "addresseeParcelRef": request.rma_number[:15],
-        "address": _address(request.recipient, company=True, language=""),
-    }
+    warehouse = _address(request.recipient, company=True, language="")
+    # "Last name: mandatory to send a parcel unless zipcode is a Cedex code": the returns desk's contact, else the
+    # warehouse's name again.
+    warehouse["lastName"] = _cut(str(options.get("return_contact") or request.recipient.name))
+    addressee: dict[str, Any] = {"addresseeParcelRef": request.rma_number[:15], "address": warehouse}
     if code == PRODUCT_FRANCE:
         addressee["codeBarForReference"] = True
     if options.get("service_info"):

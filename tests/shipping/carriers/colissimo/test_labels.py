@@ -52,6 +52,7 @@ def test_a_return_label_is_a_colissimo_retour_parcel_from_the_customer_to_the_wa
     assert addressee["addresseeParcelRef"] == "R-7KQ2-M9XD"
     assert addressee["codeBarForReference"] is True
     assert addressee["address"]["companyName"] == "Entrepôt Retours Lyon Sud"
+    assert addressee["address"]["lastName"] == "Entrepôt Retours Lyon Sud"
     assert addressee["address"]["phoneNumber"] == "0472000000"
     assert addressee["address"]["zipCode"] == "69007"
 
@@ -77,12 +78,15 @@ def test_an_unknown_label_format_is_refused_before_asking_colissimo(colissimo, c
 
 def test_a_customer_abroad_sends_a_colissimo_retour_international(colissimo, colissimo_carrier):
     sender = replace(label_request().sender, postcode="1000", city="Bruxelles", country="BE", phone="+32 470 12 34 56")
-    colissimo_carrier(service_info="Service retours").create_label(request=label_request(sender=sender))
+    colissimo_carrier(service_info="Service retours", return_contact="Service client").create_label(
+        request=label_request(sender=sender)
+    )
 
     body = colissimo.calls(GENERATE)[0].body
     assert body["letter"]["service"]["productCode"] == "CORI"
     assert "codeBarForReference" not in body["letter"]["addressee"]
     assert body["letter"]["addressee"]["serviceInfo"] == "Service retours"
+    assert body["letter"]["addressee"]["address"]["lastName"] == "Service client"
     assert body["letter"]["sender"]["address"]["phoneNumber"] == "+32470123456"
 
 
