@@ -32,12 +32,12 @@ class SlsAnswer:
     parts: dict[str, bytes] = field(default_factory=dict)
 
 
-def _part_headers(raw: bytes) -> tuple[dict[str, str], bytes]:
-    head, separator, body = raw.partition(b"\r\n\r\n")
+def _part_headers(raw: bytes, newline: bytes) -> tuple[dict[str, str], bytes]:
+    head, separator, body = raw.partition(newline * 2)
     if not separator:
         raise MultipartError("a part has no blank line between its headers and its body")
     headers: dict[str, str] = {}
-    for line in head.decode("latin-1").split("\r\n"):
+    for line in head.decode("latin-1").split(newline.decode()):
         name, colon, value = line.partition(":")
         if colon:
             headers[name.strip().lower()] = value.strip()
@@ -57,12 +57,14 @@ def multipart_read(*, content_type: str, body: bytes) -> dict[str, bytes]:
     for index, chunk in enumerate(chunks[1:], start=1):
         if chunk.startswith(b"--"):  # the close delimiter: what follows is the epilogue
             break
-        if not chunk.startswith(b"\r\n"):
+        # CRLF as RFC 2046 says; a bare LF is read too (seen in copies of the service's answers).
+        newline = b"\r\n" if chunk.startswith(b"\r\n") else b"\n"
+        if not chunk.startswith(newline):
             raise MultipartError(f"part {index} does not start on a new line")
-        raw = chunk[2:]
-        if raw.endswith(b"\r\n"):  # the CRLF before the next delimiter is the delimiter's
-            raw = raw[:-2]
-        headers, content = _part_headers(raw)
+        raw = chunk[len(newline) :]
+        if raw.endswith(newline):  # the line end before the next delimiter is the delimiter's
+            raw = raw[: -len(newline)]
+        headers, content = _part_headers(raw, newline)
         content_id = headers.get("content-id", f"part-{index}").strip("<>")
         parts[content_id] = content
     return parts

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.storage import default_storage
 
 from rma.returns.choices import ReturnStatus
+from rma.returns.services import return_request_cancel
 from rma.shipping import carriers
 from rma.shipping.carriers import CarrierInputError, CarrierUnavailable
 from rma.shipping.carriers.colissimo import ColissimoCarrier
@@ -93,6 +94,20 @@ def test_a_lost_answer_is_retried_and_only_the_answered_parcel_is_kept(colissimo
     assert label.status == LabelStatus.READY
     assert Label.objects.filter(return_request=colissimo_label.return_request).count() == 1
     assert not Label.objects.filter(tracking_number=lost).exists()  # never printed, handed over, billed or tracked
+
+
+def test_a_cancelled_return_voids_its_colissimo_label_without_asking_colissimo(
+    colissimo_label, colissimo, django_capture_on_commit_callbacks
+):
+    label = label_generate(label_id=colissimo_label.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        return_request_cancel(return_request=label.return_request, note="changed my mind")
+
+    label.refresh_from_db()
+    assert label.status == LabelStatus.VOIDED
+    assert label.carrier_voided_at is not None  # the void at the carrier ran, and succeeded
+    assert [hit.path for hit in colissimo.hits] == [GENERATE]  # without a call: Colissimo has no cancel
 
 
 def test_an_address_colissimo_refuses_makes_no_label(colissimo_label, colissimo):

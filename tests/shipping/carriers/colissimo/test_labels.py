@@ -284,3 +284,13 @@ def test_a_warning_beside_the_label_does_not_stop_it(colissimo, colissimo_carrie
     label = colissimo_carrier(label_format="ZPL_10x15_203dpi").create_label(request=label_request())
 
     assert label.tracking_number == "9V34929818521"
+
+
+def test_an_answer_written_with_bare_line_feeds_is_read_as_well(colissimo, colissimo_carrier):
+    # The karrio copy of the wrong-login answer uses "\n" line ends; the live service writes "\r\n".
+    body = payload("sls-generateLabel-30000.multipart").replace(b"\r\n", b"\n")
+    content_type = 'multipart/related; type="application/json"; boundary="uuid:07a458a8-bd7d-45ab-8349-865ac38f9b6e"'
+    colissimo.canned[GENERATE] = (400, {"Content-Type": content_type}, body)
+
+    with pytest.raises(CarrierError, match="30000"):
+        colissimo_carrier().create_label(request=label_request())
