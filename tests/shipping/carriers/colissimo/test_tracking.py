@@ -147,3 +147,10 @@ def test_the_documented_refusal_of_a_malformed_number_is_permanent(colissimo, co
 
     assert json.loads(body)["returnMessage"] in str(refused.value)
     assert not isinstance(refused.value, CarrierUnavailable)
+
+
+def test_without_an_address_the_adapter_talks_to_la_postes_production_services():
+    carrier = ColissimoCarrier()
+
+    assert carrier.http.url("/sls-ws/SlsServiceWSRest/2.0/generateLabel").startswith("https://ws.colissimo.fr/")
+    assert carrier.tracking_http.url(f"{SUIVI}8R41000000001").startswith("https://api.laposte.fr/suivi/v2/")
