@@ -21,7 +21,7 @@ from rma.core.ids import uuid_parse
 from rma.returns.selectors import return_request_scope
 from rma.shipping.choices import LabelStatus
 from rma.shipping.models import Label
-from rma.shipping.selectors import label_is_downloadable
+from rma.shipping.selectors import label_formats, label_is_downloadable
 from rma.shipping.views import PDF_SIZES, label_file_kind, label_file_response
 
 RETURN_PUBLIC_ID_PARAMETER = OpenApiParameter(
@@ -66,9 +66,11 @@ def _label_for_return_or_404(*, request: Request, public_id: str) -> Label:
 
 
 class LabelLinksSerializer(serializers.Serializer):
-    pdf_a6 = serializers.URLField()
-    pdf_4x6 = serializers.URLField()
-    zpl = serializers.URLField()
+    """A link per format the label has: a carrier's own label may come in some formats only (null: none)."""
+
+    pdf_a6 = serializers.URLField(allow_null=True)
+    pdf_4x6 = serializers.URLField(allow_null=True)
+    zpl = serializers.URLField(allow_null=True)
 
 
 class ReturnLabelDetailApi(APIView):
@@ -100,7 +102,12 @@ class ReturnLabelDetailApi(APIView):
             kwargs = {"public_id": return_request.public_id}
             pdf = request.build_absolute_uri(reverse("api-return-label-pdf", kwargs=kwargs))
             zpl = request.build_absolute_uri(reverse("api-return-label-zpl", kwargs=kwargs))
-            return {"pdf_a6": pdf, "pdf_4x6": f"{pdf}?size=4x6", "zpl": zpl}
+            formats = label_formats(label=label)
+            return {
+                "pdf_a6": pdf if "pdf" in formats else None,
+                "pdf_4x6": f"{pdf}?size=4x6" if "pdf_4x6" in formats else None,
+                "zpl": zpl if "zpl" in formats else None,
+            }
 
     @extend_schema(
         operation_id="returns_label_retrieve",
@@ -136,8 +143,8 @@ class _LabelFileApi(APIView):
         # The API takes the documented values only (the pages also forgive case, spaces and an empty value).
         if self.extension == "pdf" and size is not None and size not in PDF_SIZES:
             raise ValidationError({"size": [_("Use a6 or 4x6.")]})
-        kind = label_file_kind(extension=self.extension, size=size)
         label = _label_for_return_or_404(request=request, public_id=public_id)
+        kind = label_file_kind(extension=self.extension, size=size, label=label)
         if not label_is_downloadable(label=label):
             raise Conflict(
                 _("The label is not ready to print (it is “%(status)s”).") % {"status": label.get_status_display()},
@@ -161,7 +168,9 @@ def _file_schema(
         responses={
             (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment."),
             **error_responses(400, 401, 403),
-            404: error_response(404, "Unknown return, not in your scope, or no label."),
+            404: error_response(
+                404, "Unknown return, not in your scope, no label, or no file in this format (see the links)."
+            ),
             409: error_response(409, "The label is not ready (pending, failed or voided)."),
         },
     )
