@@ -33,14 +33,17 @@ def label_context(return_request: ReturnRequest) -> dict[str, Any]:
     formats = label_formats(label=label) if status == "ready" else []
     # Ready to print: a PDF exists (ours, or the carrier's in whichever size it gave).
     ready = "pdf" in formats or "pdf_4x6" in formats
+    url: str | None
+    zpl_url: str | None
     try:
         url = reverse("customer-label-pdf", kwargs={"public_id": return_request.public_id})
         zpl_url = reverse("customer-label-zpl", kwargs={"public_id": return_request.public_id})
     except NoReverseMatch:
         url = zpl_url = None
     qr_svg = ""
-    if ready and getattr(label, "qr_payload", ""):
-        qr = segno.make(label.qr_payload, error="m")
+    qr_payload = str(getattr(label, "qr_payload", None) or "")
+    if ready and qr_payload:
+        qr = segno.make(qr_payload, error="m")
         qr_svg = mark_safe(  # noqa: S308 - segno's own SVG, no user input in markup
             qr.svg_inline(scale=5, dark="#000000", light="#ffffff", title=gettext("QR code of your return"))
         )

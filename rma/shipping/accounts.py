@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 
 from rma.core.models import TimeStampedModel
@@ -25,7 +26,7 @@ def carrier_choices() -> list[tuple[str, str]]:
     return [(code, code.replace("_", " ").title()) for code in carrier_codes()]
 
 
-def _validate_string_list(value: Any, *, allowed: list[str] | None = None, what: str) -> None:
+def _validate_string_list(value: Any, *, allowed: list[str] | None = None, what: "str | StrPromise") -> None:
     if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
         raise ValidationError(_("%(what)s must be a list of codes."), params={"what": what})
     if allowed is not None:

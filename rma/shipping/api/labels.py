@@ -94,7 +94,7 @@ class ReturnLabelDetailApi(APIView):
             ref_name = "ReturnLabelDetail"
 
         @extend_schema_field(LabelLinksSerializer(allow_null=True))
-        def get_links(self, label: Label) -> dict[str, str] | None:
+        def get_links(self, label: Label) -> dict[str, str | None] | None:
             return_request = label.return_request
             if return_request is None or not label_is_downloadable(label=label):
                 return None
