@@ -4,6 +4,7 @@ from rma.shipping.services.accounts import (
     account_carrier,
     account_settings,
     carrier_account_for,
+    carrier_for_code,
     label_carrier,
 )
 from rma.shipping.services.label_content import (
@@ -35,6 +36,7 @@ __all__ = [
     "account_carrier",
     "account_settings",
     "carrier_account_for",
+    "carrier_for_code",
     "label_carrier",
     "label_needs_customer_fix",
     "label_sender_correct",

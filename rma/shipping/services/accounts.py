@@ -91,6 +91,15 @@ def label_carrier(*, label: Label) -> Carrier:
     return get_carrier(label.carrier or DEFAULT_CARRIER)
 
 
+def carrier_for_code(*, code: str) -> Carrier:
+    """An adapter of carrier `code` for work that belongs to no return (the point directory's sync): set up with
+    the first enabled account of that carrier by priority, else with no settings."""
+    account = CarrierAccount.objects.filter(enabled=True, carrier=code).order_by("priority", "pk").first()
+    if account is not None:
+        return account_carrier(account=account)
+    return get_carrier(code)
+
+
 def account_return_address(*, account: CarrierAccount | None) -> Address | None:
     """The address parcels go back to when the account sets one (else the destination warehouse's)."""
     if account is None or not account.has_return_address:

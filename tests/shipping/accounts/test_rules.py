@@ -118,3 +118,16 @@ def test_the_label_is_made_with_the_account_picked_at_approval(
     assert label.carrier_reference == f"SHIP-{label.tracking_number}"
     [sent] = standin.requests
     assert (sent.drop_off_method, sent.drop_off_point_id) == ("relay_point", "SI-0042")
+
+
+def test_work_of_no_return_uses_the_carriers_first_enabled_account(standin, make_account):
+    from rma.shipping.services import carrier_for_code
+
+    make_account(name="Disabled", priority=1, enabled=False, credentials={"api_key": "old"})
+    make_account(name="Main", priority=5, credentials={"api_key": "key-123"}, base_url="http://127.0.0.1:9/")
+
+    adapter = carrier_for_code(code="standin")
+
+    assert adapter.settings.account == "Main"
+    assert adapter.settings.base_url == "http://127.0.0.1:9/"
+    assert carrier_for_code(code="builtin").code == "builtin"
