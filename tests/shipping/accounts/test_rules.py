@@ -3,7 +3,7 @@
 import pytest
 
 from rma.shipping.choices import LabelStatus
-from rma.shipping.services import carrier_account_for
+from rma.shipping.services import carrier_account_for, carrier_for_code
 from tests.locations.factories import DropOffPointFactory, WarehouseFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,8 +121,6 @@ def test_the_label_is_made_with_the_account_picked_at_approval(
 
 
 def test_work_of_no_return_uses_the_carriers_first_enabled_account(standin, make_account):
-    from rma.shipping.services import carrier_for_code
-
     make_account(name="Disabled", priority=1, enabled=False, credentials={"api_key": "old"})
     make_account(name="Main", priority=5, credentials={"api_key": "key-123"}, base_url="http://127.0.0.1:9/")
 
