@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
+from rma.locations.choices import DropOffMethod
 from rma.portal.label_fix import sender_address_form
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
@@ -42,7 +43,10 @@ def label_context(return_request: ReturnRequest) -> dict[str, Any]:
         url = zpl_url = None
     qr_svg = ""
     qr_payload = str(getattr(label, "qr_payload", None) or "")
-    if ready and qr_payload:
+    # A label booked through a carrier account is scanned by that carrier's points: our QR code only helps at our
+    # own shops' counters.
+    from_carrier = bool(getattr(label, "account_id", None))
+    if ready and qr_payload and (not from_carrier or return_request.drop_off_method == DropOffMethod.STORE):
         qr = segno.make(qr_payload, error="m")
         qr_svg = mark_safe(  # noqa: S308 - segno's own SVG, no user input in markup
             qr.svg_inline(scale=5, dark="#000000", light="#ffffff", title=gettext("QR code of your return"))
@@ -63,6 +67,7 @@ def label_context(return_request: ReturnRequest) -> dict[str, Any]:
         "label_zpl_url": zpl_url if ready and "zpl" in formats else None,
         "label_tracking_number": getattr(label, "tracking_number", "") if ready else "",
         "label_qr_svg": qr_svg,
+        "label_from_carrier": from_carrier,
         "label_pending": expects_label and not ready and status != "failed",
     }
 

@@ -128,6 +128,9 @@ def test_the_carriers_own_files_are_kept_and_only_they_are_offered(
     page = client.get(reverse("portal:tracking", kwargs={"public_id": public_id})).content.decode()
     assert pdf_url in page
     assert reverse("customer-label-zpl", kwargs={"public_id": public_id}) in page
+    # Our QR code means nothing to the carrier's point: the page asks for the carrier's printed label instead.
+    assert "QR code of your return" not in page
+    assert "the carrier scans its barcode at the drop-off point" in page
 
     api = client_for(agent_user)
     links = api.get(f"/api/v1/returns/{public_id}/label/").json()["links"]
