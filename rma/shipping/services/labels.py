@@ -159,9 +159,11 @@ def _carrier_refused_for_customer(*, label: Label, error: CarrierInputError) -> 
     label.last_error = _error_text(error)[:4000]
     label.error_code = (error.code or "carrier_input")[:40]
     label.customer_error = str(error.customer_message)[:2000]
-    label_transition(
-        label=label, to=LabelStatus.FAILED, fields=["attempts", "last_error", "error_code", "customer_error"]
-    )
+    fields = ["attempts", "last_error", "error_code", "customer_error"]
+    if label.status == LabelStatus.FAILED:  # a late second delivery of the task, refused again
+        label.save(update_fields=[*fields, "updated_at"])
+    else:
+        label_transition(label=label, to=LabelStatus.FAILED, fields=fields)
     logger.info("label %s refused by the carrier (%s): %s", label.pk, error.code, error)
     return label
 
