@@ -28,7 +28,15 @@ RETURN_PUBLIC_ID_PARAMETER = OpenApiParameter(
     "public_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The return's public id."
 )
 SIZE_PARAMETER = OpenApiParameter(
-    "size", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False, enum=["a6", "4x6"], description="Default a6."
+    "size",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    required=False,
+    enum=["a6", "4x6"],
+    description=(
+        "Without it: the label's own PDF (A6 for the labels we make; a carrier's label may come in 10x15 cm only). "
+        "A size the label has no file in answers 404: the label's `links` list the formats that exist."
+    ),
 )
 LABEL_EXAMPLE = {
     "public_id": "0b6f4d0e-3c1a-4d7e-9f3b-2a8c5e7d9f10",
