@@ -239,6 +239,9 @@ LOGGING = {
 }
 
 # ---- RETURNS PORTAL
+# Which carrier books parcels for a point network (DropOffPoint.carrier → carrier code), when they differ: a return
+# left at one of La Poste's points goes with a Colissimo account (rma.shipping.services.accounts).
+RMA_POINT_NETWORK_CARRIERS: dict[str, str] = {"la_poste": "colissimo"}
 RMA_BRAND_NAME = env("RMA_BRAND_NAME", default="Maison Lumière")
 RMA_BRAND_PRIMARY_COLOR = env("RMA_BRAND_PRIMARY_COLOR", default="#1f4e5f")
 RMA_BRAND_LOGO = env("RMA_BRAND_LOGO", default="img/logo.svg")

@@ -30,6 +30,7 @@ from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.notes import return_note_add, return_notes_list
 from rma.returns.services import return_request_approve, return_request_reject
+from rma.shipping.selectors import label_get_for_return
 
 REVIEW_PERMISSION = "returns.review_returnrequest"
 
@@ -104,6 +105,7 @@ def _detail_context(request: AgentRequest, return_request: ReturnRequest, **form
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "note_form": forms.get("note_form") or NoteForm(),
+        "label": label_get_for_return(return_public_id=return_request.public_id),
     }
 
 
