@@ -59,7 +59,7 @@ bench: install
 	$(PY) bench/connectors.py
 
 messages: install
-	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --ignore=tests --ignore=test-artifacts
+	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=test-artifacts
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
