@@ -41,7 +41,7 @@ def kind_filter_label(kind: str) -> str:
         DropOffKind.RELAY_POINT: pgettext("drop-off filter", "Relay points"),
         DropOffKind.LOCKER: pgettext("drop-off filter", "Lockers"),
         DropOffKind.POST_OFFICE: pgettext("drop-off filter", "Post offices"),
-        HOME_PICKUP: pgettext("drop-off filter", "Home pickup"),
+        HOME_PICKUP: pgettext("drop-off filter", "At home"),
     }
     return labels.get(kind, kind)
 

@@ -131,7 +131,7 @@ def test_filters_by_kind_hide_rows_and_pins_and_say_how_many(page: Page, live_se
     expect(page.locator(PINS)).to_have_count(0)
 
     page.reload()
-    expect(chips.get_by_role("radio", name=re.compile("^Home pickup"))).to_be_checked()
+    expect(chips.get_by_role("radio", name=re.compile("^At home"))).to_be_checked()
     page.locator(".chip", has_text="All").click()
     expect(shown_rows(page)).to_have_count(5)
     expect(page.locator(PINS)).to_have_count(4)
