@@ -55,7 +55,7 @@
       if (kind === "all") { url.searchParams.delete("kind"); } else { url.searchParams.set("kind", kind); }
       window.history.replaceState(window.history.state, "", url.toString());
     }
-    if (map) { fitToShown(); }
+    if (map) { sizeMap(); fitToShown(); }
   }
   if (filterForm) {
     filterForm.addEventListener("change", function () { applyFilter(true); });
@@ -103,6 +103,19 @@
     if (youElement) { youElement.classList.toggle("is-selected", Boolean(home && home.checked)); }
   }
 
+  // Side by side, a short list gets a map no taller than itself (and never under 320 px); a phone's map keeps its CSS height.
+  function sizeMap() {
+    var canvas = root.querySelector("[data-map-canvas]");
+    var list = root.querySelector(".drop__list");
+    canvas.style.height = "";
+    if (window.matchMedia && window.matchMedia("(min-width: 880px)").matches) {
+      var natural = canvas.getBoundingClientRect().height;
+      var wanted = Math.max(320, Math.min(natural, list.getBoundingClientRect().height));
+      if (wanted < natural) { canvas.style.height = wanted + "px"; }
+    }
+    map.invalidateSize({ animate: false });
+  }
+
   function fitToShown() {
     var here = you.getLatLng();
     var bounds = L.latLngBounds([here, here]);
@@ -138,6 +151,7 @@
       zoomControl: false
     }).setView(here, 14);
     L.control.zoom({
+      position: "topright",
       zoomInTitle: box.getAttribute("data-zoom-in") || "+",
       zoomOutTitle: box.getAttribute("data-zoom-out") || "-"
     }).addTo(map);
@@ -214,7 +228,7 @@
       }
     });
     // Some browsers sized the map while it was hidden: measure again once laid out.
-    window.setTimeout(function () { map.invalidateSize(); fitToShown(); }, 0);
+    window.setTimeout(function () { sizeMap(); fitToShown(); }, 0);
   }
 
   // Without tiles, rings around the customer give the map its scale.
