@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.conftest import require
 from tests.locations.factories import DropOffPointFactory
@@ -16,6 +16,13 @@ from tests.portal.world import World
 
 pytestmark = pytest.mark.django_db
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    # A request in English leaves English active in this thread: the next test expects the site's default.
+    yield
+    translation.deactivate()
 
 
 class _Page(HTMLParser):
