@@ -175,6 +175,19 @@ def test_without_javascript_the_step_is_a_plain_list_that_filters_and_chooses(br
         context.close()
 
 
+def test_when_leaflet_fails_to_load_the_list_and_its_filters_still_work(page: Page, live_server):
+    world = build_world()
+    page.route("**/vendor/leaflet/leaflet.js", lambda route: route.abort())
+    to_drop_off(page, live_server.url)
+    expect(page.locator("[data-map]")).to_be_hidden()
+    expect(page.locator(".option__pin").first).to_be_hidden()  # the numbers refer to a map that is not there
+    page.locator(".chip", has_text="Relay points").click()
+    expect(shown_rows(page)).to_have_count(1)
+    page.get_by_role("radio", name=re.compile("Tabac de la Guillotière")).check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".summary")).to_contain_text(world.relay.name)
+
+
 class _TileServer(ThreadingHTTPServer):
     """A tile server on 127.0.0.1: answers every /z/x/y.png with a small PNG and keeps what it was asked."""
 
