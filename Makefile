@@ -57,6 +57,7 @@ bench: install
 	$(PY) bench/labels.py
 	$(PY) bench/outbox.py
 	$(PY) bench/connectors.py
+	$(PY) bench/points.py
 
 messages: install
 	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=test-artifacts

@@ -4,13 +4,13 @@ estimate, plus home pickup; and where the customer is, for the map."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from math import inf
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext, ngettext, pgettext
 
 from rma.core.exceptions import DomainError
+from rma.locations.addresses import address_coordinates
 from rma.locations.choices import DropOffKind, DropOffMethod
 from rma.locations.selectors import NearbyPoint, drop_off_points_near, postcode_coordinates
 from rma.orders.models import Order
@@ -57,8 +57,8 @@ def places_shown_text(*, kind: str, count: int) -> str:
 
 
 def _customer_position(*, order: Order, postcode: str) -> tuple[float, float, str] | None:
-    """Where the search starts: the searched postcode, else the order's delivery address (its coordinates, else its
-    postcode and city). The one place to locate the customer from a street address once that dataset exists."""
+    """Where the search starts: the searched postcode, else the order's delivery address (its coordinates, else the
+    address itself in the Base Adresse Nationale, else its postcode and city)."""
     if postcode:
         found = postcode_coordinates(postcode=postcode)
         label = gettext("Postcode %(postcode)s") % {"postcode": postcode}
@@ -66,20 +66,20 @@ def _customer_position(*, order: Order, postcode: str) -> tuple[float, float, st
         found = (order.latitude, order.longitude)
         label = gettext("Your delivery address")
     else:
-        found = postcode_coordinates(postcode=order.postcode, city=order.city)
+        found = address_coordinates(
+            line1=order.address_line1, postcode=order.postcode, city=order.city, country=order.country or "FR"
+        ) or postcode_coordinates(postcode=order.postcode, city=order.city, country=order.country or "FR")
         label = gettext("Your delivery address")
     return (found[0], found[1], label) if found is not None else None
 
 
 def _points_near(*, latitude: float, longitude: float, max_km: Mapping[str, float]) -> list[NearbyPoint]:
-    """The nearest points of each kind, none farther than its kind's maximum.
-
-    The maximum is applied here, after the directory's search, until drop_off_points_near takes
-    `max_km_by_kind` itself: then pass `max_km_by_kind=max_km` to it and drop the filter below."""
+    """The nearest points of each kind, none farther than its kind's maximum."""
     found: list[NearbyPoint] = []
     for kind in POINT_KINDS:
-        nearby = drop_off_points_near(latitude=latitude, longitude=longitude, kinds=[kind], limit=POINTS_PER_KIND)
-        found += [n for n in nearby if n.distance_km <= max_km.get(kind, inf)]  # the filter to drop
+        found += drop_off_points_near(
+            latitude=latitude, longitude=longitude, kinds=[kind], limit=POINTS_PER_KIND, max_km_by_kind=max_km
+        )
     return found
 
 
