@@ -1,6 +1,7 @@
 """A Mondial Relay label made by the real worker (tests/workers/live.py) through an outage: the task's retry books
-the expedition once, and the return is label_ready with Mondial Relay's number. The worker is another process: it
-reaches the fake through the Mondial Relay carrier account in the database, as in production."""
+the expedition once, and the return is label_ready with Mondial Relay's number. The worker reaches the fake through
+the Mondial Relay carrier account in the database (picked by the rules for a return dropped at the fake's Lyon Point
+Relais), as in production: nothing in the registry is patched."""
 
 import pytest
 
