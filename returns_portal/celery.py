@@ -70,6 +70,17 @@ app.conf.update(
             "schedule": 300.0,
             "options": {"expires": 250},
         },
+        # Carriers' tracking events (rma.shipping.tracking_tasks): poll, then flag parcels without news.
+        "tracking-poll": {
+            "task": "rma.shipping.tracking_poll",
+            "schedule": 1800.0,
+            "options": {"expires": 1700},
+        },
+        "tracking-flag-late": {
+            "task": "rma.shipping.tracking_flag_late",
+            "schedule": crontab(minute=41),
+            "options": {"expires": 50 * 60},
+        },
         "labels-purge-voided": {
             "task": "rma.shipping.labels_purge_voided",
             "schedule": crontab(hour=3, minute=17),
@@ -80,3 +91,4 @@ app.conf.update(
 app.autodiscover_tasks()
 # The shipment documents tasks live beside the label tasks in a module of their own.
 app.autodiscover_tasks(["rma.shipping"], related_name="shipment_tasks")
+app.autodiscover_tasks(["rma.shipping"], related_name="tracking_tasks")

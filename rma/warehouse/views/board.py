@@ -37,6 +37,7 @@ def board(request: WarehouseRequest) -> HttpResponse:
         {
             "expected": expected,
             "late_count": sum(row.late for row in expected),
+            "at_dock_count": sum(row.at_dock for row in expected),
             "awaiting": awaiting,
             "flagged_count": sum(row.due_soon or row.overdue for row in awaiting),
             "shipments": shipments,
