@@ -96,7 +96,12 @@ ALERT_STATUSES: dict[str, str] = {
     TrackingStatus.RETURNED_TO_SENDER: TrackingAlert.RETURNED_TO_SENDER,
 }
 # Which flag wins when several apply (a parcel sent back is worse than a problem, a problem worse than silence).
-ALERT_RANK: dict[str, int] = {"": 0, TrackingAlert.LATE: 1, TrackingAlert.EXCEPTION: 2, TrackingAlert.RETURNED_TO_SENDER: 3}
+ALERT_RANK: dict[str, int] = {
+    "": 0,
+    TrackingAlert.LATE: 1,
+    TrackingAlert.EXCEPTION: 2,
+    TrackingAlert.RETURNED_TO_SENDER: 3,
+}
 
 _FIELD_LIMITS = {"code": 64, "description": 500, "location": 200}
 
