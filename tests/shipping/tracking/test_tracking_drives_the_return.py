@@ -160,7 +160,8 @@ def test_an_exception_flags_the_parcel_for_customer_service_with_the_carriers_wo
     assert label.tracking_alert == TrackingAlert.EXCEPTION
     assert "Colis endommagé" in label.tracking_alert_detail
     [note] = ReturnNote.objects.filter(return_request=return_request)
-    assert "Colis endommagé" in note.body and label.tracking_number in note.body
+    assert "Colis endommagé" in note.body
+    assert label.tracking_number in note.body
     assert ReturnRequest.objects.get(pk=return_request.pk).status == ReturnStatus.IN_TRANSIT
 
     # The parcel makes it after all: delivered clears the flag.

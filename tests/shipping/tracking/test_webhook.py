@@ -55,7 +55,8 @@ def test_the_same_delivery_twice_stores_and_sends_nothing_more(client, tracked_r
     post(client, body, headers)
     again = post(client, body, headers)
 
-    assert again.status_code == 200 and again.json()["events_stored"] == 0
+    assert again.status_code == 200
+    assert again.json()["events_stored"] == 0
     assert TrackingEvent.objects.count() == 1
     assert OutboxMessage.objects.filter(topic="parcel_in_transit").count() == 1
 
