@@ -11,16 +11,41 @@ from django.utils.translation import ngettext
 from rma.core.exceptions import DomainError
 from rma.core.queue import enqueue_on_commit
 from rma.returns.admin.mixins import ReadOnlyAdminMixin
-from rma.shipping.models import Carton, CounterCheck, Label, Shipment, ShipmentItem
+from rma.shipping.models import Carton, CounterCheck, Label, Shipment, ShipmentItem, TrackingEvent
 from rma.shipping.services import label_retry
 from rma.shipping.tasks import label_generate_task
 
 
+class TrackingEventInline(admin.TabularInline):
+    """The carrier's events for the label, as stored (read-only)."""
+
+    model = TrackingEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "status", "code", "description", "location", "source")
+    readonly_fields = fields
+    ordering = ("-at",)
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(Label)
 class LabelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("tracking_number", "return_request", "carrier", "status", "attempts", "last_error", "created_at")
+    list_display = (
+        "tracking_number",
+        "return_request",
+        "carrier",
+        "status",
+        "tracking_status",
+        "tracking_alert",
+        "attempts",
+        "last_error",
+        "created_at",
+    )
     list_select_related = ("return_request",)
-    list_filter = ("status", "carrier")
+    list_filter = ("status", "carrier", "tracking_status", "tracking_alert")
+    inlines = (TrackingEventInline,)
     search_fields = ("tracking_number", "return_request__rma_number")
     search_help_text = _("Tracking number or RMA number.")
     date_hierarchy = "created_at"
@@ -63,6 +88,16 @@ class LabelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             )
         for reason in refused:
             self.message_user(request, reason, messages.WARNING)
+
+
+@admin.register(TrackingEvent)
+class TrackingEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("label", "at", "status", "code", "description", "location", "source")
+    list_select_related = ("label",)
+    list_filter = ("status", "source")
+    search_fields = ("label__tracking_number", "label__return_request__rma_number", "code")
+    search_help_text = _("Tracking number, RMA number or the carrier's code.")
+    date_hierarchy = "at"
 
 
 class CartonInline(admin.TabularInline):

@@ -23,9 +23,7 @@ def _ready_with_standin(make_return) -> tuple[ReturnRequest, Label]:
     """A return whose label the worker made, then handed to the stand-in carrier for tracking."""
     return_request = make_return()
     wait_for(lambda: _status(return_request) == ReturnStatus.LABEL_READY, what="the label")
-    Label.objects.filter(return_request=return_request, status=LabelStatus.READY).update(
-        carrier=StandInCarrier.code
-    )
+    Label.objects.filter(return_request=return_request, status=LabelStatus.READY).update(carrier=StandInCarrier.code)
     return return_request, Label.objects.get(return_request=return_request)
 
 
