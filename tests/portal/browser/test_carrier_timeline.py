@@ -45,7 +45,7 @@ def scanned_return(make_return, standin):  # noqa: F811
     return return_request, label
 
 
-def test_the_customer_sees_the_carriers_steps_newest_first(page: Page, live_server, scanned_return):
+def test_the_customer_sees_the_carriers_steps_newest_first(page: Page, live_server, scanned_return, shots):
     return_request, label = scanned_return
     page.goto(live_server.url + reverse("portal:tracking", kwargs={"public_id": return_request.public_id}))
 
@@ -64,6 +64,7 @@ def test_the_customer_sees_the_carriers_steps_newest_first(page: Page, live_serv
     # The return's own progress says it is on its way.
     expect(page.locator(".timeline__item.is-current").first).to_contain_text("On its way")
     assert_accessible_basics(page)
+    shots(page, "tracking-carrier-steps")
 
 
 @pytest.mark.parametrize("browser_context_args", [{"locale": "fr-FR"}], indirect=False)
