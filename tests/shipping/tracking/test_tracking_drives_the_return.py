@@ -10,7 +10,7 @@ from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnNote, ReturnRequest
 from rma.shipping.choices import TrackingAlert, TrackingSource
 from rma.shipping.models import Label, TrackingEvent
-from rma.shipping.services.tracking import label_tracking_apply, labels_due_for_tracking
+from rma.shipping.services.tracking import label_track, label_tracking_apply, labels_due_for_tracking
 from rma.shipping.tracking_tasks import ASKED_RECENTLY, label_track_task, tracking_poll_task
 from tests.shipping.tracking.conftest import TrackingStatus, at, label_of
 
@@ -228,3 +228,37 @@ def test_a_voided_labels_events_are_kept_but_move_nothing(tracked_return, standi
     event = Event(at=at(5), code="DEPOSE", description="Déposé", status=TrackingStatus.HANDED_OVER)
     assert label_tracking_apply(label_id=label.pk, events=[event], source="webhook").moved_to == ""
     assert ReturnRequest.objects.get(pk=return_request.pk).status == ReturnStatus.LABEL_READY
+
+
+def test_a_first_news_of_delivery_moves_a_waiting_return_on_its_way(tracked_return, standin):
+    """Scans can be missed: a parcel the carrier first reports delivered was obviously sent."""
+    return_request = tracked_return()
+    label = label_of(return_request)
+    standin.scan(label.tracking_number, TrackingStatus.DELIVERED, code="LIV", text="Livré à l'entrepôt")
+
+    label_track_task.delay(label.pk)
+
+    assert ReturnRequest.objects.get(pk=return_request.pk).status == ReturnStatus.IN_TRANSIT
+    assert label_of(return_request).tracking_status == TrackingStatus.DELIVERED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_poll_and_a_webhook_with_the_same_scan_at_once_store_it_once_and_email_once(
+    postgres_only, tracked_return, standin
+):
+    from tests.helpers import run_in_threads
+
+    return_request = tracked_return()
+    label = label_of(return_request)
+    standin.scan(label.tracking_number, TrackingStatus.HANDED_OVER, code="DEPOSE", text="Déposé", at=at(5))
+    pushed = list(standin.events[label.tracking_number])
+
+    results = run_in_threads(
+        lambda: label_track(label_id=label.pk),  # the poll task's service
+        lambda: label_tracking_apply(label_id=label.pk, events=pushed, source="webhook"),
+    )
+
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    assert TrackingEvent.objects.filter(label=label).count() == 1
+    assert return_request.events.filter(to_status=ReturnStatus.IN_TRANSIT).count() == 1
+    assert len(in_transit_emails(return_request)) == 1
