@@ -11,9 +11,11 @@ from django.utils.translation import ngettext
 from rma.core.exceptions import DomainError
 from rma.core.queue import enqueue_on_commit
 from rma.returns.admin.mixins import ReadOnlyAdminMixin
+from rma.shipping.choices import LabelStatus
 from rma.shipping.models import Carton, CounterCheck, Label, Shipment, ShipmentItem, TrackingEvent
 from rma.shipping.services import label_retry
 from rma.shipping.tasks import label_generate_task
+from rma.shipping.tracking_tasks import label_track_task
 
 
 class TrackingEventInline(admin.TabularInline):
@@ -49,7 +51,7 @@ class LabelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("tracking_number", "return_request__rma_number")
     search_help_text = _("Tracking number or RMA number.")
     date_hierarchy = "created_at"
-    actions = ("generate_again",)
+    actions = ("generate_again", "track_now")
     readonly_fields = ("files",)
 
     @admin.display(description=_("files"))
@@ -88,6 +90,27 @@ class LabelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             )
         for reason in refused:
             self.message_user(request, reason, messages.WARNING)
+
+    def has_track_now_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("shipping.change_label")
+
+    @admin.action(description=_("Ask the carrier for tracking now (ready labels)"), permissions=("track_now",))
+    def track_now(self, request: HttpRequest, queryset: QuerySet[Label]) -> None:
+        ready = list(
+            queryset.filter(status=LabelStatus.READY, tracking_number__isnull=False).values_list("pk", flat=True)
+        )
+        for label_id in ready:
+            enqueue_on_commit(label_track_task, label_id)
+        self.message_user(
+            request,
+            ngettext(
+                "The carrier is asked about %(count)d label.",
+                "The carrier is asked about %(count)d labels.",
+                len(ready),
+            )
+            % {"count": len(ready)},
+            messages.SUCCESS if ready else messages.WARNING,
+        )
 
 
 @admin.register(TrackingEvent)
