@@ -11,6 +11,7 @@ store it (the carrier retries).
 """
 
 import logging
+from collections.abc import Mapping
 
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
@@ -30,7 +31,7 @@ def _error(status: int, code: str, detail: str) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "detail": detail}}, status=status)
 
 
-def _read(code: str, headers: dict[str, str], body: bytes) -> list[TrackingUpdate] | JsonResponse:
+def _read(code: str, headers: Mapping[str, str], body: bytes) -> list[TrackingUpdate] | JsonResponse:
     """The delivery's updates, read by the first adapter that accepts its signature; else the error to answer."""
     try:
         candidates = [c for c in webhook_carriers(code=code) if isinstance(c, TrackingWebhooks)]
@@ -57,7 +58,8 @@ def carrier_webhook(request: HttpRequest, code: str) -> JsonResponse:
         body = request.body
     except RequestDataTooBig:
         return _error(413, "too_large", "The delivery is larger than this server accepts.")
-    updates = _read(code, dict(request.headers), body)
+    # Django's headers are case-insensitive, as HTTP's are: the adapter may ask for "x-signature" or "X-Signature".
+    updates = _read(code, request.headers, body)
     if isinstance(updates, JsonResponse):
         return updates
     applied = stored = unknown = 0

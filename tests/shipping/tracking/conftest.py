@@ -61,7 +61,7 @@ class StandInCarrier(BuiltinCarrier):
         return list(self.events.get(tracking_number, []))
 
     def webhook_read(self, *, headers, body: bytes) -> list[TrackingUpdate]:
-        given = headers.get(SIGNATURE_HEADER, "")
+        given = headers.get(SIGNATURE_HEADER.lower(), "")  # HTTP header names are case-insensitive
         expected = hmac.new(WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
         if not hmac.compare_digest(given, expected):
             raise CarrierError("bad signature")

@@ -107,3 +107,16 @@ def test_a_signed_but_unreadable_delivery_is_a_400_not_a_500(client, standin):
 
 def test_only_post_is_accepted(client, standin):
     assert client.get(URL).status_code == 405
+
+
+def test_header_names_are_read_whatever_their_case(client, tracked_return, standin):
+    """The stand-in asks for its header in lower case, the client sends it in lower case, Django title-cases it."""
+    return_request = tracked_return()
+    body, headers = signed(
+        delivery(label_of(return_request).tracking_number, ("D", "x", TrackingStatus.HANDED_OVER, 1))
+    )
+
+    response = post(client, body, {name.lower(): value for name, value in headers.items()})
+
+    assert response.status_code == 200
+    assert TrackingEvent.objects.count() == 1
