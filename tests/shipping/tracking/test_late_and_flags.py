@@ -118,8 +118,8 @@ def test_only_agents_may_clear_a_flag(tracked_return, standin, client):
 
 
 def test_a_delivered_parcel_shows_at_the_dock_on_the_warehouse_board(tracked_return, standin, client, warehouse):
+    moving = tracked_return(status=ReturnStatus.IN_TRANSIT)  # expected for longer
     delivered = tracked_return(status=ReturnStatus.IN_TRANSIT)
-    moving = tracked_return(status=ReturnStatus.IN_TRANSIT)
     standin.scan(label_of(delivered).tracking_number, TrackingStatus.DELIVERED, code="LIV", text="Livré entrepôt")
     standin.scan(label_of(moving).tracking_number, TrackingStatus.IN_TRANSIT, code="ACH", text="En transit")
     for return_request in (delivered, moving):
@@ -135,6 +135,7 @@ def test_a_delivered_parcel_shows_at_the_dock_on_the_warehouse_board(tracked_ret
     assert 'data-flag="at-dock"' in delivered_row
     assert 'data-flag="at-dock"' not in moving_row
     assert "1 at the dock" in board
+    assert board.index(delivered.rma_number) < board.index(moving.rma_number)  # what waits at the dock comes first
 
     api = client_for(operator).get(reverse("api-warehouse-expected"))
     assert api.status_code == 200, api.content
