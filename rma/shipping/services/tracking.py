@@ -230,10 +230,14 @@ def _alerts_follow(
     if alert == TrackingAlert.LATE:
         alert = ""  # the carrier spoke again
     raised: TrackingEvent | None = None
+    # The parcel's latest news (already updated by the caller): a problem reported before a delivery is old news.
+    delivered_at = label.tracking_status_at if label.tracking_status == TrackingStatus.DELIVERED else None
     for event in new:
         if event.status == TrackingStatus.DELIVERED and alert != TrackingAlert.RETURNED_TO_SENDER:
             alert, raised = "", None
         flag = ALERT_STATUSES.get(event.status)
+        if flag == TrackingAlert.EXCEPTION and delivered_at is not None and event.at < delivered_at:
+            continue
         if flag is not None and ALERT_RANK[flag] >= ALERT_RANK[alert]:
             alert, raised = flag, event
     if alert == before and raised is None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from rma.notifications.models import OutboxMessage
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnNote, ReturnRequest
+from rma.shipping.carriers import TrackingEvent as Event
 from rma.shipping.choices import TrackingAlert, TrackingSource
 from rma.shipping.models import Label, TrackingEvent
 from rma.shipping.services.tracking import label_track, label_tracking_apply, labels_due_for_tracking
@@ -192,7 +193,6 @@ def test_events_out_of_order_keep_the_latest_status(tracked_return, standin):
     standin.scan(label.tracking_number, TrackingStatus.DELIVERED, code="LIV", text="Livré", at=at(10))
     label_track_task.delay(label.pk)
     # A webhook brings an older scan afterwards.
-    from rma.shipping.carriers import TrackingEvent as Event
 
     older = Event(at=at(300), code="ACH", description="En transit", status=TrackingStatus.IN_TRANSIT)
     assert label_tracking_apply(label_id=label.pk, events=[older], source="webhook").stored == 1
@@ -203,8 +203,6 @@ def test_events_out_of_order_keep_the_latest_status(tracked_return, standin):
 
 def test_an_unknown_status_or_naive_time_from_a_carrier_is_stored_safely(tracked_return, standin):
     from datetime import datetime
-
-    from rma.shipping.carriers import TrackingEvent as Event
 
     return_request = tracked_return()
     label = label_of(return_request)
@@ -223,7 +221,6 @@ def test_a_voided_labels_events_are_kept_but_move_nothing(tracked_return, standi
     return_request = tracked_return()
     label = label_of(return_request)
     Label.objects.filter(pk=label.pk).update(status="voided")
-    from rma.shipping.carriers import TrackingEvent as Event
 
     event = Event(at=at(5), code="DEPOSE", description="Déposé", status=TrackingStatus.HANDED_OVER)
     assert label_tracking_apply(label_id=label.pk, events=[event], source="webhook").moved_to == ""
@@ -262,3 +259,18 @@ def test_a_poll_and_a_webhook_with_the_same_scan_at_once_store_it_once_and_email
     assert TrackingEvent.objects.filter(label=label).count() == 1
     assert return_request.events.filter(to_status=ReturnStatus.IN_TRANSIT).count() == 1
     assert len(in_transit_emails(return_request)) == 1
+
+
+def test_a_problem_reported_late_for_a_parcel_already_delivered_raises_no_flag(tracked_return, standin):
+    return_request = tracked_return(status=ReturnStatus.IN_TRANSIT)
+    label = label_of(return_request)
+    delivered = Event(at=at(10), code="LIV", description="Livré", status=TrackingStatus.DELIVERED)
+    label_tracking_apply(label_id=label.pk, events=[delivered], source="poll")
+    # The carrier's webhook brings an older scan afterwards.
+    old_problem = Event(at=at(600), code="RET", description="Retard d'acheminement", status=TrackingStatus.EXCEPTION)
+
+    applied = label_tracking_apply(label_id=label.pk, events=[old_problem], source="webhook")
+
+    assert applied.stored == 1
+    assert applied.alert == ""
+    assert not ReturnNote.objects.filter(return_request=return_request).exists()
