@@ -35,6 +35,8 @@ app.conf.update(
     task_default_routing_key="default",
     task_routes={
         "rma.notifications.*": {"queue": "notifications"},
+        # Not label work: the daily point refresh reads files and carriers' APIs for minutes.
+        "rma.shipping.drop_off_points_refresh": {"queue": "default"},
         "rma.shipping.*": {"queue": "labels"},
         "rma.returns.*": {"queue": "default"},
         "rma.connectors.*": {"queue": "default"},
@@ -81,6 +83,11 @@ app.conf.update(
             "schedule": crontab(minute=41),
             "options": {"expires": 50 * 60},
         },
+        "drop-off-points-refresh": {
+            "task": "rma.shipping.drop_off_points_refresh",
+            "schedule": crontab(hour=4, minute=41),
+            "options": {"expires": 6 * 3600},
+        },
         "labels-purge-voided": {
             "task": "rma.shipping.labels_purge_voided",
             "schedule": crontab(hour=3, minute=17),
@@ -91,4 +98,6 @@ app.conf.update(
 app.autodiscover_tasks()
 # The shipment documents tasks live beside the label tasks in a module of their own.
 app.autodiscover_tasks(["rma.shipping"], related_name="shipment_tasks")
+# So do the drop-off point directory's refresh tasks, and the carriers' tracking tasks.
+app.autodiscover_tasks(["rma.shipping"], related_name="point_tasks")
 app.autodiscover_tasks(["rma.shipping"], related_name="tracking_tasks")

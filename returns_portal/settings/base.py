@@ -3,7 +3,7 @@
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.utils.translation import gettext_lazy as _
 
@@ -239,6 +239,9 @@ LOGGING = {
 }
 
 # ---- RETURNS PORTAL
+# Which carrier books parcels for a point network (DropOffPoint.carrier → carrier code), when they differ: a return
+# left at one of La Poste's points goes with a Colissimo account (rma.shipping.services.accounts).
+RMA_POINT_NETWORK_CARRIERS: dict[str, str] = {"la_poste": "colissimo"}
 RMA_BRAND_NAME = env("RMA_BRAND_NAME", default="Maison Lumière")
 RMA_BRAND_PRIMARY_COLOR = env("RMA_BRAND_PRIMARY_COLOR", default="#1f4e5f")
 RMA_BRAND_LOGO = env("RMA_BRAND_LOGO", default="img/logo.svg")
@@ -273,6 +276,11 @@ RMA_CARBON_FACTORS: CarbonFactors = {
 
 # Where refunds and exchange requests are announced to the shop's systems (outbox webhook); empty: kept in
 # the outbox with destination "shop" for an integration to poll.
+# Where the daily refresh (Beat, rma.shipping.drop_off_points_refresh) reads drop-off points, as JSON: files
+# {"format": "laposte"|"csv", "path": "/data/points.csv", "carrier": "", "complete": true} and carriers' point
+# searches {"api": "mondial_relay", "postcodes": ["75011", "69001"] or "/data/postcodes.txt", "country": "FR",
+# "complete": false}. Empty: nothing is refreshed.
+RMA_POINT_SOURCES: list[dict[str, Any]] = env.json("RMA_POINT_SOURCES", default=[])
 RMA_SHOP_WEBHOOK_URL = env("RMA_SHOP_WEBHOOK_URL", default="")
 
 # ---- CUSTOMER PORTAL

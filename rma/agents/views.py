@@ -32,6 +32,7 @@ from rma.returns.models import ReturnRequest
 from rma.returns.notes import return_note_add, return_notes_list
 from rma.returns.services import return_request_approve, return_request_reject
 from rma.shipping.models import Label
+from rma.shipping.selectors import label_get_for_return
 from rma.shipping.services.tracking import label_tracking_alert_clear
 from rma.shipping.tracking_selectors import labels_flagged, tracking_events_for_return
 
@@ -97,10 +98,8 @@ def _detail_context(request: AgentRequest, return_request: ReturnRequest, **form
         for photos in [list(selectors.return_photos(return_request=return_request))]
         for line in return_request.lines.all()
     ]
-    label = Label.objects.filter(return_request=return_request).first()
     return {
         "return_request": return_request,
-        "label": label,
         "carrier_steps": list(tracking_events_for_return(return_request=return_request)),
         "refund_estimate": money(return_request.refund_estimate, currency),
         "fee": money(return_request.fee_amount, currency),
@@ -112,6 +111,7 @@ def _detail_context(request: AgentRequest, return_request: ReturnRequest, **form
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "note_form": forms.get("note_form") or NoteForm(),
+        "label": label_get_for_return(return_public_id=return_request.public_id),
     }
 
 

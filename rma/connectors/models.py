@@ -1,12 +1,11 @@
 """A retailer's shop platform, what it sent us, and which of its orders each of ours is."""
 
-import os
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rma.connectors.choices import InboxStatus, Platform
 from rma.core.models import PublicIdModel, TimeStampedModel
+from rma.core.secrets import env_secret
 from rma.orders.choices import Channel
 
 SECRET_FIELDS = ("api_key", "api_secret", "webhook_secret")
@@ -109,11 +108,7 @@ class ShopConnection(PublicIdModel, TimeStampedModel):
         set and the variable exists, else from the database."""
         if name not in SECRET_FIELDS:
             raise ValueError(f"Not a secret field: {name}")
-        if self.secrets_env_prefix:
-            value = os.environ.get(f"{self.secrets_env_prefix}_{name.upper()}")
-            if value:
-                return value
-        return str(getattr(self, name))
+        return env_secret(prefix=self.secrets_env_prefix, name=name) or str(getattr(self, name))
 
     @property
     def base_url(self) -> str:

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from rma.core.forms import NUMBER_FORMFIELD_OVERRIDES
-from rma.locations.models import DropOffPoint, PostcodePlace, Store, Warehouse
+from rma.locations.models import AddressPoint, DropOffPoint, PostcodePlace, Store, Warehouse
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldOpts
@@ -93,6 +93,7 @@ class DropOffPointAdmin(admin.ModelAdmin):
                     "wheelchair_accessible",
                     "max_weight_kg",
                     "max_dimensions_cm",
+                    "compartments",
                     "label_printing",
                 )
             },
@@ -118,4 +119,24 @@ class PostcodePlaceAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: PostcodePlace | None = None) -> bool:
+        return False
+
+
+@admin.register(AddressPoint)
+class AddressPointAdmin(admin.ModelAdmin):
+    """Read-only: the rows come from the Base Adresse Nationale (`manage.py addresses_import`), and a hand edit
+    would be overwritten by the next import."""
+
+    list_display = ("postcode", "number", "suffix", "street", "city", "latitude", "longitude")
+    search_fields = ("=postcode", "street", "city", "=ban_id")
+    search_help_text = _("Postcode, street, city or BAN id.")
+    show_full_result_count = False  # millions of rows: no COUNT(*) on each page
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AddressPoint | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AddressPoint | None = None) -> bool:
         return False

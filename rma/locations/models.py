@@ -35,6 +35,28 @@ def validate_opening_hours(value: object) -> None:
             previous_end = slot[1]
 
 
+def validate_compartments(value: object) -> None:
+    """A locker's compartments are [{"size": "A", "height": 8, "width": 38, "depth": 64}, ...]: the carrier's name
+    of the size and its inside dimensions in centimetres."""
+    if not isinstance(value, list):
+        raise ValidationError(_("Compartments must be a list of sizes."))
+    for compartment in value:
+        if (
+            not isinstance(compartment, dict)
+            or set(compartment) != {"size", "height", "width", "depth"}
+            or not isinstance(compartment["size"], str)
+            or not compartment["size"].strip()
+            or not all(
+                isinstance(compartment[d], int | float) and not isinstance(compartment[d], bool) and compartment[d] > 0
+                for d in ("height", "width", "depth")
+            )
+        ):
+            raise ValidationError(
+                _('Bad compartment %(compartment)s: give {"size", "height", "width", "depth"} in cm.'),
+                params={"compartment": compartment},
+            )
+
+
 class Warehouse(AddressModel, TimeStampedModel):
     """A site where returns are received, inspected and sorted."""
 
@@ -113,6 +135,13 @@ class DropOffPoint(AddressModel, TimeStampedModel):
     wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), default=False)
     max_weight_kg = models.PositiveSmallIntegerField(_("max weight (kg)"), null=True, blank=True)
     max_dimensions_cm = models.PositiveSmallIntegerField(_("max length + width + height (cm)"), null=True, blank=True)
+    compartments = models.JSONField(
+        _("locker compartments"),
+        default=list,
+        blank=True,
+        validators=[validate_compartments],
+        help_text=_('A locker\'s compartment sizes: [{"size": "A", "height": 8, "width": 38, "depth": 64}] in cm.'),
+    )
     accepts_returns = models.BooleanField(_("accepts returns"), default=True)
     label_printing = models.BooleanField(_("prints labels from a QR code"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
@@ -160,3 +189,35 @@ class PostcodePlace(models.Model):
 
     def __str__(self) -> str:
         return f"{self.postcode} {self.name}"
+
+
+class AddressPoint(models.Model):
+    """One postal address and where it is, from the Base Adresse Nationale (see `manage.py addresses_import`), so
+    that a customer's address is placed on its own door rather than at the middle of its postcode."""
+
+    ban_id = models.CharField(_("BAN id"), max_length=64, unique=True, help_text=_("The file's « id » (clé BAN)."))
+    postcode = models.CharField(_("postcode"), max_length=16)
+    insee_code = models.CharField(_("INSEE code"), max_length=5)
+    street = models.CharField(_("street"), max_length=200, help_text=_("As the file writes it (nom_voie)."))
+    street_key = models.CharField(
+        _("street key"), max_length=200, help_text=_("The street's name normalised for matching what people type.")
+    )
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    suffix = models.CharField(_("suffix"), max_length=16, blank=True, help_text=_("bis, ter, a…"))
+    city = models.CharField(_("city"), max_length=100)
+    city_key = models.CharField(_("city key"), max_length=100)
+    former_city_key = models.CharField(
+        _("former commune key"), max_length=100, blank=True, help_text=_("The former commune, when it merged.")
+    )
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+
+    class Meta:
+        ordering = ("postcode", "street_key", "number", "suffix", "ban_id")
+        verbose_name = _("address point")
+        verbose_name_plural = _("address points")
+        indexes = [models.Index(fields=("postcode", "street_key"), name="locations_addresspoint_street")]
+
+    def __str__(self) -> str:
+        number = f"{self.number or ''}{self.suffix and ' ' + self.suffix}".strip()
+        return f"{number} {self.street}, {self.postcode} {self.city}".strip()

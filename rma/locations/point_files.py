@@ -34,6 +34,9 @@ fields its format carries, so that a file without hours (La Poste's) never wipes
                       yes/no (also true/false, 1/0, oui/non); left empty: no, except accepts_returns: yes
    max_weight_kg      whole kilograms, empty for no limit
    max_dimensions_cm  the largest length + width + height in centimetres, empty for no limit
+   compartments       a locker's compartment sizes, "size:height x width x depth" in cm separated by ";", e.g.
+                      "A:8x38x64;B:19x38x64;C:41x38x64" (InPost's A, B and C); empty for none. A file without this
+                      column leaves the compartments as they are.
 """
 
 import csv
@@ -239,6 +242,25 @@ def closures_parse(*, value: str) -> list[dict[str, str]]:
     return closures
 
 
+_COMPARTMENT_RE = re.compile(r"^([^:]+):(\d+(?:[.,]\d+)?)x(\d+(?:[.,]\d+)?)x(\d+(?:[.,]\d+)?)$")
+
+
+def compartments_parse(*, value: str) -> list[dict[str, Any]]:
+    """ "A:8x38x64;B:19x38x64" → [{"size": "A", "height": 8, "width": 38, "depth": 64}, …] (cm)."""
+    compartments = []
+    for part in filter(None, (p.strip() for p in value.split(";"))):
+        match = _COMPARTMENT_RE.match(part.replace(" ", "").lower().replace("×", "x"))
+        if not match:
+            raise RowError(f"compartments: {part!r} is not a size like A:8x38x64 (height x width x depth in cm).")
+        dimensions = [float(n.replace(",", ".")) for n in match.group(2, 3, 4)]
+        if not all(dimensions):
+            raise RowError(f"compartments: {part!r} has a dimension of 0.")
+        height, width, depth = (int(d) if d.is_integer() else d for d in dimensions)
+        size = part.split(":", 1)[0].strip()
+        compartments.append({"size": size, "height": height, "width": width, "depth": depth})
+    return compartments
+
+
 def _own_fields(row: dict[str, str]) -> dict[str, Any]:
     kind = row.get("kind", "").lower()
     if kind not in DropOffKind.values:
@@ -246,7 +268,7 @@ def _own_fields(row: dict[str, str]) -> dict[str, Any]:
     if not row.get("name"):
         raise RowError("the point has no name.")
     opening_hours, open_24_7 = hours_parse(value=row.get("hours", ""))
-    return {
+    fields: dict[str, Any] = {
         "kind": kind,
         "name": row["name"],
         "address_line1": _first(row, "address", "address_line1"),
@@ -264,6 +286,9 @@ def _own_fields(row: dict[str, str]) -> dict[str, Any]:
         "accepts_returns": _bool(row.get("accepts_returns", ""), "accepts_returns", default=True),
         "label_printing": _bool(row.get("label_printing", ""), "label_printing"),
     }
+    if "compartments" in row:
+        fields["compartments"] = compartments_parse(value=row["compartments"])
+    return fields
 
 
 def own_csv_read(*, text: str, carrier: str = "") -> Iterator[PointRow]:

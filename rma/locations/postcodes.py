@@ -13,7 +13,11 @@ postcode) pair, with a header row. Its published shapes:
   `latitude` and `longitude` columns (read too, though no La Poste file of that shape was checked here);
 - the file on data.gouv.fr today (`019HexaSmal.csv`, ISO-8859-1):
   `#Code_commune_INSEE;Nom_de_la_commune;Code_postal;Libellé_d_acheminement;Ligne_5` — without coordinates, so it
-  cannot place anything: it is refused with a message saying so rather than imported half-empty.
+  cannot place anything on its own: it is refused with a message saying so rather than imported half-empty, unless
+  the places are given the centre of their addresses in the Base Adresse Nationale (`postcodes_import
+  --centroids-from-addresses`, after `addresses_import` of the départements concerned): each (postcode, INSEE code)
+  pair then gets the centre of that commune's addresses with that postcode, computed from the BAN's own
+  coordinates (rma.locations.addresses.postcode_centroids); a pair with no imported address is refused.
 
 Column names are matched without case, accents, a leading "#" or the "de_la"/"d_" variations, so each of these
 shapes is read by the same code. `Ligne_5` names a locality inside the commune (a hamlet, a former commune);
@@ -87,7 +91,10 @@ def _decode(data: bytes) -> str:
         return data.decode("latin-1")
 
 
-def _columns(header: list[str]) -> dict[str, int]:
+Centroids = dict[tuple[str, str], tuple[float, float]]
+
+
+def _columns(header: list[str], *, centroids: Centroids | None = None) -> dict[str, int]:
     keys = [_column_key(name) for name in header]
     found = {}
     for ours, candidates in COLUMNS.items():
@@ -98,15 +105,22 @@ def _columns(header: list[str]) -> dict[str, int]:
     missing = [ours for ours in ("insee_code", "commune", "postcode") if ours not in found]
     if missing:
         raise PostcodeFileError(f"Not a La Poste postcode file: no column for {', '.join(missing)} in {header!r}.")
-    if "coordinates" not in found and not ("latitude" in found and "longitude" in found):
+    if "coordinates" not in found and not ("latitude" in found and "longitude" in found) and centroids is None:
         raise PostcodeFileError(
             "This postcode file has no coordinates (neither coordonnees_gps nor latitude and longitude columns): "
-            "it cannot place a postcode. Use an export that carries them."
+            "it cannot place a postcode. Use an export that carries them, or import the Base Adresse Nationale "
+            "(addresses_import) and use --centroids-from-addresses."
         )
     return found
 
 
-def _coordinates(row: list[str], columns: dict[str, int]) -> tuple[float, float]:
+def _coordinates(
+    row: list[str], columns: dict[str, int], *, key: tuple[str, str], centroids: Centroids | None
+) -> tuple[float, float]:
+    if "coordinates" not in columns and not ("latitude" in columns and "longitude" in columns):
+        if centroids is None or key not in centroids:
+            raise ValueError(f"no address of postcode {key[0]} in commune {key[1]} was imported from the BAN")
+        return centroids[key]
     if "latitude" in columns and "longitude" in columns:
         raw = (row[columns["latitude"]], row[columns["longitude"]])
     else:
@@ -125,7 +139,7 @@ def _coordinates(row: list[str], columns: dict[str, int]) -> tuple[float, float]
     return latitude, longitude
 
 
-def _place(row: list[str], columns: dict[str, int]) -> Place:
+def _place(row: list[str], columns: dict[str, int], *, centroids: Centroids | None = None) -> Place:
     if len(row) <= max(columns.values()):
         raise ValueError(f"{len(row)} columns where {max(columns.values()) + 1} are expected")
 
@@ -141,35 +155,40 @@ def _place(row: list[str], columns: dict[str, int]) -> Place:
         raise ValueError(f"INSEE code {insee_code!r} is not a commune code")
     if not commune:
         raise ValueError("no commune name")
-    latitude, longitude = _coordinates(row, columns)
+    latitude, longitude = _coordinates(row, columns, key=(postcode, insee_code), centroids=centroids)
     return Place(postcode, insee_code, cell("locality") or commune, commune, latitude, longitude)
 
 
-def postcode_places_read(*, data: bytes) -> Iterator[tuple[int, Place | str]]:
-    """Each data row as (line number, Place) or (line number, why it is refused)."""
+def postcode_places_read(*, data: bytes, centroids: Centroids | None = None) -> Iterator[tuple[int, Place | str]]:
+    """Each data row as (line number, Place) or (line number, why it is refused); `centroids` places the rows of
+    a file without coordinates (see the module docstring)."""
     reader = csv.reader(io.StringIO(_decode(data)), delimiter=";")
     header = next(reader, None)
     if not header:
         raise PostcodeFileError("The file is empty.")
-    columns = _columns(header)
+    columns = _columns(header, centroids=centroids)
     for row in reader:
         if not any(cell.strip() for cell in row):
             continue
         try:
-            yield reader.line_num, _place(row, columns)
+            yield reader.line_num, _place(row, columns, centroids=centroids)
         except ValueError as exc:
             yield reader.line_num, str(exc)
 
 
 def postcode_places_import(
-    *, data: bytes, country: str = "FR", progress: Callable[[PostcodeImportReport], None] | None = None
+    *,
+    data: bytes,
+    country: str = "FR",
+    progress: Callable[[PostcodeImportReport], None] | None = None,
+    centroids: Centroids | None = None,
 ) -> PostcodeImportReport:
     """Create the file's places and update the ones whose coordinates or commune changed, in one transaction;
     importing the same file again changes nothing. Places missing from the file are kept: the file is a
     reference, and a shorter or partial file should not take places away from the search."""
     report = PostcodeImportReport()
     places: dict[tuple[str, str, str], Place] = {}
-    for line, outcome in postcode_places_read(data=data):
+    for line, outcome in postcode_places_read(data=data, centroids=centroids):
         report.rows += 1
         if isinstance(outcome, str):
             report.problems.append((line, outcome))

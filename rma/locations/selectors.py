@@ -1,29 +1,23 @@
 """Finding drop-off points near a customer, nearest first."""
 
-from dataclasses import dataclass
-from math import asin, cos, radians, sin, sqrt
+from collections.abc import Mapping
 
 from django.db.models import Avg, Q
 
 from rma.core.exceptions import DomainError
+from rma.locations.addresses import address_coordinates
 from rma.locations.models import DropOffPoint, PostcodePlace, Store
+from rma.locations.nearest import SEARCH_RADII_KM, NearbyPoint, distance_km, points_near
 from rma.locations.postcodes import name_key
 
-# Search rings in km: a wider ring is searched only when the narrower one has too few points.
-SEARCH_RADII_KM = (5, 15, 50, 150, 500, 1500)
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    lat1, lon1, lat2, lon2 = map(radians, (lat1, lon1, lat2, lon2))
-    a = sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin((lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * asin(sqrt(a))
-
-
-@dataclass(frozen=True)
-class NearbyPoint:
-    point: DropOffPoint
-    distance_km: float
+__all__ = [
+    "SEARCH_RADII_KM",
+    "NearbyPoint",
+    "address_coordinates",
+    "distance_km",
+    "drop_off_points_near",
+    "postcode_coordinates",
+]
 
 
 def postcode_coordinates(*, postcode: str, city: str = "", country: str = "FR") -> tuple[float, float] | None:
@@ -70,11 +64,19 @@ def drop_off_points_near(
     city: str = "",
     kinds: list[str] | None = None,
     limit: int = 20,
+    max_km_by_kind: Mapping[str, float] | None = None,
+    address: str = "",
 ) -> list[NearbyPoint]:
-    """Usable drop-off points nearest first, by coordinates or by postcode (and city, when the postcode covers
-    several towns)."""
+    """Usable drop-off points nearest first, by coordinates, or by the customer's address (`address` is its first
+    line: number and street) when the address file knows it, else by postcode (and city, when the postcode covers
+    several towns). `max_km_by_kind` caps the distance per kind ({"store": 50}: no shop further than 50 km); a kind
+    it leaves out is searched up to the widest ring (see rma.locations.nearest)."""
     if latitude is None or longitude is None:
-        coordinates = postcode_coordinates(postcode=postcode, city=city)
+        coordinates = None
+        if address.strip():
+            coordinates = address_coordinates(line1=address, postcode=postcode, city=city)
+        if coordinates is None:
+            coordinates = postcode_coordinates(postcode=postcode, city=city)
         if coordinates is None:
             raise DomainError("We do not know this postcode.", code="unknown_postcode")
         latitude, longitude = coordinates
@@ -83,19 +85,11 @@ def drop_off_points_near(
     queryset = DropOffPoint.objects.usable().select_related("store")
     if kinds:
         queryset = queryset.filter(kind__in=kinds)
-    found: list[NearbyPoint] = []
-    for radius in SEARCH_RADII_KM:
-        dlat = radius / 111.0
-        dlon = radius / max(111.0 * cos(radians(latitude)), 1.0)
-        candidates = queryset.filter(
-            latitude__range=(latitude - dlat, latitude + dlat), longitude__range=(longitude - dlon, longitude + dlon)
-        )
-        found = [
-            NearbyPoint(p, round(d, 2))
-            for p in candidates
-            if (d := distance_km(latitude, longitude, p.latitude, p.longitude)) <= radius
-        ]
-        if len(found) >= limit:
-            break
-    found.sort(key=lambda nearby: (nearby.distance_km, nearby.point.pk))
-    return found[:limit]
+    return points_near(
+        queryset=queryset,
+        latitude=latitude,
+        longitude=longitude,
+        kinds=kinds,
+        max_km_by_kind=max_km_by_kind,
+        limit=limit,
+    )

@@ -229,8 +229,11 @@ def tracking(request: HttpRequest, public_id: UUID) -> HttpResponse:
     next_step = NEXT_STEPS.get(return_request.status, "")
     if store_credit and return_request.status == ReturnStatus.REFUNDED:
         next_step = _("Your store credit has been issued: give its code below at checkout, online or in a shop.")
+    summary = _return_summary(return_request)
+    if summary["label_fix"] is not None:
+        next_step = _("The carrier could not use your address for the label: please check it below.")
     context = {
-        **_return_summary(return_request),
+        **summary,
         "timeline": timeline(return_request),
         "carrier_steps": carrier_steps(return_request),
         "next_step": next_step,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rma.portal import drop_off, items, lookup, reasons, resolution, review, tracking
+from rma.portal import drop_off, items, label_fix, lookup, reasons, resolution, review, tracking
 
 app_name = "portal"
 
@@ -19,5 +19,6 @@ urlpatterns = [
     path("r/<uuid:public_id>/", tracking.tracking, name="tracking"),
     path("r/<uuid:public_id>/status.json", tracking.status, name="status"),
     path("r/<uuid:public_id>/cancel/", tracking.cancel, name="cancel"),
+    path("r/<uuid:public_id>/label/address/", label_fix.label_address, name="label_address"),
     path("r/<uuid:public_id>/photos/<int:photo_id>", tracking.return_photo, name="return_photo"),
 ]

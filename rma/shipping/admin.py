@@ -4,15 +4,17 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from rma.core.exceptions import DomainError
 from rma.core.queue import enqueue_on_commit
 from rma.returns.admin.mixins import ReadOnlyAdminMixin
+from rma.shipping import admin_accounts  # noqa: F401 - registers the carrier accounts' admin
 from rma.shipping.choices import LabelStatus
 from rma.shipping.models import Carton, CounterCheck, Label, Shipment, ShipmentItem, TrackingEvent
+from rma.shipping.selectors import label_formats
 from rma.shipping.services import label_retry
 from rma.shipping.tasks import label_generate_task
 from rma.shipping.tracking_tasks import label_track_task
@@ -38,15 +40,17 @@ class LabelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "tracking_number",
         "return_request",
         "carrier",
+        "account",
         "status",
         "tracking_status",
         "tracking_alert",
         "attempts",
+        "error_code",
         "last_error",
         "created_at",
     )
-    list_select_related = ("return_request",)
-    list_filter = ("status", "carrier", "tracking_status", "tracking_alert")
+    list_select_related = ("return_request", "account")
+    list_filter = ("status", "carrier", "account", "error_code", "tracking_status", "tracking_alert")
     inlines = (TrackingEventInline,)
     search_fields = ("tracking_number", "return_request__rma_number")
     search_help_text = _("Tracking number or RMA number.")
@@ -57,13 +61,14 @@ class LabelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("files"))
     def files(self, obj: Label) -> str:
         # The staff download views check the viewer's scope; there is no public media URL.
-        if not obj.pdf:
-            return "-"
+        # Only the formats that exist: a carrier's own label may come in some of them only.
         pdf = reverse("label-pdf", kwargs={"public_id": obj.public_id})
         zpl = reverse("label-zpl", kwargs={"public_id": obj.public_id})
-        return format_html(
-            '<a href="{}">PDF A6</a> · <a href="{}?size=4x6">PDF 4×6</a> · <a href="{}">ZPL</a>', pdf, pdf, zpl
-        )
+        links = {"pdf": (f"{pdf}?size=a6", "PDF A6"), "pdf_4x6": (f"{pdf}?size=4x6", "PDF 4×6"), "zpl": (zpl, "ZPL")}
+        present = [links[kind] for kind in label_formats(label=obj)]
+        if not present:
+            return "-"
+        return format_html_join(" · ", '<a href="{}">{}</a>', present)
 
     def has_generate_again_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("shipping.change_label")

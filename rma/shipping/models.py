@@ -28,6 +28,18 @@ class Label(PublicIdModel, TimeStampedModel):
         verbose_name=_("return"),
     )
     carrier = models.CharField(_("carrier"), max_length=32, default="builtin")
+    # The carrier account the label is made with (picked by the rules at approval); empty = the built-in carrier.
+    account = models.ForeignKey(
+        "shipping.CarrierAccount",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="labels",
+        verbose_name=_("carrier account"),
+    )
+    carrier_reference = models.CharField(
+        _("carrier's reference"), max_length=100, blank=True, help_text=_("The carrier's own id of the parcel.")
+    )
     status = models.CharField(_("status"), max_length=16, choices=LabelStatus.choices, default=LabelStatus.PENDING)
     tracking_number = models.CharField(_("tracking number"), max_length=40, null=True, blank=True, unique=True)
     qr_payload = models.CharField(_("QR payload"), max_length=200, blank=True)
@@ -36,6 +48,12 @@ class Label(PublicIdModel, TimeStampedModel):
     zpl = models.FileField(_("ZPL (4×6 in, 203 dpi)"), upload_to="labels/zpl/", blank=True, max_length=200)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    # A refusal the customer can fix (rma.shipping.carriers.CarrierInputError): our code and the carrier's words
+    # for the customer, shown on their tracking page with a form to correct the address.
+    error_code = models.CharField(_("error code"), max_length=40, blank=True)
+    customer_error = models.TextField(_("what the customer is told"), blank=True)
+    # The sender's address as the customer corrected it; empty = the order's address.
+    sender_address = models.JSONField(_("corrected sender address"), default=dict, blank=True)
     ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
     carrier_voided_at = models.DateTimeField(_("void confirmed by the carrier at"), null=True, blank=True)
@@ -292,3 +310,9 @@ class CounterCheck(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.return_line_id}: {'accepted' if self.accepted else 'refused'}"
+
+
+# The carrier accounts live in their own module; imported here so that Django registers the model.
+from rma.shipping.accounts import CarrierAccount  # noqa: E402
+
+__all__ = ["Carton", "CarrierAccount", "CounterCheck", "Label", "Shipment", "ShipmentItem"]

@@ -41,6 +41,18 @@ def label_is_downloadable(*, label: Label | None) -> bool:
     return label is not None and label.status == LabelStatus.READY
 
 
+def label_formats(*, label: Label | None) -> list[str]:
+    """The formats a label has files in ("pdf", "pdf_4x6", "zpl"): all of ours, or only those its carrier gave."""
+    if label is None:
+        return []
+    return [kind for kind in ("pdf", "pdf_4x6", "zpl") if getattr(label, kind)]
+
+
+def label_pdf_kind(*, label: Label) -> str:
+    """The label's PDF to offer by default: the A6 one, else the 10x15 cm one a carrier gave."""
+    return "pdf" if label.pdf or not label.pdf_4x6 else "pdf_4x6"
+
+
 # ---- What a scanned code names
 
 

@@ -21,7 +21,7 @@ from rma.connectors.platforms.base import OrderData, OrderLineData
 from rma.returns.models import ReturnPhoto, ReturnRequest
 from rma.returns.services import return_request_approve
 from rma.shipping.carriers import TrackingEvent as CarrierEvent
-from rma.shipping.models import Label
+from rma.shipping.models import CarrierAccount, Label
 from rma.shipping.services.shipment_handover import shipment_close
 from rma.shipping.services.shipments import carton_add, shipment_loose_item_add, shipment_open
 from rma.shipping.services.tracking import label_tracking_apply
@@ -47,6 +47,7 @@ from tests.locations.factories import DropOffPointFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
 POSTCODES_FILE = Path(__file__).resolve().parents[1] / "locations" / "fixtures" / "laposte_hexasmal_latlon.csv"
+ADDRESSES_FILE = POSTCODES_FILE.parent / "ban_adresses_sample.csv"
 
 OWN_APPS = ("orders", "locations", "returns", "shipping", "warehouse", "notifications", "connectors")
 
@@ -129,8 +130,19 @@ def build_rows(make_return, user):
     credit = store_credit_issue(return_request=shop_return, base=Decimal("30.00"), moment="handover", actor=user)
     store_credit_redeem(store_credit=credit, amount=Decimal("12.50"), reference=f"order-{shop_return.pk}", actor=user)
     shop_connection_rows(number=ReturnRequest.objects.count())
+    # A carrier account, disabled so that it serves no label made after it.
+    CarrierAccount.objects.create(
+        name=f"Demo account {ReturnRequest.objects.count()}",
+        carrier="builtin",
+        enabled=False,
+        credentials={"password": "stored-secret"},
+        drop_off_methods=["relay_point"],
+        countries=["FR"],
+    )
     # Postcode places come from La Poste's file, through the import command (idempotent: twice changes nothing).
     call_command("postcodes_import", str(POSTCODES_FILE), stdout=io.StringIO(), stderr=io.StringIO())
+    # Addresses come from the Base Adresse Nationale, through their import command.
+    call_command("addresses_import", str(ADDRESSES_FILE), stdout=io.StringIO(), stderr=io.StringIO())
     return return_request
 
 

@@ -233,3 +233,25 @@ def test_la_poste_file_keeps_hours_set_elsewhere():
     assert "0 changed, 0 closed, 3 unchanged" in out
     belley = DropOffPoint.objects.get(carrier_point_id="01036A")
     assert (belley.opening_hours, belley.max_weight_kg) == (hours, 30)
+
+
+def test_locker_compartments_are_read_and_a_file_without_the_column_keeps_them(tmp_path):
+    header = OWN_HEADER.rstrip("\n") + ",compartments\n"
+    path = write(tmp_path, header + LOCKER.rstrip("\n") + ',"A:8x38x64; B:19x38x64;C:41x38x64"\n')
+    out, _, status = sync("--format", "csv", path)
+
+    assert status == 0, out
+    locker = DropOffPoint.objects.get(carrier_point_id="FR-LOCK01")
+    assert locker.compartments == [
+        {"size": "A", "height": 8, "width": 38, "depth": 64},
+        {"size": "B", "height": 19, "width": 38, "depth": 64},
+        {"size": "C", "height": 41, "width": 38, "depth": 64},
+    ]
+    out, _, _ = sync("--format", "csv", write(tmp_path, OWN_HEADER + LOCKER, "without.csv"), "--partial")
+    assert "1 unchanged" in out
+    assert len(DropOffPoint.objects.get(carrier_point_id="FR-LOCK01").compartments) == 3
+
+    bad = write(tmp_path, header + LOCKER.rstrip("\n") + ",A:8x38\n", "bad.csv")
+    out, err, status = sync("--format", "csv", bad)
+    assert status == 1
+    assert "line 2: compartments: 'A:8x38' is not a size like A:8x38x64" in err

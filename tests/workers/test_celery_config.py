@@ -31,6 +31,7 @@ def _queue(task_name: str) -> str:
         ("rma.shipping.tracking_poll", "labels"),
         ("rma.shipping.label_track", "labels"),
         ("rma.shipping.tracking_flag_late", "labels"),
+        ("rma.shipping.drop_off_points_refresh", "default"),
         ("rma.returns.expire", "default"),
         ("rma.orders.anything_else", "default"),
     ],
@@ -57,6 +58,7 @@ def test_beat_runs_the_sweepers_every_30_seconds_and_the_housekeeping_less_often
         "shops-poll": "rma.connectors.poll",
         "tracking-poll": "rma.shipping.tracking_poll",
         "tracking-flag-late": "rma.shipping.tracking_flag_late",
+        "drop-off-points-refresh": "rma.shipping.drop_off_points_refresh",
     }
     for entry in schedule.values():
         assert entry["task"] in app.tasks, f"{entry['task']} is scheduled but no tasks.py defines it"
@@ -70,6 +72,9 @@ def test_beat_runs_the_sweepers_every_30_seconds_and_the_housekeeping_less_often
     assert (hourly.minute, len(hourly.hour)) == ({7}, 24)
     daily = schedule["labels-purge-voided"]["schedule"]
     assert (daily.hour, daily.minute) == ({3}, {17})
+    # The drop-off point directory is refreshed once a night, after the purge.
+    points = schedule["drop-off-points-refresh"]["schedule"]
+    assert (points.hour, points.minute) == ({4}, {41})
     # Shop webhooks left pending are handed over again within the minute; shops without webhooks are polled.
     assert (schedule["shop-inbox-sweep"]["schedule"], schedule["shops-poll"]["schedule"]) == (60.0, 300.0)
     assert schedule["shops-poll"]["options"]["expires"] < 300

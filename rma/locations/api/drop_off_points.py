@@ -43,6 +43,13 @@ class LimitsSerializer(serializers.Serializer):
     max_dimensions_cm = serializers.IntegerField(allow_null=True, help_text="Length + width + height.")
 
 
+class CompartmentSerializer(serializers.Serializer):
+    size = serializers.CharField(help_text="The carrier's name of the size, e.g. A, B, C.")
+    height = serializers.FloatField(help_text="cm")
+    width = serializers.FloatField(help_text="cm")
+    depth = serializers.FloatField(help_text="cm")
+
+
 class DropOffPointSerializer(serializers.Serializer):
     """One point found near the search origin (a NearbyPoint)."""
 
@@ -73,6 +80,9 @@ class DropOffPointSerializer(serializers.Serializer):
     label_printing = serializers.BooleanField(
         source="point.label_printing", help_text="Prints the label from the customer's QR code."
     )
+    compartments = CompartmentSerializer(
+        source="point.compartments", many=True, help_text="A locker's compartment sizes (empty for other points)."
+    )
 
 
 class DropOffPointListApi(APIView):
@@ -84,6 +94,12 @@ class DropOffPointListApi(APIView):
             max_length=100,
             required=False,
             help_text="With `postcode`: the town, for a postcode that covers several (e.g. 01400).",
+        )
+        address = serializers.CharField(
+            max_length=200,
+            required=False,
+            help_text="With `postcode`: the first address line (number and street), to search from the address "
+            "itself when the address register knows it.",
         )
         lat = serializers.FloatField(min_value=-90, max_value=90, required=False, help_text="Latitude (WGS 84).")
         lng = serializers.FloatField(min_value=-180, max_value=180, required=False, help_text="Longitude (WGS 84).")
@@ -148,6 +164,7 @@ class DropOffPointListApi(APIView):
                                     "accessibility": {"wheelchair_accessible": True},
                                     "limits": {"max_weight_kg": 20, "max_dimensions_cm": 150},
                                     "label_printing": False,
+                                    "compartments": [],
                                 }
                             ]
                         },
@@ -172,7 +189,7 @@ class DropOffPointListApi(APIView):
     def get(self, request: Request) -> Response:
         params: dict[str, Any] = {
             key: request.query_params[key]
-            for key in ("postcode", "city", "lat", "lng", "limit")
+            for key in ("postcode", "city", "address", "lat", "lng", "limit")
             if key in request.query_params
         }
         kinds = [kind.strip() for value in request.query_params.getlist("kind") for kind in value.split(",")]
@@ -187,6 +204,7 @@ class DropOffPointListApi(APIView):
                 longitude=query.get("lng"),
                 postcode=query.get("postcode", ""),
                 city=query.get("city", ""),
+                address=query.get("address", ""),
                 kinds=query.get("kind"),
                 limit=query["limit"],
             )

@@ -21,14 +21,22 @@ from rma.core.ids import uuid_parse
 from rma.returns.selectors import return_request_scope
 from rma.shipping.choices import LabelStatus
 from rma.shipping.models import Label
-from rma.shipping.selectors import label_is_downloadable
+from rma.shipping.selectors import label_formats, label_is_downloadable
 from rma.shipping.views import PDF_SIZES, label_file_kind, label_file_response
 
 RETURN_PUBLIC_ID_PARAMETER = OpenApiParameter(
     "public_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The return's public id."
 )
 SIZE_PARAMETER = OpenApiParameter(
-    "size", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False, enum=["a6", "4x6"], description="Default a6."
+    "size",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    required=False,
+    enum=["a6", "4x6"],
+    description=(
+        "Without it: the label's own PDF (A6 for the labels we make; a carrier's label may come in 10x15 cm only). "
+        "A size the label has no file in answers 404: the label's `links` list the formats that exist."
+    ),
 )
 LABEL_EXAMPLE = {
     "public_id": "0b6f4d0e-3c1a-4d7e-9f3b-2a8c5e7d9f10",
@@ -66,9 +74,11 @@ def _label_for_return_or_404(*, request: Request, public_id: str) -> Label:
 
 
 class LabelLinksSerializer(serializers.Serializer):
-    pdf_a6 = serializers.URLField()
-    pdf_4x6 = serializers.URLField()
-    zpl = serializers.URLField()
+    """A link per format the label has: a carrier's own label may come in some formats only (null: none)."""
+
+    pdf_a6 = serializers.URLField(allow_null=True)
+    pdf_4x6 = serializers.URLField(allow_null=True)
+    zpl = serializers.URLField(allow_null=True)
 
 
 class ReturnLabelDetailApi(APIView):
@@ -92,7 +102,7 @@ class ReturnLabelDetailApi(APIView):
             ref_name = "ReturnLabelDetail"
 
         @extend_schema_field(LabelLinksSerializer(allow_null=True))
-        def get_links(self, label: Label) -> dict[str, str] | None:
+        def get_links(self, label: Label) -> dict[str, str | None] | None:
             return_request = label.return_request
             if return_request is None or not label_is_downloadable(label=label):
                 return None
@@ -100,7 +110,12 @@ class ReturnLabelDetailApi(APIView):
             kwargs = {"public_id": return_request.public_id}
             pdf = request.build_absolute_uri(reverse("api-return-label-pdf", kwargs=kwargs))
             zpl = request.build_absolute_uri(reverse("api-return-label-zpl", kwargs=kwargs))
-            return {"pdf_a6": pdf, "pdf_4x6": f"{pdf}?size=4x6", "zpl": zpl}
+            formats = label_formats(label=label)
+            return {
+                "pdf_a6": pdf if "pdf" in formats else None,
+                "pdf_4x6": f"{pdf}?size=4x6" if "pdf_4x6" in formats else None,
+                "zpl": zpl if "zpl" in formats else None,
+            }
 
     @extend_schema(
         operation_id="returns_label_retrieve",
@@ -136,8 +151,8 @@ class _LabelFileApi(APIView):
         # The API takes the documented values only (the pages also forgive case, spaces and an empty value).
         if self.extension == "pdf" and size is not None and size not in PDF_SIZES:
             raise ValidationError({"size": [_("Use a6 or 4x6.")]})
-        kind = label_file_kind(extension=self.extension, size=size)
         label = _label_for_return_or_404(request=request, public_id=public_id)
+        kind = label_file_kind(extension=self.extension, size=size, label=label)
         if not label_is_downloadable(label=label):
             raise Conflict(
                 _("The label is not ready to print (it is “%(status)s”).") % {"status": label.get_status_display()},
@@ -161,7 +176,9 @@ def _file_schema(
         responses={
             (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment."),
             **error_responses(400, 401, 403),
-            404: error_response(404, "Unknown return, not in your scope, or no label."),
+            404: error_response(
+                404, "Unknown return, not in your scope, no label, or no file in this format (see the links)."
+            ),
             409: error_response(409, "The label is not ready (pending, failed or voided)."),
         },
     )

@@ -19,6 +19,9 @@ from rma.shipping.carriers.base import (
     TrackingWebhooks,
 )
 from rma.shipping.carriers.builtin import BuiltinCarrier
+from rma.shipping.carriers.colissimo import ColissimoCarrier
+from rma.shipping.carriers.inpost import InPostCarrier
+from rma.shipping.carriers.mondial_relay import MondialRelayCarrier
 
 __all__ = [
     "DEFAULT_CARRIER",
@@ -46,6 +49,9 @@ DEFAULT_CARRIER = "builtin"
 # built-in carrier needs none.
 _FACTORIES: dict[str, Callable[[CarrierSettings], Carrier]] = {
     BuiltinCarrier.code: BuiltinCarrier,
+    ColissimoCarrier.code: ColissimoCarrier,
+    InPostCarrier.code: InPostCarrier,
+    MondialRelayCarrier.code: MondialRelayCarrier,
 }
 
 

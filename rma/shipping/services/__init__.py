@@ -1,5 +1,12 @@
 """Shipping services: everything that writes labels (and, later, shipments)."""
 
+from rma.shipping.services.accounts import (
+    account_carrier,
+    account_settings,
+    carrier_account_for,
+    carrier_for_code,
+    label_carrier,
+)
 from rma.shipping.services.label_content import (
     LABEL_FORMATS,
     LabelError,
@@ -10,6 +17,7 @@ from rma.shipping.services.label_content import (
     label_qr_payload_verify,
     label_render_files,
 )
+from rma.shipping.services.label_fixes import label_needs_customer_fix, label_sender_correct
 from rma.shipping.services.labels import (
     label_generate,
     label_generation_failed,
@@ -25,6 +33,13 @@ from rma.shipping.services.labels import (
 __all__ = [
     "LABEL_FORMATS",
     "LabelError",
+    "account_carrier",
+    "account_settings",
+    "carrier_account_for",
+    "carrier_for_code",
+    "label_carrier",
+    "label_needs_customer_fix",
+    "label_sender_correct",
     "carrier_display_name",
     "label_content_build",
     "label_file_name",

@@ -1,9 +1,10 @@
 """What a label says and how its files are made: the signed QR payload and the rendered PDF/ZPL files.
 
-Pure: no database, no storage (the benchmark calls these too).
+Pure: no storage, and no query beyond the label's account (the benchmark calls these too).
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from django.conf import settings
 from django.utils import translation
@@ -16,6 +17,7 @@ from rma.returns.models import ReturnRequest
 from rma.shipping.carriers import DEFAULT_CARRIER, Address
 from rma.shipping.models import Label
 from rma.shipping.rendering import LabelContent, render_label_pdf, render_label_zpl
+from rma.shipping.services.accounts import account_return_address
 
 # The files of a label, by the name of the Label field that holds each one.
 LABEL_FORMATS: tuple[str, ...] = ("pdf", "pdf_4x6", "zpl")
@@ -24,6 +26,8 @@ _RENDERERS: dict[str, Callable[[LabelContent], bytes]] = {
     "pdf_4x6": lambda content: render_label_pdf(content=content, size="4x6"),
     "zpl": lambda content: render_label_zpl(content=content).encode(),
 }
+# The parts of the sender's address a customer may correct (Label.sender_address).
+SENDER_FIELDS: tuple[str, ...] = ("name", "line1", "line2", "postcode", "city", "country", "phone")
 _FILE_SUFFIXES = {"pdf": ".pdf", "pdf_4x6": "-4x6.pdf", "zpl": ".zpl"}
 _QR_SALT = "rma.shipping.label_qr_payload"
 _QR_PREFIX = "RMA"
@@ -103,7 +107,11 @@ def label_content_build(*, label: Label, return_request: ReturnRequest, tracking
         country=order.country,
         phone=order.customer_phone,
     )
-    recipient = Address(
+    if label.sender_address:
+        # The customer corrected the address the carrier refused (rma.shipping.services.label_fixes).
+        corrected = {key: str(value) for key, value in label.sender_address.items() if key in SENDER_FIELDS}
+        sender = replace(sender, **corrected)
+    recipient = account_return_address(account=label.account) or Address(
         name=warehouse.name,
         line1=warehouse.address_line1,
         line2=warehouse.address_line2,

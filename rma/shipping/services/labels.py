@@ -5,14 +5,17 @@ and the Celery task that generates it is only a nudge, re-sent by the beat sweep
 """
 
 import logging
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import DomainError
@@ -22,10 +25,12 @@ from rma.returns.lock_objects import return_request_qs_select_for_update
 from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_transition
 from rma.returns.states import RELEASING_STATUSES
-from rma.shipping.carriers import DEFAULT_CARRIER, Carrier, LabelRequest, get_carrier
+from rma.shipping.carriers import DEFAULT_CARRIER, Carrier, CarrierInputError, CarrierLabel, LabelRequest
 from rma.shipping.choices import LabelStatus
 from rma.shipping.lock_objects import label_qs_select_for_update
 from rma.shipping.models import Label
+from rma.shipping.rendering import LabelContent
+from rma.shipping.services.accounts import carrier_account_for, label_carrier, return_point_carrier
 from rma.shipping.services.label_content import (
     LABEL_FORMATS,
     LabelError,
@@ -49,6 +54,8 @@ SWEEP_RETRYING_AFTER = timedelta(seconds=retry_longest_wait() + 90 + 60)
 SWEEP_BATCH = 500
 PURGE_VOIDED_AFTER = timedelta(days=30)
 PURGE_BATCH = 500
+# What a parcel weighs when the account does not say (option "parcel_weight_grams"): the order lines carry no weight.
+DEFAULT_PARCEL_WEIGHT_GRAMS = 1000
 
 
 # ---- Request, generate, fail, retry
@@ -56,12 +63,18 @@ PURGE_BATCH = 500
 
 @transaction.atomic
 def label_request(*, return_request: ReturnRequest, carrier: str = DEFAULT_CARRIER) -> tuple[Label, bool]:
-    """Record that a return needs a label; asking twice gives the same row. True when the row is new: the
-    caller then has it generated after commit (rma.shipping.tasks.label_generate_task)."""
+    """Record that a return needs a label, with the carrier account the rules pick for it (none: `carrier`, the
+    built-in one); asking twice gives the same row. True when the row is new: the caller then has it generated
+    after commit (rma.shipping.tasks.label_generate_task)."""
+    existing = Label.objects.filter(return_request=return_request).first()
+    if existing is not None:
+        return existing, False
+    account = carrier_account_for(return_request=return_request)
     label, created = Label.objects.get_or_create(
         return_request=return_request,
         defaults={
-            "carrier": carrier,
+            "carrier": account.carrier if account is not None else carrier,
+            "account": account,
             "status": LabelStatus.PENDING,
             "qr_payload": label_qr_payload(rma_number=return_request.rma_number),
         },
@@ -69,11 +82,13 @@ def label_request(*, return_request: ReturnRequest, carrier: str = DEFAULT_CARRI
     return label, created
 
 
-def _tracking_number_reserve(*, label: Label, carrier: Carrier, request: LabelRequest) -> str:
+def _tracking_number_reserve(*, label: Label, carrier: Carrier, request: LabelRequest) -> CarrierLabel:
     """Ask the carrier for the label and keep its tracking number, with a salted reference after a collision.
 
-    The first reference is the return's public id, so asking again (a retry, a second delivery of the task)
-    gets the same number from the carrier; the unique constraint catches a number that belongs to another label.
+    The first reference is the return's public id, so asking again (a retry after a timeout, a second delivery of
+    the task) sends the same reference: a carrier that dedupes by reference answers with the parcel it already
+    booked, and the built-in carrier derives the same number. The unique constraint catches a number that belongs
+    to another label.
     """
     for attempt in range(MAX_TRACKING_NUMBER_ATTEMPTS):
         reference = request.reference if attempt == 0 else f"{request.reference}:{attempt}"
@@ -85,21 +100,72 @@ def _tracking_number_reserve(*, label: Label, carrier: Carrier, request: LabelRe
             logger.warning("tracking number %s is taken; label %s asks again", issued.tracking_number, label.pk)
             continue
         label.tracking_number = issued.tracking_number
-        return issued.tracking_number
+        return issued
     raise LabelError(
         _("The carrier kept issuing tracking numbers that are already used."), code="tracking_number_collisions"
     )
 
 
-def _files_store(*, label: Label, files: dict[str, bytes]) -> list[str]:
-    """Save the files under their fixed names (replacing any left by an attempt that rolled back)."""
-    for kind, data in files.items():
+def _files_store(*, label: Label, files: Mapping[str, bytes]) -> list[str]:
+    """Save the files under their fixed names (replacing any left by an attempt that rolled back); a format not
+    in `files` is left empty, so that no download offers a file that does not exist."""
+    for kind in LABEL_FORMATS:
         field_file: FieldFile = getattr(label, kind)
         name = label_file_name(label=label, kind=kind)
         if field_file.storage.exists(name):
             field_file.storage.delete(name)
-        field_file.name = field_file.storage.save(name, ContentFile(data))
-    return list(files)
+        data = files.get(kind)
+        field_file.name = field_file.storage.save(name, ContentFile(data)) if data else ""
+    return list(LABEL_FORMATS)
+
+
+def _label_request_build(*, label: Label, return_request: ReturnRequest, content: LabelContent) -> LabelRequest:
+    """What the carrier is asked for: who sends what to whom, from which drop-off, in which language."""
+    point = return_request.drop_off_point
+    at_carrier_point = point is not None and return_point_carrier(return_request=return_request) is not None
+    point_id = point.carrier_point_id if point is not None and at_carrier_point else ""
+    value = sum(
+        (line.order_line.unit_price * line.quantity for line in return_request.lines.select_related("order_line")),
+        Decimal("0"),
+    )
+    options = label.account.options if label.account is not None else {}
+    return LabelRequest(
+        reference=str(return_request.public_id),
+        sender=replace(content.sender, email=return_request.contact_email),
+        recipient=content.recipient,
+        rma_number=content.rma_number,
+        qr_payload=content.qr_payload,
+        weight_grams=_positive_int(options.get("parcel_weight_grams"), default=DEFAULT_PARCEL_WEIGHT_GRAMS),
+        drop_off_method=return_request.drop_off_method,
+        drop_off_point_id=point_id,
+        language=(return_request.locale or settings.LANGUAGE_CODE)[:2],
+        value_cents=int((value * 100).to_integral_value()),
+        currency=return_request.currency,
+    )
+
+
+def _positive_int(value: object, *, default: int) -> int:
+    try:
+        number = int(str(value))
+    except ValueError:
+        return default
+    return number if number > 0 else default
+
+
+def _carrier_refused_for_customer(*, label: Label, error: CarrierInputError) -> Label:
+    """The carrier refused something the customer can fix: the label fails at once (no retry would help), with
+    the carrier's words kept for the customer's page, where they correct the address and try again."""
+    label.attempts = min(label.attempts + 1, 32767)
+    label.last_error = _error_text(error)[:4000]
+    label.error_code = (error.code or "carrier_input")[:40]
+    label.customer_error = str(error.customer_message)[:2000]
+    fields = ["attempts", "last_error", "error_code", "customer_error"]
+    if label.status == LabelStatus.FAILED:  # a late second delivery of the task, refused again
+        label.save(update_fields=[*fields, "updated_at"])
+    else:
+        label_transition(label=label, to=LabelStatus.FAILED, fields=fields)
+    logger.info("label %s refused by the carrier (%s): %s", label.pk, error.code, error)
+    return label
 
 
 @transaction.atomic
@@ -117,7 +183,7 @@ def label_generate(*, label_id: int) -> Label:
         .select_related("order", "drop_off_point", "destination_warehouse")
         .get(pk=return_request_id)
     )
-    label = label_qs_select_for_update().get(pk=label_id)
+    label = label_qs_select_for_update().select_related("account").get(pk=label_id)
     if label.status in (LabelStatus.READY, LabelStatus.VOIDED):
         return label
     if return_request.status in RELEASING_STATUSES:
@@ -126,30 +192,38 @@ def label_generate(*, label_id: int) -> Label:
         return voided
 
     content = label_content_build(label=label, return_request=return_request)
-    request = LabelRequest(
-        reference=str(return_request.public_id),
-        sender=content.sender,
-        recipient=content.recipient,
-        rma_number=content.rma_number,
-        qr_payload=content.qr_payload,
-    )
-    tracking_number = _tracking_number_reserve(label=label, carrier=get_carrier(label.carrier), request=request)
-    files = label_render_files(content=replace(content, tracking_number=tracking_number))
+    request = _label_request_build(label=label, return_request=return_request, content=content)
+    try:
+        # The carrier's messages for the customer come in the customer's language.
+        with translation.override(return_request.locale or settings.LANGUAGE_CODE):
+            issued = _tracking_number_reserve(label=label, carrier=label_carrier(label=label), request=request)
+    except CarrierInputError as error:
+        return _carrier_refused_for_customer(label=label, error=error)
+    tracking_number = issued.tracking_number
+    # The carrier's own label is the one its scanners read: keep its files, and only those. Without any, the
+    # carrier prints nothing itself (the built-in carrier) and we render all of ours.
+    files = dict(issued.documents) or label_render_files(content=replace(content, tracking_number=tracking_number))
     stored = _files_store(label=label, files=files)
 
     label.qr_payload = content.qr_payload
+    label.carrier_reference = issued.carrier_reference[:100]
     label.ready_at = timezone.now()
     label.attempts = min(label.attempts + 1, 32767)
     label.last_error = ""
+    label.error_code = ""
+    label.customer_error = ""
     label_transition(
         label=label,
         to=LabelStatus.READY,
         fields=[
             "tracking_number",
             "qr_payload",
+            "carrier_reference",
             "ready_at",
             "attempts",
             "last_error",
+            "error_code",
+            "customer_error",
             *stored,
         ],
     )
@@ -224,10 +298,11 @@ def label_void(*, label: Label) -> tuple[Label, bool]:
 @transaction.atomic
 def label_void_at_carrier(*, label_id: int) -> Label:
     """Cancel a voided label's parcel at its carrier (once; the carrier accepts a repeated void too)."""
-    label = label_qs_select_for_update().get(pk=label_id)
+    label = label_qs_select_for_update().select_related("account").get(pk=label_id)
     if label.status != LabelStatus.VOIDED or not label.tracking_number or label.carrier_voided_at is not None:
         return label
-    get_carrier(label.carrier).void_label(tracking_number=label.tracking_number)
+    # Through the account the label was made with: its credentials are the ones allowed to cancel it.
+    label_carrier(label=label).void_label(tracking_number=label.tracking_number)
     label.carrier_voided_at = timezone.now()
     label.save(update_fields=["carrier_voided_at", "updated_at"])
     return label

@@ -37,6 +37,7 @@ from rma.returns.models import ReturnRequest
 from rma.returns.notes import return_note_add
 from rma.returns.policy import policy_get_default
 from rma.returns.services import Actor, return_request_transition
+from rma.shipping.accounts import CarrierAccount
 from rma.shipping.carriers import (
     DEFAULT_CARRIER,
     Carrier,
@@ -50,28 +51,19 @@ from rma.shipping.choices import LabelStatus, TrackingAlert, TrackingSource
 from rma.shipping.lock_objects import label_qs_select_for_update
 from rma.shipping.models import Label
 from rma.shipping.models import TrackingEvent as StoredEvent
+from rma.shipping.services.accounts import account_carrier, label_carrier
 
 logger = logging.getLogger(__name__)
 
-# ---- Which adapter speaks for a label (one place; see the note)
-#
-# STAND-IN until carrier accounts land: the carrier-accounts work provides
-# rma.shipping.services.accounts.label_carrier(*, label) (the label's account's settings) and the carriers able to
-# read a webhook for a code (one per enabled account, each with its own secret). Swap these two bodies for them.
-
-
-def _label_carrier(label: Label) -> Carrier:
-    return get_carrier(label.carrier)
-
-
-def _webhook_carriers(code: str) -> list[Carrier]:
-    return [get_carrier(code)]
+# ---- Which adapters read a carrier's webhook (a label's own: rma.shipping.services.accounts.label_carrier)
 
 
 def webhook_carriers(*, code: str) -> list[Carrier]:
-    """The adapters that may read a webhook delivery for carrier `code` (each checks the signature its way);
-    CarrierError for an unknown code."""
-    return _webhook_carriers(code)
+    """The adapters that may read a webhook delivery for carrier `code`, each checking the signature its way: one
+    per enabled account of the carrier, by priority (each with its own secret); a carrier with no account gets an
+    adapter without settings, which accepts no signature. CarrierError for an unknown code."""
+    accounts = CarrierAccount.objects.filter(enabled=True, carrier=code).order_by("priority", "pk")
+    return [account_carrier(account=account) for account in accounts] or [get_carrier(code)]
 
 
 # ---- Applying events
@@ -285,13 +277,13 @@ def label_track(*, label_id: int, now: datetime | None = None) -> TrackingApplie
     The carrier is asked outside any transaction (no lock held during a network call). CarrierUnavailable is left
     to the caller (the task retries it later).
     """
-    label = Label.objects.select_related("return_request").filter(pk=label_id).first()
+    label = Label.objects.select_related("return_request", "account").filter(pk=label_id).first()
     if label is None or label.status != LabelStatus.READY or not label.tracking_number:
         return None
     if label.return_request is not None and label.return_request.status not in TRACKED_RETURN_STATUSES:
         return None
     try:
-        events = _label_carrier(label).track(tracking_number=label.tracking_number)
+        events = label_carrier(label=label).track(tracking_number=label.tracking_number)
     except CarrierUnavailable:
         raise
     except CarrierError as exc:

@@ -119,3 +119,18 @@ def test_the_city_places_a_postcode_shared_by_several_towns(agent):
         response = agent.get("/api/v1/drop-off-points/", {"postcode": "01400", "city": city, "limit": 1})
         assert response.status_code == 200
         assert [r["id"] for r in response.json()["results"]] == [nearest.pk]
+
+
+def test_a_locker_answers_with_its_compartment_sizes(agent):
+    sizes = [
+        {"size": "A", "height": 8, "width": 38, "depth": 64},
+        {"size": "C", "height": 41, "width": 38, "depth": 64},
+    ]
+    point("Consigne Bastille", 48.8533, 2.3692, kind="locker", compartments=sizes)
+    point("Tabac", 48.8534, 2.3693)
+
+    results = agent.get("/api/v1/drop-off-points/", {**BASTILLE, "limit": 2}).json()["results"]
+
+    assert {r["name"]: r["compartments"] for r in results} == {"Consigne Bastille": sizes, "Tabac": []}
+    response = agent.get("/api/v1/drop-off-points/", {"postcode": "75011", "address": "x" * 201})
+    assert response.status_code == 400

@@ -28,6 +28,7 @@ from rma.core import roles
 from rma.core.role_groups import role_groups_sync
 from rma.core.services import model_update
 from rma.demo import geography as geo
+from rma.demo.carriers import demo_carrier_accounts_seed
 from rma.demo.orders import EXTERNAL_ID_PREFIX, DemoOrders, orders_for_returns, orders_to_try
 from rma.demo.returns import DemoReturns
 from rma.demo.shipments import DemoShipments, shipments_summary
@@ -162,6 +163,7 @@ class Command(BaseCommand):
             reasons = self.seed_reason_codes()
             self.seed_policy()
             warehouse_reference_data_seed()
+            self.summary.created["carrieraccount"] += demo_carrier_accounts_seed()
             users = self.seed_users(shops, warehouses)
             self.seed_orders()
             if not ReturnRequest.objects.filter(order__external_id__startswith=EXTERNAL_ID_PREFIX).exists():

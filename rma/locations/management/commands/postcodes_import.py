@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from rma.locations.addresses import postcode_centroids
 from rma.locations.postcodes import PostcodeFileError, PostcodeImportReport, postcode_places_import
 
 PROBLEMS_SHOWN = 50
@@ -20,6 +21,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--country", default="FR", help="Country of the file's postcodes (default FR).")
+        parser.add_argument(
+            "--centroids-from-addresses",
+            action="store_true",
+            help="For a file without coordinates (019HexaSmal.csv): place each postcode of a commune at the centre "
+            "of its addresses imported from the Base Adresse Nationale (run addresses_import first).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -32,7 +39,12 @@ class Command(BaseCommand):
             self.stderr.write(f"{report.rows} rows read, {len(report.problems)} refused")
 
         try:
-            report = postcode_places_import(data=data, country=options["country"].upper(), progress=progress)
+            report = postcode_places_import(
+                data=data,
+                country=options["country"].upper(),
+                progress=progress,
+                centroids=postcode_centroids() if options["centroids_from_addresses"] else None,
+            )
         except PostcodeFileError as exc:
             raise CommandError(str(exc)) from exc
         for line, problem in report.problems[:PROBLEMS_SHOWN]:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shipping', '0003_shipments_cartons_counter_checks'),
+        ('shipping', '0004_carrier_accounts_and_label_errors'),
     ]
 
     operations = [
