@@ -36,8 +36,9 @@ class StandInCarrier(BuiltinCarrier):
 
     code = "standin"
 
-    def __init__(self) -> None:
+    def __init__(self, *, secret: str = WEBHOOK_SECRET) -> None:
         super().__init__()
+        self.secret = secret  # an account's webhook secret
         self.events: dict[str, list[TrackingEvent]] = {}
         self.outages = 0  # the next this many polls fail as an outage
         self.refuse = False  # every poll is refused for good
@@ -62,8 +63,8 @@ class StandInCarrier(BuiltinCarrier):
 
     def webhook_read(self, *, headers, body: bytes) -> list[TrackingUpdate]:
         given = headers.get(SIGNATURE_HEADER.lower(), "")  # HTTP header names are case-insensitive
-        expected = hmac.new(WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(given, expected):
+        expected = hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
+        if not self.secret or not hmac.compare_digest(given, expected):
             raise CarrierError("bad signature")
         data = json.loads(body)
         return [
@@ -84,9 +85,9 @@ class StandInCarrier(BuiltinCarrier):
         ]
 
 
-def signed(payload: dict) -> tuple[bytes, dict[str, str]]:
+def signed(payload: dict, secret: str = WEBHOOK_SECRET) -> tuple[bytes, dict[str, str]]:
     body = json.dumps(payload).encode()
-    return body, {SIGNATURE_HEADER: hmac.new(WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()}
+    return body, {SIGNATURE_HEADER: hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()}
 
 
 @pytest.fixture

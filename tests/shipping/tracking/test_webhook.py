@@ -6,9 +6,18 @@ from django.urls import reverse
 from rma.notifications.models import OutboxMessage
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
+from rma.shipping import carriers
+from rma.shipping.accounts import CarrierAccount
 from rma.shipping.choices import TrackingSource
 from rma.shipping.models import TrackingEvent
-from tests.shipping.tracking.conftest import SIGNATURE_HEADER, TrackingStatus, at, label_of, signed
+from tests.shipping.tracking.conftest import (
+    SIGNATURE_HEADER,
+    StandInCarrier,
+    TrackingStatus,
+    at,
+    label_of,
+    signed,
+)
 
 pytestmark = pytest.mark.django_db
 URL = reverse("carrier-webhook", kwargs={"code": "standin"})
@@ -119,4 +128,32 @@ def test_header_names_are_read_whatever_their_case(client, tracked_return, stand
     response = post(client, body, {name.lower(): value for name, value in headers.items()})
 
     assert response.status_code == 200
+    assert TrackingEvent.objects.count() == 1
+
+
+def test_each_enabled_account_of_the_carrier_reads_deliveries_signed_with_its_own_secret(
+    client, tracked_return, monkeypatch
+):
+    """Carrier accounts (admin): one adapter per enabled account, built with that account's credentials."""
+    monkeypatch.setitem(
+        carriers._FACTORIES,
+        StandInCarrier.code,
+        lambda settings: StandInCarrier(secret=settings.credentials.get("webhook_secret", "")),
+    )
+    CarrierAccount.objects.create(name="standin-a", carrier="standin", credentials={"webhook_secret": "secret-a"})
+    CarrierAccount.objects.create(
+        name="standin-b", carrier="standin", priority=200, credentials={"webhook_secret": "secret-b"}
+    )
+    CarrierAccount.objects.create(
+        name="standin-off", carrier="standin", enabled=False, credentials={"webhook_secret": "secret-off"}
+    )
+    return_request = tracked_return()
+    payload = delivery(label_of(return_request).tracking_number, ("D", "x", TrackingStatus.HANDED_OVER, 1))
+
+    by_disabled = post(client, *signed(payload, secret="secret-off"))
+    by_default = post(client, *signed(payload))  # no account has the stand-in's default secret
+    by_second = post(client, *signed(payload, secret="secret-b"))
+
+    assert (by_disabled.status_code, by_default.status_code) == (401, 401)
+    assert by_second.status_code == 200
     assert TrackingEvent.objects.count() == 1
