@@ -72,6 +72,17 @@ app.conf.update(
             "schedule": 300.0,
             "options": {"expires": 250},
         },
+        # Carriers' tracking events (rma.shipping.tracking_tasks): poll, then flag parcels without news.
+        "tracking-poll": {
+            "task": "rma.shipping.tracking_poll",
+            "schedule": 1800.0,
+            "options": {"expires": 1700},
+        },
+        "tracking-flag-late": {
+            "task": "rma.shipping.tracking_flag_late",
+            "schedule": crontab(minute=41),
+            "options": {"expires": 50 * 60},
+        },
         "drop-off-points-refresh": {
             "task": "rma.shipping.drop_off_points_refresh",
             "schedule": crontab(hour=4, minute=41),
@@ -87,5 +98,6 @@ app.conf.update(
 app.autodiscover_tasks()
 # The shipment documents tasks live beside the label tasks in a module of their own.
 app.autodiscover_tasks(["rma.shipping"], related_name="shipment_tasks")
-# So do the drop-off point directory's refresh tasks.
+# So do the drop-off point directory's refresh tasks, and the carriers' tracking tasks.
 app.autodiscover_tasks(["rma.shipping"], related_name="point_tasks")
+app.autodiscover_tasks(["rma.shipping"], related_name="tracking_tasks")

@@ -331,6 +331,8 @@ RMA_WEBHOOK_TIMEOUT_SECONDS = env.float("RMA_WEBHOOK_TIMEOUT_SECONDS", default=1
 # Signs webhooks that name no other secret (those to the shop).
 RMA_WEBHOOK_SECRET = env("RMA_WEBHOOK_SECRET", default="")
 RMA_EXPECTED_TRANSIT_DAYS = 3
+# Carrier tracking: how many labels the half-hourly poll asks their carrier about, at most (least recently first).
+RMA_TRACKING_POLL_BATCH = env.int("RMA_TRACKING_POLL_BATCH", default=500)
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
 
 # ---- WAREHOUSE

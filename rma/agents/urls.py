@@ -22,4 +22,5 @@ urlpatterns = [
     path("returns/<uuid:public_id>/approve/", views.return_approve, name="approve"),
     path("returns/<uuid:public_id>/reject/", views.return_reject, name="reject"),
     path("returns/<uuid:public_id>/notes/", views.note_add, name="note-add"),
+    path("returns/<uuid:public_id>/tracking-alert/clear/", views.tracking_alert_clear, name="tracking-alert-clear"),
 ]

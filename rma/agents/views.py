@@ -1,4 +1,5 @@
-"""Customer service's pages: the review queue, a return's page, approve or reject with a reason, internal notes.
+"""Customer service's pages: the review queue, a return's page, approve or reject with a reason, internal notes,
+and the parcels the carrier's tracking flagged (a problem, a parcel sent back, no news), which an agent marks handled.
 
 Every page needs the permission to approve or reject returns (the agent role has it; see rma.core.role_groups).
 Decisions go through the returns services, which lock the return and check its status: two agents deciding at once
@@ -30,7 +31,10 @@ from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.notes import return_note_add, return_notes_list
 from rma.returns.services import return_request_approve, return_request_reject
+from rma.shipping.models import Label
 from rma.shipping.selectors import label_get_for_return
+from rma.shipping.services.tracking import label_tracking_alert_clear
+from rma.shipping.tracking_selectors import labels_flagged, tracking_events_for_return
 
 REVIEW_PERMISSION = "returns.review_returnrequest"
 
@@ -79,7 +83,8 @@ def queue(request: AgentRequest) -> HttpResponse:
         }
         for return_request in page.object_list
     ]
-    return render(request, "agents/queue.html", {"page": page, "rows": rows})
+    flagged = Paginator(labels_flagged(), QUEUE_PAGE_SIZE).get_page(request.GET.get("flagged_page"))
+    return render(request, "agents/queue.html", {"page": page, "rows": rows, "flagged": flagged})
 
 
 def _detail_context(request: AgentRequest, return_request: ReturnRequest, **forms: Any) -> dict[str, Any]:
@@ -95,6 +100,7 @@ def _detail_context(request: AgentRequest, return_request: ReturnRequest, **form
     ]
     return {
         "return_request": return_request,
+        "carrier_steps": list(tracking_events_for_return(return_request=return_request)),
         "refund_estimate": money(return_request.refund_estimate, currency),
         "fee": money(return_request.fee_amount, currency),
         "lines": lines,
@@ -168,3 +174,22 @@ def note_add(request: AgentRequest, public_id: UUID) -> HttpResponse:
     return_note_add(return_request=return_request, author=request.user, body=form.cleaned_data["body"])
     messages.success(request, _("Note added."))
     return redirect(reverse("agents:return", kwargs={"public_id": return_request.public_id}) + "#notes")
+
+
+@require_POST
+@agent_view
+def tracking_alert_clear(request: AgentRequest, public_id: UUID) -> HttpResponse:
+    """Mark the carrier's flag on the return's parcel as handled (an internal note records it)."""
+    return_request = _return_or_404(request, public_id)
+    if not request.user.has_perm("returns.add_returnnote"):
+        raise PermissionDenied
+    label = Label.objects.filter(return_request=return_request).first()
+    if label is None:
+        raise Http404
+    try:
+        label_tracking_alert_clear(label=label, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(rma)s: the carrier's flag is handled.") % {"rma": return_request.rma_number})
+    return redirect("agents:return", public_id=return_request.public_id)

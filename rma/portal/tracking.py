@@ -28,6 +28,8 @@ from rma.returns.policy import policy_get_default, store_credit_offer
 from rma.returns.selectors import return_photo_get_for_customer
 from rma.returns.services import return_request_cancel
 from rma.returns.states import CANCELLABLE_STATUSES
+from rma.shipping.carriers import TrackingStatus
+from rma.shipping.tracking_selectors import tracking_events_for_return
 from rma.warehouse.choices import RefundMethod, StoreCreditStatus
 from rma.warehouse.models import StoreCredit
 from rma.warehouse.selectors import refund_of_return, store_credit_for_return
@@ -181,6 +183,26 @@ def timeline(return_request: ReturnRequest) -> list[dict[str, Any]]:
     return rows
 
 
+def carrier_steps(return_request: ReturnRequest) -> list[dict[str, Any]]:
+    """The carrier's steps for the parcel, newest first: when, our words for it, the carrier's own, and where."""
+    steps = []
+    for event in tracking_events_for_return(return_request=return_request):
+        at = timezone.localtime(event.at)
+        label = TrackingStatus(event.status).label
+        description = event.description if event.description and event.description != str(label) else ""
+        steps.append(
+            {
+                "status": event.status,
+                "label": label,
+                "description": description,
+                "location": event.location,
+                "at": date_format(at, "DATETIME_FORMAT"),
+                "iso": at.isoformat(),
+            }
+        )
+    return steps
+
+
 def store_credit_view(return_request: ReturnRequest) -> dict[str, Any] | None:
     """The return's store credit as the tracking page shows it (its code included), or None."""
     credit = store_credit_for_return(return_request=return_request)
@@ -213,6 +235,7 @@ def tracking(request: HttpRequest, public_id: UUID) -> HttpResponse:
     context = {
         **summary,
         "timeline": timeline(return_request),
+        "carrier_steps": carrier_steps(return_request),
         "next_step": next_step,
         "store_credit": store_credit,
     }

@@ -12,10 +12,26 @@ from rma.core.exceptions import DomainError
 from rma.core.queue import enqueue_on_commit
 from rma.returns.admin.mixins import ReadOnlyAdminMixin
 from rma.shipping import admin_accounts  # noqa: F401 - registers the carrier accounts' admin
-from rma.shipping.models import Carton, CounterCheck, Label, Shipment, ShipmentItem
+from rma.shipping.choices import LabelStatus
+from rma.shipping.models import Carton, CounterCheck, Label, Shipment, ShipmentItem, TrackingEvent
 from rma.shipping.selectors import label_formats
 from rma.shipping.services import label_retry
 from rma.shipping.tasks import label_generate_task
+from rma.shipping.tracking_tasks import label_track_task
+
+
+class TrackingEventInline(admin.TabularInline):
+    """The carrier's events for the label, as stored (read-only)."""
+
+    model = TrackingEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "status", "code", "description", "location", "source")
+    readonly_fields = fields
+    ordering = ("-at",)
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(Label)
@@ -26,17 +42,20 @@ class LabelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "carrier",
         "account",
         "status",
+        "tracking_status",
+        "tracking_alert",
         "attempts",
         "error_code",
         "last_error",
         "created_at",
     )
     list_select_related = ("return_request", "account")
-    list_filter = ("status", "carrier", "account", "error_code")
+    list_filter = ("status", "carrier", "account", "error_code", "tracking_status", "tracking_alert")
+    inlines = (TrackingEventInline,)
     search_fields = ("tracking_number", "return_request__rma_number")
     search_help_text = _("Tracking number or RMA number.")
     date_hierarchy = "created_at"
-    actions = ("generate_again",)
+    actions = ("generate_again", "track_now")
     readonly_fields = ("files",)
 
     @admin.display(description=_("files"))
@@ -76,6 +95,37 @@ class LabelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             )
         for reason in refused:
             self.message_user(request, reason, messages.WARNING)
+
+    def has_track_now_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("shipping.change_label")
+
+    @admin.action(description=_("Ask the carrier for tracking now (ready labels)"), permissions=("track_now",))
+    def track_now(self, request: HttpRequest, queryset: QuerySet[Label]) -> None:
+        ready = list(
+            queryset.filter(status=LabelStatus.READY, tracking_number__isnull=False).values_list("pk", flat=True)
+        )
+        for label_id in ready:
+            enqueue_on_commit(label_track_task, label_id)
+        self.message_user(
+            request,
+            ngettext(
+                "The carrier is asked about %(count)d label.",
+                "The carrier is asked about %(count)d labels.",
+                len(ready),
+            )
+            % {"count": len(ready)},
+            messages.SUCCESS if ready else messages.WARNING,
+        )
+
+
+@admin.register(TrackingEvent)
+class TrackingEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("label", "at", "status", "code", "description", "location", "source")
+    list_select_related = ("label",)
+    list_filter = ("status", "source")
+    search_fields = ("label__tracking_number", "label__return_request__rma_number", "code")
+    search_help_text = _("Tracking number, RMA number or the carrier's code.")
+    date_hierarchy = "at"
 
 
 class CartonInline(admin.TabularInline):

@@ -12,6 +12,21 @@ class LabelStatus(models.TextChoices):
     VOIDED = "voided", _("Voided")
 
 
+class TrackingSource(models.TextChoices):
+    """How a carrier's tracking event reached us."""
+
+    POLL = "poll", _("Polled from the carrier")
+    WEBHOOK = "webhook", _("Pushed by the carrier")
+
+
+class TrackingAlert(models.TextChoices):
+    """Why a parcel needs an agent's eye (none: blank)."""
+
+    EXCEPTION = "exception", _("Problem reported by the carrier")
+    RETURNED_TO_SENDER = "returned_to_sender", _("Returned to sender")
+    LATE = "late", _("No news from the carrier")
+
+
 class ShipmentStatus(models.TextChoices):
     # States read as adjectives of "the shipment" (French: "Ouvert", never the verb "Ouvrir").
     OPEN = "open", pgettext_lazy("shipment status", "Open")

@@ -5,7 +5,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rma.core.models import PublicIdModel, TimeStampedModel
-from rma.shipping.choices import CounterCondition, LabelStatus, ShipmentItemKind, ShipmentStatus
+from rma.shipping.carriers.base import TrackingStatus
+from rma.shipping.choices import (
+    CounterCondition,
+    LabelStatus,
+    ShipmentItemKind,
+    ShipmentStatus,
+    TrackingAlert,
+    TrackingSource,
+)
 
 
 class Label(PublicIdModel, TimeStampedModel):
@@ -50,6 +58,17 @@ class Label(PublicIdModel, TimeStampedModel):
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
     carrier_voided_at = models.DateTimeField(_("void confirmed by the carrier at"), null=True, blank=True)
     files_purged_at = models.DateTimeField(_("files deleted at"), null=True, blank=True)
+    # Tracking (rma.shipping.services.tracking): the latest carrier event, when we last asked, and an agent's flag.
+    tracking_status = models.CharField(
+        _("latest tracking status"), max_length=24, choices=TrackingStatus.choices, blank=True
+    )
+    tracking_status_at = models.DateTimeField(_("latest tracking event at"), null=True, blank=True)
+    tracking_checked_at = models.DateTimeField(_("tracking last polled at"), null=True, blank=True)
+    tracking_alert = models.CharField(
+        _("needs an agent because"), max_length=24, choices=TrackingAlert.choices, blank=True
+    )
+    tracking_alert_at = models.DateTimeField(_("flagged at"), null=True, blank=True)
+    tracking_alert_detail = models.CharField(_("what the carrier said"), max_length=300, blank=True)
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -65,10 +84,50 @@ class Label(PublicIdModel, TimeStampedModel):
             ),
         ]
         # The beat sweepers look for stale pending labels and voided ones to purge.
-        indexes = [models.Index(fields=("status", "updated_at"), name="shipping_label_status_updated")]
+        indexes = [
+            models.Index(fields=("status", "updated_at"), name="shipping_label_status_updated"),
+            # The tracking poll takes the labels asked least recently first; the agents' list, the flagged ones.
+            models.Index(fields=("status", "tracking_checked_at"), name="shipping_label_tracking_due"),
+            models.Index(
+                fields=("tracking_alert_at",),
+                condition=~models.Q(tracking_alert=""),
+                name="shipping_label_tracking_alert",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.tracking_number or f"label {self.pk}"
+
+
+class TrackingEvent(models.Model):
+    """One scan or status change a carrier reported for a label, stored once whatever the number of polls and
+    webhook deliveries that carry it (unique on label, carrier code and time)."""
+
+    label = models.ForeignKey(Label, on_delete=models.CASCADE, related_name="tracking_events", verbose_name=_("label"))
+    at = models.DateTimeField(_("at"))
+    code = models.CharField(_("carrier's code"), max_length=64)
+    description = models.CharField(_("carrier's description"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=24, choices=TrackingStatus.choices)
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    source = models.CharField(_("received by"), max_length=16, choices=TrackingSource.choices)
+    created_at = models.DateTimeField(_("stored at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("label_id", "at", "id")
+        verbose_name = _("tracking event")
+        verbose_name_plural = _("tracking events")
+        constraints = [
+            models.UniqueConstraint(fields=("label", "code", "at"), name="%(app_label)s_%(class)s_once"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=TrackingStatus.values), name="%(app_label)s_%(class)s_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source__in=TrackingSource.values), name="%(app_label)s_%(class)s_source_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label_id} {self.at:%Y-%m-%d %H:%M} {self.code}"
 
 
 # ---- Shop-to-warehouse shipments and counter checks (store staff, issue 5)

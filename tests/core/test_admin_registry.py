@@ -20,9 +20,11 @@ from rma.connectors.orders_in import order_data_apply
 from rma.connectors.platforms.base import OrderData, OrderLineData
 from rma.returns.models import ReturnPhoto, ReturnRequest
 from rma.returns.services import return_request_approve
+from rma.shipping.carriers import TrackingEvent as CarrierEvent
 from rma.shipping.models import CarrierAccount, Label
 from rma.shipping.services.shipment_handover import shipment_close
 from rma.shipping.services.shipments import carton_add, shipment_loose_item_add, shipment_open
+from rma.shipping.services.tracking import label_tracking_apply
 from rma.store.services.counter import CounterLineCheck, counter_return_check
 from rma.warehouse.models import (
     Arrival,
@@ -96,7 +98,12 @@ def build_rows(make_return, user):
     now = timezone.now()
     tracking_number = f"6A{return_request.pk:011d}"
     warehouse = return_request.destination_warehouse
-    Label.objects.create(return_request=return_request, tracking_number=tracking_number, status="ready")
+    label = Label.objects.create(return_request=return_request, tracking_number=tracking_number, status="ready")
+    label_tracking_apply(
+        label_id=label.pk,
+        events=[CarrierEvent(at=now, code="DEPOSE", description="Déposé", status="handed_over", location="Paris")],
+        source="poll",
+    )
     Arrival.objects.create(warehouse=warehouse, scanned_code=tracking_number, return_request=return_request)
     UnexpectedParcel.objects.create(warehouse=warehouse, scanned_code=f"X{tracking_number}")
     scale, _ = GradeScale.objects.get_or_create(category="apparel", defaults={"name": "Apparel"})

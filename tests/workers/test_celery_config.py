@@ -28,6 +28,9 @@ def _queue(task_name: str) -> str:
         ("rma.notifications.sweep", "notifications"),
         ("rma.shipping.label_generate", "labels"),
         ("rma.shipping.labels_purge_voided", "labels"),
+        ("rma.shipping.tracking_poll", "labels"),
+        ("rma.shipping.label_track", "labels"),
+        ("rma.shipping.tracking_flag_late", "labels"),
         ("rma.shipping.drop_off_points_refresh", "default"),
         ("rma.returns.expire", "default"),
         ("rma.orders.anything_else", "default"),
@@ -53,6 +56,8 @@ def test_beat_runs_the_sweepers_every_30_seconds_and_the_housekeeping_less_often
         "labels-purge-voided": "rma.shipping.labels_purge_voided",
         "shop-inbox-sweep": "rma.connectors.inbox_sweep",
         "shops-poll": "rma.connectors.poll",
+        "tracking-poll": "rma.shipping.tracking_poll",
+        "tracking-flag-late": "rma.shipping.tracking_flag_late",
         "drop-off-points-refresh": "rma.shipping.drop_off_points_refresh",
     }
     for entry in schedule.values():
@@ -73,6 +78,11 @@ def test_beat_runs_the_sweepers_every_30_seconds_and_the_housekeeping_less_often
     # Shop webhooks left pending are handed over again within the minute; shops without webhooks are polled.
     assert (schedule["shop-inbox-sweep"]["schedule"], schedule["shops-poll"]["schedule"]) == (60.0, 300.0)
     assert schedule["shops-poll"]["options"]["expires"] < 300
+    # Carriers are asked about moving parcels every half hour; silent parcels are flagged once an hour.
+    assert schedule["tracking-poll"]["schedule"] == 1800.0
+    assert schedule["tracking-poll"]["options"]["expires"] < 1800
+    hourly_late = schedule["tracking-flag-late"]["schedule"]
+    assert (hourly_late.minute, len(hourly_late.hour)) == ({41}, 24)
 
 
 def test_outbox_tasks_are_acknowledged_only_once_done():

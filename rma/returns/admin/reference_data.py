@@ -69,6 +69,7 @@ class ReturnPolicyAdmin(admin.ModelAdmin):
                     "conformity_window_days",
                     "free_exchanges",
                     "exchange_price_difference_allowed",
+                    "tracking_late_after_days",
                 )
             },
         ),

@@ -104,6 +104,15 @@ class ReturnPolicy(TimeStampedModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("Added to the amount of a store credit, to make it more attractive than a refund."),
     )
+    tracking_late_after_days = models.PositiveSmallIntegerField(
+        _("a parcel is late after (days without carrier news)"),
+        default=7,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A return whose label is ready or whose parcel is on its way, with no carrier event for this many days, "
+            "is flagged for customer service."
+        ),
+    )
     store_credit_validity_days = models.PositiveIntegerField(
         _("store credit valid for (days)"),
         null=True,
@@ -126,6 +135,10 @@ class ReturnPolicy(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(store_credit_bonus_percent__gte=0, store_credit_bonus_percent__lte=100),
                 name="%(app_label)s_%(class)s_store_credit_bonus_percent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(tracking_late_after_days__gte=1),
+                name="%(app_label)s_%(class)s_tracking_late_at_least_a_day",
             ),
         ]
 

@@ -34,6 +34,7 @@ class WarehouseExpectedListApi(APIView):
         since = serializers.DateTimeField()
         age_days = serializers.IntegerField()
         late = serializers.BooleanField()
+        at_dock = serializers.BooleanField(help_text="The carrier reports the parcel delivered here; not scanned yet.")
 
     @warehouse_schema(
         operation_id="warehouse_expected_list",

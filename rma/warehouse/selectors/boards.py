@@ -12,6 +12,8 @@ from django.utils import timezone
 from rma.locations.models import Warehouse
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnEvent, ReturnRequest
+from rma.shipping.carriers import TrackingStatus
+from rma.shipping.choices import TrackingAlert
 from rma.warehouse.models import UnexpectedParcel
 
 __all__ = [
@@ -104,6 +106,8 @@ class ExpectedRow:
     age_days: int
     late: bool
     tracking_number: str
+    # The carrier says the parcel was delivered here: it waits at the dock for its scan.
+    at_dock: bool = False
 
 
 def expected_row(*, return_request: "ExpectedReturn", now: datetime | None = None) -> ExpectedRow:
@@ -115,12 +119,18 @@ def expected_row(*, return_request: "ExpectedReturn", now: datetime | None = Non
     else:
         late = return_request.send_by is not None and return_request.send_by < now
     label = getattr(return_request, "label", None)
+    at_dock = (
+        label is not None
+        and label.tracking_status == TrackingStatus.DELIVERED
+        and label.tracking_alert != TrackingAlert.RETURNED_TO_SENDER  # "delivered" back to the customer
+    )
     return ExpectedRow(
         return_request=return_request,
         since=since,
         age_days=(now - since).days,
-        late=late,
+        late=late and not at_dock,
         tracking_number=(label.tracking_number or "") if label is not None else "",
+        at_dock=at_dock,
     )
 
 

@@ -23,6 +23,7 @@ def board(request: WarehouseRequest) -> HttpResponse:
         selectors.expected_row(return_request=r, now=now)
         for r in selectors.returns_expected(warehouses=warehouses)[:200]
     ]
+    expected.sort(key=lambda row: not row.at_dock)  # delivered by the carrier first: they wait at the dock
     awaiting = [
         selectors.refund_due_row(return_request=r, now=now)
         for r in selectors.returns_awaiting_refund(warehouses=warehouses)[:200]
@@ -37,6 +38,7 @@ def board(request: WarehouseRequest) -> HttpResponse:
         {
             "expected": expected,
             "late_count": sum(row.late for row in expected),
+            "at_dock_count": sum(row.at_dock for row in expected),
             "awaiting": awaiting,
             "flagged_count": sum(row.due_soon or row.overdue for row in awaiting),
             "shipments": shipments,
