@@ -114,8 +114,10 @@ def test_a_return_left_at_a_mondial_relay_point_chosen_on_the_map_is_tracked_int
         what="in_transit after the carrier's scan",
     )
     wait_for(lambda: _customer_email_sent(return_request.rma_number), what="the customer's email")
-    page.reload()
-    expect(page.get_by_text(re.compile("Parcel dropped off at the Pick Up Point|Colis déposé en Point Relais"))).to_be_visible()
+    page.goto(f"{live_server.url}/r/{return_request.public_id}/")
+    expect(
+        page.get_by_text(re.compile("Parcel dropped off at the Pick Up Point|Colis déposé en Point Relais"))
+    ).to_be_visible()
     shots(page, "mondial-relay-02-tracked")
 
     # 5. The parcel reaches the warehouse: the operator scans its Mondial Relay barcode and the return is received.
