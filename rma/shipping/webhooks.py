@@ -5,7 +5,8 @@ events are stored and applied at once (rma.shipping.services.tracking.label_trac
 sent twice stores and moves nothing more). A tracking number we do not know (another shop's parcel on a shared
 account, a label since deleted) is acknowledged and logged: the carrier must not retry it.
 
-Answers: 200 with counts; 401 when no adapter accepts the signature (nothing stored); 404 for a carrier that is
+A GET answers 200 when the carrier pushes webhooks here: carriers check an address that way when it is registered
+(InPost's ShipX does). Answers to a POST: 200 with counts; 401 when no adapter accepts the signature (nothing stored); 404 for a carrier that is
 unknown or pushes nothing; 400 for a delivery the adapter cannot read; 413 too large; 503 when the database could not
 store it (the carrier retries).
 """
@@ -17,7 +18,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from rma.shipping.carriers import CarrierError, TrackingUpdate, TrackingWebhooks
 from rma.shipping.choices import TrackingSource
@@ -52,8 +53,16 @@ def _read(code: str, headers: Mapping[str, str], body: bytes) -> list[TrackingUp
 
 
 @csrf_exempt
-@require_POST
+@require_http_methods(["GET", "POST"])
 def carrier_webhook(request: HttpRequest, code: str) -> JsonResponse:
+    if request.method == "GET":
+        try:
+            pushes = any(isinstance(c, TrackingWebhooks) for c in webhook_carriers(code=code))
+        except CarrierError:
+            pushes = False
+        if not pushes:
+            return _error(404, "not_found", "This carrier sends no tracking webhooks here.")
+        return JsonResponse({"status": "ok"})
     try:
         body = request.body
     except RequestDataTooBig:

@@ -114,8 +114,18 @@ def test_a_signed_but_unreadable_delivery_is_a_400_not_a_500(client, standin):
     assert response.json()["error"]["code"] == "unreadable"
 
 
-def test_only_post_is_accepted(client, standin):
-    assert client.get(URL).status_code == 405
+def test_a_get_answers_200_for_a_carrier_that_pushes_webhooks_so_its_address_can_be_registered(client, standin):
+    """ShipX checks a webhook address with a GET when it is saved; nothing is read or stored."""
+    response = client.get(URL)
+
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    assert TrackingEvent.objects.count() == 0
+    assert client.get(reverse("carrier-webhook", kwargs={"code": "builtin"})).status_code == 404
+
+
+def test_only_get_and_post_are_accepted(client, standin):
+    assert client.put(URL).status_code == 405
+    assert client.delete(URL).status_code == 405
 
 
 def test_header_names_are_read_whatever_their_case(client, tracked_return, standin):
