@@ -6,9 +6,9 @@ sent twice stores and moves nothing more). A tracking number we do not know (ano
 account, a label since deleted) is acknowledged and logged: the carrier must not retry it.
 
 A GET answers 200 when the carrier pushes webhooks here: carriers check an address that way when it is registered
-(InPost's ShipX does). Answers to a POST: 200 with counts; 401 when no adapter accepts the signature (nothing stored); 404 for a carrier that is
-unknown or pushes nothing; 400 for a delivery the adapter cannot read; 413 too large; 503 when the database could not
-store it (the carrier retries).
+(InPost's ShipX does). Answers to a POST: 200 with counts; 401 when no adapter accepts the signature (nothing
+stored); 404 for a carrier that is unknown or pushes nothing; 400 for a delivery the adapter cannot read; 413 too
+large; 503 when the database could not store it (the carrier retries).
 """
 
 import logging
