@@ -3,6 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# The browser libraries (Leaflet for the drop-off map) come from the npm registry, pinned by package-lock.json, and are
+# served from node_modules by Django's static files: reinstalled when package.json or the lock file change.
+NODE_STAMP := node_modules/.installed-$(shell cat package.json package-lock.json | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The address seed_demo prints, the emails link to and the server answers on.
@@ -21,7 +24,14 @@ $(STAMP): $(PY) pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
-install: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --ignore-scripts --no-audit --no-fund && touch $(NODE_STAMP); \
+	else \
+		echo "npm is missing: the drop-off step shows its list without the map (apt-get install -y npm)"; \
+	fi
+
+install: $(STAMP) $(NODE_STAMP)
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -47,9 +57,10 @@ bench: install
 	$(PY) bench/labels.py
 	$(PY) bench/outbox.py
 	$(PY) bench/connectors.py
+	$(PY) bench/points.py
 
 messages: install
-	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --ignore=tests --ignore=test-artifacts
+	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=test-artifacts
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

@@ -113,7 +113,12 @@ LOGIN_URL = "login"
 # ---- STATIC AND MEDIA
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
+# Browser libraries installed from the npm registry by `make install` (package.json), served from node_modules:
+# Leaflet for the drop-off map. Without them (no npm) the drop-off step is its plain list.
+LEAFLET_DIR = BASE_DIR / "node_modules" / "leaflet" / "dist"
+if LEAFLET_DIR.is_dir():
+    STATICFILES_DIRS.append(("vendor/leaflet", LEAFLET_DIR))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("RMA_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
@@ -297,6 +302,20 @@ RMA_PORTAL_LOOKUP_RATE = (10, 600)
 RMA_PHOTO_MAX_BYTES = env.int("RMA_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
 RMA_UPLOAD_MAX_PIXELS = env.int("RMA_UPLOAD_MAX_PIXELS", default=40_000_000)
 RMA_PHOTOS_PER_LINE = 5
+# The drop-off step: the farthest point offered per kind, in km (a kind left out has no limit). Environment:
+# RMA_DROP_OFF_MAX_KM="store=50,relay_point=20,locker=20,post_office=20".
+RMA_DROP_OFF_MAX_KM: dict[str, float] = {
+    kind: float(km)
+    for kind, km in env.dict(
+        "RMA_DROP_OFF_MAX_KM", default={"store": 50, "relay_point": 20, "locker": 20, "post_office": 20}
+    ).items()
+}
+# Its map: a tile server URL template ("https://tile.example.org/{z}/{x}/{y}.png") and the attribution its licence
+# asks for. Empty: no tile is fetched from anywhere and the map shows the points and the customer on a plain
+# background. Whoever serves the tiles sees roughly where the customer lives: choose (or host) it accordingly.
+RMA_MAP_TILE_URL = env("RMA_MAP_TILE_URL", default="")
+RMA_MAP_TILE_ATTRIBUTION = env("RMA_MAP_TILE_ATTRIBUTION", default="")
+RMA_MAP_TILE_MAX_ZOOM = env.int("RMA_MAP_TILE_MAX_ZOOM", default=19)
 # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted for the client IP.
 RMA_TRUSTED_PROXY_COUNT = env.int("RMA_TRUSTED_PROXY_COUNT", default=0)
 

@@ -7,20 +7,28 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import number_format
+from django.utils.translation import gettext, pgettext
 
-from rma.core.exceptions import DomainError
-from rma.locations.choices import DropOffKind, DropOffMethod
-from rma.locations.selectors import drop_off_points_near
+from rma.locations.choices import DropOffKind
 from rma.orders.models import Order
-from rma.portal.formatting import address_lines, day_label, distance_label, grams_label, opening_days
+from rma.portal.drop_off_places import (
+    FILTER_ALL,
+    POINT_KINDS,
+    DropOffPlaces,
+    drop_off_options,
+    drop_off_places,
+    kind_filter_label,
+    places_shown_text,
+)
+from rma.portal.formatting import address_lines, day_label, distance_label
 from rma.portal.forms import DropOffForm, PostcodeForm
 from rma.portal.guards import portal_required, render_step
 from rma.portal.session import portal_state, portal_state_save
-from rma.returns.carbon import HOME_PICKUP, carbon_estimate, convenience_sort_key
+from rma.returns.carbon import HOME_PICKUP
 
-POINT_KINDS = (DropOffKind.STORE, DropOffKind.RELAY_POINT, DropOffKind.LOCKER, DropOffKind.POST_OFFICE)
-POINTS_PER_KIND = 3
+__all__ = ["drop_off", "drop_off_options", "pickup_dates"]
+
 PICKUP_DAYS_AHEAD = 14
 
 
@@ -31,67 +39,59 @@ def pickup_dates() -> list[tuple[date, str]]:
     return [(day, day_label(day)) for day in days if day.isoweekday() != 7]
 
 
-def drop_off_options(*, order: Order, postcode: str = "") -> tuple[list[dict[str, Any]], str]:
-    """Points of every kind near the postcode (or the order's address), each with distance, hours and carbon,
-    sorted nearest first with the greener option first among equally near ones; plus an error message."""
-    error = ""
-    where: dict[str, Any] = {}
-    if postcode:
-        where = {"postcode": postcode}
-    elif order.latitude is not None and order.longitude is not None:
-        where = {"latitude": order.latitude, "longitude": order.longitude}
-    else:
-        where = {"postcode": order.postcode, "city": order.city}
-    found = []
-    try:
-        for kind in POINT_KINDS:
-            found += drop_off_points_near(kinds=[kind], limit=POINTS_PER_KIND, **where)
-    except DomainError:
-        error = gettext("We do not know this postcode. Try another one nearby.")
-        found = []
-    options: list[dict[str, Any]] = []
-    for nearby in found:
-        point = nearby.point
-        estimate = carbon_estimate(kind=point.kind, distance_km=nearby.distance_km)
-        hours = opening_days(point)
-        options.append(
-            {
-                "value": f"point:{point.pk}",
-                "kind": point.kind,
-                "kind_label": DropOffKind(point.kind).label,
-                "name": point.name,
-                "point": point,
-                "address": address_lines(point),
-                "distance_km": nearby.distance_km,
-                "distance": distance_label(nearby.distance_km),
-                "carbon_g": estimate.grams,
-                "carbon": grams_label(estimate.grams),
-                "walkable": estimate.walkable,
-                "today": hours[0],
-                "hours": hours,
-                "accessible": point.wheelchair_accessible,
-                "label_printing": point.label_printing,
-                "sort_key": convenience_sort_key(distance_km=nearby.distance_km, grams=estimate.grams),
-            }
-        )
-    home = carbon_estimate(kind=HOME_PICKUP, distance_km=None)
-    options.append(
+def kind_filters(*, places: DropOffPlaces, chosen: str) -> list[dict[str, Any]]:
+    """The filter by kind: everything, or one kind among those found (a kind with nothing near is not offered)."""
+    total = len(places.options)
+    filters = [
         {
-            "value": DropOffForm.HOME_PICKUP,
-            "kind": HOME_PICKUP,
-            "kind_label": DropOffMethod.HOME_PICKUP.label,
-            "name": gettext("Home pickup"),
-            "address": address_lines(order),
-            "carbon_g": home.grams,
-            "carbon": grams_label(home.grams),
-            "sort_key": convenience_sort_key(distance_km=0.0, grams=home.grams),
+            "value": FILTER_ALL,
+            "label": pgettext("drop-off filter", "All"),
+            "count": total,
+            "announce": places_shown_text(kind=FILTER_ALL, count=total),
         }
-    )
-    options.sort(key=lambda option: option["sort_key"])
-    greenest = min(option["carbon_g"] for option in options)
-    for option in options:
-        option["greenest"] = option["carbon_g"] == greenest
-    return options, error
+    ]
+    for kind in (*POINT_KINDS, HOME_PICKUP):
+        if places.counts.get(kind):
+            count = places.counts[kind]
+            filters.append(
+                {
+                    "value": kind,
+                    "label": kind_filter_label(kind),
+                    "count": count,
+                    "announce": places_shown_text(kind=kind, count=count),
+                }
+            )
+    for choice in filters:
+        choice["checked"] = choice["value"] == chosen
+    return filters
+
+
+def _km(km: float) -> str:
+    return f"{number_format(km, decimal_pos=0 if float(km).is_integer() else 1, use_l10n=True)}\u00a0km"
+
+
+def missing_kinds_text(*, places: DropOffPlaces) -> list[str]:
+    """What the customer should know is not offered: a kind with no point within its maximum distance."""
+    if places.error:
+        return []
+    sentences = {
+        DropOffKind.STORE: gettext("No shop within %(km)s."),
+        DropOffKind.RELAY_POINT: gettext("No relay point within %(km)s."),
+        DropOffKind.LOCKER: gettext("No parcel locker within %(km)s."),
+        DropOffKind.POST_OFFICE: gettext("No post office within %(km)s."),
+    }
+    limits = settings.RMA_DROP_OFF_MAX_KM
+    return [
+        sentences[kind] % {"km": _km(limits[kind])}
+        for kind in POINT_KINDS
+        if not places.counts.get(kind) and kind in limits
+    ]
+
+
+def reach_text() -> str:
+    """How far each kind is looked for: "Shops: 50 km, Relay points: 20 km…"."""
+    limits = settings.RMA_DROP_OFF_MAX_KM
+    return ", ".join(f"{kind_filter_label(kind)}: {_km(limits[kind])}" for kind in POINT_KINDS if kind in limits)
 
 
 @portal_required
@@ -110,7 +110,8 @@ def drop_off(request: HttpRequest, order: Order) -> HttpResponse:
         state.pop("search_postcode", None)
         portal_state_save(request=request)
         return redirect("portal:drop_off")
-    options, search_error = drop_off_options(order=order, postcode=state.get("search_postcode", ""))
+    places = drop_off_places(order=order, postcode=state.get("search_postcode", ""))
+    options, search_error = places.options, places.error
     if search_error and not search_form.errors:
         search_form = PostcodeForm({"search-postcode": state.get("search_postcode", "")}, prefix="search")
         search_form.is_valid()
@@ -147,15 +148,31 @@ def drop_off(request: HttpRequest, order: Order) -> HttpResponse:
         portal_state_save(request=request)
         return redirect("portal:review")
     selected = form["option"].value() or ""
+    filters = kind_filters(places=places, chosen=request.GET.get("kind", FILTER_ALL))
+    if not any(choice["checked"] for choice in filters):  # unknown, or nothing of that kind near: show everything
+        filters[0]["checked"] = True
+    shown = next(choice["value"] for choice in filters if choice["checked"])
     for option in options:
         option["checked"] = option["value"] == selected
         option["id"] = f"option-{option['value'].replace(':', '-')}"
+        # A filter hides the other kinds, but never the place already chosen.
+        option["hidden"] = shown != FILTER_ALL and option["kind"] != shown and not option["checked"]
     context = {
         "order": order,
         "form": form,
         "search_form": search_form,
         "options": options,
         "searching_postcode": state.get("search_postcode", ""),
+        "filters": filters,
+        "filter_shown": shown,
+        "places": places,
+        "missing_kinds": missing_kinds_text(places=places),
+        "map_tiles": {
+            "url": settings.RMA_MAP_TILE_URL,
+            "attribution": settings.RMA_MAP_TILE_ATTRIBUTION,
+            "max_zoom": settings.RMA_MAP_TILE_MAX_ZOOM,
+        },
+        "max_km": reach_text(),
         "order_address": address_lines(order),
         "carbon_factors": settings.RMA_CARBON_FACTORS,
         "walkable_distance": distance_label(float(settings.RMA_CARBON_FACTORS.get("walkable_km", 1.0))),

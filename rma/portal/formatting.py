@@ -1,6 +1,6 @@
 """How the portal shows money, days, distances, addresses, opening hours and lines, in the active language."""
 
-from datetime import date, time, timedelta
+from datetime import date, time
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from rma.core import formatting
 from rma.integrations.shop import Variant, shop_client_get
-from rma.locations.choices import WEEKDAYS, DropOffMethod
+from rma.locations import hours
+from rma.locations.choices import DropOffMethod
+from rma.locations.hours import OpeningDay
 from rma.locations.models import DropOffPoint
 from rma.orders.models import OrderLine
 from rma.returns.carbon import HOME_PICKUP
@@ -70,44 +72,40 @@ def address_lines(obj: PostalAddress) -> list[str]:
 
 
 def _slot_label(start: str, end: str) -> str:
-    def parse(value: str) -> time:
+    """9:00–12:30 in both languages: short enough for a phone's line, and read the same in France."""
+
+    def shown(value: str) -> str:
         hours, minutes = (int(part) for part in value.split(":"))
-        return time(0, 0) if hours == 24 else time(hours, minutes)
+        return "24:00" if hours == 24 else time_format(time(hours, minutes), "G:i")
 
-    return f"{time_format(parse(start))}\u2013{time_format(parse(end))}"
+    return f"{shown(start)}\u2013{shown(end)}"
 
 
-def _closed_on(point: DropOffPoint, day: date) -> bool:
-    iso = day.isoformat()
-    for closure in point.closures or []:
-        if isinstance(closure, dict) and str(closure.get("start", "")) <= iso <= str(closure.get("end", "")):
-            return True
-    return False
+def opening_day_view(day: OpeningDay, *, today: date) -> dict[str, Any]:
+    """One coming day as the pages print it: "Tomorrow", "9:00–12:30, 14:00–19:00", and why it is shut."""
+    if day.closure:
+        text, note = pgettext("opening hours", "Closed"), gettext("Exceptional closure")
+    elif day.always_open:
+        text, note = gettext("Open 24 hours"), str(day.holiday or "")
+    elif day.holiday is not None:
+        text, note = pgettext("opening hours", "Closed"), gettext("Public holiday: %(name)s") % {"name": day.holiday}
+    else:
+        text = ", ".join(_slot_label(start, end) for start, end in day.slots) or pgettext("opening hours", "Closed")
+        note = ""
+    offset = (day.day - today).days
+    if offset == 0:
+        name = gettext("Today")
+    elif offset == 1:
+        name = gettext("Tomorrow")
+    else:
+        name = day_label(day.day)
+    return {"date": day.day, "name": name, "hours": text, "open": day.is_open, "note": note}
 
 
 def opening_days(point: DropOffPoint, *, days: int = OPENING_DAYS_SHOWN) -> list[dict[str, Any]]:
-    """Opening hours for today and the coming days, closures included."""
-    hours = point.opening_hours or (point.store.opening_hours if point.store_id and point.store else {}) or {}
+    """Opening hours for today and the coming days: slots, exceptional closures and public holidays."""
     today = timezone.localdate()
-    rows = []
-    for offset in range(days):
-        day = today + timedelta(days=offset)
-        if _closed_on(point, day):
-            text, is_open = pgettext("opening hours", "Closed"), False
-        elif point.open_24_7:
-            text, is_open = gettext("Open 24 hours"), True
-        else:
-            slots = hours.get(WEEKDAYS[day.weekday()], []) if isinstance(hours, dict) else []
-            text = ", ".join(_slot_label(start, end) for start, end in slots) or pgettext("opening hours", "Closed")
-            is_open = bool(slots)
-        if offset == 0:
-            name = gettext("Today")
-        elif offset == 1:
-            name = gettext("Tomorrow")
-        else:
-            name = day_label(day)
-        rows.append({"date": day, "name": name, "hours": text, "open": is_open})
-    return rows
+    return [opening_day_view(day, today=today) for day in hours.opening_days(point=point, start=today, days=days)]
 
 
 def mask_email(email: str) -> str:

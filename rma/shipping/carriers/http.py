@@ -39,8 +39,11 @@ class CarrierHttp:
         **kwargs: Any,
     ) -> requests.Response:
         url = self.url(path)
+        # One request per connection: an adapter is built per label or per poll, and a kept-alive connection would
+        # stay open (a socket here, a thread or a slot at the carrier) until the session is collected.
+        sent_headers = {"Connection": "close", **dict(headers or {})}
         try:
-            response = self.session.request(method, url, headers=dict(headers or {}), timeout=self.timeout, **kwargs)
+            response = self.session.request(method, url, headers=sent_headers, timeout=self.timeout, **kwargs)
         except requests.RequestException as exc:
             raise CarrierUnavailable(f"{self.carrier}: no answer from {url}: {exc}") from exc
         if response.status_code in RETRYABLE_STATUSES:

@@ -122,8 +122,12 @@ def _files_store(*, label: Label, files: Mapping[str, bytes]) -> list[str]:
 def _label_request_build(*, label: Label, return_request: ReturnRequest, content: LabelContent) -> LabelRequest:
     """What the carrier is asked for: who sends what to whom, from which drop-off, in which language."""
     point = return_request.drop_off_point
-    at_carrier_point = point is not None and return_point_carrier(return_request=return_request) is not None
-    point_id = point.carrier_point_id if point is not None and at_carrier_point else ""
+    # A point's id means something to its own network's carrier only: another carrier (an account whose carrier
+    # was changed since the label was requested, a label of the built-in carrier) gets no point rather than
+    # another network's id, which it would refuse with words the customer cannot act on.
+    booking_carrier = label.account.carrier if label.account is not None else label.carrier
+    at_booking_carriers_point = return_point_carrier(return_request=return_request) == booking_carrier
+    point_id = point.carrier_point_id if point is not None and at_booking_carriers_point else ""
     value = sum(
         (line.order_line.unit_price * line.quantity for line in return_request.lines.select_related("order_line")),
         Decimal("0"),

@@ -19,8 +19,10 @@ from typing import Any
 
 from rma.locations.choices import DropOffKind
 from rma.locations.directory import SyncReport, drop_off_points_sync
+from rma.locations.models import PostcodePlace
 from rma.locations.point_files import FORMATS, PointRow, points_read, text_decode
-from rma.shipping.carriers import Carrier, CarrierError, CarrierPoint, PointSearch, get_carrier
+from rma.shipping.carriers import CarrierError, CarrierPoint, PointSearch
+from rma.shipping.services.accounts import carrier_for_code
 
 logger = logging.getLogger(__name__)
 
@@ -29,12 +31,6 @@ POINTS_PER_POSTCODE = 50
 
 class PointSourceError(ValueError):
     """A source of points that cannot be used as given (unknown carrier, no point search, bad settings entry)."""
-
-
-def _carrier_for_sync(code: str) -> Carrier:
-    # STAND-IN, to be wired to carrier accounts: the adapter of an enabled account of this carrier, built with
-    # account_settings(account=...) (rma.shipping.services.accounts). Until then, the carrier with no settings.
-    return get_carrier(code)
 
 
 @dataclass
@@ -59,6 +55,13 @@ def postcodes_parse(*, value: str) -> list[str]:
             if postcode and postcode not in found:
                 found.append(postcode)
     return found
+
+
+def _postcode_town(*, postcode: str, country: str) -> str:
+    """The town of a postcode in the official postcode file (`postcodes_import`), for carriers whose search wants
+    one beside the postcode (Colissimo refuses a postcode alone); empty when the file was not imported."""
+    place = PostcodePlace.objects.filter(country=country, postcode=postcode).order_by("name").first()
+    return place.commune if place is not None else ""
 
 
 def carrier_point_row(*, carrier: str, point: CarrierPoint, line: int) -> PointRow:
@@ -101,7 +104,12 @@ def _carrier_points(
     for postcode in postcodes:
         report.postcodes += 1
         try:
-            points = search.points_search(country=country, postcode=postcode, limit=per_postcode)
+            points = search.points_search(
+                country=country,
+                postcode=postcode,
+                city=_postcode_town(postcode=postcode, country=country),
+                limit=per_postcode,
+            )
         except CarrierError as exc:  # an outage or a refusal: this postcode is missed, the sweep is incomplete
             logger.warning("points of %s around %s %s not read: %s", code, country, postcode, exc)
             report.failed_postcodes.append((postcode, str(exc) or type(exc).__name__))
@@ -126,7 +134,7 @@ def drop_off_points_sync_from_carrier(
     on_progress: Callable[[SyncReport], None] | None = None,
 ) -> ApiSyncReport:
     """Sweep `postcodes` with the carrier's point search and apply what it lists (see the module docstring)."""
-    carrier = _carrier_for_sync(code)
+    carrier = carrier_for_code(code=code)
     if not isinstance(carrier, PointSearch):
         raise PointSourceError(f"carrier {code!r} has no point search.")
     report = ApiSyncReport()

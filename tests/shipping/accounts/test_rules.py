@@ -2,8 +2,9 @@
 
 import pytest
 
+from rma.shipping.accounts import CarrierAccount
 from rma.shipping.choices import LabelStatus
-from rma.shipping.services import carrier_account_for, carrier_for_code
+from rma.shipping.services import carrier_account_for, carrier_for_code, label_generate
 from tests.locations.factories import DropOffPointFactory, WarehouseFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +130,21 @@ def test_work_of_no_return_uses_the_carriers_first_enabled_account(standin, make
     assert adapter.settings.account == "Main"
     assert adapter.settings.base_url == "http://127.0.0.1:9/"
     assert carrier_for_code(code="builtin").code == "builtin"
+
+
+def test_a_carrier_other_than_the_points_is_not_given_the_points_id(make_return, standin, other_carrier, make_account):
+    account = make_account(name="Standin FR")
+    point = DropOffPointFactory(kind="relay_point", carrier="standin", carrier_point_id="SI-0042")
+    return_request = make_return(point=point)  # approved; its label task waits for a commit that never comes
+    assert return_request.label.account == account
+    # The contract moved to another carrier since the label was requested: that carrier never heard of SI-0042.
+    CarrierAccount.objects.filter(pk=account.pk).update(
+        carrier=other_carrier.code, credentials={"api_key": "other-key"}
+    )
+
+    label = label_generate(label_id=return_request.label.pk)
+
+    assert (label.status, label.carrier) == (LabelStatus.READY, "standin")
+    [sent] = other_carrier.requests
+    assert (sent.drop_off_method, sent.drop_off_point_id) == ("relay_point", "")
+    assert standin.requests == []

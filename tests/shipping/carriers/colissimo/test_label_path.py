@@ -1,22 +1,22 @@
 """The real label path (rma.shipping.services.label_generate) with a Colissimo label made by the fake.
 
-The carrier registry's "colissimo" entry is bound to the fake for these tests (a carrier account pointing at it
-would give the same settings): the return, its approval and its label row come from the real services.
+A Colissimo carrier account points at the fake with its credentials, and the return is dropped at a post office
+the fake lists: the rules pick the account when the return is approved, and the label is made through it. The
+return, its approval and its label row come from the real services.
 """
-
-import contextlib
 
 import pytest
 from django.core.files.storage import default_storage
 
 from rma.returns.choices import ReturnStatus
 from rma.returns.services import return_request_cancel
-from rma.shipping import carriers
-from rma.shipping.carriers import CarrierInputError, CarrierUnavailable
+from rma.shipping.accounts import CarrierAccount
+from rma.shipping.carriers import CarrierUnavailable
 from rma.shipping.carriers.colissimo import ColissimoCarrier
 from rma.shipping.choices import LabelStatus
 from rma.shipping.models import Label
 from rma.shipping.services import label_generate
+from tests.locations.factories import DropOffPointFactory
 from tests.shipping.carriers.colissimo.conftest import colissimo_settings
 from tests.shipping.carriers.colissimo.fake import SLS
 
@@ -26,24 +26,38 @@ GENERATE = f"{SLS}generateLabel"
 
 
 @pytest.fixture
-def colissimo_account(colissimo, monkeypatch):
-    """Carrier "colissimo" answers through the fake, as an account with its base_url on the fake would."""
-    monkeypatch.setitem(
-        carriers._FACTORIES, ColissimoCarrier.code, lambda settings: ColissimoCarrier(colissimo_settings(colissimo))
+def colissimo_account(colissimo):
+    """An enabled Colissimo account on the fake, with the credentials the fake accepts."""
+    settings = colissimo_settings(colissimo)
+    return CarrierAccount.objects.create(
+        name="Colissimo retours",
+        carrier=ColissimoCarrier.code,
+        base_url=settings.base_url,
+        credentials=dict(settings.credentials),
+        timeout=settings.timeout,
+        enabled=True,
     )
-    return colissimo
 
 
 @pytest.fixture
-def colissimo_label(make_return, colissimo_account):
-    """An approved return whose label (not generated yet: its task waits for the commit) goes with Colissimo."""
-    return_request = make_return()
+def post_office(colissimo):
+    """A post office of La Poste's network that the fake lists, where the customer drops the parcel."""
+    colissimo.add_point("691230", nom="VILLEURBANNE GRATTE CIEL BP")
+    return DropOffPointFactory(
+        carrier="la_poste", carrier_point_id="691230", kind="post_office", name="Villeurbanne Gratte Ciel BP"
+    )
+
+
+@pytest.fixture
+def colissimo_label(make_return, colissimo_account, post_office):
+    """An approved return dropped at a post office: its label (not generated yet: its task waits for the commit)
+    goes with the Colissimo account the rules picked."""
+    return_request = make_return(point=post_office)
     return_request.refresh_from_db()
     assert return_request.status == ReturnStatus.APPROVED
     label = Label.objects.get(return_request=return_request)
     assert label.status == LabelStatus.PENDING
-    label.carrier = ColissimoCarrier.code
-    label.save(update_fields=["carrier"])
+    assert (label.carrier, label.account) == (ColissimoCarrier.code, colissimo_account)
     return label
 
 
@@ -59,9 +73,12 @@ def test_the_label_carries_colissimos_parcel_number_and_the_return_is_label_read
     assert label.status == LabelStatus.READY
     assert label.tracking_number == number
     assert label.return_request.status == ReturnStatus.LABEL_READY
-    zpl = _read(label.zpl.name)
-    assert number.encode() in zpl
-    assert _read(label.pdf_4x6.name).startswith(b"%PDF")
+    # Colissimo's own 10x15 cm label (the account's default format) is kept, and only it: the other formats are
+    # left empty, so that no download offers a label Colissimo's scanners would not know.
+    colissimo_pdf = _read(label.pdf_4x6.name)
+    assert colissimo_pdf.startswith(b"%PDF")
+    assert f"Colissimo {number}".encode() in colissimo_pdf  # the fake's title: Colissimo's file, not one of ours
+    assert (label.pdf.name, label.zpl.name) == ("", "")
 
     (hit,) = colissimo.calls(GENERATE)
     order = label.return_request.order
@@ -115,11 +132,11 @@ def test_an_address_colissimo_refuses_makes_no_label(colissimo_label, colissimo)
     order.postcode = "6900"
     order.save(update_fields=["postcode"])
 
-    with contextlib.suppress(CarrierInputError):
-        label_generate(label_id=colissimo_label.pk)
+    label_generate(label_id=colissimo_label.pk)  # a refusal fails the label at once: no retry would help
 
     colissimo_label.refresh_from_db()
-    assert colissimo_label.status != LabelStatus.READY
+    assert colissimo_label.status == LabelStatus.FAILED
+    assert colissimo_label.customer_error  # Colissimo's refusal, in words the customer can act on
     assert colissimo_label.tracking_number in ("", None)
     assert colissimo.labels == {}
     assert colissimo.calls(GENERATE)[0].body["letter"]["sender"]["address"]["zipCode"] == "6900"

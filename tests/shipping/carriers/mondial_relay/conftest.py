@@ -1,12 +1,15 @@
 """Mondial Relay's fake web service as fixtures: `mondial_relay` (the server, with a Lyon point and postcode),
-`mondial_relay_carrier` (our adapter pointed at it) and `mondial_relay_registered` (the carrier code "mondial_relay"
-bound to the fake, for the label path; a carrier account pointing at `mondial_relay.url` does the same)."""
+`mondial_relay_carrier` (our adapter pointed at it), and for the label path `mondial_relay_account` (an enabled
+carrier account on the fake, which the rules pick for a return dropped at a Mondial Relay point) with
+`lyon_relay` (the fake's Lyon Point Relais as a drop-off point)."""
 
 import pytest
 
-from rma.shipping import carriers
+from rma.locations.models import DropOffPoint
+from rma.shipping.accounts import CarrierAccount
 from rma.shipping.carriers.mondial_relay import MondialRelayCarrier
 from rma.shipping.carriers.mondial_relay.carrier import bookings_forget
+from tests.locations.factories import DropOffPointFactory
 from tests.shipping.carriers.mondial_relay.fake import FakeMondialRelay
 
 LYON_POINT = "FR-066974"
@@ -93,9 +96,28 @@ def mondial_relay_carrier(mondial_relay) -> MondialRelayCarrier:
 
 
 @pytest.fixture
-def mondial_relay_registered(mondial_relay, monkeypatch):
-    """The registry's "mondial_relay" built with the fake's settings (until labels carry their account's settings)."""
-    monkeypatch.setitem(
-        carriers._FACTORIES, "mondial_relay", lambda settings: MondialRelayCarrier(mondial_relay.settings())
+def mondial_relay_account(mondial_relay, db) -> CarrierAccount:
+    """An enabled Mondial Relay account on the fake, with the fake's Enseigne and private key."""
+    settings = mondial_relay.settings()
+    return CarrierAccount.objects.create(
+        name="Mondial Relay retours",
+        carrier=MondialRelayCarrier.code,
+        base_url=settings.base_url,
+        credentials=dict(settings.credentials),
+        timeout=settings.timeout,
+        enabled=True,
     )
-    return mondial_relay
+
+
+@pytest.fixture
+def lyon_relay(mondial_relay, db) -> DropOffPoint:
+    """The fake's Point Relais in Lyon 7e (see lyon_setup), as the drop-off point a customer chose."""
+    return DropOffPointFactory(
+        carrier="mondial_relay",
+        carrier_point_id=LYON_POINT,
+        kind="relay_point",
+        name="TABAC PRESSE DU MARCHE",
+        address_line1="4 PLACE JEAN MACE",
+        postcode="69007",
+        city="Lyon",
+    )
