@@ -2,11 +2,9 @@
 
 from collections.abc import Mapping
 
-from django.db.models import Avg, Q
-
 from rma.core.exceptions import DomainError
 from rma.locations.addresses import address_coordinates
-from rma.locations.models import DropOffPoint, PostcodePlace, Store
+from rma.locations.models import DropOffPoint, PostcodePlace
 from rma.locations.nearest import SEARCH_RADII_KM, NearbyPoint, distance_km, points_near
 from rma.locations.postcodes import name_key
 
@@ -25,10 +23,8 @@ def postcode_coordinates(*, postcode: str, city: str = "", country: str = "FR") 
     city is given and names one of them (La Poste's spelling or the customer's: "Saint-Étienne" is "ST ETIENNE"),
     that place, since one postcode may cover towns far apart.
 
-    Only when no file was imported for this postcode, a stopgap: the average of the drop-off points and shops we
-    know with that postcode, else in that department. That is a guess, not a location (the average of a
-    department's points can be nowhere near the postcode), kept so that a site without the file (the demo, a fresh
-    install) still answers; import the file to stop relying on it."""
+    A postcode the file does not list is not located (None): no place is guessed from the points we happen to
+    know (their average can be nowhere near the postcode). `seed_demo` writes the demo's postcodes."""
     postcode = postcode.strip().replace(" ", "")
     if not postcode:
         return None
@@ -41,18 +37,6 @@ def postcode_coordinates(*, postcode: str, city: str = "", country: str = "FR") 
             sum(p.latitude for p in chosen) / len(chosen),
             sum(p.longitude for p in chosen) / len(chosen),
         )
-    return _postcode_coordinates_from_known_points(postcode=postcode)
-
-
-def _postcode_coordinates_from_known_points(*, postcode: str) -> tuple[float, float] | None:
-    """The stopgap of `postcode_coordinates`: averages known points, so it guesses; see there."""
-    for lookup in (Q(postcode=postcode), Q(postcode__startswith=postcode[:2])):
-        for model in (DropOffPoint, Store):
-            centre = model.objects.filter(lookup, latitude__isnull=False).aggregate(
-                lat=Avg("latitude"), lon=Avg("longitude")
-            )
-            if centre["lat"] is not None:
-                return centre["lat"], centre["lon"]
     return None
 
 

@@ -1,6 +1,7 @@
 import pytest
 
 from rma.core.exceptions import DomainError
+from rma.locations.models import PostcodePlace
 from rma.locations.selectors import distance_km, drop_off_points_near, postcode_coordinates
 from tests.locations.factories import DropOffPointFactory
 
@@ -26,10 +27,12 @@ def test_nearest_first_and_filtered_by_kind():
     assert [n.point for n in drop_off_points_near(latitude=PARIS[0], longitude=PARIS[1], kinds=["locker"])] == [locker]
 
 
-def test_postcode_search_uses_known_points_of_that_postcode_then_department():
+def test_a_postcode_missing_from_the_postcode_file_is_unknown_even_with_points_there():
     DropOffPointFactory(latitude=48.8532, longitude=2.3692, postcode="75011")
-    assert postcode_coordinates(postcode="75011") == pytest.approx((48.8532, 2.3692))
-    assert postcode_coordinates(postcode="75015") == pytest.approx((48.8532, 2.3692))  # same department
+    assert postcode_coordinates(postcode="75011") is None  # a point's place is not the postcode's
+    PostcodePlace.objects.create(postcode="75011", name="PARIS", commune="PARIS 11", latitude=48.859, longitude=2.38)
+    assert postcode_coordinates(postcode="75011") == pytest.approx((48.859, 2.38))
+    assert [n.distance_km for n in drop_off_points_near(postcode="75011")] == [pytest.approx(1.02, abs=0.01)]
     assert postcode_coordinates(postcode="29200") is None
     with pytest.raises(DomainError) as excinfo:
         drop_off_points_near(postcode="29200")

@@ -112,16 +112,16 @@ def test_a_file_that_is_not_a_postcode_file_is_refused(tmp_path):
         run(path)
 
 
-def test_the_postcode_file_is_preferred_to_the_points_we_know():
+def test_a_postcode_is_located_from_the_file_only_never_from_the_points_we_know():
     DropOffPointFactory(latitude=48.0, longitude=2.0, postcode="42000")
-    assert postcode_coordinates(postcode="42000") == pytest.approx((48.0, 2.0))  # the stopgap, before any import
+    assert postcode_coordinates(postcode="42000") is None  # before any import: not guessed from the point
 
     run(FIXTURES / "laposte_hexasmal_gps.csv")
 
     assert postcode_coordinates(postcode="42000") == pytest.approx((45.4301, 4.3791))
     assert postcode_coordinates(postcode=" 42 000 ") == pytest.approx((45.4301, 4.3791))
-    # A postcode the file lacks still falls back to the known points of its department.
-    assert postcode_coordinates(postcode="42100") == pytest.approx((48.0, 2.0))
+    # A postcode the file lacks is unknown, even with known points in its department.
+    assert postcode_coordinates(postcode="42100") is None
 
 
 def test_a_postcode_of_several_places_is_their_centre_unless_the_city_names_one():

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from rma.locations.models import PostcodePlace
 from tests.locations.factories import DropOffPointFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +22,10 @@ def point(name, lat, lng, **kwargs):
 
 @pytest.fixture
 def points(store_point):
+    # Paris 11e as La Poste's postcode file places it (the search locates a postcode only from that file).
+    PostcodePlace.objects.create(
+        postcode="75011", name="PARIS", commune="PARIS 11", latitude=48.8590, longitude=2.3800
+    )
     return {
         "near": point("Tabac de la Roquette", 48.8540, 2.3700, wheelchair_accessible=True, max_weight_kg=20),
         "locker": point("Consigne Voltaire", 48.8580, 2.3790, kind="locker", open_24_7=True, opening_hours={}),
