@@ -19,8 +19,9 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from rma.core.roles import AGENT, INTEGRATION, STORE_STAFF, WAREHOUSE_STAFF
-from rma.demo.geography import SHOPS, WAREHOUSES
-from rma.locations.models import DropOffPoint, Store, Warehouse
+from rma.demo.geography import CITIES, SHOPS, WAREHOUSES
+from rma.locations.models import DropOffPoint, PostcodePlace, Store, Warehouse
+from rma.locations.selectors import postcode_coordinates
 from rma.orders.models import Order, OrderLine
 from rma.returns.choices import LegalBasis, Responsibility, ReturnStatus
 from rma.returns.drop_offs import DropOffChoice
@@ -60,6 +61,7 @@ def snapshot() -> dict[str, object]:
                   ExchangeRequest, Shipment, Carton, ShipmentItem, CartonReceipt, CountedItem):  # fmt: skip
         state[model.__name__] = (model.objects.count(), model.objects.aggregate(latest=Max("updated_at"))["latest"])
     state["events"] = ReturnEvent.objects.count()
+    state["postcode places"] = sorted(PostcodePlace.objects.values_list("postcode", "latitude", "longitude"))
     state["users"] = sorted(User.objects.values_list("username", "password", "is_staff", "is_superuser"))
     state["memberships"] = sorted(User.groups.through.objects.values_list("user__username", "group__name"))
     state["store staff"] = sorted(Store.staff.through.objects.values_list("store__code", "user__username"))
@@ -94,6 +96,14 @@ class SeedDemoTests(SeedConsistencyChecks, SeedShipmentChecks, TestCase):
         assert set(carrier_points.values_list("kind", flat=True)) == CARRIER_KINDS
         assert not carrier_points.filter(store__isnull=False).exists()
         assert not DropOffPoint.objects.filter(latitude__isnull=True).exists()
+
+    def test_every_demo_order_postcode_is_located_from_a_postcode_place(self):
+        """The drop-off step locates a postcode only from the postcode table: the demo writes its towns' rows."""
+        assert PostcodePlace.objects.count() == len({city.postcode for city in CITIES})
+        paris_11 = next(city for city in CITIES if city.postcode == "75011")
+        assert postcode_coordinates(postcode="75011") == (paris_11.latitude, paris_11.longitude)
+        for postcode in Order.objects.values_list("postcode", flat=True).distinct():
+            assert postcode_coordinates(postcode=postcode) is not None, postcode
 
     def test_reason_codes(self):
         reasons = {reason.code: reason for reason in ReasonCode.objects.all()}

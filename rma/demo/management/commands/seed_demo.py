@@ -33,7 +33,7 @@ from rma.demo.orders import EXTERNAL_ID_PREFIX, DemoOrders, orders_for_returns, 
 from rma.demo.returns import DemoReturns
 from rma.demo.shipments import DemoShipments, shipments_summary
 from rma.locations.choices import DropOffKind, DropOffMethod
-from rma.locations.models import DropOffPoint, Store, Warehouse
+from rma.locations.models import DropOffPoint, PostcodePlace, Store, Warehouse
 from rma.orders.choices import Channel
 from rma.orders.models import Order, OrderLine
 from rma.orders.services import order_upsert
@@ -160,6 +160,7 @@ class Command(BaseCommand):
             warehouses = self.seed_warehouses()
             shops = self.seed_shops(warehouses)
             self.seed_drop_off_points()
+            self.seed_postcode_places()
             reasons = self.seed_reason_codes()
             self.seed_policy()
             warehouse_reference_data_seed()
@@ -236,6 +237,25 @@ class Command(BaseCommand):
         if to_update:
             DropOffPoint.objects.bulk_update(to_update, [*sorted(changed_fields), "updated_at"], batch_size=500)
         self.summary.created["dropoffpoint"] += len(to_create)
+
+    def seed_postcode_places(self) -> None:
+        """The demo towns' postcodes, so that the drop-off step and the API locate them without La Poste's file
+        (`postcodes_import` loads the real one; a postcode neither lists is unknown, never guessed)."""
+        known = set(PostcodePlace.objects.filter(country="FR").values_list("postcode", flat=True))
+        new = [
+            PostcodePlace(
+                country="FR",
+                postcode=city.postcode,
+                name=city.name.upper(),
+                commune=city.name,
+                latitude=city.latitude,
+                longitude=city.longitude,
+            )
+            for city in geo.CITIES
+            if city.postcode not in known
+        ]
+        PostcodePlace.objects.bulk_create(new, ignore_conflicts=True)
+        self.summary.created["postcodeplace"] += len(new)
 
     # ---- reasons and policy
 
