@@ -57,7 +57,11 @@ bench: install
 	$(PY) bench/labels.py
 	$(PY) bench/outbox.py
 	$(PY) bench/connectors.py
-	$(PY) bench/points.py
+	@case "$${DATABASE_URL:-}" in \
+		postgres*) $(PY) bench/points.py ;; \
+		*) echo "bench/points.py skipped: the nearest-point search is measured on PostgreSQL;" \
+			"run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/rma make bench" ;; \
+	esac
 
 messages: install
 	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=test-artifacts
