@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from rma.locations.models import DropOffPoint, Store
+from rma.locations.models import DropOffPoint, PostcodePlace, Store
 from rma.orders.models import Order, OrderLine
 from rma.returns.choices import LegalBasis, Responsibility
 from rma.returns.models import PolicyFee, PolicyWindowOverride, ReasonCode, ReturnPolicy
@@ -59,6 +59,10 @@ def build_world(*, number: str = "ML100042", email: str = EMAIL) -> World:
         requires_photo=True,
         free_return=True,
         position=2,
+    )
+    # Lyon 3e as La Poste's postcode file places it: an order without coordinates is located from its postcode.
+    PostcodePlace.objects.get_or_create(
+        postcode=POSTCODE, name="LYON", defaults={"commune": "LYON 03", "latitude": 45.7597, "longitude": 4.8422}
     )
     warehouse = WarehouseFactory(code="WH-LYS", name="Entrepôt Saint-Priest", postcode="69800", city="Saint-Priest",
                                  latitude=45.6960, longitude=4.9440)  # fmt: skip

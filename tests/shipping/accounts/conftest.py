@@ -1,8 +1,15 @@
 import pytest
+from django.test import Client
 
 from rma.shipping import carriers
 from rma.shipping.accounts import CarrierAccount
 from tests.shipping.accounts.standin import CarrierSystem, factory_for
+
+
+@pytest.fixture
+def client() -> Client:
+    """The pages in English, the language these tests read."""
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture

@@ -114,11 +114,11 @@ def test_an_address_without_letterbox_collection_is_a_choice_the_customer_must_c
     colissimo.no_mailbox_postcodes.add("69100")
 
     with pytest.raises(CarrierInputError) as refused:
-        colissimo_carrier().create_label(request=label_request(drop_off_method="home_pickup"))
+        colissimo_carrier().create_label(request=label_request(drop_off_method="home_pickup", language="en"))
 
     assert refused.value.code == "pickup_unavailable"
     assert refused.value.carrier_code == "30812"
-    assert "letterbox" in refused.value.customer_message
+    assert "letterbox" in refused.value.customer_message  # in the customer's language
     assert colissimo.labels == {}
 
 
