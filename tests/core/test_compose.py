@@ -1,0 +1,43 @@
+"""The production shape in docker-compose.yml: several web and worker replicas behind one address, one scheduler,
+migrations run once before any replica, and every process on the same PostgreSQL and Redis (nothing that one
+process keeps in its memory is needed by another). `docker-compose config -q` checks the syntax in `make test`;
+this checks the shape."""
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+APP_SERVICES = ("migrate", "web", "worker", "beat")
+
+
+def test_web_and_worker_run_several_replicas_and_beat_runs_once():
+    assert SERVICES["web"]["deploy"]["replicas"] >= 2
+    assert SERVICES["worker"]["deploy"]["replicas"] >= 2
+    assert SERVICES["beat"]["deploy"]["replicas"] == 1
+
+
+def test_one_address_in_front_of_the_web_replicas():
+    assert "ports" not in SERVICES["web"]  # replicas cannot share a host port; the balancer has it
+    assert SERVICES["lb"]["ports"] == ["8000:80"]
+    (mount,) = SERVICES["lb"]["volumes"]
+    conf = (ROOT / mount.split(":")[0]).read_text()
+    assert "proxy_pass $web;" in conf
+    assert "set $web http://web:8000;" in conf
+    assert "resolver 127.0.0.11" in conf  # re-resolved, so scaled replicas join and leave
+
+
+def test_migrations_run_once_before_any_replica_starts():
+    assert SERVICES["migrate"]["command"] == "python manage.py migrate --noinput"
+    for name in ("web", "worker", "beat"):
+        assert "migrate" not in SERVICES[name]["command"]
+        assert SERVICES[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    assert set(SERVICES["migrate"]["depends_on"]) == {"postgres", "redis"}
+
+
+def test_every_process_shares_the_database_the_broker_and_the_media_store():
+    environments = [SERVICES[name]["environment"] for name in APP_SERVICES]
+    assert len({(env["DATABASE_URL"], env["REDIS_URL"]) for env in environments}) == 1
+    assert all(SERVICES[name]["volumes"] == ["media:/data/media"] for name in APP_SERVICES)
