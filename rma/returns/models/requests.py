@@ -5,6 +5,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rma.core.models import PublicIdModel, TimeStampedModel
@@ -26,6 +29,12 @@ def rma_number_new() -> str:
 
 
 class ReturnRequestQuerySet(models.QuerySet):
+    def with_contact_email(self, email: str) -> "ReturnRequestQuerySet":
+        """Returns of this email in any case, compared as the index `returns_contact_lower_created` is written."""
+        return self.alias(contact_email_lower=Lower("contact_email")).filter(
+            contact_email_lower=Lower(models.Value(email))
+        )
+
     def with_details(self) -> "ReturnRequestQuerySet":
         return self.select_related(
             "order", "drop_off_point", "destination_warehouse", "store", "created_by"
@@ -96,6 +105,10 @@ class ReturnRequest(PublicIdModel, TimeStampedModel):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     send_by = models.DateTimeField(_("to be sent by"), null=True, blank=True)
+    # Stored by the one transition service so that boards order and filter on an indexed column instead of
+    # looking up the latest event of every row.
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now, editable=False)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True, editable=False)
 
     objects = ReturnRequestQuerySet.as_manager()
 
@@ -114,7 +127,16 @@ class ReturnRequest(PublicIdModel, TimeStampedModel):
                 condition=models.Q(refund_estimate__gte=0), name="%(app_label)s_%(class)s_refund_not_negative"
             ),
         ]
-        indexes = [models.Index(fields=("contact_email", "created_at"), name="returns_contact_created")]
+        indexes = [
+            models.Index(fields=("contact_email", "created_at"), name="returns_contact_created"),
+            # The API's case-insensitive filter compares Lower(contact_email) (rma.returns.api.listing).
+            models.Index(Lower("contact_email"), F("created_at"), name="returns_contact_lower_created"),
+            # The warehouse board: a warehouse's returns in some statuses, oldest move first.
+            models.Index(
+                fields=("destination_warehouse", "status", "status_changed_at"), name="returns_dest_status_moved"
+            ),
+            models.Index(fields=("destination_warehouse", "status", "received_at"), name="returns_dest_status_recv"),
+        ]
         permissions = [("review_returnrequest", _("Can approve or reject returns under review"))]
 
     def __str__(self) -> str:
