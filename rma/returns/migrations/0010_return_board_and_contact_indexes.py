@@ -1,5 +1,5 @@
 """Indexes for pages that grew with the data: the warehouse board (a warehouse's returns in some statuses, oldest
-move or receipt first) and the API's case-insensitive contact email filter (it compares Lower(contact_email)).
+move first) and the API's case-insensitive contact email filter (it compares Lower(contact_email)).
 Built CONCURRENTLY on PostgreSQL, so the migration is not atomic."""
 
 from django.db import migrations, models
@@ -45,12 +45,6 @@ class Migration(migrations.Migration):
             model_name="returnrequest",
             index=models.Index(
                 fields=["destination_warehouse", "status", "status_changed_at"], name="returns_dest_status_moved"
-            ),
-        ),
-        AddIndexConcurrentlyOnPostgres(
-            model_name="returnrequest",
-            index=models.Index(
-                fields=["destination_warehouse", "status", "received_at"], name="returns_dest_status_recv"
             ),
         ),
     ]

@@ -72,6 +72,7 @@ class ReturnRequest(PublicIdModel, TimeStampedModel):
         blank=True,
         related_name="return_requests",
         verbose_name=_("destination warehouse"),
+        db_index=False,  # `returns_dest_status_moved` starts with it: a second index would only slow writes
     )
     store = models.ForeignKey(
         "locations.Store",
@@ -131,11 +132,10 @@ class ReturnRequest(PublicIdModel, TimeStampedModel):
             models.Index(fields=("contact_email", "created_at"), name="returns_contact_created"),
             # The API's case-insensitive filter compares Lower(contact_email) (rma.returns.api.listing).
             models.Index(Lower("contact_email"), F("created_at"), name="returns_contact_lower_created"),
-            # The warehouse board: a warehouse's returns in some statuses, oldest move first.
+            # The warehouse board's two lists: a warehouse's returns in some statuses (then oldest move first).
             models.Index(
                 fields=("destination_warehouse", "status", "status_changed_at"), name="returns_dest_status_moved"
             ),
-            models.Index(fields=("destination_warehouse", "status", "received_at"), name="returns_dest_status_recv"),
         ]
         permissions = [("review_returnrequest", _("Can approve or reject returns under review"))]
 
