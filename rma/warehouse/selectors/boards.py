@@ -72,7 +72,9 @@ def returns_expected(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> "Q
         ReturnRequest.objects.filter(
             destination_warehouse__in=warehouses, status__in=EXPECTED_STATUSES, returnless=False
         )
-        .select_related("order", "destination_warehouse", "label")
+        .select_related("destination_warehouse")
+        # Fetched for the page's rows only: joined, they would be read for every in-flight row before the sort.
+        .prefetch_related("order", "label")
         .annotate(since=F("status_changed_at"))
         .order_by("since", "id")
     )
@@ -82,7 +84,8 @@ def returns_awaiting_refund(*, warehouses: QuerySet[Warehouse] | list[Warehouse]
     """Received returns not refunded yet, oldest receipt first (the stored `received_at`, indexed)."""
     return (
         ReturnRequest.objects.filter(destination_warehouse__in=warehouses, status__in=AWAITING_REFUND_STATUSES)
-        .select_related("order", "destination_warehouse")
+        .select_related("destination_warehouse")
+        .prefetch_related("order")  # for the page's rows only (see returns_expected)
         .order_by("received_at", "id")
     )
 
