@@ -66,7 +66,8 @@ def returns_expected(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> "Q
     """Returns heading to these warehouses, oldest move first, annotated with `since` (when they last moved).
 
     `since` is the stored `status_changed_at` (in transit since, approved since, label ready since): the index
-    `returns_dest_status_moved` serves the filter and the order, so the board costs the same at any size.
+    `returns_dest_status_moved` serves the filter, and only this warehouse's in-flight rows are sorted, with no
+    look-up of each row's events.
     """
     return (
         ReturnRequest.objects.filter(
