@@ -1,6 +1,6 @@
-"""Indexes for pages that grew with the data: the warehouse board (a warehouse's returns in some statuses, oldest
-move first) and the API's case-insensitive contact email filter (it compares Lower(contact_email)).
-Built CONCURRENTLY on PostgreSQL, so the migration is not atomic."""
+"""Indexes for pages that grew with the data: the warehouse board (a warehouse's returns by status, and partial
+indexes holding each of its two lists in their order) and the API's case-insensitive contact email filter (it
+compares Lower(contact_email)). Built CONCURRENTLY on PostgreSQL, so the migration is not atomic."""
 
 from django.db import migrations, models
 from django.db.models.functions import Lower
@@ -45,6 +45,22 @@ class Migration(migrations.Migration):
             model_name="returnrequest",
             index=models.Index(
                 fields=["destination_warehouse", "status", "status_changed_at"], name="returns_dest_status_moved"
+            ),
+        ),
+        AddIndexConcurrentlyOnPostgres(
+            model_name="returnrequest",
+            index=models.Index(
+                condition=models.Q(("returnless", False), ("status__in", ("in_transit", "label_ready", "approved"))),
+                fields=["destination_warehouse", "status_changed_at", "id"],
+                name="returns_expected_board",
+            ),
+        ),
+        AddIndexConcurrentlyOnPostgres(
+            model_name="returnrequest",
+            index=models.Index(
+                condition=models.Q(("status__in", ("received", "inspected"))),
+                fields=["destination_warehouse", "received_at", "id"],
+                name="returns_awaiting_board",
             ),
         ),
     ]

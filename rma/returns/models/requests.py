@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from rma.core.models import PublicIdModel, TimeStampedModel
 from rma.locations.choices import DropOffMethod
 from rma.returns.choices import (
+    AWAITING_REFUND_STATUSES,
+    EXPECTED_STATUSES,
     CreationChannel,
     Resolution,
     ReturnStatus,
@@ -132,9 +134,21 @@ class ReturnRequest(PublicIdModel, TimeStampedModel):
             models.Index(fields=("contact_email", "created_at"), name="returns_contact_created"),
             # The API's case-insensitive filter compares Lower(contact_email) (rma.returns.api.listing).
             models.Index(Lower("contact_email"), F("created_at"), name="returns_contact_lower_created"),
-            # The warehouse board's two lists: a warehouse's returns in some statuses (then oldest move first).
+            # A warehouse's returns by status (API filters, the board's lists for several warehouses).
             models.Index(
                 fields=("destination_warehouse", "status", "status_changed_at"), name="returns_dest_status_moved"
+            ),
+            # The board's two lists for one warehouse, already in their order: a page reads its own rows only.
+            # Their conditions are the lists' filters (rma.warehouse.selectors.boards), so the planner can use them.
+            models.Index(
+                fields=("destination_warehouse", "status_changed_at", "id"),
+                condition=models.Q(status__in=EXPECTED_STATUSES, returnless=False),
+                name="returns_expected_board",
+            ),
+            models.Index(
+                fields=("destination_warehouse", "received_at", "id"),
+                condition=models.Q(status__in=AWAITING_REFUND_STATUSES),
+                name="returns_awaiting_board",
             ),
         ]
         permissions = [("review_returnrequest", _("Can approve or reject returns under review"))]

@@ -9,7 +9,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from rma.locations.models import Warehouse
-from rma.returns.choices import ReturnStatus
+from rma.returns.choices import AWAITING_REFUND_STATUSES, EXPECTED_STATUSES, ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.shipping.carriers import TrackingStatus
 from rma.shipping.choices import TrackingAlert
@@ -28,10 +28,6 @@ __all__ = [
     "unexpected_parcels_open",
 ]
 
-# Statuses of returns a warehouse can expect: on their way, or approved and not yet scanned by a carrier.
-EXPECTED_STATUSES = (ReturnStatus.IN_TRANSIT, ReturnStatus.LABEL_READY, ReturnStatus.APPROVED)
-# Statuses in which a received return still waits for the warehouse (inspection or refund).
-AWAITING_REFUND_STATUSES = (ReturnStatus.RECEIVED, ReturnStatus.INSPECTED)
 # EU Consumer Rights Directive art. 13: refund within 14 days (the trader may wait for the goods).
 LEGAL_REFUND_DAYS = 14
 
@@ -65,9 +61,9 @@ def refund_warning() -> timedelta:
 def returns_expected(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> "QuerySet[ExpectedReturn]":
     """Returns heading to these warehouses, oldest move first, annotated with `since` (when they last moved).
 
-    `since` is the stored `status_changed_at` (in transit since, approved since, label ready since): the index
-    `returns_dest_status_moved` serves the filter, and only this warehouse's in-flight rows are sorted, with no
-    look-up of each row's events.
+    `since` is the stored `status_changed_at` (in transit since, approved since, label ready since). For one
+    warehouse the partial index `returns_expected_board` hands the rows over in this order: a page reads its rows
+    only, however many returns are in flight.
     """
     return (
         ReturnRequest.objects.filter(
@@ -82,7 +78,8 @@ def returns_expected(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> "Q
 
 
 def returns_awaiting_refund(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> QuerySet[ReturnRequest]:
-    """Received returns not refunded yet, oldest receipt first (the stored `received_at`, indexed)."""
+    """Received returns not refunded yet, oldest receipt first (the stored `received_at`, in the order of the partial
+    index `returns_awaiting_board`)."""
     return (
         ReturnRequest.objects.filter(destination_warehouse__in=warehouses, status__in=AWAITING_REFUND_STATUSES)
         .select_related("destination_warehouse")
