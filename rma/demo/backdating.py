@@ -79,7 +79,9 @@ def return_request_backdate(
     for event, moment in zip(events, moments, strict=True):
         ReturnEvent.objects.filter(pk=event.pk).update(created_at=moment)
     at = {event.to_status: moment for event, moment in zip(events, moments, strict=True)}
-    values: dict[str, Any] = {"created_at": moments[0], "updated_at": moments[-1]}
+    values: dict[str, Any] = {"created_at": moments[0], "updated_at": moments[-1], "status_changed_at": moments[-1]}
+    if S.RECEIVED in at:
+        values["received_at"] = at[S.RECEIVED]
     if S.SUBMITTED in at:
         values["submitted_at"] = at[S.SUBMITTED]
     if S.APPROVED in at:

@@ -215,7 +215,9 @@ def shipment_backdate(*, shipment: Shipment, stage: str, returns: list[ReturnReq
         Discrepancy.objects.filter(shipment=shipment).update(created_at=received, updated_at=received)
         ReturnEvent.objects.filter(return_request__in=returns, to_status=S.RECEIVED).update(created_at=received)
         Arrival.objects.filter(return_request__in=returns).update(created_at=received, updated_at=received)
-        ReturnRequest.objects.filter(pk__in=[r.pk for r in returns]).update(updated_at=received)
+        received_returns = ReturnRequest.objects.filter(pk__in=[r.pk for r in returns])
+        received_returns.update(updated_at=received, received_at=received)
+        received_returns.filter(status=S.RECEIVED).update(status_changed_at=received)
 
 
 def shipments_summary() -> str:

@@ -91,9 +91,15 @@ def _box_degrees(latitude: float, radius: float) -> tuple[float, float]:
 def points_near_in_python(
     *, queryset: DropOffPointQuerySet, latitude: float, longitude: float, reach: _Reach, limit: int
 ) -> list[NearbyPoint]:
-    """The portable search: boxes through the (latitude, longitude) index, distances computed here."""
+    """The portable search: boxes through the (latitude, longitude) index, distances computed here.
+
+    When every kind asked has a maximum distance (the drop-off step's case), the last ring alone gives the answer
+    (each kind's box is its maximum): one query whatever the directory holds nearby, instead of one per ring."""
+    rings = list(reach.rings())
+    if all(kind in reach.caps for kind in reach.kinds):
+        rings = rings[-1:]
     found: list[DropOffPoint] = []
-    for ring in reach.rings():
+    for ring in rings:
         dlat, dlon = _box_degrees(latitude, reach.box(ring))
         candidates = queryset.filter(
             latitude__range=(latitude - dlat, latitude + dlat), longitude__range=(longitude - dlon, longitude + dlon)

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from rma.core.models import AddressModel, TimeStampedModel
@@ -28,7 +29,11 @@ class Order(AddressModel, TimeStampedModel):
         ordering = ("-placed_at", "-id")
         verbose_name = _("order")
         verbose_name_plural = _("orders")
-        indexes = [models.Index(fields=("number", "customer_email"), name="orders_order_number_email")]
+        indexes = [
+            models.Index(fields=("number", "customer_email"), name="orders_order_number_email"),
+            # A customer types the number in any case: the lookup compares Upper(number) (rma.orders.selectors).
+            models.Index(Upper("number"), name="orders_order_number_upper"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -3,6 +3,9 @@
 import hmac
 import re
 
+from django.db.models import QuerySet
+from django.db.models.functions import Upper
+
 from rma.orders.models import Order
 
 
@@ -11,12 +14,17 @@ def postcode_normalize(value: str) -> str:
     return re.sub(r"\s+", "", value).upper()
 
 
+def order_qs_by_number(*, number: str) -> QuerySet[Order]:
+    """Orders whose number matches in any case, written as the expression index `orders_order_number_upper` is."""
+    return Order.objects.alias(number_upper=Upper("number")).filter(number_upper=number.strip().upper())
+
+
 def order_get_for_customer(*, number: str, email_or_postcode: str) -> Order | None:
     """The order with this number whose email (or delivery postcode) matches; None otherwise, without telling why.
 
     How a customer proves an order is theirs, in the portal and at a shop's counter alike.
     """
-    order = Order.objects.filter(number__iexact=number.strip()).first()
+    order = order_qs_by_number(number=number).first()
     given = email_or_postcode.strip()
     if "@" in given:
         given, expected = given.lower(), (order.customer_email.strip().lower() if order else "")

@@ -19,6 +19,12 @@ class ReturnStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+# Statuses of returns a warehouse can expect: on their way, or approved and not yet scanned by a carrier.
+EXPECTED_STATUSES = (ReturnStatus.IN_TRANSIT, ReturnStatus.LABEL_READY, ReturnStatus.APPROVED)
+# Statuses in which a received return still waits for the warehouse (inspection or refund).
+AWAITING_REFUND_STATUSES = (ReturnStatus.RECEIVED, ReturnStatus.INSPECTED)
+
+
 class Resolution(models.TextChoices):
     REFUND = "refund", _("Refund to the original payment")
     STORE_CREDIT = "store_credit", _("Store credit")

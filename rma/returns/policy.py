@@ -197,7 +197,8 @@ def review_reason_for(*, policy: ReturnPolicy, return_request: ReturnRequest) ->
     if policy.review_recent_returns:
         since = timezone.now() - timedelta(days=policy.review_recent_returns_days)
         recent = (
-            ReturnRequest.objects.filter(contact_email__iexact=return_request.contact_email, created_at__gte=since)
+            ReturnRequest.objects.with_contact_email(return_request.contact_email)
+            .filter(created_at__gte=since)
             .exclude(pk=return_request.pk)
             .exclude(status__in=(ReturnStatus.CANCELLED, ReturnStatus.DRAFT))
             .count()

@@ -76,7 +76,8 @@ def return_request_transition(
         )
     now = timezone.now()
     locked.status = to
-    update_fields = ["status", "updated_at"]
+    locked.status_changed_at = now
+    update_fields = ["status", "status_changed_at", "updated_at"]
     if to == ReturnStatus.SUBMITTED:
         locked.submitted_at = now
         update_fields.append("submitted_at")
@@ -84,6 +85,9 @@ def return_request_transition(
         locked.approved_at = now
         locked.send_by = now + settings.RMA_SEND_DEADLINE
         update_fields += ["approved_at", "send_by"]
+    elif to == ReturnStatus.RECEIVED:
+        locked.received_at = now  # the legal refund deadline counts from here
+        update_fields.append("received_at")
     locked.save(update_fields=update_fields)
     if to in RELEASING_STATUSES and source not in RELEASING_STATUSES:
         _release_quantities(return_request=locked)

@@ -29,6 +29,14 @@ class SeedConsistencyChecks:
         """The returns in these statuses that were sent back (returnless refunds ship nothing: see their test)."""
         return ReturnRequest.objects.filter(status__in=statuses, returnless=False).order_by("pk")
 
+    def test_the_stored_times_of_the_last_move_and_the_receipt_agree_with_the_events(self):
+        """The boards order on them: a demo return must be as old there as its timeline says."""
+        for return_request in ReturnRequest.objects.exclude(status=S.DRAFT).order_by("pk"):
+            moved = ReturnEvent.objects.filter(return_request=return_request).latest("created_at", "id")
+            assert return_request.status_changed_at == moved.created_at, return_request.rma_number
+            if return_request.status in RECEIVED_OR_LATER and not return_request.returnless:
+                assert return_request.received_at == _event_at(return_request, S.RECEIVED), return_request.rma_number
+
     def test_returnless_refunds_are_released_at_approval_with_nothing_shipped(self):
         returnless = ReturnRequest.objects.filter(returnless=True)
         assert returnless.count() == 2

@@ -83,9 +83,9 @@ def test_scan_needs_a_warehouse_when_the_operator_has_several(api, operator, oth
 def test_expected_list_has_age_and_late_flag_and_stays_in_scope(api, make_return, other_warehouse):
     fresh = make_return(tracking_number="RP123456785FR")
     late = make_return()
-    ReturnEvent.objects.filter(return_request=late, to_status=S.IN_TRANSIT).update(
-        created_at=timezone.now() - timedelta(days=9)
-    )
+    moved = timezone.now() - timedelta(days=9)
+    ReturnEvent.objects.filter(return_request=late, to_status=S.IN_TRANSIT).update(created_at=moved)
+    ReturnRequest.objects.filter(pk=late.pk).update(status_changed_at=moved)
     approved = make_return(status=S.APPROVED)
     overdue_send = make_return(status=S.APPROVED)
     ReturnRequest.objects.filter(pk=overdue_send.pk).update(send_by=timezone.now() - timedelta(days=1))
@@ -120,14 +120,14 @@ def test_expected_list_runs_a_fixed_number_of_queries(api, make_return, django_a
 def test_awaiting_refund_flags_the_legal_deadline(api, make_return, warehouse, operator):
     soon = make_return()
     api.post(f"{API}/scan/", {"code": soon.rma_number}, format="json")
-    ReturnEvent.objects.filter(return_request=soon, to_status=S.RECEIVED).update(
-        created_at=timezone.now() - timedelta(days=12)
-    )
+    moved = timezone.now() - timedelta(days=12)
+    ReturnEvent.objects.filter(return_request=soon, to_status=S.RECEIVED).update(created_at=moved)
+    ReturnRequest.objects.filter(pk=soon.pk).update(received_at=moved)
     overdue = make_return()
     api.post(f"{API}/scan/", {"code": overdue.rma_number}, format="json")
-    ReturnEvent.objects.filter(return_request=overdue, to_status=S.RECEIVED).update(
-        created_at=timezone.now() - timedelta(days=15)
-    )
+    moved = timezone.now() - timedelta(days=15)
+    ReturnEvent.objects.filter(return_request=overdue, to_status=S.RECEIVED).update(created_at=moved)
+    ReturnRequest.objects.filter(pk=overdue.pk).update(received_at=moved)
     today = make_return()
     api.post(f"{API}/scan/", {"code": today.rma_number}, format="json")
     rows = {r["rma_number"]: r for r in api.get(f"{API}/awaiting-refund/").json()["results"]}

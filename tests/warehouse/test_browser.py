@@ -116,14 +116,14 @@ def test_receive_grade_dispose_and_refund_with_the_keyboard(page: Page, live_ser
     return_request = make_return(quantity=2, tracking_number="RP123456785FR", name="Chemise en lin")
     # The board's flags: a parcel late in transit, and a received return whose legal refund date is near.
     late = make_return()
-    ReturnEvent.objects.filter(return_request=late, to_status=S.IN_TRANSIT).update(
-        created_at=timezone.now() - timedelta(days=9)
-    )
+    moved = timezone.now() - timedelta(days=9)
+    ReturnEvent.objects.filter(return_request=late, to_status=S.IN_TRANSIT).update(created_at=moved)
+    ReturnRequest.objects.filter(pk=late.pk).update(status_changed_at=moved)
     due = make_return()
     arrival_register(code=due.rma_number, warehouse=warehouse, actor=operator)
-    ReturnEvent.objects.filter(return_request=due, to_status=S.RECEIVED).update(
-        created_at=timezone.now() - timedelta(days=12)
-    )
+    moved = timezone.now() - timedelta(days=12)
+    ReturnEvent.objects.filter(return_request=due, to_status=S.RECEIVED).update(created_at=moved)
+    ReturnRequest.objects.filter(pk=due.pk).update(received_at=moved)
     base = live_server.url
 
     # Log in on the warehouse's own page.

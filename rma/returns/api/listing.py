@@ -14,12 +14,13 @@ from rma.returns import selectors
 from rma.returns.api.serializers import ReturnRequestSummarySerializer
 from rma.returns.choices import CreationChannel, ReturnStatus
 from rma.returns.models import ReturnRequest
+from rma.returns.models.requests import ReturnRequestQuerySet
 
 
 class ReturnRequestFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ReturnStatus.choices, help_text="Repeat for several.")
     order = django_filters.CharFilter(field_name="order__number", help_text="Order number.")
-    contact_email = django_filters.CharFilter(lookup_expr="iexact")
+    contact_email = django_filters.CharFilter(method="filter_contact_email", help_text="In any case.")
     channel = django_filters.ChoiceFilter(choices=CreationChannel.choices)
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
@@ -38,6 +39,10 @@ class ReturnRequestFilter(FilterSet):
             "store",
             "warehouse",
         )
+
+    def filter_contact_email(self, queryset: ReturnRequestQuerySet, name: str, value: str) -> ReturnRequestQuerySet:
+        """Compared as the expression index `returns_contact_lower_created` is written, so that it is used."""
+        return queryset.with_contact_email(value)
 
 
 class ReturnRequestListApi(APIView):

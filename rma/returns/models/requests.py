@@ -5,11 +5,16 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rma.core.models import PublicIdModel, TimeStampedModel
 from rma.locations.choices import DropOffMethod
 from rma.returns.choices import (
+    AWAITING_REFUND_STATUSES,
+    EXPECTED_STATUSES,
     CreationChannel,
     Resolution,
     ReturnStatus,
@@ -26,6 +31,12 @@ def rma_number_new() -> str:
 
 
 class ReturnRequestQuerySet(models.QuerySet):
+    def with_contact_email(self, email: str) -> "ReturnRequestQuerySet":
+        """Returns of this email in any case, compared as the index `returns_contact_lower_created` is written."""
+        return self.alias(contact_email_lower=Lower("contact_email")).filter(
+            contact_email_lower=Lower(models.Value(email))
+        )
+
     def with_details(self) -> "ReturnRequestQuerySet":
         return self.select_related(
             "order", "drop_off_point", "destination_warehouse", "store", "created_by"
@@ -63,6 +74,7 @@ class ReturnRequest(PublicIdModel, TimeStampedModel):
         blank=True,
         related_name="return_requests",
         verbose_name=_("destination warehouse"),
+        db_index=False,  # `returns_dest_status_moved` starts with it: a second index would only slow writes
     )
     store = models.ForeignKey(
         "locations.Store",
@@ -96,6 +108,10 @@ class ReturnRequest(PublicIdModel, TimeStampedModel):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     send_by = models.DateTimeField(_("to be sent by"), null=True, blank=True)
+    # Stored by the one transition service so that boards order and filter on an indexed column instead of
+    # looking up the latest event of every row.
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now, editable=False)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True, editable=False)
 
     objects = ReturnRequestQuerySet.as_manager()
 
@@ -114,7 +130,27 @@ class ReturnRequest(PublicIdModel, TimeStampedModel):
                 condition=models.Q(refund_estimate__gte=0), name="%(app_label)s_%(class)s_refund_not_negative"
             ),
         ]
-        indexes = [models.Index(fields=("contact_email", "created_at"), name="returns_contact_created")]
+        indexes = [
+            models.Index(fields=("contact_email", "created_at"), name="returns_contact_created"),
+            # The API's case-insensitive filter compares Lower(contact_email) (rma.returns.api.listing).
+            models.Index(Lower("contact_email"), F("created_at"), name="returns_contact_lower_created"),
+            # A warehouse's returns by status (API filters, the board's lists for several warehouses).
+            models.Index(
+                fields=("destination_warehouse", "status", "status_changed_at"), name="returns_dest_status_moved"
+            ),
+            # The board's two lists for one warehouse, already in their order: a page reads its own rows only.
+            # Their conditions are the lists' filters (rma.warehouse.selectors.boards), so the planner can use them.
+            models.Index(
+                fields=("destination_warehouse", "status_changed_at", "id"),
+                condition=models.Q(status__in=EXPECTED_STATUSES, returnless=False),
+                name="returns_expected_board",
+            ),
+            models.Index(
+                fields=("destination_warehouse", "received_at", "id"),
+                condition=models.Q(status__in=AWAITING_REFUND_STATUSES),
+                name="returns_awaiting_board",
+            ),
+        ]
         permissions = [("review_returnrequest", _("Can approve or reject returns under review"))]
 
     def __str__(self) -> str:

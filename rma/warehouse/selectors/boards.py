@@ -5,13 +5,12 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
-from django.db.models import Max, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from rma.locations.models import Warehouse
-from rma.returns.choices import ReturnStatus
-from rma.returns.models import ReturnEvent, ReturnRequest
+from rma.returns.choices import AWAITING_REFUND_STATUSES, EXPECTED_STATUSES, ReturnStatus
+from rma.returns.models import ReturnRequest
 from rma.shipping.carriers import TrackingStatus
 from rma.shipping.choices import TrackingAlert
 from rma.warehouse.models import UnexpectedParcel
@@ -29,10 +28,6 @@ __all__ = [
     "unexpected_parcels_open",
 ]
 
-# Statuses of returns a warehouse can expect: on their way, or approved and not yet scanned by a carrier.
-EXPECTED_STATUSES = (ReturnStatus.IN_TRANSIT, ReturnStatus.LABEL_READY, ReturnStatus.APPROVED)
-# Statuses in which a received return still waits for the warehouse (inspection or refund).
-AWAITING_REFUND_STATUSES = (ReturnStatus.RECEIVED, ReturnStatus.INSPECTED)
 # EU Consumer Rights Directive art. 13: refund within 14 days (the trader may wait for the goods).
 LEGAL_REFUND_DAYS = 14
 
@@ -41,16 +36,11 @@ class _Since(TypedDict):
     since: datetime
 
 
-class _ReceivedAt(TypedDict):
-    received_at: datetime
-
-
-# A return annotated with when it started to be expected, or when it was received.
+# A return annotated with when it last moved.
 if TYPE_CHECKING:  # django-stubs is a development dependency only
     from django_stubs_ext import WithAnnotations
 
     ExpectedReturn = WithAnnotations[ReturnRequest, _Since]
-    ReceivedReturn = WithAnnotations[ReturnRequest, _ReceivedAt]
 
 
 def late_after() -> timedelta:
@@ -68,33 +58,32 @@ def refund_warning() -> timedelta:
     return timedelta(days=settings.RMA_WAREHOUSE_REFUND_WARNING_DAYS)
 
 
-def _status_since(status: str) -> Subquery:
-    return Subquery(
-        ReturnEvent.objects.filter(return_request=OuterRef("pk"), to_status=status)
-        .values("return_request")
-        .annotate(at=Max("created_at"))
-        .values("at")[:1]
-    )
-
-
 def returns_expected(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> "QuerySet[ExpectedReturn]":
-    """Returns heading to these warehouses, oldest first, annotated with `since` (in transit or approved)."""
+    """Returns heading to these warehouses, oldest move first, annotated with `since` (when they last moved).
+
+    `since` is the stored `status_changed_at` (in transit since, approved since, label ready since). For one
+    warehouse the partial index `returns_expected_board` hands the rows over in this order: a page reads its rows
+    only, however many returns are in flight.
+    """
     return (
         ReturnRequest.objects.filter(
             destination_warehouse__in=warehouses, status__in=EXPECTED_STATUSES, returnless=False
         )
-        .select_related("order", "destination_warehouse", "label")
-        .annotate(since=Coalesce(_status_since(ReturnStatus.IN_TRANSIT), "approved_at", "created_at"))
+        .select_related("destination_warehouse")
+        # Fetched for the page's rows only: joined, they would be read for every in-flight row before the sort.
+        .prefetch_related("order", "label")
+        .annotate(since=F("status_changed_at"))
         .order_by("since", "id")
     )
 
 
-def returns_awaiting_refund(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> "QuerySet[ReceivedReturn]":
-    """Received returns not refunded yet, oldest receipt first, annotated with `received_at`."""
+def returns_awaiting_refund(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> QuerySet[ReturnRequest]:
+    """Received returns not refunded yet, oldest receipt first (the stored `received_at`, in the order of the partial
+    index `returns_awaiting_board`)."""
     return (
         ReturnRequest.objects.filter(destination_warehouse__in=warehouses, status__in=AWAITING_REFUND_STATUSES)
-        .select_related("order", "destination_warehouse")
-        .annotate(received_at=Coalesce(_status_since(ReturnStatus.RECEIVED), "updated_at"))
+        .select_related("destination_warehouse")
+        .prefetch_related("order")  # for the page's rows only (see returns_expected)
         .order_by("received_at", "id")
     )
 
@@ -144,13 +133,15 @@ class RefundDueRow:
     overdue: bool
 
 
-def refund_due_row(*, return_request: "ReceivedReturn", now: datetime | None = None) -> RefundDueRow:
+def refund_due_row(*, return_request: ReturnRequest, now: datetime | None = None) -> RefundDueRow:
     """The legal refund deadline (14 days from receipt) of a received return, and how close it is."""
     now = now or timezone.now()
-    due_by = return_request.received_at + timedelta(days=LEGAL_REFUND_DAYS)
+    # Every received return has it (the transition writes it, the migration filled the older ones).
+    received_at = return_request.received_at or return_request.status_changed_at
+    due_by = received_at + timedelta(days=LEGAL_REFUND_DAYS)
     return RefundDueRow(
         return_request=return_request,
-        received_at=return_request.received_at,
+        received_at=received_at,
         due_by=due_by,
         days_left=(timezone.localdate(due_by) - timezone.localdate(now)).days,
         due_soon=now <= due_by <= now + refund_warning(),

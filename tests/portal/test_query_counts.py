@@ -1,0 +1,54 @@
+"""The customer's lookup and drop-off step run a fixed number of queries, whatever the number of orders and points."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.locations.factories import DropOffPointFactory
+from tests.orders.factories import OrderFactory
+from tests.portal.helpers import choose_items, choose_resolution, give_reasons, lookup
+
+pytestmark = pytest.mark.django_db
+# Pinned: a query more per request shows here; one per order or per point shows in the growth checks.
+LOOKUP_QUERIES = 10
+DROP_OFF_QUERIES = 8
+
+KINDS = ("store", "relay_point", "locker", "post_office")
+
+
+def _count(call) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = call()
+    assert response.status_code in (200, 302), response.status_code
+    return len(queries)
+
+
+def test_the_lookup_costs_the_same_with_more_orders(client, world, django_assert_num_queries):
+    few = _count(lambda: lookup(client, number="ml100042"))
+    OrderFactory.create_batch(30)
+    client.cookies.clear()
+    with django_assert_num_queries(few):
+        assert lookup(client, number="ML100042").status_code == 302
+    assert few == LOOKUP_QUERIES
+
+
+def _points(count: int, *, near: bool) -> None:
+    """`count` points of each kind around Lyon, near the customer or 30–60 km away (outside the first rings)."""
+    for index in range(count):
+        for kind in KINDS:
+            offset = 0.002 * index if near else 0.3 + 0.01 * index
+            DropOffPointFactory(kind=kind, latitude=45.76 + offset, longitude=4.84 + offset)
+
+
+def test_the_drop_off_step_costs_the_same_with_more_points(client, world, django_assert_num_queries):
+    assert lookup(client).status_code == 302
+    assert choose_items(client, {world.shirt.pk: 1}).status_code == 302
+    assert give_reasons(client, {world.shirt.pk: world.too_small.pk}).status_code == 302
+    assert choose_resolution(client).status_code == 302
+    few = _count(lambda: client.get(reverse("portal:drop_off")))
+    _points(6, near=False)
+    _points(6, near=True)
+    with django_assert_num_queries(few):
+        assert client.get(reverse("portal:drop_off")).status_code == 200
+    assert few == DROP_OFF_QUERIES

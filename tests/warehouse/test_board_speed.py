@@ -1,0 +1,95 @@
+"""The warehouse board and its two lists cost a fixed number of queries whatever the number of returns, and read the
+stored time of the last move (indexed) instead of looking up each row's latest event."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from rma.returns.choices import ReturnStatus as S
+from rma.warehouse.selectors import returns_awaiting_refund, returns_expected
+from rma.warehouse.services import arrival_register
+from tests.conftest import client_for
+from tests.plans import plan_without_seq_scan
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/warehouse"
+# Pinned: a change that adds a query per page shows here (and one per row in the growth checks below).
+BOARD_QUERIES = 13
+EXPECTED_QUERIES = 8
+AWAITING_QUERIES = 7
+
+
+@pytest.fixture
+def web(client, operator):
+    client.force_login(operator)
+    return client
+
+
+@pytest.fixture
+def fill(make_return, warehouse, operator):
+    """`n` returns of each kind the board shows: in transit, approved, label ready, received, inspected-to-be."""
+
+    def make(n: int) -> None:
+        for _ in range(n):
+            make_return(tracking_number="")
+            make_return(status=S.APPROVED)
+            make_return(status=S.LABEL_READY)
+            received = make_return()
+            arrival_register(code=received.rma_number, warehouse=warehouse, actor=operator)
+
+    return make
+
+
+def _count(call) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    return len(queries)
+
+
+def test_the_board_costs_the_same_with_more_returns(web, fill, django_assert_num_queries):
+    fill(1)
+    small = _count(lambda: web.get(reverse("warehouse:board")))
+    fill(4)
+    with django_assert_num_queries(small):
+        response = web.get(reverse("warehouse:board"))
+    assert response.status_code == 200
+    assert small == BOARD_QUERIES
+
+
+def test_the_expected_list_costs_the_same_with_more_returns(operator, fill, django_assert_num_queries):
+    api = client_for(operator)
+    fill(1)
+    small = _count(lambda: api.get(f"{API}/expected/"))
+    fill(4)
+    with django_assert_num_queries(small):
+        assert len(api.get(f"{API}/expected/").json()["results"]) == 15
+    assert small == EXPECTED_QUERIES
+
+
+def test_the_awaiting_refund_list_costs_the_same_with_more_returns(operator, fill, django_assert_num_queries):
+    api = client_for(operator)
+    fill(1)
+    small = _count(lambda: api.get(f"{API}/awaiting-refund/"))
+    fill(4)
+    with django_assert_num_queries(small):
+        assert len(api.get(f"{API}/awaiting-refund/").json()["results"]) == 5
+    assert small == AWAITING_QUERIES
+
+
+def test_the_lists_read_no_event_per_row(warehouse):
+    for queryset in (returns_expected(warehouses=[warehouse]), returns_awaiting_refund(warehouses=[warehouse])):
+        sql = str(queryset.query).lower()
+        assert "returns_returnevent" not in sql
+
+
+def test_the_board_reads_its_lists_in_index_order_on_postgresql(postgres_only, warehouse, fill):
+    """For one warehouse each list comes out of its partial index already sorted: no sort of every in-flight row,
+    no look-up of each row's events, so a page costs the same at any size."""
+    fill(2)
+    expected = plan_without_seq_scan(returns_expected(warehouses=[warehouse])[:200])
+    awaiting = plan_without_seq_scan(returns_awaiting_refund(warehouses=[warehouse])[:200])
+    for index, plan in (("returns_expected_board", expected), ("returns_awaiting_board", awaiting)):
+        assert f"Index Scan using {index} on returns_returnrequest" in plan, plan
+        assert "Sort" not in plan, plan
+        assert "SubPlan" not in plan, plan
