@@ -130,15 +130,23 @@ def task_prerun_start_clock(task_id: str | None = None, **kwargs: Any) -> None:
             _task_started[task_id] = time.perf_counter()
 
 
-def task_postrun_observe(task_id: str | None = None, task: Any = None, state: str | None = None, **kw: Any) -> None:
+def _task_observe(task_id: str | None, name: str, state: str) -> None:
     with _lock:
         started = _task_started.pop(task_id or "", None)
-    if started is not None and task is not None:
-        TASK_DURATION.labels(task.name, state or "UNKNOWN").observe(time.perf_counter() - started)
+    if started is not None:
+        TASK_DURATION.labels(name, state).observe(time.perf_counter() - started)
 
 
-def task_failure_count(sender: Any = None, **kwargs: Any) -> None:
-    TASK_FAILURES.labels(getattr(sender, "name", "unknown")).inc()
+def task_postrun_observe(task_id: str | None = None, task: Any = None, state: str | None = None, **kw: Any) -> None:
+    if task is not None:
+        _task_observe(task_id, task.name, state or "UNKNOWN")
+
+
+def task_failure_count(sender: Any = None, task_id: str | None = None, **kwargs: Any) -> None:
+    """Closes the clock with the FAILURE state (task_postrun, which follows, then finds it closed)."""
+    name = getattr(sender, "name", "unknown")
+    TASK_FAILURES.labels(name).inc()
+    _task_observe(task_id, name, "FAILURE")
 
 
 def worker_metrics_serve(**kwargs: Any) -> None:

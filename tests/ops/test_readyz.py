@@ -55,7 +55,8 @@ def test_a_stopped_redis_broker_is_named(client, settings):
 
 @pytest.mark.django_db
 def test_a_stopped_redis_cache_is_named(client, settings, redis_broker):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": NOTHING_LISTENS}}
+    redis_cache = "django.core.cache.backends.redis.RedisCache"
+    settings.CACHES = {"default": {"BACKEND": redis_cache, "LOCATION": NOTHING_LISTENS}}
 
     status, body = _ready(client)
 
