@@ -11,6 +11,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
+import sentry_sdk
 from django.http import HttpRequest, HttpResponse
 
 HEADER = "X-Request-ID"
@@ -43,6 +44,7 @@ class RequestIdMiddleware:
         request_id = request_id_accept(request.META.get(META_KEY))
         request.request_id = request_id  # type: ignore[attr-defined]
         token = request_id_var.set(request_id)
+        sentry_sdk.set_tag("request_id", request_id)  # a Sentry report names the request's log lines
         try:
             response = self.get_response(request)
         finally:

@@ -6,7 +6,10 @@ from sentry_sdk.integrations.django import DjangoIntegration
 
 
 def sentry_init(*, dsn: str, environment: str, release: str | None, traces_sample_rate: float) -> bool:
-    """Called from the settings; returns whether a client was configured. No personal data is sent."""
+    """Called from the settings; returns whether a client was configured.
+
+    Personal data (cookies, user ids, IP addresses, bodies) stays out: that is the SDK's default, left untouched.
+    """
     if not dsn:
         return False
     sentry_sdk.init(
@@ -14,7 +17,6 @@ def sentry_init(*, dsn: str, environment: str, release: str | None, traces_sampl
         environment=environment,
         release=release or None,
         traces_sample_rate=traces_sample_rate,
-        send_default_pii=False,
         integrations=[DjangoIntegration(), CeleryIntegration()],
     )
     return True
