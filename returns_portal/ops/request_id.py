@@ -18,7 +18,8 @@ HEADER = "X-Request-ID"
 META_KEY = "HTTP_X_REQUEST_ID"
 # The Celery message header that carries the id of the request that queued a task.
 TASK_HEADER = "rma_request_id"
-_SANE = re.compile(r"^[A-Za-z0-9._:@-]{8,128}$")
+# The rule the API's error answers already apply (rma/core/api/middleware.py), which reuse this id.
+_SANE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 request_id_var: ContextVar[str | None] = ContextVar("rma_request_id", default=None)
 
@@ -57,7 +58,9 @@ class RequestIdFilter(logging.Filter):
     """Puts ``request_id`` on every record ("-" outside a request or task), for both formatters."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get() or "-"
+        # Django logs a 4xx/5xx answer ("django.request") after the middleware returned: its record has the request.
+        from_request = getattr(getattr(record, "request", None), "request_id", None)
+        record.request_id = request_id_var.get() or from_request or "-"
         return True
 
 
@@ -72,7 +75,9 @@ def task_publish_add_request_id(headers: dict[str, Any] | None = None, **kwargs:
 
 
 def task_prerun_set_request_id(task_id: str | None = None, task: Any = None, **kwargs: Any) -> None:
-    request_id = getattr(getattr(task, "request", None), TASK_HEADER, None)
+    request = getattr(task, "request", None)
+    # Custom headers land on the task's request, or in its `headers` (depending on the message protocol).
+    request_id = getattr(request, TASK_HEADER, None) or (getattr(request, "headers", None) or {}).get(TASK_HEADER)
     if task_id and isinstance(request_id, str) and _SANE.match(request_id):
         _task_tokens[task_id] = request_id_var.set(request_id)
 

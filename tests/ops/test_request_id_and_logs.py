@@ -5,6 +5,7 @@ import logging.config
 import re
 
 import pytest
+from django.test import Client
 
 from returns_portal.ops.logs import logging_config
 
@@ -35,7 +36,7 @@ def test_a_sane_client_id_is_kept(client):
     assert response["X-Request-ID"] == "lb-7f3a9c2e-0001"
 
 
-@pytest.mark.parametrize("sent", ["short", "has spaces in it", "x" * 200, "inject\u00e9line-00000"])
+@pytest.mark.parametrize("sent", ["has spaces in it", "x" * 65, "accent\u00e9-00000", "<script>", "a:b"])
 def test_an_insane_client_id_is_replaced(client, sent):
     response = client.get("/healthz", headers={"X-Request-ID": sent})
 
@@ -62,6 +63,20 @@ def test_json_log_lines_parse_and_carry_the_request_id(client, settings, capsys,
     outside = next(line for line in lines if line["message"] == "after the request")
     assert outside["request_id"] == "-"
     assert "exception" not in outside
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.ops.urls")
+def test_django_s_own_error_line_carries_the_request_id(capsys, log_format):
+    log_format("json")
+
+    response = Client(raise_request_exception=False).get("/ops-test/fails", headers={"X-Request-ID": "req-500-03"})
+
+    assert response.status_code == 500
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    error = next(line for line in lines if line["logger"] == "django.request")
+    assert error["request_id"] == "req-500-03"
+    assert "RuntimeError: this page fails on purpose" in error["exception"]
 
 
 @pytest.mark.django_db
