@@ -12,9 +12,12 @@ precedence over CELERY_* settings.
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 from kombu import Exchange, Queue
+
+from returns_portal.ops import metrics as ops_metrics
+from returns_portal.ops import request_id as ops_request_id
 
 # The entry point of `celery -A returns_portal` (the package imports nothing of this module): the local settings
 # unless DJANGO_SETTINGS_MODULE is set, before the app is made (Celery's Django fixup looks for it then).
@@ -101,3 +104,13 @@ app.autodiscover_tasks(["rma.shipping"], related_name="shipment_tasks")
 # So do the drop-off point directory's refresh tasks, and the carriers' tracking tasks.
 app.autodiscover_tasks(["rma.shipping"], related_name="point_tasks")
 app.autodiscover_tasks(["rma.shipping"], related_name="tracking_tasks")
+
+# Operations (returns_portal/ops): the request id travels with the task; durations and failures are measured
+# where tasks run, and served on RMA_WORKER_METRICS_PORT. weak=False: the handlers are module functions anyway.
+signals.before_task_publish.connect(ops_request_id.task_publish_add_request_id, weak=False)
+signals.task_prerun.connect(ops_request_id.task_prerun_set_request_id, weak=False)
+signals.task_postrun.connect(ops_request_id.task_postrun_reset_request_id, weak=False)
+signals.task_prerun.connect(ops_metrics.task_prerun_start_clock, weak=False)
+signals.task_postrun.connect(ops_metrics.task_postrun_observe, weak=False)
+signals.task_failure.connect(ops_metrics.task_failure_count, weak=False)
+signals.worker_process_init.connect(ops_metrics.worker_metrics_serve, weak=False)

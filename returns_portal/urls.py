@@ -1,15 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
-from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from returns_portal.ops import views as ops_views
 from rma.core.views import StaffLoginView
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok"})
-
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -18,7 +13,9 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("rma.api_urls")),
-    path("healthz", healthz, name="healthz"),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
+    path("metrics", ops_views.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("warehouse/", include("rma.warehouse.urls")),
     path("store/", include("rma.store.urls")),

@@ -8,6 +8,8 @@ from typing import Any, TypedDict
 from django.utils.translation import gettext_lazy as _
 
 from returns_portal.env import BASE_DIR, env
+from returns_portal.ops.logs import logging_config
+from returns_portal.ops.sentry import sentry_init
 
 # ---- GENERAL
 DEBUG = False
@@ -70,7 +72,10 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 # ---- MIDDLEWARE
 MIDDLEWARE = [
-    # First: every answer under /api/ is JSON in the API's error shape (rma/core/api/middleware.py).
+    # Outermost: every log line of the request carries its id, every answer its X-Request-ID and its timing.
+    "returns_portal.ops.request_id.RequestIdMiddleware",
+    "returns_portal.ops.metrics.RequestMetricsMiddleware",
+    # Then: every answer under /api/ is JSON in the API's error shape (rma/core/api/middleware.py).
     "rma.core.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -234,14 +239,28 @@ SPECTACULAR_SETTINGS = {
 }
 
 # ---- LOGGING
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# "text" for people (development), "json" for log collectors (the production settings' default): one object a line
+# with time, level, logger, message, request_id and exception (returns_portal/ops/logs.py).
+RMA_LOG_FORMAT = env("RMA_LOG_FORMAT", default="text")
+LOGGING = logging_config(log_format=RMA_LOG_FORMAT, level=env("DJANGO_LOG_LEVEL", default="INFO"))
+
+# ---- OPERATIONS (returns_portal/ops: /healthz, /readyz, /metrics, Sentry)
+# /metrics answers only with "Authorization: Bearer <this>"; empty: /metrics is a 404.
+RMA_METRICS_TOKEN = env("RMA_METRICS_TOKEN", default="")
+# A Celery worker serves its task metrics on this port (plus the pool process index); unset: not served.
+RMA_WORKER_METRICS_PORT: int | None = env.int("RMA_WORKER_METRICS_PORT", default=None)
+RMA_WORKER_METRICS_ADDR = env("RMA_WORKER_METRICS_ADDR", default="0.0.0.0")
+# Error reports (https://docs.sentry.io/platforms/python/integrations/django/): nothing is sent without a DSN.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+SENTRY_RELEASE = env("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+sentry_init(
+    dsn=SENTRY_DSN,
+    environment=SENTRY_ENVIRONMENT,
+    release=SENTRY_RELEASE,
+    traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+)
 
 # ---- RETURNS PORTAL
 # Which carrier books parcels for a point network (DropOffPoint.carrier → carrier code), when they differ: a return

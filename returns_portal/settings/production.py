@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from returns_portal.ops.logs import logging_config
 from returns_portal.settings.base import *  # noqa: F403
 from returns_portal.settings.base import INSECURE_DEV_SECRET_KEY, env
 
@@ -21,3 +22,6 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# JSON log lines for the log collector, unless RMA_LOG_FORMAT says otherwise.
+RMA_LOG_FORMAT = env("RMA_LOG_FORMAT", default="json")
+LOGGING = logging_config(log_format=RMA_LOG_FORMAT, level=env("DJANGO_LOG_LEVEL", default="INFO"))

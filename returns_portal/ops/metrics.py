@@ -1,0 +1,162 @@
+"""Prometheus metrics: request latency, the outbox's backlog, the broker's queues, and task durations/failures.
+
+Request and queue metrics are served by the web processes at ``/metrics``. Task metrics are recorded by the
+process that runs the task: a worker started with ``RMA_WORKER_METRICS_PORT`` serves them (and the same
+gauges) on that port with prometheus_client's own HTTP server. No multiprocess mode: each process is one target.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from prometheus_client import REGISTRY, Counter, Histogram, start_http_server
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from returns_portal.ops.readiness import redis_client
+
+logger = logging.getLogger(__name__)
+
+REQUEST_LATENCY = Histogram(
+    "rma_http_request_duration_seconds",
+    "Time spent answering a request, by route name, method and status class.",
+    ["route", "method", "status"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+TASK_DURATION = Histogram(
+    "rma_celery_task_duration_seconds",
+    "Time a Celery task ran, by task name and outcome.",
+    ["task", "state"],
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0),
+)
+TASK_FAILURES = Counter("rma_celery_task_failures", "Celery tasks that raised, by task name.", ["task"])
+
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def _route(request: HttpRequest) -> str:
+    """The URL pattern's name, never the path: one series per page, whatever ids the paths carry."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return "unmatched"
+    return match.view_name or match.route or "unnamed"
+
+
+class RequestMetricsMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        method = request.method if request.method in _METHODS else "other"
+        REQUEST_LATENCY.labels(_route(request), method, f"{response.status_code // 100}xx").observe(
+            time.perf_counter() - started
+        )
+        return response
+
+
+class BacklogCollector(Collector):
+    """Read at scrape time: outbox rows pending and dead-lettered (one indexed query), and the Celery queues'
+    lengths when Redis is the broker. A failure is logged and the gauge left out, never a failed scrape."""
+
+    def describe(self) -> list[GaugeMetricFamily]:
+        """Nothing to declare: without it, registering would run the queries (at import time)."""
+        return []
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        yield from self._outbox()
+        yield from self._queues()
+
+    def _outbox(self) -> Iterator[GaugeMetricFamily]:
+        from django.db.models import Count
+
+        from rma.notifications.choices import OutboxStatus
+        from rma.notifications.models import OutboxMessage
+
+        try:
+            counts = dict(
+                OutboxMessage.objects.filter(status__in=(OutboxStatus.PENDING, OutboxStatus.DEAD))
+                .order_by()
+                .values_list("status")
+                .annotate(n=Count("id"))
+            )
+        except Exception:
+            logger.warning("metrics: the outbox could not be counted", exc_info=True)
+            return
+        pending = GaugeMetricFamily("rma_outbox_pending", "Outbox messages waiting to be delivered.")
+        pending.add_metric([], counts.get(OutboxStatus.PENDING, 0))
+        dead = GaugeMetricFamily("rma_outbox_dead_letters", "Outbox messages given up after their last attempt.")
+        dead.add_metric([], counts.get(OutboxStatus.DEAD, 0))
+        yield pending
+        yield dead
+
+    def _queues(self) -> Iterator[GaugeMetricFamily]:
+        from returns_portal.celery import QUEUE_NAMES
+
+        url: str = settings.CELERY_BROKER_URL
+        if not url.startswith(("redis://", "rediss://")):
+            return
+        try:
+            pipe = redis_client(url).pipeline(transaction=False)
+            for name in QUEUE_NAMES:
+                pipe.llen(name)
+            lengths = pipe.execute()
+        except Exception:
+            logger.warning("metrics: the broker's queues could not be measured", exc_info=True)
+            return
+        family = GaugeMetricFamily("rma_celery_queue_length", "Tasks waiting in a Celery queue.", labels=["queue"])
+        for name, length in zip(QUEUE_NAMES, lengths, strict=True):
+            family.add_metric([name], length)
+        yield family
+
+
+BACKLOG = BacklogCollector()
+REGISTRY.register(BACKLOG)
+
+
+# ---- Celery signals (connected in returns_portal/celery.py)
+_task_started: dict[str, float] = {}
+_lock = threading.Lock()
+
+
+def task_prerun_start_clock(task_id: str | None = None, **kwargs: Any) -> None:
+    if task_id:
+        with _lock:
+            _task_started[task_id] = time.perf_counter()
+
+
+def _task_observe(task_id: str | None, name: str, state: str) -> None:
+    with _lock:
+        started = _task_started.pop(task_id or "", None)
+    if started is not None:
+        TASK_DURATION.labels(name, state).observe(time.perf_counter() - started)
+
+
+def task_postrun_observe(task_id: str | None = None, task: Any = None, state: str | None = None, **kw: Any) -> None:
+    if task is not None:
+        _task_observe(task_id, task.name, state or "UNKNOWN")
+
+
+def task_failure_count(sender: Any = None, task_id: str | None = None, **kwargs: Any) -> None:
+    """Closes the clock with the FAILURE state (task_postrun, which follows, then finds it closed)."""
+    name = getattr(sender, "name", "unknown")
+    TASK_FAILURES.labels(name).inc()
+    _task_observe(task_id, name, "FAILURE")
+
+
+def worker_metrics_serve(**kwargs: Any) -> None:
+    """In each process that runs tasks (a prefork child, or a solo worker) when RMA_WORKER_METRICS_PORT is set:
+    serve its metrics on that port plus the process's pool index (0, 1, ...: one scrape target per process)."""
+    from billiard.process import current_process
+
+    port: int | None = settings.RMA_WORKER_METRICS_PORT
+    if not port:
+        return
+    index = int(getattr(current_process(), "index", 0) or 0)
+    start_http_server(port + index, addr=settings.RMA_WORKER_METRICS_ADDR)
+    logger.info("worker metrics on port %s", port + index)

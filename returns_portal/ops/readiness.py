@@ -1,0 +1,88 @@
+"""Is this process able to serve? The database, the broker, the cache and the file storage, each with a short
+timeout, so that a load balancer's probe answers in about a second even when one of them hangs.
+"""
+
+import logging
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import redis
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.storage import FileSystemStorage, storages
+from django.db import connection
+
+logger = logging.getLogger(__name__)
+
+# Seconds a probe waits for the broker and the cache.
+PROBE_TIMEOUT_SECONDS = 1.0
+
+
+def redis_client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(
+        url, socket_connect_timeout=PROBE_TIMEOUT_SECONDS, socket_timeout=PROBE_TIMEOUT_SECONDS
+    )
+
+
+def database_check() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def broker_check() -> None:
+    """Redis answers a PING; the filesystem broker's queue folder exists and can be written."""
+    url: str = settings.CELERY_BROKER_URL
+    if url.startswith(("redis://", "rediss://")):
+        redis_client(url).ping()
+        return
+    if url.startswith("filesystem://"):
+        folder = Path(str(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]))
+        if not folder.is_dir() or not os.access(folder, os.W_OK):
+            raise OSError(f"the broker folder {folder} is missing or read-only")
+        return
+    raise ValueError(f"no readiness probe for the broker {url.split(':', 1)[0]}://")
+
+
+def cache_check() -> None:
+    key = f"rma:readyz:{uuid.uuid4().hex}"
+    cache.set(key, "1", timeout=10)
+    if cache.get(key) != "1":
+        raise RuntimeError("the cache did not keep a value")
+    cache.delete(key)
+
+
+def storage_check() -> None:
+    """Local disk: the media folder exists (or can be made) and is writable; elsewhere (S3...): it answers."""
+    storage = storages["default"]
+    if isinstance(storage, FileSystemStorage):
+        location = Path(storage.location)
+        location.mkdir(parents=True, exist_ok=True)
+        if not os.access(location, os.W_OK):
+            raise OSError(f"the media folder {location} is not writable")
+        return
+    storage.exists("readyz-probe")
+
+
+CHECKS: dict[str, Callable[[], None]] = {
+    "database": database_check,
+    "broker": broker_check,
+    "cache": cache_check,
+    "storage": storage_check,
+}
+
+
+def readiness_report() -> tuple[bool, dict[str, str]]:
+    """Every check's outcome ("ok" or "failed: <error class>"), and whether all passed. Details go to the log."""
+    results: dict[str, str] = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as exc:
+            logger.warning("readiness: %s failed", name, exc_info=True)
+            results[name] = f"failed: {type(exc).__name__}"
+        else:
+            results[name] = "ok"
+    return all(value == "ok" for value in results.values()), results

@@ -1,0 +1,107 @@
+"""/healthz says the process is alive; /readyz says whether it can serve, and names what it cannot reach."""
+
+import os
+
+import pytest
+import redis
+from django.db import connection
+
+REDIS_SERVER = os.environ.get("RMA_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+REDIS_DB = int(os.environ.get("RMA_TEST_REDIS_DB", "10"))
+NOTHING_LISTENS = "redis://127.0.0.1:1/0"  # port 1: connections are refused at once
+
+
+@pytest.fixture
+def redis_broker(settings):
+    url = f"{REDIS_SERVER}/{REDIS_DB}"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.ConnectionError:
+        from tests.conftest import require
+
+        require(False, "Redis", "redis-server --daemonize yes --port 6379")
+    settings.CELERY_BROKER_URL = url
+    return url
+
+
+def _ready(client):
+    response = client.get("/readyz")
+    return response.status_code, response.json()
+
+
+@pytest.mark.django_db
+def test_ready_when_everything_answers(client, redis_broker):
+    status, body = _ready(client)
+
+    assert status == 200
+    assert body == {
+        "status": "ok",
+        "checks": {"database": "ok", "broker": "ok", "cache": "ok", "storage": "ok"},
+        "failed": [],
+    }
+
+
+@pytest.mark.django_db
+def test_a_stopped_redis_broker_is_named(client, settings):
+    settings.CELERY_BROKER_URL = NOTHING_LISTENS
+
+    status, body = _ready(client)
+
+    assert status == 503
+    assert body["status"] == "unavailable"
+    assert body["failed"] == ["broker"]
+    assert body["checks"]["broker"].startswith("failed: ")
+
+
+@pytest.mark.django_db
+def test_a_stopped_redis_cache_is_named(client, settings, redis_broker):
+    redis_cache = "django.core.cache.backends.redis.RedisCache"
+    settings.CACHES = {"default": {"BACKEND": redis_cache, "LOCATION": NOTHING_LISTENS}}
+
+    status, body = _ready(client)
+
+    assert status == 503
+    assert body["failed"] == ["cache"]
+
+
+@pytest.mark.django_db
+def test_a_missing_filesystem_broker_folder_is_named(client, settings, tmp_path):
+    settings.CELERY_BROKER_URL = "filesystem://localhost/"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(tmp_path / "nowhere")}
+
+    status, body = _ready(client)
+
+    assert status == 503
+    assert body["failed"] == ["broker"]
+
+
+@pytest.mark.django_db
+def test_media_storage_that_cannot_be_a_folder_is_named(client, settings, tmp_path, redis_broker):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings.MEDIA_ROOT = blocker / "media"
+
+    status, body = _ready(client)
+
+    assert status == 503
+    assert body["failed"] == ["storage"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unreachable_database_is_named_and_healthz_stays_alive(client, monkeypatch, redis_broker, tmp_path):
+    connection.close()
+    if connection.vendor == "postgresql":
+        monkeypatch.setitem(connection.settings_dict, "PORT", "1")
+        monkeypatch.setitem(connection.settings_dict, "HOST", "127.0.0.1")
+    else:
+        monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "missing" / "db.sqlite3"))
+    try:
+        status, body = _ready(client)
+        alive = client.get("/healthz")
+    finally:
+        connection.close()
+
+    assert status == 503
+    assert body["failed"] == ["database"]
+    assert alive.status_code == 200
+    assert alive.json() == {"status": "ok"}
