@@ -63,9 +63,9 @@ def test_every_planned_path_is_a_sequence_of_allowed_moves_in_time():
 
 
 def test_the_same_seed_plans_the_same_returns_and_another_does_not():
-    first = plan_returns(count=50, seed=5, now=NOW, send_deadline=DEADLINE)
-    assert first == plan_returns(count=50, seed=5, now=NOW, send_deadline=DEADLINE)
-    assert first != plan_returns(count=50, seed=6, now=NOW, send_deadline=DEADLINE)
+    first = list(plan_returns(count=50, seed=5, now=NOW, send_deadline=DEADLINE))
+    assert first == list(plan_returns(count=50, seed=5, now=NOW, send_deadline=DEADLINE))
+    assert first != list(plan_returns(count=50, seed=6, now=NOW, send_deadline=DEADLINE))
 
 
 def test_rma_numbers_are_distinct_across_indexes_and_runs():

@@ -6,6 +6,7 @@ run with the same seed plans the same returns. Each return gets the path a real 
 """
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -160,10 +161,10 @@ def moments_for(path: tuple[str, ...], *, now: datetime, send_deadline: timedelt
 
 def plan_returns(
     *, count: int, seed: int, now: datetime, send_deadline: timedelta, first_index: int = 0
-) -> list[PlannedReturn]:
-    """The returns of a run, numbered from `first_index`."""
+) -> Iterator[PlannedReturn]:
+    """The returns of a run, numbered from `first_index`, one at a time (a million plans do not fit in memory
+    comfortably; their statuses do)."""
     rng = random.Random(seed)
-    planned = []
     for offset, status in enumerate(statuses_for(count=count, rng=rng)):
         resolution = Resolution.EXCHANGE if rng.random() < EXCHANGE_SHARE else Resolution.REFUND
         if status == S.EXCHANGED:
@@ -172,14 +173,11 @@ def plan_returns(
             resolution = Resolution.REFUND
         path = path_to(status, resolution=resolution, rng=rng)
         line_count = rng.choices((1, 2, 3), weights=(40, 45, 15))[0]
-        planned.append(
-            PlannedReturn(
-                index=first_index + offset,
-                path=path,
-                moments=moments_for(path, now=now, send_deadline=send_deadline, rng=rng),
-                resolution=resolution,
-                line_count=line_count,
-                quantities=tuple(rng.choices((1, 2), weights=(85, 15))[0] for _ in range(line_count)),
-            )
+        yield PlannedReturn(
+            index=first_index + offset,
+            path=path,
+            moments=moments_for(path, now=now, send_deadline=send_deadline, rng=rng),
+            resolution=resolution,
+            line_count=line_count,
+            quantities=tuple(rng.choices((1, 2), weights=(85, 15))[0] for _ in range(line_count)),
         )
-    return planned

@@ -6,6 +6,7 @@ rows are namespaced by run (orders "scale-<run>-…", numbers "SC<run>-…"), so
 shops, drop-off points, reason codes, the default policy, grades) is made the way seed_demo makes it.
 """
 
+import itertools
 import random
 import sys
 import time
@@ -106,9 +107,10 @@ class Command(BaseCommand):
         )
         writer = BatchWriter(run=run, reference=reference, now=now, seed=options["seed"])
         with timestamps_as_given(MODELS_WRITTEN):
-            for start in range(0, count, batch_size):
-                writer.write(planned[start : start + batch_size])
-                done = min(start + batch_size, count)
+            done = 0
+            while batch := list(itertools.islice(planned, batch_size)):
+                writer.write(batch)
+                done += len(batch)
                 elapsed = time.monotonic() - started
                 sys.stderr.write(f"seed_scale: {done}/{count} returns ({done / max(elapsed, 1e-6):.0f}/s)\n")
         elapsed = time.monotonic() - started
