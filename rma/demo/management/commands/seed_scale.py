@@ -1,0 +1,121 @@
+"""`manage.py seed_scale --returns N`: a large, realistic data set to measure the pages and the API against.
+
+Written in bulk (rma.demo.scale), a batch per transaction, in minutes for hundreds of thousands of returns. Its
+rows are namespaced by run (orders "scale-<run>-…", numbers "SC<run>-…"), so a second run is refused unless
+--append is given, and then writes a new run next to the first one. The reference data it needs (warehouses,
+shops, drop-off points, reason codes, the default policy, grades) is made the way seed_demo makes it.
+"""
+
+import itertools
+import random
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import reset_queries, transaction
+from django.utils import timezone
+
+from rma.demo.management.commands.seed_demo import Command as SeedDemo
+from rma.demo.management.commands.seed_demo import SeedSummary
+from rma.demo.scale.numbering import EXTERNAL_ID_PREFIX
+from rma.demo.scale.plan import plan_returns
+from rma.demo.scale.rows import MODELS_WRITTEN, BatchWriter, ReferenceData
+from rma.demo.scale.timestamps import timestamps_as_given
+from rma.locations.choices import DropOffKind
+from rma.locations.models import DropOffPoint, Warehouse
+from rma.orders.models import Order
+from rma.returns.models import ReasonCode
+from rma.warehouse.models import Grade
+from rma.warehouse.services import warehouse_reference_data_seed
+
+MAX_RETURNS = 10_000_000
+MAX_RUNS = 600  # RMA numbers stay distinct up to here (rma.demo.scale.numbering)
+BATCH_SIZE = 2_000  # returns per transaction: ~30 k rows, a few MB in memory
+
+
+def scale_run_latest() -> int:
+    """The number of the latest run in the database, 0 when there is none (external ids are zero-padded)."""
+    latest = (
+        Order.objects.filter(external_id__startswith=EXTERNAL_ID_PREFIX)
+        .order_by("-external_id")
+        .values_list("external_id", flat=True)
+        .first()
+    )
+    if latest is None:
+        return 0
+    return int(latest[len(EXTERNAL_ID_PREFIX) :].split("-", 1)[0])
+
+
+def reference_data_ensure() -> ReferenceData:
+    """The warehouses, points, reasons and grades the returns point at, made by seed_demo's own steps if missing."""
+    demo = SeedDemo()
+    demo.rng = random.Random(0)
+    demo.summary = SeedSummary()
+    with transaction.atomic():
+        warehouses = demo.seed_warehouses()
+        demo.seed_shops(warehouses)
+        demo.seed_drop_off_points()
+        demo.seed_reason_codes()
+        demo.seed_policy()
+        warehouse_reference_data_seed()
+    grades: dict[str, Grade] = {}
+    for grade in Grade.objects.select_related("scale").order_by("scale__category", "position", "code"):
+        grades.setdefault(grade.scale.category, grade)
+    return ReferenceData(
+        warehouses=list(Warehouse.objects.order_by("code")),
+        # Carrier points only: a shop's counter makes counter checks, which this data set leaves out.
+        points=list(DropOffPoint.objects.exclude(kind=DropOffKind.STORE).order_by("carrier", "carrier_point_id")),
+        reasons=list(ReasonCode.objects.filter(is_active=True).order_by("position", "code")),
+        grades=grades,
+    )
+
+
+class Command(BaseCommand):
+    help = (
+        "Write N returns in every status (with their orders, events, labels, arrivals, inspections, refunds and "
+        "outbox emails) in bulk, to measure pages and APIs on a large database. Refuses a second run unless "
+        "--append is given."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--returns", type=int, required=True, help="How many returns to write.")
+        parser.add_argument("--seed", type=int, default=13, help="Random seed (same seed, same plan).")
+        parser.add_argument("--append", action="store_true", help="Write a new run next to an existing one.")
+        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="Returns per transaction.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count, batch_size = options["returns"], options["batch_size"]
+        if not 1 <= count <= MAX_RETURNS:
+            raise CommandError(f"--returns must be between 1 and {MAX_RETURNS}.")
+        if not 1 <= batch_size <= 50_000:
+            raise CommandError("--batch-size must be between 1 and 50000.")
+        latest = scale_run_latest()
+        if latest and not options["append"]:
+            raise CommandError(
+                f"A scale data set is already here (run {latest}). Use --append to add another run next to it."
+            )
+        run = latest + 1
+        if run > MAX_RUNS:
+            raise CommandError(f"{MAX_RUNS} runs are the most this command numbers.")
+        started = time.monotonic()
+        reference = reference_data_ensure()
+        now = timezone.now()
+        planned = plan_returns(
+            count=count, seed=options["seed"] + run, now=now, send_deadline=settings.RMA_SEND_DEADLINE
+        )
+        writer = BatchWriter(run=run, reference=reference, now=now, seed=options["seed"])
+        with timestamps_as_given(MODELS_WRITTEN):
+            done = 0
+            while batch := list(itertools.islice(planned, batch_size)):
+                writer.write(batch)
+                reset_queries()  # with DEBUG on, Django keeps every statement: these are megabytes each
+                done += len(batch)
+                elapsed = time.monotonic() - started
+                sys.stderr.write(f"seed_scale: {done}/{count} returns ({done / max(elapsed, 1e-6):.0f}/s)\n")
+        elapsed = time.monotonic() - started
+        self.stdout.write(f"Run {run}: {count} returns in {elapsed:.1f} s.")
+        for name, rows in writer.written.items():
+            self.stdout.write(f"  {name:<16} {rows:>10}")
+        self.stdout.write(f"Orders are numbered SC{run:03d}-…, customers' emails end in @scale.example.")

@@ -1,0 +1,385 @@
+"""The rows of a planned return, written in bulk: order, lines, return, events, label, arrival, inspections,
+dispositions, refund or exchange, and the customer emails in the outbox.
+
+This bypasses the services on purpose (a million returns through the one door would take hours); what the
+services guarantee is kept by construction instead: every event is an allowed move (rma.demo.scale.plan), the
+rows a real return leaves behind exist exactly for the statuses that make them, and the order lines hold the
+units of the returns that still count. The tests check those rules on the written data.
+"""
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import models, transaction
+
+from rma.demo.scale.numbering import EMAIL_DOMAIN, EXTERNAL_ID_PREFIX, external_id_for, rma_number_for
+from rma.demo.scale.plan import PlannedReturn
+from rma.locations.models import DropOffPoint, Warehouse
+from rma.notifications.choices import Channel as OutboxChannel
+from rma.notifications.choices import OutboxStatus
+from rma.notifications.models import OutboxMessage
+from rma.orders.choices import Category
+from rma.orders.models import Order, OrderLine
+from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
+from rma.returns.messages import CLOSED_NOTICE_FROM, CUSTOMER_EMAIL_TOPICS, customer_email_dedupe_key
+from rma.returns.models import ReasonCode, ReturnEvent, ReturnLine, ReturnRequest
+from rma.returns.states import RELEASING_STATUSES
+from rma.shipping.choices import LabelStatus
+from rma.shipping.models import Label
+from rma.warehouse.choices import DispositionKind, RefundMethod
+from rma.warehouse.models import Arrival, Disposition, ExchangeRequest, Grade, Inspection, Refund
+
+S = ReturnStatus
+
+# Products sold: (name, category, price, sizes).
+CATALOGUE: tuple[tuple[str, str, Decimal, tuple[str, ...]], ...] = (
+    ("Robe en lin", Category.APPAREL, Decimal("79.00"), ("XS", "S", "M", "L", "XL")),
+    ("Chemise oxford", Category.APPAREL, Decimal("49.90"), ("S", "M", "L", "XL")),
+    ("Jean droit", Category.APPAREL, Decimal("69.00"), ("36", "38", "40", "42", "44")),
+    ("Baskets cuir", Category.FOOTWEAR, Decimal("119.00"), ("38", "39", "40", "41", "42", "43")),
+    ("Bottines", Category.FOOTWEAR, Decimal("149.00"), ("37", "38", "39", "40", "41")),
+    ("Casque audio", Category.ELECTRONICS, Decimal("199.00"), ("",)),
+    ("Lampe de chevet", Category.HOME, Decimal("39.90"), ("",)),
+    ("Coussin velours", Category.HOME, Decimal("24.90"), ("",)),
+    ("Crème visage", Category.BEAUTY, Decimal("29.00"), ("",)),
+)
+# Units that go through an operator's hands: which are restocked, which need work.
+DISPOSITIONS: tuple[tuple[str, int], ...] = (
+    (DispositionKind.RESTOCK, 80),
+    (DispositionKind.RESTOCK_OPEN_BOX, 12),
+    (DispositionKind.REFURBISH, 8),
+)
+DEAD_EMAIL_SHARE = 0.003
+# Who made each move, as the events name them (no user: the data set has no staff accounts).
+ACTOR_LABELS: dict[str, str] = {
+    S.DRAFT: "customer",
+    S.SUBMITTED: "customer",
+    S.NEEDS_REVIEW: "policy",
+    S.APPROVED: "policy",
+    S.IN_TRANSIT: "carrier",
+    S.RECEIVED: "warehouse",
+    S.INSPECTED: "warehouse",
+    S.REFUNDED: "warehouse",
+    S.EXCHANGED: "warehouse",
+}
+
+
+@dataclass
+class ReferenceData:
+    """What the returns point at, read once per run."""
+
+    warehouses: list[Warehouse]
+    points: list[DropOffPoint]
+    reasons: list[ReasonCode]
+    grades: dict[str, Grade]  # category -> the grade an undamaged unit gets
+
+
+MODELS_WRITTEN: tuple[type[models.Model], ...] = (
+    Order,
+    OrderLine,
+    ReturnRequest,
+    ReturnLine,
+    ReturnEvent,
+    Label,
+    Arrival,
+    Inspection,
+    Disposition,
+    Refund,
+    ExchangeRequest,
+    OutboxMessage,
+)
+
+
+class BatchWriter:
+    """Writes planned returns batch by batch, each batch in one transaction (a stopped run leaves whole returns)."""
+
+    def __init__(self, *, run: int, reference: ReferenceData, now: datetime, seed: int) -> None:
+        self.run = run
+        self.reference = reference
+        self.now = now
+        self.rng = random.Random(seed * 7 + run)
+        self.written: dict[str, int] = dict.fromkeys((m._meta.model_name or "" for m in MODELS_WRITTEN), 0)
+
+    def _count(self, model: type[models.Model], rows: list) -> list:
+        self.written[model._meta.model_name or ""] += len(rows)
+        return rows
+
+    @transaction.atomic
+    def write(self, batch: Sequence[PlannedReturn]) -> None:
+        orders, lines_per_order = self._orders(batch)
+        Order.objects.bulk_create(self._count(Order, orders))
+        order_lines = [line for order, lines in zip(orders, lines_per_order, strict=True) for line in lines]
+        for order, lines in zip(orders, lines_per_order, strict=True):
+            for line in lines:
+                line.order = order
+        OrderLine.objects.bulk_create(self._count(OrderLine, order_lines))
+        requests = [
+            self._return(planned, order, lines)
+            for planned, order, lines in zip(batch, orders, lines_per_order, strict=True)
+        ]
+        ReturnRequest.objects.bulk_create(self._count(ReturnRequest, requests))
+        return_lines = []
+        for planned, request, lines in zip(batch, requests, lines_per_order, strict=True):
+            return_lines.append([self._return_line(planned, request, line) for line in lines[: planned.line_count]])
+        ReturnLine.objects.bulk_create(self._count(ReturnLine, [line for group in return_lines for line in group]))
+        events, labels, arrivals, outbox = [], [], [], []
+        refunds: list[Refund] = []
+        exchanges: list[ExchangeRequest] = []
+        for planned, request, lines in zip(batch, requests, lines_per_order, strict=True):
+            events.extend(self._events(planned, request))
+            outbox.extend(self._emails(planned, request))
+            label = self._label(planned, request)
+            if label is not None:
+                labels.append(label)
+                if planned.reached(S.RECEIVED):
+                    arrivals.append(self._arrival(planned, request, label))
+            if planned.reached(S.REFUNDED):
+                refunds.append(self._refund(planned, request))
+            if planned.reached(S.EXCHANGED):
+                exchanges.append(self._exchange(planned, request, lines))
+        ReturnEvent.objects.bulk_create(self._count(ReturnEvent, events))
+        Label.objects.bulk_create(self._count(Label, labels))
+        Arrival.objects.bulk_create(self._count(Arrival, arrivals))
+        inspections = [
+            inspection
+            for planned, group in zip(batch, return_lines, strict=True)
+            if planned.reached(S.INSPECTED)
+            for inspection in self._inspections(planned, group)
+        ]
+        Inspection.objects.bulk_create(self._count(Inspection, inspections))
+        Disposition.objects.bulk_create(self._count(Disposition, [self._disposition(i) for i in inspections]))
+        Refund.objects.bulk_create(self._count(Refund, refunds))
+        ExchangeRequest.objects.bulk_create(self._count(ExchangeRequest, exchanges))
+        OutboxMessage.objects.bulk_create(self._count(OutboxMessage, outbox))
+
+    # ---- one return's rows
+
+    def _orders(self, batch: Sequence[PlannedReturn]) -> tuple[list[Order], list[list[OrderLine]]]:
+        orders, lines_per_order = [], []
+        for planned in batch:
+            placed = planned.moments[0] - timedelta(days=self.rng.uniform(3, 20))
+            delivered = min(placed + timedelta(days=self.rng.uniform(1.5, 3)), planned.moments[0])
+            customer = planned.index // 2  # some customers return twice
+            orders.append(
+                Order(
+                    external_id=external_id_for(run=self.run, index=planned.index),
+                    number=f"SC{self.run:03d}-{planned.index:09d}",
+                    customer_email=f"customer{customer}.r{self.run}@{EMAIL_DOMAIN}",
+                    customer_name=f"Client {customer}",
+                    address_line1=f"{1 + planned.index % 120} rue de la Paix",
+                    postcode=f"{75001 + planned.index % 20}",
+                    city="Paris",
+                    placed_at=placed,
+                    delivered_at=delivered,
+                    created_at=placed,
+                    updated_at=delivered,
+                )
+            )
+            held = planned.status not in RELEASING_STATUSES
+            lines = []
+            # One line more than returned, now and then: not everything in an order comes back.
+            extra = 1 if self.rng.random() < 0.3 else 0
+            for position in range(planned.line_count + extra):
+                name, category, price, sizes = self.rng.choice(CATALOGUE)
+                returned = planned.quantities[position] if position < planned.line_count else 0
+                size = self.rng.choice(sizes)
+                sku = f"{name[:3].upper()}-{category[:2].upper()}-{size or 'U'}"
+                lines.append(
+                    OrderLine(
+                        external_id=f"{position + 1}",
+                        sku=sku,
+                        product_ref=f"{name[:3].upper()}-{category[:2].upper()}",
+                        name=name,
+                        category=category,
+                        size=size,
+                        quantity=max(returned, 1) + (1 if self.rng.random() < 0.1 else 0),
+                        unit_price=price,
+                        unit_tax=(price / 6).quantize(Decimal("0.01")),
+                        quantity_in_returns=returned if held else 0,
+                        created_at=placed,
+                        updated_at=planned.moments[-1],
+                    )
+                )
+            lines_per_order.append(lines)
+        return orders, lines_per_order
+
+    def _return(self, planned: PlannedReturn, order: Order, lines: list[OrderLine]) -> ReturnRequest:
+        value = sum(
+            (line.unit_price * quantity for line, quantity in zip(lines, planned.quantities, strict=False)),
+            Decimal("0.00"),
+        )
+        point = self.reference.points[planned.index % len(self.reference.points)]
+        warehouse = self.reference.warehouses[planned.index % len(self.reference.warehouses)]
+        return ReturnRequest(
+            rma_number=rma_number_for(run=self.run, index=planned.index),
+            order=order,
+            status=planned.status,
+            resolution=planned.resolution,
+            drop_off_method=point.kind,
+            drop_off_point=point,
+            destination_warehouse=warehouse,
+            contact_email=order.customer_email,
+            contact_name=order.customer_name,
+            channel=CreationChannel.PORTAL if planned.index % 10 else CreationChannel.API,
+            currency=order.currency,
+            refund_estimate=value,
+            submitted_at=planned.at(S.SUBMITTED),
+            approved_at=planned.at(S.APPROVED),
+            send_by=(approved + self._send_deadline()) if (approved := planned.at(S.APPROVED)) else None,
+            review_reason="Commande au-dessus du seuil de revue." if planned.reached(S.NEEDS_REVIEW) else "",
+            created_at=planned.moments[0],
+            updated_at=planned.moments[-1],
+        )
+
+    def _send_deadline(self) -> timedelta:
+        from django.conf import settings  # read when used, never at import time
+
+        return settings.RMA_SEND_DEADLINE
+
+    def _return_line(self, planned: PlannedReturn, request: ReturnRequest, line: OrderLine) -> ReturnLine:
+        reason = self.reference.reasons[self.rng.randrange(len(self.reference.reasons))]
+        exchange = planned.resolution == Resolution.EXCHANGE and line.size
+        return ReturnLine(
+            return_request=request,
+            order_line=line,
+            quantity=planned.quantities[int(line.external_id) - 1],
+            reason=reason,
+            exchange_sku=f"{line.sku.rsplit('-', 1)[0]}-ALT" if exchange else "",
+            created_at=planned.moments[0],
+            updated_at=planned.moments[0],
+        )
+
+    def _events(self, planned: PlannedReturn, request: ReturnRequest) -> list[ReturnEvent]:
+        events = []
+        previous = ""
+        for status, moment in zip(planned.path, planned.moments, strict=True):
+            events.append(
+                ReturnEvent(
+                    return_request=request,
+                    actor_label=ACTOR_LABELS.get(status, "system"),
+                    from_status=previous,
+                    to_status=status,
+                    created_at=moment,
+                )
+            )
+            previous = status
+        return events
+
+    def _label(self, planned: PlannedReturn, request: ReturnRequest) -> Label | None:
+        approved = planned.at(S.APPROVED)
+        if approved is None:
+            return None
+        ready = planned.at(S.LABEL_READY)
+        voided = planned.at(S.CANCELLED) or planned.at(S.EXPIRED)
+        status = LabelStatus.PENDING if ready is None else (LabelStatus.VOIDED if voided else LabelStatus.READY)
+        tracking = f"SC{self.run:03d}{planned.index:010d}FR" if ready is not None else None
+        return Label(
+            return_request=request,
+            status=status,
+            tracking_number=tracking,
+            ready_at=ready,
+            voided_at=voided,
+            created_at=approved,
+            updated_at=voided or ready or approved,
+        )
+
+    def _arrival(self, planned: PlannedReturn, request: ReturnRequest, label: Label) -> Arrival:
+        moment = planned.when(S.RECEIVED)
+        return Arrival(
+            warehouse=request.destination_warehouse,
+            scanned_code=label.tracking_number or request.rma_number,
+            return_request=request,
+            created_at=moment,
+            updated_at=moment,
+        )
+
+    def _inspections(self, planned: PlannedReturn, lines: list[ReturnLine]) -> list[Inspection]:
+        moment = planned.when(S.INSPECTED)
+        inspections = []
+        for line in lines:
+            grade = self.reference.grades.get(line.order_line.category) or next(iter(self.reference.grades.values()))
+            for unit in range(line.quantity):
+                inspections.append(
+                    Inspection(
+                        return_line=line,
+                        unit_index=unit,
+                        grade=grade,
+                        inspected_at=moment,
+                        created_at=moment,
+                        updated_at=moment,
+                    )
+                )
+        return inspections
+
+    def _disposition(self, inspection: Inspection) -> Disposition:
+        kinds = [kind for kind, _weight in DISPOSITIONS]
+        kind = self.rng.choices(kinds, weights=[weight for _kind, weight in DISPOSITIONS])[0]
+        return Disposition(
+            inspection=inspection,
+            kind=kind,
+            suggested_kind=kind,
+            confirmed_at=inspection.inspected_at,
+            created_at=inspection.inspected_at,
+            updated_at=inspection.inspected_at,
+        )
+
+    def _refund(self, planned: PlannedReturn, request: ReturnRequest) -> Refund:
+        moment = planned.when(S.REFUNDED)
+        return Refund(
+            return_request=request,
+            amount=request.refund_estimate,
+            currency=request.currency,
+            method=RefundMethod.ORIGINAL_PAYMENT,
+            idempotency_key=f"{EXTERNAL_ID_PREFIX}refund-{self.run:03d}-{planned.index}",
+            breakdown={"lines": [], "fee": "0.00"},
+            released_at=moment,
+            created_at=moment,
+            updated_at=moment,
+        )
+
+    def _exchange(self, planned: PlannedReturn, request: ReturnRequest, lines: list[OrderLine]) -> ExchangeRequest:
+        moment = planned.when(S.EXCHANGED)
+        wanted = [
+            {"sku": f"{line.sku.rsplit('-', 1)[0]}-ALT", "quantity": quantity, "replaces_sku": line.sku}
+            for line, quantity in zip(lines, planned.quantities, strict=False)
+        ]
+        return ExchangeRequest(
+            return_request=request,
+            lines=wanted,
+            idempotency_key=f"{EXTERNAL_ID_PREFIX}exchange-{self.run:03d}-{planned.index}",
+            requested_at=moment,
+            created_at=moment,
+            updated_at=moment,
+        )
+
+    def _emails(self, planned: PlannedReturn, request: ReturnRequest) -> list[OutboxMessage]:
+        """The customer's email for each move that sends one; the last few are still waiting to go out."""
+        messages = []
+        previous = ""
+        for status, moment in zip(planned.path, planned.moments, strict=True):
+            told = status in CUSTOMER_EMAIL_TOPICS and (status != S.CLOSED or previous in CLOSED_NOTICE_FROM)
+            previous = status
+            if not told:
+                continue
+            pending = self.now - moment < timedelta(minutes=10)
+            dead = not pending and self.rng.random() < DEAD_EMAIL_SHARE
+            state = OutboxStatus.PENDING if pending else (OutboxStatus.DEAD if dead else OutboxStatus.DELIVERED)
+            messages.append(
+                OutboxMessage(
+                    channel=OutboxChannel.EMAIL,
+                    topic=CUSTOMER_EMAIL_TOPICS[status],
+                    destination=request.contact_email,
+                    payload={"rma_number": request.rma_number, "status": status},
+                    dedupe_key=customer_email_dedupe_key(return_request=request, status=status),
+                    status=state,
+                    attempts=0 if pending else (8 if dead else 1),
+                    last_error="550 mailbox unavailable" if dead else "",
+                    delivered_at=moment + timedelta(seconds=30) if state == OutboxStatus.DELIVERED else None,
+                    created_at=moment,
+                    updated_at=moment + timedelta(seconds=30),
+                )
+            )
+        return messages
