@@ -66,6 +66,9 @@ def drop_off_points_near(
         latitude, longitude = coordinates
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise DomainError("Coordinates are out of range.", code="invalid_coordinates")
+    # Seven decimals place a point within a centimetre; a subnormal like -5e-324 would underflow PostgreSQL's
+    # trigonometry (a 500) and means 0 anyway.
+    latitude, longitude = round(latitude, 7), round(longitude, 7)
     queryset = DropOffPoint.objects.usable().select_related("store")
     if kinds:
         queryset = queryset.filter(kind__in=kinds)

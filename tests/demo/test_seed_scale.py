@@ -112,6 +112,10 @@ class SeedScaleTests(TestCase):
             assert history[-1].to_status == request.status
             assert request.created_at == history[0].created_at
             assert request.updated_at == history[-1].created_at
+            # The board's stored times are those of the history, as the transition service would have written them.
+            assert request.status_changed_at == history[-1].created_at
+            received = [event.created_at for event in history if event.to_status == S.RECEIVED]
+            assert request.received_at == (received[0] if received else None)
             reached = {event.to_status for event in history}
             assert (request.approved_at is not None) == (S.APPROVED in reached)
             assert (request.send_by is not None) == (S.APPROVED in reached)

@@ -42,3 +42,12 @@ def test_a_postcode_missing_from_the_postcode_file_is_unknown_even_with_points_t
 def test_the_search_widens_until_it_has_enough_points():
     DropOffPointFactory(latitude=43.2965, longitude=5.3698)  # Marseille, 660 km away
     assert len(drop_off_points_near(latitude=PARIS[0], longitude=PARIS[1], limit=5)) == 1
+
+
+def test_a_subnormal_coordinate_is_read_as_zero_not_an_error():
+    """-5e-324 is a valid float that PostgreSQL's trigonometry refuses (underflow); it means 0."""
+    DropOffPointFactory(latitude=0.001, longitude=0.001)
+
+    (nearby,) = drop_off_points_near(latitude=-5e-324, longitude=5e-324, limit=1)
+
+    assert nearby.distance_km == pytest.approx(0.16, abs=0.01)

@@ -230,6 +230,8 @@ class BatchWriter:
             approved_at=planned.at(S.APPROVED),
             send_by=(approved + self._send_deadline()) if (approved := planned.at(S.APPROVED)) else None,
             review_reason="Commande au-dessus du seuil de revue." if planned.reached(S.NEEDS_REVIEW) else "",
+            status_changed_at=planned.moments[-1],
+            received_at=planned.at(S.RECEIVED),
             created_at=planned.moments[0],
             updated_at=planned.moments[-1],
         )
