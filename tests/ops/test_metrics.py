@@ -12,7 +12,9 @@ from rma.notifications.models import OutboxMessage
 
 TOKEN = "scrape-token-for-tests"
 REDIS_SERVER = os.environ.get("RMA_TEST_REDIS_URL", "redis://127.0.0.1:6379")
-REDIS_URL = f"{REDIS_SERVER}/{os.environ.get('RMA_TEST_REDIS_DB', '10')}"
+# A database of its own, below the live workers' (RMA_TEST_REDIS_DB + the xdist worker's number): a running test
+# worker would otherwise take the items this test counts.
+REDIS_URL = f"{REDIS_SERVER}/{int(os.environ.get('RMA_TEST_REDIS_DB', '10')) - 1}"
 LATENCY = "rma_http_request_duration_seconds_count"
 
 
