@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -62,6 +63,8 @@ class ShipmentPagination(CursorPagination):
 class StoreShipmentListApi(APIView):
     permission_classes = [StoreRoles]
     pagination_class = ShipmentPagination
+    # JSON only: an empty form body would read as "no fields" and open a shipment nobody described.
+    parser_classes = [JSONParser]
 
     class InputSerializer(serializers.Serializer):
         store = StrictCharField(max_length=16, required=False, default="", allow_blank=True)

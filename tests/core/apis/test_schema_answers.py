@@ -5,6 +5,8 @@ import re
 import pytest
 from django.test import override_settings
 
+from rma.shipping.models import Shipment
+
 pytestmark = pytest.mark.django_db
 
 
@@ -79,6 +81,15 @@ def test_a_shop_that_is_not_yours_is_not_found(store_staff, other_store):
 
     assert response.status_code == 404
     assert response.json()["error"]["details"] == {"store": [response.json()["error"]["message"]]}
+
+
+def test_a_shipment_is_opened_from_json_only_never_from_an_empty_form(store_staff):
+    """Every field is optional, so an empty form body would open a shipment nobody described: it is refused."""
+    response = store_staff.post("/api/v1/store/shipments/", {}, format="multipart")
+
+    assert response.status_code == 415
+    assert not Shipment.objects.exists()
+    assert store_staff.post("/api/v1/store/shipments/", {}, format="json").status_code == 201
 
 
 def test_an_unknown_counter_code_is_not_found(store_staff):
