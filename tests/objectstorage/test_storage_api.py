@@ -10,7 +10,7 @@ def test_the_default_storage_writes_private_objects_into_the_bucket(s3_storage):
     name = default_storage.save("labels/pdf/RMA-1.pdf", ContentFile(b"%PDF-1.4 label"))
 
     assert isinstance(storages["default"], S3Storage)
-    assert s3_storage.keys() == [name]
+    assert s3_storage.object_keys() == [name]
     assert s3_storage.read(name) == b"%PDF-1.4 label"
     acl = s3_storage.store.client().get_object_acl(Bucket=s3_storage.name, Key=name)
     assert [grant["Permission"] for grant in acl["Grants"]] == ["FULL_CONTROL"]  # the owner only
@@ -35,7 +35,7 @@ def test_exists_size_open_and_delete_go_to_the_bucket(s3_storage):
     default_storage.delete(name)
 
     assert not default_storage.exists(name)
-    assert s3_storage.keys() == []
+    assert s3_storage.object_keys() == []
 
 
 def test_the_key_prefix_keeps_the_portal_in_its_own_folder_of_a_shared_bucket(settings, s3_storage):
@@ -44,7 +44,7 @@ def test_the_key_prefix_keeps_the_portal_in_its_own_folder_of_a_shared_bucket(se
     settings.STORAGES = s3_storages_setting(s3_storage.store, s3_storage.name, prefix="rma/prod")
     name = default_storage.save("labels/zpl/RMA-1.zpl", ContentFile(b"^XA^XZ"))
 
-    assert s3_storage.keys() == [f"rma/prod/{name}"]
+    assert s3_storage.object_keys() == [f"rma/prod/{name}"]
     assert default_storage.exists(name)
 
 
