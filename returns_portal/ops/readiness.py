@@ -1,5 +1,6 @@
 """Is this process able to serve? The database, the broker, the cache and the file storage, each with a short
-timeout, so that a load balancer's probe answers in about a second even when one of them hangs.
+timeout, so that a load balancer's probe answers within a few seconds even when one of them hangs (a bucket that
+hangs costs up to two: the probe's upload waits for "100 Continue", then for the answer).
 """
 
 import logging
@@ -20,7 +21,7 @@ from storages.backends.s3 import S3Storage
 
 logger = logging.getLogger(__name__)
 
-# Seconds a probe waits for the broker and the cache.
+# Seconds a probe waits for the broker, the cache and the object store (each wait).
 PROBE_TIMEOUT_SECONDS = 1.0
 
 
@@ -87,7 +88,9 @@ def s3_storage_check(storage: S3Storage) -> None:
     try:
         client.put_object(Bucket=storage.bucket_name, Key=key, Body=b"1")
         client.delete_object(Bucket=storage.bucket_name, Key=key)
-    except (BotoCoreError, ClientError) as exc:
+    except ClientError as exc:  # the store answered no: NoSuchBucket, AccessDenied, InvalidAccessKeyId...
+        raise StorageUnavailable(f"S3 {exc.response.get('Error', {}).get('Code') or type(exc).__name__}") from exc
+    except BotoCoreError as exc:  # no answer: connection refused, timeout, no credentials
         raise StorageUnavailable(f"S3 {type(exc).__name__}") from exc
 
 

@@ -156,7 +156,7 @@ RMA_S3_PUBLIC_ENDPOINT_URL = env("RMA_S3_PUBLIC_ENDPOINT_URL", default="")
 RMA_S3_ADDRESSING_STYLE = env("RMA_S3_ADDRESSING_STYLE", default="path" if RMA_S3_ENDPOINT_URL else "auto")
 # A hung store costs a request seconds, never forever: connect and read timeouts, a few retries with backoff.
 RMA_S3_CONNECT_TIMEOUT_SECONDS = env.float("RMA_S3_CONNECT_TIMEOUT_SECONDS", default=2.0)
-RMA_S3_READ_TIMEOUT_SECONDS = env.float("RMA_S3_READ_TIMEOUT_SECONDS", default=10.0)
+RMA_S3_READ_TIMEOUT_SECONDS = env.float("RMA_S3_READ_TIMEOUT_SECONDS", default=5.0)
 RMA_S3_MAX_ATTEMPTS = env.int("RMA_S3_MAX_ATTEMPTS", default=3)
 if RMA_S3_BUCKET:
     from rma.core.object_storage import s3_storage_options

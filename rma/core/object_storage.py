@@ -21,7 +21,7 @@ def s3_storage_options(
     url_expire_seconds: int = 300,
     addressing_style: str = "auto",
     connect_timeout: float = 2.0,
-    read_timeout: float = 10.0,
+    read_timeout: float = 5.0,
     max_attempts: int = 3,
 ) -> dict[str, Any]:
     """The OPTIONS of ``STORAGES["default"]`` for a private bucket (also used by the tests' ``s3_storage``)."""

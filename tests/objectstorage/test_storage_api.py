@@ -1,6 +1,10 @@
 """Django's storage API on a real S3-compatible server: what the portal's files rely on."""
 
+import socket
+from dataclasses import replace
+
 import pytest
+from botocore.exceptions import ReadTimeoutError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from storages.backends.s3 import S3Storage
@@ -53,3 +57,33 @@ def test_a_missing_object_reads_as_missing(s3_storage, missing):
     assert not default_storage.exists(missing)
     with pytest.raises(FileNotFoundError):
         default_storage.open(missing, "rb").read()
+
+
+@pytest.fixture
+def hung_store():
+    """An address that takes connections and never answers (a store that hangs)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+def test_a_hung_store_fails_the_call_instead_of_holding_it(settings, object_store, hung_store):
+    from tests.objectstore import s3_storages_setting
+
+    hung = replace(object_store, endpoint_url=hung_store)
+    settings.STORAGES = s3_storages_setting(hung, "any", read_timeout=0.2, max_attempts=2)
+
+    with pytest.raises(ReadTimeoutError):
+        default_storage.exists("labels/pdf/RMA-1.pdf")
+
+
+@pytest.mark.django_db
+def test_readyz_names_a_hung_store(client, settings, object_store, hung_store):
+    from tests.objectstore import s3_storages_setting
+
+    settings.STORAGES = s3_storages_setting(replace(object_store, endpoint_url=hung_store), "any")
+
+    body = client.get("/readyz").json()
+
+    assert body["checks"]["storage"] == "failed: S3 ReadTimeoutError"
