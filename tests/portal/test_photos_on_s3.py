@@ -40,3 +40,15 @@ def test_a_photo_is_staged_then_kept_in_the_bucket_and_shown_only_to_its_custome
     assert served.status_code == 200
     assert b"".join(served.streaming_content)[:3] == b"\xff\xd8\xff"
     assert Client().get(url).status_code == 404
+
+
+def test_a_staged_photo_gone_from_the_bucket_is_a_404(client, world, jpeg, s3_storage):
+    lookup(client)
+    choose_items(client, {world.shirt.pk: 1})
+    give_reasons(
+        client, {world.shirt.pk: world.damaged.pk}, photos={world.shirt.pk: [("IMG_1.jpg", jpeg, "image/jpeg")]}
+    )
+    [photo_state] = client.session[SESSION_KEY]["details"][str(world.shirt.pk)]["photos"]
+    s3_storage.store.client().delete_object(Bucket=s3_storage.name, Key=photo_state["name"])
+
+    assert client.get(reverse("portal:staged_photo", kwargs={"photo_id": photo_state["id"]})).status_code == 404
