@@ -1,10 +1,15 @@
 """The portal's photo step with the files in an S3-compatible bucket (moto's server)."""
 
+from datetime import timedelta
+
 import pytest
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from rma.portal.session import SESSION_KEY, STAGING_DIR
+from rma.portal.session import SESSION_KEY, STAGING_DIR, staged_photos_purge
+from rma.portal.tasks import staged_photos_purge_task
 from rma.returns.models import ReturnPhoto, ReturnRequest
 from tests.portal.helpers import choose_items, choose_point, choose_resolution, confirm, give_reasons, lookup
 
@@ -52,3 +57,26 @@ def test_a_staged_photo_gone_from_the_bucket_is_a_404(client, world, jpeg, s3_st
     s3_storage.store.client().delete_object(Bucket=s3_storage.name, Key=photo_state["name"])
 
     assert client.get(reverse("portal:staged_photo", kwargs={"photo_id": photo_state["id"]})).status_code == 404
+
+
+@pytest.mark.parametrize("where", ["bucket", "local folder"])
+def test_photos_of_abandoned_journeys_are_purged_after_a_day(client, world, jpeg, request, where):
+    if where == "bucket":
+        request.getfixturevalue("s3_storage")
+    lookup(client)
+    choose_items(client, {world.shirt.pk: 1})
+    photos = {world.shirt.pk: [("IMG_1.jpg", jpeg, "image/jpeg")]}
+    give_reasons(client, {world.shirt.pk: world.damaged.pk}, photos=photos)
+    [photo_state] = client.session[SESSION_KEY]["details"][str(world.shirt.pk)]["photos"]
+
+    assert staged_photos_purge_task.delay().get() == 0  # this journey may still be confirmed
+    assert default_storage.exists(photo_state["name"])
+    assert staged_photos_purge(now=timezone.now() + timedelta(days=1, minutes=1)) == 1
+    assert not default_storage.exists(photo_state["name"])
+
+
+@pytest.mark.parametrize("where", ["bucket", "local folder"])
+def test_nothing_staged_yet_is_nothing_to_purge(request, where):
+    if where == "bucket":
+        request.getfixturevalue("s3_storage")
+    assert staged_photos_purge() == 0
