@@ -164,13 +164,15 @@ def s3_storage(settings, object_store) -> S3Bucket:
     return S3Bucket(store=object_store, name=bucket)
 
 
-def signed_download(response: Any, bucket: S3Bucket, *, expire_seconds: int) -> requests.Response:
+def signed_download(
+    response: Any, bucket: S3Bucket, *, expire_seconds: int, endpoint_url: str = ""
+) -> requests.Response:
     """Check a 302 to a presigned URL of ``bucket`` that expires ``expire_seconds`` after now, then follow it."""
     assert response.status_code == 302
     location = response["Location"]
     parts = urlsplit(location)
     query = dict(parse_qsl(parts.query))
-    assert f"{parts.scheme}://{parts.netloc}" == bucket.store.endpoint_url
+    assert f"{parts.scheme}://{parts.netloc}" == (endpoint_url or bucket.store.endpoint_url)
     assert parts.path.startswith(f"/{bucket.name}/")
     assert query["X-Amz-Algorithm"] == "AWS4-HMAC-SHA256"
     assert query["X-Amz-Signature"]
@@ -180,4 +182,5 @@ def signed_download(response: Any, bucket: S3Bucket, *, expire_seconds: int) -> 
     assert response["Cache-Control"] == "private, no-store"
     downloaded = requests.get(location, timeout=10)
     assert downloaded.status_code == 200
+    assert downloaded.headers["Cache-Control"] == "private, no-store"  # asked of the store by the signed URL
     return downloaded

@@ -87,3 +87,15 @@ def test_a_photo_gone_from_the_bucket_is_a_404_in_both_modes(settings, integrati
     assert integration.get(photo["url"]).status_code == 404
     settings.RMA_S3_SIGNED_REDIRECT = True
     assert integration.get(photo["url"]).status_code == 404
+
+
+def test_signed_urls_use_the_address_browsers_know_the_store_by(settings, integration, photo, bucket):
+    public = bucket.store.endpoint_url.replace("127.0.0.1", "localhost")  # the same server under another name
+    settings.RMA_S3_SIGNED_REDIRECT = True
+    settings.RMA_S3_PUBLIC_ENDPOINT_URL = public
+
+    response = integration.get(photo["url"])
+
+    expire = settings.RMA_S3_URL_EXPIRE_SECONDS
+    downloaded = signed_download(response, bucket, expire_seconds=expire, endpoint_url=public)
+    assert downloaded.content == bucket.read(ReturnPhoto.objects.get().image.name)
