@@ -20,6 +20,7 @@ import platform
 import subprocess
 import sys
 import time
+from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,6 +51,7 @@ class Config:
     labels: int
     render_seconds: float
     quick: bool
+    rounds: int  # the writes alternate baseline and ours in this many rounds
 
     @classmethod
     def from_env(cls) -> "Config":
@@ -65,6 +67,7 @@ class Config:
             labels=8 if quick else 200,
             render_seconds=0.5 if quick else 4.0,
             quick=quick,
+            rounds=2 if quick else 4,
         )
 
 
@@ -113,25 +116,49 @@ def prepare(env: dict[str, str], *args: str) -> dict[str, Any]:
         out.unlink()
 
 
+def paired(
+    baseline_port: int, baseline: measures.Measure, port: int, ours: measures.Measure, config: Config
+) -> tuple[load.Result, load.Result]:
+    """The baseline and ours, warmed up, then in alternating rounds of the same length, so that whatever else the
+    machine does meanwhile weighs on both alike. A measure whose calls each write something new sends each once."""
+    results = []
+    for target, measure in ((baseline_port, baseline), (port, ours)):
+        calls = measure.calls if measure.repeat else measure.calls[: config.concurrency * 5]
+        warm = load.run(
+            target,
+            calls,
+            concurrency=config.concurrency,
+            duration=config.warmup,
+            expect=measure.expect,
+            repeat=measure.repeat,
+        )
+        results.append((target, measure, [] if measure.repeat else [warm.count]))
+    totals = [load.Result([], 0.0, Counter(), []), load.Result([], 0.0, Counter(), [])]
+    for _ in range(config.rounds):
+        for index, (target, measure, offset) in enumerate(results):
+            calls = measure.calls[offset[0] :] if offset else measure.calls
+            result = load.run(
+                target,
+                calls,
+                concurrency=config.concurrency,
+                duration=config.duration / config.rounds,
+                expect=measure.expect,
+                repeat=measure.repeat,
+            )
+            if offset:
+                offset[0] += result.count
+            totals[index] += result
+    base_total, ours_total = totals
+    for line in ours_total.unexpected[:3] + base_total.unexpected[:3]:
+        print(f"  unexpected answer in {ours.name!r}: {line}", flush=True)
+    return base_total, ours_total
+
+
 def timed(port: int, measure: measures.Measure, config: Config) -> load.Result:
-    """Warm up (separate calls when each call writes), then measure."""
-    calls = measure.calls
-    warm_calls, calls = (calls, calls) if measure.repeat else (calls[:20], calls[20:])
-    load.run(
-        port,
-        warm_calls,
-        concurrency=config.concurrency,
-        duration=config.warmup,
-        expect=measure.expect,
-        repeat=measure.repeat,
-    )
+    """Warm up, then measure (pages: each call can be sent again)."""
+    load.run(port, measure.calls, concurrency=config.concurrency, duration=config.warmup, expect=measure.expect)
     result = load.run(
-        port,
-        calls,
-        concurrency=config.concurrency,
-        duration=config.duration,
-        expect=measure.expect,
-        repeat=measure.repeat,
+        port, measure.calls, concurrency=config.concurrency, duration=config.duration, expect=measure.expect
     )
     for line in result.unexpected[:3]:
         print(f"  unexpected answer in {measure.name!r}: {line}", flush=True)
@@ -202,8 +229,8 @@ def run_size(
             measures.shop_webhooks(data, config.webhooks),
             measures.carrier_webhooks(data, config.webhooks),
         ):
-            base_result = timed(baseline_port, measures.baseline_insert(20_000), config)
-            report.write(label, measure.name, base_result, timed(app.port, measure, config))
+            baseline = measures.baseline_insert(30_000)
+            report.write(label, measure.name, *paired(baseline_port, baseline, app.port, measure, config))
     finally:
         app.stop()
     report.labels[label] = labels_measure(env, database, config)

@@ -33,6 +33,14 @@ class Result:
     statuses: Counter[int]
     unexpected: list[str]
 
+    def __add__(self, other: "Result") -> "Result":
+        return Result(
+            self.latencies + other.latencies,
+            self.seconds + other.seconds,
+            self.statuses + other.statuses,
+            self.unexpected + other.unexpected,
+        )
+
     @property
     def count(self) -> int:
         return len(self.latencies)
