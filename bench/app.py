@@ -1,0 +1,277 @@
+"""The portal's benchmark (`make bench`): the portal and a bare DRF baseline under the same gunicorn, loaded in the
+same run, at each data-set size; a table of baseline, ours and their ratio for every measure.
+
+    DATABASE_URL=postgres://…/rma REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python bench/app.py
+
+Environment:
+- BENCH_SIZES: data-set sizes in returns, default 10000,1000000. Each size has its own database on DATABASE_URL's
+  server (<name>_bench_10k, <name>_bench_1m…), migrated and seeded with `manage.py seed_scale` on first use, reused
+  afterwards (seeding a million returns takes about an hour on two cores).
+- BENCH_QUICK=1: one small size and short measures (what tests/bench checks the harness with).
+- BENCH_DURATION (seconds per measure, default 8), BENCH_CONCURRENCY (client threads, default 4).
+- BENCH_REDIS_URL: the Redis database the portal and its worker use during the bench (its queues are emptied):
+  default REDIS_URL's server, database 15.
+Each measure is warmed up, then run for its duration; the report goes to stdout and var/bench/<timestamp>.txt.
+"""
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections import Counter
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the bench's own modules
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # the portal (and the tests' fake carrier)
+
+import load  # noqa: E402
+import measures  # noqa: E402
+import servers  # noqa: E402
+from report import Report  # noqa: E402
+
+ROOT = servers.ROOT
+ENABLE = "DATABASE_URL=postgres://postgres@127.0.0.1:5432/rma REDIS_URL=redis://127.0.0.1:6379/0 make bench"
+
+
+@dataclass(frozen=True)
+class Config:
+    sizes: list[int]
+    duration: float
+    warmup: float
+    concurrency: int
+    orders: int  # fresh orders prepared for creation (more than a run can use)
+    webhooks: int
+    labels: int
+    render_seconds: float
+    quick: bool
+    rounds: int  # the writes alternate baseline and ours in this many rounds
+
+    @classmethod
+    def from_env(cls) -> "Config":
+        quick = os.environ.get("BENCH_QUICK", "") not in ("", "0", "false")
+        sizes = os.environ.get("BENCH_SIZES") or ("200" if quick else "10000,1000000")
+        return cls(
+            sizes=[int(size) for size in sizes.split(",") if size.strip()],
+            duration=float(os.environ.get("BENCH_DURATION") or (1.0 if quick else 8.0)),
+            warmup=0.3 if quick else 1.5,
+            concurrency=int(os.environ.get("BENCH_CONCURRENCY") or 4),
+            orders=60 if quick else 3000,
+            webhooks=300 if quick else 6000,
+            labels=8 if quick else 200,
+            render_seconds=0.5 if quick else 4.0,
+            quick=quick,
+            rounds=2 if quick else 4,
+        )
+
+
+def size_label(size: int) -> str:
+    if size >= 1_000_000 and size % 1_000_000 == 0:
+        return f"{size // 1_000_000}m"
+    if size >= 1000 and size % 1000 == 0:
+        return f"{size // 1000}k"
+    return str(size)
+
+
+def database_prefix(base: str) -> str:
+    name = urlsplit(base).path.lstrip("/") or "rma"
+    return name if name.endswith("bench") else f"{name}_bench"
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([servers.PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def dataset_ensure(base: str, size: int) -> str:
+    """The database of this size, migrated, with `size` seeded returns (seeded now when fewer are there)."""
+    url = servers.database_ensure(base, f"{database_prefix(base)}_{size_label(size)}")
+    # seed_scale lives in rma.demo, which only the local settings install.
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "returns_portal.settings.local",
+        "DJANGO_DEBUG": "false",
+        "DATABASE_URL": url,
+    }
+    env.pop("REDIS_URL", None)
+    manage(env, "migrate", "--noinput", "-v", "0")
+    (have,) = servers.sql_run(url, "SELECT count(*) FROM orders_order WHERE external_id LIKE 'scale-%%'")[0]
+    if have < size:
+        print(f"seeding {size - have} returns into {urlsplit(url).path[1:]} (reused on later runs)", flush=True)
+        manage(env, "seed_scale", "--returns", str(size - have), *(["--append"] if have else []))
+    return url
+
+
+def prepare(env: dict[str, str], *args: str) -> dict[str, Any]:
+    out = ROOT / "var" / "bench" / f"prepare-{os.getpid()}.json"
+    subprocess.run([servers.PYTHON, "bench/prepare.py", str(out), *args], cwd=ROOT, env=env, check=True)
+    try:
+        return json.loads(out.read_text())
+    finally:
+        out.unlink()
+
+
+def paired(
+    baseline_port: int, baseline: measures.Measure, port: int, ours: measures.Measure, config: Config
+) -> tuple[load.Result, load.Result]:
+    """The baseline and ours, warmed up, then in alternating rounds of the same length, so that whatever else the
+    machine does meanwhile weighs on both alike. A measure whose calls each write something new sends each once."""
+    results = []
+    for target, measure in ((baseline_port, baseline), (port, ours)):
+        calls = measure.calls if measure.repeat else measure.calls[: config.concurrency * 5]
+        warm = load.run(
+            target,
+            calls,
+            concurrency=config.concurrency,
+            duration=config.warmup,
+            expect=measure.expect,
+            repeat=measure.repeat,
+        )
+        results.append((target, measure, [] if measure.repeat else [warm.count]))
+    totals = [load.Result([], 0.0, Counter(), []), load.Result([], 0.0, Counter(), [])]
+    for _ in range(config.rounds):
+        for index, (target, measure, offset) in enumerate(results):
+            calls = measure.calls[offset[0] :] if offset else measure.calls
+            result = load.run(
+                target,
+                calls,
+                concurrency=config.concurrency,
+                duration=config.duration / config.rounds,
+                expect=measure.expect,
+                repeat=measure.repeat,
+            )
+            if offset:
+                offset[0] += result.count
+            totals[index] += result
+    base_total, ours_total = totals
+    for line in ours_total.unexpected[:3] + base_total.unexpected[:3]:
+        print(f"  unexpected answer in {ours.name!r}: {line}", flush=True)
+    return base_total, ours_total
+
+
+def timed(port: int, measure: measures.Measure, config: Config) -> load.Result:
+    """Warm up, then measure (pages: each call can be sent again)."""
+    load.run(port, measure.calls, concurrency=config.concurrency, duration=config.warmup, expect=measure.expect)
+    result = load.run(
+        port, measure.calls, concurrency=config.concurrency, duration=config.duration, expect=measure.expect
+    )
+    for line in result.unexpected[:3]:
+        print(f"  unexpected answer in {measure.name!r}: {line}", flush=True)
+    return result
+
+
+def labels_measure(env: dict[str, str], database: str, config: Config) -> tuple[float, float, int]:
+    """A real worker draining label_generate tasks, against the renderer alone (both in this run)."""
+    subprocess.run(
+        [servers.CELERY, "-A", "returns_portal", "purge", "-f", "-Q", "labels,default,notifications"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    renderer = prepare(env, "--render", str(config.render_seconds))["rate"]
+    worker = servers.worker_start(f"bench-labels-{os.getpid()}", env)
+    try:
+        enqueued = prepare(env, "--labels", str(config.labels))
+        ids, started = enqueued["labels"], enqueued["started"]
+        deadline = time.monotonic() + max(60.0, len(ids) / 2)
+        while time.monotonic() < deadline:
+            [(done, ready)] = servers.sql_run(
+                database,
+                "SELECT count(*), count(*) FILTER (WHERE status = 'ready') FROM shipping_label "
+                "WHERE id = ANY(%s) AND status <> 'pending'",
+                [ids],
+            )
+            if done >= len(ids):
+                break
+            time.sleep(0.05)
+        finished = time.time()
+    finally:
+        worker.stop()
+    return renderer, ready / (finished - started) if ready else 0.0, ready
+
+
+def machine(base: str, redis_url: str) -> list[str]:
+    import redis
+
+    memory = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    gib = int(memory.split()[1]) / 1024 / 1024
+    (version,) = servers.sql_run(servers.database_url(base, "postgres"), "SHOW server_version")[0]
+    redis_version = redis.Redis.from_url(redis_url).info("server")["redis_version"]
+    return [
+        f"Returns portal benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"Machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), {gib:.1f} GiB RAM, "
+        f"PostgreSQL {version}, Redis {redis_version}, Python {platform.python_version()}",
+        f"gunicorn (from the Dockerfile, both servers): {' '.join(servers.gunicorn_arguments())}; "
+        f"portal on returns_portal.settings.production over HTTP",
+    ]
+
+
+def run_size(
+    report: Report, base: str, redis_url: str, size: int, baseline_port: int, config: Config, shipx: dict[str, str]
+) -> None:
+    label = size_label(size)
+    database = dataset_ensure(base, size)
+    env = {**servers.app_env(database, redis_url), "BENCH_FAKE_SHIPX": json.dumps(shipx)}
+    data = prepare(env, "--orders", str(config.orders))
+    app = servers.app_start(f"app-{label}", env)
+    try:
+        print(f"measuring at {label} returns", flush=True)
+        for measure in [*measures.pages(data), *measures.scans(data)]:
+            report.page(label, measure.name, timed(app.port, measure, config))
+        for measure in (
+            measures.creation(data),
+            measures.shop_webhooks(data, config.webhooks),
+            measures.carrier_webhooks(data, config.webhooks),
+        ):
+            baseline = measures.baseline_insert(30_000)
+            report.write(label, measure.name, *paired(baseline_port, baseline, app.port, measure, config))
+    finally:
+        app.stop()
+    report.labels[label] = labels_measure(env, database, config)
+
+
+def redis_for_bench() -> str:
+    if os.environ.get("BENCH_REDIS_URL"):
+        return os.environ["BENCH_REDIS_URL"]
+    return urlunsplit(urlsplit(os.environ["REDIS_URL"])._replace(path="/15"))
+
+
+def main() -> int:
+    base, redis_url = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
+    if not base.startswith(("postgres://", "postgresql://")) or not redis_url:
+        print("bench/app.py skipped: the portal is measured on PostgreSQL and Redis, as it runs in production;")
+        print(f"run: {ENABLE}")
+        return 0
+    config = Config.from_env()
+    redis_url = redis_for_bench()
+    from tests.shipping.carriers.inpost.fake import shipx_running
+
+    report = Report(header=machine(base, redis_url), sizes=[size_label(size) for size in config.sizes])
+    report.header.append(
+        f"Load: {config.concurrency} client threads (keep-alive http.client), "
+        f"{config.duration:g} s per measure after {config.warmup:g} s of warm-up"
+        + (" (quick mode: figures are not meaningful)" if config.quick else "")
+    )
+    with ExitStack() as stack:
+        fake = stack.enter_context(shipx_running())
+        shipx = {"url": fake.url, "token": fake.token, "organization_id": fake.organization_id}
+        baseline = servers.baseline_start(servers.database_ensure(base, f"{database_prefix(base)}_baseline"))
+        stack.callback(baseline.stop)
+        for size in config.sizes:
+            run_size(report, base, redis_url, size, baseline.port, config, shipx)
+    lines = report.lines()
+    print("\n".join(lines))
+    out = ROOT / "var" / "bench" / f"{datetime.now(UTC):%Y%m%d-%H%M%S}.txt"
+    out.write_text("\n".join(lines) + "\n")
+    print(f"\nwritten to {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""`make bench`'s driver (bench/app.py) in quick mode: it starts the baseline and the portal under gunicorn, a real
+Celery worker and the fake InPost, and reports a figure for every measure, each request answered as expected.
+
+A test of the harness, not of speed: quick mode's figures mean nothing and are not checked."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require
+from tests.workers.live import REDIS_DB_BASE, REDIS_SERVER
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+# The measures the README's "Performance at scale" table lists: each must have its line in the report.
+MEASURES = (
+    "creation: POST /api/v1/returns/ (submit)",
+    "webhook: shop delivery (WooCommerce)",
+    "webhook: carrier tracking (InPost)",
+    "portal: order lookup (POST)",
+    "portal: items step",
+    "portal: reasons step",
+    "portal: resolution step",
+    "portal: drop-off step",
+    "portal: review step",
+    "warehouse: board",
+    "warehouse API: expected",
+    "warehouse API: awaiting refund",
+    "agents: review queue",
+    "agents: return page",
+    "store: counter",
+    "store: shipments",
+    "API: returns, first page",
+    "API: returns by status",
+    "API: returns by contact_email",
+    "API: return detail",
+    "scan: by tracking number",
+    "scan: by RMA number",
+)
+
+
+@pytest.fixture
+def bench_env():
+    database = os.environ.get("DATABASE_URL", "")
+    require(
+        database.startswith(("postgres://", "postgresql://")),
+        "PostgreSQL (the bench runs the portal as production does)",
+        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/rma make test",
+    )
+    require(bool(os.environ.get("REDIS_URL")), "Redis (the bench's broker and cache)", "REDIS_URL=redis://… make test")
+    # A Redis database of its own, which no live test worker reads (they use RMA_TEST_REDIS_DB + 0, 1, …): the
+    # bench empties its queues.
+    return {
+        **os.environ,
+        "BENCH_QUICK": "1",
+        "BENCH_SIZES": "200",
+        "BENCH_DURATION": "0.5",
+        "BENCH_REDIS_URL": f"{REDIS_SERVER}/{REDIS_DB_BASE + 4}",
+    }
+
+
+@pytest.mark.postgres
+def test_the_quick_bench_reports_every_measure_with_its_baseline(bench_env):
+    run = subprocess.run(
+        [sys.executable, "bench/app.py"], cwd=ROOT, env=bench_env, capture_output=True, text=True, timeout=600
+    )
+
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    report = run.stdout
+    lines = {line.strip().split("  ")[0]: line for line in report.splitlines() if line.startswith("    ")}
+    missing = [name for name in MEASURES if name not in lines]
+    assert not missing, report
+    # The writes are side by side with the bare insert, and nothing answered other than expected.
+    assert "bare DRF insert" in report
+    assert "unexpected answer" not in report, report
+    assert " err)" not in report, report
+    assert "renderer" in report
+    assert "worker" in report
+    assert "labels/s" in report
+    assert "--workers 2" in report  # the Dockerfile's gunicorn settings, for both servers
+    written = report.rsplit("written to ", 1)[1].strip()
+    assert (ROOT / written).read_text().startswith("Returns portal benchmark")
