@@ -189,11 +189,13 @@ class ShipmentWriter:
         opened = min(travelled.planned.when(S.IN_TRANSIT) for travelled in chunk)
         dispatched = max(travelled.planned.when(S.IN_TRANSIT) for travelled in chunk)
         arrived = chunk[0].planned.when(S.RECEIVED) if received else None
+        if store.default_warehouse is None:  # the counters are taken from shops that have one (seed_scale)
+            raise ValueError(f"shop {store.code} ships to no warehouse")
         return Shipment(
             number=f"SH-{store.code}-{sequence:010d}".upper(),
             sequence=sequence,
             store=store,
-            warehouse_id=store.default_warehouse_id,
+            warehouse=store.default_warehouse,
             status=ShipmentStatus.RECEIVED if received else ShipmentStatus.DISPATCHED,
             closed_at=dispatched,
             dispatched_at=dispatched,
