@@ -3,7 +3,8 @@
 Needs PostgreSQL and Redis (DATABASE_URL and REDIS_URL, as for the app). It makes its own database next to the one
 DATABASE_URL names (`<name>_labelbench`, dropped at the end) and uses the Redis database REDIS_URL names (its label
 queue is emptied first). Then, in one run:
-1. the renderer alone, in this process: label sets (A6 PDF + 4x6 PDF + ZPL) per second, and A6 PDFs per second;
+1. the renderer alone, in this process: label sets (A6 PDF + 4x6 PDF + ZPL) per second, and A6 PDFs per second
+   (measured before and after the worker's run, averaged);
 2. label_generate in this process on a few labels: SQL statements and milliseconds per label on PostgreSQL;
 3. a real Celery worker (`celery -A returns_portal worker -Q labels`, prefork, the settings of production:
    prefetch multiplier 1, acks late) started as a separate process, then N label_generate tasks published to
@@ -208,17 +209,20 @@ def measure(*, count: int, concurrency: int, seconds: float, profile: bool = Fal
             label_ids = returns_with_pending_labels(count=count + PROFILED_LABELS)
             _queue_empty(redis_url)  # the tasks queued on approval: this run publishes its own
             figures: dict[str, Any] = {"labels": count, "concurrency": concurrency, "cpu_count": os.cpu_count()}
-            figures.update(_renderer_rates(seconds=seconds))
+            before = _renderer_rates(seconds=seconds / 2)
             figures.update(_in_process(label_ids[:PROFILED_LABELS], profile=profile))
             worker = _worker_start(env=env, concurrency=concurrency, workdir=workdir)
             _worker_wait_ready(worker, workdir)
             elapsed = _drain(label_ids=label_ids[PROFILED_LABELS:])
-            figures["end_to_end_per_s"] = count / elapsed
-            figures["ratio_to_a6"] = figures["end_to_end_per_s"] / figures["renderer_a6_per_s"]
-            figures["ratio_to_set"] = figures["end_to_end_per_s"] / figures["renderer_set_per_s"]
             worker.send_signal(signal.SIGTERM)
             worker.wait(timeout=30)
             worker = None
+            # Before and after the worker's run, averaged: a shared machine's load drifts within a minute.
+            after = _renderer_rates(seconds=seconds / 2)
+            figures.update({name: (before[name] + after[name]) / 2 for name in before})
+            figures["end_to_end_per_s"] = count / elapsed
+            figures["ratio_to_a6"] = figures["end_to_end_per_s"] / figures["renderer_a6_per_s"]
+            figures["ratio_to_set"] = figures["end_to_end_per_s"] / figures["renderer_set_per_s"]
     finally:
         if worker is not None:
             worker.kill()

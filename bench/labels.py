@@ -6,6 +6,8 @@ Three measures, each printed as labels per second:
    label_render_files, the two functions label_generate calls; no database;
 3. label_generate itself on a throwaway SQLite database with files on local disk: row locks, carrier,
    the three files (A6 PDF, 4x6 PDF, ZPL), storage, status change and audit event.
+A fourth, a real Celery worker on Redis and PostgreSQL against the renderer alone in the same run, is
+bench/label_worker.py; `worker_vs_renderer(n)` below runs it and returns its figures (for `make bench`).
 """
 
 import argparse
