@@ -154,6 +154,16 @@ class SeedScaleTravelTests(TestCase):
         download = self.client.get(reverse("customer-label-pdf", kwargs={"public_id": ready.public_id}))
         assert download.status_code == 404
 
+    def test_the_agents_return_page_opens_for_every_status_with_its_tracking_and_credit(self):
+        self.client.force_login(UserFactory(username="agent-scale", roles=[roles.AGENT]))
+        for status in S.values:
+            for request in ReturnRequest.objects.filter(status=status).order_by("pk")[:2]:
+                response = self.client.get(reverse("agents:return", kwargs={"public_id": request.public_id}))
+                assert response.status_code == 200, status
+        credit = StoreCredit.objects.select_related("return_request").order_by("pk").first()
+        page = self.client.get(reverse("agents:return", kwargs={"public_id": credit.return_request.public_id}))
+        assert page.status_code == 200
+
     def test_a_shops_shipments_open_on_the_data(self):
         shipment = Shipment.objects.filter(number__startswith="SH-").order_by("pk").first()
         assert shipment is not None
