@@ -6,6 +6,8 @@ Three measures, each printed as labels per second:
    label_render_files, the two functions label_generate calls; no database;
 3. label_generate itself on a throwaway SQLite database with files on local disk: row locks, carrier,
    the three files (A6 PDF, 4x6 PDF, ZPL), storage, status change and audit event.
+A fourth, a real Celery worker on Redis and PostgreSQL against the renderer alone in the same run, is
+bench/label_worker.py; `worker_vs_renderer(n)` below runs it and returns its figures (for `make bench`).
 """
 
 import argparse
@@ -179,9 +181,9 @@ def service_rates(*, seconds: float) -> dict[str, float]:
 # ---- 3. label_generate on a database
 
 
-def generate_rate(*, count: int) -> tuple[float, float]:
-    """Create `count` approved returns (pending labels), then time label_generate on each: (labels/s, ms each)."""
-    from django.core.management import call_command
+def returns_with_pending_labels(*, count: int) -> list[int]:
+    """Create `count` approved returns through the services (on a migrated, empty database): their pending
+    labels' ids. The label tasks queued on approval go to whatever broker is configured."""
     from django.db import transaction
     from django.utils import timezone
 
@@ -190,9 +192,7 @@ def generate_rate(*, count: int) -> tuple[float, float]:
     from rma.returns.models import ReasonCode, ReturnPolicy
     from rma.returns.services import DropOffChoice, ReturnLineInput, return_request_create
     from rma.shipping.models import Label, LabelStatus
-    from rma.shipping.services import label_generate
 
-    call_command("migrate", verbosity=0)
     Warehouse.objects.create(code="WH-LYS", name="Entrepôt Retours Lyon Sud", postcode="69007", city="Lyon")
     point = DropOffPoint.objects.create(
         name="Tabac Presse du Marché", kind="relay_point", carrier="mondial_relay", carrier_point_id="FR-1"
@@ -229,14 +229,44 @@ def generate_rate(*, count: int) -> tuple[float, float]:
                 drop_off=DropOffChoice(method="relay_point", point=point),
                 submit=True,
             )
-    label_ids = list(Label.objects.filter(status=LabelStatus.PENDING).values_list("pk", flat=True))
+    label_ids = list(Label.objects.filter(status=LabelStatus.PENDING).order_by("pk").values_list("pk", flat=True))
     assert len(label_ids) == count, f"expected {count} pending labels, found {len(label_ids)}"
+    return label_ids
+
+
+def generate_rate(*, count: int) -> tuple[float, float]:
+    """Create `count` approved returns (pending labels), then time label_generate on each: (labels/s, ms each)."""
+    from django.core.management import call_command
+
+    from rma.shipping.models import Label, LabelStatus
+    from rma.shipping.services import label_generate
+
+    call_command("migrate", verbosity=0)
+    label_ids = returns_with_pending_labels(count=count)
     started = time.perf_counter()
     for label_id in label_ids:
         label_generate(label_id=label_id)
     elapsed = time.perf_counter() - started
     assert Label.objects.filter(status=LabelStatus.READY).count() == count
     return count / elapsed, elapsed / count * 1000
+
+
+# ---- 4. A real Celery worker on Redis and PostgreSQL vs the renderer alone (bench/label_worker.py)
+
+
+def worker_vs_renderer(count: int = 300, *, concurrency: int = 2, seconds: float = 3.0) -> dict[str, Any]:
+    """Run bench/label_worker.py in its own process (it configures Django on its own database) and return its
+    figures: renderer_a6_per_s, renderer_set_per_s, statements_per_label, in_process_ms_per_label,
+    end_to_end_per_s, ratio_to_a6, ratio_to_set, labels, concurrency, cpu_count. Needs DATABASE_URL (PostgreSQL)
+    and REDIS_URL in the environment."""
+    import json
+    import subprocess
+
+    script = Path(__file__).resolve().parent / "label_worker.py"
+    command = [sys.executable, str(script), "--json", f"--count={count}", f"--concurrency={concurrency}"]
+    result = subprocess.run([*command, f"--seconds={seconds}"], capture_output=True, text=True, check=True)  # noqa: S603
+    figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def main() -> None:

@@ -51,6 +51,8 @@ STEP_DAYS: dict[str, float] = {
 }
 REVIEW_SHARE = 0.1  # approved returns that went through an agent's review
 EXCHANGE_SHARE = 0.1  # returns asking for another size rather than money
+STORE_CREDIT_SHARE = 0.15  # returns settled with a voucher for the shop rather than money back
+STORE_SHARE = 0.15  # returns handed in at a shop's counter rather than at a carrier's point
 HISTORY_DAYS = 365  # finished returns are spread over the last year
 
 
@@ -64,6 +66,7 @@ class PlannedReturn:
     resolution: str
     line_count: int
     quantities: tuple[int, ...]
+    at_store: bool = False  # handed in at a shop's counter (rma.demo.scale.extras)
 
     @property
     def status(self) -> str:
@@ -166,10 +169,15 @@ def plan_returns(
     comfortably; their statuses do)."""
     rng = random.Random(seed)
     for offset, status in enumerate(statuses_for(count=count, rng=rng)):
-        resolution = Resolution.EXCHANGE if rng.random() < EXCHANGE_SHARE else Resolution.REFUND
+        draw = rng.random()
+        resolution = Resolution.REFUND
+        if draw < EXCHANGE_SHARE:
+            resolution = Resolution.EXCHANGE
+        elif draw < EXCHANGE_SHARE + STORE_CREDIT_SHARE:
+            resolution = Resolution.STORE_CREDIT
         if status == S.EXCHANGED:
             resolution = Resolution.EXCHANGE
-        elif status == S.REFUNDED:
+        elif status == S.REFUNDED and resolution == Resolution.EXCHANGE:
             resolution = Resolution.REFUND
         path = path_to(status, resolution=resolution, rng=rng)
         line_count = rng.choices((1, 2, 3), weights=(40, 45, 15))[0]
@@ -180,4 +188,5 @@ def plan_returns(
             resolution=resolution,
             line_count=line_count,
             quantities=tuple(rng.choices((1, 2), weights=(85, 15))[0] for _ in range(line_count)),
+            at_store=rng.random() < STORE_SHARE,
         )

@@ -1,5 +1,6 @@
 """The rows of a planned return, written in bulk: order, lines, return, events, label, arrival, inspections,
-dispositions, refund or exchange, and the customer emails in the outbox.
+dispositions, refund or exchange, the customer emails in the outbox, and (rma.demo.scale.extras) tracking events,
+counter checks, shipments with their cartons, and store credits.
 
 This bypasses the services on purpose (a million returns through the one door would take hours); what the
 services guarantee is kept by construction instead: every event is an allowed move (rma.demo.scale.plan), the
@@ -15,56 +16,26 @@ from decimal import Decimal
 
 from django.db import models, transaction
 
+from rma.demo.scale import extras
+from rma.demo.scale.catalogue import ACTOR_LABELS, CATALOGUE, DEAD_EMAIL_SHARE, DISPOSITIONS
 from rma.demo.scale.numbering import EMAIL_DOMAIN, EXTERNAL_ID_PREFIX, external_id_for, rma_number_for
 from rma.demo.scale.plan import PlannedReturn
-from rma.locations.models import DropOffPoint, Warehouse
+from rma.locations.models import DropOffPoint, Store, Warehouse
 from rma.notifications.choices import Channel as OutboxChannel
 from rma.notifications.choices import OutboxStatus
 from rma.notifications.models import OutboxMessage
-from rma.orders.choices import Category
 from rma.orders.models import Order, OrderLine
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.messages import CLOSED_NOTICE_FROM, CUSTOMER_EMAIL_TOPICS, customer_email_dedupe_key
 from rma.returns.models import ReasonCode, ReturnEvent, ReturnLine, ReturnRequest
 from rma.returns.states import RELEASING_STATUSES
 from rma.shipping.choices import LabelStatus
-from rma.shipping.models import Label
-from rma.warehouse.choices import DispositionKind, RefundMethod
-from rma.warehouse.models import Arrival, Disposition, ExchangeRequest, Grade, Inspection, Refund
+from rma.shipping.models import Carton, CounterCheck, Label, Shipment, ShipmentItem, TrackingEvent
+from rma.shipping.services import label_qr_payload
+from rma.warehouse.choices import RefundMethod
+from rma.warehouse.models import Arrival, Disposition, ExchangeRequest, Grade, Inspection, Refund, StoreCredit
 
 S = ReturnStatus
-
-# Products sold: (name, category, price, sizes).
-CATALOGUE: tuple[tuple[str, str, Decimal, tuple[str, ...]], ...] = (
-    ("Robe en lin", Category.APPAREL, Decimal("79.00"), ("XS", "S", "M", "L", "XL")),
-    ("Chemise oxford", Category.APPAREL, Decimal("49.90"), ("S", "M", "L", "XL")),
-    ("Jean droit", Category.APPAREL, Decimal("69.00"), ("36", "38", "40", "42", "44")),
-    ("Baskets cuir", Category.FOOTWEAR, Decimal("119.00"), ("38", "39", "40", "41", "42", "43")),
-    ("Bottines", Category.FOOTWEAR, Decimal("149.00"), ("37", "38", "39", "40", "41")),
-    ("Casque audio", Category.ELECTRONICS, Decimal("199.00"), ("",)),
-    ("Lampe de chevet", Category.HOME, Decimal("39.90"), ("",)),
-    ("Coussin velours", Category.HOME, Decimal("24.90"), ("",)),
-    ("Crème visage", Category.BEAUTY, Decimal("29.00"), ("",)),
-)
-# Units that go through an operator's hands: which are restocked, which need work.
-DISPOSITIONS: tuple[tuple[str, int], ...] = (
-    (DispositionKind.RESTOCK, 80),
-    (DispositionKind.RESTOCK_OPEN_BOX, 12),
-    (DispositionKind.REFURBISH, 8),
-)
-DEAD_EMAIL_SHARE = 0.003
-# Who made each move, as the events name them (no user: the data set has no staff accounts).
-ACTOR_LABELS: dict[str, str] = {
-    S.DRAFT: "customer",
-    S.SUBMITTED: "customer",
-    S.NEEDS_REVIEW: "policy",
-    S.APPROVED: "policy",
-    S.IN_TRANSIT: "carrier",
-    S.RECEIVED: "warehouse",
-    S.INSPECTED: "warehouse",
-    S.REFUNDED: "warehouse",
-    S.EXCHANGED: "warehouse",
-}
 
 
 @dataclass
@@ -75,6 +46,8 @@ class ReferenceData:
     points: list[DropOffPoint]
     reasons: list[ReasonCode]
     grades: dict[str, Grade]  # category -> the grade an undamaged unit gets
+    store_points: list[DropOffPoint]  # the shops' counters (each point's store has a default warehouse)
+    stores: dict[int, Store]
 
 
 MODELS_WRITTEN: tuple[type[models.Model], ...] = (
@@ -90,6 +63,12 @@ MODELS_WRITTEN: tuple[type[models.Model], ...] = (
     Refund,
     ExchangeRequest,
     OutboxMessage,
+    TrackingEvent,
+    StoreCredit,
+    CounterCheck,
+    Shipment,
+    Carton,
+    ShipmentItem,
 )
 
 
@@ -101,6 +80,7 @@ class BatchWriter:
         self.reference = reference
         self.now = now
         self.rng = random.Random(seed * 7 + run)
+        self.shipments = extras.ShipmentWriter(run=run)
         self.written: dict[str, int] = dict.fromkeys((m._meta.model_name or "" for m in MODELS_WRITTEN), 0)
 
     def _count(self, model: type[models.Model], rows: list) -> list:
@@ -125,15 +105,18 @@ class BatchWriter:
         for planned, request, lines in zip(batch, requests, lines_per_order, strict=True):
             return_lines.append([self._return_line(planned, request, line) for line in lines[: planned.line_count]])
         ReturnLine.objects.bulk_create(self._count(ReturnLine, [line for group in return_lines for line in group]))
-        events, labels, arrivals, outbox = [], [], [], []
+        events, labels, arrivals, outbox, tracking = [], [], [], [], []
         refunds: list[Refund] = []
         exchanges: list[ExchangeRequest] = []
-        for planned, request, lines in zip(batch, requests, lines_per_order, strict=True):
+        travelled: list[extras.Travelled] = []
+        for planned, request, lines, group in zip(batch, requests, lines_per_order, return_lines, strict=True):
             events.extend(self._events(planned, request))
             outbox.extend(self._emails(planned, request))
             label = self._label(planned, request)
+            travelled.append(extras.Travelled(planned=planned, request=request, label=label, lines=group))
             if label is not None:
                 labels.append(label)
+                tracking.extend(extras.label_tracking(planned, label, now=self.now))
                 if planned.reached(S.RECEIVED):
                     arrivals.append(self._arrival(planned, request, label))
             if planned.reached(S.REFUNDED):
@@ -154,6 +137,22 @@ class BatchWriter:
         Refund.objects.bulk_create(self._count(Refund, refunds))
         ExchangeRequest.objects.bulk_create(self._count(ExchangeRequest, exchanges))
         OutboxMessage.objects.bulk_create(self._count(OutboxMessage, outbox))
+        for event in tracking:
+            event.label_id = event.label.pk  # saved above
+        TrackingEvent.objects.bulk_create(self._count(TrackingEvent, tracking))
+        credits = [c for t in travelled if (c := extras.store_credit_for(t, run=self.run, rng=self.rng))]
+        StoreCredit.objects.bulk_create(self._count(StoreCredit, credits))
+        stores = self.reference.stores
+        checks = [check for t in travelled for check in extras.counter_checks_for(t, stores=stores)]
+        CounterCheck.objects.bulk_create(self._count(CounterCheck, checks))
+        shipments, cartons, items = self.shipments.shipments_for(travelled, stores=stores)
+        Shipment.objects.bulk_create(self._count(Shipment, shipments))
+        for carton in cartons:
+            carton.shipment_id = carton.shipment.pk
+        Carton.objects.bulk_create(self._count(Carton, cartons))
+        for item in items:
+            item.shipment_id, item.carton_id = item.shipment.pk, item.carton.pk
+        ShipmentItem.objects.bulk_create(self._count(ShipmentItem, items))
 
     # ---- one return's rows
 
@@ -213,6 +212,11 @@ class BatchWriter:
         )
         point = self.reference.points[planned.index % len(self.reference.points)]
         warehouse = self.reference.warehouses[planned.index % len(self.reference.warehouses)]
+        store = None
+        if planned.at_store and self.reference.store_points:
+            point = self.reference.store_points[planned.index % len(self.reference.store_points)]
+            store = self.reference.stores[point.store_id]  # type: ignore[index]
+            warehouse = store.default_warehouse  # type: ignore[assignment]
         return ReturnRequest(
             rma_number=rma_number_for(run=self.run, index=planned.index),
             order=order,
@@ -220,6 +224,7 @@ class BatchWriter:
             resolution=planned.resolution,
             drop_off_method=point.kind,
             drop_off_point=point,
+            store=store,
             destination_warehouse=warehouse,
             contact_email=order.customer_email,
             contact_name=order.customer_name,
@@ -282,6 +287,7 @@ class BatchWriter:
             return_request=request,
             status=status,
             tracking_number=tracking,
+            qr_payload=label_qr_payload(rma_number=request.rma_number),  # what a shop's counter scans
             ready_at=ready,
             voided_at=voided,
             created_at=approved,
@@ -334,7 +340,9 @@ class BatchWriter:
             return_request=request,
             amount=request.refund_estimate,
             currency=request.currency,
-            method=RefundMethod.ORIGINAL_PAYMENT,
+            method=RefundMethod.STORE_CREDIT
+            if request.resolution == Resolution.STORE_CREDIT
+            else RefundMethod.ORIGINAL_PAYMENT,
             idempotency_key=f"{EXTERNAL_ID_PREFIX}refund-{self.run:03d}-{planned.index}",
             breakdown={"lines": [], "fee": "0.00"},
             released_at=moment,

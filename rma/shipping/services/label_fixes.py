@@ -30,5 +30,5 @@ def label_sender_correct(*, label: Label, address: Mapping[str, str]) -> Label:
     locked.customer_error = ""
     locked.error_code = ""
     return label_transition(
-        label=locked, to=LabelStatus.PENDING, fields=["sender_address", "customer_error", "error_code"]
+        label=locked, to=LabelStatus.PENDING, fields=["sender_address", "customer_error", "error_code"], locked=True
     )

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
@@ -87,16 +87,14 @@ def _tracking_number_reserve(*, label: Label, carrier: Carrier, request: LabelRe
 
     The first reference is the return's public id, so asking again (a retry after a timeout, a second delivery of
     the task) sends the same reference: a carrier that dedupes by reference answers with the parcel it already
-    booked, and the built-in carrier derives the same number. The unique constraint catches a number that belongs
-    to another label.
+    booked, and the built-in carrier derives the same number. A number that belongs to another label is asked
+    again at once; the unique constraint still catches one taken by a label committed meanwhile (the attempt
+    rolls back and its retry sees it). The number is saved with the label's other fields (label_generate).
     """
     for attempt in range(MAX_TRACKING_NUMBER_ATTEMPTS):
         reference = request.reference if attempt == 0 else f"{request.reference}:{attempt}"
         issued = carrier.create_label(request=replace(request, reference=reference))
-        try:
-            with transaction.atomic():
-                Label.objects.filter(pk=label.pk).update(tracking_number=issued.tracking_number)
-        except IntegrityError:
+        if Label.objects.filter(tracking_number=issued.tracking_number).exclude(pk=label.pk).exists():
             logger.warning("tracking number %s is taken; label %s asks again", issued.tracking_number, label.pk)
             continue
         label.tracking_number = issued.tracking_number
@@ -167,7 +165,7 @@ def _carrier_refused_for_customer(*, label: Label, error: CarrierInputError) -> 
     if label.status == LabelStatus.FAILED:  # a late second delivery of the task, refused again
         label.save(update_fields=[*fields, "updated_at"])
     else:
-        label_transition(label=label, to=LabelStatus.FAILED, fields=fields)
+        label_transition(label=label, to=LabelStatus.FAILED, fields=fields, locked=True)
     logger.info("label %s refused by the carrier (%s): %s", label.pk, error.code, error)
     return label
 
@@ -179,14 +177,16 @@ def label_generate(*, label_id: int) -> Label:
     Safe to run any number of times: a ready or voided label is returned unchanged, so it never gets a second
     tracking number. If the return was cancelled or expired meanwhile, the label is voided instead.
     """
-    return_request_id = Label.objects.values_list("return_request_id", flat=True).get(pk=label_id)
-    if return_request_id is None:
-        raise LabelError(_("Only labels of returns can be generated for now."), code="label_without_return")
+    # The return first, then the label (rma.shipping.lock_objects): one query finds and locks the return.
     return_request = (
         return_request_qs_select_for_update()
         .select_related("order", "drop_off_point", "destination_warehouse")
-        .get(pk=return_request_id)
+        .filter(label__pk=label_id)
+        .first()
     )
+    if return_request is None:
+        Label.objects.only("pk").get(pk=label_id)  # no such label: DoesNotExist, as before
+        raise LabelError(_("Only labels of returns can be generated for now."), code="label_without_return")
     label = label_qs_select_for_update().select_related("account").get(pk=label_id)
     if label.status in (LabelStatus.READY, LabelStatus.VOIDED):
         return label
@@ -219,6 +219,7 @@ def label_generate(*, label_id: int) -> Label:
     label_transition(
         label=label,
         to=LabelStatus.READY,
+        locked=True,  # read under the lock taken above
         fields=[
             "tracking_number",
             "qr_payload",
@@ -260,7 +261,7 @@ def label_generation_failed(*, label_id: int, error: BaseException | str, final:
         label.last_error = message[:4000]
         update_fields = ["attempts", "last_error", "updated_at"]
         if final and label.status != LabelStatus.FAILED:
-            label_transition(label=label, to=LabelStatus.FAILED, fields=update_fields)
+            label_transition(label=label, to=LabelStatus.FAILED, fields=update_fields, locked=True)
         else:
             label.save(update_fields=update_fields)
     logger.warning("label %s attempt %s failed%s: %s", label_id, label.attempts, " for good" if final else "", message)
@@ -278,7 +279,7 @@ def label_retry(*, label: Label) -> Label:
             % {"status": LabelStatus(locked.status).label},
             code="label_not_failed",
         )
-    return label_transition(label=locked, to=LabelStatus.PENDING)
+    return label_transition(label=locked, to=LabelStatus.PENDING, locked=True)
 
 
 # ---- Void and purge
@@ -295,7 +296,7 @@ def label_void(*, label: Label) -> tuple[Label, bool]:
     if locked.status == LabelStatus.VOIDED:
         return locked, False
     locked.voided_at = timezone.now()
-    label_transition(label=locked, to=LabelStatus.VOIDED, fields=["voided_at"])
+    label_transition(label=locked, to=LabelStatus.VOIDED, fields=["voided_at"], locked=True)
     return locked, bool(locked.tracking_number)
 
 

@@ -13,14 +13,18 @@ from rma.shipping.models import Label, Shipment
 from rma.shipping.states import label_can_transition, shipment_can_transition
 
 
-@transaction.atomic
-def label_transition(*, label: Label, to: str, fields: Sequence[str] = ()) -> Label:
+def label_transition(*, label: Label, to: str, fields: Sequence[str] = (), locked: bool = False) -> Label:
     """Move a label to `to` (saving also `fields` of the instance); InvalidTransition if its lifecycle refuses.
 
     The status checked is the one in the database, read under the row lock: of two concurrent moves, the
-    second waits, then is refused if its move no longer fits.
+    second waits, then is refused if its move no longer fits. `locked`: the caller holds the row lock and read
+    `label.status` under it, so the status is checked as it is (no second read, no savepoint: one UPDATE).
     """
-    source = label_qs_select_for_update().only("status").get(pk=label.pk).status
+    if not locked:
+        with transaction.atomic():
+            label.status = label_qs_select_for_update().only("status").get(pk=label.pk).status
+            return label_transition(label=label, to=to, fields=fields, locked=True)
+    source = label.status
     if not label_can_transition(source, to):
         raise InvalidTransition(
             _("A label that is “%(source)s” cannot become “%(target)s”.")

@@ -63,20 +63,28 @@ def reference_data_ensure() -> ReferenceData:
     grades: dict[str, Grade] = {}
     for grade in Grade.objects.select_related("scale").order_by("scale__category", "position", "code"):
         grades.setdefault(grade.scale.category, grade)
+    # The shops' counters, for the returns handed in there: only shops that ship to a warehouse.
+    store_points = list(
+        DropOffPoint.objects.filter(kind=DropOffKind.STORE, store__default_warehouse__isnull=False)
+        .select_related("store__default_warehouse")
+        .order_by("store__code")
+    )
     return ReferenceData(
         warehouses=list(Warehouse.objects.order_by("code")),
-        # Carrier points only: a shop's counter makes counter checks, which this data set leaves out.
+        # Carrier points; the shops' counters are below.
         points=list(DropOffPoint.objects.exclude(kind=DropOffKind.STORE).order_by("carrier", "carrier_point_id")),
         reasons=list(ReasonCode.objects.filter(is_active=True).order_by("position", "code")),
         grades=grades,
+        store_points=store_points,
+        stores={point.store.pk: point.store for point in store_points if point.store is not None},
     )
 
 
 class Command(BaseCommand):
     help = (
-        "Write N returns in every status (with their orders, events, labels, arrivals, inspections, refunds and "
-        "outbox emails) in bulk, to measure pages and APIs on a large database. Refuses a second run unless "
-        "--append is given."
+        "Write N returns in every status (with their orders, events, labels, tracking events, arrivals, inspections, "
+        "refunds, store credits, counter checks, shop shipments and outbox emails) in bulk, to measure pages and "
+        "APIs on a large database. Refuses a second run unless --append is given."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
