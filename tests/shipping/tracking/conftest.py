@@ -116,8 +116,21 @@ def label_of(return_request: ReturnRequest) -> Label:
     return Label.objects.get(return_request=return_request)
 
 
+# "Now" for `at`, read once per test (the autouse fixture below): two calls of at(40) in one test are the same time,
+# even when the test crosses a second. Tests elsewhere that import `at` get a "now" at most five minutes old.
+_now: list[datetime] = []
+
+
+@pytest.fixture(autouse=True)
+def _now_fixed() -> None:
+    _now[:] = [datetime.now(UTC).replace(microsecond=0)]
+
+
 def at(minutes_ago: int) -> datetime:
-    return (datetime.now(UTC) - timedelta(minutes=minutes_ago)).replace(microsecond=0)
+    now = datetime.now(UTC)
+    if not _now or now - _now[0] > timedelta(minutes=5):
+        _now[:] = [now.replace(microsecond=0)]
+    return _now[0] - timedelta(minutes=minutes_ago)
 
 
 __all__ = ["SIGNATURE_HEADER", "StandInCarrier", "TrackingStatus", "at", "label_of", "signed"]
