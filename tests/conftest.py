@@ -17,7 +17,7 @@ from tests.orders.factories import OrderLineFactory
 from tests.returns.factories import ReasonCodeFactory, ReturnPolicyFactory, return_request_make
 
 # The one real Celery worker of a test process (tests marked celery_worker use its live_worker fixture).
-pytest_plugins = ["tests.workers.live"]
+pytest_plugins = ["tests.workers.live", "tests.objectstore"]
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # pytest-django + Playwright's event loop
 
