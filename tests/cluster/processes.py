@@ -50,13 +50,20 @@ class Service:
             raise AssertionError(f"{self.name} exited with {self.process.returncode}:\n{self.log_text()[-4000:]}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        services_stop([self])
+
+
+def services_stop(services: list[Service]) -> None:
+    """Ask them all to stop at once (gunicorn and Celery finish what they are doing), then wait; kill the slow."""
+    for service in services:
+        if service.process.poll() is None:
+            service.process.terminate()
+    for service in services:
+        try:
+            service.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            service.process.kill()
+            service.process.wait(timeout=10)
 
 
 def _start(name: str, folder: Path, command: list[str], env: Mapping[str, str]) -> Service:
@@ -83,8 +90,8 @@ def _wait(service: Service, ready: Callable[[], bool], *, what: str, timeout: fl
         time.sleep(0.1)
 
 
-def web_start(name: str, folder: Path, env: Mapping[str, str], *, workers: int = 2) -> Service:
-    """Gunicorn with the production hooks (returns_portal/ops/gunicorn_conf.py), ready when /healthz answers."""
+def web_start(name: str, folder: Path, env: Mapping[str, str], *, workers: int = 2, wait: bool = True) -> Service:
+    """Gunicorn with the production hooks (returns_portal/ops/gunicorn_conf.py); with `wait`, once /healthz answers."""
     port = free_port()
     command = [
         sys.executable,
@@ -105,7 +112,12 @@ def web_start(name: str, folder: Path, env: Mapping[str, str], *, workers: int =
     ]
     service = _start(name, folder, command, env)
     service.url = f"http://127.0.0.1:{port}"
+    if wait:
+        web_wait_ready(service)
+    return service
 
+
+def web_wait_ready(service: Service) -> None:
     def healthy() -> bool:
         try:
             return requests.get(f"{service.url}/healthz", timeout=5).status_code == 200
@@ -113,11 +125,10 @@ def web_start(name: str, folder: Path, env: Mapping[str, str], *, workers: int =
             return False
 
     _wait(service, healthy, what="no answer on /healthz", timeout=60)
-    return service
 
 
-def worker_start(name: str, folder: Path, env: Mapping[str, str]) -> Service:
-    """A Celery worker (solo pool) on every queue, named `name`; ready when it says so in its log."""
+def worker_start(name: str, folder: Path, env: Mapping[str, str], *, wait: bool = True) -> Service:
+    """A Celery worker (solo pool) on every queue, named `name`; with `wait`, once it says it is ready."""
     command = [
         sys.executable,
         "-m",
@@ -137,8 +148,13 @@ def worker_start(name: str, folder: Path, env: Mapping[str, str]) -> Service:
         "INFO",
     ]
     service = _start(name, folder, command, env)
-    _wait(service, lambda: " ready." in service.log_text(), what="the worker did not say it was ready", timeout=30)
+    if wait:
+        worker_wait_ready(service)
     return service
+
+
+def worker_wait_ready(service: Service) -> None:
+    _wait(service, lambda: " ready." in service.log_text(), what="the worker did not say it was ready", timeout=60)
 
 
 def tasks_succeeded(service: Service) -> list[str]:
