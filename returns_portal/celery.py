@@ -96,6 +96,12 @@ app.conf.update(
             "schedule": crontab(hour=3, minute=17),
             "options": {"expires": 6 * 3600},
         },
+        # Photos uploaded in a portal journey nobody confirmed: on the disk or in the bucket, deleted after a day.
+        "portal-staged-photos-purge": {
+            "task": "rma.portal.staged_photos_purge",
+            "schedule": crontab(hour=3, minute=47),
+            "options": {"expires": 6 * 3600},
+        },
     },
 )
 app.autodiscover_tasks()

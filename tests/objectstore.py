@@ -14,8 +14,10 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import boto3
 import pytest
@@ -63,7 +65,7 @@ class ObjectStore:
         self.client().create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": self.region})
         return name
 
-    def keys(self, bucket: str = "") -> list[str]:
+    def object_keys(self, bucket: str = "") -> list[str]:
         """Every key in the bucket (the session's by default), sorted."""
         pages = self.client().get_paginator("list_objects_v2").paginate(Bucket=bucket or self.bucket)
         return sorted(item["Key"] for page in pages for item in page.get("Contents", []))
@@ -127,8 +129,8 @@ class S3Bucket:
     store: ObjectStore
     name: str
 
-    def keys(self) -> list[str]:
-        return self.store.keys(self.name)
+    def object_keys(self) -> list[str]:
+        return self.store.object_keys(self.name)
 
     def read(self, key: str) -> bytes:
         return bytes(self.store.client().get_object(Bucket=self.name, Key=key)["Body"].read())
@@ -160,3 +162,22 @@ def s3_storage(settings, object_store) -> S3Bucket:
     settings.RMA_S3_BUCKET = bucket
     settings.RMA_S3_ENDPOINT_URL = object_store.endpoint_url
     return S3Bucket(store=object_store, name=bucket)
+
+
+def signed_download(response: Any, bucket: S3Bucket, *, expire_seconds: int) -> requests.Response:
+    """Check a 302 to a presigned URL of ``bucket`` that expires ``expire_seconds`` after now, then follow it."""
+    assert response.status_code == 302
+    location = response["Location"]
+    parts = urlsplit(location)
+    query = dict(parse_qsl(parts.query))
+    assert f"{parts.scheme}://{parts.netloc}" == bucket.store.endpoint_url
+    assert parts.path.startswith(f"/{bucket.name}/")
+    assert query["X-Amz-Algorithm"] == "AWS4-HMAC-SHA256"
+    assert query["X-Amz-Signature"]
+    assert query["X-Amz-Expires"] == str(expire_seconds)
+    signed_at = datetime.strptime(query["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    assert abs((signed_at - datetime.now(UTC)).total_seconds()) < 60
+    assert response["Cache-Control"] == "private, no-store"
+    downloaded = requests.get(location, timeout=10)
+    assert downloaded.status_code == 200
+    return downloaded

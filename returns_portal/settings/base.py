@@ -148,12 +148,15 @@ RMA_S3_SECRET_ACCESS_KEY = env("RMA_S3_SECRET_ACCESS_KEY", default="")
 RMA_S3_PREFIX = env("RMA_S3_PREFIX", default="").strip("/")  # keys under "<prefix>/", to share a bucket
 RMA_S3_URL_EXPIRE_SECONDS = env.int("RMA_S3_URL_EXPIRE_SECONDS", default=300)
 RMA_S3_SIGNED_REDIRECT = env.bool("RMA_S3_SIGNED_REDIRECT", default=False)
+# Where browsers reach the store when it differs from RMA_S3_ENDPOINT_URL (an inside address such as http://minio:9000):
+# presigned URLs are signed for this one. Empty: the endpoint itself.
+RMA_S3_PUBLIC_ENDPOINT_URL = env("RMA_S3_PUBLIC_ENDPOINT_URL", default="")
 # "path" (bucket in the URL path: MinIO, Garage, most self-hosted stores) or "virtual" (bucket in the host name);
 # default: path with an endpoint, AWS's own choice without.
 RMA_S3_ADDRESSING_STYLE = env("RMA_S3_ADDRESSING_STYLE", default="path" if RMA_S3_ENDPOINT_URL else "auto")
 # A hung store costs a request seconds, never forever: connect and read timeouts, a few retries with backoff.
 RMA_S3_CONNECT_TIMEOUT_SECONDS = env.float("RMA_S3_CONNECT_TIMEOUT_SECONDS", default=2.0)
-RMA_S3_READ_TIMEOUT_SECONDS = env.float("RMA_S3_READ_TIMEOUT_SECONDS", default=10.0)
+RMA_S3_READ_TIMEOUT_SECONDS = env.float("RMA_S3_READ_TIMEOUT_SECONDS", default=5.0)
 RMA_S3_MAX_ATTEMPTS = env.int("RMA_S3_MAX_ATTEMPTS", default=3)
 if RMA_S3_BUCKET:
     from rma.core.object_storage import s3_storage_options

@@ -21,7 +21,7 @@ def s3_storage_options(
     url_expire_seconds: int = 300,
     addressing_style: str = "auto",
     connect_timeout: float = 2.0,
-    read_timeout: float = 10.0,
+    read_timeout: float = 5.0,
     max_attempts: int = 3,
 ) -> dict[str, Any]:
     """The OPTIONS of ``STORAGES["default"]`` for a private bucket (also used by the tests' ``s3_storage``)."""
@@ -35,6 +35,8 @@ def s3_storage_options(
         # Two uploads with the same name never replace each other: the second gets a suffixed key.
         "file_overwrite": False,
         "signature_version": "s3v4",
+        # A file read from the bucket is kept in memory up to this size, then in a temporary file (0: all in memory).
+        "max_memory_size": 5 * 1024 * 1024,
         "client_config": Config(
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,

@@ -5,7 +5,8 @@ from typing import Any
 
 import segno
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -73,7 +74,7 @@ def label_context(return_request: ReturnRequest) -> dict[str, Any]:
 
 
 @require_safe
-def label_file_customer_view(request: HttpRequest, public_id: uuid.UUID, extension: str) -> FileResponse:
+def label_file_customer_view(request: HttpRequest, public_id: uuid.UUID, extension: str) -> HttpResponseBase:
     """A label file for the customer, by the return's public id (the link in their email; no login)."""
     label = label_get_for_return(return_public_id=public_id)
     kind = label_file_kind(extension=extension, size=request.GET.get("size"), label=label)

@@ -4,11 +4,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from rma.core.private_files import SANDBOX_POLICY, stored_file_response
 from rma.orders.models import Order
 from rma.portal.formatting import line_view
 from rma.portal.forms import LineReasonForm
@@ -88,15 +90,13 @@ def reasons(request: HttpRequest, order: Order) -> HttpResponse:
 
 @portal_required
 @require_GET
-def staged_photo(request: HttpRequest, order: Order, photo_id: str) -> FileResponse:
+def staged_photo(request: HttpRequest, order: Order, photo_id: str) -> HttpResponseBase:
     """A preview of a photo uploaded in this session (and only this session)."""
     photo = photo_staged_find(request=request, photo_id=photo_id)
-    if photo is None or photo["content_type"] == "image/heic" or not default_storage.exists(photo["name"]):
+    if photo is None or photo["content_type"] == "image/heic":
         raise Http404
-    response = FileResponse(default_storage.open(photo["name"], "rb"), content_type=photo["content_type"])
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, no-store"
+    response = stored_file_response(storage=default_storage, name=photo["name"], content_type=photo["content_type"])
+    response["Content-Security-Policy"] = SANDBOX_POLICY
     return response
 
 

@@ -181,10 +181,12 @@ def _staged_photos(order: Order, state: PortalState) -> tuple[dict[int, list[Che
     staged_names = []
     for line, _quantity in chosen_lines(order, state):
         for photo in details.get(str(line.pk), {}).get("photos", []):
-            if not default_storage.exists(photo["name"]):
+            # One call to the storage, not a look then a read (a round trip each when it is a bucket).
+            try:
+                with default_storage.open(photo["name"], "rb") as handle:
+                    content = handle.read()
+            except FileNotFoundError:
                 continue
-            with default_storage.open(photo["name"], "rb") as handle:
-                content = handle.read()
             extension = photo["name"].rsplit(".", 1)[-1]
             photos.setdefault(line.pk, []).append(
                 CheckedImage(

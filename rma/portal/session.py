@@ -7,6 +7,7 @@ the time it was opened; every portal page checks it, so a session opens one orde
 """
 
 import secrets
+from datetime import datetime, timedelta
 from typing import Any, TypedDict
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpRequest
+from django.utils import timezone
 
 from rma.core.images import CheckedImage
 from rma.orders.models import Order
@@ -27,6 +29,8 @@ RETURNS_KEPT = 20
 PortalState = dict[str, Any]
 SALT = "rma.returns.portal_session"
 STAGING_DIR = "portal-staging"
+# Staged photos older than this belong to journeys nobody will confirm (a portal session lasts an hour).
+STAGED_PHOTO_MAX_AGE = timedelta(days=1)
 
 
 class PortalSessionInvalid(Exception):
@@ -165,3 +169,27 @@ def _discard_staged(state: PortalState) -> None:
         for photo in detail.get("photos", []):
             if photo.get("name", "").startswith(f"{STAGING_DIR}/"):
                 default_storage.delete(photo["name"])
+
+
+def staged_photos_purge(*, older_than: timedelta = STAGED_PHOTO_MAX_AGE, now: datetime | None = None) -> int:
+    """Delete the staged photos of journeys abandoned long ago (the session is gone, nobody will confirm them).
+
+    Works on any storage (the local folder, a bucket): list, then look at each file's time. Only abandoned files are
+    left there, so the list stays short.
+    """
+    limit = (now or timezone.now()) - older_than
+    try:
+        _folders, names = default_storage.listdir(STAGING_DIR)
+    except FileNotFoundError:  # nothing was ever staged on this disk
+        return 0
+    purged = 0
+    for filename in names:
+        name = f"{STAGING_DIR}/{filename}"
+        try:
+            stale = default_storage.get_modified_time(name) < limit
+        except FileNotFoundError:  # confirmed or removed meanwhile
+            continue
+        if stale:
+            default_storage.delete(name)
+            purged += 1
+    return purged

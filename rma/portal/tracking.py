@@ -6,7 +6,8 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -270,7 +271,7 @@ def cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_GET
-def return_photo(request: HttpRequest, public_id: UUID, photo_id: int) -> FileResponse:
+def return_photo(request: HttpRequest, public_id: UUID, photo_id: int) -> HttpResponseBase:
     """A photo the customer sent with their return: only in the portal session that created it (else 404)."""
     if not portal_return_known(request=request, public_id=str(public_id)):
         raise Http404

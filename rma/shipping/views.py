@@ -5,11 +5,11 @@ import uuid
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
 
-from rma.core.private_files import stored_file_open
+from rma.core.private_files import field_file_response
 from rma.shipping.models import Label
 from rma.shipping.selectors import label_get_for_staff, label_is_downloadable, label_pdf_kind
 
@@ -32,7 +32,7 @@ def label_file_kind(*, extension: str, size: str | None, label: Label | None = N
     return kind
 
 
-def label_file_response(*, label: Label | None, kind: str) -> FileResponse:
+def label_file_response(*, label: Label | None, kind: str) -> HttpResponseBase:
     """The file as an attachment named after the RMA number, or a 404 when the label is not ready or has no file in
     that format (the carrier did not give it)."""
     if not label_is_downloadable(label=label) or label is None or not getattr(label, kind):
@@ -40,16 +40,12 @@ def label_file_response(*, label: Label | None, kind: str) -> FileResponse:
     return_request = label.return_request
     if return_request is None:
         raise Http404
-    response = FileResponse(
-        stored_file_open(getattr(label, kind)),
-        as_attachment=True,
-        filename=f"{return_request.rma_number}{FILENAME_SUFFIXES[kind]}",
+    # Addresses and a live tracking number: kept out of every cache and search engine (field_file_response).
+    return field_file_response(
+        field_file=getattr(label, kind),
         content_type=CONTENT_TYPES[kind],
+        filename=f"{return_request.rma_number}{FILENAME_SUFFIXES[kind]}",
     )
-    # Addresses and a live tracking number: keep it out of shared caches and search engines.
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 @require_safe

@@ -41,3 +41,15 @@ def test_every_process_shares_the_database_the_broker_and_the_media_store():
     environments = [SERVICES[name]["environment"] for name in APP_SERVICES]
     assert len({(env["DATABASE_URL"], env["REDIS_URL"]) for env in environments}) == 1
     assert all(SERVICES[name]["volumes"] == ["media:/data/media"] for name in APP_SERVICES)
+
+
+def test_every_process_is_pointed_at_the_same_object_store_when_one_is_named():
+    names = (
+        "RMA_S3_BUCKET",
+        "RMA_S3_ENDPOINT_URL",
+        "RMA_S3_ACCESS_KEY_ID",
+        "RMA_S3_SECRET_ACCESS_KEY",
+        "RMA_S3_PREFIX",
+    )
+    stores = {tuple(SERVICES[name]["environment"][key] for key in names) for name in APP_SERVICES}
+    assert stores == {tuple(f"${{{key}:-}}" for key in names)}  # from the host's environment; empty: the volume

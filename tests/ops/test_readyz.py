@@ -105,3 +105,44 @@ def test_an_unreachable_database_is_named_and_healthz_stays_alive(client, monkey
     assert body["failed"] == ["database"]
     assert alive.status_code == 200
     assert alive.json() == {"status": "ok"}
+
+
+# ---- the file storage on an S3-compatible server (moto's, started by the test)
+
+
+@pytest.mark.django_db
+def test_a_bucket_that_takes_and_deletes_a_probe_object_is_ready(client, redis_broker, s3_storage):
+    status, body = _ready(client)
+
+    assert status == 200
+    assert body["checks"]["storage"] == "ok"
+    assert s3_storage.object_keys() == []  # the probe object was deleted
+
+
+@pytest.mark.django_db
+def test_a_missing_bucket_is_named(client, settings, redis_broker, object_store):
+    from tests.objectstore import s3_storages_setting
+
+    settings.STORAGES = s3_storages_setting(object_store, "no-such-bucket")
+
+    status, body = _ready(client)
+
+    assert status == 503
+    assert body["failed"] == ["storage"]
+    assert body["checks"]["storage"] == "failed: S3 NoSuchBucket"
+
+
+@pytest.mark.django_db
+def test_a_stopped_object_store_is_named(client, settings, redis_broker, tmp_path):
+    from tests.objectstore import moto_server_start, s3_storages_setting
+
+    with moto_server_start(tmp_path / "moto.log") as store:
+        settings.STORAGES = s3_storages_setting(store, store.bucket)
+        assert _ready(client)[0] == 200
+        store.stop()
+
+        status, body = _ready(client)
+
+    assert status == 503
+    assert body["failed"] == ["storage"]
+    assert body["checks"]["storage"] == "failed: S3 EndpointConnectionError"

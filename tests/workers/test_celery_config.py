@@ -33,6 +33,7 @@ def _queue(task_name: str) -> str:
         ("rma.shipping.tracking_flag_late", "labels"),
         ("rma.shipping.drop_off_points_refresh", "default"),
         ("rma.returns.expire", "default"),
+        ("rma.portal.staged_photos_purge", "default"),
         ("rma.orders.anything_else", "default"),
     ],
 )
@@ -59,6 +60,7 @@ def test_beat_runs_the_sweepers_every_30_seconds_and_the_housekeeping_less_often
         "tracking-poll": "rma.shipping.tracking_poll",
         "tracking-flag-late": "rma.shipping.tracking_flag_late",
         "drop-off-points-refresh": "rma.shipping.drop_off_points_refresh",
+        "portal-staged-photos-purge": "rma.portal.staged_photos_purge",
     }
     for entry in schedule.values():
         assert entry["task"] in app.tasks, f"{entry['task']} is scheduled but no tasks.py defines it"
@@ -72,6 +74,8 @@ def test_beat_runs_the_sweepers_every_30_seconds_and_the_housekeeping_less_often
     assert (hourly.minute, len(hourly.hour)) == ({7}, 24)
     daily = schedule["labels-purge-voided"]["schedule"]
     assert (daily.hour, daily.minute) == ({3}, {17})
+    staged = schedule["portal-staged-photos-purge"]["schedule"]
+    assert (staged.hour, staged.minute) == ({3}, {47})
     # The drop-off point directory is refreshed once a night, after the purge.
     points = schedule["drop-off-points-refresh"]["schedule"]
     assert (points.hour, points.minute) == ({4}, {41})

@@ -1,6 +1,7 @@
 """Returns API: the customer's photos of a line (upload to a draft, then submit; and read them back)."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -139,7 +140,7 @@ class ReturnPhotoFileApi(APIView):
             **error_responses(401, 403, 404),
         },
     )
-    def get(self, request: Request, public_id: str, photo_id: int) -> FileResponse:
+    def get(self, request: Request, public_id: str, photo_id: int) -> HttpResponseBase:
         photo = selectors.return_photo_get(user=request.user, public_id=public_id, photo_id=photo_id)
         if photo is None:
             raise Http404

@@ -3,7 +3,8 @@
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.http import FileResponse, Http404
+from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -146,7 +147,7 @@ class _LabelFileApi(APIView):
     def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple[BaseRenderer, str]:
         return super().perform_content_negotiation(request, force=True)
 
-    def serve(self, request: Request, public_id: str) -> FileResponse:
+    def serve(self, request: Request, public_id: str) -> HttpResponseBase:
         size = request.query_params.get("size")
         # The API takes the documented values only (the pages also forgive case, spaces and an empty value).
         if self.extension == "pdf" and size is not None and size not in PDF_SIZES:
@@ -193,7 +194,7 @@ class ReturnLabelPdfApi(_LabelFileApi):
         media_type="application/pdf",
         parameters=[SIZE_PARAMETER],
     )
-    def get(self, request: Request, public_id: str) -> FileResponse:
+    def get(self, request: Request, public_id: str) -> HttpResponseBase:
         return self.serve(request, public_id)
 
 
@@ -206,5 +207,5 @@ class ReturnLabelZplApi(_LabelFileApi):
         media_type="application/zpl",
         parameters=[],
     )
-    def get(self, request: Request, public_id: str) -> FileResponse:
+    def get(self, request: Request, public_id: str) -> HttpResponseBase:
         return self.serve(request, public_id)

@@ -112,8 +112,8 @@ def _files_store(*, label: Label, files: Mapping[str, bytes]) -> list[str]:
     for kind in LABEL_FORMATS:
         field_file: FieldFile = getattr(label, kind)
         name = label_file_name(label=label, kind=kind)
-        if field_file.storage.exists(name):
-            field_file.storage.delete(name)
+        # Deleting a missing file is no error (disk or bucket): one call, not a look then a delete per format.
+        field_file.storage.delete(name)
         data = files.get(kind)
         field_file.name = field_file.storage.save(name, ContentFile(data)) if data else ""
     return list(LABEL_FORMATS)

@@ -3,12 +3,13 @@
 from uuid import UUID
 
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from rma.core.private_files import field_file_response
 from rma.shipping.choices import ShipmentStatus
 from rma.shipping.manifests import carton_barcode_label_pdf
 from rma.shipping.models import Shipment
@@ -32,12 +33,12 @@ def _documents(shipment: Shipment) -> Shipment:
     return shipment
 
 
-def _file(field_file: FieldFile, filename: str, content_type: str) -> FileResponse:
+def _file(field_file: FieldFile, filename: str, content_type: str) -> HttpResponseBase:
     if not field_file:
         raise Http404
-    response = FileResponse(field_file.open("rb"), content_type=content_type, filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return field_file_response(
+        field_file=field_file, content_type=content_type, filename=filename, as_attachment=False
+    )
 
 
 class StoreShipmentManifestApi(APIView):

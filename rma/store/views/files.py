@@ -3,8 +3,10 @@
 from uuid import UUID
 
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 
+from rma.core.private_files import field_file_response
 from rma.shipping.choices import ShipmentStatus
 from rma.shipping.manifests import carton_barcode_label_pdf
 from rma.shipping.models import Shipment
@@ -22,16 +24,16 @@ def _documents_ready(shipment: Shipment) -> Shipment:
     return shipment
 
 
-def _file(field_file: FieldFile, *, filename: str, content_type: str) -> FileResponse:
+def _file(field_file: FieldFile, *, filename: str, content_type: str) -> HttpResponseBase:
     if not field_file:
         raise Http404
-    response = FileResponse(field_file.open("rb"), content_type=content_type, filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return field_file_response(
+        field_file=field_file, content_type=content_type, filename=filename, as_attachment=False
+    )
 
 
 @store_view
-def manifest_file(request: StoreRequest, public_id: UUID, extension: str) -> FileResponse:
+def manifest_file(request: StoreRequest, public_id: UUID, extension: str) -> HttpResponseBase:
     if extension not in ("pdf", "csv"):
         raise Http404
     shipment = _documents_ready(shipment_or_404(request, public_id))
@@ -43,7 +45,7 @@ def manifest_file(request: StoreRequest, public_id: UUID, extension: str) -> Fil
 
 
 @store_view
-def carton_label_file(request: StoreRequest, public_id: UUID, position: int, extension: str) -> FileResponse:
+def carton_label_file(request: StoreRequest, public_id: UUID, position: int, extension: str) -> HttpResponseBase:
     if extension not in ("pdf", "zpl"):
         raise Http404
     shipment = _documents_ready(shipment_or_404(request, public_id))
