@@ -80,8 +80,8 @@ MIN_WEIGHT_GRAMS = 100
 MAX_RESULTS = 30  # NombreResultats: the service returns 30 points at most
 POINT_KINDS = frozenset({"relay_point", "locker"})
 
-# How long a booked expedition is remembered for a retry of the same request: the label task's retries are over
-# within hours; a day leaves room for a worker that was down.
+# How long a booked expedition is remembered for a retry of the same request: the label task's own retries are over
+# within about ten minutes (rma.core.retries), the labels' sweep tries again later; a day covers both.
 BOOKING_MEMORY_SECONDS = 24 * 3600
 
 
