@@ -15,4 +15,6 @@ COPY . .
 COPY --from=assets /app/node_modules node_modules
 RUN DJANGO_SECRET_KEY=build python manage.py collectstatic --noinput
 EXPOSE 8000
-CMD ["gunicorn", "returns_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2"]
+# With PROMETHEUS_MULTIPROC_DIR set (docker-compose.yml does), /metrics sums every worker's requests; the hooks of
+# returns_portal/ops/gunicorn_conf.py empty that folder at start and forget a worker that exits.
+CMD ["gunicorn", "-c", "python:returns_portal.ops.gunicorn_conf", "returns_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2"]

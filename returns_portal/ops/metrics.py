@@ -2,10 +2,18 @@
 
 Request and queue metrics are served by the web processes at ``/metrics``. Task metrics are recorded by the
 process that runs the task: a worker started with ``RMA_WORKER_METRICS_PORT`` serves them (and the same
-gauges) on that port with prometheus_client's own HTTP server. No multiprocess mode: each process is one target.
+gauges) on that port with prometheus_client's own HTTP server, one target per pool process.
+
+Several web processes (gunicorn's workers) behind one address: with ``PROMETHEUS_MULTIPROC_DIR`` set, every process
+writes its counters and histograms to files in that folder (prometheus_client's multiprocess mode) and a scrape,
+whichever process answers it, sums them all; gunicorn's hooks (returns_portal/ops/gunicorn_conf.py) empty the folder
+when the server starts and drop a dead worker's live files. The gauges need no multiprocess mode: they are not kept
+by any process but read from the database and the broker when scraped (BacklogCollector), so any process answers
+the same. Without the variable, each process is its own target.
 """
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -13,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from prometheus_client import REGISTRY, Counter, Histogram, start_http_server
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, multiprocess, start_http_server
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -117,6 +125,18 @@ class BacklogCollector(Collector):
 
 BACKLOG = BacklogCollector()
 REGISTRY.register(BACKLOG)
+
+MULTIPROCESS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"  # prometheus_client's own name, read when it is imported
+
+
+def scrape_registry() -> CollectorRegistry:
+    """What a scrape reads: this process's metrics, or in multiprocess mode every process's summed, and the backlog."""
+    if not os.environ.get(MULTIPROCESS_DIR_VARIABLE):
+        return REGISTRY
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    registry.register(BACKLOG)
+    return registry
 
 
 # ---- Celery signals (connected in returns_portal/celery.py)

@@ -40,10 +40,16 @@ ENABLE_REDIS = "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1: connections are refused at once
 
 
-def _broker_url() -> str:
+def redis_test_url(offset: int = 0) -> str:
+    """A Redis database of this test process: ``RMA_TEST_REDIS_DB`` + `offset` + the pytest-xdist worker number
+    (offsets 0, 4 and 6 are in use: the live worker's broker, the cluster's broker, the cluster's shared cache)."""
     xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     index = int(xdist_worker.removeprefix("gw")) if xdist_worker.startswith("gw") else 0
-    return f"{REDIS_SERVER}/{REDIS_DB_BASE + index}"
+    return f"{REDIS_SERVER}/{REDIS_DB_BASE + offset + index}"
+
+
+def _broker_url() -> str:
+    return redis_test_url()
 
 
 def _reset_publishers() -> None:

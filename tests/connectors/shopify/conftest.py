@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from rma.connectors.models import InboxDelivery, ShopConnection
@@ -13,6 +14,14 @@ from tests.connectors.shopify.fake import CLIENT_SECRET, TOKEN, FakeShopify, web
 from tests.helpers import staff_member
 
 LOCATION = "3300001"
+
+
+@pytest.fixture(autouse=True)
+def _forget_granted_tokens() -> Iterator[None]:
+    """Granted tokens live in the cache: none from another test's shop (which may have had the same port)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -73,7 +73,7 @@ class ShopifyGraphql:
                 )
             except PlatformError as exc:
                 # A granted token Shopify no longer takes (revoked, or the app's scopes changed): ask again, once.
-                if exc.status == 401 and not refused_once and access_token_forget(self.connection):
+                if exc.status == 401 and not refused_once and access_token_forget(self.connection, token):
                     refused_once = True
                     continue
                 raise

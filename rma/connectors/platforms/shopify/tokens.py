@@ -1,17 +1,20 @@
 """The Admin API access token of a connection: the one pasted in (an app created in the Shopify admin before 2026),
 or one asked for with the client credentials grant (an app of the Dev Dashboard: its client ID in the options,
 its client secret as the API secret, or else the webhook secret, which is the same secret when the app's own
-webhook subscriptions sign the deliveries). Granted tokens live about 24 hours; each process keeps one per
-connection until five minutes before it expires, or until Shopify refuses it.
+webhook subscriptions sign the deliveries). Granted tokens live about 24 hours; one per connection is kept in
+Django's cache (Redis when REDIS_URL is set: every process and machine uses the same token) until five minutes
+before it expires, or until Shopify refuses it. No copy is kept in a process's memory: a token refused and asked
+for again by one process would stay refused in the others'.
 
 https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/client-credentials-grant
 (``POST {shop}/admin/oauth/access_token``, grant_type=client_credentials, client_id, client_secret; answer
 ``access_token``, ``scope``, ``expires_in``).
 """
 
-import threading
-import time
+import hashlib
 from typing import TYPE_CHECKING
+
+from django.core.cache import cache
 
 from rma.connectors.platforms.base import PlatformError
 from rma.connectors.platforms.http import PlatformHttp
@@ -19,22 +22,29 @@ from rma.connectors.platforms.http import PlatformHttp
 if TYPE_CHECKING:
     from rma.connectors.models import ShopConnection
 
-EARLY = 300.0  # seconds before its expiry a granted token is asked for again
-_lock = threading.Lock()
-_granted: dict[tuple[str, str], tuple[str, float]] = {}  # (shop URL, client id) -> (token, refresh at: monotonic)
+EARLY = 300  # seconds before its expiry a granted token is asked for again
+
+
+def _key(shop_url: str, client_id: str) -> str:
+    digest = hashlib.sha256(f"{shop_url}\x1f{client_id}".encode()).hexdigest()
+    return f"rma:shopify:granted-token:{digest}"
+
+
+def _granted_client(connection: "ShopConnection") -> str:
+    """The client id a token is granted to; empty when the connection has a pasted token (or no client id)."""
+    client_id = str(connection.options.get("client_id") or "")
+    return "" if connection.credential("api_key") else client_id
 
 
 def access_token(connection: "ShopConnection", http: PlatformHttp) -> str:
     """The token to send as X-Shopify-Access-Token."""
-    pasted = connection.credential("api_key")
-    client_id = str(connection.options.get("client_id") or "")
-    if pasted or not client_id:
-        return pasted
-    key = (connection.base_url, client_id)
-    with _lock:
-        cached = _granted.get(key)
-    if cached is not None and cached[1] > time.monotonic():
-        return cached[0]
+    client_id = _granted_client(connection)
+    if not client_id:
+        return connection.credential("api_key")
+    key = _key(connection.base_url, client_id)
+    cached = cache.get(key)
+    if isinstance(cached, str) and cached:
+        return cached
     response = http.request(
         "POST",
         f"{connection.base_url}/admin/oauth/access_token",
@@ -47,18 +57,22 @@ def access_token(connection: "ShopConnection", http: PlatformHttp) -> str:
     )
     try:
         body = response.json()
-        token, lifetime = str(body["access_token"]), float(body.get("expires_in") or 86399)
+        token, lifetime = str(body["access_token"]), int(float(body.get("expires_in") or 86399))
     except (ValueError, KeyError, TypeError) as exc:
         raise PlatformError("Shopify granted no access token.", permanent=True) from exc
-    with _lock:
-        _granted[key] = (token, time.monotonic() + max(lifetime - EARLY, 0.0))
+    if lifetime > EARLY:
+        cache.set(key, token, timeout=lifetime - EARLY)
     return token
 
 
-def access_token_forget(connection: "ShopConnection") -> bool:
-    """Drop the granted token (Shopify refused it); True when there was one to ask for again."""
-    client_id = str(connection.options.get("client_id") or "")
-    if connection.credential("api_key") or not client_id:
+def access_token_forget(connection: "ShopConnection", token: str) -> bool:
+    """Drop `token`, a granted token Shopify refused; True when the connection's tokens are granted (ask again).
+
+    Only that token is dropped: another process may already have been granted a new one, which stays."""
+    client_id = _granted_client(connection)
+    if not client_id:
         return False
-    with _lock:
-        return _granted.pop((connection.base_url, client_id), None) is not None
+    key = _key(connection.base_url, client_id)
+    if cache.get(key) == token:
+        cache.delete(key)
+    return True

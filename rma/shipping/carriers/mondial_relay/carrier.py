@@ -28,20 +28,21 @@ Idempotency: WSI2_CreationEtiquette has no idempotency key and no way to find an
 call whose answer is lost (a timeout after Mondial Relay booked it) and is retried books a second expedition. What
 we do: NDossier carries the return's RMA number, so both show in Mondial Relay Connect under the same file number;
 the label path keeps one tracking number only, so the customer prints one label and the other expedition is never
-dropped at a point, hence never collected nor billed (Mondial Relay invoices parcels it takes over). Within one
-worker process, an expedition booked for the same reference and the same parameters is remembered (a bounded
-memory), so a retry after a failed label download (the booking succeeded, the PDF did not come) fetches the same
-expedition's label instead of booking another.
+dropped at a point, hence never collected nor billed (Mondial Relay invoices parcels it takes over). An expedition
+booked for the same reference and the same parameters is remembered for a day in Django's cache (Redis, shared by
+every process and machine, when REDIS_URL is set), so a retry after a failed label download (the booking succeeded,
+the PDF did not come) fetches the same expedition's label instead of booking another, on whichever worker it runs.
 
 Void: the V1 web services have no cancellation; an unused expedition is not billed. void_label checks the number
 and does nothing.
 """
 
+import hashlib
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.core.cache import cache
 
 from rma.locations.choices import DropOffMethod
 from rma.shipping.carriers.base import (
@@ -79,28 +80,24 @@ MIN_WEIGHT_GRAMS = 100
 MAX_RESULTS = 30  # NombreResultats: the service returns 30 points at most
 POINT_KINDS = frozenset({"relay_point", "locker"})
 
-_BOOKED: "OrderedDict[tuple[str, str, str], tuple[str, str]]" = OrderedDict()
-_BOOKED_LOCK = threading.Lock()
-_BOOKED_MAX = 1024
+# How long a booked expedition is remembered for a retry of the same request: the label task's own retries are over
+# within about ten minutes (rma.core.retries), the labels' sweep tries again later; a day covers both.
+BOOKING_MEMORY_SECONDS = 24 * 3600
 
 
-def _remember(key: tuple[str, str, str], value: tuple[str, str]) -> None:
-    with _BOOKED_LOCK:
-        _BOOKED[key] = value
-        _BOOKED.move_to_end(key)
-        while len(_BOOKED) > _BOOKED_MAX:
-            _BOOKED.popitem(last=False)
+def _booking_key(base_url: str, reference: str, params: Mapping[str, str]) -> str:
+    """The cache key of one booking: the service, our reference and every parameter sent (a corrected address is
+    another booking)."""
+    digest = hashlib.sha256("\x1f".join([base_url, reference, *params.values()]).encode()).hexdigest()
+    return f"rma:mondial_relay:booking:{digest}"
 
 
-def _recall(key: tuple[str, str, str]) -> tuple[str, str] | None:
-    with _BOOKED_LOCK:
-        return _BOOKED.get(key)
-
-
-def bookings_forget() -> None:
-    """Forget the expeditions this process booked (tests start from a clean slate)."""
-    with _BOOKED_LOCK:
-        _BOOKED.clear()
+def _recall(key: str) -> tuple[str, str] | None:
+    """(expedition number, label path) of a booking made by any process, or None."""
+    value = cache.get(key)
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return str(value[0]), str(value[1])
+    return None
 
 
 def _strings(value: object, default: Sequence[str]) -> list[str]:
@@ -211,7 +208,7 @@ class MondialRelayCarrier:
             raise CarrierError("the label request has no reference")
         self._require_account()
         params = self._label_params(request)
-        memo_key = (self.http.base_url, request.reference, "|".join(params.values()))
+        memo_key = _booking_key(self.http.base_url, request.reference, params)
         booked = _recall(memo_key)
         if booked is None:
             answer = self.soap.call("WSI2_CreationEtiquette", params)
@@ -228,7 +225,7 @@ class MondialRelayCarrier:
                     f"mondial_relay: WSI2_CreationEtiquette answered STAT 0 without a label: {number!r}"
                 )
             booked = (number, label_path)
-            _remember(memo_key, booked)
+            cache.set(memo_key, list(booked), timeout=BOOKING_MEMORY_SECONDS)
         number, label_path = booked
         return CarrierLabel(
             tracking_number=number,

@@ -4,11 +4,11 @@ carrier account on the fake, which the rules pick for a return dropped at a Mond
 `lyon_relay` (the fake's Lyon Point Relais as a drop-off point)."""
 
 import pytest
+from django.core.cache import cache
 
 from rma.locations.models import DropOffPoint
 from rma.shipping.accounts import CarrierAccount
 from rma.shipping.carriers.mondial_relay import MondialRelayCarrier
-from rma.shipping.carriers.mondial_relay.carrier import bookings_forget
 from tests.locations.factories import DropOffPointFactory
 from tests.shipping.carriers.mondial_relay.fake import FakeMondialRelay
 
@@ -74,10 +74,10 @@ def lyon_setup(fake: FakeMondialRelay) -> None:
 
 @pytest.fixture(autouse=True)
 def _forget_bookings():
-    """Each test starts without expeditions remembered from another test's server."""
-    bookings_forget()
+    """Each test starts without expeditions remembered from another test's server (they live in the cache)."""
+    cache.clear()
     yield
-    bookings_forget()
+    cache.clear()
 
 
 @pytest.fixture
