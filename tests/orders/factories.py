@@ -15,7 +15,8 @@ class OrderFactory(DjangoModelFactory[Order]):
         model = Order
 
     external_id = factory.Sequence(lambda n: f"shop-{n}")
-    number = factory.Sequence(lambda n: f"ML{100000 + n}")
+    # Far from the numbers tests write by hand (ML100042 is the portal world's order), whatever the sequence reached.
+    number = factory.Sequence(lambda n: f"ML{700000 + n}")
     customer_email = factory.Sequence(lambda n: f"client{n}@example.fr")
     customer_name = "Chloé Martin"
     address_line1 = "8 rue des Lilas"
