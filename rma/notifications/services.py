@@ -250,7 +250,9 @@ def outbox_messages_withdraw(*, dedupe_keys: list[str]) -> int:
     """
     if not dedupe_keys:
         return 0
-    with transaction.atomic():
+    # A transaction for the row locks when the caller has none; inside the caller's, no savepoint (nothing here
+    # is recovered from).
+    with transaction.atomic(savepoint=False):
         pks = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
             .filter(dedupe_key__in=dedupe_keys, status=OutboxStatus.PENDING)

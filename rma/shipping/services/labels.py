@@ -67,9 +67,7 @@ def label_request(*, return_request: ReturnRequest, carrier: str = DEFAULT_CARRI
     """Record that a return needs a label, with the carrier account the rules pick for it (none: `carrier`, the
     built-in one); asking twice gives the same row. True when the row is new: the caller then has it generated
     after commit (rma.shipping.tasks.label_generate_task)."""
-    existing = Label.objects.filter(return_request=return_request).first()
-    if existing is not None:
-        return existing, False
+    # No look for an existing row first: a return asks once (at its approval), and the insert below finds one.
     account = carrier_account_for(return_request=return_request)
     label = Label(
         return_request=return_request,
@@ -78,7 +76,7 @@ def label_request(*, return_request: ReturnRequest, carrier: str = DEFAULT_CARRI
         status=LabelStatus.PENDING,
         qr_payload=label_qr_payload(rma_number=return_request.rma_number),
     )
-    # Inserted unless a concurrent request did (it is waited for), then read back; the public id tells whose it is.
+    # Inserted unless the row exists (a concurrent insert is waited for), then read back; the public id tells whose.
     Label.objects.bulk_create([label], ignore_conflicts=True)
     stored = Label.objects.get(return_request=return_request)
     stored.return_request = return_request
