@@ -19,6 +19,7 @@ from rma.notifications.choices import Channel
 from rma.notifications.exceptions import DeliveryFailed
 from rma.notifications.models import OutboxMessage
 from rma.notifications.outbox import outbox_enqueue
+from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.reactions import StatusChange
 from rma.warehouse.choices import DispositionKind, RefundMethod, UnitCondition
@@ -93,8 +94,23 @@ def credit_order(*, credit: StoreCredit, link: ShopOrder, return_request: Return
     )
 
 
+# Moves after which a return cannot have a refund or a store credit yet: both come once the parcel is on its way,
+# or with a returnless approval, whose refund then moves the return to refunded (that move writes the call).
+_NO_MONEY_YET = frozenset(
+    {
+        ReturnStatus.SUBMITTED,
+        ReturnStatus.NEEDS_REVIEW,
+        ReturnStatus.APPROVED,
+        ReturnStatus.REJECTED,
+        ReturnStatus.LABEL_READY,
+    }
+)
+
+
 def shop_calls_follow_return(change: StatusChange) -> None:
     """Reaction: when the return's refund or store credit now exists, write the shop's call for it (once)."""
+    if change.to_status in _NO_MONEY_YET:
+        return
     return_request = change.return_request
     link = (
         ShopOrder.objects.select_related("connection")

@@ -250,7 +250,9 @@ def outbox_messages_withdraw(*, dedupe_keys: list[str]) -> int:
     """
     if not dedupe_keys:
         return 0
-    with transaction.atomic():
+    # A transaction for the row locks when the caller has none; inside the caller's, no savepoint (nothing here
+    # is recovered from).
+    with transaction.atomic(savepoint=False):
         pks = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
             .filter(dedupe_key__in=dedupe_keys, status=OutboxStatus.PENDING)
@@ -325,18 +327,21 @@ def outbox_message_write(
     """
     if channel not in Channel.values:
         raise ValueError(f"Unknown outbox channel {channel!r}.")
-    return OutboxMessage.objects.get_or_create(
+    message = OutboxMessage(
         dedupe_key=dedupe_key,
-        defaults={
-            "channel": channel,
-            "topic": topic,
-            "destination": destination,
-            "payload": payload,
-            "locale": locale,
-            "secret_ref": secret_ref,
-            "enqueued_at": timezone.now() if hand_over else None,
-        },
+        channel=channel,
+        topic=topic,
+        destination=destination,
+        payload=payload,
+        locale=locale,
+        secret_ref=secret_ref,
+        enqueued_at=timezone.now() if hand_over else None,
     )
+    # Inserted unless the key exists (a concurrent writer of the same key is waited for), then read back: two
+    # statements and no savepoint. The new row's delivery id tells whether the row read back is this one.
+    OutboxMessage.objects.bulk_create([message], ignore_conflicts=True)
+    stored = OutboxMessage.objects.get(dedupe_key=dedupe_key)
+    return stored, stored.delivery_id == message.delivery_id
 
 
 __all__ = [

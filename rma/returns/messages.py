@@ -225,19 +225,24 @@ def _warehouse_messages(
 
 
 def return_messages_for(
-    *, return_request: ReturnRequest, to_status: str, from_status: str | None = None, customer_told: bool = False
+    *,
+    return_request: ReturnRequest,
+    to_status: str,
+    from_status: str | None = None,
+    customer_told: bool = False,
+    event: ReturnEvent | None = None,
 ) -> list[PlannedMessage]:
     """The messages a return's move to `to_status` calls for (nothing written).
 
     `from_status` defaults to the one of the return's latest event to `to_status`; `customer_told`: the cause of
-    the move already told the customer (see _customer_email_wanted).
+    the move already told the customer (see _customer_email_wanted); `event`: the move's event, when the caller
+    has it (else the latest one to `to_status` is read).
     """
-    event = None
-    if from_status is None or to_status in (ReturnStatus.APPROVED, ReturnStatus.REJECTED):
+    if event is None and (from_status is None or to_status in (ReturnStatus.APPROVED, ReturnStatus.REJECTED)):
         # A decision carries the reason the customer is told.
         event = _transition_event(return_request, to_status)
-        if from_status is None:
-            from_status = event.from_status if event is not None else ""
+    if from_status is None:
+        from_status = event.from_status if event is not None else ""
     wants_customer = _customer_email_wanted(return_request, from_status, to_status, customer_told=customer_told)
     warehouse = return_request.destination_warehouse
     wants_warehouse = (
@@ -276,7 +281,12 @@ def _superseded_customer_emails_withdraw(*, return_request: ReturnRequest, to_st
 
 
 def return_messages_write(
-    *, return_request: ReturnRequest, to_status: str, from_status: str | None = None, customer_told: bool = False
+    *,
+    return_request: ReturnRequest,
+    to_status: str,
+    from_status: str | None = None,
+    customer_told: bool = False,
+    event: ReturnEvent | None = None,
 ) -> list[OutboxMessage]:
     """Write the outbox messages of a transition (in its transaction); twice writes nothing more."""
     _superseded_customer_emails_withdraw(return_request=return_request, to_status=to_status)
@@ -291,7 +301,11 @@ def return_messages_write(
             secret_ref=m.secret_ref,
         )
         for m in return_messages_for(
-            return_request=return_request, to_status=to_status, from_status=from_status, customer_told=customer_told
+            return_request=return_request,
+            to_status=to_status,
+            from_status=from_status,
+            customer_told=customer_told,
+            event=event,
         )
     ]
 
@@ -303,4 +317,5 @@ def return_status_changed_messages(change: StatusChange) -> None:
         to_status=change.to_status,
         from_status=change.from_status,
         customer_told=change.customer_told,
+        event=change.event,
     )

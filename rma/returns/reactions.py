@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from rma.returns.models import ReturnRequest
+from rma.returns.models import ReturnEvent, ReturnRequest
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class StatusChange:
     actor: User | None = None
     # The cause of the move already told the customer (the shop counter's receipt): no email of ours.
     customer_told: bool = False
+    # The event just written for this move (its reason is what the customer is told).
+    event: ReturnEvent | None = None
 
 
 Reaction = Callable[[StatusChange], None]

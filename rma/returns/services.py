@@ -4,10 +4,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
-from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,20 +17,35 @@ from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.drop_offs import DropOffChoice, destination_warehouse_for, drop_off_validate
 from rma.returns.exchanges import exchanges_check
 from rma.returns.idempotency import idempotency_key_claim, idempotency_key_fulfil, request_fingerprint
-from rma.returns.lock_objects import order_lines_qs_select_for_update, return_request_qs_select_for_update
+from rma.returns.lock_objects import order_lines_qs_select_for_update
 from rma.returns.models import (
     ReasonCode,
     ReturnEvent,
     ReturnLine,
+    ReturnPolicy,
     ReturnRequest,
 )
 from rma.returns.photos import photos_missing_refuse, photos_required_check, return_line_photo_add
-from rma.returns.reactions import StatusChange
-from rma.returns.reactions import run as reactions_run
-from rma.returns.states import RELEASING_STATUSES, can_transition
+from rma.returns.transitions import (
+    Actor,
+    actor_label_for,
+    order_lines_quantities_add,
+    return_request_transition,
+    transition_apply,
+)
 
-# Who makes the change: a signed-in user, or None for the system.
-Actor = User | None
+__all__ = [
+    "Actor",
+    "ReturnLineInput",
+    "return_request_approve",
+    "return_request_cancel",
+    "return_request_create",
+    "return_request_create_once",
+    "return_request_reject",
+    "return_request_submit",
+    "return_request_transition",
+    "return_requests_expire",
+]
 
 
 @dataclass(frozen=True)
@@ -43,78 +55,6 @@ class ReturnLineInput:
     reason: ReasonCode
     comment: str = ""
     exchange_sku: str = ""
-
-
-def _actor_label(actor: Actor, fallback: str) -> str:
-    return actor.get_username() if actor is not None and actor.is_authenticated else fallback
-
-
-@transaction.atomic
-def return_request_transition(
-    *,
-    return_request: ReturnRequest,
-    to: str,
-    actor: Actor = None,
-    note: str = "",
-    actor_label: str = "",
-    customer_told: bool = False,
-    reason: str = "",
-) -> ReturnRequest:
-    """The one door for status changes: lock the row, check the lifecycle, save, write the event, react.
-
-    A concurrent caller waits for the lock, then sees the new status and is refused if its move
-    no longer fits the lifecycle. `customer_told`: the caller told the customer of this move (no email of ours).
-    `note` is for staff; `reason` is what the customer is told (tracking page, email).
-    """
-    locked = return_request_qs_select_for_update().get(pk=return_request.pk)
-    source = locked.status
-    if not can_transition(source, to):
-        raise InvalidTransition(
-            _("A return that is “%(source)s” cannot become “%(target)s”.")
-            % {"source": ReturnStatus(source).label, "target": ReturnStatus(to).label},
-            extra={"from": source, "to": to},
-        )
-    now = timezone.now()
-    locked.status = to
-    locked.status_changed_at = now
-    update_fields = ["status", "status_changed_at", "updated_at"]
-    if to == ReturnStatus.SUBMITTED:
-        locked.submitted_at = now
-        update_fields.append("submitted_at")
-    elif to == ReturnStatus.APPROVED:
-        locked.approved_at = now
-        locked.send_by = now + settings.RMA_SEND_DEADLINE
-        update_fields += ["approved_at", "send_by"]
-    elif to == ReturnStatus.RECEIVED:
-        locked.received_at = now  # the legal refund deadline counts from here
-        update_fields.append("received_at")
-    locked.save(update_fields=update_fields)
-    if to in RELEASING_STATUSES and source not in RELEASING_STATUSES:
-        _release_quantities(return_request=locked)
-    ReturnEvent.objects.create(
-        return_request=locked,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_label=actor_label or _actor_label(actor, "system"),
-        from_status=source,
-        to_status=to,
-        note=note,
-        reason=reason,
-    )
-    # What follows (a label, messages): the reactions apps registered (rma.returns.reactions), in this transaction.
-    reactions_run(
-        StatusChange(return_request=locked, from_status=source, to_status=to, actor=actor, customer_told=customer_told)
-    )
-    # Keep the caller's instance in step with the database.
-    for name in update_fields:
-        setattr(return_request, name, getattr(locked, name))
-    return return_request
-
-
-def _release_quantities(*, return_request: ReturnRequest) -> None:
-    for line in return_request.lines.all():
-        OrderLine.objects.filter(pk=line.order_line_id).update(
-            quantity_in_returns=F("quantity_in_returns") - line.quantity
-        )
 
 
 def return_request_create(
@@ -278,14 +218,11 @@ def return_request_create_once(
         )
         for item in lines
     )
-    for item in lines:
-        OrderLine.objects.filter(pk=item.order_line.pk).update(
-            quantity_in_returns=F("quantity_in_returns") + item.quantity
-        )
+    order_lines_quantities_add(quantities={item.order_line.pk: item.quantity for item in lines})
     ReturnEvent.objects.create(
         return_request=return_request,
         actor=return_request.created_by,
-        actor_label=_actor_label(actor, "customer"),
+        actor_label=actor_label_for(actor, "customer"),
         from_status="",
         to_status=ReturnStatus.DRAFT,
         note=_("Created through %(channel)s.") % {"channel": CreationChannel(channel).label},
@@ -297,7 +234,8 @@ def return_request_create_once(
             for image in photos.get(return_line.order_line_id, ()):
                 return_line_photo_add(return_line=return_line, image=image)
     if submit:
-        return_request_submit(return_request=return_request, actor=actor)
+        # The row was inserted by this transaction, which holds it locked; its photos were checked above.
+        _submit_apply(return_request=return_request, actor=actor, policy=policy)
     return return_request, False
 
 
@@ -313,23 +251,34 @@ def return_request_submit(*, return_request: ReturnRequest, actor: Actor = None)
         return_request=return_request,
         to=ReturnStatus.SUBMITTED,
         actor=actor,
-        actor_label=_actor_label(actor, "customer"),
+        actor_label=actor_label_for(actor, "customer"),
     )
-    review_reason = return_policy.review_reason_for(
-        policy=return_policy.policy_get_default(), return_request=return_request
-    )
+    to, note = _policy_decision(return_request=return_request, policy=return_policy.policy_get_default())
+    return return_request_transition(return_request=return_request, to=to, note=note, actor_label="policy")
+
+
+def _policy_decision(*, return_request: ReturnRequest, policy: ReturnPolicy) -> tuple[str, str]:
+    """Where the policy sends a submitted return, with the event's note: to review (the reason is kept on the
+    return), or approved."""
+    review_reason = return_policy.review_reason_for(policy=policy, return_request=return_request)
     if review_reason:
         return_request.review_reason = review_reason[:200]
         return_request.save(update_fields=["review_reason", "updated_at"])
-        return return_request_transition(
-            return_request=return_request, to=ReturnStatus.NEEDS_REVIEW, note=review_reason, actor_label="policy"
-        )
-    note = _("Approved by the policy.")
+        return ReturnStatus.NEEDS_REVIEW, review_reason
     if return_request.returnless:
         note = _("Approved by the policy; the customer keeps the items (refund without return).")
-    return return_request_transition(
-        return_request=return_request, to=ReturnStatus.APPROVED, note=note, actor_label="policy"
+        return ReturnStatus.APPROVED, note
+    return ReturnStatus.APPROVED, _("Approved by the policy.")
+
+
+def _submit_apply(*, return_request: ReturnRequest, actor: Actor, policy: ReturnPolicy) -> None:
+    """Submit a return this transaction has just created (and so holds locked), then let `policy` decide: the
+    same moves as `return_request_submit`, without locking the row again or a savepoint per move."""
+    transition_apply(
+        locked=return_request, to=ReturnStatus.SUBMITTED, actor=actor, actor_label=actor_label_for(actor, "customer")
     )
+    to, note = _policy_decision(return_request=return_request, policy=policy)
+    transition_apply(locked=return_request, to=to, note=note, actor_label="policy")
 
 
 def return_request_approve(

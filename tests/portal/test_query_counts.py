@@ -5,14 +5,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from rma.returns.models import ReturnRequest
 from tests.locations.factories import DropOffPointFactory
 from tests.orders.factories import OrderFactory
-from tests.portal.helpers import choose_items, choose_resolution, give_reasons, lookup
+from tests.portal.helpers import choose_items, choose_point, choose_resolution, confirm, give_reasons, lookup
 
 pytestmark = pytest.mark.django_db
 # Pinned: a query more per request shows here; one per order or per point shows in the growth checks.
 LOOKUP_QUERIES = 10
 DROP_OFF_QUERIES = 8
+# Creating and submitting the return (its approval, label request and emails); the same for one item or two.
+CONFIRM_QUERIES = 38
 
 KINDS = ("store", "relay_point", "locker", "post_office")
 
@@ -52,3 +55,19 @@ def test_the_drop_off_step_costs_the_same_with_more_points(client, world, django
     with django_assert_num_queries(few):
         assert client.get(reverse("portal:drop_off")).status_code == 200
     assert few == DROP_OFF_QUERIES
+
+
+def test_confirming_costs_the_same_for_one_item_or_two(client, world):
+    def confirm_count(lines: dict[int, int]) -> int:
+        client.cookies.clear()
+        assert lookup(client).status_code == 302
+        assert choose_items(client, lines).status_code == 302
+        assert give_reasons(client, dict.fromkeys(lines, world.too_small.pk)).status_code == 302
+        assert choose_resolution(client).status_code == 302
+        assert choose_point(client, world.relay.pk).status_code == 302
+        return _count(lambda: confirm(client))
+
+    one = confirm_count({world.shirt.pk: 1})
+    two = confirm_count({world.shirt.pk: 1, world.mug.pk: 1})
+    assert (one, two) == (CONFIRM_QUERIES, CONFIRM_QUERIES)
+    assert ReturnRequest.objects.filter(order=world.order).count() == 2

@@ -10,9 +10,14 @@ from rest_framework.response import Response
 
 from rma.locations.choices import DropOffKind, DropOffMethod
 from rma.returns.api.common import _return_request_or_404
+from rma.returns.api.representations import (
+    return_label_json,
+    return_refund_json,
+    return_request_detail_json,
+    return_request_summary_json,
+)
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.models import ReturnPhoto, ReturnRequest
-from rma.returns.reactions import facts
 
 
 class ReasonSummarySerializer(serializers.Serializer):
@@ -129,9 +134,11 @@ class ReturnRequestSummarySerializer(serializers.Serializer):
 
     @extend_schema_field(ReturnLabelSerializer(allow_null=True))
     def get_label(self, return_request: ReturnRequest) -> dict[str, Any] | None:
-        # The label belongs to the shipping app; the selectors load it with the return (no extra query).
-        label = getattr(return_request, "label", None)
-        return None if label is None else ReturnLabelSerializer(label).data
+        return return_label_json(return_request)
+
+    def to_representation(self, instance: ReturnRequest) -> dict[str, Any]:
+        # The fields above declare the shape (and the schema); the values are written by plain functions.
+        return return_request_summary_json(instance)
 
 
 class ReturnRefundSerializer(serializers.Serializer):
@@ -150,11 +157,10 @@ class ReturnRequestDetailSerializer(ReturnRequestSummarySerializer):
 
     @extend_schema_field(ReturnRefundSerializer(allow_null=True))
     def get_refund(self, return_request: ReturnRequest) -> dict[str, Any] | None:
-        # The refund belongs to the warehouse app, which provides it (rma.returns.reactions.facts).
-        released = facts.refund(return_request)
-        if released is None:
-            return None
-        return {"amount": released.amount, "currency": released.currency, "method": released.method}
+        return return_refund_json(return_request)
+
+    def to_representation(self, instance: ReturnRequest) -> dict[str, Any]:
+        return return_request_detail_json(instance)
 
 
 RETURN_EXAMPLE = {

@@ -61,25 +61,26 @@ DEFAULT_PARCEL_WEIGHT_GRAMS = 1000
 # ---- Request, generate, fail, retry
 
 
-@transaction.atomic
+# One row written at most, which a failure leaves to the caller's transaction: no savepoint of its own.
+@transaction.atomic(savepoint=False)
 def label_request(*, return_request: ReturnRequest, carrier: str = DEFAULT_CARRIER) -> tuple[Label, bool]:
     """Record that a return needs a label, with the carrier account the rules pick for it (none: `carrier`, the
     built-in one); asking twice gives the same row. True when the row is new: the caller then has it generated
     after commit (rma.shipping.tasks.label_generate_task)."""
-    existing = Label.objects.filter(return_request=return_request).first()
-    if existing is not None:
-        return existing, False
+    # No look for an existing row first: a return asks once (at its approval), and the insert below finds one.
     account = carrier_account_for(return_request=return_request)
-    label, created = Label.objects.get_or_create(
+    label = Label(
         return_request=return_request,
-        defaults={
-            "carrier": account.carrier if account is not None else carrier,
-            "account": account,
-            "status": LabelStatus.PENDING,
-            "qr_payload": label_qr_payload(rma_number=return_request.rma_number),
-        },
+        carrier=account.carrier if account is not None else carrier,
+        account=account,
+        status=LabelStatus.PENDING,
+        qr_payload=label_qr_payload(rma_number=return_request.rma_number),
     )
-    return label, created
+    # Inserted unless the row exists (a concurrent insert is waited for), then read back; the public id tells whose.
+    Label.objects.bulk_create([label], ignore_conflicts=True)
+    stored = Label.objects.get(return_request=return_request)
+    stored.return_request = return_request
+    return stored, stored.public_id == label.public_id
 
 
 def _tracking_number_reserve(*, label: Label, carrier: Carrier, request: LabelRequest) -> CarrierLabel:

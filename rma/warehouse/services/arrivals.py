@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from rma.locations.models import Warehouse
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
-from rma.returns.services import return_request_transition
+from rma.returns.transitions import transition_apply
 from rma.shipping.models import Carton, Shipment
 from rma.warehouse.models import Arrival, CartonReceipt, UnexpectedParcel
 from rma.warehouse.services.common import Actor, actor_name, actor_or_none
@@ -80,11 +80,12 @@ def return_request_receive_locked(
         # Nobody was told where it would go: the warehouse that has it adopts it.
         ReturnRequest.objects.filter(pk=locked.pk).update(destination_warehouse=warehouse)
         locked.destination_warehouse = warehouse
+    # The caller holds the row locked: the moves need no second lock nor a savepoint each.
     if locked.status in (ReturnStatus.APPROVED, ReturnStatus.LABEL_READY):
         transit_note = _("Received without transit scan.")
-        return_request_transition(return_request=locked, to=ReturnStatus.IN_TRANSIT, actor=actor, note=transit_note)
+        transition_apply(locked=locked, to=ReturnStatus.IN_TRANSIT, actor=actor, note=transit_note)
         note = " ".join(filter(None, [transit_note, note]))
-    return_request_transition(return_request=locked, to=ReturnStatus.RECEIVED, actor=actor, note=note)
+    transition_apply(locked=locked, to=ReturnStatus.RECEIVED, actor=actor, note=note)
     arrival = Arrival.objects.create(
         warehouse=warehouse,
         scanned_code=code[:64],

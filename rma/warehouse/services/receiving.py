@@ -61,7 +61,12 @@ def arrival_register(*, code: str, warehouse: Warehouse, actor: Actor) -> ScanRe
             parcel=parcel,
         )
     # Lock first: two operators scanning the same parcel are served one after the other.
-    locked = return_request_qs_select_for_update().select_related("destination_warehouse").get(pk=found.pk)
+    # With what the receipt's messages read (the order, the drop-off point), in the same query.
+    locked = (
+        return_request_qs_select_for_update()
+        .select_related("destination_warehouse", "order", "drop_off_point")
+        .get(pk=found.pk)
+    )
     if locked.destination_warehouse_id not in (None, warehouse.pk):
         parcel = unexpected_parcel_record(
             warehouse=warehouse,

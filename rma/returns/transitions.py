@@ -1,0 +1,158 @@
+"""A return's status changes: lock the row, check the lifecycle, save, write the event, react.
+
+``return_request_transition`` is the door every app uses. ``transition_apply`` is the same change on a row the
+caller already holds locked (a return it created in this transaction): no second lock, no savepoint.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rma.core.exceptions import InvalidTransition
+from rma.orders.models import OrderLine
+from rma.returns.choices import ReturnStatus
+from rma.returns.lock_objects import return_request_qs_select_for_update
+from rma.returns.models import ReturnEvent, ReturnRequest
+from rma.returns.reactions import StatusChange
+from rma.returns.reactions import run as reactions_run
+from rma.returns.states import RELEASING_STATUSES, can_transition
+
+# Who makes the change: a signed-in user, or None for the system.
+Actor = User | None
+
+
+def actor_label_for(actor: Actor, fallback: str) -> str:
+    return actor.get_username() if actor is not None and actor.is_authenticated else fallback
+
+
+def _related_rows_keep(*, source: ReturnRequest, target: ReturnRequest) -> None:
+    """Give `target` (the same row, read again under lock) the related rows `source` already loaded.
+
+    The order, the drop-off point and the warehouses do not change with a status: the reactions (messages, label)
+    read them from the instance, and would otherwise read each of them again.
+    """
+    for field in ReturnRequest._meta.concrete_fields:
+        if not field.is_relation or not field.is_cached(source):  # type: ignore[attr-defined]
+            continue
+        if getattr(source, field.attname) == getattr(target, field.attname):
+            field.set_cached_value(target, field.get_cached_value(source))  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def return_request_transition(
+    *,
+    return_request: ReturnRequest,
+    to: str,
+    actor: Actor = None,
+    note: str = "",
+    actor_label: str = "",
+    customer_told: bool = False,
+    reason: str = "",
+) -> ReturnRequest:
+    """The one door for status changes: lock the row, check the lifecycle, save, write the event, react.
+
+    A concurrent caller waits for the lock, then sees the new status and is refused if its move
+    no longer fits the lifecycle. `customer_told`: the caller told the customer of this move (no email of ours).
+    `note` is for staff; `reason` is what the customer is told (tracking page, email).
+    """
+    locked = return_request_qs_select_for_update().get(pk=return_request.pk)
+    _related_rows_keep(source=return_request, target=locked)
+    update_fields = transition_apply(
+        locked=locked,
+        to=to,
+        actor=actor,
+        note=note,
+        actor_label=actor_label,
+        customer_told=customer_told,
+        reason=reason,
+    )
+    # Keep the caller's instance in step with the database.
+    for name in update_fields:
+        setattr(return_request, name, getattr(locked, name))
+    return return_request
+
+
+def transition_apply(
+    *,
+    locked: ReturnRequest,
+    to: str,
+    actor: Actor = None,
+    note: str = "",
+    actor_label: str = "",
+    customer_told: bool = False,
+    reason: str = "",
+) -> list[str]:
+    """Move `locked` (a row this transaction holds locked) to `to`; returns the fields it saved.
+
+    Must run inside the caller's transaction: the event and whatever the reactions write commit with the change.
+    """
+    source = locked.status
+    if not can_transition(source, to):
+        raise InvalidTransition(
+            _("A return that is “%(source)s” cannot become “%(target)s”.")
+            % {"source": ReturnStatus(source).label, "target": ReturnStatus(to).label},
+            extra={"from": source, "to": to},
+        )
+    now = timezone.now()
+    locked.status = to
+    locked.status_changed_at = now
+    update_fields = ["status", "status_changed_at", "updated_at"]
+    if to == ReturnStatus.SUBMITTED:
+        locked.submitted_at = now
+        update_fields.append("submitted_at")
+    elif to == ReturnStatus.APPROVED:
+        locked.approved_at = now
+        locked.send_by = now + settings.RMA_SEND_DEADLINE
+        update_fields += ["approved_at", "send_by"]
+    elif to == ReturnStatus.RECEIVED:
+        locked.received_at = now  # the legal refund deadline counts from here
+        update_fields.append("received_at")
+    locked.save(update_fields=update_fields)
+    if to in RELEASING_STATUSES and source not in RELEASING_STATUSES:
+        _release_quantities(return_request=locked)
+    event = ReturnEvent.objects.create(
+        return_request=locked,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_label=actor_label or actor_label_for(actor, "system"),
+        from_status=source,
+        to_status=to,
+        note=note,
+        reason=reason,
+    )
+    # What follows (a label, messages): the reactions apps registered (rma.returns.reactions), in this transaction.
+    reactions_run(
+        StatusChange(
+            return_request=locked,
+            from_status=source,
+            to_status=to,
+            actor=actor,
+            customer_told=customer_told,
+            event=event,
+        )
+    )
+    return update_fields
+
+
+def order_lines_quantities_add(*, quantities: dict[int, int]) -> None:
+    """Add `quantities` (by order line pk; negative to give units back) to the lines' units in returns, in one
+    statement whatever the number of lines."""
+    if not quantities:
+        return
+    if len(quantities) == 1:
+        ((pk, quantity),) = quantities.items()
+        OrderLine.objects.filter(pk=pk).update(quantity_in_returns=F("quantity_in_returns") + quantity)
+        return
+    OrderLine.objects.filter(pk__in=quantities).update(
+        quantity_in_returns=F("quantity_in_returns")
+        + Case(*(When(pk=pk, then=Value(quantity)) for pk, quantity in quantities.items()), default=Value(0))
+    )
+
+
+def _release_quantities(*, return_request: ReturnRequest) -> None:
+    quantities: dict[int, int] = {}
+    for line in return_request.lines.all():
+        quantities[line.order_line_id] = quantities.get(line.order_line_id, 0) - line.quantity
+    order_lines_quantities_add(quantities=quantities)

@@ -1,0 +1,46 @@
+"""The returns API's reads cost a fixed number of queries, whatever the number of lines, events or rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.orders.factories import OrderLineFactory
+from tests.returns.factories import ReasonCodeFactory
+
+pytestmark = pytest.mark.django_db
+# Pinned: a query more per request shows here; one per row shows as a difference between the small and big cases.
+DETAIL_QUERIES = 9
+REASON_CODES_QUERIES = 5
+ORDER_ELIGIBILITY_QUERIES = 9
+
+
+def _count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return len(queries)
+
+
+def test_a_return_with_five_lines_costs_what_one_with_a_line_does(agent, make_return):
+    one = make_return(order_line=OrderLineFactory())
+    five = make_return(order_line=OrderLineFactory(), lines=5)
+    small = _count(agent, f"/api/v1/returns/{one.public_id}/")
+    big = _count(agent, f"/api/v1/returns/{five.public_id}/")
+    assert (small, big) == (DETAIL_QUERIES, DETAIL_QUERIES)
+
+
+def test_the_reason_codes_cost_the_same_for_two_or_twelve(agent):
+    ReasonCodeFactory.create_batch(2)
+    small = _count(agent, "/api/v1/reason-codes/")
+    ReasonCodeFactory.create_batch(10)
+    big = _count(agent, "/api/v1/reason-codes/")
+    assert (small, big) == (REASON_CODES_QUERIES, REASON_CODES_QUERIES)
+
+
+def test_an_order_s_eligibility_costs_the_same_for_one_line_or_eight(agent, policy):
+    one = OrderLineFactory().order
+    eight = OrderLineFactory().order
+    OrderLineFactory.create_batch(7, order=eight)
+    small = _count(agent, f"/api/v1/orders/{one.external_id}/eligibility/")
+    big = _count(agent, f"/api/v1/orders/{eight.external_id}/eligibility/")
+    assert (small, big) == (ORDER_ELIGIBILITY_QUERIES, ORDER_ELIGIBILITY_QUERIES)
