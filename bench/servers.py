@@ -30,13 +30,15 @@ def gunicorn_arguments(dockerfile: Path = ROOT / "Dockerfile") -> list[str]:
             break
     else:
         raise SystemExit(f"{dockerfile} has no gunicorn CMD: the bench takes its gunicorn settings from there")
+    # Left out: the program, the app module, the address, and the config file (it only holds the hooks of the
+    # Prometheus multiprocess folder, which do nothing without PROMETHEUS_MULTIPROC_DIR, unset here).
     options, skip = [], False
-    for argument in command[2:]:  # "gunicorn", "returns_portal.wsgi", then its options
+    for argument in command[1:]:
         if skip:
             skip = False
-        elif argument in ("--bind", "-b"):
+        elif argument in ("--bind", "-b", "--config", "-c"):
             skip = True
-        elif not argument.startswith("--bind="):
+        elif argument != "returns_portal.wsgi" and not argument.startswith(("--bind=", "--config=")):
             options.append(argument)
     return options
 

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from tests.conftest import require
 from tests.workers.live import ENABLE_REDIS, database_url, redis_test_url
 
-SHARED_CACHE_OFFSET = 6
+SHARED_CACHE_OFFSET = 4
 
 
 @pytest.fixture

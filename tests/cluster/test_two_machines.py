@@ -36,7 +36,7 @@ from tests.notifications.webhook_receiver import WebhookReceiver
 from tests.workers.live import ENABLE_REDIS, redis_test_url, wait_for
 
 pytestmark = [pytest.mark.processes, pytest.mark.django_db(transaction=True)]
-CLUSTER_BROKER_OFFSET = 4
+CLUSTER_BROKER_OFFSET = 2
 WEBHOOK_SECRET = "secret-shared-by-the-shop-and-every-worker"  # noqa: S105 - a test's own
 
 

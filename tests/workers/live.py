@@ -42,7 +42,10 @@ UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1: conne
 
 def redis_test_url(offset: int = 0) -> str:
     """A Redis database of this test process: ``RMA_TEST_REDIS_DB`` + `offset` + the pytest-xdist worker number
-    (offsets 0, 4 and 6 are in use: the live worker's broker, the cluster's broker, the cluster's shared cache)."""
+    (offsets 0, 2 and 4 are in use: the live worker's broker, the cluster's broker, the cluster's shared cache).
+
+    A Redis server has 16 databases unless told otherwise, and CI's runs with the default base of 10 and two xdist
+    workers: 10-11, 12-13 and 14-15. Below the base, 9 is the metrics test's and 8 the bench harness's."""
     xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     index = int(xdist_worker.removeprefix("gw")) if xdist_worker.startswith("gw") else 0
     return f"{REDIS_SERVER}/{REDIS_DB_BASE + offset + index}"
