@@ -92,8 +92,10 @@ COUNTER_REFUSED = (S.CANCELLED, 1)
 HOME_PICKUPS = frozenset({(S.APPROVED, 1), (S.LABEL_READY, 1)})
 # Dropped at the warehouse's dock without any carrier scan: the arrival puts it in transit and received at once.
 RECEIVED_WITHOUT_TRANSIT_SCAN = (S.RECEIVED, 1)
-# The unit is worn: grade C, which deducts under the right of withdrawal.
+# The unit is worn: grade C, which deducts under the right of withdrawal. Clothes or shoes, which keep some value
+# when worn (an opened beauty product's grade C recovers nothing, which would make a refund of zero).
 WORN = (S.REFUNDED, 1)
+WEARABLE = frozenset({"apparel", "footwear"})
 # What the warehouse found in the parcels of closed returns (nothing acceptable: no refund).
 REFUSED_CONDITIONS = {0: UnitCondition.MISSING, 1: UnitCondition.WRONG_ITEM, 2: UnitCondition.MISSING}
 STORE_CREDIT_VARIANT = 2
@@ -200,6 +202,8 @@ class DemoReturns:
             for line in order.lines.all():
                 line.order = order
                 if scenario.status == S.EXCHANGED and not exchange_sku_for(line.sku):
+                    continue
+                if scenario.key == WORN and line.category not in WEARABLE:
                     continue
                 value = line.unit_price * line.quantity_available_for_return
                 if scenario.returnless != (value < cheap):
