@@ -1,7 +1,7 @@
 """Tracking an InPost parcel: ShipX's history (GET /v1/tracking) read as our statuses, with ShipX's own words."""
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import requests
@@ -17,14 +17,23 @@ def parcel(shipx, inpost):
     """A confirmed return label whose parcel the customer then drops and InPost carries to the warehouse."""
     label = inpost.create_label(request=label_request())
     shipment_id = int(label.carrier_reference)
-    for status, at in (
-        ("dispatched_by_sender", "2026-12-03T09:12:00.000+01:00"),
-        ("taken_by_courier", "2026-12-03T15:40:00.000+01:00"),
-        ("adopted_at_sorting_center", "2026-12-03T22:05:00.000+01:00"),
-        ("delivered", "2026-12-04T11:30:00.000+01:00"),
+    # After the label's "confirmed" event, which the fake stamps with the time of the call.
+    for status, hours in (
+        ("dispatched_by_sender", 1),
+        ("taken_by_courier", 7),
+        ("adopted_at_sorting_center", 13),
+        ("delivered", 26),
     ):
-        shipx.advance(shipment_id, status, at)
+        shipx.advance(shipment_id, status, shipx_time(DISPATCHED + timedelta(hours=hours - 1)))
     return label
+
+
+# Whole minutes, as ShipX writes its times, in Warsaw's winter offset.
+DISPATCHED = (datetime.now(UTC) + timedelta(hours=1)).replace(second=0, microsecond=0)
+
+
+def shipx_time(at: datetime) -> str:
+    return at.astimezone(timezone(timedelta(hours=1))).isoformat(timespec="milliseconds")
 
 
 def test_the_history_reads_oldest_first_in_our_statuses_with_shipxs_titles(shipx, inpost, parcel):
@@ -44,7 +53,7 @@ def test_the_history_reads_oldest_first_in_our_statuses_with_shipxs_titles(shipx
         TrackingStatus.IN_TRANSIT,
         TrackingStatus.DELIVERED,
     ]
-    assert events[1].at == datetime.fromisoformat("2026-12-03T09:12:00+01:00")
+    assert events[1].at == DISPATCHED
     assert events[1].description == "Parcel posted in a Parcel Locker."
     assert events[-1].description == "Delivered."
     (statuses,) = shipx.calls("GET", "/v1/statuses")
