@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "returns_portal.ops.metrics.RequestMetricsMiddleware",
     # Then: every answer under /api/ is JSON in the API's error shape (rma/core/api/middleware.py).
     "rma.core.api.middleware.ApiErrorMiddleware",
+    # A file view whose object store does not answer: 503 and Retry-After, not a 500 (rma/core/private_files.py).
+    "rma.core.private_files.StorageUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
