@@ -188,7 +188,10 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Maison Lumière <
 # ---- CACHES
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
+    # A Redis that hangs costs a call a second or two, not the request or task (rma.core.shared_cache degrades).
+    _timeouts = {"socket_connect_timeout": 1.0, "socket_timeout": 2.0}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES["default"]["OPTIONS"] = _timeouts
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
