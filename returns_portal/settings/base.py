@@ -297,7 +297,8 @@ LOGGING = logging_config(log_format=RMA_LOG_FORMAT, level=env("DJANGO_LOG_LEVEL"
 # ---- OPERATIONS (returns_portal/ops: /healthz, /readyz, /metrics, Sentry)
 # /metrics answers only with "Authorization: Bearer <this>"; empty: /metrics is a 404.
 RMA_METRICS_TOKEN = env("RMA_METRICS_TOKEN", default="")
-# A Celery worker serves its task metrics on this port (plus the pool process index); unset: not served.
+# A Celery worker serves its task metrics on this port: one target for all its pool processes with
+# PROMETHEUS_MULTIPROC_DIR set, else one per process (the port plus its pool index); unset: not served.
 RMA_WORKER_METRICS_PORT: int | None = env.int("RMA_WORKER_METRICS_PORT", default=None)
 RMA_WORKER_METRICS_ADDR = env("RMA_WORKER_METRICS_ADDR", default="0.0.0.0")
 # Error reports (https://docs.sentry.io/platforms/python/integrations/django/): nothing is sent without a DSN.
