@@ -226,6 +226,10 @@ else:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+# Beat's schedule (when each job last ran), a file of the one beat process (`celery beat` and `worker -B` read it):
+# on a volume, so that a restart neither repeats nor skips a job. Its folder must exist.
+RMA_BEAT_SCHEDULE = Path(env.str("RMA_BEAT_SCHEDULE", default=str(VAR_DIR / "celerybeat-schedule")))
+CELERY_BEAT_SCHEDULE_FILENAME = str(RMA_BEAT_SCHEDULE)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None

@@ -40,7 +40,16 @@ def test_migrations_run_once_before_any_replica_starts():
 def test_every_process_shares_the_database_the_broker_and_the_media_store():
     environments = [SERVICES[name]["environment"] for name in APP_SERVICES]
     assert len({(env["DATABASE_URL"], env["REDIS_URL"]) for env in environments}) == 1
-    assert all(SERVICES[name]["volumes"] == ["media:/data/media"] for name in APP_SERVICES)
+    assert all("media:/data/media" in SERVICES[name]["volumes"] for name in APP_SERVICES)
+
+
+def test_the_one_beat_keeps_its_schedule_on_a_volume_of_its_own():
+    beat = SERVICES["beat"]
+    assert "--schedule" not in beat["command"]  # the setting says where
+    assert beat["environment"]["RMA_BEAT_SCHEDULE"] == "/data/beat/celerybeat-schedule"
+    assert "beat:/data/beat" in beat["volumes"]
+    assert "beat" in COMPOSE["volumes"]
+    assert all("beat:/data/beat" not in SERVICES[name].get("volumes", []) for name in SERVICES if name != "beat")
 
 
 def test_every_process_is_pointed_at_the_same_object_store_when_one_is_named():
