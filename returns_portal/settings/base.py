@@ -154,8 +154,8 @@ RMA_S3_SIGNED_REDIRECT = env.bool("RMA_S3_SIGNED_REDIRECT", default=False)
 # presigned URLs are signed for this one. Empty: the endpoint itself.
 RMA_S3_PUBLIC_ENDPOINT_URL = env("RMA_S3_PUBLIC_ENDPOINT_URL", default="")
 # "path" (bucket in the URL path: MinIO, Garage, most self-hosted stores) or "virtual" (bucket in the host name);
-# default: path with an endpoint, AWS's own choice without.
-RMA_S3_ADDRESSING_STYLE = env("RMA_S3_ADDRESSING_STYLE", default="path" if RMA_S3_ENDPOINT_URL else "auto")
+# default (unset or empty): path with an endpoint, AWS's own choice without.
+RMA_S3_ADDRESSING_STYLE = env("RMA_S3_ADDRESSING_STYLE", default="") or ("path" if RMA_S3_ENDPOINT_URL else "auto")
 # A hung store costs a request seconds, never forever: connect and read timeouts, a few retries with backoff.
 RMA_S3_CONNECT_TIMEOUT_SECONDS = env.float("RMA_S3_CONNECT_TIMEOUT_SECONDS", default=2.0)
 RMA_S3_READ_TIMEOUT_SECONDS = env.float("RMA_S3_READ_TIMEOUT_SECONDS", default=5.0)
