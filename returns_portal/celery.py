@@ -112,11 +112,15 @@ app.autodiscover_tasks(["rma.shipping"], related_name="point_tasks")
 app.autodiscover_tasks(["rma.shipping"], related_name="tracking_tasks")
 
 # Operations (returns_portal/ops): the request id travels with the task; durations and failures are measured
-# where tasks run, and served on RMA_WORKER_METRICS_PORT. weak=False: the handlers are module functions anyway.
+# where tasks run, and served on RMA_WORKER_METRICS_PORT: by the main process for all (PROMETHEUS_MULTIPROC_DIR set) or
+# by each pool process. weak=False: the handlers are module functions anyway.
 signals.before_task_publish.connect(ops_request_id.task_publish_add_request_id, weak=False)
 signals.task_prerun.connect(ops_request_id.task_prerun_set_request_id, weak=False)
 signals.task_postrun.connect(ops_request_id.task_postrun_reset_request_id, weak=False)
 signals.task_prerun.connect(ops_metrics.task_prerun_start_clock, weak=False)
 signals.task_postrun.connect(ops_metrics.task_postrun_observe, weak=False)
 signals.task_failure.connect(ops_metrics.task_failure_count, weak=False)
+signals.worker_init.connect(ops_metrics.worker_metrics_prepare, weak=False)
+signals.worker_ready.connect(ops_metrics.worker_metrics_serve_all, weak=False)
 signals.worker_process_init.connect(ops_metrics.worker_metrics_serve, weak=False)
+signals.worker_process_shutdown.connect(ops_metrics.worker_metrics_process_exit, weak=False)

@@ -20,7 +20,7 @@ if [ -n "${REDIS_URL:-}" ]; then broker="Redis ($REDIS_URL)"; else broker="the e
 if [ -n "${DATABASE_URL:-}" ]; then db="$DATABASE_URL"; else db="SQLite (var/db.sqlite3)"; fi
 
 "$py" -m celery -A returns_portal worker -B -l info -Q default,labels,notifications \
-    --concurrency 2 --schedule var/celerybeat-schedule >var/log/worker.log 2>&1 &
+    --concurrency 2 >var/log/worker.log 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
 

@@ -1,7 +1,7 @@
 """Suite-wide fixtures (the shared places, reference data, actors and returns) and the rule that CI skips nothing."""
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
@@ -36,6 +36,18 @@ def require(condition: bool, what: str, enable: str) -> None:
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def cache_down(settings) -> Iterator[str]:
+    """Django's cache on a Redis that is down (nothing listens on port 1: connections are refused at once), as a
+    production process sees it when Redis stops. Yields the logger whose warnings say what was not remembered."""
+    working = settings.CACHES
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    yield "rma.core.shared_cache"
+    settings.CACHES = working  # back before the fixtures that empty the cache when a test ends
 
 
 @pytest.fixture

@@ -2,7 +2,10 @@
 
 Request and queue metrics are served by the web processes at ``/metrics``. Task metrics are recorded by the
 process that runs the task: a worker started with ``RMA_WORKER_METRICS_PORT`` serves them (and the same
-gauges) on that port with prometheus_client's own HTTP server, one target per pool process.
+gauges) on that port with prometheus_client's own HTTP server. With ``PROMETHEUS_MULTIPROC_DIR`` set, the worker's
+main process serves one target that sums every pool process's tasks (the folder emptied when the worker starts, a
+pool process that exits marked dead, its counts kept); without it, each pool process serves its own, on the port
+plus its pool index.
 
 Several web processes (gunicorn's workers) behind one address: with ``PROMETHEUS_MULTIPROC_DIR`` set, every process
 writes its counters and histograms to files in that folder (prometheus_client's multiprocess mode) and a scrape,
@@ -17,6 +20,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -169,13 +173,67 @@ def task_failure_count(sender: Any = None, task_id: str | None = None, **kwargs:
     _task_observe(task_id, name, "FAILURE")
 
 
+def _worker_multiprocess_dir() -> Path | None:
+    """The folder of the worker's multiprocess mode, when it serves its metrics and PROMETHEUS_MULTIPROC_DIR is set."""
+    folder = os.environ.get(MULTIPROCESS_DIR_VARIABLE)
+    return Path(folder) if folder and settings.RMA_WORKER_METRICS_PORT else None
+
+
+def worker_metrics_prepare(**kwargs: Any) -> None:
+    """worker_init, in the worker's main process before any pool process starts: an empty multiprocess folder (an
+    earlier run's files would be counted again, or no longer parse). The folder must be the worker's own."""
+    folder = _worker_multiprocess_dir()
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for leftover in folder.glob("*.db"):
+        leftover.unlink(missing_ok=True)
+
+
+class _ScrapeThreadBacklog(Collector):
+    """The backlog, read from the worker's metrics thread, which then closes its database connection: a pool
+    process forked later must not inherit an open one."""
+
+    def describe(self) -> list[GaugeMetricFamily]:
+        return []
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        from django.db import connections
+
+        try:
+            yield from BACKLOG.collect()
+        finally:
+            connections.close_all()
+
+
+def worker_metrics_serve_all(**kwargs: Any) -> None:
+    """worker_ready, in the worker's main process, in multiprocess mode: one target on RMA_WORKER_METRICS_PORT that
+    sums the tasks of every pool process, those still running and those that exited (prefork, solo or threads)."""
+    port: int | None = settings.RMA_WORKER_METRICS_PORT
+    if not port or _worker_multiprocess_dir() is None:
+        return
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    registry.register(_ScrapeThreadBacklog())
+    start_http_server(port, addr=settings.RMA_WORKER_METRICS_ADDR, registry=registry)
+    logger.info("worker metrics of every pool process on port %s", port)
+
+
+def worker_metrics_process_exit(pid: int | None = None, **kwargs: Any) -> None:
+    """worker_process_shutdown, in a pool process that exits (max tasks reached, pool shrunk, shutdown): its live
+    gauges stop counting; its counters and histograms stay in the sum."""
+    if _worker_multiprocess_dir() is not None:
+        multiprocess.mark_process_dead(pid or os.getpid())
+
+
 def worker_metrics_serve(**kwargs: Any) -> None:
-    """In each process that runs tasks (a prefork child, or a solo worker) when RMA_WORKER_METRICS_PORT is set:
-    serve its metrics on that port plus the process's pool index (0, 1, ...: one scrape target per process)."""
+    """In each process that runs tasks (a prefork child, or a solo worker) when RMA_WORKER_METRICS_PORT is set and
+    there is no multiprocess folder: serve its metrics on that port plus the process's pool index (0, 1, ...: one
+    scrape target per process)."""
     from billiard.process import current_process
 
     port: int | None = settings.RMA_WORKER_METRICS_PORT
-    if not port:
+    if not port or _worker_multiprocess_dir() is not None:
         return
     index = int(getattr(current_process(), "index", 0) or 0)
     start_http_server(port + index, addr=settings.RMA_WORKER_METRICS_ADDR)

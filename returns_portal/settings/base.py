@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "returns_portal.ops.metrics.RequestMetricsMiddleware",
     # Then: every answer under /api/ is JSON in the API's error shape (rma/core/api/middleware.py).
     "rma.core.api.middleware.ApiErrorMiddleware",
+    # A file view whose object store does not answer: 503 and Retry-After, not a 500 (rma/core/private_files.py).
+    "rma.core.private_files.StorageUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -152,8 +154,8 @@ RMA_S3_SIGNED_REDIRECT = env.bool("RMA_S3_SIGNED_REDIRECT", default=False)
 # presigned URLs are signed for this one. Empty: the endpoint itself.
 RMA_S3_PUBLIC_ENDPOINT_URL = env("RMA_S3_PUBLIC_ENDPOINT_URL", default="")
 # "path" (bucket in the URL path: MinIO, Garage, most self-hosted stores) or "virtual" (bucket in the host name);
-# default: path with an endpoint, AWS's own choice without.
-RMA_S3_ADDRESSING_STYLE = env("RMA_S3_ADDRESSING_STYLE", default="path" if RMA_S3_ENDPOINT_URL else "auto")
+# default (unset or empty): path with an endpoint, AWS's own choice without.
+RMA_S3_ADDRESSING_STYLE = env("RMA_S3_ADDRESSING_STYLE", default="") or ("path" if RMA_S3_ENDPOINT_URL else "auto")
 # A hung store costs a request seconds, never forever: connect and read timeouts, a few retries with backoff.
 RMA_S3_CONNECT_TIMEOUT_SECONDS = env.float("RMA_S3_CONNECT_TIMEOUT_SECONDS", default=2.0)
 RMA_S3_READ_TIMEOUT_SECONDS = env.float("RMA_S3_READ_TIMEOUT_SECONDS", default=5.0)
@@ -186,7 +188,10 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Maison Lumière <
 # ---- CACHES
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
+    # A Redis that hangs costs a call a second or two, not the request or task (rma.core.shared_cache degrades).
+    _timeouts = {"socket_connect_timeout": 1.0, "socket_timeout": 2.0}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES["default"]["OPTIONS"] = _timeouts
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -221,6 +226,10 @@ else:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+# Beat's schedule (when each job last ran), a file of the one beat process (`celery beat` and `worker -B` read it):
+# on a volume, so that a restart neither repeats nor skips a job. Its folder must exist.
+RMA_BEAT_SCHEDULE = Path(env.str("RMA_BEAT_SCHEDULE", default=str(VAR_DIR / "celerybeat-schedule")))
+CELERY_BEAT_SCHEDULE_FILENAME = str(RMA_BEAT_SCHEDULE)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
@@ -292,7 +301,8 @@ LOGGING = logging_config(log_format=RMA_LOG_FORMAT, level=env("DJANGO_LOG_LEVEL"
 # ---- OPERATIONS (returns_portal/ops: /healthz, /readyz, /metrics, Sentry)
 # /metrics answers only with "Authorization: Bearer <this>"; empty: /metrics is a 404.
 RMA_METRICS_TOKEN = env("RMA_METRICS_TOKEN", default="")
-# A Celery worker serves its task metrics on this port (plus the pool process index); unset: not served.
+# A Celery worker serves its task metrics on this port: one target for all its pool processes with
+# PROMETHEUS_MULTIPROC_DIR set, else one per process (the port plus its pool index); unset: not served.
 RMA_WORKER_METRICS_PORT: int | None = env.int("RMA_WORKER_METRICS_PORT", default=None)
 RMA_WORKER_METRICS_ADDR = env("RMA_WORKER_METRICS_ADDR", default="0.0.0.0")
 # Error reports (https://docs.sentry.io/platforms/python/integrations/django/): nothing is sent without a DSN.

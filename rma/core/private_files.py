@@ -3,22 +3,55 @@
 The view checks the viewer's scope, then answers with ``stored_file_response``: the bytes streamed through this
 process, or, when RMA_S3_SIGNED_REDIRECT is on and the files are in a bucket, a 302 to a presigned URL that expires
 after RMA_S3_URL_EXPIRE_SECONDS. No other page, API answer or email ever carries a storage URL.
+
+A store that does not answer (unreachable, timed out, or failing with a 5xx of its own) raises
+``StorageUnavailable``; ``StorageUnavailableMiddleware`` answers it with a 503 and a Retry-After, as JSON under
+/api/ and as a short page elsewhere, and logs it: the viewer may try again in a moment, and nothing is a bug.
 """
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as StoreConnectionError
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
+from rma.core.api.middleware import api_error_response, is_api_request
+
+logger = logging.getLogger(__name__)
+
 # Nothing in a served file may run or load anything, even if a browser were to take it for a page.
 SANDBOX_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+# How long a viewer should wait before asking again when the store is away (a restart, a failover).
+STORAGE_RETRY_AFTER_SECONDS = 10
+
+
+class StorageUnavailable(Exception):
+    """The storage holding the files did not answer: unreachable, timed out, or failing on its side (a 5xx)."""
+
+
+def storage_is_down(error: BaseException) -> bool:
+    """Whether `error`, raised by a storage call, says the store is away rather than the request or the setup wrong.
+
+    Connection refused, timeouts, a connection dropped mid-answer, a 5xx (SlowDown, InternalError): yes. A 403
+    (wrong keys, a bucket policy) or anything else: no, that stays a 500 someone has to look at.
+    """
+    if isinstance(error, StoreConnectionError | HTTPClientError):
+        return True
+    if isinstance(error, ClientError):
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+        return int(status) >= 500
+    return False
 
 
 def stored_file_open(field_file: FieldFile) -> File:
@@ -91,10 +124,30 @@ def stored_file_response(
 ) -> HttpResponseBase:
     """The stored file for a viewer whose scope the caller has checked: streamed, or a 302 to a presigned URL.
 
-    404 when there is no file (no name, or gone from the storage). The content type is the stored one, never sniffed.
+    404 when there is no file (no name, or gone from the storage); ``StorageUnavailable`` when the store does not
+    answer. The content type is the stored one, never sniffed. Every call to the store happens here, before the
+    answer leaves: a bucket's object is read into a spooled file by FileResponse (its size), not while streaming.
     """
     if not name:
         raise Http404
+    try:
+        return _stored_file_response(
+            storage=storage,
+            name=name,
+            content_type=content_type,
+            filename=filename,
+            as_attachment=as_attachment,
+            cache_control=cache_control,
+        )
+    except (BotoCoreError, ClientError) as error:
+        if not storage_is_down(error):
+            raise
+        raise StorageUnavailable(f"{type(error).__name__}: {error}") from error
+
+
+def _stored_file_response(
+    *, storage: Storage, name: str, content_type: str, filename: str, as_attachment: bool, cache_control: str
+) -> HttpResponseBase:
     disposition = content_disposition_header(as_attachment, filename) or "inline"
     response: HttpResponseBase
     if isinstance(storage, S3Storage) and signed_redirect_enabled(storage):
@@ -144,3 +197,28 @@ def field_file_response(
         filename=filename,
         as_attachment=as_attachment,
     )
+
+
+class StorageUnavailableMiddleware:
+    """A file view whose store did not answer: 503 with Retry-After, JSON in the API's error shape under /api/, a
+    short page elsewhere; logged as a warning with the request id (the store's trouble, not a bug of ours).
+
+    Inside ApiErrorMiddleware in MIDDLEWARE, so that it sees the exception first (DRF views re-raise it: their
+    exception handler leaves it alone)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponseBase | None:
+        if not isinstance(exception, StorageUnavailable):
+            return None
+        logger.warning("File storage unavailable on %s %s: %s", request.method, request.path, exception)
+        headers = {"Retry-After": str(STORAGE_RETRY_AFTER_SECONDS)}
+        if is_api_request(request):
+            return api_error_response(request, 503, with_request_id=True, headers=headers)
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = headers["Retry-After"]
+        return response

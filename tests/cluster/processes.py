@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,8 +127,17 @@ def web_wait_ready(service: Service) -> None:
     _wait(service, healthy, what="no answer on /healthz", timeout=60)
 
 
-def worker_start(name: str, folder: Path, env: Mapping[str, str], *, wait: bool = True) -> Service:
-    """A Celery worker (solo pool) on every queue, named `name`; with `wait`, once it says it is ready."""
+def worker_start(
+    name: str,
+    folder: Path,
+    env: Mapping[str, str],
+    *,
+    wait: bool = True,
+    pool: str = "solo",
+    options: Sequence[str] = (),
+) -> Service:
+    """A Celery worker (solo pool unless told) on every queue, named `name`; with `wait`, once it says it is ready.
+    `options`: more of the worker's command-line options (``--concurrency 2``)."""
     command = [
         sys.executable,
         "-m",
@@ -137,7 +146,8 @@ def worker_start(name: str, folder: Path, env: Mapping[str, str], *, wait: bool 
         "returns_portal",
         "worker",
         "--pool",
-        "solo",
+        pool,
+        *options,
         "--queues",
         ",".join(QUEUE_NAMES),
         "--hostname",

@@ -3,6 +3,7 @@ migrations run once before any replica, and every process on the same PostgreSQL
 process keeps in its memory is needed by another). `docker-compose config -q` checks the syntax in `make test`;
 this checks the shape."""
 
+import re
 from pathlib import Path
 
 import yaml
@@ -40,16 +41,59 @@ def test_migrations_run_once_before_any_replica_starts():
 def test_every_process_shares_the_database_the_broker_and_the_media_store():
     environments = [SERVICES[name]["environment"] for name in APP_SERVICES]
     assert len({(env["DATABASE_URL"], env["REDIS_URL"]) for env in environments}) == 1
-    assert all(SERVICES[name]["volumes"] == ["media:/data/media"] for name in APP_SERVICES)
+    assert all("media:/data/media" in SERVICES[name]["volumes"] for name in APP_SERVICES)
 
 
-def test_every_process_is_pointed_at_the_same_object_store_when_one_is_named():
-    names = (
-        "RMA_S3_BUCKET",
-        "RMA_S3_ENDPOINT_URL",
-        "RMA_S3_ACCESS_KEY_ID",
-        "RMA_S3_SECRET_ACCESS_KEY",
-        "RMA_S3_PREFIX",
+def test_the_one_beat_keeps_its_schedule_on_a_volume_of_its_own():
+    beat = SERVICES["beat"]
+    assert "--schedule" not in beat["command"]  # the setting says where
+    assert beat["environment"]["RMA_BEAT_SCHEDULE"] == "/data/beat/celerybeat-schedule"
+    assert "beat:/data/beat" in beat["volumes"]
+    assert "beat" in COMPOSE["volumes"]
+    assert all("beat:/data/beat" not in SERVICES[name].get("volumes", []) for name in SERVICES if name != "beat")
+
+
+def compose_default(value: str) -> str:
+    """What compose gives for "${NAME-default}" or "${NAME:-default}" when the host does not set NAME."""
+    match = re.fullmatch(r"\$\{\w+:?-(.*)\}", value)
+    return match.group(1) if match else value
+
+
+def s3_setting_names() -> set[str]:
+    """Every RMA_S3_* variable the settings read."""
+    return set(re.findall(r'env(?:\.\w+)?\("(RMA_S3_\w+)"', (ROOT / "returns_portal/settings/base.py").read_text()))
+
+
+def test_web_and_worker_are_given_every_object_store_setting_the_same_way():
+    names = s3_setting_names()
+    assert len(names) == 13
+    for name in APP_SERVICES:
+        environment = SERVICES[name]["environment"]
+        assert names <= set(environment), name
+        assert all(environment[key].startswith(f"${{{key}") for key in names)  # from the host's environment
+    stores = {tuple(SERVICES[name]["environment"][key] for key in sorted(names)) for name in APP_SERVICES}
+    assert len(stores) == 1
+
+
+def test_by_default_every_replica_uses_the_bucket_of_composes_object_store():
+    environment = SERVICES["web"]["environment"]
+    store = SERVICES["objectstore"]
+    assert compose_default(environment["RMA_S3_BUCKET"]) == "rma"
+    assert compose_default(environment["RMA_S3_ENDPOINT_URL"]) == "http://objectstore:9000"
+    assert "ports" not in store  # files reach viewers through the portal's views only
+    assert "objects:/data" in store["volumes"]
+    # The store's root user is the portal's key pair, by the same variables and defaults.
+    assert compose_default(store["environment"]["MINIO_ROOT_USER"]) == compose_default(
+        environment["RMA_S3_ACCESS_KEY_ID"]
     )
-    stores = {tuple(SERVICES[name]["environment"][key] for key in names) for name in APP_SERVICES}
-    assert stores == {tuple(f"${{{key}:-}}" for key in names)}  # from the host's environment; empty: the volume
+    assert compose_default(store["environment"]["MINIO_ROOT_PASSWORD"]) == compose_default(
+        environment["RMA_S3_SECRET_ACCESS_KEY"]
+    )
+
+
+def test_the_bucket_is_made_once_before_web_and_worker_start():
+    assert SERVICES["bucket"]["command"] == "python manage.py storage_bucket_create --wait 60"
+    assert SERVICES["bucket"]["restart"] == "no"
+    assert SERVICES["bucket"]["depends_on"] == {"objectstore": {"condition": "service_started"}}
+    for name in ("web", "worker"):
+        assert SERVICES[name]["depends_on"]["bucket"] == {"condition": "service_completed_successfully"}

@@ -80,3 +80,24 @@ def test_without_keys_boto3_finds_its_own():
     assert "access_key" not in shown["options"]
     assert "secret_key" not in shown["options"]
     assert "endpoint_url" not in shown["options"]  # AWS itself
+
+
+def test_composes_object_store_settings_as_given_make_a_working_storage(object_store):
+    """docker-compose.yml's values for every RMA_S3_* variable (the empty ones included), the address and keys
+    swapped for the test's store: the process writes into the bucket."""
+    from tests.core.test_compose import SERVICES, compose_default, s3_setting_names
+
+    bucket = object_store.bucket_create()
+    given = {name: compose_default(SERVICES["worker"]["environment"][name]) for name in s3_setting_names()}
+    given |= {
+        "RMA_S3_BUCKET": bucket,
+        "RMA_S3_ENDPOINT_URL": object_store.endpoint_url,
+        "RMA_S3_ACCESS_KEY_ID": object_store.access_key_id,
+        "RMA_S3_SECRET_ACCESS_KEY": object_store.secret_access_key,
+    }
+
+    shown = _run(given, write=True)
+
+    assert shown["backend"] == "storages.backends.s3.S3Storage"
+    assert shown["timeouts"] == [2.0, 5.0, {"max_attempts": 3, "mode": "standard"}]
+    assert object_store.object_keys(bucket) == [shown["name"]]

@@ -1,5 +1,7 @@
 """A Dev Dashboard app has no token to paste: the connector asks for one with the client credentials grant."""
 
+import logging
+
 import pytest
 
 from rma.connectors.platforms import connector_for
@@ -46,3 +48,29 @@ def test_wrong_client_credentials_are_a_permanent_error(shop, dev_dashboard_app)
         connector_for(dev_dashboard_app).order_fetch(order_ref="5501001")
     assert (excinfo.value.status, excinfo.value.permanent) == (400, True)
     assert "invalid_client" in excinfo.value.message
+
+
+def _cache_warnings(caplog, logger: str) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == logger and r.levelno == logging.WARNING]
+
+
+def test_with_the_cache_down_a_token_is_asked_for_at_each_call_and_the_calls_work(
+    shop, dev_dashboard_app, cache_down, caplog
+):
+    connector = connector_for(dev_dashboard_app)
+
+    assert connector.order_fetch(order_ref="5501001") is not None
+    assert connector.order_fetch(order_ref="5501001") is not None
+
+    assert len(shop.grants) == 2  # nothing remembered, nothing failed
+    warnings = _cache_warnings(caplog, cache_down)
+    assert any("the Shopify access token not read" in line for line in warnings)
+    assert any("the Shopify access token not remembered" in line for line in warnings)
+
+
+def test_with_the_cache_down_a_token_shopify_refuses_is_asked_for_again(shop, dev_dashboard_app, cache_down):
+    connector = connector_for(dev_dashboard_app)
+    connector.order_fetch(order_ref="5501001")
+    shop.revoke_granted()
+
+    assert connector.order_fetch(order_ref="5501001") is not None

@@ -4,7 +4,8 @@ its client secret as the API secret, or else the webhook secret, which is the sa
 webhook subscriptions sign the deliveries). Granted tokens live about 24 hours; one per connection is kept in
 Django's cache (Redis when REDIS_URL is set: every process and machine uses the same token) until five minutes
 before it expires, or until Shopify refuses it. No copy is kept in a process's memory: a token refused and asked
-for again by one process would stay refused in the others'.
+for again by one process would stay refused in the others'. A cache that is down (rma.core.shared_cache) costs a
+warning and a token asked for at each call, never a failed sync.
 
 https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/client-credentials-grant
 (``POST {shop}/admin/oauth/access_token``, grant_type=client_credentials, client_id, client_secret; answer
@@ -14,15 +15,15 @@ https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/c
 import hashlib
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
-
 from rma.connectors.platforms.base import PlatformError
 from rma.connectors.platforms.http import PlatformHttp
+from rma.core.shared_cache import shared_cache_delete, shared_cache_get, shared_cache_set
 
 if TYPE_CHECKING:
     from rma.connectors.models import ShopConnection
 
 EARLY = 300  # seconds before its expiry a granted token is asked for again
+WHAT = "the Shopify access token"
 
 
 def _key(shop_url: str, client_id: str) -> str:
@@ -42,7 +43,7 @@ def access_token(connection: "ShopConnection", http: PlatformHttp) -> str:
     if not client_id:
         return connection.credential("api_key")
     key = _key(connection.base_url, client_id)
-    cached = cache.get(key)
+    cached = shared_cache_get(key, what=WHAT)
     if isinstance(cached, str) and cached:
         return cached
     response = http.request(
@@ -61,7 +62,7 @@ def access_token(connection: "ShopConnection", http: PlatformHttp) -> str:
     except (ValueError, KeyError, TypeError) as exc:
         raise PlatformError("Shopify granted no access token.", permanent=True) from exc
     if lifetime > EARLY:
-        cache.set(key, token, timeout=lifetime - EARLY)
+        shared_cache_set(key, token, timeout=lifetime - EARLY, what=WHAT)
     return token
 
 
@@ -73,6 +74,6 @@ def access_token_forget(connection: "ShopConnection", token: str) -> bool:
     if not client_id:
         return False
     key = _key(connection.base_url, client_id)
-    if cache.get(key) == token:
-        cache.delete(key)
+    if shared_cache_get(key, what=WHAT) == token:
+        shared_cache_delete(key, what=WHAT)
     return True

@@ -32,6 +32,8 @@ dropped at a point, hence never collected nor billed (Mondial Relay invoices par
 booked for the same reference and the same parameters is remembered for a day in Django's cache (Redis, shared by
 every process and machine, when REDIS_URL is set), so a retry after a failed label download (the booking succeeded,
 the PDF did not come) fetches the same expedition's label instead of booking another, on whichever worker it runs.
+When the cache is down (rma.core.shared_cache) the booking is made anyway, with a warning: at worst a retry books
+a second expedition, as a lost answer does.
 
 Void: the V1 web services have no cancellation; an unused expedition is not billed. void_label checks the number
 and does nothing.
@@ -42,8 +44,7 @@ import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from django.core.cache import cache
-
+from rma.core.shared_cache import shared_cache_get, shared_cache_set
 from rma.locations.choices import DropOffMethod
 from rma.shipping.carriers.base import (
     Address,
@@ -94,7 +95,7 @@ def _booking_key(base_url: str, reference: str, params: Mapping[str, str]) -> st
 
 def _recall(key: str) -> tuple[str, str] | None:
     """(expedition number, label path) of a booking made by any process, or None."""
-    value = cache.get(key)
+    value = shared_cache_get(key, what="a Mondial Relay booking")
     if isinstance(value, list | tuple) and len(value) == 2:
         return str(value[0]), str(value[1])
     return None
@@ -225,7 +226,7 @@ class MondialRelayCarrier:
                     f"mondial_relay: WSI2_CreationEtiquette answered STAT 0 without a label: {number!r}"
                 )
             booked = (number, label_path)
-            cache.set(memo_key, list(booked), timeout=BOOKING_MEMORY_SECONDS)
+            shared_cache_set(memo_key, list(booked), timeout=BOOKING_MEMORY_SECONDS, what="a Mondial Relay booking")
         number, label_path = booked
         return CarrierLabel(
             tracking_number=number,

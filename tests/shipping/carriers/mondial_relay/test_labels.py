@@ -1,6 +1,7 @@
 """Return labels from Mondial Relay's fake web service: what we send (signed, in the documented shapes), what we
 keep (the expedition number and the carrier's PDF labels), and every documented refusal mapped for the customer."""
 
+import logging
 import shutil
 import subprocess
 from dataclasses import replace
@@ -257,6 +258,34 @@ def test_a_lost_answer_books_twice_at_mondial_relay_and_we_keep_the_second(mondi
     assert label.tracking_number == mondial_relay.number(2)
     both = [expedition.params["NDossier"] for expedition in mondial_relay.expeditions.values()]
     assert both == ["R-7KQ2-M9XD", "R-7KQ2-M9XD"]  # both under the return's number in Mondial Relay Connect
+
+
+def test_with_the_cache_down_a_label_is_still_booked_and_fetched(
+    mondial_relay, mondial_relay_carrier, cache_down, caplog
+):
+    label = mondial_relay_carrier.create_label(request=REQUEST)
+
+    assert label.tracking_number == mondial_relay.number(1)
+    assert set(label.documents) == {"pdf", "pdf_4x6"}
+    warnings = [r.getMessage() for r in caplog.records if r.name == cache_down and r.levelno == logging.WARNING]
+    assert [line.split(":")[0] for line in warnings] == [
+        "shared cache unavailable, a Mondial Relay booking not read (done again instead)",
+        "shared cache unavailable, a Mondial Relay booking not remembered",
+    ]
+
+
+def test_with_the_cache_down_a_retry_books_again_as_after_a_lost_answer(
+    mondial_relay, mondial_relay_carrier, cache_down
+):
+    """Nothing remembers the first booking: the retry books a second expedition, and the first is never billed."""
+    mondial_relay.fail("label", status=502)
+    with pytest.raises(CarrierUnavailable):
+        mondial_relay_carrier.create_label(request=REQUEST)
+
+    label = mondial_relay_carrier.create_label(request=REQUEST)
+
+    assert label.tracking_number == mondial_relay.number(2)
+    assert len(mondial_relay.calls_of("WSI2_CreationEtiquette")) == 2
 
 
 def test_void_is_a_documented_no_op_that_checks_the_number(mondial_relay, mondial_relay_carrier):
