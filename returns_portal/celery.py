@@ -11,6 +11,7 @@ precedence over CELERY_* settings.
 """
 
 import os
+from typing import Any
 
 from celery import Celery, signals
 from celery.schedules import crontab
@@ -18,6 +19,7 @@ from kombu import Exchange, Queue
 
 from returns_portal.ops import metrics as ops_metrics
 from returns_portal.ops import request_id as ops_request_id
+from rma.core.retries import database_connections_reset
 
 # The entry point of `celery -A returns_portal` (the package imports nothing of this module): the local settings
 # unless DJANGO_SETTINGS_MODULE is set, before the app is made (Celery's Django fixup looks for it then).
@@ -110,6 +112,16 @@ app.autodiscover_tasks(["rma.shipping"], related_name="shipment_tasks")
 # So do the drop-off point directory's refresh tasks, and the carriers' tracking tasks.
 app.autodiscover_tasks(["rma.shipping"], related_name="point_tasks")
 app.autodiscover_tasks(["rma.shipping"], related_name="tracking_tasks")
+
+
+def task_database_connections_check(**kwargs: Any) -> None:
+    """Before and after each task, what Django does around a request: drop a connection that is past CONN_MAX_AGE
+    or broken, and health-check a kept one on its next use (settings CELERY_DB_REUSE_MAX: the worker keeps it)."""
+    database_connections_reset()
+
+
+signals.task_prerun.connect(task_database_connections_check, weak=False)
+signals.task_postrun.connect(task_database_connections_check, weak=False)
 
 # Operations (returns_portal/ops): the request id travels with the task; durations and failures are measured
 # where tasks run, and served on RMA_WORKER_METRICS_PORT: by the main process for all (PROMETHEUS_MULTIPROC_DIR set) or

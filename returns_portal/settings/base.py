@@ -246,6 +246,11 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Publishing must fail fast when the broker is down: the outbox re-queues later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
+# A worker keeps its database connection from task to task, as a web process does from request to request
+# (CONN_MAX_AGE, CONN_HEALTH_CHECKS, applied around each task by returns_portal.celery). Without this, Celery's
+# Django fixup closes it after every task, and each label paid for a new PostgreSQL connection. The fixup still
+# starts afresh after this many tasks.
+CELERY_DB_REUSE_MAX = 1000
 
 # ---- REST FRAMEWORK
 REST_FRAMEWORK = {

@@ -61,7 +61,16 @@ def payload_drop_off(return_request: ReturnRequest) -> dict[str, Any]:
 
 
 def payload_lines(return_request: ReturnRequest) -> list[dict[str, Any]]:
-    lines = ReturnLine.objects.filter(return_request=return_request).select_related("order_line", "reason")
+    """The return's lines; those its caller read already (prefetched "lines", with order line and reason) are
+    not read again."""
+    if "lines" in getattr(return_request, "_prefetched_objects_cache", {}):
+        lines = sorted(return_request.lines.all(), key=lambda line: line.pk)
+    else:
+        lines = list(
+            ReturnLine.objects.filter(return_request=return_request)
+            .select_related("order_line", "reason")
+            .order_by("id")
+        )
     return [
         {
             "sku": line.order_line.sku,
@@ -69,7 +78,7 @@ def payload_lines(return_request: ReturnRequest) -> list[dict[str, Any]]:
             "quantity": line.quantity,
             "reason": line.reason.code,
         }
-        for line in lines.order_by("id")
+        for line in lines
     ]
 
 

@@ -3,8 +3,18 @@ change of the return (cancel → void the label) takes them in that order too, s
 
 from django.db.models import QuerySet
 
+from rma.returns.models import ReturnRequest
 from rma.shipping.models import Label
 
 
 def label_qs_select_for_update() -> QuerySet[Label]:
     return Label.objects.order_by("pk").select_for_update(of=("self",))
+
+
+def return_request_with_label_qs_select_for_update() -> QuerySet[ReturnRequest]:
+    """Returns joined to their label, both rows locked by one statement (filter it on the label to keep it inner).
+
+    PostgreSQL locks the rows of a joined result in the order of the FROM clause: the return, then its label, the
+    order above. The label is read under that lock: `return_request.label` is the locked row.
+    """
+    return ReturnRequest.objects.order_by("pk").select_related("label").select_for_update(of=("self", "label"))

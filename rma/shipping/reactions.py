@@ -37,9 +37,12 @@ def label_follows_return(change: StatusChange) -> None:
 def return_tracking_number(return_request: ReturnRequest) -> str | None:
     """The tracking number of the return's label, unless it was voided.
 
-    A query rather than the reverse accessor, which would cache "none yet" on the instance.
+    The label the caller read with the return is used as it is (label_generate reads both under lock and makes the
+    label ready before the return moves); else a query rather than the reverse accessor, which would cache "none
+    yet" on the instance.
     """
-    label = Label.objects.filter(return_request=return_request).first()
+    cached = ReturnRequest.label.related.get_cached_value(return_request, default=None)
+    label = cached if isinstance(cached, Label) else Label.objects.filter(return_request=return_request).first()
     if label is None or label.status == LabelStatus.VOIDED:
         return None
     return label.tracking_number or None

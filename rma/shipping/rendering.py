@@ -6,13 +6,18 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import segno
+from reportlab import rl_config
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.units import inch, mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from rma.shipping.carriers.base import Address
+from rma.shipping.qr_symbols import qr_matrix
+
+# Page streams Flate-compressed without reportlab's ASCII85 layer on top (a process-wide switch: every PDF of the
+# product): binary streams are standard since PDF 1.2, a fifth smaller, and skip a pure-Python encoder.
+rl_config.useA85 = 0
 
 PAGE_SIZES: dict[str, tuple[float, float]] = {
     "A6": (105 * mm, 148 * mm),
@@ -124,13 +129,13 @@ def _code128_runs(value: str) -> tuple[tuple[int, int], ...]:
 @lru_cache(maxsize=256)
 def _qr_runs(payload: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     """Return the QR symbol size in modules and its dark modules as (row, start, length) runs."""
-    qr = segno.make(payload, error="m", micro=False)
+    matrix = qr_matrix(payload)
     runs = tuple(
         (row, match.start(), match.end() - match.start())
-        for row, line in enumerate(qr.matrix)
+        for row, line in enumerate(matrix)
         for match in _QR_RUN_RE.finditer(bytes(line))
     )
-    return len(qr.matrix), runs
+    return len(matrix), runs
 
 
 def _draw_runs(canvas: Canvas, *, x: float, y: float, scale_x: float, scale_y: float, rects: list[str]) -> None:

@@ -37,9 +37,13 @@ def pdf_page_size(pdf: bytes) -> tuple[int, int]:
 
 
 def pdf_page_text(pdf: bytes) -> str:
-    """The strings drawn on the page: reportlab writes `(text) Tj` in ASCII85 + Flate encoded streams."""
-    streams = re.findall(rb"/ASCII85Decode /FlateDecode.*?stream\r?\n(.*?)endstream", pdf, flags=re.DOTALL)
+    """The strings drawn on the page: reportlab writes `(text) Tj` in Flate encoded streams (binary, or with an
+    ASCII85 layer on top as it did by default)."""
+    streams = re.findall(
+        rb"/Filter \[ (/ASCII85Decode )?/FlateDecode \].*?stream\r?\n(.*?)endstream", pdf, flags=re.DOTALL
+    )
     drawn = " ".join(
-        zlib.decompress(base64.a85decode(stream.strip(), adobe=True)).decode("latin-1") for stream in streams
+        zlib.decompress(base64.a85decode(stream.strip(), adobe=True) if a85 else stream).decode("latin-1")
+        for a85, stream in streams
     )
     return " ".join(re.findall(r"\((.*?)\) Tj", drawn))

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,13 +21,12 @@ from django.utils.translation import gettext as _
 from rma.core.exceptions import DomainError
 from rma.core.retries import retry_longest_wait
 from rma.returns.choices import ReturnStatus
-from rma.returns.lock_objects import return_request_qs_select_for_update
-from rma.returns.models import ReturnRequest
-from rma.returns.services import return_request_transition
+from rma.returns.models import ReturnLine, ReturnRequest
+from rma.returns.services import transition_apply
 from rma.returns.states import RELEASING_STATUSES
 from rma.shipping.carriers import DEFAULT_CARRIER, Carrier, CarrierInputError, CarrierLabel, LabelRequest
 from rma.shipping.choices import LabelStatus
-from rma.shipping.lock_objects import label_qs_select_for_update
+from rma.shipping.lock_objects import label_qs_select_for_update, return_request_with_label_qs_select_for_update
 from rma.shipping.models import Label
 from rma.shipping.rendering import LabelContent
 from rma.shipping.services.accounts import carrier_account_for, label_carrier, return_point_carrier
@@ -127,10 +126,7 @@ def _label_request_build(*, label: Label, return_request: ReturnRequest, content
     booking_carrier = label.account.carrier if label.account is not None else label.carrier
     at_booking_carriers_point = return_point_carrier(return_request=return_request) == booking_carrier
     point_id = point.carrier_point_id if point is not None and at_booking_carriers_point else ""
-    value = sum(
-        (line.order_line.unit_price * line.quantity for line in return_request.lines.select_related("order_line")),
-        Decimal("0"),
-    )
+    value = sum((line.order_line.unit_price * line.quantity for line in return_request.lines.all()), Decimal("0"))
     options = label.account.options if label.account is not None else {}
     return LabelRequest(
         reference=str(return_request.public_id),
@@ -178,17 +174,17 @@ def label_generate(*, label_id: int) -> Label:
     Safe to run any number of times: a ready or voided label is returned unchanged, so it never gets a second
     tracking number. If the return was cancelled or expired meanwhile, the label is voided instead.
     """
-    # The return first, then the label (rma.shipping.lock_objects): one query finds and locks the return.
+    # The return and its label (with what the label shows) found and locked by one statement, the return first.
     return_request = (
-        return_request_qs_select_for_update()
-        .select_related("order", "drop_off_point", "destination_warehouse")
+        return_request_with_label_qs_select_for_update()
+        .select_related("order", "drop_off_point", "destination_warehouse", "label__account")
         .filter(label__pk=label_id)
         .first()
     )
     if return_request is None:
         Label.objects.only("pk").get(pk=label_id)  # no such label: DoesNotExist, as before
         raise LabelError(_("Only labels of returns can be generated for now."), code="label_without_return")
-    label = label_qs_select_for_update().select_related("account").get(pk=label_id)
+    label: Label = return_request.label
     if label.status in (LabelStatus.READY, LabelStatus.VOIDED):
         return label
     if return_request.status in RELEASING_STATUSES:
@@ -196,6 +192,11 @@ def label_generate(*, label_id: int) -> Label:
         voided, _carrier_to_tell = label_void(label=label)
         return voided
 
+    # Read once, with what the label_ready message shows of them (rma.returns.message_content.payload_lines).
+    prefetch_related_objects(
+        [return_request],
+        Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line", "reason").order_by("id")),
+    )
     content = label_content_build(label=label, return_request=return_request)
     request = _label_request_build(label=label, return_request=return_request, content=content)
     try:
@@ -234,8 +235,9 @@ def label_generate(*, label_id: int) -> Label:
         ],
     )
     if return_request.status == ReturnStatus.APPROVED:
-        return_request_transition(
-            return_request=return_request,
+        # The return's row is locked above (no second lock, no savepoint); its label is this one, ready.
+        transition_apply(
+            locked=return_request,
             to=ReturnStatus.LABEL_READY,
             actor_label="shipping",
             note=_("Label %(tracking_number)s is ready.") % {"tracking_number": tracking_number},
