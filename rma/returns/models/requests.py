@@ -30,6 +30,11 @@ def rma_number_new() -> str:
     return f"R-{chars[:4]}-{chars[4:]}"
 
 
+# The agents' review queue, the longest waiting first (rma.returns.selectors.return_requests_needing_review); the
+# partial index `returns_review_queue` holds the waiting returns in this order.
+REVIEW_QUEUE_ORDER = (F("submitted_at").asc(nulls_first=True), F("created_at").asc(), F("id").asc())
+
+
 class ReturnRequestQuerySet(models.QuerySet):
     def with_contact_email(self, email: str) -> "ReturnRequestQuerySet":
         """Returns of this email in any case, compared as the index `returns_contact_lower_created` is written."""
@@ -155,6 +160,12 @@ class ReturnRequest(PublicIdModel, TimeStampedModel):
                 fields=("destination_warehouse", "received_at", "id"),
                 condition=models.Q(status__in=AWAITING_REFUND_STATUSES),
                 name="returns_awaiting_board",
+            ),
+            # The agents' review queue, in its order: a page reads its own rows, however many returns wait.
+            models.Index(
+                *REVIEW_QUEUE_ORDER,
+                condition=models.Q(status=ReturnStatus.NEEDS_REVIEW),
+                name="returns_review_queue",
             ),
         ]
         permissions = [("review_returnrequest", _("Can approve or reject returns under review"))]
