@@ -239,7 +239,7 @@ def return_requests_needing_review() -> QuerySet[ReturnRequest]:
     the lines would group every waiting return before the page's limit (and in the paginator's count).
     """
     lines = ReturnLine.objects.filter(return_request=OuterRef("pk")).order_by().values("return_request")
-    line_count = Subquery(lines.annotate(n=Count("id")).values("n"), output_field=IntegerField())
+    line_count = Subquery(lines.annotate(n=Count("*")).values("n"), output_field=IntegerField())
     return (
         ReturnRequest.objects.filter(status=ReturnStatus.NEEDS_REVIEW)
         .select_related("order")
