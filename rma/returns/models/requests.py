@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rma.core.formatting import choice_label
 from rma.core.models import PublicIdModel, TimeStampedModel
 from rma.locations.choices import DropOffMethod
 from rma.returns.choices import (
@@ -172,6 +173,10 @@ class ReturnRequest(PublicIdModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.rma_number
+
+    def get_status_display(self) -> str:  # type: ignore[no-redef]  # replaces the one Django generates
+        """The status in the reader's language; lists show it on every row (see `choice_label`)."""
+        return choice_label(ReturnStatus, self.status)
 
 
 class ReturnLine(TimeStampedModel):
