@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 # Pinned, one per page.
 CONFIRMATION_QUERIES = 11
 TRACKING_QUERIES = 12
-STATUS_QUERIES = 8
+STATUS_QUERIES = 3
 LABEL_QUERIES = 3
 
 
