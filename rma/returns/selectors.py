@@ -150,6 +150,15 @@ def return_request_get(*, user: AnyUser, public_id: str | uuid.UUID) -> ReturnRe
     return queryset.filter(public_id=parsed).first()
 
 
+def return_request_get_alone(*, user: AnyUser, public_id: str | uuid.UUID) -> ReturnRequest | None:
+    """One return in the user's scope, without its related rows (for endpoints about something of the return's),
+    or None (also for a malformed id)."""
+    parsed = uuid_parse(public_id)
+    if parsed is None:
+        return None
+    return return_request_scope(user=user).filter(public_id=parsed).first()
+
+
 def return_photo_get(*, user: AnyUser, public_id: str | uuid.UUID, photo_id: int) -> ReturnPhoto | None:
     """A customer's photo of a return in the user's scope (shop, warehouse, agents, integrations), or None."""
     parsed = uuid_parse(public_id)
