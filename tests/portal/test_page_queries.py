@@ -10,6 +10,7 @@ from django.urls import reverse
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_transition
+from tests.orders.factories import OrderLineFactory
 from tests.portal.helpers import choose_items, choose_point, choose_resolution, confirm, give_reasons, lookup
 from tests.shipping.labels import label_bytes
 
@@ -19,6 +20,7 @@ CONFIRMATION_QUERIES = 11
 TRACKING_QUERIES = 12
 STATUS_QUERIES = 3
 LABEL_QUERIES = 3
+ORDER_ITEMS_QUERIES = 8
 
 
 def _count(client, url: str) -> int:
@@ -66,3 +68,14 @@ def test_the_label_download_costs_the_same_for_one_line_or_three(
             return_request = make_return(store=shop, lines=lines)
         counts.append(_count(Client(), reverse("customer-label-pdf", kwargs={"public_id": return_request.public_id})))
     assert counts == [LABEL_QUERIES, LABEL_QUERIES]
+
+
+def test_the_order_s_items_page_costs_the_same_with_more_lines_and_returns(client, world):
+    """The customer's order (the first step after the lookup): every line with what may still be returned."""
+    assert lookup(client).status_code == 302
+    few = _count(client, reverse("portal:items"))
+    OrderLineFactory.create_batch(4, order=world.order, quantity=2)
+    _returned(client, world, {world.shirt.pk: 1})
+    assert lookup(client).status_code == 302
+    more = _count(client, reverse("portal:items"))
+    assert (few, more) == (ORDER_ITEMS_QUERIES, ORDER_ITEMS_QUERIES)
