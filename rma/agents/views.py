@@ -164,12 +164,15 @@ def return_reject(request: AgentRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 @agent_view
 def note_add(request: AgentRequest, public_id: UUID) -> HttpResponse:
-    return_request = _return_or_404(request, public_id)
+    # The return alone: its lines, history and sites are read only to show the page again with the form's errors.
+    return_request = selectors.return_request_get_alone(user=request.user, public_id=public_id)
+    if return_request is None:
+        raise Http404
     if not request.user.has_perm("returns.add_returnnote"):
         raise PermissionDenied
     form = NoteForm(request.POST)
     if not form.is_valid():
-        context = _detail_context(request, return_request, note_form=form)
+        context = _detail_context(request, _return_or_404(request, public_id), note_form=form)
         return render(request, "agents/return_detail.html", context, status=400)
     return_note_add(return_request=return_request, author=request.user, body=form.cleaned_data["body"])
     messages.success(request, _("Note added."))

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.db.models import Choices
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
@@ -15,6 +16,18 @@ from django.utils.translation import get_language
 CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF"}
 NBSP = "\u00a0"
 NARROW_NBSP = "\u202f"
+
+
+def choice_label(choices: type[Choices], value: str) -> str:
+    """The label of a stored choice in the active language, read from its enum: one translation per call.
+
+    Django's generated `get_<field>_display()` makes every choice of the field hashable on each call, translating
+    every label: a list of 200 rows showing a status ran thousands of translations. An unknown value shows as is.
+    """
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 def is_french() -> bool:

@@ -28,13 +28,27 @@ def _label_of(return_request: ReturnRequest):
         return None
 
 
+def _printable(formats: list[str]) -> bool:
+    """Ready to print: a PDF exists (ours, or the carrier's in whichever size it gave)."""
+    return "pdf" in formats or "pdf_4x6" in formats
+
+
+def label_state(return_request: ReturnRequest) -> str:
+    """ "ready", "failed" or "pending": what the pages poll for, read as `label_context` reads it (without the QR
+    code, the download links or the address form it also makes)."""
+    label = _label_of(return_request)
+    status = getattr(label, "status", "") if label is not None else ""
+    if status == "ready" and _printable(label_formats(label=label)):
+        return "ready"
+    return "failed" if status == "failed" else "pending"
+
+
 def label_context(return_request: ReturnRequest) -> dict[str, Any]:
     """Label status, download URL and QR code, or "being prepared" (also before the labels app exists)."""
     label = _label_of(return_request)
     status = getattr(label, "status", "") if label is not None else ""
     formats = label_formats(label=label) if status == "ready" else []
-    # Ready to print: a PDF exists (ours, or the carrier's in whichever size it gave).
-    ready = "pdf" in formats or "pdf_4x6" in formats
+    ready = _printable(formats)
     url: str | None
     zpl_url: str | None
     try:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rma.core.exceptions import DomainError
 from rma.core.private_files import private_file_response
 from rma.portal.formatting import drop_off_summary, line_view, mask_email, money, percent, sku_label
-from rma.portal.labels import label_context
+from rma.portal.labels import label_context, label_state
 from rma.portal.session import portal_return_known
 from rma.returns.choices import Resolution, ReturnStatus
 from rma.returns.models import ReturnRequest
@@ -44,11 +44,10 @@ def _return_for(public_id: UUID) -> ReturnRequest:
 
 
 def _status_payload(return_request: ReturnRequest) -> dict[str, Any]:
-    label = label_context(return_request)
     return {
         "status": return_request.status,
-        "status_label": str(ReturnStatus(return_request.status).label),
-        "label": "ready" if label["label_ready"] else ("failed" if label["label_failed"] else "pending"),
+        "status_label": return_request.get_status_display(),
+        "label": label_state(return_request),
     }
 
 
@@ -246,8 +245,11 @@ def tracking(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @never_cache
 @require_GET
 def status(request: HttpRequest, public_id: UUID) -> JsonResponse:
-    """What the confirmation and tracking pages poll until the label is ready."""
-    return JsonResponse(_status_payload(_return_for(public_id)))
+    """What the confirmation and tracking pages poll until the label is ready: the return and its label only."""
+    return_request = ReturnRequest.objects.select_related("label").filter(public_id=public_id).first()
+    if return_request is None:
+        raise Http404
+    return JsonResponse(_status_payload(return_request))
 
 
 @never_cache

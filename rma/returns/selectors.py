@@ -7,8 +7,20 @@ from functools import cache
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Lower
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce, Lower
 
 from rma.core import roles
 from rma.core.ids import uuid_parse
@@ -16,6 +28,7 @@ from rma.locations.models import DropOffPoint, Store, Warehouse
 from rma.orders.models import Order
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReasonCode, ReturnEvent, ReturnLine, ReturnPhoto, ReturnRequest
+from rma.returns.models.requests import REVIEW_QUEUE_ORDER
 
 # Whoever asks: a signed-in user or an anonymous visitor.
 AnyUser = User | AnonymousUser
@@ -137,6 +150,15 @@ def return_request_get(*, user: AnyUser, public_id: str | uuid.UUID) -> ReturnRe
     return queryset.filter(public_id=parsed).first()
 
 
+def return_request_get_alone(*, user: AnyUser, public_id: str | uuid.UUID) -> ReturnRequest | None:
+    """One return in the user's scope, without its related rows (for endpoints about something of the return's),
+    or None (also for a malformed id)."""
+    parsed = uuid_parse(public_id)
+    if parsed is None:
+        return None
+    return return_request_scope(user=user).filter(public_id=parsed).first()
+
+
 def return_photo_get(*, user: AnyUser, public_id: str | uuid.UUID, photo_id: int) -> ReturnPhoto | None:
     """A customer's photo of a return in the user's scope (shop, warehouse, agents, integrations), or None."""
     parsed = uuid_parse(public_id)
@@ -219,12 +241,19 @@ def stores_of(*, user: AnyUser) -> list[Store]:
 
 
 def return_requests_needing_review() -> QuerySet[ReturnRequest]:
-    """Returns waiting for an agent's decision, the longest waiting first, with what the queue shows."""
+    """Returns waiting for an agent's decision, the longest waiting first, with what the queue shows.
+
+    The filter and order are those of the partial index `returns_review_queue` (REVIEW_QUEUE_ORDER), so a page
+    reads its own rows in order. Lines are counted by a sub-query of each row shown: a Count() over a join with
+    the lines would group every waiting return before the page's limit (and in the paginator's count).
+    """
+    lines = ReturnLine.objects.filter(return_request=OuterRef("pk")).order_by().values("return_request")
+    line_count = Subquery(lines.annotate(n=Count("*")).values("n"), output_field=IntegerField())
     return (
         ReturnRequest.objects.filter(status=ReturnStatus.NEEDS_REVIEW)
         .select_related("order")
-        .annotate(line_count=Count("lines"))
-        .order_by(F("submitted_at").asc(nulls_first=True), "created_at", "id")
+        .annotate(line_count=Coalesce(line_count, 0))
+        .order_by(*REVIEW_QUEUE_ORDER)
     )
 
 

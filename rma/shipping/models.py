@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rma.core.formatting import choice_label
 from rma.core.models import PublicIdModel, TimeStampedModel
 from rma.shipping.carriers.base import TrackingStatus
 from rma.shipping.choices import (
@@ -193,6 +194,10 @@ class Shipment(PublicIdModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.number
+
+    def get_status_display(self) -> str:  # type: ignore[no-redef]  # replaces the one Django generates
+        """The status in the reader's language; the boards show it on every row (see `choice_label`)."""
+        return choice_label(ShipmentStatus, self.status)
 
 
 class Carton(PublicIdModel, TimeStampedModel):

@@ -9,6 +9,7 @@ pytestmark = pytest.mark.django_db
 # Pinned: a query more per page shows here; one per row shows as a difference between the small and big cases.
 QUEUE_QUERIES = 11
 DETAIL_QUERIES = 17
+NOTE_ADD_QUERIES = 11
 
 
 def _count(client, url: str) -> int:
@@ -36,3 +37,21 @@ def test_a_return_s_page_costs_the_same_for_one_line_or_five(client, camille, fl
     small = _count(client, reverse("agents:return", args=[one.public_id]))
     big = _count(client, reverse("agents:return", args=[five.public_id]))
     assert (small, big) == (DETAIL_QUERIES, DETAIL_QUERIES)
+
+
+def test_adding_a_note_costs_the_same_for_the_first_or_the_sixth(client, camille, flagged):
+    client.force_login(camille)
+    return_request = flagged()
+    url = reverse("agents:note-add", args=[return_request.public_id])
+
+    def add(body: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, {"body": body})
+        assert response.status_code == 302
+        return len(queries)
+
+    first = add("Called the customer.")
+    for index in range(4):
+        add(f"Note {index}.")
+    sixth = add("The parcel is on its way.")
+    assert (first, sixth) == (NOTE_ADD_QUERIES, NOTE_ADD_QUERIES)

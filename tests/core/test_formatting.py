@@ -11,8 +11,9 @@ from django.conf import settings
 from django.template import Context, Template
 from django.utils import translation
 
-from rma.core.formatting import long_date, money, person_name, weight
+from rma.core.formatting import choice_label, long_date, money, person_name, weight
 from rma.core.forms import DecimalCommaField
+from rma.returns.choices import ReturnStatus
 from tests.core.factories import UserFactory
 from tests.portal.test_translations import po_entries
 
@@ -84,3 +85,12 @@ def test_french_emails_follow_french_typography():
     for template in folder.iterdir():
         text = re.sub(r"\{%.*?%\}|\{\{.*?\}\}|<[^>]*>", "", template.read_text(encoding="utf-8"), flags=re.S)
         assert not re.search(r" [:;?!»]|« |[^\W\d_]'[^\W\d_]", text), template.name
+
+
+def test_a_choice_s_label_is_read_in_the_reader_s_language():
+    with translation.override("fr"):
+        assert choice_label(ReturnStatus, "in_transit") == ReturnStatus.IN_TRANSIT.label
+        assert choice_label(ReturnStatus, "in_transit") != "On its way"
+    with translation.override("en"):
+        assert choice_label(ReturnStatus, "in_transit") == "On its way"
+    assert choice_label(ReturnStatus, "no-such-status") == "no-such-status"

@@ -8,6 +8,8 @@ from rma.portal.labels import label_context
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_transition
+from rma.shipping.choices import LabelStatus
+from rma.shipping.models import Label
 from tests.portal.helpers import confirm, lookup, text, through_drop_off
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +106,12 @@ def test_a_server_error_gets_the_self_contained_500_page(settings):
     assert response.status_code == 500
     assert "Something went wrong" in text(response)
     assert "boom" not in text(response)
+
+
+def test_the_status_endpoint_says_ready_only_with_a_printable_label_and_failed_when_it_failed(shop_return):
+    url = reverse("portal:status", kwargs={"public_id": shop_return.public_id})
+    assert Client().get(url).json() == {"status": "label_ready", "status_label": "Étiquette prête", "label": "ready"}
+    Label.objects.filter(pk=shop_return.label.pk).update(pdf="", pdf_4x6="")
+    assert Client().get(url).json()["label"] == "pending"
+    Label.objects.filter(pk=shop_return.label.pk).update(status=LabelStatus.FAILED)
+    assert Client().get(url).json()["label"] == "failed"

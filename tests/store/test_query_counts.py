@@ -8,6 +8,8 @@ from rest_framework.test import APIClient
 from rma.shipping.services.shipments import carton_add, shipment_loose_item_add, shipment_open
 
 pytestmark = pytest.mark.django_db
+# Pinned: a query more per request shows here; one per shipment, carton or item shows between the two cases.
+PINNED = {"page": 9, "api": 4, "detail": 14, "api_detail": 8}
 
 
 def add_shipments(store, clerk, count):
@@ -52,4 +54,4 @@ def test_lists_and_shipment_pages_do_not_grow_with_rows(client, store, clerk):
         "detail": count_queries(lambda: client.get(f"/store/shipments/{last.public_id}/")),
         "api_detail": count_queries(lambda: api.get(f"/api/v1/store/shipments/{last.public_id}/")),
     }
-    assert large == small
+    assert large == small == PINNED

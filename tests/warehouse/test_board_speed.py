@@ -93,3 +93,19 @@ def test_the_board_reads_its_lists_in_index_order_on_postgresql(postgres_only, w
         assert f"Index Scan using {index} on returns_returnrequest" in plan, plan
         assert "Sort" not in plan, plan
         assert "SubPlan" not in plan, plan
+
+
+def test_the_board_s_rows_link_and_read_as_reversed_and_translated(web, fill, warehouse, operator):
+    """Rows carry plain values worked out once per page (a URL prefix, one translation per age and per status):
+    the links are those reverse() gives, the ages and statuses those of the reader's language."""
+    fill(1)
+    parcel = arrival_register(code="NOBODY-KNOWS", warehouse=warehouse, actor=operator).parcel
+    english = web.get(reverse("warehouse:board")).content.decode()
+    awaiting = returns_awaiting_refund(warehouses=[warehouse]).get()
+    assert f'href="{reverse("warehouse:return", args=[awaiting.public_id])}"' in english
+    assert f'href="{reverse("warehouse:unexpected", args=[parcel.pk])}"' in english
+    assert "0 days" in english
+    assert "On its way" in english
+    french = web.get(reverse("warehouse:board"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "0 jour" in french
+    assert "En route" in french

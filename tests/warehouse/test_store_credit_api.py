@@ -13,6 +13,8 @@ from rma.warehouse.services.credits import store_credit_cancel
 from tests.orders.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db
+# Pinned: a query more per read shows here; one per redemption shows between none and three.
+CREDIT_READ_QUERIES = 6
 
 
 @pytest.fixture
@@ -161,3 +163,19 @@ def test_bad_input_is_a_400_with_the_field_errors(integration, credit, body):
     assert response.json()["error"]["code"] == "invalid"
     credit.refresh_from_db()
     assert credit.balance == Decimal("55.00")
+
+
+def test_reading_a_credit_costs_the_same_with_no_redemption_or_three(integration, credit):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def read() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert integration.get(url(credit.code)).status_code == 200
+        return len(queries)
+
+    none = read()
+    for index in range(3):
+        assert redeem(integration, credit.code, "5.00", f"ORDER-{index}").status_code == 201
+    three = read()
+    assert (none, three) == (CREDIT_READ_QUERIES, CREDIT_READ_QUERIES)

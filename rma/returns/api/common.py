@@ -37,3 +37,11 @@ def _return_request_or_404(*, user: User | AnonymousUser, public_id: str) -> Ret
     if return_request is None:
         raise Http404
     return return_request
+
+
+def return_request_alone_or_404(*, user: User | AnonymousUser, public_id: str) -> ReturnRequest:
+    """Like `_return_request_or_404`, without the lines, history and sites (for the return's notes)."""
+    return_request = selectors.return_request_get_alone(user=user, public_id=public_id)
+    if return_request is None:
+        raise Http404
+    return return_request

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from rma.core.api.fields import StrictCharField
 from rma.core.api.permissions import NoteReaders, NoteWriters, error_responses, request_user
-from rma.returns.api.common import PUBLIC_ID_PARAMETER, _return_request_or_404
+from rma.returns.api.common import PUBLIC_ID_PARAMETER, return_request_alone_or_404
 from rma.returns.notes import NOTE_MAX_LENGTH, return_note_add, return_notes_list
 
 NOTE_EXAMPLE = {
@@ -47,7 +47,7 @@ class ReturnNoteListApi(APIView):
         },
     )
     def get(self, request: Request, public_id: str) -> Response:
-        return_request = _return_request_or_404(user=request.user, public_id=public_id)
+        return_request = return_request_alone_or_404(user=request.user, public_id=public_id)
         notes = return_notes_list(return_request=return_request)
         return Response(ReturnNoteOutputSerializer(notes, many=True).data)
 
@@ -78,7 +78,7 @@ class ReturnNoteCreateApi(APIView):
         },
     )
     def post(self, request: Request, public_id: str) -> Response:
-        return_request = _return_request_or_404(user=request.user, public_id=public_id)
+        return_request = return_request_alone_or_404(user=request.user, public_id=public_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         note = return_note_add(

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rma.core.formatting import choice_label
 from rma.core.models import PublicIdModel, TimeStampedModel
 from rma.locations.choices import DropOffMethod
 from rma.returns.choices import (
@@ -28,6 +29,11 @@ def rma_number_new() -> str:
     """A readable, random RMA number such as R-7KQ2-M9XD."""
     chars = "".join(secrets.choice(RMA_ALPHABET) for _ in range(8))
     return f"R-{chars[:4]}-{chars[4:]}"
+
+
+# The agents' review queue, the longest waiting first (rma.returns.selectors.return_requests_needing_review); the
+# partial index `returns_review_queue` holds the waiting returns in this order.
+REVIEW_QUEUE_ORDER = (F("submitted_at").asc(nulls_first=True), F("created_at").asc(), F("id").asc())
 
 
 class ReturnRequestQuerySet(models.QuerySet):
@@ -51,7 +57,11 @@ class ReturnRequest(PublicIdModel, TimeStampedModel):
         "orders.Order", on_delete=models.PROTECT, related_name="return_requests", verbose_name=_("order")
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT, db_index=True
+        _("status"),
+        max_length=16,
+        choices=ReturnStatus.choices,
+        default=ReturnStatus.DRAFT,
+        db_index=False,  # `returns_status_created` starts with it: a second index would only slow writes
     )
     resolution = models.CharField(
         _("resolution"), max_length=16, choices=Resolution.choices, default=Resolution.REFUND
@@ -134,6 +144,8 @@ class ReturnRequest(PublicIdModel, TimeStampedModel):
             models.Index(fields=("contact_email", "created_at"), name="returns_contact_created"),
             # The API's case-insensitive filter compares Lower(contact_email) (rma.returns.api.listing).
             models.Index(Lower("contact_email"), F("created_at"), name="returns_contact_lower_created"),
+            # The API's list by status, newest first (rma.returns.api.listing): a page reads its own rows in order.
+            models.Index(fields=("status", "created_at", "id"), name="returns_status_created"),
             # A warehouse's returns by status (API filters, the board's lists for several warehouses).
             models.Index(
                 fields=("destination_warehouse", "status", "status_changed_at"), name="returns_dest_status_moved"
@@ -150,11 +162,21 @@ class ReturnRequest(PublicIdModel, TimeStampedModel):
                 condition=models.Q(status__in=AWAITING_REFUND_STATUSES),
                 name="returns_awaiting_board",
             ),
+            # The agents' review queue, in its order: a page reads its own rows, however many returns wait.
+            models.Index(
+                *REVIEW_QUEUE_ORDER,
+                condition=models.Q(status=ReturnStatus.NEEDS_REVIEW),
+                name="returns_review_queue",
+            ),
         ]
         permissions = [("review_returnrequest", _("Can approve or reject returns under review"))]
 
     def __str__(self) -> str:
         return self.rma_number
+
+    def get_status_display(self) -> str:  # type: ignore[no-redef]  # replaces the one Django generates
+        """The status in the reader's language; lists show it on every row (see `choice_label`)."""
+        return choice_label(ReturnStatus, self.status)
 
 
 class ReturnLine(TimeStampedModel):

@@ -1,24 +1,47 @@
 """Warehouse pages: the board, the scan box and switching warehouse."""
 
+from collections.abc import Callable
+from functools import cache
+from uuid import UUID
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from rma.core.exceptions import DomainError
+from rma.core.http import url_prefix
 from rma.warehouse import selectors
 from rma.warehouse.forms import ScanForm
 from rma.warehouse.services import ScanOutcome, ScanResult, arrival_register
 from rma.warehouse.views.common import WAREHOUSE_PAGES, WarehouseRequest, render_page, warehouse_view
 
+_ANY_UUID = UUID(int=0)
+
+
+def _days_label() -> Callable[[int], str]:
+    """ "3 days" in the reader's language, translated once per distinct number of days on the page."""
+
+    @cache
+    def days(count: int) -> str:
+        return ngettext("%(counter)s day", "%(counter)s days", count) % {"counter": count}
+
+    return days
+
 
 @warehouse_view
 def board(request: WarehouseRequest) -> HttpResponse:
-    """What is expected, what waits for inspection or refund (with the legal deadline), and unexpected parcels."""
+    """What is expected, what waits for inspection or refund (with the legal deadline), and unexpected parcels.
+
+    Lists of up to 200 rows: each row's link, age and status label are plain values worked out once per page (one
+    reversed URL prefix, one translation per distinct age, `choice_label`), not a tag run per row.
+    """
     warehouses = request.warehouses
     now = timezone.now()
+    days = _days_label()
     expected = [
         selectors.expected_row(return_request=r, now=now)
         for r in selectors.returns_expected(warehouses=warehouses)[:200]
@@ -36,14 +59,18 @@ def board(request: WarehouseRequest) -> HttpResponse:
         request,
         "warehouse/board.html",
         {
-            "expected": expected,
+            "expected": [(row, days(row.age_days)) for row in expected],
             "late_count": sum(row.late for row in expected),
             "at_dock_count": sum(row.at_dock for row in expected),
             "awaiting": awaiting,
             "flagged_count": sum(row.due_soon or row.overdue for row in awaiting),
-            "shipments": shipments,
+            "shipments": [(row, days(row.age_days)) for row in shipments],
             "late_shipment_count": sum(row.late for row in shipments),
             "unexpected": list(selectors.unexpected_parcels_open(warehouses=warehouses)[:100]),
+            # Rows link to prefix + id + "/" (warehouse:return, warehouse:shipment, warehouse:unexpected).
+            "return_url": url_prefix("warehouse:return", sample=_ANY_UUID),
+            "shipment_url": url_prefix("warehouse:shipment", sample=_ANY_UUID),
+            "unexpected_url": url_prefix("warehouse:unexpected", sample=0),
         },
     )
 

@@ -7,6 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from rma.orders.models import Order, OrderLine
 
 pytestmark = pytest.mark.django_db
+# Pinned: a query more per read shows here; one per line shows between two lines and eight.
+ORDER_DETAIL_QUERIES = 6
 
 PAYLOAD = {
     "external_id": "shop-184467",
@@ -200,7 +202,17 @@ def test_read_an_order_with_its_lines(integration):
     body = response.json()
     assert body["external_id"] == "shop-184467"
     assert [line["sku"] for line in body["lines"]] == ["CHE-LIN-M", "MAI-BAI-S"]
-    assert len(queries) <= 6
+    assert len(queries) == ORDER_DETAIL_QUERIES
+
+
+def test_an_order_with_eight_lines_costs_what_one_with_two_does(integration):
+    lines = [{**PAYLOAD["lines"][0], "external_id": f"l{index}", "sku": f"SKU-{index}"} for index in range(8)]
+    integration.post(
+        "/api/v1/orders/", {**PAYLOAD, "external_id": "shop-8", "number": "ML8", "lines": lines}, format="json"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert len(integration.get("/api/v1/orders/shop-8/").json()["lines"]) == 8
+    assert len(queries) == ORDER_DETAIL_QUERIES
 
 
 def test_read_an_unknown_order_is_404_json(integration):

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 DETAIL_QUERIES = 9
 REASON_CODES_QUERIES = 5
 ORDER_ELIGIBILITY_QUERIES = 9
+NOTES_QUERIES = 8
 
 
 def _count(client, url: str) -> int:
@@ -44,3 +45,16 @@ def test_an_order_s_eligibility_costs_the_same_for_one_line_or_eight(agent, poli
     small = _count(agent, f"/api/v1/orders/{one.external_id}/eligibility/")
     big = _count(agent, f"/api/v1/orders/{eight.external_id}/eligibility/")
     assert (small, big) == (ORDER_ELIGIBILITY_QUERIES, ORDER_ELIGIBILITY_QUERIES)
+
+
+def test_a_return_s_notes_cost_the_same_for_one_or_six(agent, agent_user, make_return):
+    from rma.returns.notes import return_note_add
+
+    return_request = make_return(order_line=OrderLineFactory())
+    url = f"/api/v1/returns/{return_request.public_id}/notes/"
+    return_note_add(return_request=return_request, author=agent_user, body="Called the customer.")
+    small = _count(agent, url)
+    for index in range(5):
+        return_note_add(return_request=return_request, author=agent_user, body=f"Note {index}.")
+    big = _count(agent, url)
+    assert (small, big) == (NOTES_QUERIES, NOTES_QUERIES)

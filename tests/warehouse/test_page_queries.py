@@ -1,0 +1,86 @@
+"""The warehouse's inspection and receiving pages cost a pinned number of queries, the same for a small case and a
+large one: a query more per page shows, and so does one per unit, carton or counted item."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from rma.shipping.models import Carton
+from rma.warehouse.models import Grade
+from rma.warehouse.services import arrival_register, carton_count_add, carton_receive, inspection_record
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+# Pinned, one per page.
+UNIT_PAGE_QUERIES = 13
+DISPOSITION_PAGE_QUERIES = 12
+SHIPMENT_PAGE_QUERIES = 14
+CARTON_PAGE_QUERIES = 14
+SHIPMENT_API_QUERIES = 12
+
+
+def _count(client, url: str) -> int:
+    client.get(url)  # the first request also reads what is cached per user (roles, warehouses)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return len(queries)
+
+
+@pytest.fixture
+def web(client, operator):
+    client.force_login(operator)
+    return client
+
+
+def _inspected(make_return, warehouse, operator, *, units: int):
+    """A received return of `units` units of one line, all inspected but the last."""
+    return_request = make_return(quantity=units)
+    arrival_register(code=return_request.rma_number, warehouse=warehouse, actor=operator)
+    line = return_request.lines.get()
+    grade = Grade.objects.get(scale__category="apparel", code="B")
+    for index in range(units - 1):
+        inspection_record(return_line=line, unit_index=index, actor=operator, grade=grade)
+    return return_request, line
+
+
+def test_a_unit_s_inspection_and_disposition_pages_cost_the_same_for_one_unit_or_four(
+    web, make_return, warehouse, operator
+):
+    counts = []
+    for units in (1, 4):
+        return_request, line = _inspected(make_return, warehouse, operator, units=units)
+        args = [return_request.public_id, line.pk, units]
+        inspect = _count(web, reverse("warehouse:unit-inspect", args=args))
+        web.post(
+            reverse("warehouse:unit-inspect", args=args),
+            {"condition": "received", "grade": Grade.objects.get(scale__category="apparel", code="A").pk},
+        )
+        disposition = _count(web, reverse("warehouse:unit-disposition", args=args))
+        counts.append((inspect, disposition))
+    assert counts == [(UNIT_PAGE_QUERIES, DISPOSITION_PAGE_QUERIES)] * 2
+
+
+def test_receiving_a_shipment_costs_the_same_for_one_return_or_four(
+    web, make_shipment, shop_return, warehouse, operator
+):
+    api = client_for(operator)
+
+    def build(returns: int):
+        shipment = make_shipment([*[shop_return() for _ in range(returns)], ("SKU-A", 2)], [("SKU-B", 1)])
+        carton = Carton.objects.filter(shipment=shipment).order_by("position").first()
+        receipt = carton_receive(carton=carton, warehouse=warehouse, actor=operator).receipt
+        carton_count_add(receipt=receipt, code="SKU-A", actor=operator)
+        return shipment
+
+    counts = []
+    for shipment in (build(1), build(4)):
+        counts.append(
+            (
+                _count(web, reverse("warehouse:shipment", args=[shipment.public_id])),
+                _count(web, reverse("warehouse:carton", kwargs={"public_id": shipment.public_id, "position": 1})),
+                _count(api, f"/api/v1/warehouse/shipments/{shipment.public_id}/"),
+            )
+        )
+    assert counts == [(SHIPMENT_PAGE_QUERIES, CARTON_PAGE_QUERIES, SHIPMENT_API_QUERIES)] * 2
