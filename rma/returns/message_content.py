@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 
+from rma.core.prefetched import prefetched_get
 from rma.returns.models import ReturnLine, ReturnRequest
 from rma.returns.reactions import facts
 
@@ -61,7 +62,10 @@ def payload_drop_off(return_request: ReturnRequest) -> dict[str, Any]:
 
 
 def payload_lines(return_request: ReturnRequest) -> list[dict[str, Any]]:
-    lines = ReturnLine.objects.filter(return_request=return_request).select_related("order_line", "reason")
+    # The lines the return holds loaded (a return just created keeps those it wrote), else read with what they show.
+    lines = prefetched_get(instance=return_request, name="lines")
+    if lines is None:
+        lines = list(ReturnLine.objects.filter(return_request=return_request).select_related("order_line", "reason"))
     return [
         {
             "sku": line.order_line.sku,
@@ -69,7 +73,7 @@ def payload_lines(return_request: ReturnRequest) -> list[dict[str, Any]]:
             "quantity": line.quantity,
             "reason": line.reason.code,
         }
-        for line in lines.order_by("id")
+        for line in sorted(lines, key=lambda line: line.pk)
     ]
 
 

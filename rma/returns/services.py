@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from rma.core.exceptions import DomainError, InvalidTransition, NotEligible
 from rma.core.images import CheckedImage
+from rma.core.prefetched import prefetched_set
 from rma.locations.models import Store
 from rma.orders.models import Order, OrderLine
 from rma.returns import policy as return_policy
@@ -207,7 +208,7 @@ def return_request_create_once(
         refund_estimate=terms.refund_estimate,
         returnless=terms.returnless,
     )
-    ReturnLine.objects.bulk_create(
+    return_lines = ReturnLine.objects.bulk_create(
         ReturnLine(
             return_request=return_request,
             order_line=item.order_line,
@@ -219,7 +220,7 @@ def return_request_create_once(
         for item in lines
     )
     order_lines_quantities_add(quantities={item.order_line.pk: item.quantity for item in lines})
-    ReturnEvent.objects.create(
+    event = ReturnEvent.objects.create(
         return_request=return_request,
         actor=return_request.created_by,
         actor_label=actor_label_for(actor, "customer"),
@@ -233,10 +234,31 @@ def return_request_create_once(
         for return_line in ReturnLine.objects.filter(return_request=return_request).order_by("id"):
             for image in photos.get(return_line.order_line_id, ()):
                 return_line_photo_add(return_line=return_line, image=image)
+    else:
+        _written_rows_keep(return_request=return_request, lines=return_lines, event=event)
     if submit:
         # The row was inserted by this transaction, which holds it locked; its photos were checked above.
         _submit_apply(return_request=return_request, actor=actor, policy=policy)
+    if not photos:
+        _new_return_relations_keep(return_request=return_request)
     return return_request, False
+
+
+def _written_rows_keep(*, return_request: ReturnRequest, lines: list[ReturnLine], event: ReturnEvent) -> None:
+    """Keep the lines (with no photos) and the event just written on the new return, as if prefetched: its
+    messages and the API's answer read them from here (the transitions add their events)."""
+    for line in lines:
+        prefetched_set(instance=line, name="photos", rows=[])
+    prefetched_set(instance=return_request, name="lines", rows=lines)
+    prefetched_set(instance=return_request, name="events", rows=[event])
+
+
+def _new_return_relations_keep(*, return_request: ReturnRequest) -> None:
+    """A return created in this transaction has no row of another app attached (label, refund, arrival…) but
+    those a reaction attached to this very instance (a label at approval): say so, so that reading one is no query."""
+    for relation in ReturnRequest._meta.related_objects:
+        if relation.one_to_one and not relation.is_cached(return_request):
+            relation.set_cached_value(return_request, None)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import InvalidTransition
+from rma.core.prefetched import prefetched_append, prefetched_get, prefetched_set
 from rma.orders.models import OrderLine
 from rma.returns.choices import ReturnStatus
 from rma.returns.lock_objects import return_request_qs_select_for_update
@@ -60,6 +61,10 @@ def return_request_transition(
     """
     locked = return_request_qs_select_for_update().get(pk=return_request.pk)
     _related_rows_keep(source=return_request, target=locked)
+    # A timeline the caller holds (a return it just created) gets this move's event too.
+    events = prefetched_get(instance=return_request, name="events")
+    if events is not None:
+        prefetched_set(instance=locked, name="events", rows=events)
     update_fields = transition_apply(
         locked=locked,
         to=to,
@@ -72,6 +77,10 @@ def return_request_transition(
     # Keep the caller's instance in step with the database.
     for name in update_fields:
         setattr(return_request, name, getattr(locked, name))
+    if events is not None:
+        prefetched_set(
+            instance=return_request, name="events", rows=prefetched_get(instance=locked, name="events") or []
+        )
     return return_request
 
 
@@ -122,6 +131,7 @@ def transition_apply(
         note=note,
         reason=reason,
     )
+    prefetched_append(instance=locked, name="events", row=event)  # a timeline the caller holds stays whole
     # What follows (a label, messages): the reactions apps registered (rma.returns.reactions), in this transaction.
     reactions_run(
         StatusChange(

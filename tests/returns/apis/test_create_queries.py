@@ -11,8 +11,8 @@ from tests.orders.factories import OrderFactory, OrderLineFactory
 pytestmark = pytest.mark.django_db
 # Pinned (as the test sees them: the request's own transaction is a savepoint here, BEGIN/COMMIT in production).
 # One statement more per request shows here; one per line shows as a difference between the small and big returns.
-API_CREATE_QUERIES = 33
-API_CREATE_WITH_KEY_QUERIES = 37
+API_CREATE_QUERIES = 28
+API_CREATE_WITH_KEY_QUERIES = 32
 
 
 def _api_body(order, lines, reason, relay) -> dict:
