@@ -36,7 +36,7 @@ def row_insert_or_get(*, instance: ModelT, **unique: Any) -> tuple[ModelT, bool]
     if not connection.features.can_return_columns_from_insert:
         raise NotSupportedError(f"{connection.vendor} cannot return the columns of an insert")
     opts = model._meta
-    instance._prepare_related_fields_for_save(operation_name="row_insert_or_get")
+    instance._prepare_related_fields_for_save(operation_name="row_insert_or_get")  # type: ignore[attr-defined]
     fields = [f for f in opts.concrete_fields if not f.generated and not (f is opts.pk and instance.pk is None)]
     query = InsertQuery(model, on_conflict=OnConflict.IGNORE)
     query.insert_values(fields, [instance])
