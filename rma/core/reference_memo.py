@@ -116,7 +116,6 @@ def reference_memos_forget() -> None:
     """Forget every memo of this process (tests: the database is rolled back or flushed between them)."""
     for memo in _memos.values():
         memo.forget()
-    _writes.pending.clear()
 
 
 def _written_in_open_transaction(name: str) -> bool:

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 LOOKUP_QUERIES = 10
 DROP_OFF_QUERIES = 8
 # Creating and submitting the return (its approval, label request and emails); the same for one item or two.
-CONFIRM_QUERIES = 34
+CONFIRM_QUERIES = 30
 
 KINDS = ("store", "relay_point", "locker", "post_office")
 
