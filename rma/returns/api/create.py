@@ -26,6 +26,7 @@ from rma.returns.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
     LANGUAGES,
 )
+from rma.returns.api.representations import return_request_created_json
 from rma.returns.api.serializers import RETURN_EXAMPLE, ReturnRequestDetailSerializer, _detail_response
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.drop_offs import DropOffChoice
@@ -295,5 +296,5 @@ def _created_response(*, user: User | AnonymousUser, return_request: ReturnReque
     """
     timeline = prefetched_get(instance=return_request, name="events")
     if timeline and timeline[-1].to_status == return_request.status and return_request.status in _CREATION_OUTCOMES:
-        return Response(ReturnRequestDetailSerializer(return_request).data, status=status.HTTP_201_CREATED)
+        return Response(return_request_created_json(return_request), status=status.HTTP_201_CREATED)
     return _detail_response(user=user, return_request=return_request, code=status.HTTP_201_CREATED)
