@@ -249,7 +249,7 @@ def return_request_create_once(
     moves_record(created=return_request, first=created, planned=planned)
     if submit and photos:
         _submit_apply(return_request=return_request, actor=actor, policy=policy)
-    if not photos:
+    if not photos and return_request.status in _CREATION_OUTCOMES:
         _new_return_relations_keep(return_request=return_request)
     return return_request, False
 
@@ -260,6 +260,10 @@ def _written_lines_keep(*, return_request: ReturnRequest, lines: list[ReturnLine
     for line in lines:
         prefetched_set(instance=line, name="photos", rows=[])
     prefetched_set(instance=return_request, name="lines", rows=lines)
+
+
+# Where a creation leaves a return when no reaction moved it on through another instance (a returnless refund does).
+_CREATION_OUTCOMES = frozenset({ReturnStatus.DRAFT, ReturnStatus.APPROVED, ReturnStatus.NEEDS_REVIEW})
 
 
 def _new_return_relations_keep(*, return_request: ReturnRequest) -> None:
