@@ -11,6 +11,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rma.core import roles
+from rma.core.reference_memo import reference_memos_forget
 from tests.core.factories import UserFactory
 from tests.locations.factories import DropOffPointFactory, StoreFactory, WarehouseFactory
 from tests.orders.factories import OrderLineFactory
@@ -36,6 +37,15 @@ def require(condition: bool, what: str, enable: str) -> None:
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _reference_memos_forgotten():
+    """Each test starts with empty reference memos: the previous test's rows were rolled back or flushed, which
+    tells no memo (rma.core.reference_memo)."""
+    reference_memos_forget()
+    yield
+    reference_memos_forget()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ class LocationsConfig(AppConfig):
     verbose_name = _("Locations")
 
     def ready(self) -> None:
+        from rma.locations import selectors  # noqa: F401 - its reference memo watches from now on
         from rma.locations.models import Warehouse
         from rma.notifications.destinations import signing_secret_owner_register
 

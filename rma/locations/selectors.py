@@ -3,8 +3,9 @@
 from collections.abc import Mapping
 
 from rma.core.exceptions import DomainError
+from rma.core.reference_memo import ReferenceMemo
 from rma.locations.addresses import address_coordinates
-from rma.locations.models import DropOffPoint, PostcodePlace
+from rma.locations.models import DropOffPoint, PostcodePlace, Warehouse
 from rma.locations.nearest import SEARCH_RADII_KM, NearbyPoint, distance_km, points_near
 from rma.locations.postcodes import name_key
 
@@ -80,3 +81,13 @@ def drop_off_points_near(
         max_km_by_kind=max_km_by_kind,
         limit=limit,
     )
+
+
+_active_warehouses = ReferenceMemo(
+    "locations.active_warehouses", lambda: list(Warehouse.objects.filter(is_active=True)), models=[Warehouse]
+)
+
+
+def warehouses_active() -> list[Warehouse]:
+    """The active warehouses (in their default order); kept in memory between requests (rma.core.reference_memo)."""
+    return _active_warehouses.get()

@@ -51,6 +51,7 @@ from django.utils.translation import gettext as _
 
 from rma.core.exceptions import Conflict
 from rma.core.queue import broker_breaker
+from rma.core.services import row_insert_or_get
 from rma.notifications.choices import Channel, OutboxStatus
 from rma.notifications.destinations import channel_sender, webhook_target
 from rma.notifications.emails import email_send
@@ -337,11 +338,9 @@ def outbox_message_write(
         secret_ref=secret_ref,
         enqueued_at=timezone.now() if hand_over else None,
     )
-    # Inserted unless the key exists (a concurrent writer of the same key is waited for), then read back: two
-    # statements and no savepoint. The new row's delivery id tells whether the row read back is this one.
-    OutboxMessage.objects.bulk_create([message], ignore_conflicts=True)
-    stored = OutboxMessage.objects.get(dedupe_key=dedupe_key)
-    return stored, stored.delivery_id == message.delivery_id
+    # Inserted unless the key exists (a concurrent writer of the same key is waited for): one statement for a new
+    # message, a second to read an existing one; no savepoint.
+    return row_insert_or_get(instance=message, dedupe_key=dedupe_key)
 
 
 __all__ = [

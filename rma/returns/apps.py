@@ -8,7 +8,7 @@ class ReturnsConfig(AppConfig):
     verbose_name = _("Returns")
 
     def ready(self) -> None:
-        from rma.returns import reactions
+        from rma.returns import policy, reactions, selectors  # noqa: F401 - their reference memos watch from now on
         from rma.returns.messages import return_status_changed_messages
 
         # Outbox messages for each status change (customer emails, warehouse notices).

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from rma.core.exceptions import DomainError
 from rma.locations.choices import DropOffMethod
 from rma.locations.models import DropOffPoint, Warehouse
-from rma.locations.selectors import distance_km
+from rma.locations.selectors import distance_km, warehouses_active
 from rma.orders.models import Order
 from rma.returns import policy as return_policy
 
@@ -73,7 +73,7 @@ def destination_warehouse_for(*, point: DropOffPoint | None, order: Order) -> Wa
         named = provider(order)
         if named is not None and named.is_active:
             return named
-    warehouses = list(Warehouse.objects.filter(is_active=True))
+    warehouses = warehouses_active()
     origin = point if point is not None and point.latitude is not None else order
     latitude, longitude = origin.latitude, origin.longitude
     located = [(w.latitude, w.longitude, w) for w in warehouses if w.latitude is not None and w.longitude is not None]

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 
+from rma.core.prefetched import prefetched_get
 from rma.returns.models import ReturnLine, ReturnRequest
 from rma.returns.reactions import facts
 
@@ -61,16 +62,11 @@ def payload_drop_off(return_request: ReturnRequest) -> dict[str, Any]:
 
 
 def payload_lines(return_request: ReturnRequest) -> list[dict[str, Any]]:
-    """The return's lines; those its caller read already (prefetched "lines", with order line and reason) are
-    not read again."""
-    if "lines" in getattr(return_request, "_prefetched_objects_cache", {}):
-        lines = sorted(return_request.lines.all(), key=lambda line: line.pk)
-    else:
-        lines = list(
-            ReturnLine.objects.filter(return_request=return_request)
-            .select_related("order_line", "reason")
-            .order_by("id")
-        )
+    # The lines the return holds loaded (a return just created keeps those it wrote, the label worker those it read
+    # under its lock, with order line and reason), else read with what they show.
+    lines = prefetched_get(instance=return_request, name="lines")
+    if lines is None:
+        lines = list(ReturnLine.objects.filter(return_request=return_request).select_related("order_line", "reason"))
     return [
         {
             "sku": line.order_line.sku,
@@ -78,7 +74,7 @@ def payload_lines(return_request: ReturnRequest) -> list[dict[str, Any]]:
             "quantity": line.quantity,
             "reason": line.reason.code,
         }
-        for line in lines
+        for line in sorted(lines, key=lambda line: line.pk)
     ]
 
 

@@ -11,19 +11,33 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rma.core.formatting import money
+from rma.core.reference_memo import ReferenceMemo
 from rma.locations.choices import DropOffMethod
 from rma.orders.models import Order, OrderLine
 from rma.returns.choices import LegalBasis, Resolution, Responsibility, ReturnStatus
 from rma.returns.models import PolicyFee, PolicyWindowOverride, ReasonCode, ReturnPolicy, ReturnRequest
 
 
-def policy_get_default() -> ReturnPolicy:
-    """The default policy with its overrides and fees loaded, or the built-in defaults (unsaved) when none is set."""
+def _default_policy_load() -> ReturnPolicy:
     policy = ReturnPolicy.objects.filter(is_default=True).prefetch_related("window_overrides", "fees").first()
     if policy is None:
         # Built-in defaults: saved nowhere, with no overrides and no fees.
         policy = ReturnPolicy(name="Built-in defaults")
     return policy
+
+
+# Read by every eligibility check and creation; edited in the admin a few times a year.
+_default_policy = ReferenceMemo(
+    "returns.default_policy", _default_policy_load, models=[ReturnPolicy, PolicyWindowOverride, PolicyFee]
+)
+
+
+def policy_get_default() -> ReturnPolicy:
+    """The default policy with its overrides and fees loaded, or the built-in defaults (unsaved) when none is set.
+
+    Kept in memory between requests (rma.core.reference_memo): shared, not to be changed by the caller.
+    """
+    return _default_policy.get()
 
 
 def _overrides(policy: ReturnPolicy) -> Iterable[PolicyWindowOverride]:

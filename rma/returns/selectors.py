@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce, Lower
 
 from rma.core import roles
 from rma.core.ids import uuid_parse
+from rma.core.reference_memo import ReferenceMemo
 from rma.locations.models import DropOffPoint, Store, Warehouse
 from rma.orders.models import Order
 from rma.returns.choices import ReturnStatus
@@ -218,9 +219,15 @@ def reason_code_list() -> QuerySet[ReasonCode]:
     return ReasonCode.objects.filter(is_active=True).order_by("position", "code")
 
 
+_reason_codes = ReferenceMemo(
+    "returns.reason_codes", lambda: {reason.code: reason for reason in ReasonCode.objects.all()}, models=[ReasonCode]
+)
+
+
 def reason_codes_by_code(*, codes: list[str]) -> dict[str, ReasonCode]:
-    """Reason codes (active or not) by their code."""
-    return {reason.code: reason for reason in ReasonCode.objects.filter(code__in=set(codes))}
+    """Reason codes (active or not) by their code; kept in memory between requests (rma.core.reference_memo)."""
+    every = _reason_codes.get()
+    return {code: every[code] for code in set(codes) if code in every}
 
 
 def drop_off_point_get(*, pk: int) -> DropOffPoint | None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from rma.core.exceptions import DomainError, InvalidTransition, NotEligible
 from rma.core.images import CheckedImage
+from rma.core.prefetched import prefetched_set
 from rma.locations.models import Store
 from rma.orders.models import Order, OrderLine
 from rma.returns import policy as return_policy
@@ -28,7 +29,10 @@ from rma.returns.models import (
 from rma.returns.photos import photos_missing_refuse, photos_required_check, return_line_photo_add
 from rma.returns.transitions import (
     Actor,
+    Move,
     actor_label_for,
+    moves_plan,
+    moves_record,
     order_lines_quantities_add,
     return_request_transition,
     transition_apply,
@@ -187,7 +191,7 @@ def return_request_create_once(
         drop_off_method=drop_off.method,
         resolution=resolution,
     )
-    return_request = ReturnRequest.objects.create(
+    return_request = ReturnRequest(
         order=order,
         status=ReturnStatus.DRAFT,
         resolution=resolution,
@@ -207,7 +211,14 @@ def return_request_create_once(
         refund_estimate=terms.refund_estimate,
         returnless=terms.returnless,
     )
-    ReturnLine.objects.bulk_create(
+    # Submitted at once: the policy decides now, and the row is inserted in its last status (its photos were
+    # checked above); the moves' events and reactions follow the insert, in this transaction. With photos, they are
+    # attached to the draft first, and it is submitted after.
+    planned = []
+    if submit and not photos:
+        planned = moves_plan(new=return_request, moves=_submission_moves(return_request, actor, policy))
+    return_request.save(force_insert=True)
+    return_lines = ReturnLine.objects.bulk_create(
         ReturnLine(
             return_request=return_request,
             order_line=item.order_line,
@@ -219,7 +230,7 @@ def return_request_create_once(
         for item in lines
     )
     order_lines_quantities_add(quantities={item.order_line.pk: item.quantity for item in lines})
-    ReturnEvent.objects.create(
+    created = ReturnEvent(
         return_request=return_request,
         actor=return_request.created_by,
         actor_label=actor_label_for(actor, "customer"),
@@ -233,10 +244,34 @@ def return_request_create_once(
         for return_line in ReturnLine.objects.filter(return_request=return_request).order_by("id"):
             for image in photos.get(return_line.order_line_id, ()):
                 return_line_photo_add(return_line=return_line, image=image)
-    if submit:
-        # The row was inserted by this transaction, which holds it locked; its photos were checked above.
+    else:
+        _written_lines_keep(return_request=return_request, lines=return_lines)
+    moves_record(created=return_request, first=created, planned=planned)
+    if submit and photos:
         _submit_apply(return_request=return_request, actor=actor, policy=policy)
+    if not photos and return_request.status in _CREATION_OUTCOMES:
+        _new_return_relations_keep(return_request=return_request)
     return return_request, False
+
+
+def _written_lines_keep(*, return_request: ReturnRequest, lines: list[ReturnLine]) -> None:
+    """Keep the lines just written (with no photos) on the new return, as if prefetched: its messages and the
+    API's answer read them from here (its events too: moves_record keeps them)."""
+    for line in lines:
+        prefetched_set(instance=line, name="photos", rows=[])
+    prefetched_set(instance=return_request, name="lines", rows=lines)
+
+
+# Where a creation leaves a return when no reaction moved it on through another instance (a returnless refund does).
+_CREATION_OUTCOMES = frozenset({ReturnStatus.DRAFT, ReturnStatus.APPROVED, ReturnStatus.NEEDS_REVIEW})
+
+
+def _new_return_relations_keep(*, return_request: ReturnRequest) -> None:
+    """A return created in this transaction has no row of another app attached (label, refund, arrival…) but
+    those a reaction attached to this very instance (a label at approval): say so, so that reading one is no query."""
+    for relation in ReturnRequest._meta.related_objects:
+        if relation.one_to_one and not relation.is_cached(return_request):
+            relation.set_cached_value(return_request, None)
 
 
 @transaction.atomic
@@ -257,28 +292,43 @@ def return_request_submit(*, return_request: ReturnRequest, actor: Actor = None)
     return return_request_transition(return_request=return_request, to=to, note=note, actor_label="policy")
 
 
-def _policy_decision(*, return_request: ReturnRequest, policy: ReturnPolicy) -> tuple[str, str]:
-    """Where the policy sends a submitted return, with the event's note: to review (the reason is kept on the
-    return), or approved."""
+def _policy_verdict(*, return_request: ReturnRequest, policy: ReturnPolicy) -> tuple[str, str, str]:
+    """Where the policy sends a submitted return: the status, the event's note, and why it is to be reviewed ("")."""
     review_reason = return_policy.review_reason_for(policy=policy, return_request=return_request)
     if review_reason:
-        return_request.review_reason = review_reason[:200]
-        return_request.save(update_fields=["review_reason", "updated_at"])
-        return ReturnStatus.NEEDS_REVIEW, review_reason
+        return ReturnStatus.NEEDS_REVIEW, review_reason, review_reason[:200]
     if return_request.returnless:
         note = _("Approved by the policy; the customer keeps the items (refund without return).")
-        return ReturnStatus.APPROVED, note
-    return ReturnStatus.APPROVED, _("Approved by the policy.")
+        return ReturnStatus.APPROVED, note, ""
+    return ReturnStatus.APPROVED, _("Approved by the policy."), ""
+
+
+def _policy_decision(*, return_request: ReturnRequest, policy: ReturnPolicy) -> tuple[str, str]:
+    """The policy's verdict on a submitted return, the reason for a review kept on the return."""
+    to, note, review_reason = _policy_verdict(return_request=return_request, policy=policy)
+    if review_reason:
+        return_request.review_reason = review_reason
+        return_request.save(update_fields=["review_reason", "updated_at"])
+    return to, note
 
 
 def _submit_apply(*, return_request: ReturnRequest, actor: Actor, policy: ReturnPolicy) -> None:
-    """Submit a return this transaction has just created (and so holds locked), then let `policy` decide: the
-    same moves as `return_request_submit`, without locking the row again or a savepoint per move."""
+    """Submit a draft this transaction has just created (and so holds locked), then let `policy` decide: the same
+    moves as `return_request_submit`, without locking the row again or a savepoint per move."""
     transition_apply(
         locked=return_request, to=ReturnStatus.SUBMITTED, actor=actor, actor_label=actor_label_for(actor, "customer")
     )
     to, note = _policy_decision(return_request=return_request, policy=policy)
     transition_apply(locked=return_request, to=to, note=note, actor_label="policy")
+
+
+def _submission_moves(return_request: ReturnRequest, actor: Actor, policy: ReturnPolicy) -> list[Move]:
+    """The moves of a return submitted as it is created: submitted by its creator, then the policy's decision
+    (a review's reason set on the return, which is not inserted yet)."""
+    to, note, review_reason = _policy_verdict(return_request=return_request, policy=policy)
+    return_request.review_reason = review_reason
+    submitted = Move(to=ReturnStatus.SUBMITTED, actor=actor, actor_label=actor_label_for(actor, "customer"))
+    return [submitted, Move(to=to, actor_label="policy", note=note)]
 
 
 def return_request_approve(

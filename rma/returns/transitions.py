@@ -4,6 +4,10 @@
 caller already holds locked (a return it created in this transaction): no second lock, no savepoint.
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -12,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import InvalidTransition
+from rma.core.prefetched import prefetched_append, prefetched_get, prefetched_set
 from rma.orders.models import OrderLine
 from rma.returns.choices import ReturnStatus
 from rma.returns.lock_objects import return_request_qs_select_for_update
@@ -60,6 +65,10 @@ def return_request_transition(
     """
     locked = return_request_qs_select_for_update().get(pk=return_request.pk)
     _related_rows_keep(source=return_request, target=locked)
+    # A timeline the caller holds (a return it just created) gets this move's event too.
+    events = prefetched_get(instance=return_request, name="events")
+    if events is not None:
+        prefetched_set(instance=locked, name="events", rows=events)
     update_fields = transition_apply(
         locked=locked,
         to=to,
@@ -72,6 +81,10 @@ def return_request_transition(
     # Keep the caller's instance in step with the database.
     for name in update_fields:
         setattr(return_request, name, getattr(locked, name))
+    if events is not None:
+        prefetched_set(
+            instance=return_request, name="events", rows=prefetched_get(instance=locked, name="events") or []
+        )
     return return_request
 
 
@@ -90,26 +103,7 @@ def transition_apply(
     Must run inside the caller's transaction: the event and whatever the reactions write commit with the change.
     """
     source = locked.status
-    if not can_transition(source, to):
-        raise InvalidTransition(
-            _("A return that is “%(source)s” cannot become “%(target)s”.")
-            % {"source": ReturnStatus(source).label, "target": ReturnStatus(to).label},
-            extra={"from": source, "to": to},
-        )
-    now = timezone.now()
-    locked.status = to
-    locked.status_changed_at = now
-    update_fields = ["status", "status_changed_at", "updated_at"]
-    if to == ReturnStatus.SUBMITTED:
-        locked.submitted_at = now
-        update_fields.append("submitted_at")
-    elif to == ReturnStatus.APPROVED:
-        locked.approved_at = now
-        locked.send_by = now + settings.RMA_SEND_DEADLINE
-        update_fields += ["approved_at", "send_by"]
-    elif to == ReturnStatus.RECEIVED:
-        locked.received_at = now  # the legal refund deadline counts from here
-        update_fields.append("received_at")
+    update_fields = _status_set(return_request=locked, to=to, now=timezone.now())
     locked.save(update_fields=update_fields)
     if to in RELEASING_STATUSES and source not in RELEASING_STATUSES:
         _release_quantities(return_request=locked)
@@ -122,6 +116,7 @@ def transition_apply(
         note=note,
         reason=reason,
     )
+    prefetched_append(instance=locked, name="events", row=event)  # a timeline the caller holds stays whole
     # What follows (a label, messages): the reactions apps registered (rma.returns.reactions), in this transaction.
     reactions_run(
         StatusChange(
@@ -134,6 +129,100 @@ def transition_apply(
         )
     )
     return update_fields
+
+
+def _status_set(*, return_request: ReturnRequest, to: str, now: datetime) -> list[str]:
+    """Set the status `to` and the times that go with it on the instance (checked against the lifecycle); the
+    fields to save."""
+    source = return_request.status
+    if not can_transition(source, to):
+        raise InvalidTransition(
+            _("A return that is “%(source)s” cannot become “%(target)s”.")
+            % {"source": ReturnStatus(source).label, "target": ReturnStatus(to).label},
+            extra={"from": source, "to": to},
+        )
+    return_request.status = to
+    return_request.status_changed_at = now
+    update_fields = ["status", "status_changed_at", "updated_at"]
+    if to == ReturnStatus.SUBMITTED:
+        return_request.submitted_at = now
+        update_fields.append("submitted_at")
+    elif to == ReturnStatus.APPROVED:
+        return_request.approved_at = now
+        return_request.send_by = now + settings.RMA_SEND_DEADLINE
+        update_fields += ["approved_at", "send_by"]
+    elif to == ReturnStatus.RECEIVED:
+        return_request.received_at = now  # the legal refund deadline counts from here
+        update_fields.append("received_at")
+    return update_fields
+
+
+@dataclass(frozen=True)
+class Move:
+    """A status change planned for a return that is not inserted yet (see `moves_plan`)."""
+
+    to: str
+    actor: Actor = None
+    actor_label: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PlannedMove:
+    source: str
+    move: Move
+
+
+def moves_plan(*, new: ReturnRequest, moves: Sequence[Move]) -> list[PlannedMove]:
+    """Apply `moves` to a return not inserted yet (checked against the lifecycle, their times set): it is then
+    inserted in its last status, in one statement instead of an INSERT and an UPDATE per move. The events and
+    reactions follow its insert (`moves_record`), in the same transaction: nothing outside sees the difference.
+
+    Moves that give units back (cancelled, rejected, expired) are not for a return being created.
+    """
+    now = timezone.now()
+    planned = []
+    for move in moves:
+        if move.to in RELEASING_STATUSES:
+            raise ValueError(f"a return is not created {move.to}")
+        planned.append(PlannedMove(source=new.status, move=move))
+        _status_set(return_request=new, to=move.to, now=now)
+    return planned
+
+
+def moves_record(*, created: ReturnRequest, first: ReturnEvent, planned: Sequence[PlannedMove]) -> list[ReturnEvent]:
+    """Write the creation's event `first` and those of the moves planned for `created` (now inserted) in one
+    statement, then run each move's reactions in order, as `transition_apply` does; gives back the events."""
+    events = ReturnEvent.objects.bulk_create(
+        [
+            first,
+            *(
+                ReturnEvent(
+                    return_request=created,
+                    actor=step.move.actor
+                    if step.move.actor is not None and step.move.actor.is_authenticated
+                    else None,
+                    actor_label=step.move.actor_label or actor_label_for(step.move.actor, "system"),
+                    from_status=step.source,
+                    to_status=step.move.to,
+                    note=step.move.note,
+                )
+                for step in planned
+            ),
+        ]
+    )
+    prefetched_set(instance=created, name="events", rows=events)
+    for step, event in zip(planned, events[1:], strict=True):
+        reactions_run(
+            StatusChange(
+                return_request=created,
+                from_status=step.source,
+                to_status=step.move.to,
+                actor=step.move.actor,
+                event=event,
+            )
+        )
+    return events
 
 
 def order_lines_quantities_add(*, quantities: dict[int, int]) -> None:

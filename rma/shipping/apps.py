@@ -10,6 +10,7 @@ class ShippingConfig(AppConfig):
     def ready(self) -> None:
         from rma.returns import reactions
         from rma.shipping.reactions import label_follows_return, return_tracking_number
+        from rma.shipping.services import accounts  # noqa: F401 - its reference memo watches from now on
 
         reactions.register(label_follows_return)
         reactions.provide(tracking_number=return_tracking_number)

@@ -15,6 +15,7 @@ from rma.core import roles
 from rma.core.api.fields import StrictBooleanField, StrictCharField, StrictChoiceField, StrictIntegerField
 from rma.core.api.permissions import ReturnWriterRoles, error_response, error_responses, request_user
 from rma.core.exceptions import UnknownReference
+from rma.core.prefetched import prefetched_get
 from rma.locations.choices import DropOffMethod
 from rma.locations.models import Store
 from rma.orders.models import Order
@@ -25,9 +26,11 @@ from rma.returns.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
     LANGUAGES,
 )
+from rma.returns.api.representations import return_request_created_json
 from rma.returns.api.serializers import RETURN_EXAMPLE, ReturnRequestDetailSerializer, _detail_response
-from rma.returns.choices import CreationChannel, Resolution
+from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.drop_offs import DropOffChoice
+from rma.returns.models import ReturnRequest
 from rma.returns.policy import PICKUP_SLOTS
 from rma.returns.services import ReturnLineInput, return_request_create_once
 
@@ -207,8 +210,9 @@ class ReturnRequestCreateApi(APIView):
             idempotency_key=key,
             idempotency_scope=str(user.pk),
         )
-        code = status.HTTP_200_OK if replayed else status.HTTP_201_CREATED
-        return _detail_response(user=user, return_request=return_request, code=code)
+        if replayed:
+            return _detail_response(user=user, return_request=return_request, code=status.HTTP_200_OK)
+        return _created_response(user=user, return_request=return_request)
 
     @staticmethod
     def _channel_and_store(*, user: User | AnonymousUser, store_code: str) -> tuple[str, Store | None]:
@@ -277,3 +281,20 @@ class ReturnRequestCreateApi(APIView):
             pickup_slot=drop_off_data.get("pickup_slot", ""),
         )
         return order, lines, drop_off
+
+
+# Where a creation leaves a return when every change went through the instance it gives back.
+_CREATION_OUTCOMES = frozenset({ReturnStatus.DRAFT, ReturnStatus.APPROVED, ReturnStatus.NEEDS_REVIEW})
+
+
+def _created_response(*, user: User | AnonymousUser, return_request: ReturnRequest) -> Response:
+    """The return this request created, from the instance the service gave back: made in this transaction, which
+    holds its row, it carries what was written (lines, events, label), so it is answered without a read back.
+
+    Read back when it went further (a returnless refund moves it through another instance): then its timeline
+    ends elsewhere than its status, or it is in a status a creation does not end in.
+    """
+    timeline = prefetched_get(instance=return_request, name="events")
+    if timeline and timeline[-1].to_status == return_request.status and return_request.status in _CREATION_OUTCOMES:
+        return Response(return_request_created_json(return_request), status=status.HTTP_201_CREATED)
+    return _detail_response(user=user, return_request=return_request, code=status.HTTP_201_CREATED)

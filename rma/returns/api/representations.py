@@ -161,3 +161,13 @@ def return_request_detail_json(return_request: ReturnRequest) -> dict[str, Any]:
         "refund": return_refund_json(return_request),
         "timeline": [return_event_json(event) for event in return_request.events.all()],
     }
+
+
+def return_request_created_json(return_request: ReturnRequest) -> dict[str, Any]:
+    """A return just created, still a draft, approved or under review: as `return_request_detail_json`, without
+    asking for a refund, which none of these statuses can have (a returnless approval is refunded at once)."""
+    return {
+        **return_request_summary_json(return_request),
+        "refund": None,
+        "timeline": [return_event_json(event) for event in return_request.events.all()],
+    }

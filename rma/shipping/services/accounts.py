@@ -13,6 +13,7 @@ import logging
 
 from django.conf import settings
 
+from rma.core.reference_memo import ReferenceMemo
 from rma.locations.choices import DropOffKind, DropOffMethod
 from rma.returns.models import ReturnRequest
 from rma.shipping.accounts import CarrierAccount
@@ -40,12 +41,20 @@ def return_point_carrier(*, return_request: ReturnRequest) -> str | None:
     return point_network_carrier(network=point.carrier)
 
 
+# Read at every approval; kept in memory between requests (rma.core.reference_memo), in the rules' order.
+_enabled_accounts = ReferenceMemo(
+    "shipping.enabled_carrier_accounts",
+    lambda: list(
+        CarrierAccount.objects.filter(enabled=True).prefetch_related("warehouses").order_by("priority", "pk")
+    ),
+    models=[CarrierAccount],
+)
+
+
 def carrier_account_for(*, return_request: ReturnRequest) -> CarrierAccount | None:
     """The account that makes this return's label (see the module docstring), or None for the built-in carrier."""
-    accounts = CarrierAccount.objects.filter(enabled=True).prefetch_related("warehouses").order_by("priority", "pk")
     required = return_point_carrier(return_request=return_request)
-    if required is not None:
-        accounts = accounts.filter(carrier=required)
+    accounts = [account for account in _enabled_accounts.get() if required is None or account.carrier == required]
     known = set(carrier_codes())
     method = return_request.drop_off_method
     country = (return_request.order.country or "").upper()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from rma.core.exceptions import DomainError
 from rma.core.retries import retry_longest_wait
+from rma.core.services import row_insert_or_get
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnLine, ReturnRequest
 from rma.returns.services import transition_apply
@@ -75,11 +76,10 @@ def label_request(*, return_request: ReturnRequest, carrier: str = DEFAULT_CARRI
         status=LabelStatus.PENDING,
         qr_payload=label_qr_payload(rma_number=return_request.rma_number),
     )
-    # Inserted unless the row exists (a concurrent insert is waited for), then read back; the public id tells whose.
-    Label.objects.bulk_create([label], ignore_conflicts=True)
-    stored = Label.objects.get(return_request=return_request)
+    # Inserted unless the row exists (a concurrent insert is waited for): one statement for a new label.
+    stored, created = row_insert_or_get(instance=label, return_request=return_request)
     stored.return_request = return_request
-    return stored, stored.public_id == label.public_id
+    return stored, created
 
 
 def _tracking_number_reserve(*, label: Label, carrier: Carrier, request: LabelRequest) -> CarrierLabel:
