@@ -13,9 +13,10 @@ from rma.shipping.services import label_generate
 pytestmark = pytest.mark.django_db
 
 # The return and its label found and locked together, the return's lines, the tracking number's check, the
-# label's update, the return's update, its event, the label_ready email (insert, read back), and the savepoint of
-# label_generate's transaction inside the test's: 10. Alone in its transaction (a worker), BEGIN and COMMIT.
-LABEL_GENERATE_STATEMENTS = 10
+# label's update, the return's update, its event, the label_ready email (one INSERT … ON CONFLICT … RETURNING), and
+# the savepoint of label_generate's transaction inside the test's: 9. Alone in its transaction (a worker), BEGIN and
+# COMMIT.
+LABEL_GENERATE_STATEMENTS = 9
 
 
 @pytest.fixture
