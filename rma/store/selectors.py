@@ -8,14 +8,14 @@ An object outside the scope is "not found" (None), never "forbidden", so that it
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from rma.core import roles
 from rma.core.ids import uuid_parse
 from rma.locations.models import Store
 from rma.returns.models import ReturnLine, ReturnRequest
 from rma.returns.selectors import return_request_qs_for_store_staff, stores_of_staff
-from rma.shipping.models import Carton, Shipment, ShipmentItem
+from rma.shipping.models import Carton, CounterCheck, Shipment, ShipmentItem
 
 # Whoever asks: a signed-in user or an anonymous visitor.
 AnyUser = User | AnonymousUser
@@ -115,11 +115,19 @@ def _return_request_get(queryset: QuerySet[ReturnRequest], *, public_id: object)
 
 def counter_returns_recent(*, stores: Iterable[Store], limit: int = 20) -> list[ReturnRequest]:
     """The returns most recently checked at these shops' counters."""
-    return list(
-        ReturnRequest.objects.filter(lines__counter_check__store__in=list(stores))
-        .distinct()
+    return list(counter_returns_recent_qs(stores=stores)[:limit])
+
+
+def counter_returns_recent_qs(*, stores: Iterable[Store]) -> QuerySet[ReturnRequest]:
+    """A check makes its shop the return's (rma.store.services.counter), so the shops' returns are read latest moved
+    first through `returns_store_updated`, each kept when one of its lines was checked: a page reads its own rows,
+    not every check the shops ever made."""
+    checked = CounterCheck.objects.filter(return_line__return_request=OuterRef("pk"))
+    return (
+        ReturnRequest.objects.filter(store__in=[store.pk for store in stores])
+        .filter(Exists(checked))
         .select_related("order", "store")
-        .order_by("-updated_at", "-id")[:limit]
+        .order_by("-updated_at", "-id")
     )
 
 
