@@ -1,10 +1,11 @@
 """Migration operations shared by the apps' migrations (imported by them: keep the names and behaviour stable)."""
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 class AddIndexConcurrentlyOnPostgres(migrations.AddIndex):
-    """AddIndex that builds CONCURRENTLY on PostgreSQL (no write lock on a large table); plain on SQLite."""
+    """AddIndex that builds CONCURRENTLY on PostgreSQL (no write lock on a large table); plain on SQLite, where the
+    index's NULLS FIRST / NULLS LAST are left out (see `index_for_sqlite`)."""
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         model = to_state.apps.get_model(app_label, self.model_name)
@@ -13,7 +14,7 @@ class AddIndexConcurrentlyOnPostgres(migrations.AddIndex):
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.add_index(model, self.index, concurrently=True)
         else:
-            schema_editor.add_index(model, self.index)
+            schema_editor.add_index(model, index_for_sqlite(self.index))
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         model = from_state.apps.get_model(app_label, self.model_name)
@@ -22,4 +23,20 @@ class AddIndexConcurrentlyOnPostgres(migrations.AddIndex):
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.remove_index(model, self.index, concurrently=True)
         else:
-            schema_editor.remove_index(model, self.index)
+            schema_editor.remove_index(model, index_for_sqlite(self.index))
+
+
+def index_for_sqlite(index: models.Index) -> models.Index:
+    """The same index without NULLS FIRST / NULLS LAST, which SQLite refuses in an index ("unsupported use of NULLS
+    FIRST") but where it already puts NULLs: first in an ascending column, last in a descending one. Any other
+    placement has no equivalent there and is refused."""
+    expressions = []
+    for expression in index.expressions:
+        if isinstance(expression, models.OrderBy) and (expression.nulls_first or expression.nulls_last):
+            if bool(expression.nulls_first) == bool(expression.descending):
+                raise ValueError(f"SQLite cannot place NULLs as {index.name} asks")
+            expression = models.OrderBy(expression.expression, descending=expression.descending)
+        expressions.append(expression)
+    if expressions == list(index.expressions):
+        return index
+    return models.Index(*expressions, name=index.name, condition=index.condition)
