@@ -61,7 +61,9 @@ def compose_default(value: str) -> str:
 
 def s3_setting_names() -> set[str]:
     """Every RMA_S3_* variable the settings read."""
-    return set(re.findall(r'env(?:\.\w+)?\("(RMA_S3_\w+)"', (ROOT / "returns_portal/settings/base.py").read_text()))
+    return set(
+        re.findall(r'env(?:\.\w+)?\("(RMA_S3_\w+)"', (ROOT / "returns_portal/settings/object_storage.py").read_text())
+    )
 
 
 def test_web_and_worker_are_given_every_object_store_setting_the_same_way():
