@@ -1,4 +1,4 @@
-"""Helpers shared by several apps' tests: staff, counter hand-ins, two-connection races."""
+"""Helpers shared by several apps' tests: staff, counter hand-ins, two-connection races, query counts."""
 
 import threading
 from collections.abc import Callable
@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.db import close_old_connections, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from rma.store.services.counter import CounterLineCheck, counter_return_check
@@ -106,3 +107,19 @@ def english_pages(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+def get_queries(client: Any, url: str, *, warm: bool = False) -> int:
+    """The statements one GET of `url` costs (answered 200; a streamed file is read to its end inside the count).
+    `warm`: after a first request, which also reads what is cached per user (roles, places)."""
+    if warm:
+        client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        assert response.status_code == 200, (
+            response.status_code,
+            response.content[:500] if not response.streaming else b"",
+        )
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return len(queries)

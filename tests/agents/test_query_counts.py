@@ -5,6 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.helpers import get_queries
+
 pytestmark = pytest.mark.django_db
 # Pinned: a query more per page shows here; one per row shows as a difference between the small and big cases.
 QUEUE_QUERIES = 11
@@ -12,21 +14,14 @@ DETAIL_QUERIES = 17
 NOTE_ADD_QUERIES = 11
 
 
-def _count(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
 def test_the_queue_costs_the_same_for_two_returns_or_ten(client, camille, flagged):
     client.force_login(camille)
     for index in range(2):
         flagged(email=f"customer{index}@example.com")
-    small = _count(client, reverse("agents:queue"))
+    small = get_queries(client, reverse("agents:queue"))
     for index in range(2, 10):
         flagged(email=f"customer{index}@example.com")
-    big = _count(client, reverse("agents:queue"))
+    big = get_queries(client, reverse("agents:queue"))
     assert (small, big) == (QUEUE_QUERIES, QUEUE_QUERIES)
 
 
@@ -34,8 +29,8 @@ def test_a_return_s_page_costs_the_same_for_one_line_or_five(client, camille, fl
     client.force_login(camille)
     one = flagged()
     five = flagged(lines=5)
-    small = _count(client, reverse("agents:return", args=[one.public_id]))
-    big = _count(client, reverse("agents:return", args=[five.public_id]))
+    small = get_queries(client, reverse("agents:return", args=[one.public_id]))
+    big = get_queries(client, reverse("agents:return", args=[five.public_id]))
     assert (small, big) == (DETAIL_QUERIES, DETAIL_QUERIES)
 
 

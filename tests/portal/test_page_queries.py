@@ -2,17 +2,15 @@
 queries, the same for a return of one item as for one of two with a longer history."""
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_transition
+from tests.helpers import get_queries
 from tests.orders.factories import OrderLineFactory
 from tests.portal.helpers import choose_items, choose_point, choose_resolution, confirm, give_reasons, lookup
-from tests.shipping.labels import label_bytes
 
 pytestmark = pytest.mark.django_db
 # Pinned, one per page.
@@ -21,15 +19,6 @@ TRACKING_QUERIES = 12
 STATUS_QUERIES = 3
 LABEL_QUERIES = 3
 ORDER_ITEMS_QUERIES = 8
-
-
-def _count(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    if response.streaming:
-        label_bytes(response)  # the file is read from storage while the response streams
-    return len(queries)
 
 
 def _returned(client, world, items: dict[int, int]) -> ReturnRequest:
@@ -46,9 +35,9 @@ def _returned(client, world, items: dict[int, int]) -> ReturnRequest:
 def _pages(client, return_request: ReturnRequest) -> tuple[int, int, int]:
     kwargs = {"public_id": return_request.public_id}
     return (
-        _count(client, reverse("portal:confirmation", kwargs=kwargs)),
-        _count(Client(), reverse("portal:tracking", kwargs=kwargs)),
-        _count(Client(), reverse("portal:status", kwargs=kwargs)),
+        get_queries(client, reverse("portal:confirmation", kwargs=kwargs)),
+        get_queries(Client(), reverse("portal:tracking", kwargs=kwargs)),
+        get_queries(Client(), reverse("portal:status", kwargs=kwargs)),
     )
 
 
@@ -66,16 +55,18 @@ def test_the_label_download_costs_the_same_for_one_line_or_three(
     for lines in (1, 3):
         with django_capture_on_commit_callbacks(execute=True):
             return_request = make_return(store=shop, lines=lines)
-        counts.append(_count(Client(), reverse("customer-label-pdf", kwargs={"public_id": return_request.public_id})))
+        counts.append(
+            get_queries(Client(), reverse("customer-label-pdf", kwargs={"public_id": return_request.public_id}))
+        )
     assert counts == [LABEL_QUERIES, LABEL_QUERIES]
 
 
 def test_the_order_s_items_page_costs_the_same_with_more_lines_and_returns(client, world):
     """The customer's order (the first step after the lookup): every line with what may still be returned."""
     assert lookup(client).status_code == 302
-    few = _count(client, reverse("portal:items"))
+    few = get_queries(client, reverse("portal:items"))
     OrderLineFactory.create_batch(4, order=world.order, quantity=2)
     _returned(client, world, {world.shirt.pk: 1})
     assert lookup(client).status_code == 302
-    more = _count(client, reverse("portal:items"))
+    more = get_queries(client, reverse("portal:items"))
     assert (few, more) == (ORDER_ITEMS_QUERIES, ORDER_ITEMS_QUERIES)

@@ -1,24 +1,16 @@
 """A return's page and API detail at the warehouse cost a fixed number of queries, whatever its number of lines."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rma.warehouse.services import arrival_register
 from tests.conftest import client_for
+from tests.helpers import get_queries
 
 pytestmark = pytest.mark.django_db
 # Pinned: a query more per request shows here; one per line shows as a difference between the two returns.
 PAGE_QUERIES = 17
 API_QUERIES = 14
-
-
-def _count(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 @pytest.fixture
@@ -34,14 +26,14 @@ def received(make_return, warehouse, operator):
 def test_the_return_page_costs_the_same_for_one_line_or_five(client, operator, received):
     client.force_login(operator)
     one, five = received(1), received(5)
-    small = _count(client, reverse("warehouse:return", args=[one.public_id]))
-    big = _count(client, reverse("warehouse:return", args=[five.public_id]))
+    small = get_queries(client, reverse("warehouse:return", args=[one.public_id]))
+    big = get_queries(client, reverse("warehouse:return", args=[five.public_id]))
     assert (small, big) == (PAGE_QUERIES, PAGE_QUERIES)
 
 
 def test_the_api_detail_costs_the_same_for_one_line_or_five(operator, received):
     api = client_for(operator)
     one, five = received(1), received(5)
-    small = _count(api, f"/api/v1/warehouse/returns/{one.public_id}/")
-    big = _count(api, f"/api/v1/warehouse/returns/{five.public_id}/")
+    small = get_queries(api, f"/api/v1/warehouse/returns/{one.public_id}/")
+    big = get_queries(api, f"/api/v1/warehouse/returns/{five.public_id}/")
     assert (small, big) == (API_QUERIES, API_QUERIES)

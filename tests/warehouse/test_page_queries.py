@@ -2,14 +2,13 @@
 large one: a query more per page shows, and so does one per unit, carton or counted item."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rma.shipping.models import Carton
 from rma.warehouse.models import Grade
 from rma.warehouse.services import arrival_register, carton_count_add, carton_receive, inspection_record
 from tests.conftest import client_for
+from tests.helpers import get_queries
 
 pytestmark = pytest.mark.django_db
 # Pinned, one per page.
@@ -18,14 +17,6 @@ DISPOSITION_PAGE_QUERIES = 12
 SHIPMENT_PAGE_QUERIES = 14
 CARTON_PAGE_QUERIES = 14
 SHIPMENT_API_QUERIES = 12
-
-
-def _count(client, url: str) -> int:
-    client.get(url)  # the first request also reads what is cached per user (roles, warehouses)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    return len(queries)
 
 
 @pytest.fixture
@@ -52,12 +43,12 @@ def test_a_unit_s_inspection_and_disposition_pages_cost_the_same_for_one_unit_or
     for units in (1, 4):
         return_request, line = _inspected(make_return, warehouse, operator, units=units)
         args = [return_request.public_id, line.pk, units]
-        inspect = _count(web, reverse("warehouse:unit-inspect", args=args))
+        inspect = get_queries(web, reverse("warehouse:unit-inspect", args=args), warm=True)
         web.post(
             reverse("warehouse:unit-inspect", args=args),
             {"condition": "received", "grade": Grade.objects.get(scale__category="apparel", code="A").pk},
         )
-        disposition = _count(web, reverse("warehouse:unit-disposition", args=args))
+        disposition = get_queries(web, reverse("warehouse:unit-disposition", args=args), warm=True)
         counts.append((inspect, disposition))
     assert counts == [(UNIT_PAGE_QUERIES, DISPOSITION_PAGE_QUERIES)] * 2
 
@@ -78,9 +69,13 @@ def test_receiving_a_shipment_costs_the_same_for_one_return_or_four(
     for shipment in (build(1), build(4)):
         counts.append(
             (
-                _count(web, reverse("warehouse:shipment", args=[shipment.public_id])),
-                _count(web, reverse("warehouse:carton", kwargs={"public_id": shipment.public_id, "position": 1})),
-                _count(api, f"/api/v1/warehouse/shipments/{shipment.public_id}/"),
+                get_queries(web, reverse("warehouse:shipment", args=[shipment.public_id]), warm=True),
+                get_queries(
+                    web,
+                    reverse("warehouse:carton", kwargs={"public_id": shipment.public_id, "position": 1}),
+                    warm=True,
+                ),
+                get_queries(api, f"/api/v1/warehouse/shipments/{shipment.public_id}/", warm=True),
             )
         )
     assert counts == [(SHIPMENT_PAGE_QUERIES, CARTON_PAGE_QUERIES, SHIPMENT_API_QUERIES)] * 2
