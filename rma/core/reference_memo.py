@@ -14,7 +14,6 @@ What keeps a memo right:
 Values are shared by every request of the process: callers must not change them.
 """
 
-import logging
 import threading
 import time
 import uuid
@@ -22,11 +21,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-logger = logging.getLogger(__name__)
+from rma.core.shared_cache import shared_cache_add, shared_cache_get, shared_cache_set
 
 T = TypeVar("T")
 KEY_PREFIX = "rma:reference-memo:"
@@ -95,10 +93,8 @@ def reference_changed(name: str) -> None:
     def committed() -> None:
         _writes.pending[:] = [entry for entry in _writes.pending if entry[1] is not committed]
         memo.forget()
-        try:
-            cache.set(KEY_PREFIX + name, uuid.uuid4().hex, timeout=None)
-        except Exception:  # the cache is down: other processes reload within max_age
-            logger.warning("reference memo %s: could not publish the change", name, exc_info=True)
+        # When the cache is down, other processes reload within max_age.
+        shared_cache_set(KEY_PREFIX + name, uuid.uuid4().hex, timeout=None, what=f"the change of reference {name}")
 
     connection = transaction.get_connection()
     if connection.in_atomic_block:
@@ -129,15 +125,10 @@ def _written_in_open_transaction(name: str) -> bool:
 
 def _token(name: str) -> str | None:
     """The memo's version token in the shared cache (one is set when none is), or None if the cache is down."""
-    key = KEY_PREFIX + name
-    try:
-        token = cache.get(key)
-        if token is None:
-            cache.add(key, uuid.uuid4().hex, timeout=None)
-            token = cache.get(key)
-    except Exception:
-        logger.warning("reference memo %s: cache unreachable, reading from the database", name, exc_info=True)
-        return None
+    key, what = KEY_PREFIX + name, f"the version of reference {name}"
+    token = shared_cache_get(key, what=what)
+    if token is None and shared_cache_add(key, uuid.uuid4().hex, timeout=None, what=what):
+        token = shared_cache_get(key, what=what)
     return None if token is None else str(token)
 
 

@@ -29,10 +29,22 @@ def shared_cache_get(key: str, *, what: str) -> Any:
         return None
 
 
-def shared_cache_set(key: str, value: Any, *, timeout: float, what: str) -> bool:
-    """Keep `value` under `key` for `timeout` seconds; False when the cache does not answer (nothing kept)."""
+def shared_cache_set(key: str, value: Any, *, timeout: float | None, what: str) -> bool:
+    """Keep `value` under `key` for `timeout` seconds (None: until replaced); False when the cache does not answer
+    (nothing kept)."""
     try:
         cache.set(key, value, timeout=timeout)
+    except _CACHE_DOWN as error:
+        logger.warning("shared cache unavailable, %s not remembered: %s: %s", what, type(error).__name__, error)
+        return False
+    return True
+
+
+def shared_cache_add(key: str, value: Any, *, timeout: float | None, what: str) -> bool:
+    """Keep `value` under `key` unless a value is there already (the first writer wins); False when the cache does not
+    answer."""
+    try:
+        cache.add(key, value, timeout=timeout)
     except _CACHE_DOWN as error:
         logger.warning("shared cache unavailable, %s not remembered: %s: %s", what, type(error).__name__, error)
         return False
