@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rma.warehouse.views import board, common, parcels, photos, reports, returns, shipments
+from rma.warehouse.views import board, board_lists, common, parcels, photos, reports, returns, shipments
 
 app_name = "warehouse"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     *common.WAREHOUSE_PAGES.account_urls(login_template="warehouse/login.html"),
     path("scan/", board.scan, name="scan"),
     path("switch/", board.switch_warehouse, name="switch"),
+    path("lists/<slug:name>/", board_lists.board_list, name="board-list"),
     path("returns/<uuid:public_id>/", returns.return_detail, name="return"),
     path("returns/<uuid:public_id>/lines/<int:line_id>/units/<int:unit>/", returns.unit_inspect, name="unit-inspect"),
     path(

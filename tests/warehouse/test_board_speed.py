@@ -15,7 +15,7 @@ from tests.plans import plan_without_seq_scan
 pytestmark = pytest.mark.django_db
 API = "/api/v1/warehouse"
 # Pinned: a change that adds a query per page shows here (and one per row in the growth checks below).
-BOARD_QUERIES = 13
+BOARD_QUERIES = 14  # the rows of four lists, and their figures in one statement
 EXPECTED_QUERIES = 8
 AWAITING_QUERIES = 7
 

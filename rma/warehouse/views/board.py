@@ -1,9 +1,11 @@
 """Warehouse pages: the board, the scan box and switching warehouse."""
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import cache
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -14,8 +16,11 @@ from django.views.decorators.http import require_POST
 
 from rma.core.exceptions import DomainError
 from rma.core.http import url_prefix
+from rma.locations.models import Warehouse
 from rma.warehouse import selectors
 from rma.warehouse.forms import ScanForm
+from rma.warehouse.models import UnexpectedParcel
+from rma.warehouse.selectors import ExpectedRow, ExpectedShipmentRow, RefundDueRow
 from rma.warehouse.services import ScanOutcome, ScanResult, arrival_register
 from rma.warehouse.views.common import WAREHOUSE_PAGES, WarehouseRequest, render_page, warehouse_view
 
@@ -32,45 +37,74 @@ def _days_label() -> Callable[[int], str]:
     return days
 
 
+def row_links() -> dict[str, str]:
+    """Rows link to prefix + id + "/" (warehouse:return, warehouse:shipment, warehouse:unexpected)."""
+    return {
+        "return_url": url_prefix("warehouse:return", sample=_ANY_UUID),
+        "shipment_url": url_prefix("warehouse:shipment", sample=_ANY_UUID),
+        "unexpected_url": url_prefix("warehouse:unexpected", sample=0),
+    }
+
+
+def expected_rows(warehouses: list[Warehouse], start: int, stop: int, now: datetime) -> list[tuple[ExpectedRow, str]]:
+    """Returns on their way, oldest move first, with their age in words."""
+    days = _days_label()
+    rows = [
+        selectors.expected_row(return_request=r, now=now)
+        for r in selectors.returns_expected(warehouses=warehouses)[start:stop]
+    ]
+    return [(row, days(row.age_days)) for row in rows]
+
+
+def awaiting_rows(warehouses: list[Warehouse], start: int, stop: int, now: datetime) -> list[RefundDueRow]:
+    """Received returns whose refund is not released yet, oldest receipt first, with the legal deadline."""
+    return [
+        selectors.refund_due_row(return_request=r, now=now)
+        for r in selectors.returns_awaiting_refund(warehouses=warehouses)[start:stop]
+    ]
+
+
+def shipment_rows(
+    warehouses: list[Warehouse], start: int, stop: int, now: datetime
+) -> list[tuple[ExpectedShipmentRow, str]]:
+    """Shops' shipments announced or on their way, oldest first, with their age in words."""
+    days = _days_label()
+    rows = [
+        selectors.expected_shipment_row(shipment=s, now=now)
+        for s in selectors.shipments_expected(warehouses=warehouses)[start:stop]
+    ]
+    return [(row, days(row.age_days)) for row in rows]
+
+
+def unexpected_rows(warehouses: list[Warehouse], start: int, stop: int, now: datetime) -> list[UnexpectedParcel]:
+    """Parcels scanned without a match, the latest first."""
+    return list(selectors.unexpected_parcels_open(warehouses=warehouses).order_by("-created_at", "-id")[start:stop])
+
+
 @warehouse_view
 def board(request: WarehouseRequest) -> HttpResponse:
-    """What is expected, what waits for inspection or refund (with the legal deadline), and unexpected parcels.
+    """The most urgent rows of each list (received returns and their refund deadline, returns on their way, shops'
+    shipments, unexpected parcels), each list's figures, and links to the whole lists (`board_list`).
 
-    Lists of up to 200 rows: each row's link, age and status label are plain values worked out once per page (one
-    reversed URL prefix, one translation per distinct age, `choice_label`), not a tag run per row.
+    Its cost does not grow with what is in flight: `RMA_WAREHOUSE_BOARD_ROWS` rows per list, each row's link, age and
+    status label worked out once per page (a reversed URL prefix, one translation per distinct age, `choice_label`),
+    and figures counted by the database over a bounded number of rows (`selectors.board_counts`).
     """
     warehouses = request.warehouses
     now = timezone.now()
-    days = _days_label()
-    expected = [
-        selectors.expected_row(return_request=r, now=now)
-        for r in selectors.returns_expected(warehouses=warehouses)[:200]
-    ]
-    expected.sort(key=lambda row: not row.at_dock)  # delivered by the carrier first: they wait at the dock
-    awaiting = [
-        selectors.refund_due_row(return_request=r, now=now)
-        for r in selectors.returns_awaiting_refund(warehouses=warehouses)[:200]
-    ]
-    shipments = [
-        selectors.expected_shipment_row(shipment=s, now=now)
-        for s in selectors.shipments_expected(warehouses=warehouses)[:200]
-    ]
+    rows = settings.RMA_WAREHOUSE_BOARD_ROWS
+    expected = expected_rows(warehouses, 0, rows, now)
+    expected.sort(key=lambda row_age: not row_age[0].at_dock)  # delivered by the carrier first: they wait at the dock
     return render_page(
         request,
         "warehouse/board.html",
         {
-            "expected": [(row, days(row.age_days)) for row in expected],
-            "late_count": sum(row.late for row in expected),
-            "at_dock_count": sum(row.at_dock for row in expected),
-            "awaiting": awaiting,
-            "flagged_count": sum(row.due_soon or row.overdue for row in awaiting),
-            "shipments": [(row, days(row.age_days)) for row in shipments],
-            "late_shipment_count": sum(row.late for row in shipments),
-            "unexpected": list(selectors.unexpected_parcels_open(warehouses=warehouses)[:100]),
-            # Rows link to prefix + id + "/" (warehouse:return, warehouse:shipment, warehouse:unexpected).
-            "return_url": url_prefix("warehouse:return", sample=_ANY_UUID),
-            "shipment_url": url_prefix("warehouse:shipment", sample=_ANY_UUID),
-            "unexpected_url": url_prefix("warehouse:unexpected", sample=0),
+            "counts": selectors.board_counts(warehouses=warehouses, now=now),
+            "expected": expected,
+            "awaiting": awaiting_rows(warehouses, 0, rows, now),
+            "shipments": shipment_rows(warehouses, 0, rows, now),
+            "unexpected": unexpected_rows(warehouses, 0, rows, now),
+            **row_links(),
         },
     )
 

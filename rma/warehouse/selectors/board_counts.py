@@ -1,0 +1,152 @@
+"""The board's headline figures (how many returns are expected, late, at the dock, due for a refund…), counted by
+the database over a bounded number of rows.
+
+The board shows the most urgent rows of each list and links to the whole list; its headings count the rest. A
+count reads at most `RMA_WAREHOUSE_BOARD_COUNT_LIMIT` rows of each list, in the list's own order (the partial
+indexes `returns_expected_board` and `returns_awaiting_board` hand them over), so the board costs the same with a
+hundred returns in flight or a hundred thousand. Past the limit a figure is a floor and reads "1,000+".
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.utils.formats import number_format
+
+from rma.locations.models import Warehouse
+from rma.returns.choices import ReturnStatus
+from rma.shipping.carriers import TrackingStatus
+from rma.shipping.choices import ShipmentStatus, TrackingAlert
+from rma.shipping.models import Shipment
+from rma.warehouse.selectors.boards import (
+    LEGAL_REFUND_DAYS,
+    late_after,
+    refund_warning,
+    returns_awaiting_refund,
+    returns_expected,
+    shipment_late_after,
+    unexpected_parcels_open,
+)
+
+__all__ = ["BoardCount", "BoardCounts", "board_counts"]
+
+
+@dataclass(frozen=True)
+class BoardCount:
+    """A count, exact below the limit; `capped` when more rows were there than were counted (a floor)."""
+
+    value: int
+    capped: bool = False
+
+    def __bool__(self) -> bool:
+        return self.value > 0
+
+    def __str__(self) -> str:
+        return number_format(self.value, force_grouping=True) + ("+" if self.capped else "")
+
+
+@dataclass(frozen=True)
+class BoardCounts:
+    expected: BoardCount
+    late: BoardCount
+    at_dock: BoardCount
+    awaiting: BoardCount
+    refund_flagged: BoardCount  # the refund is due within the warning days, or overdue
+    shipments: BoardCount
+    late_shipments: BoardCount
+    unexpected: BoardCount
+
+
+def _at_dock() -> Q:
+    """The carrier says it was delivered here (not "delivered" back to the customer): it waits for its scan."""
+    return Q(label__tracking_status=TrackingStatus.DELIVERED) & ~Q(
+        label__tracking_alert=TrackingAlert.RETURNED_TO_SENDER
+    )
+
+
+@dataclass(frozen=True)
+class _Head:
+    """The first `limit` + 1 rows of a list, as SQL that selects its flags, to be counted."""
+
+    sql: str
+    params: tuple[Any, ...]
+    flags: tuple[str, ...]
+
+
+def _head(queryset: QuerySet, limit: int, **flags: Q) -> _Head:
+    head = (
+        queryset.prefetch_related(None)
+        .annotate(
+            **{name: ExpressionWrapper(condition, output_field=BooleanField()) for name, condition in flags.items()}
+        )
+        .values_list("pk", *flags)[: limit + 1]
+    )
+    sql, params = head.query.sql_with_params()
+    return _Head(sql, tuple(params), tuple(flags))
+
+
+def _counted(heads: list[_Head], limit: int) -> list[dict[str, BoardCount]]:
+    """Each head's `total` and flags, counted in one statement (one sub-query per list)."""
+    columns: list[str] = []
+    sources: list[str] = []
+    params: list[Any] = []
+    for index, head in enumerate(heads):
+        alias = f"head{index}"
+        columns.append(f"{alias}.total")
+        sources.append(
+            "(SELECT COUNT(*) AS total"
+            + "".join(f", SUM(CASE WHEN h.{name} THEN 1 ELSE 0 END) AS {name}" for name in head.flags)
+            + f" FROM ({head.sql}) AS h) AS {alias}"
+        )
+        columns.extend(f"{alias}.{name}" for name in head.flags)
+        params.extend(head.params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)} FROM {' CROSS JOIN '.join(sources)}", params)  # noqa: S608
+        row = list(cursor.fetchone())
+    counted = []
+    for head in heads:
+        total, figures = row[0], row[1 : 1 + len(head.flags)]
+        row = row[1 + len(head.flags) :]
+        capped = total > limit
+        counts = {
+            name: BoardCount(figure or 0, capped=capped) for name, figure in zip(head.flags, figures, strict=True)
+        }
+        counts["total"] = BoardCount(min(total, limit), capped=capped)
+        counted.append(counts)
+    return counted
+
+
+def board_counts(*, warehouses: QuerySet[Warehouse] | list[Warehouse], now: datetime) -> BoardCounts:
+    limit = settings.RMA_WAREHOUSE_BOARD_COUNT_LIMIT
+    at_dock = _at_dock()
+    in_transit = Q(status=ReturnStatus.IN_TRANSIT)
+    # As `expected_row` decides it: in transit for too long, or not sent by the day it had to be; not at the dock.
+    late = ((in_transit & Q(status_changed_at__lt=now - late_after())) | (~in_transit & Q(send_by__lt=now))) & ~at_dock
+    expected_head = _head(returns_expected(warehouses=warehouses), limit, late=late, at_dock=at_dock)
+    # As `refund_due_row` decides it: the 14-day deadline falls before the end of the warning days.
+    flagged = Q(received_at__lte=now + refund_warning() - timedelta(days=LEGAL_REFUND_DAYS))
+    awaiting_head = _head(returns_awaiting_refund(warehouses=warehouses), limit, flagged=flagged)
+    shipments_head = _head(
+        Shipment.objects.filter(
+            warehouse__in=warehouses, status__in=(ShipmentStatus.CLOSED, ShipmentStatus.DISPATCHED)
+        ).order_by("dispatched_at", "closed_at", "id"),
+        limit,
+        late=Q(status=ShipmentStatus.DISPATCHED, dispatched_at__lt=now - shipment_late_after()),
+    )
+    unexpected_head = _head(unexpected_parcels_open(warehouses=warehouses).order_by("-created_at", "-id"), limit)
+    expected, awaiting, shipments, unexpected = _counted(
+        [expected_head, awaiting_head, shipments_head, unexpected_head], limit
+    )
+    return BoardCounts(
+        expected=expected["total"],
+        late=expected["late"],
+        at_dock=expected["at_dock"],
+        awaiting=awaiting["total"],
+        refund_flagged=awaiting["flagged"],
+        shipments=shipments["total"],
+        late_shipments=shipments["late"],
+        unexpected=unexpected["total"],
+    )
