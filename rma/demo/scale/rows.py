@@ -18,6 +18,7 @@ from django.db import models, transaction
 
 from rma.demo.scale import extras
 from rma.demo.scale.catalogue import ACTOR_LABELS, CATALOGUE, DEAD_EMAIL_SHARE, DISPOSITIONS
+from rma.demo.scale.copy import rows_write
 from rma.demo.scale.numbering import EMAIL_DOMAIN, EXTERNAL_ID_PREFIX, external_id_for, rma_number_for
 from rma.demo.scale.plan import PlannedReturn
 from rma.locations.models import DropOffPoint, Store, Warehouse
@@ -83,28 +84,28 @@ class BatchWriter:
         self.shipments = extras.ShipmentWriter(run=run)
         self.written: dict[str, int] = dict.fromkeys((m._meta.model_name or "" for m in MODELS_WRITTEN), 0)
 
-    def _count(self, model: type[models.Model], rows: list) -> list:
+    def _write(self, model: type[models.Model], rows: list) -> None:
+        rows_write(model, rows)
         self.written[model._meta.model_name or ""] += len(rows)
-        return rows
 
     @transaction.atomic
     def write(self, batch: Sequence[PlannedReturn]) -> None:
         orders, lines_per_order = self._orders(batch)
-        Order.objects.bulk_create(self._count(Order, orders))
+        self._write(Order, orders)
         order_lines = [line for order, lines in zip(orders, lines_per_order, strict=True) for line in lines]
         for order, lines in zip(orders, lines_per_order, strict=True):
             for line in lines:
                 line.order = order
-        OrderLine.objects.bulk_create(self._count(OrderLine, order_lines))
+        self._write(OrderLine, order_lines)
         requests = [
             self._return(planned, order, lines)
             for planned, order, lines in zip(batch, orders, lines_per_order, strict=True)
         ]
-        ReturnRequest.objects.bulk_create(self._count(ReturnRequest, requests))
+        self._write(ReturnRequest, requests)
         return_lines = []
         for planned, request, lines in zip(batch, requests, lines_per_order, strict=True):
             return_lines.append([self._return_line(planned, request, line) for line in lines[: planned.line_count]])
-        ReturnLine.objects.bulk_create(self._count(ReturnLine, [line for group in return_lines for line in group]))
+        self._write(ReturnLine, [line for group in return_lines for line in group])
         events, labels, arrivals, outbox, tracking = [], [], [], [], []
         refunds: list[Refund] = []
         exchanges: list[ExchangeRequest] = []
@@ -123,36 +124,36 @@ class BatchWriter:
                 refunds.append(self._refund(planned, request))
             if planned.reached(S.EXCHANGED):
                 exchanges.append(self._exchange(planned, request, lines))
-        ReturnEvent.objects.bulk_create(self._count(ReturnEvent, events))
-        Label.objects.bulk_create(self._count(Label, labels))
-        Arrival.objects.bulk_create(self._count(Arrival, arrivals))
+        self._write(ReturnEvent, events)
+        self._write(Label, labels)
+        self._write(Arrival, arrivals)
         inspections = [
             inspection
             for planned, group in zip(batch, return_lines, strict=True)
             if planned.reached(S.INSPECTED)
             for inspection in self._inspections(planned, group)
         ]
-        Inspection.objects.bulk_create(self._count(Inspection, inspections))
-        Disposition.objects.bulk_create(self._count(Disposition, [self._disposition(i) for i in inspections]))
-        Refund.objects.bulk_create(self._count(Refund, refunds))
-        ExchangeRequest.objects.bulk_create(self._count(ExchangeRequest, exchanges))
-        OutboxMessage.objects.bulk_create(self._count(OutboxMessage, outbox))
+        self._write(Inspection, inspections)
+        self._write(Disposition, [self._disposition(i) for i in inspections])
+        self._write(Refund, refunds)
+        self._write(ExchangeRequest, exchanges)
+        self._write(OutboxMessage, outbox)
         for event in tracking:
             event.label_id = event.label.pk  # saved above
-        TrackingEvent.objects.bulk_create(self._count(TrackingEvent, tracking))
+        self._write(TrackingEvent, tracking)
         credits = [c for t in travelled if (c := extras.store_credit_for(t, run=self.run, rng=self.rng))]
-        StoreCredit.objects.bulk_create(self._count(StoreCredit, credits))
+        self._write(StoreCredit, credits)
         stores = self.reference.stores
         checks = [check for t in travelled for check in extras.counter_checks_for(t, stores=stores)]
-        CounterCheck.objects.bulk_create(self._count(CounterCheck, checks))
+        self._write(CounterCheck, checks)
         shipments, cartons, items = self.shipments.shipments_for(travelled, stores=stores)
-        Shipment.objects.bulk_create(self._count(Shipment, shipments))
+        self._write(Shipment, shipments)
         for carton in cartons:
             carton.shipment_id = carton.shipment.pk
-        Carton.objects.bulk_create(self._count(Carton, cartons))
+        self._write(Carton, cartons)
         for item in items:
             item.shipment_id, item.carton_id = item.shipment.pk, item.carton.pk
-        ShipmentItem.objects.bulk_create(self._count(ShipmentItem, items))
+        self._write(ShipmentItem, items)
 
     # ---- one return's rows
 
