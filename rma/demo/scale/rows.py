@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 
 from rma.demo.scale import extras
 from rma.demo.scale.catalogue import ACTOR_LABELS, CATALOGUE, DEAD_EMAIL_SHARE, DISPOSITIONS
-from rma.demo.scale.copy import rows_write
+from rma.demo.scale.copy import RowBatch
 from rma.demo.scale.numbering import EMAIL_DOMAIN, EXTERNAL_ID_PREFIX, external_id_for, rma_number_for
 from rma.demo.scale.plan import PlannedReturn
 from rma.locations.models import DropOffPoint, Store, Warehouse
@@ -37,6 +38,7 @@ from rma.warehouse.choices import RefundMethod
 from rma.warehouse.models import Arrival, Disposition, ExchangeRequest, Grade, Inspection, Refund, StoreCredit
 
 S = ReturnStatus
+Values = dict[str, Any]  # a row by field attname (rma.demo.scale.copy.values_write)
 
 
 @dataclass
@@ -74,7 +76,8 @@ MODELS_WRITTEN: tuple[type[models.Model], ...] = (
 
 
 class BatchWriter:
-    """Writes planned returns batch by batch, each batch in one transaction (a stopped run leaves whole returns)."""
+    """Builds planned returns' rows batch by batch, each batch written in one transaction (a stopped run leaves whole
+    returns)."""
 
     def __init__(self, *, run: int, reference: ReferenceData, now: datetime, seed: int) -> None:
         self.run = run
@@ -84,28 +87,32 @@ class BatchWriter:
         self.shipments = extras.ShipmentWriter(run=run)
         self.written: dict[str, int] = dict.fromkeys((m._meta.model_name or "" for m in MODELS_WRITTEN), 0)
 
-    def _write(self, model: type[models.Model], rows: list) -> None:
-        rows_write(model, rows)
+    def _write(self, into: RowBatch, model: type[models.Model], rows: list) -> None:
+        into.rows(model, rows)
         self.written[model._meta.model_name or ""] += len(rows)
 
-    @transaction.atomic
-    def write(self, batch: Sequence[PlannedReturn]) -> None:
+    def _write_values(self, into: RowBatch, model: type[models.Model], rows: list[Values]) -> None:
+        into.values(model, rows)  # rows nothing points at: no model instance is built for them
+        self.written[model._meta.model_name or ""] += len(rows)
+
+    def write(self, batch: Sequence[PlannedReturn], into: RowBatch) -> None:
+        """A batch's rows, in the order they are written (rma.demo.scale.copy.batches_write: one transaction)."""
         orders, lines_per_order = self._orders(batch)
-        self._write(Order, orders)
+        self._write(into, Order, orders)
         order_lines = [line for order, lines in zip(orders, lines_per_order, strict=True) for line in lines]
         for order, lines in zip(orders, lines_per_order, strict=True):
             for line in lines:
                 line.order = order
-        self._write(OrderLine, order_lines)
+        self._write(into, OrderLine, order_lines)
         requests = [
             self._return(planned, order, lines)
             for planned, order, lines in zip(batch, orders, lines_per_order, strict=True)
         ]
-        self._write(ReturnRequest, requests)
+        self._write(into, ReturnRequest, requests)
         return_lines = []
         for planned, request, lines in zip(batch, requests, lines_per_order, strict=True):
             return_lines.append([self._return_line(planned, request, line) for line in lines[: planned.line_count]])
-        self._write(ReturnLine, [line for group in return_lines for line in group])
+        self._write(into, ReturnLine, [line for group in return_lines for line in group])
         events, labels, arrivals, outbox, tracking = [], [], [], [], []
         refunds: list[Refund] = []
         exchanges: list[ExchangeRequest] = []
@@ -124,36 +131,36 @@ class BatchWriter:
                 refunds.append(self._refund(planned, request))
             if planned.reached(S.EXCHANGED):
                 exchanges.append(self._exchange(planned, request, lines))
-        self._write(ReturnEvent, events)
-        self._write(Label, labels)
-        self._write(Arrival, arrivals)
+        self._write_values(into, ReturnEvent, events)
+        self._write(into, Label, labels)
+        self._write(into, Arrival, arrivals)
         inspections = [
             inspection
             for planned, group in zip(batch, return_lines, strict=True)
             if planned.reached(S.INSPECTED)
             for inspection in self._inspections(planned, group)
         ]
-        self._write(Inspection, inspections)
-        self._write(Disposition, [self._disposition(i) for i in inspections])
-        self._write(Refund, refunds)
-        self._write(ExchangeRequest, exchanges)
-        self._write(OutboxMessage, outbox)
+        self._write(into, Inspection, inspections)
+        self._write_values(into, Disposition, [self._disposition(i) for i in inspections])
+        self._write(into, Refund, refunds)
+        self._write(into, ExchangeRequest, exchanges)
+        self._write_values(into, OutboxMessage, outbox)
         for event in tracking:
             event.label_id = event.label.pk  # saved above
-        self._write(TrackingEvent, tracking)
+        self._write(into, TrackingEvent, tracking)
         credits = [c for t in travelled if (c := extras.store_credit_for(t, run=self.run, rng=self.rng))]
-        self._write(StoreCredit, credits)
+        self._write(into, StoreCredit, credits)
         stores = self.reference.stores
         checks = [check for t in travelled for check in extras.counter_checks_for(t, stores=stores)]
-        self._write(CounterCheck, checks)
+        self._write(into, CounterCheck, checks)
         shipments, cartons, items = self.shipments.shipments_for(travelled, stores=stores)
-        self._write(Shipment, shipments)
+        self._write(into, Shipment, shipments)
         for carton in cartons:
             carton.shipment_id = carton.shipment.pk
-        self._write(Carton, cartons)
+        self._write(into, Carton, cartons)
         for item in items:
             item.shipment_id, item.carton_id = item.shipment.pk, item.carton.pk
-        self._write(ShipmentItem, items)
+        self._write(into, ShipmentItem, items)
 
     # ---- one return's rows
 
@@ -260,21 +267,18 @@ class BatchWriter:
             updated_at=planned.moments[0],
         )
 
-    def _events(self, planned: PlannedReturn, request: ReturnRequest) -> list[ReturnEvent]:
-        events = []
-        previous = ""
-        for status, moment in zip(planned.path, planned.moments, strict=True):
-            events.append(
-                ReturnEvent(
-                    return_request=request,
-                    actor_label=ACTOR_LABELS.get(status, "system"),
-                    from_status=previous,
-                    to_status=status,
-                    created_at=moment,
-                )
-            )
-            previous = status
-        return events
+    def _events(self, planned: PlannedReturn, request: ReturnRequest) -> list[Values]:
+        previous = ("", *planned.path)  # one longer than the path: zip stops with it
+        return [
+            {
+                "return_request_id": request.pk,
+                "actor_label": ACTOR_LABELS.get(status, "system"),
+                "from_status": before,
+                "to_status": status,
+                "created_at": moment,
+            }
+            for before, status, moment in zip(previous, planned.path, planned.moments, strict=False)
+        ]
 
     def _label(self, planned: PlannedReturn, request: ReturnRequest) -> Label | None:
         approved = planned.at(S.APPROVED)
@@ -323,17 +327,17 @@ class BatchWriter:
                 )
         return inspections
 
-    def _disposition(self, inspection: Inspection) -> Disposition:
+    def _disposition(self, inspection: Inspection) -> Values:
         kinds = [kind for kind, _weight in DISPOSITIONS]
         kind = self.rng.choices(kinds, weights=[weight for _kind, weight in DISPOSITIONS])[0]
-        return Disposition(
-            inspection=inspection,
-            kind=kind,
-            suggested_kind=kind,
-            confirmed_at=inspection.inspected_at,
-            created_at=inspection.inspected_at,
-            updated_at=inspection.inspected_at,
-        )
+        return {
+            "inspection_id": inspection.pk,
+            "kind": kind,
+            "suggested_kind": kind,
+            "confirmed_at": inspection.inspected_at,
+            "created_at": inspection.inspected_at,
+            "updated_at": inspection.inspected_at,
+        }
 
     def _refund(self, planned: PlannedReturn, request: ReturnRequest) -> Refund:
         moment = planned.when(S.REFUNDED)
@@ -366,7 +370,7 @@ class BatchWriter:
             updated_at=moment,
         )
 
-    def _emails(self, planned: PlannedReturn, request: ReturnRequest) -> list[OutboxMessage]:
+    def _emails(self, planned: PlannedReturn, request: ReturnRequest) -> list[Values]:
         """The customer's email for each move that sends one; the last few are still waiting to go out."""
         messages = []
         previous = ""
@@ -379,18 +383,18 @@ class BatchWriter:
             dead = not pending and self.rng.random() < DEAD_EMAIL_SHARE
             state = OutboxStatus.PENDING if pending else (OutboxStatus.DEAD if dead else OutboxStatus.DELIVERED)
             messages.append(
-                OutboxMessage(
-                    channel=OutboxChannel.EMAIL,
-                    topic=CUSTOMER_EMAIL_TOPICS[status],
-                    destination=request.contact_email,
-                    payload={"rma_number": request.rma_number, "status": status},
-                    dedupe_key=customer_email_dedupe_key(return_request=request, status=status),
-                    status=state,
-                    attempts=0 if pending else (8 if dead else 1),
-                    last_error="550 mailbox unavailable" if dead else "",
-                    delivered_at=moment + timedelta(seconds=30) if state == OutboxStatus.DELIVERED else None,
-                    created_at=moment,
-                    updated_at=moment + timedelta(seconds=30),
-                )
+                {
+                    "channel": OutboxChannel.EMAIL,
+                    "topic": CUSTOMER_EMAIL_TOPICS[status],
+                    "destination": request.contact_email,
+                    "payload": {"rma_number": request.rma_number, "status": status},
+                    "dedupe_key": customer_email_dedupe_key(return_request=request, status=status),
+                    "status": state,
+                    "attempts": 0 if pending else (8 if dead else 1),
+                    "last_error": "550 mailbox unavailable" if dead else "",
+                    "delivered_at": moment + timedelta(seconds=30) if state == OutboxStatus.DELIVERED else None,
+                    "created_at": moment,
+                    "updated_at": moment + timedelta(seconds=30),
+                }
             )
         return messages
