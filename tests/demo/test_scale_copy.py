@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from rma.demo.scale.copy import RowBatch, batches_write
@@ -165,6 +166,15 @@ def test_a_batch_that_fails_leaves_the_batches_before_it_and_nothing_of_its_own(
 
     numbers = Order.objects.filter(external_id__startswith="f-").values_list("number", flat=True)
     assert sorted(numbers) == ["F-1", "F-2"]
+
+
+def test_rows_are_written_when_statements_are_logged_too():
+    order = Order(external_id="logged", number="L-1", customer_email="c@example.fr", placed_at=PLACED)
+
+    with CaptureQueriesContext(connection):  # as with DEBUG on: Django's debug cursor wraps every statement
+        written(lambda rows: rows.rows(Order, [order]))
+
+    assert Order.objects.get(external_id="logged").number == "L-1"
 
 
 def test_a_naive_datetime_is_refused():

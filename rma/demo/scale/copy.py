@@ -35,7 +35,7 @@ from django.utils import timezone
 
 M = TypeVar("M", bound=models.Model)
 B = TypeVar("B")
-Values = Callable[[Any], tuple[Any, ...]]
+Getter = Callable[[Any], tuple[Any, ...]]
 
 COPY_READ_SIZE = 1 << 20
 # COPY's text format: a backslash starts an escape, a tab ends a column, a newline ends a row.
@@ -126,7 +126,8 @@ class RowBatch:
         with connection.cursor() as cursor:
             for statement, text in self.copies:
                 # Read in large pieces: psycopg2 takes the GIL for each, which the preparing thread holds meanwhile.
-                cursor.copy_expert(statement, io.StringIO(text), size=COPY_READ_SIZE)
+                # (Positional: Django's debug cursor passes no keywords on.)
+                cursor.copy_expert(statement, io.StringIO(text), COPY_READ_SIZE)
         self.copies.clear()
 
     def _add(self, model: type[models.Model], fields: list[models.Field], rows: Iterable[Sequence[Any]]) -> None:
@@ -187,7 +188,7 @@ def _computed(field: models.Field) -> bool:
     return isinstance(field, models.DateField) and bool(field.auto_now or field.auto_now_add)
 
 
-def _getter(kind: Callable[..., Callable[[Any], Any]], names: list[str]) -> Values:
+def _getter(kind: Callable[..., Callable[[Any], Any]], names: list[str]) -> Getter:
     get = kind(*names)
     return get if len(names) > 1 else lambda item: (get(item),)
 
