@@ -113,8 +113,8 @@ class BatchWriter:
         for planned, request, lines in zip(batch, requests, lines_per_order, strict=True):
             return_lines.append([self._return_line(planned, request, line) for line in lines[: planned.line_count]])
         self._write(into, ReturnLine, [line for group in return_lines for line in group])
-        events, labels, arrivals, outbox, tracking = [], [], [], [], []
-        refunds: list[Refund] = []
+        events, labels, arrivals, outbox, refunds = [], [], [], [], []
+        tracked: list[tuple[Label, list[Values]]] = []  # a label's carrier events, written once it has its key
         exchanges: list[ExchangeRequest] = []
         travelled: list[extras.Travelled] = []
         for planned, request, lines, group in zip(batch, requests, lines_per_order, return_lines, strict=True):
@@ -124,7 +124,7 @@ class BatchWriter:
             travelled.append(extras.Travelled(planned=planned, request=request, label=label, lines=group))
             if label is not None:
                 labels.append(label)
-                tracking.extend(extras.label_tracking(planned, label, now=self.now))
+                tracked.append((label, extras.label_tracking(planned, label, now=self.now)))
                 if planned.reached(S.RECEIVED):
                     arrivals.append(self._arrival(planned, request, label))
             if planned.reached(S.REFUNDED):
@@ -133,7 +133,7 @@ class BatchWriter:
                 exchanges.append(self._exchange(planned, request, lines))
         self._write_values(into, ReturnEvent, events)
         self._write(into, Label, labels)
-        self._write(into, Arrival, arrivals)
+        self._write_values(into, Arrival, arrivals)
         inspections = [
             inspection
             for planned, group in zip(batch, return_lines, strict=True)
@@ -142,12 +142,11 @@ class BatchWriter:
         ]
         self._write(into, Inspection, inspections)
         self._write_values(into, Disposition, [self._disposition(i) for i in inspections])
-        self._write(into, Refund, refunds)
+        self._write_values(into, Refund, refunds)
         self._write(into, ExchangeRequest, exchanges)
         self._write_values(into, OutboxMessage, outbox)
-        for event in tracking:
-            event.label_id = event.label.pk  # saved above
-        self._write(into, TrackingEvent, tracking)
+        tracking = [{**event, "label_id": label.pk} for label, label_events in tracked for event in label_events]
+        self._write_values(into, TrackingEvent, tracking)
         credits = [c for t in travelled if (c := extras.store_credit_for(t, run=self.run, rng=self.rng))]
         self._write(into, StoreCredit, credits)
         stores = self.reference.stores
@@ -299,15 +298,15 @@ class BatchWriter:
             updated_at=voided or ready or approved,
         )
 
-    def _arrival(self, planned: PlannedReturn, request: ReturnRequest, label: Label) -> Arrival:
+    def _arrival(self, planned: PlannedReturn, request: ReturnRequest, label: Label) -> Values:
         moment = planned.when(S.RECEIVED)
-        return Arrival(
-            warehouse=request.destination_warehouse,
-            scanned_code=label.tracking_number or request.rma_number,
-            return_request=request,
-            created_at=moment,
-            updated_at=moment,
-        )
+        return {
+            "warehouse_id": request.destination_warehouse_id,
+            "scanned_code": label.tracking_number or request.rma_number,
+            "return_request_id": request.pk,
+            "created_at": moment,
+            "updated_at": moment,
+        }
 
     def _inspections(self, planned: PlannedReturn, lines: list[ReturnLine]) -> list[Inspection]:
         moment = planned.when(S.INSPECTED)
@@ -339,21 +338,20 @@ class BatchWriter:
             "updated_at": inspection.inspected_at,
         }
 
-    def _refund(self, planned: PlannedReturn, request: ReturnRequest) -> Refund:
+    def _refund(self, planned: PlannedReturn, request: ReturnRequest) -> Values:
         moment = planned.when(S.REFUNDED)
-        return Refund(
-            return_request=request,
-            amount=request.refund_estimate,
-            currency=request.currency,
-            method=RefundMethod.STORE_CREDIT
-            if request.resolution == Resolution.STORE_CREDIT
-            else RefundMethod.ORIGINAL_PAYMENT,
-            idempotency_key=f"{EXTERNAL_ID_PREFIX}refund-{self.run:03d}-{planned.index}",
-            breakdown={"lines": [], "fee": "0.00"},
-            released_at=moment,
-            created_at=moment,
-            updated_at=moment,
-        )
+        store_credit = request.resolution == Resolution.STORE_CREDIT
+        return {
+            "return_request_id": request.pk,
+            "amount": request.refund_estimate,
+            "currency": request.currency,
+            "method": RefundMethod.STORE_CREDIT if store_credit else RefundMethod.ORIGINAL_PAYMENT,
+            "idempotency_key": f"{EXTERNAL_ID_PREFIX}refund-{self.run:03d}-{planned.index}",
+            "breakdown": {"lines": [], "fee": "0.00"},
+            "released_at": moment,
+            "created_at": moment,
+            "updated_at": moment,
+        }
 
     def _exchange(self, planned: PlannedReturn, request: ReturnRequest, lines: list[OrderLine]) -> ExchangeRequest:
         moment = planned.when(S.EXCHANGED)
