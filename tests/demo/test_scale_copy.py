@@ -15,7 +15,6 @@ from rma.demo.scale.timestamps import timestamps_as_given
 from rma.notifications.choices import Channel, OutboxStatus
 from rma.notifications.models import OutboxMessage
 from rma.orders.models import Order, OrderLine
-from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +132,7 @@ def test_the_application_inserts_after_the_rows_written():
 
     written(build)
 
-    made = OrderFactory()
+    made = Order.objects.create(external_id="after", number="A-1", customer_email="c@example.fr", placed_at=PLACED)
     assert made.pk > max(order.pk for order in orders)
     sent = OutboxMessage.objects.create(**message, dedupe_key="after")
     assert sent.pk > max(OutboxMessage.objects.exclude(pk=sent.pk).values_list("pk", flat=True))
