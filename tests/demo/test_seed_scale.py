@@ -21,18 +21,20 @@ from django.utils import timezone
 from rma.core import roles
 from rma.demo.scale.numbering import rma_number_for
 from rma.demo.scale.plan import STATUS_SHARES, plan_returns, statuses_for
-from rma.locations.models import Warehouse
+from rma.locations.choices import DropOffKind
+from rma.locations.models import DropOffPoint, Warehouse
 from rma.notifications.choices import OutboxStatus
 from rma.notifications.models import OutboxMessage
 from rma.orders.models import Order, OrderLine
 from rma.returns.choices import ReturnStatus as S
-from rma.returns.models import ReturnEvent, ReturnLine, ReturnRequest
+from rma.returns.models import ReasonCode, ReturnEvent, ReturnLine, ReturnRequest
 from rma.returns.states import RELEASING_STATUSES, can_transition
 from rma.shipping.choices import LabelStatus
 from rma.shipping.models import Label
 from rma.warehouse.models import Arrival, Disposition, ExchangeRequest, Inspection, Refund
 from tests.conftest import client_for
 from tests.core.factories import UserFactory
+from tests.returns.factories import return_request_make
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 DEADLINE = timedelta(days=14)
@@ -235,3 +237,12 @@ class SeedScaleTests(TestCase):
         found = {row["rma_number"] for row in filtered.json()["results"]}
         assert found == set(ReturnRequest.objects.filter(contact_email=email).values_list("rma_number", flat=True))
         assert len(found) == 2  # customers return twice in this data set
+
+    def test_the_application_makes_returns_after_the_run(self):
+        seeded = {model: model.objects.order_by("-pk").first().pk for model in (Order, ReturnRequest, ReturnEvent)}
+        reason = ReasonCode.objects.filter(is_active=True).order_by("position").first()
+        relay = DropOffPoint.objects.filter(kind=DropOffKind.RELAY_POINT).order_by("pk").first()
+        made = return_request_make(reason=reason, relay=relay)  # through the service, as the portal makes one
+        assert made.order.pk > seeded[Order]
+        assert made.pk > seeded[ReturnRequest]
+        assert made.events.order_by("pk").first().pk > seeded[ReturnEvent]

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from rma.demo.scale.plan import PlannedReturn
 from rma.locations.models import Store
@@ -20,7 +21,7 @@ from rma.returns.choices import Resolution, ReturnStatus, StoreCreditMoment
 from rma.returns.models import ReturnLine, ReturnRequest
 from rma.shipping.carriers.base import TrackingStatus
 from rma.shipping.choices import CounterCondition, ShipmentItemKind, ShipmentStatus, TrackingSource
-from rma.shipping.models import Carton, CounterCheck, Label, Shipment, ShipmentItem, TrackingEvent
+from rma.shipping.models import Carton, CounterCheck, Label, Shipment, ShipmentItem
 from rma.warehouse.choices import StoreCreditStatus
 from rma.warehouse.models import StoreCredit
 from rma.warehouse.models.credits import store_credit_code_normalize
@@ -46,9 +47,9 @@ class Travelled:
     lines: list[ReturnLine]
 
 
-def label_tracking(planned: PlannedReturn, label: Label, *, now: datetime) -> list[TrackingEvent]:
-    """The carrier's events of a parcel dropped at a point (none before it was handed over), and the label's own
-    summary of them; written after the label (the events point at it)."""
+def label_tracking(planned: PlannedReturn, label: Label, *, now: datetime) -> list[dict[str, Any]]:
+    """The carrier's events of a parcel dropped at a point (none before it was handed over), by field, and the
+    label's own summary of them; the events are written after the label, with its key (they point at it)."""
     handed = planned.at(S.IN_TRANSIT)
     if handed is None or planned.at_store:
         return []
@@ -62,16 +63,15 @@ def label_tracking(planned: PlannedReturn, label: Label, *, now: datetime) -> li
     (status, _code, _text), last = steps[-1]
     label.tracking_status, label.tracking_status_at, label.tracking_checked_at = status, last, last
     return [
-        TrackingEvent(
-            label=label,
-            at=moment,
-            code=code,
-            description=text,
-            status=event_status,
-            location="",
-            source=TrackingSource.POLL,
-            created_at=moment,
-        )
+        {
+            "at": moment,
+            "code": code,
+            "description": text,
+            "status": event_status,
+            "location": "",
+            "source": TrackingSource.POLL,
+            "created_at": moment,
+        }
         for (event_status, code, text), moment in steps
     ]
 

@@ -13,11 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 
 from rma.demo.scale import extras
 from rma.demo.scale.catalogue import ACTOR_LABELS, CATALOGUE, DEAD_EMAIL_SHARE, DISPOSITIONS
+from rma.demo.scale.copy import RowBatch
 from rma.demo.scale.numbering import EMAIL_DOMAIN, EXTERNAL_ID_PREFIX, external_id_for, rma_number_for
 from rma.demo.scale.plan import PlannedReturn
 from rma.locations.models import DropOffPoint, Store, Warehouse
@@ -36,6 +38,7 @@ from rma.warehouse.choices import RefundMethod
 from rma.warehouse.models import Arrival, Disposition, ExchangeRequest, Grade, Inspection, Refund, StoreCredit
 
 S = ReturnStatus
+Values = dict[str, Any]  # a row by field attname (rma.demo.scale.copy.values_write)
 
 
 @dataclass
@@ -73,7 +76,8 @@ MODELS_WRITTEN: tuple[type[models.Model], ...] = (
 
 
 class BatchWriter:
-    """Writes planned returns batch by batch, each batch in one transaction (a stopped run leaves whole returns)."""
+    """Builds planned returns' rows batch by batch, each batch written in one transaction (a stopped run leaves whole
+    returns)."""
 
     def __init__(self, *, run: int, reference: ReferenceData, now: datetime, seed: int) -> None:
         self.run = run
@@ -83,30 +87,34 @@ class BatchWriter:
         self.shipments = extras.ShipmentWriter(run=run)
         self.written: dict[str, int] = dict.fromkeys((m._meta.model_name or "" for m in MODELS_WRITTEN), 0)
 
-    def _count(self, model: type[models.Model], rows: list) -> list:
+    def _write(self, into: RowBatch, model: type[models.Model], rows: list) -> None:
+        into.rows(model, rows)
         self.written[model._meta.model_name or ""] += len(rows)
-        return rows
 
-    @transaction.atomic
-    def write(self, batch: Sequence[PlannedReturn]) -> None:
+    def _write_values(self, into: RowBatch, model: type[models.Model], rows: list[Values]) -> None:
+        into.values(model, rows)  # rows nothing points at: no model instance is built for them
+        self.written[model._meta.model_name or ""] += len(rows)
+
+    def write(self, batch: Sequence[PlannedReturn], into: RowBatch) -> None:
+        """A batch's rows, in the order they are written (rma.demo.scale.copy.batches_write: one transaction)."""
         orders, lines_per_order = self._orders(batch)
-        Order.objects.bulk_create(self._count(Order, orders))
+        self._write(into, Order, orders)
         order_lines = [line for order, lines in zip(orders, lines_per_order, strict=True) for line in lines]
         for order, lines in zip(orders, lines_per_order, strict=True):
             for line in lines:
                 line.order = order
-        OrderLine.objects.bulk_create(self._count(OrderLine, order_lines))
+        self._write(into, OrderLine, order_lines)
         requests = [
             self._return(planned, order, lines)
             for planned, order, lines in zip(batch, orders, lines_per_order, strict=True)
         ]
-        ReturnRequest.objects.bulk_create(self._count(ReturnRequest, requests))
+        self._write(into, ReturnRequest, requests)
         return_lines = []
         for planned, request, lines in zip(batch, requests, lines_per_order, strict=True):
             return_lines.append([self._return_line(planned, request, line) for line in lines[: planned.line_count]])
-        ReturnLine.objects.bulk_create(self._count(ReturnLine, [line for group in return_lines for line in group]))
-        events, labels, arrivals, outbox, tracking = [], [], [], [], []
-        refunds: list[Refund] = []
+        self._write(into, ReturnLine, [line for group in return_lines for line in group])
+        events, labels, arrivals, outbox, refunds = [], [], [], [], []
+        tracked: list[tuple[Label, list[Values]]] = []  # a label's carrier events, written once it has its key
         exchanges: list[ExchangeRequest] = []
         travelled: list[extras.Travelled] = []
         for planned, request, lines, group in zip(batch, requests, lines_per_order, return_lines, strict=True):
@@ -116,43 +124,42 @@ class BatchWriter:
             travelled.append(extras.Travelled(planned=planned, request=request, label=label, lines=group))
             if label is not None:
                 labels.append(label)
-                tracking.extend(extras.label_tracking(planned, label, now=self.now))
+                tracked.append((label, extras.label_tracking(planned, label, now=self.now)))
                 if planned.reached(S.RECEIVED):
                     arrivals.append(self._arrival(planned, request, label))
             if planned.reached(S.REFUNDED):
                 refunds.append(self._refund(planned, request))
             if planned.reached(S.EXCHANGED):
                 exchanges.append(self._exchange(planned, request, lines))
-        ReturnEvent.objects.bulk_create(self._count(ReturnEvent, events))
-        Label.objects.bulk_create(self._count(Label, labels))
-        Arrival.objects.bulk_create(self._count(Arrival, arrivals))
+        self._write_values(into, ReturnEvent, events)
+        self._write(into, Label, labels)
+        self._write_values(into, Arrival, arrivals)
         inspections = [
             inspection
             for planned, group in zip(batch, return_lines, strict=True)
             if planned.reached(S.INSPECTED)
             for inspection in self._inspections(planned, group)
         ]
-        Inspection.objects.bulk_create(self._count(Inspection, inspections))
-        Disposition.objects.bulk_create(self._count(Disposition, [self._disposition(i) for i in inspections]))
-        Refund.objects.bulk_create(self._count(Refund, refunds))
-        ExchangeRequest.objects.bulk_create(self._count(ExchangeRequest, exchanges))
-        OutboxMessage.objects.bulk_create(self._count(OutboxMessage, outbox))
-        for event in tracking:
-            event.label_id = event.label.pk  # saved above
-        TrackingEvent.objects.bulk_create(self._count(TrackingEvent, tracking))
+        self._write(into, Inspection, inspections)
+        self._write_values(into, Disposition, [self._disposition(i) for i in inspections])
+        self._write_values(into, Refund, refunds)
+        self._write(into, ExchangeRequest, exchanges)
+        self._write_values(into, OutboxMessage, outbox)
+        tracking = [{**event, "label_id": label.pk} for label, label_events in tracked for event in label_events]
+        self._write_values(into, TrackingEvent, tracking)
         credits = [c for t in travelled if (c := extras.store_credit_for(t, run=self.run, rng=self.rng))]
-        StoreCredit.objects.bulk_create(self._count(StoreCredit, credits))
+        self._write(into, StoreCredit, credits)
         stores = self.reference.stores
         checks = [check for t in travelled for check in extras.counter_checks_for(t, stores=stores)]
-        CounterCheck.objects.bulk_create(self._count(CounterCheck, checks))
+        self._write(into, CounterCheck, checks)
         shipments, cartons, items = self.shipments.shipments_for(travelled, stores=stores)
-        Shipment.objects.bulk_create(self._count(Shipment, shipments))
+        self._write(into, Shipment, shipments)
         for carton in cartons:
             carton.shipment_id = carton.shipment.pk
-        Carton.objects.bulk_create(self._count(Carton, cartons))
+        self._write(into, Carton, cartons)
         for item in items:
             item.shipment_id, item.carton_id = item.shipment.pk, item.carton.pk
-        ShipmentItem.objects.bulk_create(self._count(ShipmentItem, items))
+        self._write(into, ShipmentItem, items)
 
     # ---- one return's rows
 
@@ -259,21 +266,18 @@ class BatchWriter:
             updated_at=planned.moments[0],
         )
 
-    def _events(self, planned: PlannedReturn, request: ReturnRequest) -> list[ReturnEvent]:
-        events = []
-        previous = ""
-        for status, moment in zip(planned.path, planned.moments, strict=True):
-            events.append(
-                ReturnEvent(
-                    return_request=request,
-                    actor_label=ACTOR_LABELS.get(status, "system"),
-                    from_status=previous,
-                    to_status=status,
-                    created_at=moment,
-                )
-            )
-            previous = status
-        return events
+    def _events(self, planned: PlannedReturn, request: ReturnRequest) -> list[Values]:
+        previous = ("", *planned.path)  # one longer than the path: zip stops with it
+        return [
+            {
+                "return_request_id": request.pk,
+                "actor_label": ACTOR_LABELS.get(status, "system"),
+                "from_status": before,
+                "to_status": status,
+                "created_at": moment,
+            }
+            for before, status, moment in zip(previous, planned.path, planned.moments, strict=False)
+        ]
 
     def _label(self, planned: PlannedReturn, request: ReturnRequest) -> Label | None:
         approved = planned.at(S.APPROVED)
@@ -294,15 +298,15 @@ class BatchWriter:
             updated_at=voided or ready or approved,
         )
 
-    def _arrival(self, planned: PlannedReturn, request: ReturnRequest, label: Label) -> Arrival:
+    def _arrival(self, planned: PlannedReturn, request: ReturnRequest, label: Label) -> Values:
         moment = planned.when(S.RECEIVED)
-        return Arrival(
-            warehouse=request.destination_warehouse,
-            scanned_code=label.tracking_number or request.rma_number,
-            return_request=request,
-            created_at=moment,
-            updated_at=moment,
-        )
+        return {
+            "warehouse_id": request.destination_warehouse_id,
+            "scanned_code": label.tracking_number or request.rma_number,
+            "return_request_id": request.pk,
+            "created_at": moment,
+            "updated_at": moment,
+        }
 
     def _inspections(self, planned: PlannedReturn, lines: list[ReturnLine]) -> list[Inspection]:
         moment = planned.when(S.INSPECTED)
@@ -322,33 +326,32 @@ class BatchWriter:
                 )
         return inspections
 
-    def _disposition(self, inspection: Inspection) -> Disposition:
+    def _disposition(self, inspection: Inspection) -> Values:
         kinds = [kind for kind, _weight in DISPOSITIONS]
         kind = self.rng.choices(kinds, weights=[weight for _kind, weight in DISPOSITIONS])[0]
-        return Disposition(
-            inspection=inspection,
-            kind=kind,
-            suggested_kind=kind,
-            confirmed_at=inspection.inspected_at,
-            created_at=inspection.inspected_at,
-            updated_at=inspection.inspected_at,
-        )
+        return {
+            "inspection_id": inspection.pk,
+            "kind": kind,
+            "suggested_kind": kind,
+            "confirmed_at": inspection.inspected_at,
+            "created_at": inspection.inspected_at,
+            "updated_at": inspection.inspected_at,
+        }
 
-    def _refund(self, planned: PlannedReturn, request: ReturnRequest) -> Refund:
+    def _refund(self, planned: PlannedReturn, request: ReturnRequest) -> Values:
         moment = planned.when(S.REFUNDED)
-        return Refund(
-            return_request=request,
-            amount=request.refund_estimate,
-            currency=request.currency,
-            method=RefundMethod.STORE_CREDIT
-            if request.resolution == Resolution.STORE_CREDIT
-            else RefundMethod.ORIGINAL_PAYMENT,
-            idempotency_key=f"{EXTERNAL_ID_PREFIX}refund-{self.run:03d}-{planned.index}",
-            breakdown={"lines": [], "fee": "0.00"},
-            released_at=moment,
-            created_at=moment,
-            updated_at=moment,
-        )
+        store_credit = request.resolution == Resolution.STORE_CREDIT
+        return {
+            "return_request_id": request.pk,
+            "amount": request.refund_estimate,
+            "currency": request.currency,
+            "method": RefundMethod.STORE_CREDIT if store_credit else RefundMethod.ORIGINAL_PAYMENT,
+            "idempotency_key": f"{EXTERNAL_ID_PREFIX}refund-{self.run:03d}-{planned.index}",
+            "breakdown": {"lines": [], "fee": "0.00"},
+            "released_at": moment,
+            "created_at": moment,
+            "updated_at": moment,
+        }
 
     def _exchange(self, planned: PlannedReturn, request: ReturnRequest, lines: list[OrderLine]) -> ExchangeRequest:
         moment = planned.when(S.EXCHANGED)
@@ -365,7 +368,7 @@ class BatchWriter:
             updated_at=moment,
         )
 
-    def _emails(self, planned: PlannedReturn, request: ReturnRequest) -> list[OutboxMessage]:
+    def _emails(self, planned: PlannedReturn, request: ReturnRequest) -> list[Values]:
         """The customer's email for each move that sends one; the last few are still waiting to go out."""
         messages = []
         previous = ""
@@ -378,18 +381,18 @@ class BatchWriter:
             dead = not pending and self.rng.random() < DEAD_EMAIL_SHARE
             state = OutboxStatus.PENDING if pending else (OutboxStatus.DEAD if dead else OutboxStatus.DELIVERED)
             messages.append(
-                OutboxMessage(
-                    channel=OutboxChannel.EMAIL,
-                    topic=CUSTOMER_EMAIL_TOPICS[status],
-                    destination=request.contact_email,
-                    payload={"rma_number": request.rma_number, "status": status},
-                    dedupe_key=customer_email_dedupe_key(return_request=request, status=status),
-                    status=state,
-                    attempts=0 if pending else (8 if dead else 1),
-                    last_error="550 mailbox unavailable" if dead else "",
-                    delivered_at=moment + timedelta(seconds=30) if state == OutboxStatus.DELIVERED else None,
-                    created_at=moment,
-                    updated_at=moment + timedelta(seconds=30),
-                )
+                {
+                    "channel": OutboxChannel.EMAIL,
+                    "topic": CUSTOMER_EMAIL_TOPICS[status],
+                    "destination": request.contact_email,
+                    "payload": {"rma_number": request.rma_number, "status": status},
+                    "dedupe_key": customer_email_dedupe_key(return_request=request, status=status),
+                    "status": state,
+                    "attempts": 0 if pending else (8 if dead else 1),
+                    "last_error": "550 mailbox unavailable" if dead else "",
+                    "delivered_at": moment + timedelta(seconds=30) if state == OutboxStatus.DELIVERED else None,
+                    "created_at": moment,
+                    "updated_at": moment + timedelta(seconds=30),
+                }
             )
         return messages

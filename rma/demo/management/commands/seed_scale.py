@@ -1,9 +1,9 @@
 """`manage.py seed_scale --returns N`: a large, realistic data set to measure the pages and the API against.
 
-Written in bulk (rma.demo.scale), a batch per transaction, in minutes for hundreds of thousands of returns. Its
-rows are namespaced by run (orders "scale-<run>-…", numbers "SC<run>-…"), so a second run is refused unless
---append is given, and then writes a new run next to the first one. The reference data it needs (warehouses,
-shops, drop-off points, reason codes, the default policy, grades) is made the way seed_demo makes it.
+Written in bulk (rma.demo.scale, with COPY on PostgreSQL), a batch per transaction, in minutes for hundreds of
+thousands of returns. Its rows are namespaced by run (orders "scale-<run>-…", numbers "SC<run>-…"), so a second run
+is refused unless --append is given, and then writes a new run next to the first one. The reference data it needs
+(warehouses, shops, drop-off points, reason codes, the default policy, grades) is made the way seed_demo makes it.
 """
 
 import itertools
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from rma.demo.management.commands.seed_demo import Command as SeedDemo
 from rma.demo.management.commands.seed_demo import SeedSummary
+from rma.demo.scale.copy import batches_write
 from rma.demo.scale.numbering import EXTERNAL_ID_PREFIX
 from rma.demo.scale.plan import plan_returns
 from rma.demo.scale.rows import MODELS_WRITTEN, BatchWriter, ReferenceData
@@ -114,10 +115,10 @@ class Command(BaseCommand):
             count=count, seed=options["seed"] + run, now=now, send_deadline=settings.RMA_SEND_DEADLINE
         )
         writer = BatchWriter(run=run, reference=reference, now=now, seed=options["seed"])
+        batches = iter(lambda: list(itertools.islice(planned, batch_size)), [])
         with timestamps_as_given(MODELS_WRITTEN):
             done = 0
-            while batch := list(itertools.islice(planned, batch_size)):
-                writer.write(batch)
+            for batch in batches_write(batches, writer.write):
                 reset_queries()  # with DEBUG on, Django keeps every statement: these are megabytes each
                 done += len(batch)
                 elapsed = time.monotonic() - started
