@@ -2,19 +2,20 @@
 and a serializer per value (and per nested object) costs more than the page's SQL several times over.
 
 The shapes are declared by the serializers in rma/returns/api/serializers.py (the schema is generated from them);
-their ``to_representation`` calls these functions. Values are formatted by one shared field of each kind, so that
-dates, decimals and choices come out exactly as the serializers' own fields write them.
+their ``to_representation`` calls these functions, and the list writes its whole page with them. Values come out
+exactly as the serializers' own fields write them: dates and money through rma.core.api.values (the zone and the
+language read once per page), the rest through one shared field of each kind.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
-from decimal import Decimal
+from datetime import date
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone, translation
 from rest_framework import serializers
 
+from rma.core.api.values import PageValues, money
+from rma.core.api.values import text as _text
 from rma.core.formatting import choice_label
 from rma.locations.choices import DropOffMethod
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
@@ -22,52 +23,25 @@ from rma.returns.models import ReturnEvent, ReturnRequest
 from rma.returns.reactions import facts
 from rma.returns.selectors import LineRow, PhotoRow, line_row
 
-_DATETIME = serializers.DateTimeField()
 _DATE = serializers.DateField()
-_MONEY = serializers.DecimalField(max_digits=10, decimal_places=2)
 _UUID = serializers.UUIDField()
 _STATUS = serializers.ChoiceField(choices=ReturnStatus.choices)
 _RESOLUTION = serializers.ChoiceField(choices=Resolution.choices)
 _CHANNEL = serializers.ChoiceField(choices=CreationChannel.choices)
 _DROP_OFF_METHOD = serializers.ChoiceField(choices=DropOffMethod.choices)
-_CENTS = Decimal("0.01").as_tuple().exponent
 
 
 @dataclass
-class Formats:
-    """What a page's values are written with, read once for the page: the time zone of its dates, its language, and
-    the status labels met so far. Each of them, read per value, goes through the request's context-local state
-    (the active zone and translation): thousands of lookups for a page of 50 returns."""
+class Formats(PageValues):
+    """What a page of returns is written with (rma.core.api.values), and the status labels met so far."""
 
-    zone: tzinfo = field(default_factory=timezone.get_current_timezone)
-    french: bool = field(default_factory=lambda: (translation.get_language() or "fr").startswith("fr"))
     status_labels: dict[str, str] = field(default_factory=dict)
-
-    def datetime(self, value: datetime | None) -> str | None:
-        """As serializers.DateTimeField writes it (ISO 8601 in the active zone, `Z` for UTC)."""
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return _DATETIME.to_representation(value)
-        text = value.astimezone(self.zone).isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
 
     def status_label(self, value: str) -> str:
         label = self.status_labels.get(value)
         if label is None:
             label = self.status_labels[value] = choice_label(ReturnStatus, value)
         return label
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-def _money(value: Any) -> str | None:
-    """As a DecimalField(max_digits=10, decimal_places=2) writes it; the stored cents as they are."""
-    if isinstance(value, Decimal) and value.as_tuple().exponent == _CENTS:
-        return f"{value:f}"
-    return _MONEY.to_representation(value)
 
 
 def _date(value: date | None) -> str | None:
@@ -89,7 +63,7 @@ def _line_json(line: LineRow, *, public_id: Any, formats: Formats) -> dict[str, 
         "order_line": _text(line.order_line),
         "sku": _text(line.sku),
         "name": _text(line.name),
-        "unit_price": None if line.unit_price is None else _money(line.unit_price),
+        "unit_price": None if line.unit_price is None else money(line.unit_price),
         "quantity": int(line.quantity),
         # ReasonCode.label, with the language read once for the page.
         "reason": {
@@ -163,8 +137,8 @@ def return_request_summary_json(
         "destination_warehouse": None if warehouse is None else _text(warehouse.code),
         "drop_off": _drop_off_json(return_request),
         "currency": _text(return_request.currency),
-        "fee_amount": _money(return_request.fee_amount),
-        "refund_estimate": _money(return_request.refund_estimate),
+        "fee_amount": money(return_request.fee_amount),
+        "refund_estimate": money(return_request.refund_estimate),
         "returnless": bool(return_request.returnless),
         "review_reason": _text(return_request.review_reason),
         "label": return_label_json(return_request),
