@@ -12,7 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone, translation
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 _DATETIME = serializers.DateTimeField()
 _MONEY = serializers.DecimalField(max_digits=10, decimal_places=2)
@@ -29,12 +30,14 @@ class PageValues:
 
     zone: tzinfo = field(default_factory=timezone.get_current_timezone)
     french: bool = field(default_factory=_is_french)
+    # The API's own date format (REST_FRAMEWORK["DATETIME_FORMAT"]): anything but ISO 8601 is left to the field.
+    iso: bool = field(default_factory=lambda: str(api_settings.DATETIME_FORMAT).lower() == ISO_8601)
 
     def datetime(self, value: datetime | None) -> str | None:
         """As serializers.DateTimeField writes it: ISO 8601 in the active zone, `Z` for UTC; None stays None."""
         if value is None:
             return None
-        if value.tzinfo is None:
+        if value.tzinfo is None or not self.iso:
             return _DATETIME.to_representation(value)
         text = value.astimezone(self.zone).isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text
@@ -42,7 +45,7 @@ class PageValues:
 
 def money(value: Any) -> str | None:
     """As a DecimalField(max_digits=10, decimal_places=2) writes it; stored cents are written as they are."""
-    if isinstance(value, Decimal) and value.as_tuple().exponent == _CENTS:
+    if isinstance(value, Decimal) and value.as_tuple().exponent == _CENTS and api_settings.COERCE_DECIMAL_TO_STRING:
         return f"{value:f}"
     return _MONEY.to_representation(value)
 
