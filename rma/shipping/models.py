@@ -190,7 +190,11 @@ class Shipment(PublicIdModel, TimeStampedModel):
             ),
             models.UniqueConstraint(fields=("store", "sequence"), name="%(app_label)s_%(class)s_unique_sequence"),
         ]
-        indexes = [models.Index(fields=("store", "status"), name="shipping_shipment_store_status")]
+        indexes = [
+            models.Index(fields=("store", "status"), name="shipping_shipment_store_status"),
+            # A shop's shipments, newest first (its page and API list): a page reads its own rows.
+            models.Index(fields=("store", "created_at", "id"), name="shipping_shipment_store_newest"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -6,9 +6,11 @@ An object outside the scope is "not found" (None), never "forbidden", so that it
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from rma.core import roles
 from rma.core.ids import uuid_parse
@@ -46,15 +48,25 @@ def _active_items() -> QuerySet[ShipmentItem]:
     )
 
 
+def _counted(queryset: QuerySet[Any]) -> Coalesce:
+    """The number of `queryset`'s rows (filtered on OuterRef("pk")), as a sub-query of the row it is counted for."""
+    counted = queryset.order_by().values("shipment").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def shipment_list_for_user(*, user: AnyUser, stores: Iterable[Store] | None = None) -> QuerySet[Shipment]:
-    """Shipments of the user's shops (optionally narrowed), newest first, with totals annotated."""
+    """Shipments of the user's shops (optionally narrowed), newest first, with totals annotated.
+
+    The totals are sub-queries of each row shown: a Count() over a join with the cartons and items grouped every
+    shipment the shops ever sent before the page's limit. For one shop the index `shipping_shipment_store_newest`
+    hands the rows over in the list's order, so a page reads its own rows, however many shipments the shop sent."""
     scope = stores_for_user(user=user) if stores is None else stores
     return (
         Shipment.objects.filter(store__in=list(scope))
         .select_related("store", "warehouse")
         .annotate(
-            carton_count=Count("cartons", distinct=True),
-            item_count=Count("items", filter=Q(items__removed_at__isnull=True), distinct=True),
+            carton_count=_counted(Carton.objects.filter(shipment=OuterRef("pk"))),
+            item_count=_counted(ShipmentItem.objects.filter(shipment=OuterRef("pk"), removed_at__isnull=True)),
         )
         .order_by("-created_at", "-id")
     )

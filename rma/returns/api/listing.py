@@ -11,6 +11,7 @@ from rma.core.api.filters import FilterSet
 from rma.core.api.pagination import CursorPagination
 from rma.core.api.permissions import AnyStaffRole, error_responses
 from rma.returns import selectors
+from rma.returns.api.representations import return_requests_summary_json
 from rma.returns.api.serializers import ReturnRequestSummarySerializer
 from rma.returns.choices import CreationChannel, ReturnStatus
 from rma.returns.models import ReturnRequest
@@ -72,5 +73,7 @@ class ReturnRequestListApi(APIView):
         queryset = selectors.return_request_list(user=request.user)
         queryset = DjangoFilterBackend().filter_queryset(request, queryset, self)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        return paginator.get_paginated_response(ReturnRequestSummarySerializer(page, many=True).data)
+        page = paginator.paginate_queryset(queryset, request, view=self) or []
+        lines = selectors.return_line_rows(return_request_ids=[return_request.pk for return_request in page])
+        # The shape of ReturnRequestSummarySerializer, written for the whole page at once (representations.py).
+        return paginator.get_paginated_response(return_requests_summary_json(page, lines))

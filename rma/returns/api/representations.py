@@ -2,23 +2,28 @@
 and a serializer per value (and per nested object) costs more than the page's SQL several times over.
 
 The shapes are declared by the serializers in rma/returns/api/serializers.py (the schema is generated from them);
-their ``to_representation`` calls these functions. Values are formatted by one shared field of each kind, so that
-dates, decimals and choices come out exactly as the serializers' own fields write them.
+their ``to_representation`` calls these functions, and the list writes its whole page with them. Values come out
+exactly as the serializers' own fields write them: dates and money through rma.core.api.values (the zone and the
+language read once per page), the rest through one shared field of each kind.
 """
 
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.urls import reverse
 from rest_framework import serializers
 
+from rma.core.api.values import PageValues, money
+from rma.core.api.values import text as _text
+from rma.core.formatting import choice_label
 from rma.locations.choices import DropOffMethod
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
-from rma.returns.models import ReturnEvent, ReturnLine, ReturnPhoto, ReturnRequest
+from rma.returns.models import ReturnEvent, ReturnRequest
 from rma.returns.reactions import facts
+from rma.returns.selectors import LineRow, PhotoRow, line_row
 
-_DATETIME = serializers.DateTimeField()
 _DATE = serializers.DateField()
-_MONEY = serializers.DecimalField(max_digits=10, decimal_places=2)
 _UUID = serializers.UUIDField()
 _STATUS = serializers.ChoiceField(choices=ReturnStatus.choices)
 _RESOLUTION = serializers.ChoiceField(choices=Resolution.choices)
@@ -26,45 +31,51 @@ _CHANNEL = serializers.ChoiceField(choices=CreationChannel.choices)
 _DROP_OFF_METHOD = serializers.ChoiceField(choices=DropOffMethod.choices)
 
 
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
+@dataclass
+class Formats(PageValues):
+    """What a page of returns is written with (rma.core.api.values), and the status labels met so far."""
+
+    status_labels: dict[str, str] = field(default_factory=dict)
+
+    def status_label(self, value: str) -> str:
+        label = self.status_labels.get(value)
+        if label is None:
+            label = self.status_labels[value] = choice_label(ReturnStatus, value)
+        return label
 
 
-def _datetime(value: Any) -> str | None:
-    return None if value is None else _DATETIME.to_representation(value)
-
-
-def _date(value: Any) -> str | None:
+def _date(value: date | None) -> str | None:
     return None if value is None else _DATE.to_representation(value)
 
 
-def return_photo_json(photo: ReturnPhoto) -> dict[str, Any]:
-    return_line = photo.return_line
+def _photo_json(photo: PhotoRow, *, order_line: str, public_id: Any, formats: Formats) -> dict[str, Any]:
     return {
-        "id": photo.pk,
-        "order_line": _text(return_line.order_line.external_id),
+        "id": photo.id,
+        "order_line": _text(order_line),
         "content_type": _text(photo.content_type),
-        "url": reverse(
-            "api-return-photo-file",
-            kwargs={"public_id": return_line.return_request.public_id, "photo_id": photo.pk},
-        ),
-        "created_at": _datetime(photo.created_at),
+        "url": reverse("api-return-photo-file", kwargs={"public_id": public_id, "photo_id": photo.id}),
+        "created_at": formats.datetime(photo.created_at),
     }
 
 
-def return_line_json(line: ReturnLine) -> dict[str, Any]:
-    order_line = line.order_line
-    reason = line.reason
+def _line_json(line: LineRow, *, public_id: Any, formats: Formats) -> dict[str, Any]:
     return {
-        "order_line": _text(order_line.external_id),
-        "sku": _text(order_line.sku),
-        "name": _text(order_line.name),
-        "unit_price": None if order_line.unit_price is None else _MONEY.to_representation(order_line.unit_price),
+        "order_line": _text(line.order_line),
+        "sku": _text(line.sku),
+        "name": _text(line.name),
+        "unit_price": None if line.unit_price is None else money(line.unit_price),
         "quantity": int(line.quantity),
-        "reason": {"code": _text(reason.code), "label": _text(reason.label)},
+        # ReasonCode.label, with the language read once for the page.
+        "reason": {
+            "code": _text(line.reason_code),
+            "label": _text(line.reason_label_fr if formats.french else line.reason_label_en),
+        },
         "comment": _text(line.comment),
         "exchange_sku": _text(line.exchange_sku),
-        "photos": [return_photo_json(photo) for photo in line.photos.all()],
+        "photos": [
+            _photo_json(photo, order_line=line.order_line, public_id=public_id, formats=formats)
+            for photo in line.photos
+        ],
     }
 
 
@@ -82,9 +93,7 @@ def _drop_off_json(return_request: ReturnRequest) -> dict[str, Any]:
             "carrier_point_id": _text(point.carrier_point_id),
             "address_lines": [_text(line) for line in point.address_lines],
         },
-        "pickup_date": None
-        if return_request.pickup_date is None
-        else _DATE.to_representation(return_request.pickup_date),
+        "pickup_date": _date(return_request.pickup_date),
         "pickup_slot": _text(return_request.pickup_slot),
     }
 
@@ -101,16 +110,23 @@ def return_label_json(return_request: ReturnRequest) -> dict[str, Any] | None:
     }
 
 
-def return_request_summary_json(return_request: ReturnRequest) -> dict[str, Any]:
-    """A return as lists show it (ReturnRequestSummarySerializer)."""
+def return_request_summary_json(
+    return_request: ReturnRequest, formats: Formats | None = None, lines: list[LineRow] | None = None
+) -> dict[str, Any]:
+    """A return as lists show it (ReturnRequestSummarySerializer): `lines` as selectors.return_line_rows gives them,
+    else its lines as loaded with it (lines.all(), with their order line, reason and photos)."""
+    formats = formats or Formats()
+    if lines is None:
+        lines = [line_row(line) for line in return_request.lines.all()]
+    public_id = return_request.public_id
     store = return_request.store
     warehouse = return_request.destination_warehouse
     order = return_request.order
     return {
-        "public_id": _UUID.to_representation(return_request.public_id),
+        "public_id": _UUID.to_representation(public_id),
         "rma_number": _text(return_request.rma_number),
         "status": _STATUS.to_representation(return_request.status),
-        "status_label": _text(return_request.get_status_display()),
+        "status_label": formats.status_label(return_request.status),
         "order": {"external_id": _text(order.external_id), "number": _text(order.number)},
         "resolution": _RESOLUTION.to_representation(return_request.resolution),
         "channel": _CHANNEL.to_representation(return_request.channel),
@@ -121,23 +137,36 @@ def return_request_summary_json(return_request: ReturnRequest) -> dict[str, Any]
         "destination_warehouse": None if warehouse is None else _text(warehouse.code),
         "drop_off": _drop_off_json(return_request),
         "currency": _text(return_request.currency),
-        "fee_amount": _MONEY.to_representation(return_request.fee_amount),
-        "refund_estimate": _MONEY.to_representation(return_request.refund_estimate),
+        "fee_amount": money(return_request.fee_amount),
+        "refund_estimate": money(return_request.refund_estimate),
         "returnless": bool(return_request.returnless),
         "review_reason": _text(return_request.review_reason),
         "label": return_label_json(return_request),
-        "lines": [return_line_json(line) for line in return_request.lines.all()],
-        "created_at": _datetime(return_request.created_at),
-        "updated_at": _datetime(return_request.updated_at),
-        "submitted_at": _datetime(return_request.submitted_at),
-        "approved_at": _datetime(return_request.approved_at),
-        "send_by": _datetime(return_request.send_by),
+        "lines": [_line_json(line, public_id=public_id, formats=formats) for line in lines],
+        "created_at": formats.datetime(return_request.created_at),
+        "updated_at": formats.datetime(return_request.updated_at),
+        "submitted_at": formats.datetime(return_request.submitted_at),
+        "approved_at": formats.datetime(return_request.approved_at),
+        "send_by": formats.datetime(return_request.send_by),
     }
 
 
-def return_event_json(event: ReturnEvent) -> dict[str, Any]:
+def return_requests_summary_json(
+    return_requests: list[ReturnRequest], lines: dict[int, list[LineRow]]
+) -> list[dict[str, Any]]:
+    """A page of returns as lists show them, with their `lines` by return id (selectors.return_line_rows); the zone
+    and the language are read once for the page."""
+    formats = Formats()
+    return [
+        return_request_summary_json(return_request, formats, lines.get(return_request.pk, []))
+        for return_request in return_requests
+    ]
+
+
+def return_event_json(event: ReturnEvent, formats: Formats | None = None) -> dict[str, Any]:
+    formats = formats or Formats()
     return {
-        "at": _datetime(event.created_at),
+        "at": formats.datetime(event.created_at),
         "by": _text(event.actor_label),
         "from": _text(event.from_status),
         "to": _text(event.to_status),
@@ -156,18 +185,20 @@ def return_refund_json(return_request: ReturnRequest) -> dict[str, Any] | None:
 
 def return_request_detail_json(return_request: ReturnRequest) -> dict[str, Any]:
     """A return with its refund and timeline (ReturnRequestDetailSerializer)."""
+    formats = Formats()
     return {
-        **return_request_summary_json(return_request),
+        **return_request_summary_json(return_request, formats),
         "refund": return_refund_json(return_request),
-        "timeline": [return_event_json(event) for event in return_request.events.all()],
+        "timeline": [return_event_json(event, formats) for event in return_request.events.all()],
     }
 
 
 def return_request_created_json(return_request: ReturnRequest) -> dict[str, Any]:
     """A return just created, still a draft, approved or under review: as `return_request_detail_json`, without
     asking for a refund, which none of these statuses can have (a returnless approval is refunded at once)."""
+    formats = Formats()
     return {
-        **return_request_summary_json(return_request),
+        **return_request_summary_json(return_request, formats),
         "refund": None,
-        "timeline": [return_event_json(event) for event in return_request.events.all()],
+        "timeline": [return_event_json(event, formats) for event in return_request.events.all()],
     }
