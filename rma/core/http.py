@@ -24,3 +24,15 @@ def url_prefix(viewname: str, *, sample: object) -> str:
     if not url.endswith(suffix):
         raise ImproperlyConfigured(f"{viewname} does not end with its argument and a slash: {url}")
     return url.removesuffix(suffix)
+
+
+MAX_PAGE = 10_000
+
+
+def page_number(raw: str | None) -> int:
+    """A page's ?page=N, 1 when absent; anything but a page number (0, -1, "two", past MAX_PAGE) is no page: 404."""
+    if raw is None:
+        return 1
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise Http404("No such page.")
+    return int(raw)

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rma.core.exceptions import DomainError
+from rma.core.formatting import choice_label
+from rma.core.http import page_number, url_prefix
 from rma.core.queue import enqueue_on_commit
 from rma.locations.models import Warehouse
 from rma.shipping.choices import ShipmentStatus
@@ -31,6 +33,9 @@ from rma.store import selectors
 from rma.store.forms import DispatchForm, LooseItemForm, OpenShipmentForm, ShipmentScanForm, WeightForm
 from rma.store.views.common import StoreRequest, render_page, store_view
 
+SHIPMENTS_PER_PAGE = 50
+_ANY_UUID = UUID(int=0)
+
 
 def shipment_or_404(request: StoreRequest, public_id: UUID) -> Shipment:
     shipment = selectors.shipment_get_for_user(user=request.user, public_id=public_id)
@@ -41,11 +46,35 @@ def shipment_or_404(request: StoreRequest, public_id: UUID) -> Shipment:
 
 @store_view
 def shipments(request: StoreRequest) -> HttpResponse:
-    """The shop's shipments and their state; open a new one."""
+    """The shop's shipments and their state, newest first, `SHIPMENTS_PER_PAGE` a page; open a new one.
+
+    A page reads its own rows (one row past it tells whether older ones exist) and each row's link and status label
+    are worked out once per page (a reversed URL prefix, one translation per status), not a tag run per row."""
     store = request.current_store
-    rows = list(selectors.shipment_list_for_user(user=request.user, stores=[store] if store else [])[:100])
+    number = page_number(request.GET.get("page"))
+    start = (number - 1) * SHIPMENTS_PER_PAGE
+    rows = list(
+        selectors.shipment_list_for_user(user=request.user, stores=[store] if store else [])[
+            start : start + SHIPMENTS_PER_PAGE + 1
+        ]
+    )
+    labels: dict[str, str] = {}
+    for shipment in rows:
+        if shipment.status not in labels:
+            labels[shipment.status] = choice_label(ShipmentStatus, shipment.status)
+        shipment.status_label = labels[shipment.status]  # type: ignore[attr-defined]
     form = OpenShipmentForm(initial={"warehouse": store.default_warehouse_id if store else None})
-    return render_page(request, "store/shipments.html", {"shipments": rows, "open_form": form})
+    return render_page(
+        request,
+        "store/shipments.html",
+        {
+            "shipments": rows[:SHIPMENTS_PER_PAGE],
+            "open_form": form,
+            "shipment_url": url_prefix("store:shipment", sample=_ANY_UUID),
+            "newer_page": number - 1 if number > 1 else None,
+            "older_page": number + 1 if len(rows) > SHIPMENTS_PER_PAGE else None,
+        },
+    )
 
 
 @require_POST

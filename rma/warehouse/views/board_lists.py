@@ -12,11 +12,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from rma.core.http import page_number
 from rma.locations.models import Warehouse
 from rma.warehouse.views.board import awaiting_rows, expected_rows, row_links, shipment_rows, unexpected_rows
 from rma.warehouse.views.common import WarehouseRequest, render_page, warehouse_view
-
-MAX_PAGE = 10_000
 
 
 @dataclass(frozen=True)
@@ -34,15 +33,6 @@ BOARD_LISTS = {
 }
 
 
-def _page_number(raw: str | None) -> int:
-    """?page=N, 1 when absent; anything else than a page number is not a page (404)."""
-    if raw is None:
-        return 1
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise Http404("No such page.")
-    return int(raw)
-
-
 @warehouse_view
 def board_list(request: WarehouseRequest, name: str) -> HttpResponse:
     """One list of the board, `RMA_WAREHOUSE_LIST_ROWS` rows a page in the board's order, with links to the pages
@@ -53,7 +43,7 @@ def board_list(request: WarehouseRequest, name: str) -> HttpResponse:
     board_list_ = BOARD_LISTS.get(name)
     if board_list_ is None:
         raise Http404("No such list.")
-    number = _page_number(request.GET.get("page"))
+    number = page_number(request.GET.get("page"))
     page_rows = settings.RMA_WAREHOUSE_LIST_ROWS
     start = (number - 1) * page_rows
     rows = board_list_.rows(request.warehouses, start, start + page_rows + 1, timezone.now())
