@@ -123,3 +123,14 @@ def get_queries(client: Any, url: str, *, warm: bool = False) -> int:
         if response.streaming:
             b"".join(response.streaming_content)
     return len(queries)
+
+
+def queries_of(call: Callable[[], Any], *, warm: bool = False) -> int:
+    """The statements one call of `call` (a request: it answers 200 or a redirect) costs. `warm`: call it once
+    first, as a process's first request also reads what is cached per user (roles, places)."""
+    if warm:
+        call()
+    with CaptureQueriesContext(connection) as queries:
+        response = call()
+        assert response.status_code in (200, 302), response.status_code
+    return len(queries)

@@ -1,11 +1,10 @@
 """Pages and list endpoints run a fixed number of queries whatever the number of rows."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from rma.shipping.services.shipments import carton_add, shipment_loose_item_add, shipment_open
+from tests.helpers import queries_of
 
 pytestmark = pytest.mark.django_db
 # Pinned: a query more per request shows here; one per shipment, carton or item shows between the two cases.
@@ -24,24 +23,16 @@ def add_shipments(store, clerk, count):
     return shipment
 
 
-def count_queries(call):
-    call()  # warm up per-user caches (roles)
-    with CaptureQueriesContext(connection) as context:
-        response = call()
-    assert response.status_code == 200
-    return len(context.captured_queries)
-
-
 def test_lists_and_shipment_pages_do_not_grow_with_rows(client, store, clerk):
     client.force_login(clerk)
     api = APIClient()
     api.force_authenticate(clerk)
     last = add_shipments(store, clerk, 1)
     small = {
-        "page": count_queries(lambda: client.get("/store/shipments/")),
-        "api": count_queries(lambda: api.get("/api/v1/store/shipments/")),
-        "detail": count_queries(lambda: client.get(f"/store/shipments/{last.public_id}/")),
-        "api_detail": count_queries(lambda: api.get(f"/api/v1/store/shipments/{last.public_id}/")),
+        "page": queries_of(lambda: client.get("/store/shipments/"), warm=True),
+        "api": queries_of(lambda: api.get("/api/v1/store/shipments/"), warm=True),
+        "detail": queries_of(lambda: client.get(f"/store/shipments/{last.public_id}/"), warm=True),
+        "api_detail": queries_of(lambda: api.get(f"/api/v1/store/shipments/{last.public_id}/"), warm=True),
     }
     last = add_shipments(store, clerk, 5)
     for _carton in range(3):
@@ -49,9 +40,9 @@ def test_lists_and_shipment_pages_do_not_grow_with_rows(client, store, clerk):
         for sku in ("C", "D", "E"):
             shipment_loose_item_add(shipment=last, carton=carton, sku=sku, quantity=1, kind="damaged", actor=clerk)
     large = {
-        "page": count_queries(lambda: client.get("/store/shipments/")),
-        "api": count_queries(lambda: api.get("/api/v1/store/shipments/")),
-        "detail": count_queries(lambda: client.get(f"/store/shipments/{last.public_id}/")),
-        "api_detail": count_queries(lambda: api.get(f"/api/v1/store/shipments/{last.public_id}/")),
+        "page": queries_of(lambda: client.get("/store/shipments/"), warm=True),
+        "api": queries_of(lambda: api.get("/api/v1/store/shipments/"), warm=True),
+        "detail": queries_of(lambda: client.get(f"/store/shipments/{last.public_id}/"), warm=True),
+        "api_detail": queries_of(lambda: api.get(f"/api/v1/store/shipments/{last.public_id}/"), warm=True),
     }
     assert large == small == PINNED

@@ -2,14 +2,13 @@
 stored time of the last move (indexed) instead of looking up each row's latest event."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rma.returns.choices import ReturnStatus as S
 from rma.warehouse.selectors import returns_awaiting_refund, returns_expected
 from rma.warehouse.services import arrival_register
 from tests.conftest import client_for
+from tests.helpers import queries_of
 from tests.plans import plan_without_seq_scan
 
 pytestmark = pytest.mark.django_db
@@ -41,15 +40,9 @@ def fill(make_return, warehouse, operator):
     return make
 
 
-def _count(call) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        call()
-    return len(queries)
-
-
 def test_the_board_costs_the_same_with_more_returns(web, fill, django_assert_num_queries):
     fill(1)
-    small = _count(lambda: web.get(reverse("warehouse:board")))
+    small = queries_of(lambda: web.get(reverse("warehouse:board")))
     fill(4)
     with django_assert_num_queries(small):
         response = web.get(reverse("warehouse:board"))
@@ -60,7 +53,7 @@ def test_the_board_costs_the_same_with_more_returns(web, fill, django_assert_num
 def test_the_expected_list_costs_the_same_with_more_returns(operator, fill, django_assert_num_queries):
     api = client_for(operator)
     fill(1)
-    small = _count(lambda: api.get(f"{API}/expected/"))
+    small = queries_of(lambda: api.get(f"{API}/expected/"))
     fill(4)
     with django_assert_num_queries(small):
         assert len(api.get(f"{API}/expected/").json()["results"]) == 15
@@ -70,7 +63,7 @@ def test_the_expected_list_costs_the_same_with_more_returns(operator, fill, djan
 def test_the_awaiting_refund_list_costs_the_same_with_more_returns(operator, fill, django_assert_num_queries):
     api = client_for(operator)
     fill(1)
-    small = _count(lambda: api.get(f"{API}/awaiting-refund/"))
+    small = queries_of(lambda: api.get(f"{API}/awaiting-refund/"))
     fill(4)
     with django_assert_num_queries(small):
         assert len(api.get(f"{API}/awaiting-refund/").json()["results"]) == 5
