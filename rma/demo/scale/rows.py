@@ -25,6 +25,7 @@ from rma.notifications.choices import Channel as OutboxChannel
 from rma.notifications.choices import OutboxStatus
 from rma.notifications.models import OutboxMessage
 from rma.orders.models import Order, OrderLine
+from rma.orders.services import product_variants_record
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.messages import CLOSED_NOTICE_FROM, CUSTOMER_EMAIL_TOPICS, customer_email_dedupe_key
 from rma.returns.models import ReasonCode, ReturnEvent, ReturnLine, ReturnRequest
@@ -96,6 +97,7 @@ class BatchWriter:
             for line in lines:
                 line.order = order
         OrderLine.objects.bulk_create(self._count(OrderLine, order_lines))
+        product_variants_record(lines=order_lines)
         requests = [
             self._return(planned, order, lines)
             for planned, order, lines in zip(batch, orders, lines_per_order, strict=True)
