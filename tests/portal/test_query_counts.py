@@ -8,15 +8,19 @@ from django.urls import reverse
 from rma.core.reference_memo import reference_memos_load
 from rma.returns.models import ReturnRequest
 from tests.locations.factories import DropOffPointFactory
-from tests.orders.factories import OrderFactory
+from tests.orders.factories import OrderFactory, OrderLineFactory
 from tests.portal.helpers import choose_items, choose_point, choose_resolution, confirm, give_reasons, lookup
 
 pytestmark = pytest.mark.django_db
 # Pinned: a query more per request shows here; one per order or per point shows in the growth checks.
 LOOKUP_QUERIES = 10
-DROP_OFF_QUERIES = 8
+# Session, order, its lines, the reasons, the shop connections, the product's variants (no transaction), and twice
+# the policy (3 each): the test's transaction wrote it, so its memo reads it again; a serving process holds it.
+RESOLUTION_QUERIES = 12
+# Session, order, the nearest points of each of the four kinds (no transaction: the step only reads).
+DROP_OFF_QUERIES = 6
 # Creating and submitting the return (its approval, label request and emails); the same for one item or two.
-CONFIRM_QUERIES = 30
+CONFIRM_QUERIES = 27
 
 KINDS = ("store", "relay_point", "locker", "post_office")
 
@@ -56,6 +60,25 @@ def test_the_drop_off_step_costs_the_same_with_more_points(client, world, django
     with django_assert_num_queries(few):
         assert client.get(reverse("portal:drop_off")).status_code == 200
     assert few == DROP_OFF_QUERIES
+
+
+def test_the_resolution_step_costs_the_same_however_often_the_product_was_sold(
+    client, world, settings, django_assert_num_queries
+):
+    settings.RMA_SHOP_CLIENT = "rma.integrations.shop.client.CatalogueShopClient"
+    assert lookup(client).status_code == 302
+    assert choose_items(client, {world.shirt.pk: 1}).status_code == 302
+    assert give_reasons(client, {world.shirt.pk: world.too_small.pk}).status_code == 302
+    few = _count(lambda: client.get(reverse("portal:resolution")))
+    for _ in range(10):
+        for size in ("S", "M", "L", "XL"):
+            OrderLineFactory(sku=f"CHM-LIN-BLA-{size}", product_ref="CHM-LIN", size=size)
+        OrderLineFactory(sku="BOU-FIG")
+    with django_assert_num_queries(few):
+        page = client.get(reverse("portal:resolution"))
+    assert page.status_code == 200
+    assert 'value="CHM-LIN-BLA-XL"' in page.content.decode()
+    assert few == RESOLUTION_QUERIES
 
 
 def test_confirming_costs_the_same_for_one_item_or_two(client, world):
