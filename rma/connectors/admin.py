@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from rma.connectors.inbox import deliveries_reprocess
-from rma.connectors.models import SECRET_FIELDS, InboxDelivery, ShopConnection, ShopOrder
+from rma.connectors.models import SECRET_FIELDS, InboxDelivery, ShopConnection, ShopOrder, ShopSku
 from rma.connectors.platforms.base import PlatformError
 from rma.connectors.sync import connection_check
 from rma.connectors.tasks import connection_sync_task, inbox_delivery_enqueue
@@ -186,4 +186,21 @@ class ShopOrderAdmin(admin.ModelAdmin):
     readonly_fields = ("connection", "order", "order_ref", "platform_updated_at", "extra", "created_at", "updated_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(ShopSku)
+class ShopSkuAdmin(admin.ModelAdmin):
+    """Kept from the platforms' orders (which shop to ask about a SKU's variants): to look at, not to edit."""
+
+    list_display = ("sku", "connection", "product_ref", "variant_ref", "last_sold_at")
+    list_filter = ("connection",)
+    list_select_related = ("connection",)
+    search_fields = ("sku", "product_ref")
+    readonly_fields = ("connection", "sku", "product_ref", "variant_ref", "last_sold_at", "created_at", "updated_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ShopSku | None = None) -> bool:
         return False

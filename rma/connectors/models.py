@@ -174,3 +174,33 @@ class ShopOrder(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.connection.name}:{self.order_ref}"
+
+
+class ShopSku(TimeStampedModel):
+    """A SKU a connected shop sold, with the platform's product and variant ids from its latest sale there: which
+    platform to ask about a SKU's variants, without reading every order line that sold it."""
+
+    connection = models.ForeignKey(
+        ShopConnection, on_delete=models.CASCADE, related_name="skus", verbose_name=_("connection")
+    )
+    sku = models.CharField(_("SKU"), max_length=64)
+    product_ref = models.CharField(_("platform product id"), max_length=64, blank=True)
+    variant_ref = models.CharField(_("platform variant id"), max_length=64, blank=True)
+    last_sold_at = models.DateTimeField(
+        _("last sold at"), help_text=_("When the latest order with this SKU was placed.")
+    )
+
+    class Meta:
+        ordering = ("sku", "connection_id")
+        verbose_name = _("SKU sold by a shop")
+        verbose_name_plural = _("SKUs sold by shops")
+        constraints = [
+            models.UniqueConstraint(fields=("connection", "sku"), name="%(app_label)s_%(class)s_unique_sku"),
+        ]
+        indexes = [
+            # The latest sale of a SKU, whichever shop made it (rma.connectors.stock).
+            models.Index("sku", models.F("last_sold_at").desc(), name="connectors_shopsku_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.connection_id}:{self.sku}"

@@ -5,13 +5,15 @@ Used by the inbox (webhooks) and by the backfill alike, so that both give the sa
 """
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
-from rma.connectors.models import ShopConnection, ShopOrder
+from rma.connectors.models import ShopConnection, ShopOrder, ShopSku
 from rma.connectors.platforms import connector_for
 from rma.connectors.platforms.base import (
     MappingError,
@@ -21,6 +23,7 @@ from rma.connectors.platforms.base import (
     OrderLineData,
     OrderRefundedInShop,
 )
+from rma.core.services import rows_upsert_newest
 from rma.locations.models import Warehouse
 from rma.orders.choices import Category, NonReturnableReason
 from rma.orders.models import Order
@@ -116,13 +119,32 @@ def order_data_apply(*, connection: ShopConnection, data: OrderData) -> Applied:
     ):
         return Applied("stale", link.order)
     known_delivery = link.order.delivered_at if link is not None else None
-    result = order_upsert(data=order_payload(connection=connection, data=data, delivered_at=known_delivery))
+    payload = order_payload(connection=connection, data=data, delivered_at=known_delivery)
+    result = order_upsert(data=payload)
+    if result.outcome != "unchanged" or link is None:
+        shop_skus_record(connection=connection, sold_at=result.order.placed_at, lines=payload["lines"])
     if link is None:
         link = ShopOrder(connection=connection, order=result.order, order_ref=data.order_ref)
     link.platform_updated_at = data.updated_at or link.platform_updated_at
     link.extra = data.extra
     link.save()
     return Applied(result.outcome, result.order)
+
+
+def shop_skus_record(*, connection: ShopConnection, sold_at: datetime, lines: Iterable[Mapping[str, Any]]) -> None:
+    """Remember that the shop sold these lines' SKUs at `sold_at` (the order's date), with the platform's product and
+    variant ids: the latest sale of a SKU names the platform its exchanges ask (rma.connectors.stock)."""
+    rows = [
+        {
+            "connection_id": connection.pk,
+            "sku": str(line["sku"]).strip(),
+            "product_ref": str(line.get("product_ref") or "")[:64],
+            "variant_ref": str(line.get("variant_ref") or "")[:64],
+            "last_sold_at": sold_at,
+        }
+        for line in lines
+    ]
+    rows_upsert_newest(model=ShopSku, rows=rows, unique=("connection_id", "sku"), newest_by="last_sold_at")
 
 
 def _linked_order(connection: ShopConnection, order_ref: str) -> Order:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from rma.core.forms import NUMBER_FORMFIELD_OVERRIDES
-from rma.orders.models import Order, OrderLine
+from rma.orders.models import Order, OrderLine, ProductVariant
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -154,3 +154,18 @@ class OrderLineAdmin(admin.ModelAdmin):
                 obj.save(update_fields=[*form.changed_data, "updated_at"])
             return
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ProductVariant)
+class ProductVariantAdmin(admin.ModelAdmin):
+    """Kept by the order upsert from the latest sale of each SKU (the exchange options): to look at, not to edit."""
+
+    list_display = ("sku", "product_ref", "size", "colour", "last_sold_at")
+    search_fields = ("sku", "product_ref")
+    readonly_fields = ("sku", "product_ref", "size", "colour", "last_sold_at", "created_at", "updated_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ProductVariant | None = None) -> bool:
+        return False

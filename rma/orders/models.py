@@ -99,3 +99,24 @@ class OrderLine(TimeStampedModel):
     @property
     def quantity_available_for_return(self) -> int:
         return self.quantity - self.quantity_in_returns
+
+
+class ProductVariant(TimeStampedModel):
+    """A SKU as our orders describe it (its product, size and colour), kept by the order upsert from the latest sale:
+    the exchange options read this small table, not every order line of the product."""
+
+    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    product_ref = models.CharField(_("product reference"), max_length=64, blank=True, db_index=True)
+    size = models.CharField(_("size"), max_length=16, blank=True)
+    colour = models.CharField(_("colour"), max_length=32, blank=True)
+    last_sold_at = models.DateTimeField(
+        _("last sold at"), help_text=_("When the latest order with this SKU was placed.")
+    )
+
+    class Meta:
+        ordering = ("sku",)
+        verbose_name = _("product variant")
+        verbose_name_plural = _("product variants")
+
+    def __str__(self) -> str:
+        return self.sku

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from rma.core.exceptions import DomainError
+from rma.core.services import rows_upsert_newest
 from rma.orders.choices import Category, Channel, NonReturnableReason
-from rma.orders.models import Order, OrderLine
+from rma.orders.models import Order, OrderLine, ProductVariant
 
 ORDER_FIELDS = (
     "number",
@@ -47,6 +48,8 @@ LINE_FIELDS = (
     "non_returnable_reason",
     "has_serial_number",
 )
+# What the product variants keep of a line (rma.orders.models.ProductVariant).
+VARIANT_FIELDS = frozenset(("sku", "product_ref", "size", "colour"))
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,7 @@ def order_upsert(*, data: dict[str, Any]) -> UpsertResult:
     external_id, fields, lines = order_normalise(data=data)
     order = Order.objects.select_for_update().filter(external_id=external_id).first()
     outcome = "unchanged"
+    placed_moved = False
     if order is None:
         if Order.objects.filter(number=fields["number"]).exists():
             raise OrderConflict(f"Order number {fields['number']} belongs to another external id.")
@@ -203,17 +207,24 @@ def order_upsert(*, data: dict[str, Any]) -> UpsertResult:
             _full_clean(order)
             order.save(update_fields=[*changed, "updated_at"])
             outcome = "updated"
+            placed_moved = "placed_at" in changed
 
     existing = {line.external_id: line for line in order.lines.all()} if outcome != "created" else {}
+    # Every line tells of its SKU when the order is new or its date moved; otherwise the new and changed ones.
+    sold: list[OrderLine] = []
+    all_sold = outcome == "created" or placed_moved
     for line_data in lines:
         line = existing.pop(line_data["external_id"], None)
         if line is None:
             line = OrderLine(order=order, **line_data)
             _full_clean(line, exclude=["order"])
             line.save()
+            sold.append(line)
             outcome = "updated" if outcome == "unchanged" else outcome
             continue
         changed = [name for name in LINE_FIELDS if getattr(line, name) != line_data[name]]
+        if all_sold or VARIANT_FIELDS.intersection(changed):
+            sold.append(line)
         if changed:
             if "quantity" in changed and line_data["quantity"] < line.quantity_in_returns:
                 raise OrderConflict(f"Line {line.external_id}: quantity is below what is already being returned.")
@@ -227,7 +238,24 @@ def order_upsert(*, data: dict[str, Any]) -> UpsertResult:
             raise OrderConflict(f"Line {stale.external_id} cannot be removed: it is part of a return.")
         stale.delete()
         outcome = "updated" if outcome == "unchanged" else outcome
+    product_variants_record(lines=sold)
     return UpsertResult(order=order, outcome=outcome)
+
+
+def product_variants_record(*, lines: list[OrderLine]) -> None:
+    """Keep the product variants up to date with these lines (each with its order): the latest sale of a SKU says
+    its product, size and colour; a blank value keeps what an earlier sale said. One statement for all the lines."""
+    rows = [
+        {
+            "sku": line.sku,
+            "product_ref": line.product_ref,
+            "size": line.size,
+            "colour": line.colour,
+            "last_sold_at": line.order.placed_at,
+        }
+        for line in lines
+    ]
+    rows_upsert_newest(model=ProductVariant, rows=rows, unique=("sku",), newest_by="last_sold_at")
 
 
 def _full_clean(instance: Order | OrderLine, exclude: list[str] | None = None) -> None:

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -94,6 +95,8 @@ def reach_text() -> str:
     return ", ".join(f"{kind_filter_label(kind)}: {_km(limits[kind])}" for kind in POINT_KINDS if kind in limits)
 
 
+# The step reads and keeps its answers in the session only: no transaction (its BEGIN and COMMIT) for nothing.
+@transaction.non_atomic_requests
 @portal_required
 def drop_off(request: HttpRequest, order: Order) -> HttpResponse:
     state = portal_state(request=request)

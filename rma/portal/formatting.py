@@ -1,12 +1,13 @@
 """How the portal shows money, days, distances, addresses, opening hours and lines, in the active language."""
 
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Protocol
 
 from django.utils import timezone
-from django.utils.formats import number_format, time_format
-from django.utils.translation import gettext, pgettext
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from rma.core import formatting
@@ -35,6 +36,14 @@ def money(amount: Decimal | int | float, currency: str = "EUR") -> str:
 
 def day_label(value: date) -> str:
     """lundi 1er décembre / Monday, December 1."""
+    if isinstance(value, datetime):  # shown in the active time zone: not kept
+        return formatting.day_month(value, weekday=True)
+    return _day_label(value, get_language())
+
+
+@lru_cache(maxsize=256)
+def _day_label(value: date, language: str | None) -> str:
+    # The drop-off step prints the same week for each of its dozen places: each day is formatted once per language.
     return formatting.day_month(value, weekday=True)
 
 
@@ -76,7 +85,11 @@ def _slot_label(start: str, end: str) -> str:
 
     def shown(value: str) -> str:
         hours, minutes = (int(part) for part in value.split(":"))
-        return "24:00" if hours == 24 else time_format(time(hours, minutes), "G:i")
+        if hours == 24:
+            return "24:00"
+        moment = time(hours, minutes)
+        # Django's time format "G:i" (no leading zero on the hour), which no language changes: without its cost.
+        return f"{moment.hour}:{moment.minute:02d}"
 
     return f"{shown(start)}\u2013{shown(end)}"
 

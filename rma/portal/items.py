@@ -1,5 +1,6 @@
 """Step 2: which items come back, and how many of each."""
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -14,8 +15,12 @@ from rma.returns import policy as return_policy
 
 
 def chosen_lines(order: Order, state: PortalState) -> list[tuple[OrderLine, int]]:
-    """The order lines the customer chose in this step, with the quantity of each."""
+    """The order lines the customer chose in this step, with the quantity of each.
+
+    The order's lines are read once per request (kept on the order), however many times a step asks.
+    """
     chosen = state.get("lines") or {}
+    prefetch_related_objects([order], "lines")
     lines = {str(line.pk): line for line in order.lines.all()}
     return [(lines[pk], quantity) for pk, quantity in chosen.items() if pk in lines]
 

@@ -3,10 +3,11 @@
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from rma.integrations.shop import Variant, shop_client_get
+from rma.integrations.shop import ShopClient, Variant, shop_client_get
 from rma.orders.models import Order
 from rma.portal.formatting import line_view, money, percent
 from rma.portal.forms import ResolutionForm
@@ -19,9 +20,11 @@ from rma.returns.exchanges import exchange_choices, shop_stock_known
 from rma.returns.policy import policy_get_default, store_credit_offer
 
 
-def chosen_exchange_options(order: Order, state: PortalState) -> dict[int, list[Variant]]:
+def chosen_exchange_options(
+    order: Order, state: PortalState, client: ShopClient | None = None
+) -> dict[int, list[Variant]]:
     """The variants each chosen line could be exchanged for (by the exchange rules), by order line id."""
-    client = shop_client_get()
+    client = client or shop_client_get()
     policy = policy_get_default()
     return {
         line.pk: exchange_choices(order_line=line, policy=policy, client=client)
@@ -43,12 +46,15 @@ def resolution_amounts(order: Order, state: PortalState) -> dict[str, Any]:
     }
 
 
+# The step reads and keeps its answers in the session only: no transaction (its BEGIN and COMMIT) for nothing.
+@transaction.non_atomic_requests
 @portal_required
 def resolution(request: HttpRequest, order: Order) -> HttpResponse:
     state = portal_state(request=request)
     if not reasons_complete(order, state):
         return redirect("portal:reasons" if state.get("lines") else "portal:items")
-    options = chosen_exchange_options(order, state)
+    client = shop_client_get()
+    options = chosen_exchange_options(order, state, client)
     initial = {"resolution": state.get("resolution") or Resolution.REFUND}
     initial.update({f"exchange_{pk}": sku for pk, sku in (state.get("exchange") or {}).items()})
     lines = {line.pk: line for line, _quantity in chosen_lines(order, state)}
@@ -75,6 +81,6 @@ def resolution(request: HttpRequest, order: Order) -> HttpResponse:
         "exchange_possible": form.exchange_possible,
         **resolution_amounts(order, state),
         # Without a stock source, no page may say that a size is in stock.
-        "stock_known": shop_stock_known(shop_client_get()),
+        "stock_known": shop_stock_known(client),
     }
     return render_step(request, "portal/resolution.html", "resolution", context, status=400 if form.errors else 200)

@@ -1,14 +1,16 @@
 """Platform orders become our orders the same way whichever path brings them (webhook or backfill)."""
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from rma.connectors.models import ShopConnection, ShopOrder
+from rma.connectors.models import ShopConnection, ShopOrder, ShopSku
 from rma.connectors.orders_in import OrderNotYetKnown, order_data_apply, order_event_apply
 from rma.connectors.platforms.base import OrderData, OrderDelivered, OrderLineData
+from rma.connectors.stock import ConnectionShopClient
 from rma.orders.models import Order
 from rma.orders.services import OrderConflict
 
@@ -130,3 +132,36 @@ def test_a_cancelled_order_is_kept_but_nothing_in_it_can_be_returned(connection)
 
     line = Order.objects.get().lines.get()
     assert (line.quantity, line.non_returnable_reason) == (2, "cancelled")
+
+
+def test_the_skus_a_shop_sold_are_kept_with_the_platform_ids_of_its_latest_sale(connection):
+    order_data_apply(connection=connection, data=order_data())
+    [line] = order_data().lines
+    later = [replace(line, line_ref="801", variant_ref="57")]
+    order_data_apply(
+        connection=connection,
+        data=order_data(order_ref="9002", number="1043", placed_at=NOW - timedelta(days=1), lines=later),
+    )
+    # An old order that reaches us last (the backfill of history) does not say which variant the SKU is now.
+    older = [replace(line, line_ref="601", variant_ref="50")]
+    order_data_apply(
+        connection=connection,
+        data=order_data(order_ref="8001", number="900", placed_at=NOW - timedelta(days=90), lines=older),
+    )
+
+    sold = ShopSku.objects.get()
+    assert (sold.connection, sold.sku, sold.product_ref, sold.variant_ref) == (connection, "TEE-M-BLUE", "55", "57")
+    assert sold.last_sold_at == NOW - timedelta(days=1)
+
+
+def test_exchanges_ask_the_enabled_shop_that_sold_the_sku_last(connection):
+    other = ShopConnection.objects.create(name="us-shop", platform="shopify", shop_url="https://us.example")
+    order_data_apply(connection=connection, data=order_data(placed_at=NOW - timedelta(days=5)))
+    order_data_apply(connection=other, data=order_data(placed_at=NOW - timedelta(days=2), number="US-7"))
+    client = ConnectionShopClient()
+
+    assert client._sold_by("TEE-M-BLUE").connection == other
+    other.enabled = False
+    other.save(update_fields=["enabled"])
+    assert client._sold_by("TEE-M-BLUE").connection == connection
+    assert client._sold_by("NEVER-SOLD") is None

@@ -25,7 +25,7 @@ from rma.locations.choices import DropOffKind
 from rma.locations.models import DropOffPoint, Warehouse
 from rma.notifications.choices import OutboxStatus
 from rma.notifications.models import OutboxMessage
-from rma.orders.models import Order, OrderLine
+from rma.orders.models import Order, OrderLine, ProductVariant
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReasonCode, ReturnEvent, ReturnLine, ReturnRequest
 from rma.returns.states import RELEASING_STATUSES, can_transition
@@ -93,6 +93,16 @@ class SeedScaleTests(TestCase):
         assert re.search(rf"^\s+returnrequest\s+{COUNT}$", text, re.MULTILINE)
         assert ReturnRequest.objects.count() == COUNT
         assert Order.objects.filter(external_id__startswith="scale-001-").count() == COUNT
+
+    def test_each_sku_sold_has_its_product_variant_from_its_latest_sale(self):
+        latest = {}
+        for line in OrderLine.objects.select_related("order").order_by("order__placed_at", "id"):
+            latest[line.sku] = line
+        variants = {variant.sku: variant for variant in ProductVariant.objects.all()}
+        assert set(variants) == set(latest)
+        for sku, line in latest.items():
+            assert variants[sku].last_sold_at == line.order.placed_at
+            assert (variants[sku].size, variants[sku].colour) == (line.size, line.colour)
 
     def test_every_status_is_there_in_its_share(self):
         counts = Counter(ReturnRequest.objects.values_list("status", flat=True))

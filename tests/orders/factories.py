@@ -8,6 +8,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from rma.orders.models import Order, OrderLine
+from rma.orders.services import product_variants_record
 
 
 class OrderFactory(DjangoModelFactory[Order]):
@@ -31,6 +32,7 @@ class OrderFactory(DjangoModelFactory[Order]):
 class OrderLineFactory(DjangoModelFactory[OrderLine]):
     class Meta:
         model = OrderLine
+        skip_postgeneration_save = True
 
     order = factory.SubFactory(OrderFactory)
     external_id = factory.Sequence(lambda n: f"line-{n}")
@@ -39,3 +41,9 @@ class OrderLineFactory(DjangoModelFactory[OrderLine]):
     category = "apparel"
     quantity = 2
     unit_price = Decimal("49.90")
+
+    @factory.post_generation
+    def product_variant(obj: OrderLine, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+        """Lines reach us through the order upsert, which keeps the product variants up to date: so do these."""
+        if create:
+            product_variants_record(lines=[obj])

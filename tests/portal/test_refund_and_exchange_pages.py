@@ -4,7 +4,9 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from rma.orders.services import order_upsert
 from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_approve
 from rma.warehouse.models import Refund, StoreCredit
@@ -130,3 +132,39 @@ def test_with_a_stock_source_the_page_lists_only_what_is_in_stock_and_refuses_a_
     assert "CHM-LIN-BLA-L n’est plus en stock" in text(refused)
     dearer = choose_resolution(client, "exchange", {world.shirt.pk: "CHM-LIN-BLA-XL"})
     assert "un échange se fait au même prix" in text(dearer)
+
+
+def test_the_exchange_offers_a_size_the_shop_sold_after_the_customer_started(client, world, settings):
+    """Without a shop API, the sizes offered are those our orders know: an order imported meanwhile adds its own."""
+    settings.RMA_SHOP_CLIENT = "rma.integrations.shop.client.CatalogueShopClient"
+    assert lookup(client).status_code == 302
+    assert choose_items(client, {world.shirt.pk: 1}).status_code == 302
+    assert give_reasons(client, {world.shirt.pk: world.too_small.pk}).status_code == 302
+    assert 'value="CHM-LIN-BLA-S"' not in text(client.get(reverse("portal:resolution")))
+
+    order_upsert(
+        data={
+            "external_id": "shop-2001",
+            "number": "ML200001",
+            "customer_email": "autre@example.fr",
+            "placed_at": timezone.now().isoformat(),
+            "lines": [
+                {
+                    "external_id": "1",
+                    "sku": "CHM-LIN-BLA-S",
+                    "product_ref": "CHM-LIN",
+                    "name": "Chemise en lin col mao",
+                    "size": "S",
+                    "colour": "blanc",
+                    "quantity": 1,
+                    "unit_price": "59.90",
+                }
+            ],
+        }
+    )
+
+    page = text(client.get(reverse("portal:resolution")))
+    assert 'value="CHM-LIN-BLA-S"' in page
+    assert 'value="CHM-LIN-BLA-M"' not in page  # the size returned is not offered in exchange for itself
+    chosen = choose_resolution(client, "exchange", {world.shirt.pk: "CHM-LIN-BLA-S"})
+    assert chosen.status_code == 302

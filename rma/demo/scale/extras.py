@@ -17,6 +17,7 @@ from typing import Any
 
 from rma.demo.scale.plan import PlannedReturn
 from rma.locations.models import Store
+from rma.orders.models import OrderLine
 from rma.returns.choices import Resolution, ReturnStatus, StoreCreditMoment
 from rma.returns.models import ReturnLine, ReturnRequest
 from rma.shipping.carriers.base import TrackingStatus
@@ -203,3 +204,11 @@ class ShipmentWriter:
             created_at=opened,
             updated_at=arrived or dispatched,
         )
+
+
+def latest_sales_keep(latest: dict[str, OrderLine], lines: list[OrderLine]) -> None:
+    """Keep each SKU's latest sale among `lines` (each with its order): what its product variant will say."""
+    for line in lines:
+        kept = latest.get(line.sku)
+        if kept is None or line.order.placed_at >= kept.order.placed_at:
+            latest[line.sku] = line

@@ -85,6 +85,7 @@ class BatchWriter:
         self.now = now
         self.rng = random.Random(seed * 7 + run)
         self.shipments = extras.ShipmentWriter(run=run)
+        self.latest_sales: dict[str, OrderLine] = {}  # per SKU: its product variant, recorded at the end of the run
         self.written: dict[str, int] = dict.fromkeys((m._meta.model_name or "" for m in MODELS_WRITTEN), 0)
 
     def _write(self, into: RowBatch, model: type[models.Model], rows: list) -> None:
@@ -104,6 +105,7 @@ class BatchWriter:
             for line in lines:
                 line.order = order
         self._write(into, OrderLine, order_lines)
+        extras.latest_sales_keep(self.latest_sales, order_lines)
         requests = [
             self._return(planned, order, lines)
             for planned, order, lines in zip(batch, orders, lines_per_order, strict=True)

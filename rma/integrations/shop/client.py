@@ -2,7 +2,7 @@
 
 Two clients share one interface: ``HttpShopClient`` asks the shop's API when ``RMA_SHOP_API_URL`` is set;
 otherwise ``RMA_SHOP_CLIENT`` names the client class, by default ``CatalogueShopClient``, which derives the
-variants from what we know locally: the order lines of the same product seen in orders.
+variants from what we know locally: the SKUs of the same product seen in orders (``orders.ProductVariant``).
 """
 
 import logging
@@ -49,29 +49,25 @@ class ShopClient(Protocol):
 
 
 def order_line_variant(*, sku: str) -> Variant | None:
-    """The size and colour of ``sku`` as an order line recorded them (availability unknown: reported True)."""
-    from rma.orders.models import OrderLine  # the integrations package loads before the apps
+    """The size and colour of ``sku`` as the orders recorded them (availability unknown: reported True)."""
+    from rma.orders.models import ProductVariant  # the integrations package loads before the apps
 
-    seen = OrderLine.objects.filter(sku=sku).values_list("size", "colour").first()
+    seen = ProductVariant.objects.filter(sku=sku).values_list("size", "colour").first()
     return Variant(sku, seen[0], seen[1], True) if seen is not None else None
 
 
 def order_line_variants(*, product_ref: str) -> list[Variant]:
-    """The variants of a product seen in order lines, by SKU (availability unknown: reported True)."""
-    from rma.orders.models import OrderLine  # the integrations package loads before the apps
+    """The variants of a product seen in orders, by SKU (availability unknown: reported True).
+
+    Read from the product variants the order upsert keeps (one row per SKU), not from the order lines: the cost
+    does not grow with the orders.
+    """
+    from rma.orders.models import ProductVariant  # the integrations package loads before the apps
 
     if not product_ref:
         return []
-    seen = (
-        OrderLine.objects.filter(product_ref=product_ref)
-        .values_list("sku", "size", "colour")
-        .distinct()
-        .order_by("sku")[:200]
-    )
-    found: dict[str, Variant] = {}
-    for line_sku, size, colour in seen:
-        found.setdefault(line_sku, Variant(line_sku, size, colour, True))
-    return list(found.values())
+    seen = ProductVariant.objects.filter(product_ref=product_ref).order_by("sku").values_list("sku", "size", "colour")
+    return [Variant(sku, size, colour, True) for sku, size, colour in seen[:200]]
 
 
 def variants_sorted(variants: Iterable[Variant]) -> list[Variant]:
@@ -80,7 +76,7 @@ def variants_sorted(variants: Iterable[Variant]) -> list[Variant]:
 
 
 class CatalogueShopClient:
-    """Variants from local knowledge: the order lines of the same product.
+    """Variants from local knowledge: the SKUs of the same product seen in orders.
 
     It cannot see stock, so every variant it knows of is reported as available.
     """
@@ -89,9 +85,9 @@ class CatalogueShopClient:
 
     def variants_available(self, *, product_ref: str, sku: str) -> list[Variant]:
         if not product_ref:
-            from rma.orders.models import OrderLine  # the integrations package loads before the apps
+            from rma.orders.models import ProductVariant  # the integrations package loads before the apps
 
-            product_ref = OrderLine.objects.filter(sku=sku).values_list("product_ref", flat=True).first() or ""
+            product_ref = ProductVariant.objects.filter(sku=sku).values_list("product_ref", flat=True).first() or ""
         return variants_sorted(order_line_variants(product_ref=product_ref))
 
     def variant_for_sku(self, *, sku: str) -> Variant | None:

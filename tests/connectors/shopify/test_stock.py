@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 
 from rma.connectors.models import ShopOrder
+from rma.connectors.orders_in import shop_skus_record
 from rma.connectors.platforms import connector_for
 from rma.connectors.platforms.base import PlatformError
 from rma.integrations.shop import Variant, shop_client_get
-from rma.orders.models import Order
 from tests.orders.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,9 +44,12 @@ def test_a_shop_that_does_not_answer_is_an_error(shop, connection):
 
 def test_exchanges_ask_shopify_for_a_sku_its_orders_sold(shop, connection, settings):
     settings.RMA_SHOP_API_URL = ""
-    OrderLineFactory(sku="CHE-LIN-NAV-M", product_ref="8800001", variant_ref="9900011")
-    ShopOrder.objects.create(
-        connection=connection, order=Order.objects.get(lines__sku="CHE-LIN-NAV-M"), order_ref="5501001"
+    line = OrderLineFactory(sku="CHE-LIN-NAV-M", product_ref="8800001", variant_ref="9900011")
+    ShopOrder.objects.create(connection=connection, order=line.order, order_ref="5501001")
+    shop_skus_record(
+        connection=connection,
+        sold_at=line.order.placed_at,
+        lines=[{"sku": line.sku, "product_ref": line.product_ref, "variant_ref": line.variant_ref}],
     )
     client = shop_client_get()
     assert client.stock_known is True

@@ -27,6 +27,7 @@ from rma.demo.scale.timestamps import timestamps_as_given
 from rma.locations.choices import DropOffKind
 from rma.locations.models import DropOffPoint, Warehouse
 from rma.orders.models import Order
+from rma.orders.services import product_variants_record
 from rma.returns.models import ReasonCode
 from rma.warehouse.models import Grade
 from rma.warehouse.services import warehouse_reference_data_seed
@@ -123,6 +124,8 @@ class Command(BaseCommand):
                 done += len(batch)
                 elapsed = time.monotonic() - started
                 sys.stderr.write(f"seed_scale: {done}/{count} returns ({done / max(elapsed, 1e-6):.0f}/s)\n")
+        # The catalogue's variants as their latest sale says (the exchange step offers them): one statement.
+        product_variants_record(lines=list(writer.latest_sales.values()))
         statistics_refresh()
         elapsed = time.monotonic() - started
         self.stdout.write(f"Run {run}: {count} returns in {elapsed:.1f} s.")
