@@ -39,6 +39,10 @@ class ShipmentStatus(models.TextChoices):
     )
 
 
+# What a warehouse expects from the shops: shipments announced (closed) or on their way (dispatched).
+EXPECTED_SHIPMENT_STATUSES = (ShipmentStatus.CLOSED, ShipmentStatus.DISPATCHED)
+
+
 class ShipmentItemKind(models.TextChoices):
     CUSTOMER_RETURN = "customer_return", _("Customer return")
     UNSOLD = "unsold", _("Unsold")

@@ -2,12 +2,14 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from rma.core.formatting import choice_label
 from rma.core.models import PublicIdModel, TimeStampedModel
 from rma.shipping.carriers.base import TrackingStatus
 from rma.shipping.choices import (
+    EXPECTED_SHIPMENT_STATUSES,
     CounterCondition,
     LabelStatus,
     ShipmentItemKind,
@@ -194,6 +196,15 @@ class Shipment(PublicIdModel, TimeStampedModel):
             models.Index(fields=("store", "status"), name="shipping_shipment_store_status"),
             # A shop's shipments, newest first (its page and API list): a page reads its own rows.
             models.Index(fields=("store", "created_at", "id"), name="shipping_shipment_store_newest"),
+            # A warehouse's expected shipments (announced or on their way), oldest move first, as its board and API
+            # list them (rma.warehouse.selectors.shipments_expected): a page reads its own rows.
+            models.Index(
+                models.F("warehouse"),
+                Coalesce("dispatched_at", "closed_at", "created_at"),
+                models.F("id"),
+                condition=models.Q(status__in=EXPECTED_SHIPMENT_STATUSES),
+                name="shipping_shipment_expected",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet
 
+from rma.core.queries import count_of
 from rma.returns.models import RMA_ALPHABET, ReturnLine, ReturnRequest
 from rma.returns.selectors import return_request_scope
-from rma.shipping.choices import LabelStatus, ShipmentStatus
+from rma.shipping.choices import EXPECTED_SHIPMENT_STATUSES, LabelStatus
 from rma.shipping.models import Carton, Label, Shipment, ShipmentItem
 from rma.shipping.services.labels import label_qr_payload_verify
 
@@ -270,11 +271,9 @@ class CartonCount(TypedDict):
 def shipments_expected_at(*, warehouse_ids: Iterable[int]) -> "QuerySet[WithAnnotations[Shipment, CartonCount]]":
     """For the receiving warehouse: shipments announced (closed) or on their way (dispatched) to it."""
     return (
-        Shipment.objects.filter(
-            warehouse_id__in=list(warehouse_ids), status__in=(ShipmentStatus.CLOSED, ShipmentStatus.DISPATCHED)
-        )
+        Shipment.objects.filter(warehouse_id__in=list(warehouse_ids), status__in=EXPECTED_SHIPMENT_STATUSES)
         .select_related("store", "warehouse")
-        .annotate(carton_count=Count("cartons", distinct=True))
+        .annotate(carton_count=count_of(Carton.objects.filter(shipment=OuterRef("pk")), by="shipment"))
         .order_by("dispatched_at", "closed_at", "id")
     )
 

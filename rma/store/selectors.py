@@ -6,14 +6,13 @@ An object outside the scope is "not found" (None), never "forbidden", so that it
 """
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from rma.core import roles
 from rma.core.ids import uuid_parse
+from rma.core.queries import count_of
 from rma.locations.models import Store
 from rma.returns.models import ReturnLine, ReturnRequest
 from rma.returns.selectors import return_request_qs_for_store_staff, stores_of_staff
@@ -48,12 +47,6 @@ def _active_items() -> QuerySet[ShipmentItem]:
     )
 
 
-def _counted(queryset: QuerySet[Any]) -> Coalesce:
-    """The number of `queryset`'s rows (filtered on OuterRef("pk")), as a sub-query of the row it is counted for."""
-    counted = queryset.order_by().values("shipment").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def shipment_list_for_user(*, user: AnyUser, stores: Iterable[Store] | None = None) -> QuerySet[Shipment]:
     """Shipments of the user's shops (optionally narrowed), newest first, with totals annotated.
 
@@ -65,8 +58,10 @@ def shipment_list_for_user(*, user: AnyUser, stores: Iterable[Store] | None = No
         Shipment.objects.filter(store__in=list(scope))
         .select_related("store", "warehouse")
         .annotate(
-            carton_count=_counted(Carton.objects.filter(shipment=OuterRef("pk"))),
-            item_count=_counted(ShipmentItem.objects.filter(shipment=OuterRef("pk"), removed_at__isnull=True)),
+            carton_count=count_of(Carton.objects.filter(shipment=OuterRef("pk")), by="shipment"),
+            item_count=count_of(
+                ShipmentItem.objects.filter(shipment=OuterRef("pk"), removed_at__isnull=True), by="shipment"
+            ),
         )
         .order_by("-created_at", "-id")
     )

@@ -21,9 +21,11 @@ from rma.warehouse.selectors import (
     refund_due_row,
     returns_awaiting_refund,
     returns_expected,
+    shipments_expected,
 )
 from rma.warehouse.services import arrival_register
 from tests.helpers import get_queries
+from tests.plans import plan_without_seq_scan
 
 pytestmark = pytest.mark.django_db
 # Pinned: a page of the expected list is its rows (with their orders and labels) and what every warehouse page reads.
@@ -152,3 +154,14 @@ def test_the_figures_cost_one_statement_however_many_lists(web, mixed):
     with CaptureQueriesContext(connection) as statements:
         web.get(reverse("warehouse:board"))
     assert sum("CROSS JOIN" in query["sql"] for query in statements.captured_queries) == 1
+
+
+def test_the_expected_shipments_are_read_in_their_index_order_on_postgresql(
+    postgres_only, make_shipment, shop_return, warehouse
+):
+    make_shipment([shop_return(), ("SKU-A", 1)])
+    plan = plan_without_seq_scan(shipments_expected(warehouses=[warehouse])[:50])
+    assert "shipping_shipment_expected" in plan, plan
+    assert "Sort" not in plan, plan
+    # Cartons counted per row shown (sub-plans), not grouped over every expected shipment before the limit.
+    assert "Aggregate" not in plan.split("SubPlan")[0], plan

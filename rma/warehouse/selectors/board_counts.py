@@ -20,7 +20,6 @@ from rma.locations.models import Warehouse
 from rma.returns.choices import ReturnStatus
 from rma.shipping.carriers import TrackingStatus
 from rma.shipping.choices import ShipmentStatus, TrackingAlert
-from rma.shipping.models import Shipment
 from rma.warehouse.selectors.boards import (
     LEGAL_REFUND_DAYS,
     late_after,
@@ -30,6 +29,7 @@ from rma.warehouse.selectors.boards import (
     shipment_late_after,
     unexpected_parcels_open,
 )
+from rma.warehouse.selectors.shipments import shipments_expected
 
 __all__ = ["BoardCount", "BoardCounts", "board_counts"]
 
@@ -130,9 +130,7 @@ def board_counts(*, warehouses: QuerySet[Warehouse] | list[Warehouse], now: date
     flagged = Q(received_at__lte=now + refund_warning() - timedelta(days=LEGAL_REFUND_DAYS))
     awaiting_head = _head(returns_awaiting_refund(warehouses=warehouses), limit, flagged=flagged)
     shipments_head = _head(
-        Shipment.objects.filter(
-            warehouse__in=warehouses, status__in=(ShipmentStatus.CLOSED, ShipmentStatus.DISPATCHED)
-        ).order_by("dispatched_at", "closed_at", "id"),
+        shipments_expected(warehouses=warehouses),
         limit,
         late=Q(status=ShipmentStatus.DISPATCHED, dispatched_at__lt=now - shipment_late_after()),
     )

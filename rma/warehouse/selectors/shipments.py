@@ -5,10 +5,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TypedDict
 from uuid import UUID
 
-from django.db.models import Count, QuerySet
+from django.db.models import OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from rma.core.queries import count_of
 from rma.locations.models import Warehouse
 from rma.shipping.choices import ShipmentStatus
 from rma.shipping.models import Carton, Shipment
@@ -69,7 +70,9 @@ def shipments_expected(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> 
     return (
         shipments_expected_at(warehouse_ids=[warehouse.pk for warehouse in warehouses])
         .annotate(
-            received_count=Count("cartons__warehouse_receipt", distinct=True),
+            received_count=count_of(
+                Carton.objects.filter(shipment=OuterRef("pk"), warehouse_receipt__isnull=False), by="shipment"
+            ),
             since=Coalesce("dispatched_at", "closed_at", "created_at"),
         )
         .order_by("since", "id")
