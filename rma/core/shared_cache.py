@@ -8,6 +8,7 @@ and each is logged as a warning naming what was not remembered. Django's Redis c
 """
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
@@ -32,30 +33,24 @@ def shared_cache_get(key: str, *, what: str) -> Any:
 def shared_cache_set(key: str, value: Any, *, timeout: float | None, what: str) -> bool:
     """Keep `value` under `key` for `timeout` seconds (None: until replaced); False when the cache does not answer
     (nothing kept)."""
-    try:
-        cache.set(key, value, timeout=timeout)
-    except _CACHE_DOWN as error:
-        logger.warning("shared cache unavailable, %s not remembered: %s: %s", what, type(error).__name__, error)
-        return False
-    return True
+    return _written(lambda: cache.set(key, value, timeout=timeout), f"{what} not remembered")
 
 
 def shared_cache_add(key: str, value: Any, *, timeout: float | None, what: str) -> bool:
     """Keep `value` under `key` unless a value is there already (the first writer wins); False when the cache does not
     answer."""
-    try:
-        cache.add(key, value, timeout=timeout)
-    except _CACHE_DOWN as error:
-        logger.warning("shared cache unavailable, %s not remembered: %s: %s", what, type(error).__name__, error)
-        return False
-    return True
+    return _written(lambda: cache.add(key, value, timeout=timeout), f"{what} not remembered")
 
 
 def shared_cache_delete(key: str, *, what: str) -> bool:
     """Forget `key`; False when the cache does not answer (then there is nothing another process could read)."""
+    return _written(lambda: cache.delete(key), f"{what} not forgotten")
+
+
+def _written(write: Callable[[], object], undone: str) -> bool:
     try:
-        cache.delete(key)
+        write()
     except _CACHE_DOWN as error:
-        logger.warning("shared cache unavailable, %s not forgotten: %s: %s", what, type(error).__name__, error)
+        logger.warning("shared cache unavailable, %s: %s: %s", undone, type(error).__name__, error)
         return False
     return True
