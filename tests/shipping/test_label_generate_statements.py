@@ -38,6 +38,7 @@ def test_a_label_is_made_with_a_fixed_number_of_statements(pending_label, django
     assert return_request.status == ReturnStatus.LABEL_READY
     event = ReturnEvent.objects.filter(return_request=return_request).latest("id")
     assert (event.from_status, event.to_status) == (ReturnStatus.APPROVED, ReturnStatus.LABEL_READY)
+    assert label.tracking_number is not None
     assert label.tracking_number in event.note
 
 
