@@ -8,7 +8,8 @@ queue is emptied first). Then, in one run:
 2. label_generate in this process on a few labels: SQL statements and milliseconds per label on PostgreSQL;
 3. a real Celery worker (`celery -A returns_portal worker -Q labels`, prefork, the settings of production:
    prefetch multiplier 1, acks late) started as a separate process, then N label_generate tasks published to
-   Redis: labels per second from the first publish to the last label ready in the database.
+   Redis: labels per second from the first publish to the last label ready in the database, and the CPU the
+   worker's processes used per label meanwhile (Linux).
 The figures are printed, or with --json written as one JSON object (bench/labels.py `worker_vs_renderer` reads it).
 """
 
@@ -171,6 +172,21 @@ def _worker_wait_ready(process: subprocess.Popen, workdir: Path) -> None:
     raise RuntimeError("the worker did not answer a ping within a minute")
 
 
+def _worker_cpu_seconds(process: subprocess.Popen) -> dict[str, float]:
+    """CPU seconds used so far by the worker's main process and by its pool processes together (Linux /proc; empty
+    elsewhere): with the drain's wall time, whether the worker waits (database, broker) or computes."""
+
+    def cpu(pid: int) -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    try:
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        return {"main": cpu(process.pid), "pool": sum(cpu(int(pid)) for pid in children)}
+    except (OSError, ValueError, IndexError):
+        return {}
+
+
 def _drain(*, label_ids: list[int]) -> float:
     """Publish one label_generate task per label and wait until all are ready: seconds taken."""
     from rma.shipping.choices import LabelStatus
@@ -213,7 +229,11 @@ def measure(*, count: int, concurrency: int, seconds: float, profile: bool = Fal
             figures.update(_in_process(label_ids[:PROFILED_LABELS], profile=profile))
             worker = _worker_start(env=env, concurrency=concurrency, workdir=workdir)
             _worker_wait_ready(worker, workdir)
+            cpu_before = _worker_cpu_seconds(worker)
             elapsed = _drain(label_ids=label_ids[PROFILED_LABELS:])
+            cpu_after = _worker_cpu_seconds(worker)
+            for part in cpu_after.keys() & cpu_before.keys():
+                figures[f"worker_{part}_cpu_ms_per_label"] = (cpu_after[part] - cpu_before[part]) / count * 1000
             worker.send_signal(signal.SIGTERM)
             worker.wait(timeout=30)
             worker = None
@@ -255,6 +275,9 @@ def main() -> None:
     print(f"Celery worker on Redis, {figures['concurrency']} prefork processes, {figures['labels']} labels: "
           f"{figures['end_to_end_per_s']:.0f} labels/s end to end = {figures['ratio_to_a6']:.2f} x the A6 renderer, "
           f"{figures['ratio_to_set']:.2f} x the label-set renderer")  # fmt: skip
+    if "worker_pool_cpu_ms_per_label" in figures:
+        print(f"Worker CPU per label: {figures['worker_pool_cpu_ms_per_label']:.1f} ms in the pool processes, "
+              f"{figures['worker_main_cpu_ms_per_label']:.1f} ms in the main process")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from rma.returns.models import ReturnEvent, ReturnRequest
 from rma.shipping.choices import LabelStatus
 from rma.shipping.models import Label
 from rma.shipping.services import label_generate
+from rma.shipping.services.label_content import LabelError
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,7 @@ def test_a_label_is_made_with_a_fixed_number_of_statements(pending_label, django
     assert return_request.status == ReturnStatus.LABEL_READY
     event = ReturnEvent.objects.filter(return_request=return_request).latest("id")
     assert (event.from_status, event.to_status) == (ReturnStatus.APPROVED, ReturnStatus.LABEL_READY)
+    assert label.tracking_number is not None
     assert label.tracking_number in event.note
 
 
@@ -60,3 +62,19 @@ def test_generating_a_ready_label_again_reads_one_row(pending_label, django_asse
 
     assert again.status == LabelStatus.READY
     assert OutboxMessage.objects.filter(topic="label_ready").count() == 1
+
+
+def test_a_label_that_does_not_exist_is_not_found():
+    with pytest.raises(Label.DoesNotExist):
+        label_generate(label_id=2_000_000_000)
+
+
+def test_a_label_of_no_return_is_refused_and_left_as_it_is(db):
+    label = Label.objects.create(carrier="builtin", status=LabelStatus.PENDING)
+
+    with pytest.raises(LabelError) as refused:
+        label_generate(label_id=label.pk)
+
+    assert refused.value.code == "label_without_return"
+    label.refresh_from_db()
+    assert (label.status, label.tracking_number, label.attempts) == (LabelStatus.PENDING, None, 0)

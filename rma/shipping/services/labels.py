@@ -13,12 +13,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import DomainError
+from rma.core.prefetched import prefetched_set
 from rma.core.retries import retry_longest_wait
 from rma.core.services import row_insert_or_get
 from rma.returns.choices import ReturnStatus
@@ -56,6 +57,17 @@ PURGE_VOIDED_AFTER = timedelta(days=30)
 PURGE_BATCH = 500
 # What a parcel weighs when the account does not say (option "parcel_weight_grams"): the order lines carry no weight.
 DEFAULT_PARCEL_WEIGHT_GRAMS = 1000
+# What label_generate reads of a return's lines: the parcel's declared value (_label_request_build) and the lines of
+# the label_ready message (rma.returns.message_content.payload_lines). A reader of another column of these rows in
+# the same transaction would cost a query per line: add the column here instead.
+LINE_COLUMNS: tuple[str, ...] = (
+    "return_request_id",
+    "quantity",
+    "order_line__sku",
+    "order_line__name",
+    "order_line__unit_price",
+    "reason__code",
+)
 
 
 # ---- Request, generate, fail, retry
@@ -167,6 +179,16 @@ def _carrier_refused_for_customer(*, label: Label, error: CarrierInputError) -> 
     return label
 
 
+def _lines_read(*, return_request_id: int) -> list[ReturnLine]:
+    """A return's lines with the columns its label and its label_ready message read (LINE_COLUMNS), by id."""
+    return list(
+        ReturnLine.objects.filter(return_request_id=return_request_id)
+        .select_related("order_line", "reason")
+        .only(*LINE_COLUMNS)
+        .order_by("id")
+    )
+
+
 @transaction.atomic
 def label_generate(*, label_id: int) -> Label:
     """Make a pending (or failed) label: tracking number, PDF A6 + 4x6 and ZPL files, then the return is label_ready.
@@ -175,15 +197,16 @@ def label_generate(*, label_id: int) -> Label:
     tracking number. If the return was cancelled or expired meanwhile, the label is voided instead.
     """
     # The return and its label (with what the label shows) found and locked by one statement, the return first.
-    return_request = (
-        return_request_with_label_qs_select_for_update()
-        .select_related("order", "drop_off_point", "destination_warehouse", "label__account")
-        .filter(label__pk=label_id)
-        .first()
-    )
-    if return_request is None:
+    # One row (a label has one return): get() leaves out the ORDER BY that only the lock order of several rows needs.
+    try:
+        return_request = (
+            return_request_with_label_qs_select_for_update()
+            .select_related("order", "drop_off_point", "destination_warehouse", "label__account")
+            .get(label__pk=label_id)
+        )
+    except ReturnRequest.DoesNotExist:
         Label.objects.only("pk").get(pk=label_id)  # no such label: DoesNotExist, as before
-        raise LabelError(_("Only labels of returns can be generated for now."), code="label_without_return")
+        raise LabelError(_("Only labels of returns can be generated for now."), code="label_without_return") from None
     label: Label = return_request.label
     if label.status in (LabelStatus.READY, LabelStatus.VOIDED):
         return label
@@ -192,11 +215,9 @@ def label_generate(*, label_id: int) -> Label:
         voided, _carrier_to_tell = label_void(label=label)
         return voided
 
-    # Read once, with what the label_ready message shows of them (rma.returns.message_content.payload_lines).
-    prefetch_related_objects(
-        [return_request],
-        Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line", "reason").order_by("id")),
-    )
+    # Read once, with what the label_ready message shows of them (rma.returns.message_content.payload_lines), and
+    # given to the return as prefetch_related would (without its machinery, for a handful of rows).
+    prefetched_set(instance=return_request, name="lines", rows=_lines_read(return_request_id=return_request.pk))
     content = label_content_build(label=label, return_request=return_request)
     request = _label_request_build(label=label, return_request=return_request, content=content)
     try:
