@@ -387,6 +387,6 @@ RMA_WAREHOUSE_REFUND_WARNING_DAYS = env.int("RMA_WAREHOUSE_REFUND_WARNING_DAYS",
 RMA_WAREHOUSE_SHIPMENT_LATE_AFTER_DAYS = env.int("RMA_WAREHOUSE_SHIPMENT_LATE_AFTER_DAYS", default=3)
 # The board shows this many of the most urgent rows per list (each list has its own pages), and counts its
 # headings over at most this many rows ("1,000+" past it): the board costs the same however much is in flight.
-RMA_WAREHOUSE_BOARD_ROWS = env.int("RMA_WAREHOUSE_BOARD_ROWS", default=50)
-RMA_WAREHOUSE_BOARD_COUNT_LIMIT = env.int("RMA_WAREHOUSE_BOARD_COUNT_LIMIT", default=1000)
+RMA_WAREHOUSE_BOARD_ROWS = env.int("RMA_WAREHOUSE_BOARD_ROWS", default=25)
+RMA_WAREHOUSE_BOARD_COUNT_LIMIT = env.int("RMA_WAREHOUSE_BOARD_COUNT_LIMIT", default=500)
 RMA_WAREHOUSE_LIST_ROWS = env.int("RMA_WAREHOUSE_LIST_ROWS", default=100)  # rows per page of a whole list

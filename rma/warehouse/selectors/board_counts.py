@@ -4,7 +4,7 @@ the database over a bounded number of rows.
 The board shows the most urgent rows of each list and links to the whole list; its headings count the rest. A
 count reads at most `RMA_WAREHOUSE_BOARD_COUNT_LIMIT` rows of each list, in the list's own order (the partial
 indexes `returns_expected_board` and `returns_awaiting_board` hand them over), so the board costs the same with a
-hundred returns in flight or a hundred thousand. Past the limit a figure is a floor and reads "1,000+".
+hundred returns in flight or a hundred thousand. Past the limit a figure is a floor and reads "500+".
 """
 
 from dataclasses import dataclass
