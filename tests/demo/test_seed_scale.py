@@ -256,3 +256,13 @@ class SeedScaleTests(TestCase):
         assert made.order.pk > seeded[Order]
         assert made.pk > seeded[ReturnRequest]
         assert made.events.order_by("pk").first().pk > seeded[ReturnEvent]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_run_leaves_its_tables_vacuumed(postgres_only):
+    """Pages of a vacuumed table are marked all-visible: counts read the index alone (the agents' queue)."""
+    call_command("seed_scale", returns=40, stdout=StringIO(), stderr=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relallvisible FROM pg_class WHERE relname = %s", [ReturnRequest._meta.db_table])
+        (all_visible,) = cursor.fetchone()
+    assert all_visible > 0

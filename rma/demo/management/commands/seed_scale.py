@@ -135,9 +135,16 @@ class Command(BaseCommand):
 
 
 def statistics_refresh() -> None:
-    """Fresh planner statistics for what was just written. Until autovacuum gets round to a table (on a busy server,
-    long after a bulk load), PostgreSQL plans as if it held the rows it had before: on a million returns seeded into
-    an empty database, pages took seconds where they take milliseconds once the tables are analysed."""
-    if connection.vendor in ("postgresql", "sqlite"):
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    """Fresh planner statistics for what was just written, and on PostgreSQL the tables' visibility maps.
+
+    Until autovacuum gets round to a table (on a busy server, long after a bulk load), PostgreSQL plans as if it held
+    the rows it had before: on a million returns seeded into an empty database, pages took seconds where they take
+    milliseconds once the tables are analysed. And until a table is vacuumed, no page of it is marked all-visible,
+    so a count that an index could answer alone reads the table too: the agents' queue counted its 11,000 returns
+    waiting for review in 20 ms instead of 3. VACUUM cannot run inside a transaction (a test's): there, ANALYZE only.
+    """
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
