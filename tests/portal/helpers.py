@@ -57,10 +57,12 @@ def confirm(client):
     return client.post(reverse("portal:review"))
 
 
-def through_drop_off(client, world: World, *, quantity: int = 1):
-    """Lookup → the shirt, too small → refund → relay point; returns the last response."""
+def through_drop_off(client, world: World, *, quantity: int = 1, items: dict[int, int] | None = None):
+    """Lookup → the shirt (or `items`: order line id → quantity), too small → refund → relay point; returns the last
+    response."""
+    items = {world.shirt.pk: quantity} if items is None else items
     assert lookup(client).status_code == 302
-    assert choose_items(client, {world.shirt.pk: quantity}).status_code == 302
-    assert give_reasons(client, {world.shirt.pk: world.too_small.pk}).status_code == 302
+    assert choose_items(client, items).status_code == 302
+    assert give_reasons(client, dict.fromkeys(items, world.too_small.pk)).status_code == 302
     assert choose_resolution(client).status_code == 302
     return choose_point(client, world.relay.pk)

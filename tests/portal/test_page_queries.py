@@ -10,7 +10,11 @@ from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_transition
 from tests.helpers import get_queries
 from tests.orders.factories import OrderLineFactory
-from tests.portal.helpers import choose_items, choose_point, choose_resolution, confirm, give_reasons, lookup
+from tests.portal.helpers import (
+    confirm,
+    lookup,
+    through_drop_off,
+)
 
 pytestmark = pytest.mark.django_db
 # Pinned, one per page.
@@ -23,11 +27,7 @@ ORDER_ITEMS_QUERIES = 8
 
 def _returned(client, world, items: dict[int, int]) -> ReturnRequest:
     client.cookies.clear()
-    assert lookup(client).status_code == 302
-    assert choose_items(client, items).status_code == 302
-    assert give_reasons(client, dict.fromkeys(items, world.too_small.pk)).status_code == 302
-    assert choose_resolution(client).status_code == 302
-    assert choose_point(client, world.relay.pk).status_code == 302
+    assert through_drop_off(client, world, items=items).status_code == 302
     assert confirm(client).status_code == 302
     return ReturnRequest.objects.filter(order=world.order).latest("id")
 

@@ -8,7 +8,14 @@ from rma.returns.models import ReturnRequest
 from tests.helpers import queries_of
 from tests.locations.factories import DropOffPointFactory
 from tests.orders.factories import OrderFactory, OrderLineFactory
-from tests.portal.helpers import choose_items, choose_point, choose_resolution, confirm, give_reasons, lookup
+from tests.portal.helpers import (
+    choose_items,
+    choose_resolution,
+    confirm,
+    give_reasons,
+    lookup,
+    through_drop_off,
+)
 
 pytestmark = pytest.mark.django_db
 # Pinned: a query more per request shows here; one per order or per point shows in the growth checks.
@@ -76,11 +83,7 @@ def test_the_resolution_step_costs_the_same_however_often_the_product_was_sold(
 def test_confirming_costs_the_same_for_one_item_or_two(client, world):
     def confirm_count(lines: dict[int, int]) -> int:
         client.cookies.clear()
-        assert lookup(client).status_code == 302
-        assert choose_items(client, lines).status_code == 302
-        assert give_reasons(client, dict.fromkeys(lines, world.too_small.pk)).status_code == 302
-        assert choose_resolution(client).status_code == 302
-        assert choose_point(client, world.relay.pk).status_code == 302
+        assert through_drop_off(client, world, items=lines).status_code == 302
         return queries_of(lambda: confirm(client))
 
     reference_memos_load()  # as a process that served a request already holds them (those this test wrote aside)
