@@ -23,9 +23,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from rma.agents.display import history_view, money
+from rma.agents.display import history_view, money, queue_rows
 from rma.agents.forms import ApproveForm, NoteForm, RejectForm
 from rma.core.exceptions import DomainError
+from rma.core.http import url_prefix
 from rma.returns import selectors
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
@@ -75,14 +76,7 @@ def queue(request: AgentRequest) -> HttpResponse:
     """The returns waiting for a decision, the longest waiting first, with why and the customer's history."""
     page = Paginator(selectors.return_requests_needing_review(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     histories = selectors.customer_histories(emails=[r.contact_email for r in page.object_list])
-    rows = [
-        {
-            "return_request": return_request,
-            "value": money(return_request.refund_estimate, return_request.currency),
-            "history": history_view(histories[return_request.contact_email.lower()]),
-        }
-        for return_request in page.object_list
-    ]
+    rows = queue_rows(page.object_list, histories, url_prefix("agents:return", sample=UUID(int=0)))
     flagged = Paginator(labels_flagged(), QUEUE_PAGE_SIZE).get_page(request.GET.get("flagged_page"))
     return render(request, "agents/queue.html", {"page": page, "rows": rows, "flagged": flagged})
 

@@ -46,12 +46,12 @@ def test_the_queue_lists_returns_under_review_oldest_first_with_why_and_history(
 
     assert response.status_code == 200
     rows = response.context["rows"]
-    assert [row["return_request"] for row in rows] == [older, newer]
-    assert rows[0]["return_request"].review_reason.startswith("High-value order")
-    history = rows[0]["history"]
+    assert [row.return_request for row in rows] == [older, newer]
+    assert rows[0].return_request.review_reason.startswith("High-value order")
+    history = rows[0].history
     assert history.count == 3
     assert history.summary == "3 returns · 447.00\u00a0€"
-    assert [(status, n) for status, _label, n in history.outcomes] == [("needs_review", 2), ("cancelled", 1)]
+    assert [(status, n) for status, _label, n, _text in history.outcomes] == [("needs_review", 2), ("cancelled", 1)]
     assert "High-value order" in response.content.decode()
 
 

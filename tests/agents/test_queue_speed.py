@@ -16,9 +16,7 @@ def test_the_queue_counts_each_return_s_lines(client, camille, flagged):
     flagged(email="three@example.com", lines=3)
     response = client.get(reverse("agents:queue"))
     assert response.status_code == 200
-    counts = {
-        row["return_request"].contact_email: row["return_request"].line_count for row in response.context["rows"]
-    }
+    counts = {row.return_request.contact_email: row.return_request.line_count for row in response.context["rows"]}
     assert counts == {"one@example.com": 1, "three@example.com": 3}
 
 

@@ -134,7 +134,7 @@ def board_counts(*, warehouses: QuerySet[Warehouse] | list[Warehouse], now: date
         limit,
         late=Q(status=ShipmentStatus.DISPATCHED, dispatched_at__lt=now - shipment_late_after()),
     )
-    unexpected_head = _head(unexpected_parcels_open(warehouses=warehouses).order_by("-created_at", "-id"), limit)
+    unexpected_head = _head(unexpected_parcels_open(warehouses=warehouses), limit)
     expected, awaiting, shipments, unexpected = _counted(
         [expected_head, awaiting_head, shipments_head, unexpected_head], limit
     )

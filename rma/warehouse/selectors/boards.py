@@ -171,6 +171,9 @@ def refund_due_row(*, return_request: ReturnRequest, now: datetime | None = None
 
 
 def unexpected_parcels_open(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> QuerySet[UnexpectedParcel]:
-    return UnexpectedParcel.objects.filter(warehouse__in=warehouses, matched_return__isnull=True).select_related(
-        "warehouse", "created_by"
+    """Parcels scanned here that match no return yet, the latest first."""
+    return (
+        UnexpectedParcel.objects.filter(warehouse__in=warehouses, matched_return__isnull=True)
+        .select_related("warehouse", "created_by")
+        .order_by("-created_at", "-id")
     )

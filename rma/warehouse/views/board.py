@@ -78,7 +78,7 @@ def shipment_rows(
 
 def unexpected_rows(warehouses: list[Warehouse], start: int, stop: int, now: datetime) -> list[UnexpectedParcel]:
     """Parcels scanned without a match, the latest first."""
-    return list(selectors.unexpected_parcels_open(warehouses=warehouses).order_by("-created_at", "-id")[start:stop])
+    return list(selectors.unexpected_parcels_open(warehouses=warehouses)[start:stop])
 
 
 @warehouse_view
