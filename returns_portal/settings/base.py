@@ -321,6 +321,9 @@ RMA_CARBON_FACTORS: CarbonFactors = {
     "dedicated_trip_share": {"store": 0.5, "relay_point": 0.3, "locker": 0.3, "post_office": 0.4, "home_pickup": 0},
     "walkable_km": 1.0,
 }
+# The name of the factor set above, stored with every return's estimate (rma.returns.models.ReturnFootprint): give
+# the factors a new name whenever you change them, so reports can tell the estimates made with each set apart.
+RMA_CARBON_FACTORS_VERSION = "ademe-2023.1"
 
 # Where refunds and exchange requests are announced to the shop's systems (outbox webhook); empty: kept in
 # the outbox with destination "shop" for an integration to poll.

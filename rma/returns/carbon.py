@@ -7,8 +7,15 @@ The figures are estimates (ADEME 2023; Eco CO2 for Mondial Relay 2023); the port
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
+
+from rma.locations.models import DropOffPoint
+from rma.locations.nearest import distance_km as great_circle_km
+from rma.locations.selectors import postcode_coordinates
+from rma.orders.models import Order
+from rma.returns.models import ReturnFootprint, ReturnRequest
 
 HOME_PICKUP = "home_pickup"
 
@@ -43,3 +50,35 @@ CONVENIENCE_BAND_KM = 1.0
 def convenience_sort_key(*, distance_km: float, grams: int) -> tuple[int, int, float]:
     """Nearest first, but the greener option first among options about as near (same 1-km band)."""
     return (int(distance_km // CONVENIENCE_BAND_KM), grams, distance_km)
+
+
+def footprint_build(*, return_request: ReturnRequest, order: Order, point: DropOffPoint | None) -> ReturnFootprint:
+    """The estimate of a new return, with the factors it applies (saved by the caller, with the return).
+
+    The customer's trip starts at the order's delivery address: its coordinates, else its postcode's centre (one
+    query); when neither is known, only the carrier's leg is counted, and the distance is left empty."""
+    factors = settings.RMA_CARBON_FACTORS
+    kind = HOME_PICKUP if point is None else point.kind
+    distance: float | None = None
+    if point is not None and point.latitude is not None and point.longitude is not None:
+        if order.latitude is not None and order.longitude is not None:
+            start: tuple[float, float] | None = (order.latitude, order.longitude)
+        else:
+            start = postcode_coordinates(postcode=order.postcode, city=order.city, country=order.country or "FR")
+        if start is not None:
+            distance = great_circle_km(start[0], start[1], point.latitude, point.longitude)
+    estimate = carbon_estimate(kind=kind, distance_km=distance)
+    return ReturnFootprint(
+        return_request=return_request,
+        method=return_request.drop_off_method,
+        distance_m=None if distance is None else round(distance * 1000),
+        walkable=estimate.walkable and point is not None,
+        grams=estimate.grams,
+        carrier_leg_g=estimate.carrier_leg_g,
+        trip_g=estimate.trip_g,
+        baseline_g=carbon_estimate(kind=HOME_PICKUP, distance_km=None).grams,
+        car_g_per_km=int(factors["car_g_per_km"]),
+        trip_share=Decimal(str(factors["dedicated_trip_share"].get(kind, 1.0 if point is not None else 0))),
+        walkable_km=Decimal(str(factors.get("walkable_km", 0))),
+        factors_version=settings.RMA_CARBON_FACTORS_VERSION,
+    )

@@ -14,6 +14,7 @@ from rma.core.prefetched import prefetched_set
 from rma.locations.models import Store
 from rma.orders.models import Order, OrderLine
 from rma.returns import policy as return_policy
+from rma.returns.carbon import footprint_build
 from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.drop_offs import DropOffChoice, destination_warehouse_for, drop_off_validate
 from rma.returns.exchanges import exchanges_check
@@ -218,6 +219,8 @@ def return_request_create_once(
     if submit and not photos:
         planned = moves_plan(new=return_request, moves=_submission_moves(return_request, actor, policy))
     return_request.save(force_insert=True)
+    return_request.footprint = footprint_build(return_request=return_request, order=order, point=drop_off.point)
+    return_request.footprint.save(force_insert=True)
     return_lines = ReturnLine.objects.bulk_create(
         ReturnLine(
             return_request=return_request,

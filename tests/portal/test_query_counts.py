@@ -25,8 +25,9 @@ LOOKUP_QUERIES = 10
 RESOLUTION_QUERIES = 12
 # Session, order, the nearest points of each of the four kinds (no transaction: the step only reads).
 DROP_OFF_QUERIES = 6
-# Creating and submitting the return (its approval, label request and emails); the same for one item or two.
-CONFIRM_QUERIES = 27
+# Creating and submitting the return (its carbon estimate, approval, label request and emails); the same for one
+# item or two.
+CONFIRM_QUERIES = 28
 
 KINDS = ("store", "relay_point", "locker", "post_office")
 

@@ -1,4 +1,5 @@
-"""What a return's admin page shows inline: its lines, timeline and photos (read-only), and its internal notes."""
+"""What a return's admin page shows inline: its lines, timeline, photos and carbon estimate (read-only), and its
+internal notes."""
 
 from typing import TYPE_CHECKING, TypedDict
 
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from rma.returns.models import ReturnEvent, ReturnLine, ReturnNote, ReturnPhoto, ReturnRequest
+from rma.returns.models import ReturnEvent, ReturnFootprint, ReturnLine, ReturnNote, ReturnPhoto, ReturnRequest
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -114,4 +115,24 @@ class ReturnNoteInline(admin.TabularInline):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: ReturnRequest | None = None) -> bool:
+        return False
+
+
+class ReturnFootprintInline(admin.StackedInline):
+    """The carbon estimate made when the return was created, with the factors it applied: a record, never edited."""
+
+    model = ReturnFootprint
+    fields = (
+        ("method", "distance_m", "walkable"),
+        ("grams", "carrier_leg_g", "trip_g", "baseline_g"),
+        ("car_g_per_km", "trip_share", "walkable_km", "factors_version", "created_at"),
+    )
+    readonly_fields = tuple(name for row in fields for name in row)
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: ReturnRequest | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ReturnRequest | None = None) -> bool:
         return False

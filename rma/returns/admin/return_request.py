@@ -20,7 +20,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from rma.core.exceptions import DomainError
-from rma.returns.admin.inlines import ReturnEventInline, ReturnLineInline, ReturnNoteInline
+from rma.returns.admin.inlines import ReturnEventInline, ReturnFootprintInline, ReturnLineInline, ReturnNoteInline
 from rma.returns.admin.transitions import REVIEW_PERMISSION, TRANSITIONS, RejectForm
 from rma.returns.drop_offs import DropOffChoice, drop_off_validate
 from rma.returns.models import ReturnNote, ReturnPhoto, ReturnRequest
@@ -102,7 +102,7 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     search_help_text = _("RMA number, order number or shop id, customer email or name.")
     date_hierarchy = "created_at"
     autocomplete_fields = ("drop_off_point",)
-    inlines = (ReturnLineInline, ReturnEventInline, ReturnNoteInline)
+    inlines = (ReturnLineInline, ReturnFootprintInline, ReturnEventInline, ReturnNoteInline)
     actions = ("submit_selected", "approve_selected", "reject_selected", "cancel_selected")
     # The Save buttons come first in the form, so Enter in a field saves instead of pressing a transition button.
     save_on_top = True

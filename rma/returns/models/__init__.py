@@ -1,5 +1,6 @@
 """Return requests, their lines, reason codes, policy and audit trail (one module per concept)."""
 
+from rma.returns.models.footprint import ReturnFootprint
 from rma.returns.models.reference import PolicyFee, PolicyWindowOverride, ReasonCode, ReturnPolicy
 from rma.returns.models.requests import (
     RMA_ALPHABET,
@@ -21,6 +22,7 @@ __all__ = [
     "PolicyWindowOverride",
     "ReasonCode",
     "ReturnEvent",
+    "ReturnFootprint",
     "ReturnLine",
     "ReturnNote",
     "ReturnPhoto",
