@@ -20,6 +20,7 @@ urlpatterns = [
     path("warehouse/", include("rma.warehouse.urls")),
     path("store/", include("rma.store.urls")),
     path("agents/", include("rma.agents.urls")),
+    path("insights/", include("rma.insights.urls")),
     path("", include("rma.connectors.urls")),
     path("", include("rma.returns.urls")),
     path("", include("rma.shipping.urls")),

@@ -67,6 +67,7 @@ LOCAL_APPS = [
     "rma.portal",
     "rma.store",
     "rma.agents",
+    "rma.insights",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -324,6 +325,11 @@ RMA_CARBON_FACTORS: CarbonFactors = {
 # The name of the factor set above, stored with every return's estimate (rma.returns.models.ReturnFootprint): give
 # the factors a new name whenever you change them, so reports can tell the estimates made with each set apart.
 RMA_CARBON_FACTORS_VERSION = "ademe-2023.1"
+# Where the factors come from, cited on the footprint report (rma.insights).
+RMA_CARBON_FACTORS_SOURCES = [
+    "ADEME, Base Empreinte (2023): road freight and passenger car emission factors",
+    "Mondial Relay, Eco CO2 (2023): emissions per parcel by delivery mode",
+]
 
 # Where refunds and exchange requests are announced to the shop's systems (outbox webhook); empty: kept in
 # the outbox with destination "shop" for an integration to poll.

@@ -1,0 +1,13 @@
+"""The reports: include with ``path("insights/", include("rma.insights.urls"))``."""
+
+from django.urls import path
+from django.views.i18n import set_language
+
+from rma.insights import views
+
+app_name = "insights"
+
+urlpatterns = [
+    path("footprint/", views.footprint, name="footprint"),
+    path("language/", set_language, name="language"),
+]

@@ -1,0 +1,76 @@
+"""A fixed set of returns with estimates worked out by hand (factors below), and the people who read the report."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from rma.core import roles
+from rma.returns.drop_offs import DropOffChoice
+from rma.returns.models import ReturnFootprint, ReturnRequest
+from rma.returns.services import return_request_cancel
+from tests.core.factories import UserFactory
+from tests.helpers import english_pages  # noqa: F401 - autouse fixture
+from tests.locations.factories import DropOffPointFactory, WarehouseFactory
+from tests.returns.factories import return_request_make
+
+FACTORS = {
+    "carrier_leg_g": {"store": 150, "relay_point": 300, "locker": 250, "post_office": 320, "home_pickup": 400},
+    "car_g_per_km": 200,
+    "dedicated_trip_share": {"store": 0.5, "relay_point": 0.5, "locker": 0.25, "post_office": 0.4, "home_pickup": 0},
+    "walkable_km": 1.0,
+}
+AT = {"order__latitude": 45.0, "order__longitude": 5.0}
+
+
+@pytest.fixture(autouse=True)
+def factors(settings):
+    settings.RMA_CARBON_FACTORS = FACTORS
+    settings.RMA_CARBON_FACTORS_VERSION = "test-2026.1"
+
+
+@pytest.fixture
+def returns_sent(policy, warehouse, reason):
+    """Four returns this month and one last month, at `warehouse` but one:
+    - a locker 556 m away, walked to: 250 g (greener than 400 g at home);
+    - a relay point 5.004 km away: 300 g + 2 × 5.004 × 200 × 0.5 = 1,301 g;
+    - a home pickup: 400 g;
+    - a cancelled return (sent nothing: left out);
+    - last month, a relay point 5.004 km away at another warehouse: 1,301 g.
+    """
+    locker = DropOffPointFactory(kind="locker", latitude=45.005, longitude=5.0)
+    relay = DropOffPointFactory(kind="relay_point", latitude=45.045, longitude=5.0)
+    day = timezone.localdate() + timedelta(days=2)
+    home = DropOffChoice(method="home_pickup", pickup_date=day, pickup_slot="08:00-12:00")
+    made = {
+        "locker": return_request_make(reason=reason, point=locker, **AT),
+        "relay": return_request_make(reason=reason, point=relay, **AT),
+        "home": return_request_make(reason=reason, drop_off=home, **AT),
+        "cancelled": return_request_make(reason=reason, point=relay, **AT),
+        "elsewhere": return_request_make(reason=reason, point=relay, **AT),
+    }
+    return_request_cancel(return_request=made["cancelled"], actor=None)
+    other = WarehouseFactory(code="WH-OTHER")
+    ReturnRequest.objects.filter(pk__in=[r.pk for r in made.values()]).update(destination_warehouse=warehouse)
+    ReturnRequest.objects.filter(pk=made["elsewhere"].pk).update(destination_warehouse=other)
+    first_of_month = timezone.localdate().replace(day=1)
+    ReturnFootprint.objects.filter(return_request=made["elsewhere"]).update(
+        created_at=timezone.now() - timedelta(days=timezone.localdate().day + 3)
+    )
+    made["last_month"] = first_of_month - timedelta(days=1)
+    return made
+
+
+@pytest.fixture
+def agent(db):
+    return UserFactory(username="camille", roles=[roles.AGENT], first_name="Camille")
+
+
+@pytest.fixture
+def warehouse_manager(warehouse):
+    user = UserFactory(username="wanda", roles=[roles.WAREHOUSE_STAFF])
+    warehouse.staff.add(user)
+    return user
+
+
+from tests.portal.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: E402, F401

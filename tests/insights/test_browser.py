@@ -1,0 +1,58 @@
+"""In Chromium: an agent signs in, opens the footprint report, reads the totals, the chart and its tables, narrows
+the period, switches to French, and downloads the CSV. Screenshots go to test-artifacts/insights-<step>.png."""
+
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def shoot(page: Page, step: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"insights-{step}.png"), full_page=True)
+
+
+def test_an_agent_reads_the_footprint_in_english_and_french_and_downloads_it(
+    page: Page, live_server, agent, returns_sent
+):
+    base = live_server.url
+    page.goto(base + "/insights/footprint/")
+    page.get_by_label("Username").fill("camille")
+    page.get_by_label("Password").fill("demo-password")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(base + "/insights/footprint/")
+
+    expect(page.get_by_role("heading", name="Carbon footprint of returns")).to_be_visible()
+    expect(page.locator('[data-total="returns"]')).to_have_text("4")
+    expect(page.locator('[data-total="kg"]')).to_have_text("3.3 kg CO₂e")
+    expect(page.get_by_role("img", name="Estimated emissions each month")).to_be_visible()
+    expect(page.locator("[data-chart=months] rect")).to_have_count(4)  # two months, two bars each
+    expect(page.locator("[data-table=methods] tbody tr")).to_have_count(3)
+    expect(page.locator("[data-versions]")).to_have_text("test-2026.1")
+    shoot(page, "01-footprint")
+
+    # This month only.
+    page.get_by_label("From", exact=True).fill(timezone.localdate().replace(day=1).isoformat())
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator('[data-total="returns"]')).to_have_text("3")
+    expect(page.locator("[data-chart=months] rect")).to_have_count(2)
+
+    # In French, the same figures in French words and numbers.
+    page.get_by_role("button", name="FR").click()
+    expect(page.get_by_role("heading", name="Empreinte carbone des retours")).to_be_visible()
+    expect(page.locator('[data-total="kg"]')).to_have_text("2,0 kg CO₂e")
+    shoot(page, "02-footprint-fr")
+
+    with page.expect_download() as download:
+        page.locator("[data-csv]").click()
+    content = Path(download.value.path()).read_text()
+    assert (
+        content.splitlines()[0]
+        == "month,method,returns,grams_co2e,baseline_grams_co2e,saved_grams_co2e,greener,walked"
+    )
+    assert len(content.splitlines()) == 4  # this month: locker, relay point, home pickup
