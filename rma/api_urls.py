@@ -10,4 +10,5 @@ urlpatterns = [
     path("warehouse/", include("rma.warehouse.api.urls")),
     path("store-credits/", include("rma.warehouse.api.store_credit_urls")),
     path("store/", include("rma.store.api.urls")),
+    path("insights/", include("rma.insights.api_urls")),
 ]

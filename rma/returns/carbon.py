@@ -56,7 +56,8 @@ def footprint_build(*, return_request: ReturnRequest, order: Order, point: DropO
     """The estimate of a new return, with the factors it applies (saved by the caller, with the return).
 
     The customer's trip starts at the order's delivery address: its coordinates, else its postcode's centre (one
-    query); when neither is known, only the carrier's leg is counted, and the distance is left empty."""
+    query); when neither is known, only the carrier's leg is counted, and the distance is left empty. A returnless
+    refund sends nothing: its estimate is 0 g (its baseline still counts, as what the return would have cost)."""
     factors = settings.RMA_CARBON_FACTORS
     kind = HOME_PICKUP if point is None else point.kind
     distance: float | None = None
@@ -68,6 +69,8 @@ def footprint_build(*, return_request: ReturnRequest, order: Order, point: DropO
         if start is not None:
             distance = great_circle_km(start[0], start[1], point.latitude, point.longitude)
     estimate = carbon_estimate(kind=kind, distance_km=distance)
+    if return_request.returnless:  # refunded without sending anything back: no parcel, no trip
+        estimate = CarbonEstimate(grams=0, carrier_leg_g=0, trip_g=0, walkable=estimate.walkable)
     return ReturnFootprint(
         return_request=return_request,
         method=return_request.drop_off_method,

@@ -134,3 +134,18 @@ def test_the_admin_shows_a_returns_estimate_and_its_factors(admin_client, policy
     assert "carbon estimate" in text.lower() or "estimation carbone" in text.lower()
     for shown in ("1301", "1001", "5004", "test-2026.1"):
         assert shown in text
+
+
+def test_a_returnless_refund_emits_nothing_but_keeps_its_baseline(policy, warehouse, reason):
+    policy.returnless_refund_below = Decimal("10.00")
+    policy.save()
+    relay = _point_north("relay_point", 0.045)
+
+    return_request = return_request_make(
+        reason=reason, point=relay, unit_price=Decimal("4.50"), order__latitude=45.0, order__longitude=5.0
+    )
+
+    footprint = ReturnFootprint.objects.get(return_request=return_request)
+    assert return_request.returnless is True
+    assert (footprint.grams, footprint.carrier_leg_g, footprint.trip_g, footprint.baseline_g) == (0, 0, 0, 400)
+    assert footprint.distance_m == 5004

@@ -16,6 +16,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -26,6 +27,7 @@ from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.test import override_settings
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -33,6 +35,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.core.failures import Failure
 
 from rma.core import roles
+from rma.insights.forms import MAX_PERIOD_DAYS, default_period
 from rma.locations.models import Store, Warehouse
 
 SEED = 20261210
@@ -72,7 +75,8 @@ def filter_case(context: schemathesis.HookContext, case: schemathesis.Case) -> b
     tests/locations/apis). A date-time's offset is at most ±14:00, the offsets places have (the `date-time` format
     allows up to ±23:59; tests/core/apis/test_hostile_filters.py pins the 400). The lines of one order have distinct
     ids (`external_id`, or `sku` without one); OpenAPI cannot say that a field is unique across the items of an
-    array (tests/orders pin the 400). Only those cases are dropped; invalid requests (negative data) are all sent
+    array (tests/orders pin the 400). The footprint report's period starts before it ends and spans three years at
+    most (tests/insights pin the 400). Only those cases are dropped; invalid requests (negative data) are all sent
     as generated.
     """
     if case.meta is None or not case.meta.generation.mode.is_positive:
@@ -83,12 +87,25 @@ def filter_case(context: schemathesis.HookContext, case: schemathesis.Case) -> b
         return len(coordinates) == 2 or (not coordinates and bool(str(query.get("postcode", "")).strip()))
     if case.operation.path == "/api/v1/returns/" and case.method.upper() == "GET":
         return not any(offset_beyond_14_hours(query.get(name)) for name in ("created_after", "created_before"))
+    if case.operation.path == "/api/v1/insights/footprint/":
+        return footprint_period_valid(query)
     if case.operation.path == "/api/v1/orders/" and case.method.upper() == "POST" and isinstance(case.body, dict):
         lines = case.body.get("lines")
         if isinstance(lines, list) and all(isinstance(line, dict) for line in lines):
             ids = [str(line.get("external_id") or line.get("sku") or "").strip() for line in lines]
             return len(set(ids)) == len(ids)
     return True
+
+
+def footprint_period_valid(query: dict) -> bool:
+    """`start` and `end` (each defaulted as the report does) in order and at most three years apart."""
+    default_start, default_end = default_period(timezone.localdate())
+    try:
+        start = date.fromisoformat(query["start"]) if "start" in query else default_start
+        end = date.fromisoformat(query["end"]) if "end" in query else default_end
+    except (TypeError, ValueError):
+        return True  # not a date: the 400 it gets is what the schema says
+    return start <= end and (end - start).days <= MAX_PERIOD_DAYS
 
 
 def offset_beyond_14_hours(value: object) -> bool:
