@@ -11,6 +11,7 @@ from django.utils import timezone
 from rma.core.exceptions import NotEligible
 from rma.locations.models import PostcodePlace
 from rma.returns.drop_offs import DropOffChoice
+from rma.returns.footprint_backfill import footprints_backfill
 from rma.returns.models import ReturnFootprint, ReturnRequest
 from tests.locations.factories import DropOffPointFactory
 from tests.returns.factories import return_request_make
@@ -149,3 +150,24 @@ def test_a_returnless_refund_emits_nothing_but_keeps_its_baseline(policy, wareho
     assert return_request.returnless is True
     assert (footprint.grams, footprint.carrier_leg_g, footprint.trip_g, footprint.baseline_g) == (0, 0, 0, 400)
     assert footprint.distance_m == 5004
+
+
+def test_the_backfill_estimates_returns_without_one_with_todays_factors_once(policy, warehouse, reason):
+    relay = _point_north("relay_point", 0.045)
+    PostcodePlace.objects.create(postcode="38000", name="GRENOBLE", commune="Grenoble", latitude=45.0, longitude=5.0)
+    older = return_request_make(reason=reason, point=relay, order__latitude=45.0, order__longitude=5.0)
+    by_postcode = return_request_make(
+        reason=reason, point=relay, order__latitude=None, order__longitude=None, order__postcode="38000"
+    )
+    kept = return_request_make(reason=reason, point=relay, order__latitude=45.0, order__longitude=5.0)
+    ReturnFootprint.objects.filter(return_request__in=[older, by_postcode]).delete()
+
+    written = footprints_backfill(batch_size=1)
+    again = footprints_backfill()
+
+    assert (written, again) == (2, 0)
+    rows = {row.return_request_id: row for row in ReturnFootprint.objects.all()}
+    assert (rows[older.pk].grams, rows[older.pk].factors_version) == (1301, "test-2026.1+backfill")
+    assert rows[older.pk].created_at == older.created_at
+    assert rows[by_postcode.pk].distance_m == 5004
+    assert rows[kept.pk].factors_version == "test-2026.1"

@@ -28,6 +28,7 @@ from rma.locations.choices import DropOffKind
 from rma.locations.models import DropOffPoint, Warehouse
 from rma.orders.models import Order
 from rma.orders.services import product_variants_record
+from rma.returns.footprint_backfill import footprints_backfill
 from rma.returns.models import ReasonCode
 from rma.warehouse.models import Grade
 from rma.warehouse.services import warehouse_reference_data_seed
@@ -126,11 +127,14 @@ class Command(BaseCommand):
                 sys.stderr.write(f"seed_scale: {done}/{count} returns ({done / max(elapsed, 1e-6):.0f}/s)\n")
         # The catalogue's variants as their latest sale says (the exchange step offers them): one statement.
         product_variants_record(lines=list(writer.latest_sales.values()))
+        # Their carbon estimates, as a creation writes them (the footprint report reads them).
+        footprints = footprints_backfill(batch_size=min(batch_size, 5000))
         statistics_refresh()
         elapsed = time.monotonic() - started
         self.stdout.write(f"Run {run}: {count} returns in {elapsed:.1f} s.")
         for name, rows in writer.written.items():
             self.stdout.write(f"  {name:<16} {rows:>10}")
+        self.stdout.write(f"  {'footprint':<16} {footprints:>10}")
         self.stdout.write(f"Orders are numbered SC{run:03d}-…, customers' emails end in @scale.example.")
 
 
