@@ -10,9 +10,10 @@ from django.utils import timezone, translation
 
 from rma.portal.lookup import SELF_SERVICE_REFUSED
 from rma.portal.session import SESSION_KEY
+from rma.returns.choices import ReturnStatus
 from rma.returns.customer_lists import customer_list_entry_create
 from rma.returns.models import ReturnRequest
-from tests.portal.helpers import choose_items, lookup, text
+from tests.portal.helpers import choose_items, confirm, lookup, text, through_drop_off
 from tests.portal.world import EMAIL, POSTCODE
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +93,24 @@ def test_a_wrong_secret_still_gets_the_generic_message_not_the_refusal(world):
     body = text(lookup(client, secret="someone.else@example.fr"))
     assert "We could not find an order with these details." in body
     assert refused_message("en") not in body
+
+
+def test_a_return_confirmed_by_a_customer_blocked_on_the_way_waits_for_an_agent_and_they_are_not_told_why(world):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert through_drop_off(client, world).status_code == 302
+    put_on_list("email", EMAIL)
+
+    response = confirm(client)
+
+    return_request = ReturnRequest.objects.get()
+    assert response["Location"] == reverse("portal:confirmation", kwargs={"public_id": return_request.public_id})
+    assert return_request.status == ReturnStatus.NEEDS_REVIEW
+    assert return_request.review_reason == "Customer on the block list: Chargebacks on three orders"
+    for page in (
+        client.get(response["Location"]),
+        client.get(reverse("portal:tracking", args=(return_request.public_id,))),
+    ):
+        assert page.status_code == 200
+        body = text(page)
+        assert "block list" not in body
+        assert "Chargebacks" not in body

@@ -85,10 +85,6 @@ class CustomerListEntry(TimeStampedModel):
                 {"value": _("This value is already on this list. Change that entry (its expiry, for instance).")}
             )
 
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_at is not None and self.expires_at <= timezone.now()
-
 
 class CustomerListChange(models.Model):
     """One addition, change or removal of a customer list entry: who, when, and the entry before and after."""
