@@ -19,11 +19,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rma.orders.selectors import order_get_for_customer
 from rma.portal.forms import LookupForm
 from rma.portal.session import portal_session_close, portal_session_open
+from rma.returns.customer_lists import customer_is_blocked
 
 logger = logging.getLogger(__name__)
 
 LOOKUP_FAILED = _(
     "We could not find an order with these details. Check the order number and the email address or postcode."
+)
+# A customer on the block list (rma.returns.customer_lists): told where to turn, not why.
+SELF_SERVICE_REFUSED = _(
+    "We cannot start a return for this order online. Please contact our customer service: "
+    "they will be happy to help you with your return."
 )
 
 
@@ -54,6 +60,7 @@ def lookup_rate_limited(request: HttpRequest) -> bool:
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None)
+    refused = ""
     if request.method == "POST":
         if lookup_rate_limited(request):
             logger.info("portal lookup rate-limited")
@@ -64,11 +71,16 @@ def lookup(request: HttpRequest) -> HttpResponse:
             order = order_get_for_customer(
                 number=form.cleaned_data["order_number"], email_or_postcode=form.cleaned_data["email_or_postcode"]
             )
-            if order is not None:
+            if order is not None and customer_is_blocked(order=order):
+                # No session (and none left open from before): no step of a return opens.
+                portal_session_close(request=request)
+                refused = str(SELF_SERVICE_REFUSED)
+            elif order is not None:
                 portal_session_open(request=request, order=order)
                 return redirect("portal:items")
-            form.add_error(None, LOOKUP_FAILED)
-    return render(request, "portal/lookup.html", {"form": form})
+            else:
+                form.add_error(None, LOOKUP_FAILED)
+    return render(request, "portal/lookup.html", {"form": form, "refused": refused})
 
 
 @require_POST

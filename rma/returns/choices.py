@@ -62,3 +62,24 @@ class CreationChannel(models.TextChoices):
     STORE = "store", _("Shop counter")
     API = "api", _("API")
     AGENT = "agent", _("Customer service")
+
+
+class CustomerListKind(models.TextChoices):
+    """Which list a customer entry is on (rma.returns.customer_lists)."""
+
+    BLOCK = "block", _("Block list")
+    ALLOW = "allow", _("Allow list")
+
+
+class CustomerListMatch(models.TextChoices):
+    """What a customer list entry is compared with: the order's (or return's) email, delivery address or phone."""
+
+    EMAIL = "email", _("Email address")
+    ADDRESS = "address", _("Delivery address")
+    PHONE = "phone", _("Phone number")
+
+
+class CustomerListAction(models.TextChoices):
+    ADDED = "added", _("Added")
+    CHANGED = "changed", _("Changed")
+    REMOVED = "removed", _("Removed")

@@ -15,6 +15,7 @@ from rma.core.reference_memo import ReferenceMemo
 from rma.locations.choices import DropOffMethod
 from rma.orders.models import Order, OrderLine
 from rma.returns.choices import LegalBasis, Resolution, Responsibility, ReturnStatus
+from rma.returns.customer_lists import customer_standing_for
 from rma.returns.models import PolicyFee, PolicyWindowOverride, ReasonCode, ReturnPolicy, ReturnRequest
 
 
@@ -202,9 +203,17 @@ def money_terms_for(
 
 
 def review_reason_for(*, policy: ReturnPolicy, return_request: ReturnRequest) -> str:
-    """Why a submitted return must be looked at by a person, or "" when it can be approved now."""
+    """Why a submitted return must be looked at by a person, or "" when it can be approved now.
+
+    A customer on the block list is always reviewed, whoever creates the return; one on the allow list (trusted)
+    skips the high-value and recent-returns rules, not a policy that approves nothing by itself."""
+    standing = customer_standing_for(order=return_request.order, contact_email=return_request.contact_email)
+    if standing.blocked_by is not None:
+        return _("Customer on the block list: %(reason)s") % {"reason": standing.blocked_by.reason}
     if not policy.auto_approve:
         return _("Every return is reviewed under this policy.")
+    if standing.trusted:  # every rule below is one a trusted customer skips
+        return ""
     order_total = return_request.order.total
     if policy.review_order_value_above is not None and order_total > policy.review_order_value_above:
         return _("High-value order (%(total)s).") % {"total": money(order_total, return_request.order.currency)}

@@ -18,6 +18,7 @@ from django.utils import timezone
 from rma.connectors.models import InboxDelivery, ShopConnection
 from rma.connectors.orders_in import order_data_apply
 from rma.connectors.platforms.base import OrderData, OrderLineData
+from rma.returns.customer_lists import customer_list_entry_create, customer_list_entry_update
 from rma.returns.models import ReturnPhoto, ReturnRequest
 from rma.returns.services import return_request_approve
 from rma.shipping.carriers import TrackingEvent as CarrierEvent
@@ -139,6 +140,12 @@ def build_rows(make_return, user):
         drop_off_methods=["relay_point"],
         countries=["FR"],
     )
+    # A block list entry (someone else's: the returns above are made already), added then changed: two audit rows.
+    entry = customer_list_entry_create(
+        kind="block", match="email", value=f"blocked-{ReturnRequest.objects.count()}@example.com", reason="Fraud",
+        actor=user,
+    )  # fmt: skip
+    customer_list_entry_update(entry=entry, data={"reason": "Fraud, confirmed"}, actor=user)
     # Postcode places come from La Poste's file, through the import command (idempotent: twice changes nothing).
     call_command("postcodes_import", str(POSTCODES_FILE), stdout=io.StringIO(), stderr=io.StringIO())
     # Addresses come from the Base Adresse Nationale, through their import command.

@@ -19,15 +19,16 @@ from tests.portal.helpers import (
 
 pytestmark = pytest.mark.django_db
 # Pinned: a query more per request shows here; one per order or per point shows in the growth checks.
-LOOKUP_QUERIES = 10
+# The found order's customer is checked against the block list: one query (rma.returns.customer_lists).
+LOOKUP_QUERIES = 11
 # Session, order, its lines, the reasons, the shop connections, the product's variants (no transaction), and twice
 # the policy (3 each): the test's transaction wrote it, so its memo reads it again; a serving process holds it.
 RESOLUTION_QUERIES = 12
 # Session, order, the nearest points of each of the four kinds (no transaction: the step only reads).
 DROP_OFF_QUERIES = 6
-# Creating and submitting the return (its carbon estimate, approval, label request and emails); the same for one
-# item or two.
-CONFIRM_QUERIES = 28
+# Creating and submitting the return (its carbon estimate, the policy's block and allow list check, approval, label
+# request and emails); the same for one item or two.
+CONFIRM_QUERIES = 29
 
 KINDS = ("store", "relay_point", "locker", "post_office")
 

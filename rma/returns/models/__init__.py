@@ -1,5 +1,6 @@
 """Return requests, their lines, reason codes, policy and audit trail (one module per concept)."""
 
+from rma.returns.models.customer_lists import CustomerListChange, CustomerListEntry
 from rma.returns.models.footprint import ReturnFootprint
 from rma.returns.models.reference import PolicyFee, PolicyWindowOverride, ReasonCode, ReturnPolicy
 from rma.returns.models.requests import (
@@ -16,6 +17,8 @@ from rma.returns.models.requests import (
 )
 
 __all__ = [
+    "CustomerListChange",
+    "CustomerListEntry",
     "RMA_ALPHABET",
     "IdempotencyKey",
     "PolicyFee",
