@@ -69,6 +69,11 @@ def footprint_build(*, return_request: ReturnRequest, order: Order, point: DropO
         if start is not None:
             distance = great_circle_km(start[0], start[1], point.latitude, point.longitude)
     estimate = carbon_estimate(kind=kind, distance_km=distance)
+    farthest = settings.RMA_DROP_OFF_MAX_KM.get(kind)
+    if distance is not None and farthest is not None and distance > farthest:
+        # Farther than the portal offers this kind of point: the customer was there for something else (a parcel
+        # handed in at a shop's counter while travelling), so no trip is counted for the return.
+        estimate = CarbonEstimate(estimate.carrier_leg_g, estimate.carrier_leg_g, 0, estimate.walkable)
     if return_request.returnless:  # refunded without sending anything back: no parcel, no trip
         estimate = CarbonEstimate(grams=0, carrier_leg_g=0, trip_g=0, walkable=estimate.walkable)
     return ReturnFootprint(

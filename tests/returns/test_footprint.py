@@ -171,3 +171,12 @@ def test_the_backfill_estimates_returns_without_one_with_todays_factors_once(pol
     assert rows[older.pk].created_at == older.created_at
     assert rows[by_postcode.pk].distance_m == 5004
     assert rows[kept.pk].factors_version == "test-2026.1"
+
+
+def test_a_point_farther_than_the_portal_offers_counts_no_trip(settings, policy, warehouse, reason):
+    settings.RMA_DROP_OFF_MAX_KM = {"store": 50}
+    shop = _point_north("store", 0.9)  # 100 km: handed in while travelling, not a trip made for the return
+
+    footprint = return_request_make(reason=reason, point=shop, order__latitude=45.0, order__longitude=5.0).footprint
+
+    assert (footprint.distance_m, footprint.trip_g, footprint.grams) == (100_075, 0, 150)
