@@ -2,6 +2,7 @@
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -134,3 +135,12 @@ def queries_of(call: Callable[[], Any], *, warm: bool = False) -> int:
         response = call()
         assert response.status_code in (200, 302), response.status_code
     return len(queries)
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def screenshot(page: Any, name: str) -> None:
+    """A browser test's full page as test-artifacts/<name>.png, for a person to look at afterwards."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

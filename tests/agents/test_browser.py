@@ -6,7 +6,6 @@ Screenshots of each step go to test-artifacts/agents-<step>.png.
 """
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -14,15 +13,9 @@ from playwright.sync_api import Page, expect
 
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
+from tests.helpers import ARTIFACTS, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-def shoot(page: Page, step: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"agents-{step}.png"), full_page=True)
 
 
 def test_an_agent_reviews_the_queue_approves_one_rejects_another_and_adds_a_note(
@@ -46,13 +39,13 @@ def test_an_agent_reviews_the_queue_approves_one_rejects_another_and_adds_a_note
     expect(rows.nth(0).locator("[data-review-reason]")).to_contain_text("High-value order")
     expect(rows.nth(0).locator("[data-history-summary]")).to_have_text("1 return · 149.00\u00a0€")
     expect(rows.nth(0).locator('[data-outcome="needs_review"]')).to_have_text("Under review: 1")
-    shoot(page, "01-queue")
+    screenshot(page, "agents-01-queue")
 
     # Approve the first with a word for the customer.
     page.get_by_role("link", name=first.rma_number).click()
     expect(page.locator("[data-review-reason]")).to_contain_text("High-value order")
     page.get_by_label("Message to the customer (optional)").fill("Photos vérifiées, bon retour !")
-    shoot(page, "02-return")
+    screenshot(page, "agents-02-return")
     page.get_by_role("button", name="Approve").click()
     expect(page.locator("[data-message=success]")).to_have_text(f"{first.rma_number} approved.")
     expect(page.locator("[data-queue] tbody tr")).to_have_count(1)
@@ -65,7 +58,7 @@ def test_an_agent_reviews_the_queue_approves_one_rejects_another_and_adds_a_note
     expect(page.locator("[data-note]")).to_contain_text("camille")
     expect(page.get_by_label("Why is it rejected?")).to_have_attribute("required", "")  # no rejection without one
     page.get_by_label("Why is it rejected?").fill("L'article a été porté.")
-    shoot(page, "03-reject")
+    screenshot(page, "agents-03-reject")
     page.get_by_role("button", name="Reject").click()
     expect(page.locator("[data-message=success]")).to_have_text(f"{second.rma_number} rejected.")
     expect(page.locator("[data-queue-empty]")).to_be_visible()

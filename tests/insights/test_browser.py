@@ -7,14 +7,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.helpers import screenshot
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-def shoot(page: Page, step: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"insights-{step}.png"), full_page=True)
 
 
 def test_an_agent_reads_the_footprint_in_english_and_french_and_downloads_it(
@@ -34,7 +29,7 @@ def test_an_agent_reads_the_footprint_in_english_and_french_and_downloads_it(
     expect(page.locator("[data-chart=months] rect")).to_have_count(4)  # two months, two bars each
     expect(page.locator("[data-table=methods] tbody tr")).to_have_count(3)
     expect(page.locator("[data-versions]")).to_have_text("test-2026.1")
-    shoot(page, "01-footprint")
+    screenshot(page, "insights-01-footprint")
 
     # This month only.
     page.get_by_label("From", exact=True).fill(timezone.localdate().replace(day=1).isoformat())
@@ -46,7 +41,7 @@ def test_an_agent_reads_the_footprint_in_english_and_french_and_downloads_it(
     page.get_by_role("button", name="FR").click()
     expect(page.get_by_role("heading", name="Empreinte carbone des retours")).to_be_visible()
     expect(page.locator('[data-total="kg"]')).to_have_text("2,0 kg CO₂e")
-    shoot(page, "02-footprint-fr")
+    screenshot(page, "insights-02-footprint-fr")
 
     with page.expect_download() as download:
         page.locator("[data-csv]").click()

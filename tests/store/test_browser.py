@@ -5,7 +5,6 @@ closes it, downloads the manifest and dispatches it, in Chromium. Screenshots: t
 import csv
 import io
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -14,15 +13,9 @@ from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
 from rma.shipping.choices import ShipmentStatus
 from rma.shipping.models import CounterCheck, Shipment, ShipmentItem
+from tests.helpers import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-def shoot(page: Page, step: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"store-{step}.png"), full_page=True)
 
 
 def scan(page: Page, code: str) -> None:
@@ -46,13 +39,13 @@ def test_counter_return_then_a_two_carton_shipment(page: Page, live_server, make
     # The counter: the scan field has the focus; the customer's QR code is scanned.
     scan_field = page.get_by_label("Scan a return")
     expect(scan_field).to_be_focused()
-    shoot(page, "01-counter")
+    screenshot(page, "store-01-counter")
     scan(page, customer_return.rma_number)
     expect(page.locator("[data-return]")).to_have_attribute("data-return", customer_return.rma_number)
     expect(page.locator("[data-confirm-check]")).to_be_focused()
     # Condition "as new" for the only line, accept, Enter.
     page.get_by_label("As new, in its packaging").check()
-    shoot(page, "02-check")
+    screenshot(page, "store-02-check")
     page.locator("[data-confirm-check]").focus()
     page.keyboard.press("Enter")
     expect(page.locator("[data-message=success]")).to_contain_text(f"Return {customer_return.rma_number} accepted")
@@ -60,7 +53,7 @@ def test_counter_return_then_a_two_carton_shipment(page: Page, live_server, make
     receipt = page.request.get(base + page.locator("[data-receipt='80mm']").get_attribute("href"))
     assert receipt.ok
     assert receipt.body().startswith(b"%PDF")
-    shoot(page, "03-handed-in")
+    screenshot(page, "store-03-handed-in")
 
     # A second customer's return, handed in the same way (the scanner types the RMA number without dashes).
     page.get_by_role("link", name="Next customer").click()
@@ -107,7 +100,7 @@ def test_counter_return_then_a_two_carton_shipment(page: Page, live_server, make
     page.get_by_label("Weight (kg)").first.press("Enter")
     expect(page.locator("[data-total=units]")).to_have_text("5")
     expect(page.locator("[data-total=cartons]")).to_have_text("2")
-    shoot(page, "04-shipment-open")
+    screenshot(page, "store-04-shipment-open")
 
     # Close (confirm), then download the manifest.
     page.once("dialog", lambda dialog: dialog.accept())
@@ -130,7 +123,7 @@ def test_counter_return_then_a_two_carton_shipment(page: Page, live_server, make
     with page.expect_download() as pdf_info:
         page.locator("[data-manifest=pdf]").click()
     assert pdf_info.value.suggested_filename.endswith(".pdf")
-    shoot(page, "05-closed")
+    screenshot(page, "store-05-closed")
 
     # Dispatch: the carrier's pickup reference, Enter.
     page.get_by_label("Carrier pickup reference").click()
@@ -142,7 +135,7 @@ def test_counter_return_then_a_two_carton_shipment(page: Page, live_server, make
     expect(page.locator("[data-shipments] tr[data-shipment='SH-PAR01-000001']")).to_have_attribute(
         "data-status", "dispatched"
     )
-    shoot(page, "06-shipments")
+    screenshot(page, "store-06-shipments")
 
     shipment.refresh_from_db()
     assert shipment.status == ShipmentStatus.DISPATCHED

@@ -7,7 +7,6 @@ Screenshots of each step go to test-artifacts/warehouse-<step>.png.
 import re
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -20,15 +19,9 @@ from rma.shipping.choices import ShipmentStatus
 from rma.shipping.models import Carton, Shipment
 from rma.warehouse.models import Arrival, Discrepancy, Disposition, Refund
 from rma.warehouse.services import arrival_register
+from tests.helpers import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-def shoot(page: Page, step: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"warehouse-{step}.png"), full_page=True)
 
 
 def test_an_operator_receives_a_two_carton_shipment_with_one_missing_item(
@@ -48,7 +41,7 @@ def test_an_operator_receives_a_two_carton_shipment_with_one_missing_item(
     # The board announces the shipment; the scan field has the focus.
     expect(page.locator("[data-board=shipments]")).to_contain_text(shipment.number)
     expect(page.get_by_label("Scan a parcel")).to_be_focused()
-    shoot(page, "shipment-01-board")
+    screenshot(page, "warehouse-shipment-01-board")
 
     # Carton 1: its label receives it and opens the count, the count field has the focus.
     page.keyboard.type(first.barcode)
@@ -66,7 +59,7 @@ def test_an_operator_receives_a_two_carton_shipment_with_one_missing_item(
         expect(page.get_by_label("Count an item")).to_be_focused()
     expect(page.locator('[data-line="SKU-A"]')).to_have_attribute("data-state", "short")
     expect(page.locator('[data-line="SKU-A"] [data-counted]')).to_have_text("2")
-    shoot(page, "shipment-02-carton-1-counted")
+    screenshot(page, "warehouse-shipment-02-carton-1-counted")
     # The carton's label again: its count is closed, and the shipment page waits for the next carton.
     page.keyboard.type(first.barcode)
     page.keyboard.press("Enter")
@@ -86,7 +79,7 @@ def test_an_operator_receives_a_two_carton_shipment_with_one_missing_item(
     page.keyboard.type("SKU-B")
     page.keyboard.press("Enter")
     expect(page.locator('[data-line="SKU-B"]')).to_have_attribute("data-state", "ok")
-    shoot(page, "shipment-03-carton-2-counted")
+    screenshot(page, "warehouse-shipment-03-carton-2-counted")
     page.keyboard.type(second.barcode)
     page.keyboard.press("Enter")
 
@@ -96,7 +89,7 @@ def test_an_operator_receives_a_two_carton_shipment_with_one_missing_item(
     )
     expect(page.locator("[data-status]")).to_have_attribute("data-status", "received_with_discrepancies")
     expect(page.locator("[data-discrepancies] tr[data-kind=missing]")).to_contain_text("Announced 3, found 2.")
-    shoot(page, "shipment-04-received-with-discrepancies")
+    screenshot(page, "warehouse-shipment-04-received-with-discrepancies")
 
     shipment = Shipment.objects.get(pk=shipment.pk)
     assert shipment.status == ShipmentStatus.RECEIVED_WITH_DISCREPANCIES
@@ -143,7 +136,7 @@ def test_receive_grade_dispose_and_refund_with_the_keyboard(page: Page, live_ser
     )
     scan = page.get_by_label("Scan a parcel")
     expect(scan).to_be_focused()
-    shoot(page, "01-board")
+    screenshot(page, "warehouse-01-board")
 
     # A scanner types the tracking number and Enter.
     page.keyboard.type("RP123456785FR")
@@ -151,7 +144,7 @@ def test_receive_grade_dispose_and_refund_with_the_keyboard(page: Page, live_ser
     expect(page.locator("[data-message=success]")).to_contain_text(f"Return {return_request.rma_number} received.")
     expect(page.locator("[data-status]")).to_have_attribute("data-status", "received")
     expect(page.locator("[data-next]")).to_be_focused()
-    shoot(page, "02-received")
+    screenshot(page, "warehouse-02-received")
 
     # Unit 1: grade A with its letter, Enter; accept the suggested disposition with Enter.
     page.keyboard.press("Enter")
@@ -159,11 +152,11 @@ def test_receive_grade_dispose_and_refund_with_the_keyboard(page: Page, live_ser
     page.wait_for_load_state("domcontentloaded")  # the page's keys work once its deferred script has run
     page.keyboard.press("a")
     expect(page.locator("[data-grades] input:checked")).to_have_count(1)
-    shoot(page, "03-grade-unit-1")
+    screenshot(page, "warehouse-03-grade-unit-1")
     page.keyboard.press("Enter")
     expect(page.locator("[data-suggestion]")).to_have_attribute("data-suggestion", "restock")
     expect(page.locator("[data-confirm]")).to_be_focused()
-    shoot(page, "04-suggestion-unit-1")
+    screenshot(page, "warehouse-04-suggestion-unit-1")
     page.keyboard.press("Enter")
 
     # Unit 2: grade C, tick a checklist item with the keyboard; override the suggestion with a reason.
@@ -180,7 +173,7 @@ def test_receive_grade_dispose_and_refund_with_the_keyboard(page: Page, live_ser
     reason = page.get_by_label("Why not the suggestion?")
     expect(reason).to_be_focused()
     page.keyboard.type("Partner charity collects this week")
-    shoot(page, "05-override-unit-2")
+    screenshot(page, "warehouse-05-override-unit-2")
     page.keyboard.press("Enter")
 
     # Every unit done: the refund preview, and the release button has the focus.
@@ -188,10 +181,10 @@ def test_receive_grade_dispose_and_refund_with_the_keyboard(page: Page, live_ser
     # 49.90 (A, 100 %) + 19.96 (C, 40 % of 49.90), no fee.
     expect(page.locator("[data-amount]")).to_have_text("€69.86")
     expect(page.locator("[data-release]")).to_be_focused()
-    shoot(page, "06-refund-preview")
+    screenshot(page, "warehouse-06-refund-preview")
     page.keyboard.press("Enter")
     expect(page.locator("[data-message=success]")).to_contain_text("Refund of €69.86 released.")
-    shoot(page, "07-refund-released")
+    screenshot(page, "warehouse-07-refund-released")
 
     refund = Refund.objects.get(return_request=return_request)
     assert refund.amount == Decimal("69.86")

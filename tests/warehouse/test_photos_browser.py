@@ -1,8 +1,6 @@
 """In Chromium, with DEBUG off as in production: an operator opens the customer's photo from the warehouse's return
 page; an operator of another warehouse gets a 404. Screenshots go to test-artifacts/warehouse-photos-<step>.png."""
 
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
@@ -10,17 +8,11 @@ from playwright.sync_api import Page, expect
 from rma.returns.models import ReturnPhoto
 from rma.warehouse.services import arrival_register
 from tests.core.pictures import checked, jpeg_with_gps
+from tests.helpers import screenshot
 from tests.orders.factories import OrderLineFactory
 from tests.returns.factories import ReasonCodeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-def shoot(page: Page, step: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"warehouse-photos-{step}.png"), full_page=True)
 
 
 def log_in(page: Page, base: str, username: str) -> None:
@@ -57,7 +49,7 @@ def test_an_operator_opens_the_customers_photo_and_another_warehouse_gets_404(
     # The thumbnail really loaded (a broken image has no natural width).
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle())
     assert thumbnail.evaluate("img => img.naturalWidth") == 240  # turned upright: the phone was held sideways
-    shoot(page, "01-return-page")
+    screenshot(page, "warehouse-photos-01-return-page")
 
     with page.context.expect_page() as opened:
         panel.get_by_role("link").first.click()
@@ -69,7 +61,7 @@ def test_an_operator_opens_the_customers_photo_and_another_warehouse_gets_404(
     assert response.headers["content-type"] == "image/jpeg"
     assert response.headers["x-content-type-options"] == "nosniff"
     assert photo_page.evaluate("document.images.length && document.images[0].naturalWidth") == 240
-    shoot(photo_page, "02-photo-opened")
+    screenshot(photo_page, "warehouse-photos-02-photo-opened")
     photo_page.close()
 
     # The unit page shows it too.
@@ -84,4 +76,4 @@ def test_an_operator_opens_the_customers_photo_and_another_warehouse_gets_404(
     response = page.goto(base + photo_path)
     assert response is not None
     assert response.status == 404
-    shoot(page, "03-other-warehouse-404")
+    screenshot(page, "warehouse-photos-03-other-warehouse-404")
