@@ -3,7 +3,7 @@
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -304,32 +304,7 @@ RMA_LEGAL_MINIMUM_WINDOW_DAYS = 14
 RMA_FREE_RETURN_FEE = Decimal("0.00")
 
 
-class CarbonFactors(TypedDict):
-    """Shape of ``RMA_CARBON_FACTORS``: grams per drop-off kind, per car km, and shares of dedicated trips."""
-
-    carrier_leg_g: dict[str, int]
-    car_g_per_km: int
-    dedicated_trip_share: dict[str, float]
-    walkable_km: float
-
-
-# Carbon estimate per drop-off option, in grams CO2e per parcel (ADEME 2023; Eco CO2 for Mondial Relay 2023):
-# the carrier's leg, plus the customer's trip when it is made by car (per km, and the share of trips that are
-# dedicated rather than combined with another errand). Shown as estimates; editable here.
-RMA_CARBON_FACTORS: CarbonFactors = {
-    "carrier_leg_g": {"store": 150, "relay_point": 287, "locker": 250, "post_office": 300, "home_pickup": 374},
-    "car_g_per_km": 193,
-    "dedicated_trip_share": {"store": 0.5, "relay_point": 0.3, "locker": 0.3, "post_office": 0.4, "home_pickup": 0},
-    "walkable_km": 1.0,
-}
-# The name of the factor set above, stored with every return's estimate (rma.returns.models.ReturnFootprint): give
-# the factors a new name whenever you change them, so reports can tell the estimates made with each set apart.
-RMA_CARBON_FACTORS_VERSION = "ademe-2023.1"
-# Where the factors come from, cited on the footprint report (rma.insights).
-RMA_CARBON_FACTORS_SOURCES = [
-    "ADEME, Base Empreinte (2023): road freight and passenger car emission factors",
-    "Mondial Relay, Eco CO2 (2023): emissions per parcel by delivery mode",
-]
+from returns_portal.settings.impact import *  # noqa: E402, F403
 
 # Where refunds and exchange requests are announced to the shop's systems (outbox webhook); empty: kept in
 # the outbox with destination "shop" for an integration to poll.

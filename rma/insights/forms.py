@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rma.core import roles
 from rma.locations.models import Store, Warehouse
+from rma.orders.choices import Category
 
 MAX_PERIOD_DAYS = 3 * 366
 
@@ -64,3 +65,22 @@ class ReportFilterForm(forms.Form):
             raise forms.ValidationError(_("A report covers three years at most."), code="period_too_long")
         data["start"], data["end"] = start, end
         return data
+
+
+class DispositionFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    warehouse = forms.ModelChoiceField(
+        label=_("Warehouse"),
+        queryset=Warehouse.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        to_field_name="code",
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=[("", _("All")), *Category.choices], required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].queryset = warehouses_for(user)  # type: ignore[attr-defined]
+
+    def clean_year(self) -> int:
+        return self.cleaned_data.get("year") or timezone.localdate().year

@@ -6,12 +6,25 @@ import pytest
 from django.utils import timezone
 
 from rma.core import roles
+from rma.returns.choices import ReturnStatus
 from rma.returns.drop_offs import DropOffChoice
 from rma.returns.models import ReturnFootprint, ReturnRequest
 from rma.returns.services import return_request_cancel
+from rma.warehouse.choices import Derogation, DispositionKind
+from rma.warehouse.models import Disposition, Grade
+from rma.warehouse.services import (
+    arrival_register,
+    disposition_confirm,
+    inspection_record,
+    warehouse_reference_data_seed,
+)
 from tests.core.factories import UserFactory
-from tests.helpers import english_pages  # noqa: F401 - autouse fixture
+from tests.helpers import (
+    english_pages,  # noqa: F401 - autouse fixture
+    staff_member,
+)
 from tests.locations.factories import DropOffPointFactory, WarehouseFactory
+from tests.orders.factories import OrderLineFactory
 from tests.returns.factories import return_request_make
 
 FACTORS = {
@@ -71,6 +84,69 @@ def warehouse_manager(warehouse):
     user = UserFactory(username="wanda", roles=[roles.WAREHOUSE_STAFF])
     warehouse.staff.add(user)
     return user
+
+
+# ---- dispositions of returned units
+
+WEIGHTS = {"apparel": 350, "footwear": 900, "other": 500}
+
+
+@pytest.fixture(autouse=True)
+def weights(settings):
+    settings.RMA_CATEGORY_UNIT_WEIGHT_G = WEIGHTS
+
+
+def _dispose(make_return, warehouse, operator, category, dispositions):
+    """A return of len(dispositions) units of `category`, received at `warehouse`, each unit given its
+    (kind, derogation)."""
+    line = OrderLineFactory(quantity=len(dispositions), category=category)
+    return_request = make_return(order_line=line, quantity=len(dispositions), status=ReturnStatus.IN_TRANSIT)
+    return_request.destination_warehouse = warehouse
+    return_request.save(update_fields=["destination_warehouse"])
+    arrival_register(code=return_request.rma_number, warehouse=warehouse, actor=operator)
+    return_line = return_request.lines.get()
+    grade = Grade.objects.filter(scale__category=category).order_by("position").last()
+    for index, (kind, derogation) in enumerate(dispositions):
+        inspection = inspection_record(return_line=return_line, unit_index=index, actor=operator, grade=grade)
+        disposition_confirm(
+            inspection=inspection,
+            actor=operator,
+            kind=kind,
+            override_reason="As the operator saw it",
+            derogation=derogation,
+            derogation_note="Checked" if derogation else "",
+        )
+    return return_request
+
+
+@pytest.fixture
+def disposed(make_return, warehouse, agent):
+    """Apparel: 2 restocked, 1 donated, 1 recycled, 2 destroyed (mould); footwear: 1 resold second-hand, 1
+    destroyed (counterfeit); at another warehouse, 1 apparel unit recycled; last year, 1 apparel unit destroyed."""
+    warehouse_reference_data_seed()
+    operator = staff_member(warehouse, "alice", "warehouse_staff")
+    other = WarehouseFactory(code="WH-OTHER")
+    other_operator = staff_member(other, "lea", "warehouse_staff")
+    restock, donate, recycle, destroy = (
+        (DispositionKind.RESTOCK, ""),
+        (DispositionKind.DONATE, ""),
+        (DispositionKind.RECYCLE, ""),
+        (DispositionKind.DESTROY, Derogation.HEALTH_SAFETY),
+    )
+    _dispose(make_return, warehouse, operator, "apparel", [restock, restock, donate, recycle, destroy, destroy])
+    _dispose(
+        make_return,
+        warehouse,
+        operator,
+        "footwear",
+        [(DispositionKind.RESELL_SECONDHAND, ""), (DispositionKind.DESTROY, Derogation.IP_INFRINGEMENT)],
+    )
+    _dispose(make_return, other, other_operator, "apparel", [recycle])
+    last_year = _dispose(make_return, warehouse, operator, "apparel", [destroy])
+    Disposition.objects.filter(inspection__return_line__return_request=last_year).update(
+        confirmed_at=timezone.now() - timedelta(days=400)
+    )
+    return operator
 
 
 from tests.portal.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: E402, F401

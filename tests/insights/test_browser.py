@@ -51,3 +51,32 @@ def test_an_agent_reads_the_footprint_in_english_and_french_and_downloads_it(
         == "month,method,returns,grams_co2e,baseline_grams_co2e,saved_grams_co2e,greener,walked"
     )
     assert len(content.splitlines()) == 4  # this month: locker, relay point, home pickup
+
+
+def test_an_agent_reads_what_became_of_returned_units_in_english_and_french(page: Page, live_server, agent, disposed):
+    base = live_server.url
+    page.goto(base + "/insights/dispositions/")
+    page.get_by_label("Username").fill("camille")
+    page.get_by_label("Password").fill("demo-password")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(base + "/insights/dispositions/")
+
+    expect(page.get_by_role("heading", name="What became of returned units")).to_be_visible()
+    expect(page.locator('[data-total="units"]')).to_have_text("9")
+    expect(page.locator('[data-total="destroyed"]')).to_have_text("3")
+    apparel = page.locator('[data-category="Apparel"]')
+    expect(apparel.locator('[data-treatment="destroyed"]')).to_contain_text("Health, hygiene or safety risk")
+    screenshot(page, "insights-03-dispositions")
+
+    page.get_by_label("Category").select_option("footwear")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator('[data-total="units"]')).to_have_text("2")
+
+    page.get_by_role("button", name="FR").click()
+    expect(page.get_by_role("heading", name="Ce que sont devenus les articles retournés")).to_be_visible()
+    expect(page.locator('[data-treatment="resold_secondhand"] th')).to_have_text("Revendus d’occasion")
+    screenshot(page, "insights-04-dispositions-fr")
+
+    with page.expect_download() as download:
+        page.locator('[data-export="json"]').click()
+    assert '"treatment": "destroyed"' in Path(download.value.path()).read_text()

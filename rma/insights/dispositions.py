@@ -1,0 +1,107 @@
+"""What became of returned units in a year: the disclosure the EU's ESPR (Regulation 2024/1781, art. 24: unsold
+consumer products discarded, by category, with the reasons and the waste operation) and France's AGEC law (unsold
+non-food products reused, donated or recycled rather than destroyed) ask of a company. Returns under the
+withdrawal right count as unsold products for the ESPR.
+
+One disposition is one unit (rma.warehouse: each unit is inspected and disposed of on its own). Weights are
+estimated from an average unit weight per product category (RMA_CATEGORY_UNIT_WEIGHT_G), since orders carry none."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rma.locations.models import Warehouse
+from rma.returns.selectors import AnyUser, return_request_scope
+from rma.warehouse.choices import DispositionKind
+from rma.warehouse.models import Disposition
+
+
+class Treatment(models.TextChoices):
+    """What the disclosure calls what happened to a unit (several dispositions may share one)."""
+
+    RESOLD = "resold", _("Resold as new")
+    RESOLD_SECONDHAND = "resold_secondhand", _("Resold second-hand")
+    REFURBISHED = "refurbished", _("Refurbished or repaired")
+    DONATED = "donated", _("Donated")
+    RETURNED_TO_SUPPLIER = "returned_to_supplier", _("Returned to the supplier")
+    RECYCLED = "recycled", _("Recycled")
+    DESTROYED = "destroyed", _("Destroyed")
+
+
+TREATMENT_OF = {
+    DispositionKind.RESTOCK: Treatment.RESOLD,
+    DispositionKind.RESTOCK_OPEN_BOX: Treatment.RESOLD,
+    DispositionKind.RESELL_SECONDHAND: Treatment.RESOLD_SECONDHAND,
+    DispositionKind.REFURBISH: Treatment.REFURBISHED,
+    DispositionKind.REPAIR: Treatment.REFURBISHED,
+    DispositionKind.DONATE: Treatment.DONATED,
+    DispositionKind.RETURN_TO_VENDOR: Treatment.RETURNED_TO_SUPPLIER,
+    DispositionKind.RECYCLE: Treatment.RECYCLED,
+    DispositionKind.DESTROY: Treatment.DESTROYED,
+}
+# Discarded in the ESPR's sense, with the waste operation it names for them.
+WASTE_OPERATION = {Treatment.RECYCLED: "recycling", Treatment.DESTROYED: "disposal"}
+
+
+@dataclass(frozen=True)
+class DispositionRow:
+    year: int
+    category: str
+    treatment: str
+    derogation: str  # why destroying was lawful; "" for any other treatment
+    units: int
+    weight_g: int  # estimated
+
+    @property
+    def discarded(self) -> bool:
+        return self.treatment in WASTE_OPERATION
+
+    @property
+    def waste_operation(self) -> str:
+        return WASTE_OPERATION.get(Treatment(self.treatment), "")
+
+
+def unit_weight_g(category: str) -> int:
+    weights: dict[str, int] = settings.RMA_CATEGORY_UNIT_WEIGHT_G
+    return int(weights.get(category, weights.get("other", 0)))
+
+
+def disposition_rows(
+    *, user: AnyUser, year: int, warehouse: Warehouse | None = None, category: str = ""
+) -> list[DispositionRow]:
+    """Units disposed of in `year` (confirmed then, in the site's time zone) among the returns `user` may see, by
+    category, treatment and derogation: one grouped statement."""
+    zone = timezone.get_current_timezone()
+    returns = return_request_scope(user=user)
+    if warehouse is not None:
+        returns = returns.filter(destination_warehouse=warehouse)
+    dispositions = Disposition.objects.filter(
+        confirmed_at__gte=datetime(year, 1, 1, tzinfo=zone),
+        confirmed_at__lt=datetime(year + 1, 1, 1, tzinfo=zone),
+        inspection__return_line__return_request__in=returns.values("pk"),
+    )
+    if category:
+        dispositions = dispositions.filter(inspection__return_line__order_line__category=category)
+    grouped = (
+        dispositions.values("kind", "derogation", category=F("inspection__return_line__order_line__category"))
+        .annotate(units=Count("pk"))
+        .order_by()
+    )
+    totals: dict[tuple[str, str, str], int] = {}
+    for row in grouped:
+        treatment = TREATMENT_OF[DispositionKind(row["kind"])]
+        derogation = row["derogation"] if treatment == Treatment.DESTROYED else ""
+        key = (row["category"], treatment.value, derogation)
+        totals[key] = totals.get(key, 0) + row["units"]
+    order = {treatment: index for index, treatment in enumerate(Treatment.values)}
+    return [
+        DispositionRow(year, category_, treatment, derogation, units, units * unit_weight_g(category_))
+        for (category_, treatment, derogation), units in sorted(
+            totals.items(), key=lambda item: (item[0][0], order[item[0][1]], item[0][2])
+        )
+    ]

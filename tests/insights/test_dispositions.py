@@ -1,0 +1,90 @@
+"""The disposition disclosure: the units disposed of in a year, by category, treatment and derogation, with the
+weight estimated from each category's average unit weight; CSV and JSON exports; scoped to the reader's sites."""
+
+import csv
+import io
+
+import pytest
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+URL = "/insights/dispositions/"
+
+
+def _rows(response):
+    return {(r["category"], r["treatment"], r["derogation"]): r for r in response.json()["rows"]}
+
+
+def test_the_year_is_told_by_category_treatment_and_derogation(client, agent, disposed):
+    client.force_login(agent)
+
+    response = client.get(URL, {"format": "json"})
+
+    rows = _rows(response)
+    assert response.json()["year"] == timezone.localdate().year
+    assert {key: row["units"] for key, row in rows.items()} == {
+        ("apparel", "resold", ""): 2,
+        ("apparel", "donated", ""): 1,
+        ("apparel", "recycled", ""): 2,
+        ("apparel", "destroyed", "health_safety"): 2,
+        ("footwear", "resold_secondhand", ""): 1,
+        ("footwear", "destroyed", "ip_infringement"): 1,
+    }
+    # 2 × 350 g; 1 × 900 g.
+    assert rows[("apparel", "destroyed", "health_safety")]["weight_kg_estimated"] == 0.7
+    assert rows[("footwear", "destroyed", "ip_infringement")]["weight_kg_estimated"] == 0.9
+    assert (rows[("apparel", "recycled", "")]["discarded"], rows[("apparel", "recycled", "")]["waste_operation"]) == (
+        True,
+        "recycling",
+    )
+    assert rows[("apparel", "destroyed", "health_safety")]["waste_operation"] == "disposal"
+    assert (rows[("apparel", "donated", "")]["discarded"], rows[("apparel", "donated", "")]["waste_operation"]) == (
+        False,
+        "",
+    )
+
+
+def test_the_page_totals_and_the_csv(client, agent, disposed):
+    client.force_login(agent)
+
+    page = client.get(URL)
+    exported = client.get(URL, {"format": "csv", "category": "footwear"})
+
+    assert page.status_code == 200
+    assert (page.context["units"], page.context["discarded"], page.context["destroyed"]) == (9, 5, 3)
+    assert "Health, hygiene or safety risk" in page.content.decode()
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode())))
+    assert [(r["treatment"], r["derogation"], r["units"], r["weight_kg_estimated"]) for r in rows] == [
+        ("resold_secondhand", "", "1", "0.9"),
+        ("destroyed", "ip_infringement", "1", "0.9"),
+    ]
+
+
+def test_last_year_and_a_warehouse_are_reported_alone(client, agent, disposed):
+    client.force_login(agent)
+
+    last_year = client.get(URL, {"format": "json", "year": timezone.localdate().year - 1})
+    other = client.get(URL, {"format": "json", "warehouse": "WH-OTHER"})
+
+    assert [(r["category"], r["treatment"], r["units"]) for r in last_year.json()["rows"]] == [
+        ("apparel", "destroyed", 1)
+    ]
+    assert [(r["treatment"], r["units"]) for r in other.json()["rows"]] == [("recycled", 1)]
+
+
+def test_warehouse_staff_see_their_warehouses_units_only(client, disposed):
+    client.force_login(disposed)
+
+    response = client.get(URL, {"format": "json"})
+    refused = client.get(URL, {"format": "json", "warehouse": "WH-OTHER"})
+
+    assert sum(r["units"] for r in response.json()["rows"]) == 8
+    assert refused.status_code == 400
+    assert "warehouse" in refused.json()["error"]["details"]
+
+
+def test_a_year_out_of_range_is_refused(client, agent):
+    client.force_login(agent)
+
+    assert client.get(URL, {"year": "1900"}).status_code == 400
+    assert client.get(URL, {"year": "next", "format": "json"}).status_code == 400
