@@ -106,6 +106,8 @@ def pages(data: dict[str, Any]) -> list[Measure]:
         Measure("warehouse API: expected", [get("/api/v1/warehouse/expected/", wh_api)]),
         Measure("warehouse API: awaiting refund", [get("/api/v1/warehouse/awaiting-refund/", wh_api)]),
         Measure("agents: review queue", [get("/agents/", agent)]),
+        Measure("insights: carbon footprint", [get("/insights/footprint/", agent)]),
+        Measure("insights: dispositions", [get("/insights/dispositions/", agent)]),
         Measure("agents: return page", [get(f"/agents/returns/{public_id}/", agent) for public_id in returns]),
         Measure("store: counter", [get("/store/", assistant)]),
         Measure("store: shipments", [get("/store/shipments/", assistant)]),

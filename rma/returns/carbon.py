@@ -6,6 +6,7 @@ estimate = the carrier's leg for this kind of drop-off
 The figures are estimates (ADEME 2023; Eco CO2 for Mondial Relay 2023); the portal's help cites them.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -52,20 +53,31 @@ def convenience_sort_key(*, distance_km: float, grams: int) -> tuple[int, int, f
     return (int(distance_km // CONVENIENCE_BAND_KM), grams, distance_km)
 
 
-def footprint_build(*, return_request: ReturnRequest, order: Order, point: DropOffPoint | None) -> ReturnFootprint:
+def order_position(order: Order) -> tuple[float, float] | None:
+    """Where the customer starts from: the order's coordinates, else its postcode's centre (one query)."""
+    if order.latitude is not None and order.longitude is not None:
+        return (order.latitude, order.longitude)
+    return postcode_coordinates(postcode=order.postcode, city=order.city, country=order.country or "FR")
+
+
+def footprint_build(
+    *,
+    return_request: ReturnRequest,
+    order: Order,
+    point: DropOffPoint | None,
+    locate: Callable[[Order], tuple[float, float] | None] = order_position,
+) -> ReturnFootprint:
     """The estimate of a new return, with the factors it applies (saved by the caller, with the return).
 
-    The customer's trip starts at the order's delivery address: its coordinates, else its postcode's centre (one
-    query); when neither is known, only the carrier's leg is counted, and the distance is left empty. A returnless
-    refund sends nothing: its estimate is 0 g (its baseline still counts, as what the return would have cost)."""
+    The customer's trip starts where `locate` puts the order (order_position: its coordinates, else its postcode's
+    centre, one query); when neither is known, only the carrier's leg is counted, and the distance is left empty.
+    A returnless refund sends nothing: its estimate is 0 g (its baseline still counts, as what the return would
+    have cost)."""
     factors = settings.RMA_CARBON_FACTORS
     kind = HOME_PICKUP if point is None else point.kind
     distance: float | None = None
     if point is not None and point.latitude is not None and point.longitude is not None:
-        if order.latitude is not None and order.longitude is not None:
-            start: tuple[float, float] | None = (order.latitude, order.longitude)
-        else:
-            start = postcode_coordinates(postcode=order.postcode, city=order.city, country=order.country or "FR")
+        start = locate(order)
         if start is not None:
             distance = great_circle_km(start[0], start[1], point.latitude, point.longitude)
     estimate = carbon_estimate(kind=kind, distance_km=distance)

@@ -7,9 +7,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import transaction
 
-from rma.locations.selectors import postcode_coordinates
 from rma.orders.models import Order
-from rma.returns.carbon import footprint_build
+from rma.returns.carbon import footprint_build, order_position
 from rma.returns.models import ReturnFootprint, ReturnRequest
 
 BACKFILL_SUFFIX = "+backfill"
@@ -19,7 +18,7 @@ def footprints_backfill(*, batch_size: int = 2000, progress: Callable[[int], obj
     """Estimate every return without one, `batch_size` at a time (each batch in its own transaction); returns how
     many were written. Orders without coordinates are located by their postcode once per postcode and city."""
     version = settings.RMA_CARBON_FACTORS_VERSION + BACKFILL_SUFFIX
-    located: dict[tuple[str, str, str], tuple[float, float] | None] = {}
+    locate = _memoised_position()
     written, after = 0, 0
     while True:
         returns = list(
@@ -36,9 +35,11 @@ def footprints_backfill(*, batch_size: int = 2000, progress: Callable[[int], obj
             return written
         rows = []
         for return_request in returns:
-            order = _located(return_request.order, located)
             footprint = footprint_build(
-                return_request=return_request, order=order, point=return_request.drop_off_point
+                return_request=return_request,
+                order=return_request.order,
+                point=return_request.drop_off_point,
+                locate=locate,
             )
             footprint.created_at = return_request.created_at
             footprint.factors_version = version
@@ -51,13 +52,16 @@ def footprints_backfill(*, batch_size: int = 2000, progress: Callable[[int], obj
             progress(written)
 
 
-def _located(order: Order, located: dict[tuple[str, str, str], tuple[float, float] | None]) -> Order:
-    """The order with coordinates when it has none and its postcode is known (looked up once per place)."""
-    if order.latitude is not None and order.longitude is not None:
-        return order
-    key = (order.postcode, order.city, order.country or "FR")
-    if key not in located:
-        located[key] = postcode_coordinates(postcode=key[0], city=key[1], country=key[2])
-    if located[key] is not None:
-        order.latitude, order.longitude = located[key]  # type: ignore[misc]
-    return order
+def _memoised_position() -> Callable[[Order], tuple[float, float] | None]:
+    """order_position, with each postcode looked up once per run (most orders of a shop share a few)."""
+    places: dict[tuple[str, str, str], tuple[float, float] | None] = {}
+
+    def locate(order: Order) -> tuple[float, float] | None:
+        if order.latitude is not None and order.longitude is not None:
+            return (order.latitude, order.longitude)
+        key = (order.postcode, order.city, order.country or "FR")
+        if key not in places:
+            places[key] = order_position(order)
+        return places[key]
+
+    return locate

@@ -29,6 +29,8 @@ MEASURES = (
     "warehouse API: expected",
     "warehouse API: awaiting refund",
     "agents: review queue",
+    "insights: carbon footprint",
+    "insights: dispositions",
     "agents: return page",
     "store: counter",
     "store: shipments",
