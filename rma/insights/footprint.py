@@ -108,10 +108,14 @@ def footprint_report(footprints: QuerySet[ReturnFootprint]) -> FootprintReport:
         months[month] = months.get(month, FootprintFigures()) + figures
         methods[method] = methods.get(method, FootprintFigures()) + figures
     total = sum(months.values(), FootprintFigures())
-    versions = sorted(set(footprints.order_by().values_list("factors_version", flat=True).distinct()))
     return FootprintReport(
         months=sorted(months.items()),
         methods=sorted(methods.items(), key=lambda item: (-item[1].returns, item[0])),
         total=total,
-        versions=versions,
+        versions=factor_sets(footprints),
     )
+
+
+def factor_sets(footprints: QuerySet[ReturnFootprint]) -> list[str]:
+    """The factor sets the estimates were made with."""
+    return sorted(footprints.order_by().values_list("factors_version", flat=True).distinct())

@@ -36,12 +36,9 @@ def warehouses_for(user: User) -> QuerySet[Warehouse]:
     return Warehouse.objects.filter(staff=user).order_by("code")
 
 
-class ReportFilterForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    store = forms.ModelChoiceField(
-        label=_("Shop"), queryset=Store.objects.none(), required=False, empty_label=_("All"), to_field_name="code"
-    )
+class _SiteFilterForm(forms.Form):
+    """A report's warehouse filter, offering the warehouses the reader may see."""
+
     warehouse = forms.ModelChoiceField(
         label=_("Warehouse"),
         queryset=Warehouse.objects.none(),
@@ -52,8 +49,20 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["store"].queryset = stores_for(user)  # type: ignore[attr-defined]
         self.fields["warehouse"].queryset = warehouses_for(user)  # type: ignore[attr-defined]
+
+
+class ReportFilterForm(_SiteFilterForm):
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    store = forms.ModelChoiceField(
+        label=_("Shop"), queryset=Store.objects.none(), required=False, empty_label=_("All"), to_field_name="code"
+    )
+    field_order = ("start", "end", "store", "warehouse")
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["store"].queryset = stores_for(user)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -67,20 +76,10 @@ class ReportFilterForm(forms.Form):
         return data
 
 
-class DispositionFilterForm(forms.Form):
+class DispositionFilterForm(_SiteFilterForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
-    warehouse = forms.ModelChoiceField(
-        label=_("Warehouse"),
-        queryset=Warehouse.objects.none(),
-        required=False,
-        empty_label=_("All"),
-        to_field_name="code",
-    )
     category = forms.ChoiceField(label=_("Category"), choices=[("", _("All")), *Category.choices], required=False)
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["warehouse"].queryset = warehouses_for(user)  # type: ignore[attr-defined]
+    field_order = ("year", "warehouse", "category")
 
     def clean_year(self) -> int:
         return self.cleaned_data.get("year") or timezone.localdate().year

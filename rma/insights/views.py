@@ -18,6 +18,7 @@ from rma.insights.charts import paired_bars
 from rma.insights.footprint import (
     FootprintFigures,
     FootprintReport,
+    factor_sets,
     footprint_report,
     footprint_rows,
     footprints_in_scope,
@@ -109,13 +110,13 @@ def footprint_csv(report_rows: list[tuple[date, str, FootprintFigures]], version
 @report_reader
 def footprint(request: HttpRequest) -> HttpResponse:
     """What the returns of a period emitted, by month and drop-off method, against all of them collected at home."""
-    form = ReportFilterForm(request.GET or None, user=request.user)  # type: ignore[arg-type]
-    if request.GET and not form.is_valid():
+    query = request.GET.copy()
+    default_start, default_end = default_period(timezone.localdate())  # the last twelve months, in the fields
+    query.setdefault("start", default_start.isoformat())
+    query.setdefault("end", default_end.isoformat())
+    form = ReportFilterForm(query, user=request.user)  # type: ignore[arg-type]
+    if not form.is_valid():
         return render(request, "insights/footprint.html", {"form": form}, status=400)
-    if not request.GET:  # the last twelve months, shown in the form's fields
-        start, end = default_period(timezone.localdate())
-        form = ReportFilterForm({"start": start, "end": end}, user=request.user)  # type: ignore[arg-type]
-        form.is_valid()
     data = form.cleaned_data
     footprints = footprints_in_scope(
         user=request.user,
@@ -125,6 +126,6 @@ def footprint(request: HttpRequest) -> HttpResponse:
         warehouse=data.get("warehouse"),
     )
     if request.GET.get("format") == "csv":
-        return footprint_csv(footprint_rows(footprints), footprint_report(footprints).versions)
+        return footprint_csv(footprint_rows(footprints), factor_sets(footprints))
     report = footprint_report(footprints)
     return render(request, "insights/footprint.html", {"form": form, **_context(report)})

@@ -12,15 +12,19 @@ from tests.helpers import screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_agent_reads_the_footprint_in_english_and_french_and_downloads_it(
-    page: Page, live_server, agent, returns_sent
-):
-    base = live_server.url
-    page.goto(base + "/insights/footprint/")
+def sign_in(page: Page, url: str) -> None:
+    """Open `url` as the agent camille: through the sign-in page, and back to it."""
+    page.goto(url)
     page.get_by_label("Username").fill("camille")
     page.get_by_label("Password").fill("demo-password")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(base + "/insights/footprint/")
+    expect(page).to_have_url(url)
+
+
+def test_an_agent_reads_the_footprint_in_english_and_french_and_downloads_it(
+    page: Page, live_server, agent, returns_sent
+):
+    sign_in(page, live_server.url + "/insights/footprint/")
 
     expect(page.get_by_role("heading", name="Carbon footprint of returns")).to_be_visible()
     expect(page.locator('[data-total="returns"]')).to_have_text("4")
@@ -54,12 +58,7 @@ def test_an_agent_reads_the_footprint_in_english_and_french_and_downloads_it(
 
 
 def test_an_agent_reads_what_became_of_returned_units_in_english_and_french(page: Page, live_server, agent, disposed):
-    base = live_server.url
-    page.goto(base + "/insights/dispositions/")
-    page.get_by_label("Username").fill("camille")
-    page.get_by_label("Password").fill("demo-password")
-    page.keyboard.press("Enter")
-    expect(page).to_have_url(base + "/insights/dispositions/")
+    sign_in(page, live_server.url + "/insights/dispositions/")
 
     expect(page.get_by_role("heading", name="What became of returned units")).to_be_visible()
     expect(page.locator('[data-total="units"]')).to_have_text("9")
