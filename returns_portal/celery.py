@@ -45,6 +45,7 @@ app.conf.update(
         "rma.shipping.*": {"queue": "labels"},
         "rma.returns.*": {"queue": "default"},
         "rma.connectors.*": {"queue": "default"},
+        "rma.insights.*": {"queue": "default"},
     },
     beat_schedule={
         "outbox-sweep": {
@@ -96,6 +97,17 @@ app.conf.update(
         "labels-purge-voided": {
             "task": "rma.shipping.labels_purge_voided",
             "schedule": crontab(hour=3, minute=17),
+            "options": {"expires": 6 * 3600},
+        },
+        # The analytics' daily roll-ups (rma.insights.rollups): the days touched, then the recent weeks whole.
+        "insights-rollups-refresh": {
+            "task": "rma.insights.rollups_refresh",
+            "schedule": 60.0,
+            "options": {"expires": 55},
+        },
+        "insights-rollups-rebuild": {
+            "task": "rma.insights.rollups_rebuild_recent",
+            "schedule": crontab(hour=2, minute=23),
             "options": {"expires": 6 * 3600},
         },
         # Photos uploaded in a portal journey nobody confirmed: on the disk or in the bucket, deleted after a day.

@@ -40,3 +40,9 @@ RMA_CARBON_FACTORS_SOURCES = [
     "ADEME, Base Empreinte (2023): road freight and passenger car emission factors",
     "Mondial Relay, Eco CO2 (2023): emissions per parcel by delivery mode",
 ]
+# What a return costs the retailer, for the analytics (rma.insights): a label per carrier (its code, or "default"),
+# and handling per unit the warehouse inspects. Estimates in the returns' currency; set your own contract prices.
+RMA_INSIGHTS_LABEL_COST: dict[str, str] = {"default": "5.50"}
+RMA_INSIGHTS_HANDLING_COST = "2.00"
+# The nightly pass of the analytics' roll-ups rebuilds this many days whole (rma.insights.rollups).
+RMA_INSIGHTS_REBUILD_DAYS = 62

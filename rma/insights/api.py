@@ -18,7 +18,6 @@ from rma.insights.footprint import FootprintFigures, footprint_report, footprint
 from rma.insights.forms import ReportFilterForm
 from rma.locations.choices import DropOffMethod
 
-FILTERS = ("start", "end", "store", "warehouse")
 ReportReaderRoles = role_permission(roles.AGENT, roles.INTEGRATION, roles.STORE_STAFF, roles.WAREHOUSE_STAFF)
 
 
@@ -63,11 +62,37 @@ def _figures(figures: FootprintFigures, **key: str) -> dict[str, Any]:
     }
 
 
-def _date(name: str, description: str) -> OpenApiParameter:
+def filters_validate(request: Request, form_class: type[ReportFilterForm]) -> dict[str, Any]:
+    """The report's filters from the query, or a 400 (a bad or empty value) or a 404 (a site not the caller's)."""
+    user = request_user(request)
+    names = list(form_class.base_fields)
+    # A filter given empty is refused like any bad value, not taken for one left out.
+    blank = [name for name in names if name in request.query_params and not request.query_params[name].strip()]
+    if blank:
+        raise ValidationError({name: ["This field may not be blank."] for name in blank})
+    form = form_class(request.query_params.dict(), user=user)
+    if not form.is_valid():
+        unknown = {
+            name: [str(error.message) % (error.params or {}) for error in errors]
+            for name, errors in form.errors.as_data().items()
+            if name in ("store", "warehouse") and any(error.code == "invalid_choice" for error in errors)
+        }
+        if unknown:  # a code that is none of the caller's sites: as unknown as a code that does not exist
+            raise UnknownReference("Unknown shop or warehouse.", extra=unknown)
+        raise ValidationError(
+            {
+                ("non_field_errors" if name == "__all__" else name): [str(error) for error in errors]
+                for name, errors in form.errors.items()
+            }
+        )
+    return form.cleaned_data
+
+
+def date_parameter(name: str, description: str) -> OpenApiParameter:
     return OpenApiParameter(name, OpenApiTypes.DATE, OpenApiParameter.QUERY, required=False, description=description)
 
 
-def _code(name: str, description: str) -> OpenApiParameter:
+def code_parameter(name: str, description: str) -> OpenApiParameter:
     schema = {"type": "string", "minLength": 1, "maxLength": 16}
     return OpenApiParameter(name, schema, OpenApiParameter.QUERY, required=False, description=description)
 
@@ -85,35 +110,18 @@ class FootprintReportApi(APIView):
         ),
         tags=["insights"],
         parameters=[
-            _date("start", "First day (default: the first day of the month eleven months ago)."),
-            _date("end", "Last day, included (default: today)."),
-            _code("store", "A shop's code: its returns only (404 when it is not one of yours)."),
-            _code("warehouse", "A warehouse's code: the returns sent there only (404 when it is not one of yours)."),
+            date_parameter("start", "First day (default: the first day of the month eleven months ago)."),
+            date_parameter("end", "Last day, included (default: today)."),
+            code_parameter("store", "A shop's code: its returns only (404 when it is not one of yours)."),
+            code_parameter(
+                "warehouse", "A warehouse's code: the returns sent there only (404 when it is not one of yours)."
+            ),
         ],
         responses={200: FootprintReportSerializer, **error_responses(400, 401, 403, 404)},
     )
     def get(self, request: Request) -> Response:
         user = request_user(request)
-        # A filter given empty is refused like any bad value, not taken for one left out.
-        blank = [name for name in FILTERS if name in request.query_params and not request.query_params[name].strip()]
-        if blank:
-            raise ValidationError({name: ["This field may not be blank."] for name in blank})
-        form = ReportFilterForm(request.query_params.dict(), user=user)
-        if not form.is_valid():
-            unknown = {
-                name: [str(error.message) % (error.params or {}) for error in errors]
-                for name, errors in form.errors.as_data().items()
-                if name in ("store", "warehouse") and any(error.code == "invalid_choice" for error in errors)
-            }
-            if unknown:  # a code that is none of the caller's sites: as unknown as a code that does not exist
-                raise UnknownReference("Unknown shop or warehouse.", extra=unknown)
-            raise ValidationError(
-                {
-                    ("non_field_errors" if name == "__all__" else name): [str(error) for error in errors]
-                    for name, errors in form.errors.items()
-                }
-            )
-        data = form.cleaned_data
+        data = filters_validate(request, ReportFilterForm)
         report = footprint_report(
             footprints_in_scope(
                 user=user,

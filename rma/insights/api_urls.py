@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from rma.insights import api
+from rma.insights import analytics_api, api
 
 urlpatterns = [
     path("footprint/", api.FootprintReportApi.as_view(), name="api-insights-footprint"),
+    path("analytics/<slug:sheet>/", analytics_api.AnalyticsSheetApi.as_view(), name="api-insights-analytics"),
 ]

@@ -55,3 +55,38 @@ def paired_bars(
             )
         ticks.append(Tick(x=round(index * slot + slot / 2, 1), label=label))
     return PairedBars(width, height, margin_top + drawable, bars, ticks, top_label)
+
+
+@dataclass(frozen=True)
+class Bars:
+    width: int
+    height: int
+    baseline_y: float
+    bars: list[Bar]
+    ticks: list[Tick]
+
+
+def bars(*, labels: list[str], values: list[float], titles: list[str]) -> Bars:
+    """One bar per label (a month's return rate, a reason's units…), scaled to the largest value; the labels are
+    thinned out to one in every few when there are many, the bars' titles keep them all."""
+    width, height, margin_top, margin_bottom = 640, 220, 10, 30
+    drawable = height - margin_top - margin_bottom
+    largest = max(values, default=0) or 1
+    slot = width / max(len(labels), 1)
+    every = max(1, len(labels) // 12)
+    drawn, ticks = [], []
+    for index, (label, value, title) in enumerate(zip(labels, values, titles, strict=True)):
+        bar_height = drawable * max(value, 0) / largest
+        drawn.append(
+            Bar(
+                x=round(index * slot + slot * 0.15, 1),
+                y=round(margin_top + drawable - bar_height, 1),
+                width=round(slot * 0.7, 1),
+                height=round(bar_height, 1),
+                series=0,
+                title=title,
+            )
+        )
+        if index % every == 0:
+            ticks.append(Tick(x=round(index * slot + slot / 2, 1), label=label))
+    return Bars(width, height, margin_top + drawable, drawn, ticks)

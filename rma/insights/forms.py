@@ -83,3 +83,8 @@ class DispositionFilterForm(_SiteFilterForm):
 
     def clean_year(self) -> int:
         return self.cleaned_data.get("year") or timezone.localdate().year
+
+
+class AnalyticsFilterForm(ReportFilterForm):
+    category = forms.ChoiceField(label=_("Category"), choices=[("", _("All")), *Category.choices], required=False)
+    field_order = ("start", "end", "category", "store", "warehouse")  # type: ignore[assignment]

@@ -33,6 +33,8 @@ class Order(AddressModel, TimeStampedModel):
             models.Index(fields=("number", "customer_email"), name="orders_order_number_email"),
             # A customer types the number in any case: the lookup compares Upper(number) (rma.orders.selectors).
             models.Index(Upper("number"), name="orders_order_number_upper"),
+            # The sales of a day, for the analytics' daily roll-ups (rma.insights.rollups).
+            models.Index(fields=("placed_at",), name="orders_order_placed"),
         ]
 
     def __str__(self) -> str:

@@ -141,6 +141,8 @@ class ReturnRequest(PublicIdModel, TimeStampedModel):
             ),
         ]
         indexes = [
+            # The returns requested on a day, for the analytics' daily roll-ups (rma.insights.rollups).
+            models.Index(fields=("created_at",), name="returns_created"),
             models.Index(fields=("contact_email", "created_at"), name="returns_contact_created"),
             # The API's case-insensitive filter compares Lower(contact_email) (rma.returns.api.listing).
             models.Index(Lower("contact_email"), F("created_at"), name="returns_contact_lower_created"),

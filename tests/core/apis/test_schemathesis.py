@@ -75,7 +75,7 @@ def filter_case(context: schemathesis.HookContext, case: schemathesis.Case) -> b
     tests/locations/apis). A date-time's offset is at most ±14:00, the offsets places have (the `date-time` format
     allows up to ±23:59; tests/core/apis/test_hostile_filters.py pins the 400). The lines of one order have distinct
     ids (`external_id`, or `sku` without one); OpenAPI cannot say that a field is unique across the items of an
-    array (tests/orders pin the 400). The footprint report's period starts before it ends and spans three years at
+    array (tests/orders pin the 400). The insights reports' period starts before it ends and spans three years at
     most (tests/insights pin the 400). Only those cases are dropped; invalid requests (negative data) are all sent
     as generated.
     """
@@ -87,7 +87,7 @@ def filter_case(context: schemathesis.HookContext, case: schemathesis.Case) -> b
         return len(coordinates) == 2 or (not coordinates and bool(str(query.get("postcode", "")).strip()))
     if case.operation.path == "/api/v1/returns/" and case.method.upper() == "GET":
         return not any(offset_beyond_14_hours(query.get(name)) for name in ("created_after", "created_before"))
-    if case.operation.path == "/api/v1/insights/footprint/":
+    if case.operation.path.startswith("/api/v1/insights/"):  # the footprint and the analytics sheets
         return footprint_period_valid(query)
     if case.operation.path == "/api/v1/orders/" and case.method.upper() == "POST" and isinstance(case.body, dict):
         lines = case.body.get("lines")

@@ -1,0 +1,163 @@
+"""Why goods come back and what returns come to, cost and recover, from the daily roll-ups (rma.insights.models)."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
+
+from rma.insights.analytics import Filters, RefundTimes, Scope, month_of, refund_times, rollup_rows, share
+from rma.insights.models import CostDay, Outcome, RecoveryDay, RefundDay, ReturnDay
+from rma.returns.models import ReasonCode
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Units:
+    returns: int = 0
+    units: int = 0
+    value: Decimal = ZERO
+
+
+@dataclass
+class ReasonReport:
+    total: Units  # the returns not given up
+    reasons: list[tuple[ReasonCode | None, Units]]  # the most units first
+    trend: list[tuple[date, dict[int | None, int]]]  # per month: units per reason id
+    outcomes: list[tuple[str, Units]]  # in Outcome's order, given-up returns last
+    settled: int  # returns refunded, exchanged or closed
+    kept: Decimal  # the value of the goods settled by store credit or an exchange: revenue the shop keeps
+
+    @property
+    def top_reason_ids(self) -> list[int | None]:
+        return [reason.pk if reason else None for reason, _units in self.reasons[:5]]
+
+
+_UNIT_SUMS = {f"{name}_sum": Sum(name) for name in ("returns", "units", "value")}
+
+
+def _units(row: dict[str, Any]) -> Units:
+    return Units(row["returns_sum"] or 0, row["units_sum"] or 0, row["value_sum"] or ZERO)
+
+
+def reason_report(*, scope: Scope, filters: Filters) -> ReasonReport:
+    """Top reasons and their monthly trend, and the mix of outcomes."""
+    rows = rollup_rows(ReturnDay, scope=scope, filters=filters)
+    kept_rows = rows.exclude(outcome=Outcome.WITHDRAWN)
+    by_reason = kept_rows.values("reason_id").annotate(**_UNIT_SUMS)
+    reasons = {reason.pk: reason for reason in ReasonCode.objects.all()}
+    ranked = sorted(
+        ((reasons.get(row["reason_id"]), _units(row)) for row in by_reason),
+        key=lambda item: (-item[1].units, item[0].code if item[0] else ""),
+    )
+    trend: dict[date, dict[int | None, int]] = {}
+    for row in kept_rows.annotate(month=TruncMonth("day")).values("month", "reason_id").annotate(n=Sum("units")):
+        trend.setdefault(month_of(row["month"]), {})[row["reason_id"]] = row["n"]
+    outcomes = {row["outcome"]: _units(row) for row in rows.values("outcome").annotate(**_UNIT_SUMS)}
+    settled = kept_rows.filter(settled=True).aggregate(n=Sum("returns"))["n"] or 0
+    kept = kept_rows.filter(settled=True, outcome__in=(Outcome.STORE_CREDIT, Outcome.EXCHANGE)).aggregate(
+        v=Sum("value")
+    )["v"]
+    total = Units(
+        sum(units.returns for name, units in outcomes.items() if name != Outcome.WITHDRAWN),
+        sum(units.units for name, units in outcomes.items() if name != Outcome.WITHDRAWN),
+        sum((units.value for name, units in outcomes.items() if name != Outcome.WITHDRAWN), ZERO),
+    )
+    return ReasonReport(
+        total=total,
+        reasons=ranked,
+        trend=sorted(trend.items()),
+        outcomes=[(name, outcomes[name]) for name in Outcome.values if name in outcomes],
+        settled=settled,
+        kept=kept or ZERO,
+    )
+
+
+@dataclass(frozen=True)
+class Costs:
+    returns: int = 0
+    labels: int = 0
+    label_cost: Decimal = ZERO
+    units_handled: int = 0
+    handling_cost: Decimal = ZERO
+    fees: Decimal = ZERO
+    deductions: Decimal = ZERO
+
+    @property
+    def net(self) -> Decimal:
+        """What the returns cost once the customers' fees and the deductions on their refunds are taken off."""
+        return self.label_cost + self.handling_cost - self.fees - self.deductions
+
+    @property
+    def per_return(self) -> Decimal | None:
+        return (self.net / self.returns).quantize(Decimal("0.01")) if self.returns else None
+
+
+@dataclass(frozen=True)
+class Recovery:
+    units: int = 0
+    value: Decimal = ZERO
+    recovered: Decimal = ZERO
+
+    @property
+    def share(self) -> float | None:
+        return share(self.recovered, self.value)
+
+
+@dataclass
+class MoneyReport:
+    times: RefundTimes
+    months: list[tuple[date, RefundTimes, Costs]]
+    costs: Costs
+    by_disposition: list[tuple[str, Recovery]]  # the most value recovered first; "" = not decided yet
+    by_grade: list[tuple[str, Recovery]]
+    recovery: Recovery
+
+
+_COST_FIELDS = ("returns", "labels", "label_cost", "units_handled", "handling_cost", "fees", "deductions")
+_COST_SUMS = {f"{name}_sum": Sum(name) for name in _COST_FIELDS}
+
+
+def _costs(row: dict[str, Any]) -> Costs:
+    values: dict[str, Any] = {name: row[f"{name}_sum"] or 0 for name in _COST_FIELDS}
+    return Costs(**values)
+
+
+def _recoveries(rows: Any, key: str) -> list[tuple[str, Recovery]]:
+    grouped = rows.values(key).annotate(n=Sum("units"), v=Sum("value"), r=Sum("recovered"))
+    found = [(row[key], Recovery(row["n"], row["v"], row["r"])) for row in grouped]
+    return sorted(found, key=lambda item: (-item[1].recovered, -item[1].units, item[0]))
+
+
+def money_report(*, scope: Scope, filters: Filters) -> MoneyReport:
+    """Time to refund (p50, p90, within the legal 14 days), cost per return, value recovered."""
+    refunds = (
+        rollup_rows(RefundDay, scope=scope, filters=filters)
+        .annotate(month=TruncMonth("day"))
+        .values("month", "days", "within_legal")
+        .annotate(n=Sum("refunds"), total=Sum("amount"))
+    )
+    times, refund_months = refund_times(refunds)
+    cost_rows = rollup_rows(CostDay, scope=scope, filters=filters)
+    cost_months = {
+        month_of(row["month"]): _costs(row)
+        for row in cost_rows.annotate(month=TruncMonth("day")).values("month").annotate(**_COST_SUMS)
+    }
+    months = sorted(set(refund_months) | set(cost_months))
+    recovery_rows = rollup_rows(RecoveryDay, scope=scope, filters=filters)
+    by_disposition = _recoveries(recovery_rows, "disposition")
+    return MoneyReport(
+        times=times,
+        months=[(month, refund_months.get(month, RefundTimes()), cost_months.get(month, Costs())) for month in months],
+        costs=_costs(cost_rows.aggregate(**_COST_SUMS)),
+        by_disposition=by_disposition,
+        by_grade=_recoveries(recovery_rows, "grade"),
+        recovery=Recovery(
+            sum(item.units for _k, item in by_disposition),
+            sum((item.value for _k, item in by_disposition), ZERO),
+            sum((item.recovered for _k, item in by_disposition), ZERO),
+        ),
+    )
