@@ -84,7 +84,7 @@ def _chart(sheet: Sheet) -> tuple[Bars, str] | None:
         values=[float(row.get(value_key) or 0) for row in rows],
         titles=[f"{label}: {cell(kind, row.get(value_key))}" for label, row in zip(labels, rows, strict=True)],
     )
-    return chart, _("%(figure)s, by %(table)s; the table gives the figures.") % {
+    return chart, _("%(figure)s, %(table)s; the table gives the figures.") % {
         "figure": title,
         "table": str(table.title).lower(),
     }

@@ -73,3 +73,16 @@ def recent_rebuild(*, days: int) -> int:
 
 def refreshed_at() -> datetime | None:
     return RollupState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+
+
+def marks_reset() -> None:
+    """Move the marks to the newest rows: what exists now is what a full rebuild reads."""
+    RollupState.objects.update_or_create(
+        pk=1,
+        defaults={
+            "event_id": ReturnEvent.objects.aggregate(top=Max("id"))["top"] or 0,
+            "inspection_id": Inspection.objects.aggregate(top=Max("id"))["top"] or 0,
+            "order_id": Order.objects.aggregate(top=Max("id"))["top"] or 0,
+            "refreshed_at": timezone.now(),
+        },
+    )

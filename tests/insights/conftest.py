@@ -23,7 +23,8 @@ from tests.helpers import (
     english_pages,  # noqa: F401 - autouse fixture
     staff_member,
 )
-from tests.locations.factories import DropOffPointFactory, WarehouseFactory
+from tests.insights import analytics_data
+from tests.locations.factories import DropOffPointFactory, StoreFactory, WarehouseFactory
 from tests.orders.factories import OrderLineFactory
 from tests.returns.factories import return_request_make
 
@@ -147,6 +148,25 @@ def disposed(make_return, warehouse, agent):
         confirmed_at=timezone.now() - timedelta(days=400)
     )
     return operator
+
+
+# ---- a month of sales and returns for the analytics (tests/insights/analytics_data.py)
+
+
+@pytest.fixture(autouse=True)
+def costs(settings):
+    settings.RMA_INSIGHTS_LABEL_COST = {"default": "5.50"}
+    settings.RMA_INSIGHTS_HANDLING_COST = "2.00"
+
+
+@pytest.fixture
+def shop(warehouse):
+    return StoreFactory(code="LYO01", name="Lyon République", default_warehouse=warehouse)
+
+
+@pytest.fixture
+def october(make_return, shop):
+    return analytics_data.build(make_return, shop)
 
 
 from tests.portal.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: E402, F401

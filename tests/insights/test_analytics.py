@@ -3,10 +3,12 @@ exports, and the roll-ups following a return that changes status late."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from rma.core import roles
@@ -28,29 +30,12 @@ from rma.warehouse.services import (
 from tests.conftest import client_for
 from tests.core.factories import UserFactory
 from tests.helpers import staff_member
-from tests.insights import analytics_data
 from tests.insights.analytics_data import END, START
 from tests.locations.factories import StoreFactory
 
 pytestmark = pytest.mark.django_db
 OCTOBER = Filters(start=timezone.datetime(2026, 10, 1).date(), end=timezone.datetime(2026, 10, 31).date())
 EVERYWHERE = Scope(None, None)
-
-
-@pytest.fixture(autouse=True)
-def costs(settings):
-    settings.RMA_INSIGHTS_LABEL_COST = {"default": "5.50"}
-    settings.RMA_INSIGHTS_HANDLING_COST = "2.00"
-
-
-@pytest.fixture
-def shop(warehouse):
-    return StoreFactory(code="LYO01", name="Lyon République", default_warehouse=warehouse)
-
-
-@pytest.fixture
-def october(make_return, shop):
-    return analytics_data.build(make_return, shop)
 
 
 def figures(sheet):
@@ -191,6 +176,9 @@ def test_the_rate_page_prints_the_figures_in_the_readers_language(agent_client, 
     page = agent_client.get("/insights/analytics/refunds/", {"start": START, "end": END}).content.decode()
     assert 'data-total="p50">10\u00a0j<' in page
     assert "Délai médian de remboursement" in page
+    # The chart's coordinates stay numbers SVG reads ("26.7"), not French decimals ("26,7").
+    assert re.search(r'<rect x="[\d.]+" y="[\d.]+" width="[\d.]+"', page)
+    assert not re.search(r'(x|y|width|height)="\d+,\d', page)
 
 
 def test_the_csv_gives_one_table_in_plain_values(agent_client, october):
@@ -245,3 +233,16 @@ def test_the_api_hides_other_shops(october, shop):
 
     assert refused.status_code == 404
     assert "store" in refused.json()["error"]["details"]
+
+
+def test_the_command_rebuilds_the_roll_ups_and_refuses_a_bad_day(october):
+    ReturnDay.objects.all().delete()
+    out = io.StringIO()
+
+    call_command("insights_rollup", "--since", "2026-10-01", stdout=out)
+
+    assert ReturnDay.objects.filter(day__month=10).count() > 0
+    assert "roll-up rows written" in out.getvalue()
+    assert RollupState.objects.get().event_id > 0  # the worker's next run starts from here
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("insights_rollup", "--since", "October")

@@ -32,6 +32,8 @@ from rma.demo.carriers import demo_carrier_accounts_seed
 from rma.demo.orders import EXTERNAL_ID_PREFIX, DemoOrders, orders_for_returns, orders_to_try
 from rma.demo.returns import DemoReturns
 from rma.demo.shipments import DemoShipments, shipments_summary
+from rma.insights.refresh import marks_reset
+from rma.insights.rollups import all_days_rebuild
 from rma.locations.choices import DropOffKind, DropOffMethod
 from rma.locations.models import DropOffPoint, PostcodePlace, Store, Warehouse
 from rma.orders.choices import Channel
@@ -173,6 +175,9 @@ class Command(BaseCommand):
             if not Shipment.objects.filter(store__in=shops.values()).exists():
                 self.seed_shipments(reasons=reasons, users=users)
             self.summary.customer_orders = orders_to_try()
+        # The analytics' daily roll-ups of what is there now; the worker follows what changes from here.
+        marks_reset()
+        all_days_rebuild()
         self.print_summary(time.monotonic() - started)
 
     # ---- sites and drop-off points

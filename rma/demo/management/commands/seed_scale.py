@@ -24,6 +24,8 @@ from rma.demo.scale.numbering import EXTERNAL_ID_PREFIX
 from rma.demo.scale.plan import plan_returns
 from rma.demo.scale.rows import MODELS_WRITTEN, BatchWriter, ReferenceData
 from rma.demo.scale.timestamps import timestamps_as_given
+from rma.insights.refresh import marks_reset
+from rma.insights.rollups import all_days_rebuild
 from rma.locations.choices import DropOffKind
 from rma.locations.models import DropOffPoint, Warehouse
 from rma.orders.models import Order
@@ -129,12 +131,16 @@ class Command(BaseCommand):
         product_variants_record(lines=list(writer.latest_sales.values()))
         # Their carbon estimates, as a creation writes them (the footprint report reads them).
         footprints = footprints_backfill(batch_size=min(batch_size, 5000))
+        # The analytics' daily roll-ups, rebuilt whole (the worker's refresh follows what changes from here).
+        marks_reset()
+        rollups = all_days_rebuild()
         statistics_refresh()
         elapsed = time.monotonic() - started
         self.stdout.write(f"Run {run}: {count} returns in {elapsed:.1f} s.")
         for name, rows in writer.written.items():
             self.stdout.write(f"  {name:<16} {rows:>10}")
         self.stdout.write(f"  {'footprint':<16} {footprints:>10}")
+        self.stdout.write(f"  {'roll-up rows':<16} {rollups:>10}")
         self.stdout.write(f"Orders are numbered SC{run:03d}-…, customers' emails end in @scale.example.")
 
 
