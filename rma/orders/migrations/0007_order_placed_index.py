@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("orders", "0005_product_variant_backfill"),
+        ("orders", "0006_line_and_variant_weight"),
     ]
 
     operations = [
