@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-
 # The selection of a variant's weight: ``inventoryItem { measurement { weight { unit value } } }``.
 WEIGHT_ASKED = re.compile(
     r"inventoryItem\s*\{[^}]*measurement\s*\{[^}]*weight\s*\{\s*(unit\s+value|value\s+unit)\s*\}"
