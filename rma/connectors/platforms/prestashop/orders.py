@@ -4,9 +4,9 @@ An order (resource ``orders``, ``display=full``) names its customer, delivery ad
 id, and carries its lines in ``associations.order_rows`` (``id`` is the ``id_order_detail``); those are read by id
 once per run. ``order_details`` (filtered by ``id_order``) adds what the rows lack: the units refunded by credit
 slips (``product_quantity_refunded``), the line totals and the unit's weight as sold (``product_weight``, in the
-shop's weight unit: the option ``weight_unit``, kg as PrestaShop's default ``PS_WEIGHT_UNIT``). Cart rules (vouchers) are order-level in PrestaShop
-(``total_discounts_tax_incl``): they are spread over the lines in proportion of their totals, so that a line's
-``unit_price`` is what the customer paid for one unit.
+shop's weight unit: the option ``weight_unit``, kg as PrestaShop's default ``PS_WEIGHT_UNIT``). Cart rules
+(vouchers) are order-level in PrestaShop (``total_discounts_tax_incl``): they are spread over the lines in
+proportion of their totals, so that a line's ``unit_price`` is what the customer paid for one unit.
 
 Dates are the shop's local time without offset (PHP ``Y-m-d H:i:s`` in the shop's time zone): the connection's
 option ``timezone`` (default: this site's time zone) reads and writes them.
