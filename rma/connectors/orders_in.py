@@ -72,6 +72,7 @@ def _line_payload(connection: ShopConnection, line: OrderLineData, *, cancelled:
         "unit_price": str(Decimal(line.unit_price).quantize(Decimal("0.01"))),
         "unit_tax": str(Decimal(line.unit_tax).quantize(Decimal("0.01"))),
         "non_returnable_reason": reason,
+        "unit_weight_g": line.unit_weight_g,
     }
 
 

@@ -62,7 +62,7 @@ def rows_upsert_newest(
     *, model: type[models.Model], rows: list[dict[str, Any]], unique: tuple[str, ...], newest_by: str
 ) -> None:
     """Insert each row, or update the stored row with the same `unique` fields when this one is at least as new by
-    `newest_by`; a blank text value never erases what the stored row knows. One statement for all the rows.
+    `newest_by`; a blank text value or a null never erases what the stored row knows. One statement for all the rows.
 
     For summaries kept beside a large table (the latest sale of each SKU): concurrent writers serialise on the
     unique index, in key order (no deadlock), and an older fact arriving late changes nothing.
@@ -73,7 +73,7 @@ def rows_upsert_newest(
     for row in sorted(rows, key=lambda row: row[newest_by]):  # one statement may not touch a row twice
         key = tuple(row[name] for name in unique)
         known = merged.setdefault(key, {})
-        known.update({name: value for name, value in row.items() if value != "" or name not in known})
+        known.update({name: value for name, value in row.items() if value not in ("", None) or name not in known})
     opts = model._meta
     names = [*next(iter(merged.values()))]
     names += [name for name in ("created_at", "updated_at") if name not in names and _has_field(model, name)]
@@ -90,6 +90,8 @@ def rows_upsert_newest(
             updates.append(
                 f"{column} = CASE WHEN EXCLUDED.{column} = '' THEN {table}.{column} ELSE EXCLUDED.{column} END"
             )
+        elif field.null:
+            updates.append(f"{column} = COALESCE(EXCLUDED.{column}, {table}.{column})")
         else:
             updates.append(f"{column} = EXCLUDED.{column}")
     columns = ", ".join(quote(_column(field)) for _name, field in fields)

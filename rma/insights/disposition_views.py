@@ -15,8 +15,11 @@ from rma.insights.forms import DispositionFilterForm
 from rma.orders.choices import Category
 from rma.warehouse.choices import Derogation
 
+# weight_kg_estimated: the row's weight, the published weights of its units and the estimate of the others (the
+# name is kept for the exports' readers); weight_source and the two counts say which.
 EXPORT_COLUMNS = [
     "year", "category", "treatment", "discarded", "waste_operation", "derogation", "units", "weight_kg_estimated",
+    "weight_source", "units_weight_published", "units_weight_estimated",
 ]  # fmt: skip
 
 
@@ -30,6 +33,9 @@ def _export_row(row: DispositionRow) -> dict[str, Any]:
         "derogation": row.derogation,
         "units": row.units,
         "weight_kg_estimated": round(row.weight_g / 1000, 3),
+        "weight_source": row.weight_source,
+        "units_weight_published": row.units_published,
+        "units_weight_estimated": row.units_estimated,
     }
 
 
@@ -58,6 +64,9 @@ def _by_category(rows: list[DispositionRow]) -> list[dict[str, Any]]:
                 "derogation": choice_label(Derogation, row.derogation) if row.derogation else "",
                 "units": row.units,
                 "weight": weight(row.weight_g),
+                "weight_source": row.weight_source,
+                "units_published": row.units_published,
+                "units_estimated": row.units_estimated,
                 "discarded": row.discarded,
             }
         )
@@ -89,7 +98,11 @@ def dispositions(request: HttpRequest) -> HttpResponse:
         return _csv(rows, year)
     if request.GET.get("format") == "json":
         response = JsonResponse(
-            {"year": year, "weights": "estimated per category", "rows": [_export_row(row) for row in rows]},
+            {
+                "year": year,
+                "weights": "published by the shop per unit where known, else estimated per category",
+                "rows": [_export_row(row) for row in rows],
+            },
             json_dumps_params={"indent": 1},
         )
         response["Content-Disposition"] = f'attachment; filename="returns-dispositions-{year}.json"'

@@ -3,15 +3,18 @@ consumer products discarded, by category, with the reasons and the waste operati
 non-food products reused, donated or recycled rather than destroyed) ask of a company. Returns under the
 withdrawal right count as unsold products for the ESPR.
 
-One disposition is one unit (rma.warehouse: each unit is inspected and disposed of on its own). Weights are
-estimated from an average unit weight per product category (RMA_CATEGORY_UNIT_WEIGHT_G), since orders carry none."""
+One disposition is one unit (rma.warehouse: each unit is inspected and disposed of on its own). A unit weighs what
+the shop published for it (its order line's ``unit_weight_g``, from the shop platform or the order import); a unit
+whose shop published no weight is estimated from an average unit weight per product category
+(RMA_CATEGORY_UNIT_WEIGHT_G). Each row says how many of its units were weighed each way."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +47,16 @@ TREATMENT_OF = {
     DispositionKind.RECYCLE: Treatment.RECYCLED,
     DispositionKind.DESTROY: Treatment.DESTROYED,
 }
+
+
+class WeightSource(StrEnum):
+    """Where a row's weight comes from: the weights its shops published, the category's estimate, or both."""
+
+    PUBLISHED = "published"
+    ESTIMATED = "estimated"
+    MIXED = "mixed"
+
+
 # Discarded in the ESPR's sense, with the waste operation it names for them.
 WASTE_OPERATION = {Treatment.RECYCLED: "recycling", Treatment.DESTROYED: "disposal"}
 
@@ -55,7 +68,19 @@ class DispositionRow:
     treatment: str
     derogation: str  # why destroying was lawful; "" for any other treatment
     units: int
-    weight_g: int  # estimated
+    weight_g: int  # the published weights of units_published units, and the estimate of the others
+    units_published: int = 0  # units whose weight the shop published; the others are estimated by category
+
+    @property
+    def units_estimated(self) -> int:
+        return self.units - self.units_published
+
+    @property
+    def weight_source(self) -> str:
+        """Where the row's weight comes from: "published", "estimated", or "mixed" (some units each way)."""
+        if not self.units_estimated:
+            return WeightSource.PUBLISHED
+        return WeightSource.ESTIMATED if not self.units_published else WeightSource.MIXED
 
     @property
     def discarded(self) -> bool:
@@ -87,21 +112,39 @@ def disposition_rows(
     )
     if category:
         dispositions = dispositions.filter(inspection__return_line__order_line__category=category)
+    published = "inspection__return_line__order_line__unit_weight_g"
     grouped = (
         dispositions.values("kind", "derogation", category=F("inspection__return_line__order_line__category"))
-        .annotate(units=Count("pk"))
+        .annotate(
+            units=Count("pk"),
+            units_published=Count("pk", filter=Q(**{f"{published}__isnull": False})),
+            published_g=Sum(published, default=0),
+        )
         .order_by()
     )
-    totals: dict[tuple[str, str, str], int] = {}
+    totals: dict[tuple[str, str, str], tuple[int, int, int]] = {}
     for row in grouped:
         treatment = TREATMENT_OF[DispositionKind(row["kind"])]
         derogation = row["derogation"] if treatment == Treatment.DESTROYED else ""
         key = (row["category"], treatment.value, derogation)
-        totals[key] = totals.get(key, 0) + row["units"]
+        units, units_published, published_g = totals.get(key, (0, 0, 0))
+        totals[key] = (
+            units + row["units"],
+            units_published + row["units_published"],
+            published_g + row["published_g"],
+        )
     order = {treatment: index for index, treatment in enumerate(Treatment.values)}
     return [
-        DispositionRow(year, category_, treatment, derogation, units, units * unit_weight_g(category_))
-        for (category_, treatment, derogation), units in sorted(
+        DispositionRow(
+            year,
+            category_,
+            treatment,
+            derogation,
+            units,
+            published_g + (units - units_published) * unit_weight_g(category_),
+            units_published,
+        )
+        for (category_, treatment, derogation), (units, units_published, published_g) in sorted(
             totals.items(), key=lambda item: (item[0][0], order[item[0][1]], item[0][2])
         )
     ]

@@ -34,6 +34,7 @@ ORDER_LINE_FIELDS = (
     "unit_price",
     "non_returnable_reason",
     "has_serial_number",
+    "unit_weight_g",
     "quantity_in_returns",
 )
 
@@ -160,9 +161,9 @@ class OrderLineAdmin(admin.ModelAdmin):
 class ProductVariantAdmin(admin.ModelAdmin):
     """Kept by the order upsert from the latest sale of each SKU (the exchange options): to look at, not to edit."""
 
-    list_display = ("sku", "product_ref", "size", "colour", "last_sold_at")
+    list_display = ("sku", "product_ref", "size", "colour", "weight_g", "last_sold_at")
     search_fields = ("sku", "product_ref")
-    readonly_fields = ("sku", "product_ref", "size", "colour", "last_sold_at", "created_at", "updated_at")
+    readonly_fields = ("sku", "product_ref", "size", "colour", "weight_g", "last_sold_at", "created_at", "updated_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -32,9 +32,15 @@ CSV_LINE_COLUMNS = {
     "final_sale": "final_sale",
     "non_returnable_reason": "non_returnable_reason",
     "has_serial_number": "has_serial_number",
+    "unit_weight_g": "unit_weight_g",
 }
 CSV_REQUIRED_COLUMNS = ("external_id", "number", "customer_email", "placed_at", "sku", "quantity", "unit_price")
-CSV_COLUMN_ALIASES = {"color": "colour", "line_id": "line_external_id", "email": "customer_email"}
+CSV_COLUMN_ALIASES = {
+    "color": "colour",
+    "line_id": "line_external_id",
+    "email": "customer_email",
+    "weight_g": "unit_weight_g",
+}
 
 
 CSV_BOOLEAN_COLUMNS = ("final_sale", "has_serial_number")

@@ -67,6 +67,12 @@ class OrderLine(TimeStampedModel):
         _("not returnable because"), max_length=16, choices=NonReturnableReason.choices, blank=True
     )
     has_serial_number = models.BooleanField(_("has a serial number"), default=False)
+    unit_weight_g = models.PositiveIntegerField(
+        _("weight per unit (g)"),
+        null=True,
+        blank=True,
+        help_text=_("As the shop publishes it; empty when it publishes none (reports then estimate it)."),
+    )
     # Units held by returns that are not cancelled, rejected or expired; kept by the returns
     # services in the same transaction, and bounded by the database.
     quantity_in_returns = models.PositiveIntegerField(_("quantity in returns"), default=0, editable=False)
@@ -111,6 +117,9 @@ class ProductVariant(TimeStampedModel):
     product_ref = models.CharField(_("product reference"), max_length=64, blank=True, db_index=True)
     size = models.CharField(_("size"), max_length=16, blank=True)
     colour = models.CharField(_("colour"), max_length=32, blank=True)
+    weight_g = models.PositiveIntegerField(
+        _("weight per unit (g)"), null=True, blank=True, help_text=_("The latest weight a sale of this SKU told.")
+    )
     last_sold_at = models.DateTimeField(
         _("last sold at"), help_text=_("When the latest order with this SKU was placed.")
     )

@@ -47,9 +47,12 @@ LINE_FIELDS = (
     "unit_tax",
     "non_returnable_reason",
     "has_serial_number",
+    "unit_weight_g",
 )
 # What the product variants keep of a line (rma.orders.models.ProductVariant).
-VARIANT_FIELDS = frozenset(("sku", "product_ref", "size", "colour"))
+VARIANT_FIELDS = frozenset(("sku", "product_ref", "size", "colour", "unit_weight_g"))
+# Grams: far above any unit a return carries; a larger figure is a typing error (kilograms in another unit…).
+MAX_UNIT_WEIGHT_G = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,29 @@ def _datetime(value: object, field: str, *, required: bool) -> datetime | None:
     return parsed
 
 
+def _weight(value: object, index: int) -> int | None:
+    """An optional weight per unit in whole grams (a number or its text); None when not given."""
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        amount = Decimal(str(value).strip())
+        if not amount.is_finite() or amount != amount.to_integral_value():
+            raise ValueError
+    except (ValueError, InvalidOperation) as exc:
+        raise OrderDataError(
+            f"Line {index + 1}: unit_weight_g must be a whole number of grams, not {value!r}.",
+            extra={"unit_weight_g": "invalid"},
+        ) from exc
+    if not 1 <= amount <= MAX_UNIT_WEIGHT_G:
+        raise OrderDataError(
+            f"Line {index + 1}: unit_weight_g must be between 1 and {MAX_UNIT_WEIGHT_G:,} grams, not {value!r}.",
+            extra={"unit_weight_g": "invalid"},
+        )
+    return int(amount)
+
+
 def _normalise_line(raw: dict[str, Any], index: int) -> dict[str, Any]:
     try:
         quantity = int(raw.get("quantity", 0))
@@ -128,6 +154,7 @@ def _normalise_line(raw: dict[str, Any], index: int) -> dict[str, Any]:
         "unit_tax": unit_tax,
         "non_returnable_reason": reason,
         "has_serial_number": raw.get("has_serial_number") in (True, "true", "1", 1),
+        "unit_weight_g": _weight(raw.get("unit_weight_g"), index),
     }
 
 
@@ -222,6 +249,8 @@ def order_upsert(*, data: dict[str, Any]) -> UpsertResult:
             sold.append(line)
             outcome = "updated" if outcome == "unchanged" else outcome
             continue
+        if line_data["unit_weight_g"] is None:  # not told this time (a shop that did not answer): kept as known
+            line_data["unit_weight_g"] = line.unit_weight_g
         changed = [name for name in LINE_FIELDS if getattr(line, name) != line_data[name]]
         if all_sold or VARIANT_FIELDS.intersection(changed):
             sold.append(line)
@@ -244,13 +273,15 @@ def order_upsert(*, data: dict[str, Any]) -> UpsertResult:
 
 def product_variants_record(*, lines: list[OrderLine]) -> None:
     """Keep the product variants up to date with these lines (each with its order): the latest sale of a SKU says
-    its product, size and colour; a blank value keeps what an earlier sale said. One statement for all the lines."""
+    its product, size, colour and weight; a blank value keeps what an earlier sale said. One statement for all the
+    lines."""
     rows = [
         {
             "sku": line.sku,
             "product_ref": line.product_ref,
             "size": line.size,
             "colour": line.colour,
+            "weight_g": line.unit_weight_g,
             "last_sold_at": line.order.placed_at,
         }
         for line in lines

@@ -1,11 +1,16 @@
 """The disposition disclosure: the units disposed of in a year, by category, treatment and derogation, with the
-weight estimated from each category's average unit weight; CSV and JSON exports; scoped to the reader's sites."""
+weight its shops published for each unit, else estimated from its category's average unit weight; CSV and JSON
+exports; scoped to the reader's sites."""
 
 import csv
 import io
 
 import pytest
 from django.utils import timezone
+
+from rma.orders.models import OrderLine
+from rma.warehouse.choices import Derogation, DispositionKind
+from tests.insights.conftest import _dispose
 
 pytestmark = pytest.mark.django_db
 URL = "/insights/dispositions/"
@@ -88,3 +93,38 @@ def test_a_year_out_of_range_is_refused(client, agent):
 
     assert client.get(URL, {"year": "1900"}).status_code == 400
     assert client.get(URL, {"year": "next", "format": "json"}).status_code == 400
+
+
+def test_a_unit_weighs_what_its_shop_published_and_the_others_are_estimated(
+    client, agent, disposed, make_return, warehouse
+):
+    OrderLine.objects.filter(category="footwear").update(unit_weight_g=1200)
+    destroy = (DispositionKind.DESTROY, Derogation.HEALTH_SAFETY)
+    weighed = _dispose(make_return, warehouse, disposed, "apparel", [destroy])
+    OrderLine.objects.filter(return_lines__return_request=weighed).update(unit_weight_g=410)
+    client.force_login(agent)
+
+    rows = _rows(client.get(URL, {"format": "json"}))
+    exported = list(csv.DictReader(io.StringIO(client.get(URL, {"format": "csv"}).content.decode())))
+    page = client.get(URL)
+
+    # 2 units of the shop that published no weight (2 × 350 g, estimated) and 1 of 410 g.
+    destroyed = rows[("apparel", "destroyed", "health_safety")]
+    assert (destroyed["units"], destroyed["weight_kg_estimated"], destroyed["weight_source"]) == (3, 1.11, "mixed")
+    assert (destroyed["units_weight_published"], destroyed["units_weight_estimated"]) == (1, 2)
+    assert [(r["weight_kg_estimated"], r["weight_source"]) for k, r in rows.items() if k[0] == "footwear"] == [
+        (1.2, "published"),
+        (1.2, "published"),
+    ]
+    assert rows[("apparel", "resold", "")]["weight_source"] == "estimated"
+    by_key = {(r["category"], r["treatment"], r["derogation"]): r for r in exported}
+    assert {k: by_key[("apparel", "destroyed", "health_safety")][k] for k in EXPORTED_WEIGHT} == {
+        "weight_kg_estimated": "1.11",
+        "weight_source": "mixed",
+        "units_weight_published": "1",
+        "units_weight_estimated": "2",
+    }
+    assert 'data-weight-source="mixed">1 published, 2 estimated<' in page.content.decode()
+
+
+EXPORTED_WEIGHT = ("weight_kg_estimated", "weight_source", "units_weight_published", "units_weight_estimated")

@@ -75,6 +75,7 @@ class OrderLineData:
     size: str = ""
     colour: str = ""
     refunded_quantity: int = 0  # units already refunded in the shop (they cannot be returned for money again)
+    unit_weight_g: int | None = None  # one unit's weight as the platform publishes it, in grams; None: not published
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,13 @@ class OrderLineInputSerializer(serializers.Serializer):
     non_returnable_reason = StrictChoiceField(choices=NonReturnableReason.choices, required=False, allow_blank=True)
     final_sale = StrictBooleanField(required=False, help_text="Shortcut for non_returnable_reason=final_sale.")
     has_serial_number = StrictBooleanField(required=False)
+    unit_weight_g = StrictIntegerField(
+        min_value=1,
+        max_value=1_000_000,
+        required=False,
+        allow_null=True,
+        help_text="Weight of one unit in grams, as the shop knows it; absent or null keeps what is known.",
+    )
 
 
 class OrderInputSerializer(serializers.Serializer):
@@ -157,6 +164,7 @@ class OrderLineOutputSerializer(serializers.Serializer):
     unit_tax = serializers.DecimalField(max_digits=10, decimal_places=2, help_text="Tax included in unit_price.")
     non_returnable_reason = serializers.CharField()
     has_serial_number = serializers.BooleanField()
+    unit_weight_g = serializers.IntegerField(allow_null=True, help_text="Weight of one unit in grams; null: unknown.")
     quantity_in_returns = serializers.IntegerField()
 
 

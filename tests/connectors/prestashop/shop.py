@@ -45,11 +45,25 @@ def catalogue_seed(fake: FakePrestaShop) -> None:
     fake.add("categories", {"id": 6, "name": names("Mugs", "Mugs")})
     fake.add(
         "products",
-        {"id": 1, "reference": "demo_1", "id_category_default": "4", "price": "33.333333", "_price": "40.000000"},
+        {
+            "id": 1,
+            "reference": "demo_1",
+            "id_category_default": "4",
+            "price": "33.333333",
+            "_price": "40.000000",
+            "weight": "0.300000",
+        },
     )
     fake.add(
         "products",
-        {"id": 2, "reference": "demo_11", "id_category_default": "6", "price": "16.666667", "_price": "20.000000"},
+        {
+            "id": 2,
+            "reference": "demo_11",
+            "id_category_default": "6",
+            "price": "16.666667",
+            "_price": "20.000000",
+            "weight": "0.350000",
+        },
     )
     fake.add(
         "product_options", {"id": 1, "is_color_group": "0", "group_type": "select", "name": names("Size", "Taille")}
@@ -61,10 +75,11 @@ def catalogue_seed(fake: FakePrestaShop) -> None:
         fake.add(
             "product_option_values", {"id": value_id, "id_attribute_group": str(group), "name": names(name, name)}
         )
-    for combination_id, reference, values, price in (
-        (1, "demo_1-S-WHT", (1, 3), "40.000000"),
-        (2, "demo_1-M-WHT", (2, 3), "40.000000"),
-        (3, "demo_1-M-BLK", (2, 4), "42.000000"),
+    # A combination's weight is its impact on the product's (PrestaShop adds them): the M weighs 20 g more.
+    for combination_id, reference, values, price, weight in (
+        (1, "demo_1-S-WHT", (1, 3), "40.000000", "0.000000"),
+        (2, "demo_1-M-WHT", (2, 3), "40.000000", "0.020000"),
+        (3, "demo_1-M-BLK", (2, 4), "42.000000", "0.020000"),
     ):
         fake.add(
             "combinations",
@@ -74,6 +89,7 @@ def catalogue_seed(fake: FakePrestaShop) -> None:
                 "reference": reference,
                 "price": "0.000000",
                 "_price": price,
+                "weight": weight,
                 "associations": {"product_option_values": [{"id": str(v)} for v in values]},
             },
         )
@@ -129,6 +145,8 @@ def order_add(
                 "unit_price_tax_excl": row["unit_price_tax_excl"],
                 "total_price_tax_incl": f"{float(row['unit_price_tax_incl']) * quantity:.6f}",
                 "total_price_tax_excl": f"{float(row['unit_price_tax_excl']) * quantity:.6f}",
+                # OrderDetail::create(): the product's weight with its combination's, as sold.
+                "product_weight": row.get("product_weight") or unit_weight(fake, row),
             },
         )
     order["associations"] = {"order_rows": order_rows}
@@ -142,6 +160,13 @@ def order_add(
             {"id_order": str(order_id), "id_order_state": "5", "id_employee": "1", "date_add": delivered_at},
         )
     return fake.add("orders", order)
+
+
+def unit_weight(fake: FakePrestaShop, row: dict[str, Any]) -> str:
+    """The weight PrestaShop writes on an order detail: the product's plus its combination's (as ``%.6f``)."""
+    product = fake.data["products"].get(int(row["product_id"])) or {}
+    combination = fake.data["combinations"].get(int(row["product_attribute_id"])) or {}
+    return f"{float(product.get('weight') or 0) + float(combination.get('weight') or 0):.6f}"
 
 
 def order_read(connection: Any, order_ref: str) -> Any:

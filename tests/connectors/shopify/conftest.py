@@ -65,16 +65,24 @@ def deliveries() -> list[InboxDelivery]:
     return list(InboxDelivery.objects.order_by("id"))
 
 
+# Weights as the Admin API publishes a variant's (its inventory item's measurement), in the units a shop may use.
 SHIRT_VARIANTS = [
     {"id": 9900011, "sku": "CHE-LIN-NAV-M", "price": "49.90", "inventoryQuantity": 4,
-     "options": {"Size": "M", "Color": "Navy"}},
+     "options": {"Size": "M", "Color": "Navy"}, "weight": {"unit": "KILOGRAMS", "value": 0.3}},
     {"id": 9900012, "sku": "CHE-LIN-NAV-L", "price": "49.90", "inventoryQuantity": 0,
      "options": {"Size": "L", "Color": "Navy"}},
     {"id": 9900013, "sku": "CHE-LIN-BLA-M", "price": "52.00", "inventoryQuantity": 7,
      "options": {"Size": "M", "Color": "Blanc"}},
 ]  # fmt: skip
 SCARF_VARIANTS = [
-    {"id": 9900021, "sku": "FOU-SOI-ROU", "price": "33.80", "inventoryQuantity": 2, "options": {"Couleur": "Rouge"}},
+    {
+        "id": 9900021,
+        "sku": "FOU-SOI-ROU",
+        "price": "33.80",
+        "inventoryQuantity": 2,
+        "options": {"Couleur": "Rouge"},
+        "weight": {"unit": "OUNCES", "value": 4.25},
+    },
 ]
 
 

@@ -7,6 +7,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+# The selection of a variant's weight: ``inventoryItem { measurement { weight { unit value } } }``.
+WEIGHT_ASKED = re.compile(
+    r"inventoryItem\s*\{[^}]*measurement\s*\{[^}]*weight\s*\{\s*(unit\s+value|value\s+unit)\s*\}"
+)
+
 
 class ShopState:
     """What the answers read and change (set up by FakeShopify)."""
@@ -80,9 +85,7 @@ class CatalogueAnswers(ShopState):
                         {"rate": t["rate"], "title": t["title"], "priceSet": _money(t["price"], currency)}
                         for t in item.get("tax_lines", [])
                     ],
-                    "variant": {"id": f"gid://shopify/ProductVariant/{item['variant_id']}"}
-                    if item.get("variant_id")
-                    else None,
+                    "variant": self._variant_node(item) if item.get("variant_id") else None,
                     "product": {
                         "id": f"gid://shopify/Product/{item['product_id']}",
                         "productType": product.get("productType", ""),
@@ -156,6 +159,22 @@ class CatalogueAnswers(ShopState):
                 for t in self.transactions.get(ref, [])
             ],
         }
+
+    def _variant_node(self, item: dict[str, Any]) -> dict[str, Any]:
+        """A line's variant; its inventory item's weight only when the query asks for it (as GraphQL answers only
+        what is asked): the variant's own weight when the shop has it, else the REST line's ``grams``. Shopify keeps
+        a weight never entered as 0 in the shop's unit."""
+        node: dict[str, Any] = {"id": f"gid://shopify/ProductVariant/{item['variant_id']}"}
+        if not WEIGHT_ASKED.search(self.query):
+            return node
+        variants = (self.products.get(str(item.get("product_id"))) or {}).get("variants") or []
+        own = next((v.get("weight") for v in variants if v["id"] == item["variant_id"] and v.get("weight")), None)
+        weight = own or {"unit": "GRAMS", "value": float(item.get("grams") or 0)}
+        node["inventoryItem"] = {
+            "id": f"gid://shopify/InventoryItem/{item['variant_id']}",
+            "measurement": {"id": f"gid://shopify/InventoryItemMeasurement/{item['variant_id']}", "weight": weight},
+        }
+        return node
 
     def _orders(self, variables: dict[str, Any]) -> dict[str, Any]:
         match = re.search(r"updated_at:>='([^']+)'", variables.get("query") or "")

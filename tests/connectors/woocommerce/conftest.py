@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from rma.connectors.models import ShopConnection
@@ -32,12 +33,14 @@ def order_payload(**changes: Any) -> dict[str, Any]:
 
 
 def catalogue(woo: FakeWoo) -> None:
-    """The products of the order fixture: a variable shirt (3 variations) and a simple belt."""
+    """The products of the order fixture: a variable shirt (4 variations; the first weighs 350 g, the others the
+    shirt's 320 g) and a simple belt of 200 g, weights in the store's unit (kg)."""
     woo.products[93] = {
         "id": 93,
         "name": "Chemise en lin",
         "type": "variable",
         "status": "publish",
+        "weight": "0.32",
         "categories": [
             {"id": 15, "name": "Chemises", "slug": "chemises"},
             {"id": 9, "name": "Homme", "slug": "homme"},
@@ -53,6 +56,7 @@ def catalogue(woo: FakeWoo) -> None:
         "stock_status": "instock",
         "manage_stock": True,
         "stock_quantity": 4,
+        "weight": "0.2",
         "categories": [{"id": 20, "name": "Accessoires", "slug": "accessoires"}],
         "attributes": [],
     }
@@ -68,11 +72,12 @@ def catalogue(woo: FakeWoo) -> None:
             "stock_quantity": 3,
             "stock_status": "instock",
             "attributes": [{"id": 1, "name": "Colour", "option": colour}, {"id": 2, "name": "Size", "option": size}],
+            "weight": "",  # the product's, as WooCommerce answers a variation without a weight of its own
             **stock,
         }
 
     woo.variations[93] = [
-        variation(94, "CHE-LIN-BLEU-M", "Bleu", "M"),
+        variation(94, "CHE-LIN-BLEU-M", "Bleu", "M", weight="0.35"),
         variation(95, "CHE-LIN-BLEU-L", "Bleu", "L", stock_quantity=0, stock_status="outofstock"),
         variation(96, "CHE-LIN-BLANC-M", "Blanc", "M", stock_status="onbackorder", stock_quantity=-1),
         variation(97, "CHE-LIN-BLANC-L", "Blanc", "L", manage_stock=False, stock_quantity=None),
@@ -98,7 +103,10 @@ def operator(warehouse):
 def woo() -> Iterator[FakeWoo]:
     with fake_woo_running() as fake:
         catalogue(fake)
+        # The store's weight unit is remembered by shop address: nothing from an earlier fake on the same port.
+        cache.delete(f"rma:woocommerce:weight-unit:{fake.url}")
         yield fake
+        cache.delete(f"rma:woocommerce:weight-unit:{fake.url}")
 
 
 @pytest.fixture

@@ -67,6 +67,7 @@ class FakeWoo:
     # (the documented example bodies, which know nothing of what was sent).
     canned: dict[tuple[str, str], tuple[int, Any]] = field(default_factory=dict)
     links_only: bool = False  # page with the Link header only, as behind a proxy that drops X-WP-* headers
+    weight_unit: str = "kg"  # the store's woocommerce_weight_unit: what its products' weight strings are in
     _hold: tuple[str, str] | None = None
     _release: threading.Event = field(default_factory=threading.Event)
 
@@ -186,10 +187,35 @@ def _route(woo: FakeWoo, method: str, path: str, query: dict[str, str], body: An
             return _error(404, "woocommerce_rest_product_invalid_id", "Invalid ID.")
         return 200, product, {}
     if match := re.fullmatch(r"products/(\d+)/variations", path):
-        if int(match[1]) not in woo.products:
+        parent = woo.products.get(int(match[1]))
+        if parent is None:
             return _error(404, "woocommerce_rest_product_invalid_id", "Invalid ID.")
-        return _page(woo.variations.get(int(match[1]), []), query)
+        ids = [int(i) for i in query.get("include", "").split(",") if i]
+        # In the view context a variation without a weight of its own answers its parent's (WC_Product_Variation).
+        variations = [
+            {**v, "weight": v["weight"] or parent.get("weight", "")} if "weight" in v else v
+            for v in woo.variations.get(int(match[1]), [])
+            if not ids or v["id"] in ids
+        ]
+        return _page(variations, query)
+    if method == "GET" and path == "settings/products/woocommerce_weight_unit":
+        return 200, _weight_unit_setting(woo.weight_unit), {}
     return _error(404, "rest_no_route", "No route was found matching the URL and request method.")
+
+
+def _weight_unit_setting(value: str) -> dict[str, Any]:
+    """GET settings/products/woocommerce_weight_unit, as the settings controller answers it."""
+    return {
+        "id": "woocommerce_weight_unit",
+        "label": "Weight unit",
+        "description": "This controls what unit you will define weights in.",
+        "type": "select",
+        "default": "kg",
+        "options": {"kg": "kg", "g": "g", "lbs": "lbs", "oz": "oz"},
+        "tip": "This controls what unit you will define weights in.",
+        "value": value,
+        "_links": {"self": [{"href": "/wp-json/wc/v3/settings/products/woocommerce_weight_unit"}]},
+    }
 
 
 def _refund_create(woo: FakeWoo, order: dict[str, Any], body: Any) -> tuple[int, Any, dict[str, str]]:

@@ -3,9 +3,10 @@
 An order (resource ``orders``, ``display=full``) names its customer, delivery address, currency and language by
 id, and carries its lines in ``associations.order_rows`` (``id`` is the ``id_order_detail``); those are read by id
 once per run. ``order_details`` (filtered by ``id_order``) adds what the rows lack: the units refunded by credit
-slips (``product_quantity_refunded``) and the line totals. Cart rules (vouchers) are order-level in PrestaShop
-(``total_discounts_tax_incl``): they are spread over the lines in proportion of their totals, so that a line's
-``unit_price`` is what the customer paid for one unit.
+slips (``product_quantity_refunded``), the line totals and the unit's weight as sold (``product_weight``, in the
+shop's weight unit: the option ``weight_unit``, kg as PrestaShop's default ``PS_WEIGHT_UNIT``). Cart rules
+(vouchers) are order-level in PrestaShop (``total_discounts_tax_incl``): they are spread over the lines in
+proportion of their totals, so that a line's ``unit_price`` is what the customer paid for one unit.
 
 Dates are the shop's local time without offset (PHP ``Y-m-d H:i:s`` in the shop's time zone): the connection's
 option ``timezone`` (default: this site's time zone) reads and writes them.
@@ -27,6 +28,7 @@ from django.conf import settings
 
 from rma.connectors.platforms.base import MappingError, OrderData, OrderLineData, OrdersPage, PlatformError
 from rma.connectors.platforms.prestashop.api import Webservice, association, multilang, truthy
+from rma.connectors.platforms.weights import grams
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -251,6 +253,7 @@ class OrderReader:
                     size=size,
                     colour=colour,
                     refunded_quantity=int(detail.get("product_quantity_refunded") or 0),
+                    unit_weight_g=self.weight_of(detail, product_id, attribute_id),
                 )
             )
             extra[line_ref] = {
@@ -260,6 +263,23 @@ class OrderReader:
                 "unit_price_tax_excl": str(excl),
             }
         return lines, extra
+
+    def weight_of(self, detail: dict[str, Any], product_id: str, attribute_id: str) -> int | None:
+        """The weight of one unit in grams: the order detail's ``product_weight`` (the product's weight with its
+        combination's impact, as sold), else the product's ``weight`` plus the combination's (read already for
+        the category and the size); in the shop's unit, the ``weight_unit`` option (PS_WEIGHT_UNIT, kg)."""
+        unit = str(self.options.get("weight_unit") or "kg")
+        if str(detail.get("product_weight") or "").strip():
+            return grams(detail["product_weight"], unit)
+        product = self._optional("products", lambda: self.api.find("products", product_id)) or {}
+        combination: dict[str, Any] = {}
+        if attribute_id != "0":
+            combination = self._optional("combinations", lambda: self.api.find("combinations", attribute_id)) or {}
+        try:
+            weight = Decimal(str(product.get("weight") or 0)) + Decimal(str(combination.get("weight") or 0))
+        except InvalidOperation:
+            return None
+        return grams(weight, unit)
 
     def category_of(self, product_id: str, lang: str) -> str:
         """The name of the product's default category ("" for a product deleted since)."""

@@ -158,15 +158,17 @@ def mutation_result(data: dict[str, Any], field: str) -> dict[str, Any]:
     return payload
 
 
-# One order costs about 770 points as Shopify calculates them (objects 1, connections 2 + first x node), under
+# One order costs about 890 points as Shopify calculates them (objects 1, connections 2 + first x node), under
 # the 1000 a single query may cost: the backfill pages through order ids (about 52 points a page) and reads each
-# order with ORDER_QUERY; an order with more than 40 lines reads the rest with LINES_QUERY.
+# order with ORDER_QUERY; an order with more than 40 lines reads the rest with LINES_QUERY. The variant's weight
+# (its inventory item's measurement: 3 objects a line) is the weight the shop publishes for the unit; it needs
+# read_products or read_inventory, which the stock for exchanges needs already.
 LINE_FIELDS = """
 fragment RmaLine on LineItem {
   id sku name title variantTitle quantity
   discountedUnitPriceAfterAllDiscountsSet { shopMoney { amount currencyCode } }
   taxLines { rate title priceSet { shopMoney { amount } } }
-  variant { id }
+  variant { id inventoryItem { measurement { weight { unit value } } } }
   product { id productType }
 }
 """

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from rma.connectors.platforms.base import MappingError, OrderData, OrderLineData
+from rma.connectors.platforms.weights import grams
 
 CENT = Decimal("0.01")
 SIZE_PATTERN = re.compile(r"^(X{0,3}S|M|X{0,4}L|\d{1,3}(?:[.,]5)?|(?:EU|UK|US|FR)\s?\d{1,3}|one size|unique)$", re.I)
@@ -199,6 +200,8 @@ def rest_order(payload: Any, product_types: Mapping[str, str] | None = None) -> 
                 size=size,
                 colour=colour,
                 refunded_quantity=refunded.get(line_ref, 0),
+                # The REST line item's weight per unit, in grams (0 for a product whose weight was never set).
+                unit_weight_g=grams(item.get("grams"), "g"),
             )
         )
     shipping = payload.get("shipping_address") or payload.get("billing_address")
@@ -273,6 +276,7 @@ def graphql_order(node: Any) -> OrderData:
                 size=size,
                 colour=colour,
                 refunded_quantity=refunded.get(numeric_id(item.get("id")), 0),
+                unit_weight_g=variant_weight_g(variant),
             )
         )
     shipping = node.get("shippingAddress") or node.get("billingAddress")
@@ -294,6 +298,17 @@ def graphql_order(node: Any) -> OrderData:
         extra=order_extra(order_ref, [line.line_ref for line in lines]),
         **_address(shipping),
     )
+
+
+def variant_weight_g(variant: Mapping[str, Any]) -> int | None:
+    """The weight of a variant node's unit in grams, from ``inventoryItem { measurement { weight { unit value } } }``
+    (WeightUnit GRAMS, KILOGRAMS, OUNCES, POUNDS); None when the variant is gone or has no weight."""
+    item = variant.get("inventoryItem") if isinstance(variant, Mapping) else None
+    measurement = item.get("measurement") if isinstance(item, Mapping) else None
+    weight = measurement.get("weight") if isinstance(measurement, Mapping) else None
+    if not isinstance(weight, Mapping):
+        return None
+    return grams(weight.get("value"), weight.get("unit"))
 
 
 def _shop_money(money_bag: Mapping[str, Any] | None) -> object:

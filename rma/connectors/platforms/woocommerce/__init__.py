@@ -44,6 +44,7 @@ from rma.connectors.platforms.base import (
 )
 from rma.connectors.platforms.http import PlatformHttp, header, signature_matches
 from rma.connectors.platforms.woocommerce import mapping
+from rma.connectors.platforms.woocommerce.catalogue import MAX_PER_PAGE, Catalogue, CatalogueReader
 from rma.connectors.platforms.woocommerce.money import (
     MANUAL_GATEWAYS,
     coupon_payload,
@@ -62,7 +63,6 @@ T = TypeVar("T")
 API_PATH = "/wp-json/wc/v3/"
 BACKFILL_WAIT_BUDGET = 120.0
 READ_WAIT_BUDGET = 10.0
-MAX_PER_PAGE = 100
 PING_BODY = re.compile(rb"^webhook_id=\d+$")
 ORDER_TOPICS = ("order.created", "order.updated", "order.restored")
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -93,6 +93,14 @@ class WooCommerceConnector:
         self.session = session
         self.options: dict[str, Any] = connection.options if isinstance(connection.options, dict) else {}
         self._backfill_http: PlatformHttp | None = None
+        self.catalogue = CatalogueReader(
+            request=self._request,
+            json_list=self._json_list,
+            optional=self._optional,
+            options=self.options,
+            shop=connection.name,
+            shop_url=connection.base_url,
+        )
 
     # ---- webhooks
 
@@ -149,14 +157,11 @@ class WooCommerceConnector:
         )
         payloads = self._json_list(response)
         orders = []
-        categories = self._optional(
-            lambda: self._categories([ident for p in payloads for ident in mapping.product_ids(p)], http), "categories"
-        )
-        for payload in payloads:
-            if payload.get("status") in mapping.NOT_PAID:
-                continue
+        paid = [payload for payload in payloads if payload.get("status") not in mapping.NOT_PAID]
+        catalogue = self.catalogue.read(paid, http, strict=True)
+        for payload in paid:
             try:
-                orders.append(self._order(payload, http, categories=categories or {}))
+                orders.append(self._order(payload, http, catalogue=catalogue))
             except (MappingError, ValueError, TypeError) as exc:  # one order we cannot read does not stop the rest
                 logger.warning("WooCommerce %s: order %s skipped: %s", self.connection.name, payload.get("id"), exc)
         more = _more(response, page=page, count=len(payloads), per_page=per_page)
@@ -175,20 +180,22 @@ class WooCommerceConnector:
         payload = response.json()
         return self._order(payload, http) if isinstance(payload, dict) else None
 
-    def _order(
-        self, payload: dict[str, Any], http: PlatformHttp, *, categories: dict[str, str] | None = None
-    ) -> OrderData:
+    def _order(self, payload: dict[str, Any], http: PlatformHttp, *, catalogue: Catalogue | None = None) -> OrderData:
         refunded: dict[str, int] = {}
         if payload.get("refunds"):
             refunds = self._optional(lambda: self._all(http, f"orders/{int(payload['id'])}/refunds"), "refunds")
             refunded = mapping.refunded_quantities(refunds or [], lines=payload.get("line_items") or [])
-        if categories is None:
-            # Any failure: the order matters more than its categories ("other" now; its next update brings them).
-            read = self._optional(
-                lambda: self._categories(mapping.product_ids(payload), http), "categories", always=True
-            )
-            categories = read or {}
-        return mapping.order_map(payload, options=self.options, refunded=refunded, categories=categories)
+        if catalogue is None:
+            # Any failure: the order matters more than its categories and weights ("other" and none now; its next
+            # update brings them).
+            catalogue = self.catalogue.read([payload], http, strict=False)
+        return mapping.order_map(
+            payload,
+            options=self.options,
+            refunded=refunded,
+            categories=catalogue.categories,
+            weights=catalogue.weights,
+        )
 
     def _optional(
         self, read: "Callable[[], T]", what: str, *, only: int | None = None, always: bool = False
@@ -204,21 +211,6 @@ class WooCommerceConnector:
                 raise
             logger.warning("WooCommerce %s: %s not read: %s", self.connection.name, what, exc.message)
             return None
-
-    def _categories(self, product_ids: list[str], http: PlatformHttp) -> dict[str, str]:
-        """Category name per product id (WooCommerce lines name no category: their products do)."""
-        found: dict[str, str] = {}
-        ids = sorted(set(product_ids))
-        for start in range(0, len(ids), MAX_PER_PAGE):
-            chunk = ids[start : start + MAX_PER_PAGE]
-            response = self._request(
-                http, "GET", "products", params={"include": ",".join(chunk), "per_page": MAX_PER_PAGE}
-            )
-            for product in self._json_list(response):
-                category = mapping.category_of(product, self.options.get("category_map"))
-                if category:
-                    found[str(product.get("id"))] = category
-        return found
 
     # ---- money out
 

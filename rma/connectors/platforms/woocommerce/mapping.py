@@ -127,8 +127,10 @@ def order_map(
     options: dict[str, Any],
     refunded: dict[str, int] | None = None,
     categories: dict[str, str] | None = None,
+    weights: dict[str, int] | None = None,
 ) -> OrderData:
-    """The order in `payload`. `refunded`: units refunded per line id; `categories`: category per product id."""
+    """The order in `payload`. `refunded`: units refunded per line id; `categories`: category per product id;
+    `weights`: grams per unit by ``line_key`` (the variation's own when the line names one)."""
     if not isinstance(payload, dict) or not payload.get("id"):
         raise MappingError("An order must be an object with an id.")
     billing = payload.get("billing") or {}  # [] when empty (PHP)
@@ -145,6 +147,7 @@ def order_map(
     colours = attribute_names(options, "colour_attributes", COLOUR_NAMES)
     refunded = refunded or {}
     categories = categories or {}
+    weights = weights or {}
     lines, extra_lines = [], {}
     for raw in raw_lines:
         if not isinstance(raw, dict) or not raw.get("id"):
@@ -171,6 +174,7 @@ def order_map(
                 size=_attribute(raw.get("meta_data"), sizes),
                 colour=_attribute(raw.get("meta_data"), colours),
                 refunded_quantity=min(quantity, refunded.get(line_ref, 0)),
+                unit_weight_g=weights.get(line_key(str(product_id), str(variation_id) if variation_id else "")),
             )
         )
         # What a refund of this line needs: its tax per rate (refunds name the rates they give back).
@@ -212,6 +216,11 @@ def order_map(
         # The gateway: WooCommerce's own offline ones cannot refund through their API (see money.MANUAL_GATEWAYS).
         extra={"lines": extra_lines, "payment_method": str(payload.get("payment_method") or "")},
     )
+
+
+def line_key(product_id: str, variation_id: str) -> str:
+    """The key of a product (variation "") or of one of its variations in a catalogue."""
+    return f"{product_id}:{variation_id or 0}"
 
 
 def product_ids(payload: dict[str, Any]) -> list[str]:
