@@ -108,6 +108,11 @@ def pages(data: dict[str, Any]) -> list[Measure]:
         Measure("agents: review queue", [get("/agents/", agent)]),
         Measure("insights: carbon footprint", [get("/insights/footprint/", agent)]),
         Measure("insights: dispositions", [get("/insights/dispositions/", agent)]),
+        *[
+            Measure(f"insights: analytics {sheet}", [get(f"/insights/analytics/{sheet}/", agent)])
+            for sheet in ("rates", "reasons", "refunds", "shipments")
+        ],
+        Measure("insights API: analytics refunds", [get("/api/v1/insights/analytics/refunds/", api)]),
         Measure("agents: return page", [get(f"/agents/returns/{public_id}/", agent) for public_id in returns]),
         Measure("store: counter", [get("/store/", assistant)]),
         Measure("store: shipments", [get("/store/shipments/", assistant)]),
