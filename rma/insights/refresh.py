@@ -5,6 +5,7 @@ order seen), and a nightly pass rebuilds the recent weeks whole."""
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Model, Q, QuerySet
 from django.utils import timezone
@@ -48,15 +49,34 @@ def _dirty_days(state: RollupState) -> tuple[set[date], dict[str, int]]:
     return {timezone.localdate(moment) for moment in touched}, marks
 
 
+def _marks_now() -> dict[str, int]:
+    return {
+        "event_id": ReturnEvent.objects.aggregate(top=Max("id"))["top"] or 0,
+        "inspection_id": Inspection.objects.aggregate(top=Max("id"))["top"] or 0,
+        "order_id": Order.objects.aggregate(top=Max("id"))["top"] or 0,
+    }
+
+
+def _recent_days(count: int) -> set[date]:
+    today = timezone.localdate()
+    return {today - timedelta(days=offset) for offset in range(count)}
+
+
 def rollups_refresh() -> int:
     """Rebuild the days touched since the last run; one run at a time (others find the state row locked and leave).
-    Returns the days rebuilt, or -1 when another run holds the lock."""
+    Returns the days rebuilt, or -1 when another run holds the lock.
+
+    The very first run (an existing database meeting the roll-ups) rebuilds the recent weeks only, as the nightly
+    pass does, so that it fits in a task's time; `manage.py insights_rollup` rebuilds the whole history."""
     RollupState.objects.get_or_create(pk=1)
     with transaction.atomic():
         state = RollupState.objects.select_for_update(skip_locked=True).filter(pk=1).first()
         if state is None:
             return -1
-        days, marks = _dirty_days(state)
+        if state.refreshed_at is None:
+            days, marks = _recent_days(settings.RMA_INSIGHTS_REBUILD_DAYS), _marks_now()
+        else:
+            days, marks = _dirty_days(state)
         days_rebuild(days)
         RollupState.objects.filter(pk=1).update(**marks, refreshed_at=timezone.now())
     return len(days)
@@ -64,11 +84,10 @@ def rollups_refresh() -> int:
 
 def recent_rebuild(*, days: int) -> int:
     """The nightly pass: rebuild the last `days` days whole."""
-    today = timezone.localdate()
+    RollupState.objects.get_or_create(pk=1)
     with transaction.atomic():
-        if RollupState.objects.select_for_update().filter(pk=1).first() is None:
-            RollupState.objects.create(pk=1)
-        return days_rebuild(today - timedelta(days=offset) for offset in range(days))
+        RollupState.objects.select_for_update().filter(pk=1).first()  # after a running refresh, never beside it
+        return days_rebuild(_recent_days(days))
 
 
 def refreshed_at() -> datetime | None:
@@ -77,12 +96,4 @@ def refreshed_at() -> datetime | None:
 
 def marks_reset() -> None:
     """Move the marks to the newest rows: what exists now is what a full rebuild reads."""
-    RollupState.objects.update_or_create(
-        pk=1,
-        defaults={
-            "event_id": ReturnEvent.objects.aggregate(top=Max("id"))["top"] or 0,
-            "inspection_id": Inspection.objects.aggregate(top=Max("id"))["top"] or 0,
-            "order_id": Order.objects.aggregate(top=Max("id"))["top"] or 0,
-            "refreshed_at": timezone.now(),
-        },
-    )
+    RollupState.objects.update_or_create(pk=1, defaults={**_marks_now(), "refreshed_at": timezone.now()})

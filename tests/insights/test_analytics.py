@@ -17,7 +17,7 @@ from rma.insights.models import RefundDay, ReturnDay, RollupState
 from rma.insights.refresh import rollups_refresh
 from rma.insights.sheets import SHEETS, money_sheet, rates_sheet, reasons_sheet
 from rma.returns.choices import ReturnStatus
-from rma.returns.models import ReturnRequest
+from rma.returns.models import ReturnEvent, ReturnRequest
 from rma.warehouse.choices import DispositionKind
 from rma.warehouse.models import Grade
 from rma.warehouse.services import (
@@ -141,6 +141,16 @@ def test_a_refund_a_month_after_the_request_rewrites_the_requests_day(make_retur
     assert (refund.days, refund.within_legal, refund.refunds) == (35, True, 1)
     assert ReturnDay.objects.get(day=day).settled is True
     assert RollupState.objects.get().refreshed_at is not None
+
+
+def test_the_first_run_rebuilds_the_recent_weeks_and_marks_what_exists(october, settings):
+    settings.RMA_INSIGHTS_REBUILD_DAYS = 3
+    RollupState.objects.all().delete()
+
+    assert rollups_refresh() == 3
+    state = RollupState.objects.get()
+    assert state.event_id == ReturnEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    assert ReturnDay.objects.filter(day__month=10).exists()  # older days are left as they were
 
 
 def test_a_run_with_nothing_new_rebuilds_nothing(october):
