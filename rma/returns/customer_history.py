@@ -13,7 +13,7 @@ What the warehouse found. Inspections belong to rma.warehouse, which sits above 
 calls `inspection_signals_provide` with a function that counts, for a set of returns, the units graded as worn or
 used (Grade.signals_wear) and the units received without their item (wrong item, missing). This keeps one source
 of truth (the inspections and the grade's flag as they are now: re-grading a unit, or changing which grades show
-wear, changes the history at once) at the cost of one grouped query, run only when the customer has returns. A
+wear, changes the history at once) at the cost of one grouped query, run only once one of their returns was received. A
 denormalised flag on each return line, written at inspection, would save that query but go stale whenever an
 operator re-grades or an admin changes a grade's flag. Without a provider (an install without the warehouse app)
 those figures are zero.
@@ -27,7 +27,7 @@ are inspected after that). No query per row.
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce, Lower
@@ -35,7 +35,7 @@ from django.db.models.functions import Coalesce, Lower
 from rma.orders.customer_keys import email_normalize
 from rma.orders.models import Order
 from rma.returns.choices import ReturnStatus
-from rma.returns.models import ReturnRequest
+from rma.returns.models import ReturnLine, ReturnRequest
 
 # Returns whose units never went back (or were refused): they count as returns, not in the return rate.
 NOT_RETURNED_STATUSES = frozenset({ReturnStatus.CANCELLED, ReturnStatus.EXPIRED, ReturnStatus.REJECTED})
@@ -139,7 +139,7 @@ class CustomerHistory:
 K = TypeVar("K", bound=Hashable)
 
 _LINE_VALUE = ExpressionWrapper(
-    F("lines__quantity") * F("lines__order_line__unit_price"),
+    F("quantity") * F("order_line__unit_price"),
     output_field=DecimalField(max_digits=14, decimal_places=2),
 )
 
@@ -159,47 +159,63 @@ def customer_histories_for(customers: Mapping[K, CustomerKeys]) -> dict[K, Custo
         .annotate(units=Coalesce(Sum("lines__quantity"), 0))
         .order_by()
     )
+    # Their returns, line by line summed per return (a submitted return always has lines).
     returns = list(
-        ReturnRequest.objects.exclude(status=ReturnStatus.DRAFT)
-        .annotate(email=Lower("contact_email"))
-        .filter(Q(order_id__in=[order["id"] for order in orders]) | Q(email__in=emails))
-        .values("id", "order_id", "status", "currency", "email", "received_at")
-        .annotate(units=Coalesce(Sum("lines__quantity"), 0), value=Coalesce(Sum(_LINE_VALUE), Decimal("0.00")))
+        ReturnLine.objects.exclude(return_request__status=ReturnStatus.DRAFT)
+        .annotate(email=Lower("return_request__contact_email"))
+        .filter(Q(return_request__order_id__in=[order["id"] for order in orders]) | Q(email__in=emails))
+        .values(
+            "email",
+            return_id=F("return_request_id"),
+            order_id=F("return_request__order_id"),
+            status=F("return_request__status"),
+            currency=F("return_request__currency"),
+            received_at=F("return_request__received_at"),
+        )
+        .annotate(units=Sum("quantity"), value=Sum(_LINE_VALUE))
         .order_by()
     )
-    excluded = {keys.excluded_return_id for _key, keys in wanted}
     # Units are inspected only once their parcel is received: no query while none of the returns has been.
-    received = {row["id"] for row in returns if row["received_at"] is not None}
-    signals = _inspection_signals_for(sorted(received - excluded))
-    status_order = {status: index for index, status in enumerate(ReturnStatus.values)}
+    signals = _inspection_signals_for(sorted({row["return_id"] for row in returns if row["received_at"] is not None}))
     for key, keys in wanted:
-        history = histories[key]
-        mine = set()
-        for order in orders:
-            if (
-                order["customer_email"].lower() in keys.emails
-                or order["address_key"] in keys.address_keys
-                or order["phone_key"] in keys.phone_keys
-            ):
-                mine.add(order["id"])
-                history.units_bought += order["units"]
-                history.emails.add(order["customer_email"].lower())
-        by_status: dict[str, int] = {}
-        for row in returns:
-            if row["id"] == keys.excluded_return_id or not (row["order_id"] in mine or row["email"] in keys.emails):
-                continue
-            history.count += 1
-            history.emails.add(row["email"])
-            by_status[row["status"]] = by_status.get(row["status"], 0) + 1
-            history.values[row["currency"]] = history.values.get(row["currency"], Decimal("0.00")) + row["value"]
-            if row["status"] not in NOT_RETURNED_STATUSES:
-                history.units_returned += row["units"]
-            found = signals.get(row["id"], InspectionSignals())
-            history.units_worn += found.units_worn
-            history.units_unmatched += found.units_unmatched
-        history.by_status = dict(sorted(by_status.items(), key=lambda item: status_order.get(item[0], 0)))
-        history.emails.discard("")
+        _history_fill(histories[key], keys=keys, orders=orders, returns=returns, signals=signals)
     return histories
+
+
+def _history_fill(
+    history: CustomerHistory,
+    *,
+    keys: CustomerKeys,
+    orders: list[dict[str, Any]],
+    returns: list[dict[str, Any]],
+    signals: Mapping[int, InspectionSignals],
+) -> None:
+    """Add up, from the rows read for a page of customers, those of one customer."""
+    mine = set()
+    for order in orders:
+        email = order["customer_email"].lower()
+        if email in keys.emails or order["address_key"] in keys.address_keys or order["phone_key"] in keys.phone_keys:
+            mine.add(order["id"])
+            history.units_bought += order["units"]
+            history.emails.add(email)
+    by_status: dict[str, int] = {}
+    for row in returns:
+        if row["return_id"] == keys.excluded_return_id:
+            continue
+        if row["order_id"] not in mine and row["email"] not in keys.emails:
+            continue
+        history.count += 1
+        history.emails.add(row["email"])
+        by_status[row["status"]] = by_status.get(row["status"], 0) + 1
+        history.values[row["currency"]] = history.values.get(row["currency"], Decimal("0.00")) + row["value"]
+        if row["status"] not in NOT_RETURNED_STATUSES:
+            history.units_returned += row["units"]
+        found = signals.get(row["return_id"], InspectionSignals())
+        history.units_worn += found.units_worn
+        history.units_unmatched += found.units_unmatched
+    status_order = {status: index for index, status in enumerate(ReturnStatus.values)}
+    history.by_status = dict(sorted(by_status.items(), key=lambda item: status_order.get(item[0], 0)))
+    history.emails.discard("")
 
 
 def customer_history_for_return(return_request: ReturnRequest, *, excluding_itself: bool = False) -> CustomerHistory:

@@ -204,6 +204,9 @@ def money_terms_for(
     return MoneyTerms(returnless=False, fee=fee, refund_estimate=estimate)
 
 
+REVIEW_REASON_MAX_LENGTH = ReturnRequest._meta.get_field("review_reason").max_length or 200
+
+
 def review_reason_for(*, policy: ReturnPolicy, return_request: ReturnRequest) -> str:
     """Why a submitted return must be looked at by a person, or "" when it can be approved now.
 
@@ -218,7 +221,7 @@ def review_reason_for(*, policy: ReturnPolicy, return_request: ReturnRequest) ->
         # The customer's history before this return (their other emails, address and phone included).
         risk = risk_score(customer_history_for_return(return_request, excluding_itself=True))
         if risk.high:
-            return risk.summary
+            return risk.summary_within(REVIEW_REASON_MAX_LENGTH)
     if not policy.auto_approve:
         return _("Every return is reviewed under this policy.")
     if standing.trusted:  # every rule below is one a trusted customer skips

@@ -44,7 +44,7 @@ class RiskReason:
 
     @property
     def described(self) -> str:
-        """ "2 units graded as worn or used (+50)"."""
+        """The reason and its points: "2 units graded as worn or used (+50)"."""
         return _("%(reason)s (+%(points)d)") % {"reason": self.text, "points": self.points}
 
 
@@ -60,13 +60,23 @@ class RiskScore:
 
     @property
     def summary(self) -> str:
-        """ "Risk score 75/100: 2 units graded as worn or used (+50); Return rate of 80% (8 of 10 units) (+30)"."""
+        """The score and every reason: "Risk score 75/100: 2 units graded as worn or used (+50) · Return rate of 80%
+        (8 of 10 units) (+30)"."""
+        return self.summary_within(None)
+
+    def summary_within(self, limit: int | None) -> str:
+        """The summary with as many reasons as fit in `limit` characters (the most points first), "…" for the
+        rest: a return's review reason has room for 200."""
         if not self.reasons:
             return _("Risk score %(score)d/100") % {"score": self.score}
-        return _("Risk score %(score)d/100: %(reasons)s") % {
-            "score": self.score,
-            "reasons": "; ".join(reason.described for reason in self.reasons),
-        }
+        described = [reason.described for reason in self.reasons]
+        text = ""
+        for kept in range(len(described), 0, -1):
+            reasons = " · ".join(described[:kept]) + (" · …" if kept < len(described) else "")
+            text = _("Risk score %(score)d/100: %(reasons)s") % {"score": self.score, "reasons": reasons}
+            if limit is None or len(text) <= limit:
+                return text
+        return text[: (limit or len(text)) - 1] + "…"
 
 
 def risk_review_score() -> int:
