@@ -12,9 +12,10 @@ Each signal adds points, up to its own cap; the score is their sum, at most 100:
 | returns                                                      | 10 from 5 returns, 20 from 10 |
 | emails the orders and returns were made under                | 10 from 3 emails              |
 
-What the warehouse found weighs most: one unit without its item, or two worn ones, reach the review threshold
-(settings.RMA_RISK_REVIEW_SCORE, 50 by default) alone. A high return rate and many returns alone do not (at most
-50 with rejections too): many honest customers order two sizes and send one back.
+What the warehouse found weighs most: two units without their item, two worn ones, or one of each reach the review
+threshold (settings.RMA_RISK_REVIEW_SCORE, 50 by default). A high return rate alone does not, nor do many returns
+(30 and 20 at most): many honest customers order two sizes and send one back. Both at their highest (three in four
+units sent back over ten returns and more) do.
 """
 
 from dataclasses import dataclass

@@ -109,3 +109,13 @@ def test_the_review_threshold_is_a_setting(settings):
 def test_the_return_rate_is_to_the_hundredth():
     assert history(units_bought=3, units_returned=1).return_rate == Decimal("0.33")
     assert history().return_rate is None
+
+
+def test_what_the_warehouse_found_reaches_review_and_a_high_rate_or_many_returns_alone_do_not():
+    assert risk_score(history(units_unmatched=2)).high
+    assert risk_score(history(units_worn=2)).high
+    assert risk_score(history(units_worn=1, units_unmatched=1)).high
+    assert not risk_score(history(units_unmatched=1)).high
+    assert not risk_score(history(units_bought=10, units_returned=10)).high
+    assert not risk_score(history(count=20)).high
+    assert risk_score(history(count=10, units_bought=40, units_returned=30)).high  # 20 + 30
