@@ -302,6 +302,9 @@ RMA_MAX_BATCH_ORDERS = 500
 RMA_DEFAULT_RETURN_WINDOW_DAYS = 30
 RMA_LEGAL_MINIMUM_WINDOW_DAYS = 14
 RMA_FREE_RETURN_FEE = Decimal("0.00")
+# A customer's risk score (0-100, rma.returns.risk) from which a submitted return goes to review, with the score's
+# reasons; customers on the allow list are never sent there by it.
+RMA_RISK_REVIEW_SCORE = env.int("RMA_RISK_REVIEW_SCORE", default=50)
 
 
 from returns_portal.settings.impact import *  # noqa: E402, F403

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rma.returns.choices import ReturnStatus
+from rma.returns.customer_history import CustomerHistory
 from rma.returns.models import ReturnRequest
-from rma.returns.selectors import CustomerHistory
+from rma.returns.risk import risk_score
 
 CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF"}
 
@@ -24,12 +25,25 @@ def money(amount: Decimal, currency: str) -> str:
 
 
 @dataclass(frozen=True)
+class RiskView:
+    """A customer's risk score as the pages show it."""
+
+    score: int
+    label: str  # "Risk score: 75/100"
+    high: bool  # at or over the review threshold
+    reasons: list[str]  # "2 units graded as worn or used (+50)", the most points first
+
+
+@dataclass(frozen=True)
 class HistoryView:
     """A customer's return history as the pages show it."""
 
     count: int
     summary: str  # "3 returns · 245,00 €"
     outcomes: list[tuple[str, str, int, str]]  # (status, its label, how many, "Approved: 3")
+    figures: list[tuple[str, str]]  # (what, "Return rate: 50% (2 of 4 units)"), for the return's page
+    emails: str  # "Under 2 emails: a@example.fr, b@example.fr", or "" under one
+    risk: RiskView
 
 
 def history_view(history: CustomerHistory) -> HistoryView:
@@ -43,7 +57,38 @@ def history_view(history: CustomerHistory) -> HistoryView:
     ]
     if not history.count:
         summary = _("No return before")
-    return HistoryView(count=history.count, summary=summary, outcomes=outcomes)
+    rate = history.return_rate
+    rate_text = (
+        _("Return rate: %(rate)d%% (%(returned)d of %(bought)d units)")
+        % {"rate": int(rate * 100), "returned": history.units_returned, "bought": history.units_bought}
+        if rate is not None
+        else _("Return rate: no unit bought")
+    )
+    figures = [
+        ("return_rate", rate_text),
+        ("worn", _("Units graded as worn or used: %(count)d") % {"count": history.units_worn}),
+        ("unmatched", _("Units received without the announced item: %(count)d") % {"count": history.units_unmatched}),
+    ]
+    emails = ""
+    if len(history.emails) > 1:
+        emails = _("Under %(count)d emails: %(emails)s") % {
+            "count": len(history.emails),
+            "emails": ", ".join(sorted(history.emails)),
+        }
+    risk = risk_score(history)
+    return HistoryView(
+        count=history.count,
+        summary=summary,
+        outcomes=outcomes,
+        figures=figures,
+        emails=emails,
+        risk=RiskView(
+            score=risk.score,
+            label=_("Risk score: %(score)d/100") % {"score": risk.score},
+            high=risk.high,
+            reasons=[reason.described for reason in risk.reasons],
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -60,9 +105,9 @@ class QueueRow:
     history: HistoryView
 
 
-def queue_rows(returns: Iterable[ReturnRequest], histories: dict[str, CustomerHistory], url: str) -> list[QueueRow]:
-    """The queue's rows, from returns_requests_needing_review (which counts their lines); `url` is the start of
-    a return's page (rma.core.http.url_prefix)."""
+def queue_rows(returns: Iterable[ReturnRequest], histories: dict[int, CustomerHistory], url: str) -> list[QueueRow]:
+    """The queue's rows, from returns_requests_needing_review (which counts their lines), with the history of each
+    return's customer by return id; `url` is the start of a return's page (rma.core.http.url_prefix)."""
     now = timezone.now()
     zone = timezone.get_current_timezone()
     rows = []
@@ -77,7 +122,7 @@ def queue_rows(returns: Iterable[ReturnRequest], histories: dict[str, CustomerHi
                 waiting_since=date_format(since.astimezone(zone), "SHORT_DATETIME_FORMAT"),
                 waiting_for=_("%(age)s ago") % {"age": timesince(since, now)},
                 value=money(return_request.refund_estimate, return_request.currency),
-                history=history_view(histories[return_request.contact_email.lower()]),
+                history=history_view(histories[return_request.pk]),
             )
         )
     return rows

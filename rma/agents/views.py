@@ -29,6 +29,7 @@ from rma.core.exceptions import DomainError
 from rma.core.http import url_prefix
 from rma.returns import selectors
 from rma.returns.choices import ReturnStatus
+from rma.returns.customer_history import customer_histories_for, customer_history_for_return, customer_keys_for_return
 from rma.returns.models import ReturnRequest
 from rma.returns.notes import return_note_add, return_notes_list
 from rma.returns.services import return_request_approve, return_request_reject
@@ -75,7 +76,7 @@ def _return_or_404(request: AgentRequest, public_id: UUID) -> ReturnRequest:
 def queue(request: AgentRequest) -> HttpResponse:
     """The returns waiting for a decision, the longest waiting first, with why and the customer's history."""
     page = Paginator(selectors.return_requests_needing_review(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    histories = selectors.customer_histories(emails=[r.contact_email for r in page.object_list])
+    histories = customer_histories_for({r.pk: customer_keys_for_return(r) for r in page.object_list})
     rows = queue_rows(page.object_list, histories, url_prefix("agents:return", sample=UUID(int=0)))
     flagged = Paginator(labels_flagged(), QUEUE_PAGE_SIZE).get_page(request.GET.get("flagged_page"))
     return render(request, "agents/queue.html", {"page": page, "rows": rows, "flagged": flagged})
@@ -100,7 +101,7 @@ def _detail_context(request: AgentRequest, return_request: ReturnRequest, **form
         "lines": lines,
         "events": list(return_request.events.all()),
         "notes": list(return_notes_list(return_request=return_request)),
-        "history": history_view(selectors.customer_history(email=return_request.contact_email)),
+        "history": history_view(customer_history_for_return(return_request)),
         "can_decide": return_request.status == ReturnStatus.NEEDS_REVIEW,
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),

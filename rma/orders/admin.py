@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from rma.core.forms import NUMBER_FORMFIELD_OVERRIDES
+from rma.orders.customer_keys import order_contact_keys
 from rma.orders.models import Order, OrderLine, ProductVariant
 
 if TYPE_CHECKING:
@@ -109,9 +110,16 @@ class OrderAdmin(admin.ModelAdmin):
         return obj.line_count
 
     def save_model(self, request: HttpRequest, obj: Order, form: ModelForm, change: bool) -> None:
+        # The compared phone and address follow what was typed (a customer's history finds orders through them).
+        keys = order_contact_keys(
+            customer_phone=obj.customer_phone, address_line1=obj.address_line1, postcode=obj.postcode
+        )
+        changed_keys = [name for name, value in keys.items() if getattr(obj, name) != value]
+        for name in changed_keys:
+            setattr(obj, name, keys[name])
         if change:
             if form.changed_data:
-                obj.save(update_fields=[*form.changed_data, "updated_at"])
+                obj.save(update_fields=[*form.changed_data, *changed_keys, "updated_at"])
             return
         super().save_model(request, obj, form, change)
 

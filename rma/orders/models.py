@@ -24,6 +24,10 @@ class Order(AddressModel, TimeStampedModel):
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     placed_at = models.DateTimeField(_("placed at"))
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # The phone and the delivery address as they are compared (rma.orders.customer_keys), kept by the order upsert
+    # and the admin: a customer's orders across emails are found through their indexes.
+    phone_key = models.CharField(_("phone, as compared"), max_length=32, blank=True, editable=False)
+    address_key = models.CharField(_("address, as compared"), max_length=220, blank=True, editable=False)
 
     class Meta:
         ordering = ("-placed_at", "-id")
@@ -35,6 +39,8 @@ class Order(AddressModel, TimeStampedModel):
             models.Index(Upper("number"), name="orders_order_number_upper"),
             # The sales of a day, for the analytics' daily roll-ups (rma.insights.rollups).
             models.Index(fields=("placed_at",), name="orders_order_placed"),
+            models.Index(fields=("phone_key",), name="orders_order_phone_key"),
+            models.Index(fields=("address_key",), name="orders_order_address_key"),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 from rma.core.exceptions import DomainError
 from rma.core.services import rows_upsert_newest
 from rma.orders.choices import Category, Channel, NonReturnableReason
+from rma.orders.customer_keys import order_contact_keys
 from rma.orders.models import Order, OrderLine, ProductVariant
 
 ORDER_FIELDS = (
@@ -200,6 +201,13 @@ def order_normalise(*, data: dict[str, Any]) -> tuple[str, dict[str, Any], list[
                 fields[name] = float(fields[name])
             except (TypeError, ValueError) as exc:
                 raise OrderDataError(f"{name} must be a number.") from exc
+    fields.update(
+        order_contact_keys(
+            customer_phone=fields["customer_phone"],
+            address_line1=str(fields["address_line1"] or ""),
+            postcode=str(fields["postcode"] or ""),
+        )
+    )
     if not fields["number"]:
         raise OrderDataError("number is required.", extra={"number": "required"})
     if not fields["customer_email"] or "@" not in fields["customer_email"]:

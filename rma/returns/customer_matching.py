@@ -1,63 +1,26 @@
 """How a customer's email, phone and delivery address are written for the block and allow lists to match them:
-what an agent types in an entry and what an order holds give the same text. Pure functions, no database."""
+what an agent types in an entry and what an order holds give the same text. Pure functions, no database.
 
-import re
-import unicodedata
+The rules themselves are rma.orders.customer_keys (each order stores its phone and address written this way);
+here is which rule an entry of each kind of match follows."""
 
+from rma.orders.customer_keys import (
+    address_has_postcode,
+    address_normalize,
+    email_normalize,
+    order_address_normalize,
+    phone_normalize,
+)
 from rma.returns.choices import CustomerListMatch
 
-# A postcode as the lists know it: 4 (Belgium, Switzerland…) or 5 digits (France, Germany, Spain, Italy…).
-_POSTCODE = re.compile(r"\b\d{4,5}\b")
-# Letters NFKD does not take apart.
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
-
-
-def email_normalize(value: str) -> str:
-    """`  Chloe.Martin@Example.FR ` → `chloe.martin@example.fr`."""
-    return value.strip().lower()
-
-
-def phone_normalize(value: str) -> str:
-    """Digits only, international form without its `+` or `00`; a French number's leading 0 becomes 33:
-    "06 12 34 56 78", "+33 6 12 34 56 78", "+33 (0)6 12 34 56 78" and "0033 612345678" all give "33612345678"."""
-    digits = re.sub(r"\D", "", value)
-    if digits.startswith("00"):
-        digits = digits[2:]
-    elif digits.startswith("0"):
-        digits = "33" + digits[1:]
-    if digits.startswith("330") and len(digits) == 12:  # "+33 (0)6 …": the 0 written in brackets
-        digits = "33" + digits[3:]
-    return digits
-
-
-def _plain_words(value: str) -> str:
-    """Lowercase, without accents; punctuation as spaces, spaces collapsed."""
-    decomposed = unicodedata.normalize("NFKD", value.translate(_LIGATURES))
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
-    return " ".join(re.sub(r"[\W_]+", " ", plain).split())
-
-
-def address_has_postcode(value: str) -> bool:
-    return _POSTCODE.search(_plain_words(value)) is not None
-
-
-def address_normalize(value: str) -> str:
-    """The street and the postcode, the city dropped (it is written in too many ways): "12, rue de l'Église –
-    75002 Paris" → "12 rue de l eglise 75002". The postcode is the last group of 4 or 5 digits."""
-    words = _plain_words(value)
-    postcodes = list(_POSTCODE.finditer(words))
-    if not postcodes:
-        return words
-    last = postcodes[-1]
-    return f"{words[: last.start()].strip()} {last.group()}".strip()
-
-
-def order_address_normalize(*, line1: str, postcode: str) -> str:
-    """An order's delivery address as the lists compare it (its first line and postcode), or "" without either."""
-    if not line1.strip() or not postcode.strip():
-        return ""
-    compact = re.sub(r"\s+", "", postcode)
-    return address_normalize(f"{line1} {compact}")
+__all__ = [
+    "address_has_postcode",
+    "address_normalize",
+    "customer_value_normalize",
+    "email_normalize",
+    "order_address_normalize",
+    "phone_normalize",
+]
 
 
 def customer_value_normalize(*, match: str, value: str) -> str:

@@ -15,8 +15,10 @@ from rma.core.reference_memo import ReferenceMemo
 from rma.locations.choices import DropOffMethod
 from rma.orders.models import Order, OrderLine
 from rma.returns.choices import LegalBasis, Resolution, Responsibility, ReturnStatus
+from rma.returns.customer_history import customer_history_for_return
 from rma.returns.customer_lists import customer_standing_for
 from rma.returns.models import PolicyFee, PolicyWindowOverride, ReasonCode, ReturnPolicy, ReturnRequest
+from rma.returns.risk import risk_score
 
 
 def _default_policy_load() -> ReturnPolicy:
@@ -202,14 +204,24 @@ def money_terms_for(
     return MoneyTerms(returnless=False, fee=fee, refund_estimate=estimate)
 
 
+REVIEW_REASON_MAX_LENGTH = ReturnRequest._meta.get_field("review_reason").max_length or 200
+
+
 def review_reason_for(*, policy: ReturnPolicy, return_request: ReturnRequest) -> str:
     """Why a submitted return must be looked at by a person, or "" when it can be approved now.
 
     A customer on the block list is always reviewed, whoever creates the return; one on the allow list (trusted)
-    skips the high-value and recent-returns rules, not a policy that approves nothing by itself."""
+    skips the risk, high-value and recent-returns rules, not a policy that approves nothing by itself. A customer
+    whose risk score (rma.returns.risk) reaches settings.RMA_RISK_REVIEW_SCORE is reviewed, with the score's reasons,
+    whether the policy approves by itself or not."""
     standing = customer_standing_for(order=return_request.order, contact_email=return_request.contact_email)
     if standing.blocked_by is not None:
         return _("Customer on the block list: %(reason)s") % {"reason": standing.blocked_by.reason}
+    if not standing.trusted:
+        # The customer's history before this return (their other emails, address and phone included).
+        risk = risk_score(customer_history_for_return(return_request, excluding_itself=True))
+        if risk.high:
+            return risk.summary_within(REVIEW_REASON_MAX_LENGTH)
     if not policy.auto_approve:
         return _("Every return is reviewed under this policy.")
     if standing.trusted:  # every rule below is one a trusted customer skips

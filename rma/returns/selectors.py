@@ -1,7 +1,6 @@
 """Reads of returns, scoped to what each role may see."""
 
 import uuid
-from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
@@ -11,18 +10,14 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     Count,
-    DecimalField,
-    ExpressionWrapper,
-    F,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Sum,
 )
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce
 
 from rma.core import roles
 from rma.core.ids import uuid_parse
@@ -327,50 +322,6 @@ def return_requests_needing_review() -> QuerySet[ReturnRequest]:
         .annotate(line_count=Coalesce(line_count, 0))
         .order_by(*REVIEW_QUEUE_ORDER)
     )
-
-
-@dataclass
-class CustomerHistory:
-    """What a customer (one contact email) has returned so far: how many returns, their worth, their outcomes."""
-
-    count: int = 0
-    # Currency -> value of the goods in those returns (quantity × price paid).
-    values: dict[str, Decimal] = field(default_factory=dict)
-    # Status -> how many returns are in it, in the lifecycle's order.
-    by_status: dict[str, int] = field(default_factory=dict)
-
-
-def customer_histories(*, emails: list[str]) -> dict[str, CustomerHistory]:
-    """The return history of each contact email (compared without case), drafts left out; two queries in all."""
-    wanted = {email.lower() for email in emails if email}
-    histories = {email: CustomerHistory() for email in wanted}
-    if not wanted:
-        return histories
-    returns = ReturnRequest.objects.exclude(status=ReturnStatus.DRAFT).annotate(email=Lower("contact_email"))
-    counts = returns.filter(email__in=wanted).values("email", "status").annotate(n=Count("id"))
-    order = {status: index for index, status in enumerate(ReturnStatus.values)}
-    for row in sorted(counts, key=lambda row: order.get(row["status"], 0)):
-        history = histories[row["email"]]
-        history.count += row["n"]
-        history.by_status[row["status"]] = row["n"]
-    line_value = ExpressionWrapper(
-        F("quantity") * F("order_line__unit_price"), output_field=DecimalField(max_digits=14, decimal_places=2)
-    )
-    values = (
-        ReturnLine.objects.exclude(return_request__status=ReturnStatus.DRAFT)
-        .annotate(email=Lower("return_request__contact_email"))
-        .filter(email__in=wanted)
-        .values("email", "return_request__currency")
-        .annotate(value=Sum(line_value))
-    )
-    for row in values:
-        histories[row["email"]].values[row["return_request__currency"]] = row["value"] or Decimal("0.00")
-    return histories
-
-
-def customer_history(*, email: str) -> CustomerHistory:
-    """The return history of one contact email."""
-    return customer_histories(emails=[email]).get(email.lower(), CustomerHistory())
 
 
 def return_photos(*, return_request: ReturnRequest) -> QuerySet[ReturnPhoto]:

@@ -39,7 +39,16 @@ from rma.warehouse.services.credits import store_credit_cancel
 
 class GradeInline(admin.TabularInline):
     model = Grade
-    fields = ("position", "code", "label_fr", "label_en", "recovery_percent", "deducts", "description_fr")
+    fields = (
+        "position",
+        "code",
+        "label_fr",
+        "label_en",
+        "recovery_percent",
+        "deducts",
+        "signals_wear",
+        "description_fr",
+    )
     extra = 0
 
 

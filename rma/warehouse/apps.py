@@ -11,6 +11,8 @@ class WarehouseConfig(AppConfig):
         from rma.core import roles
         from rma.core.views import role_home_register
         from rma.returns import reactions
+        from rma.returns.customer_history import inspection_signals_provide
+        from rma.warehouse.customer_signals import inspection_signals_for_returns
         from rma.warehouse.reactions import (
             refund_follows_returnless_approval,
             return_exchange_lines,
@@ -25,3 +27,5 @@ class WarehouseConfig(AppConfig):
         reactions.register(store_credit_issue_on_handover)
         reactions.provide(refund=return_refund, exchange_lines=return_exchange_lines, store_credit=return_store_credit)
         role_home_register(role=roles.WAREHOUSE_STAFF, url_name="warehouse:board")
+        # A customer's history counts what the inspections found in their returns (worn or used, item missing).
+        inspection_signals_provide(inspection_signals_for_returns)

@@ -9,6 +9,8 @@ from tests.helpers import get_queries
 
 pytestmark = pytest.mark.django_db
 # Pinned: a query more per page shows here; one per row shows as a difference between the small and big cases.
+# The customer history is two queries for the whole page (their orders, their returns), as the email-only history it
+# replaced; a third, what the warehouse found, once one of those returns has been received.
 QUEUE_QUERIES = 11
 DETAIL_QUERIES = 17
 NOTE_ADD_QUERIES = 11

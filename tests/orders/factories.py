@@ -7,6 +7,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from rma.orders.customer_keys import order_address_normalize, phone_normalize
 from rma.orders.models import Order, OrderLine
 from rma.orders.services import product_variants_record
 
@@ -20,13 +21,20 @@ class OrderFactory(DjangoModelFactory[Order]):
     number = factory.Sequence(lambda n: f"ML{700000 + n}")
     customer_email = factory.Sequence(lambda n: f"client{n}@example.fr")
     customer_name = "Chloé Martin"
-    address_line1 = "8 rue des Lilas"
+    customer_phone = ""
+    # A street number of its own: orders of different emails at one address are one customer's (its history).
+    address_line1 = factory.Sequence(lambda n: f"{n + 1} rue des Lilas")
     postcode = "69003"
     city = "Lyon"
     latitude = 45.7597
     longitude = 4.8422
     placed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=12))
     delivered_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
+    # Written as the order upsert writes them.
+    phone_key = factory.LazyAttribute(lambda order: phone_normalize(order.customer_phone))
+    address_key = factory.LazyAttribute(
+        lambda order: order_address_normalize(line1=order.address_line1, postcode=order.postcode)
+    )
 
 
 class OrderLineFactory(DjangoModelFactory[OrderLine]):

@@ -4,6 +4,7 @@ give the same text."""
 import pytest
 
 from rma.returns.customer_matching import (
+    address_has_postcode,
     address_normalize,
     customer_value_normalize,
     email_normalize,
@@ -61,3 +62,31 @@ def test_the_kind_of_match_chooses_the_rule():
     assert customer_value_normalize(match="email", value=" A@B.FR") == "a@b.fr"
     assert customer_value_normalize(match="phone", value="06 12 34 56 78") == "33612345678"
     assert customer_value_normalize(match="address", value="8, Rue des Lilas 69003 Lyon") == "8 rue des lilas 69003"
+
+
+@pytest.mark.parametrize(
+    ("typed", "normalised"),
+    [
+        # Netherlands: 4 digits and 2 letters, the city after.
+        ("Damrak 1, 1012 AB Amsterdam", "damrak 1 1012ab"),
+        ("Damrak 1 1012AB", "damrak 1 1012ab"),
+        # United Kingdom: the town comes before the postcode, so it is kept: type the street and the postcode.
+        ("10 Downing Street, SW1A 2AA", "10 downing street sw1a2aa"),
+        ("10 Downing Street SW1A2AA", "10 downing street sw1a2aa"),
+        ("1 Piccadilly, M1 1AE", "1 piccadilly m11ae"),
+        ("10 Downing Street, London SW1A 2AA", "10 downing street london sw1a2aa"),
+    ],
+)
+def test_postcodes_with_letters_are_recognised(typed, normalised):
+    assert address_has_postcode(typed)
+    assert address_normalize(typed) == normalised
+
+
+def test_an_orders_address_with_a_postcode_with_letters_is_written_as_an_entry_is():
+    assert order_address_normalize(line1="Damrak 1", postcode="1012 AB") == address_normalize("Damrak 1, 1012 AB")
+    assert order_address_normalize(line1="10 Downing Street", postcode="SW1A 2AA") == "10 downing street sw1a2aa"
+
+
+def test_an_address_without_a_postcode_is_still_refused():
+    assert not address_has_postcode("10 Downing Street, London")
+    assert not address_has_postcode("12 rue de la Paix, Paris")

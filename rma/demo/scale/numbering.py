@@ -1,5 +1,8 @@
 """The scale data set's names: distinct by construction, namespaced by run."""
 
+from rma.demo.geography import STREET_NAMES
+from rma.orders.customer_keys import order_address_normalize
+
 EXTERNAL_ID_PREFIX = "scale-"
 EMAIL_DOMAIN = "scale.example"
 # Multiplier and modulus of the bijection that turns (run, index) into an RMA number: distinct by construction.
@@ -21,3 +24,15 @@ def rma_number_for(*, run: int, index: int) -> str:
 
 def external_id_for(*, run: int, index: int) -> str:
     return f"{EXTERNAL_ID_PREFIX}{run:03d}-{index:09d}"
+
+
+def customer_address_for(customer: int) -> dict[str, str]:
+    """A customer's delivery address, with its key as the order upsert writes it (Order.address_key): a few
+    neighbours share one (a building), as in life, and their histories find each other's orders by it."""
+    line1 = f"{1 + customer % 150} {STREET_NAMES[(customer // 150) % len(STREET_NAMES)]}"
+    postcode = f"{75001 + customer % 20}"
+    return {
+        "address_line1": line1,
+        "postcode": postcode,
+        "address_key": order_address_normalize(line1=line1, postcode=postcode),
+    }

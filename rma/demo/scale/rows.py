@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import models
 
-from rma.demo.scale import extras
+from rma.demo.scale import extras, numbering
 from rma.demo.scale.catalogue import ACTOR_LABELS, CATALOGUE, DEAD_EMAIL_SHARE, DISPOSITIONS
 from rma.demo.scale.copy import RowBatch
 from rma.demo.scale.numbering import EMAIL_DOMAIN, EXTERNAL_ID_PREFIX, external_id_for, rma_number_for
@@ -177,8 +177,7 @@ class BatchWriter:
                     number=f"SC{self.run:03d}-{planned.index:09d}",
                     customer_email=f"customer{customer}.r{self.run}@{EMAIL_DOMAIN}",
                     customer_name=f"Client {customer}",
-                    address_line1=f"{1 + planned.index % 120} rue de la Paix",
-                    postcode=f"{75001 + planned.index % 20}",
+                    **numbering.customer_address_for(customer),
                     city="Paris",
                     placed_at=placed,
                     delivered_at=delivered,

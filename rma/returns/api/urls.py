@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework.views import APIView
 
 from rma.returns.api.create import ReturnRequestCreateApi
+from rma.returns.api.customers import CustomerHistoryApi, ReturnCustomerHistoryApi
 from rma.returns.api.detail import (
     ReturnRequestApproveApi,
     ReturnRequestCancelApi,
@@ -45,9 +46,15 @@ def by_method(*, get: type[APIView], post: type[APIView]) -> Callable[..., HttpR
 urlpatterns = [
     path("orders/<str:external_id>/eligibility/", OrderEligibilityApi.as_view(), name="api-order-eligibility"),
     path("reason-codes/", ReasonCodeListApi.as_view(), name="api-reason-code-list"),
+    path("customers/history/", CustomerHistoryApi.as_view(), name="api-customer-history"),
     path("returns/", by_method(get=ReturnRequestListApi, post=ReturnRequestCreateApi), name="api-return-list"),
     path("returns/<str:public_id>/", ReturnRequestDetailApi.as_view(), name="api-return-detail"),
     path("returns/<str:public_id>/submit/", ReturnRequestSubmitApi.as_view(), name="api-return-submit"),
+    path(
+        "returns/<str:public_id>/customer-history/",
+        ReturnCustomerHistoryApi.as_view(),
+        name="api-return-customer-history",
+    ),
     path("returns/<str:public_id>/cancel/", ReturnRequestCancelApi.as_view(), name="api-return-cancel"),
     path("returns/<str:public_id>/approve/", ReturnRequestApproveApi.as_view(), name="api-return-approve"),
     path("returns/<str:public_id>/reject/", ReturnRequestRejectApi.as_view(), name="api-return-reject"),

@@ -47,6 +47,14 @@ class Grade(TimeStampedModel):
             "needed to try the item (EU withdrawal right): never for unopened or like-new grades."
         ),
     )
+    signals_wear = models.BooleanField(
+        _("shows wear or use"),
+        default=False,
+        help_text=_(
+            "The unit was worn or used beyond trying it: counted in the customer's history (kept and sent back, "
+            "wardrobing) and in their risk score."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=100)
 
     class Meta:

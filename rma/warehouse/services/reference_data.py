@@ -66,6 +66,11 @@ _GRADES = {
     ],
 }  # fmt: skip
 
+# The grade every default scale gives a unit worn or used beyond trying it ("Worn or minor damage", "Used"): it
+# counts in the customer's history as wardrobing (Grade.signals_wear). D ("Unsellable", "Damaged") says the unit is
+# broken, which a carrier can do as well as a customer: it signals nothing by itself.
+WEAR_GRADE_CODES = frozenset({"C"})
+
 _SCALE_NAMES = {
     "apparel": "Textile A-D",
     "footwear": "Chaussures A-D",
@@ -148,6 +153,7 @@ def warehouse_reference_data_seed() -> dict[str, int]:
                     "description_en": desc_en,
                     "recovery_percent": recovery,
                     "deducts": deducts,
+                    "signals_wear": code in WEAR_GRADE_CODES,
                     "position": position * 10,
                 },
             )

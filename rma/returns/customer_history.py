@@ -1,0 +1,229 @@
+"""A customer's return history: who the customer is (their emails, delivery addresses and phones), what they bought
+and returned, how it ended, and what the warehouse found in their parcels. It feeds the risk score
+(rma.returns.risk), the policy's review rule, the agents' pages and the API.
+
+Who the customer is. A return's customer is its contact email and its order's email, plus the order's delivery
+address and phone as compared (Order.address_key, Order.phone_key, written by rma.orders.customer_keys): orders
+placed under other emails at that address or with that phone are the same customer's, and so are their returns.
+Blank values match nothing. Matching goes one step only: the emails found through an address are not followed to
+their own addresses.
+
+What the warehouse found. Inspections belong to rma.warehouse, which sits above this app: returns may not import it
+(the import-linter layers contract). The warehouse *provides* the figures instead: at start-up its AppConfig.ready
+calls `inspection_signals_provide` with a function that counts, for a set of returns, the units graded as worn or
+used (Grade.signals_wear) and the units received without their item (wrong item, missing). This keeps one source
+of truth (the inspections and the grade's flag as they are now: re-grading a unit, or changing which grades show
+wear, changes the history at once) at the cost of one grouped query, run only once one of their returns was received. A
+denormalised flag on each return line, written at inspection, would save that query but go stale whenever an
+operator re-grades or an admin changes a grade's flag. Without a provider (an install without the warehouse app)
+those figures are zero.
+
+Cost: a bounded number of queries whatever the number of customers asked about (the queue asks for 25 at once):
+their orders (one grouped query on the indexed email, address and phone keys: the units bought), their returns (one
+grouped query: units, value, status), and the provider's (only when one of those returns has been received: units
+are inspected after that). No query per row.
+"""
+
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import Coalesce, Lower
+
+from rma.orders.customer_keys import email_normalize
+from rma.orders.models import Order
+from rma.returns.choices import ReturnStatus
+from rma.returns.models import ReturnLine, ReturnRequest
+
+# Returns whose units never went back (or were refused): they count as returns, not in the return rate.
+NOT_RETURNED_STATUSES = frozenset({ReturnStatus.CANCELLED, ReturnStatus.EXPIRED, ReturnStatus.REJECTED})
+
+
+@dataclass(frozen=True)
+class CustomerKeys:
+    """Who a customer is, as their history matches them: emails (lowercased), address and phone keys."""
+
+    emails: frozenset[str] = frozenset()
+    address_keys: frozenset[str] = frozenset()
+    phone_keys: frozenset[str] = frozenset()
+    # A return left out of the history (the one being decided on, at submission).
+    excluded_return_id: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.emails or self.address_keys or self.phone_keys)
+
+
+def customer_keys_for_return(return_request: ReturnRequest, *, excluding_itself: bool = False) -> CustomerKeys:
+    """The customer of a return: its contact email, its order's email, address and phone (no query)."""
+    order = return_request.order
+    emails = {email_normalize(return_request.contact_email), email_normalize(order.customer_email)}
+    return CustomerKeys(
+        emails=frozenset(emails - {""}),
+        address_keys=frozenset({order.address_key} - {""}),
+        phone_keys=frozenset({order.phone_key} - {""}),
+        excluded_return_id=return_request.pk if excluding_itself else None,
+    )
+
+
+def customer_keys_for_email(email: str) -> CustomerKeys:
+    """The customer behind an email: the email, and the addresses and phones of its orders and of its returns'
+    orders (one query)."""
+    email = email_normalize(email)
+    if not email:
+        return CustomerKeys()
+    contact_orders = ReturnRequest.objects.annotate(email=Lower("contact_email")).filter(email=email)
+    keys = (
+        Order.objects.filter(Q(customer_email=email) | Q(id__in=contact_orders.values("order_id")))
+        .values_list("address_key", "phone_key")
+        .distinct()
+    )
+    addresses = {address for address, _phone in keys} - {""}
+    phones = {phone for _address, phone in keys} - {""}
+    return CustomerKeys(emails=frozenset({email}), address_keys=frozenset(addresses), phone_keys=frozenset(phones))
+
+
+@dataclass(frozen=True)
+class InspectionSignals:
+    """What the warehouse found in one return's units."""
+
+    units_worn: int = 0  # graded with a grade that shows wear or use (wardrobing)
+    units_unmatched: int = 0  # received without the announced item: another item, or nothing
+
+
+InspectionSignalsSource = Callable[[list[int]], Mapping[int, InspectionSignals]]
+_inspection_signals: list[InspectionSignalsSource] = []
+
+
+def inspection_signals_provide(source: InspectionSignalsSource) -> None:
+    """Let `source` say what the warehouse found in returns (by return id); called from the warehouse's
+    AppConfig.ready. The last one provided is used."""
+    _inspection_signals[:] = [source]
+
+
+def _inspection_signals_for(return_ids: list[int]) -> Mapping[int, InspectionSignals]:
+    if not return_ids or not _inspection_signals:
+        return {}
+    return _inspection_signals[0](return_ids)
+
+
+@dataclass
+class CustomerHistory:
+    """What a customer has bought and returned so far, and what became of it (drafts left out)."""
+
+    count: int = 0  # returns
+    # Currency -> value of the goods in those returns (quantity × price paid).
+    values: dict[str, Decimal] = field(default_factory=dict)
+    # Status -> how many returns are in it, in the lifecycle's order.
+    by_status: dict[str, int] = field(default_factory=dict)
+    units_bought: int = 0  # in every order of the customer's
+    units_returned: int = 0  # in returns that went back (not cancelled, expired or rejected)
+    units_worn: int = 0  # graded as worn or used at inspection
+    units_unmatched: int = 0  # received without the announced item (another item, or nothing)
+    emails: set[str] = field(default_factory=set)  # the emails their orders and returns were made under
+
+    @property
+    def return_rate(self) -> Decimal | None:
+        """Units returned / units bought, to 0.01; None when nothing was bought."""
+        if not self.units_bought:
+            return None
+        return (Decimal(self.units_returned) / Decimal(self.units_bought)).quantize(Decimal("0.01"))
+
+    @property
+    def rejected(self) -> int:
+        return self.by_status.get(ReturnStatus.REJECTED, 0)
+
+
+K = TypeVar("K", bound=Hashable)
+
+_LINE_VALUE = ExpressionWrapper(
+    F("quantity") * F("order_line__unit_price"),
+    output_field=DecimalField(max_digits=14, decimal_places=2),
+)
+
+
+def customer_histories_for(customers: Mapping[K, CustomerKeys]) -> dict[K, CustomerHistory]:
+    """The history of each customer; at most three queries for them all (none when no customer has a key)."""
+    histories: dict[K, CustomerHistory] = {key: CustomerHistory() for key in customers}
+    wanted = [(key, keys) for key, keys in customers.items() if not keys.empty]
+    if not wanted:
+        return histories
+    emails = set().union(*(keys.emails for _key, keys in wanted))
+    addresses = set().union(*(keys.address_keys for _key, keys in wanted))
+    phones = set().union(*(keys.phone_keys for _key, keys in wanted))
+    orders = list(
+        Order.objects.filter(Q(customer_email__in=emails) | Q(address_key__in=addresses) | Q(phone_key__in=phones))
+        .values("id", "customer_email", "address_key", "phone_key")
+        .annotate(units=Coalesce(Sum("lines__quantity"), 0))
+        .order_by()
+    )
+    # Their returns, line by line summed per return (a submitted return always has lines).
+    returns = list(
+        ReturnLine.objects.exclude(return_request__status=ReturnStatus.DRAFT)
+        .annotate(email=Lower("return_request__contact_email"))
+        .filter(Q(return_request__order_id__in=[order["id"] for order in orders]) | Q(email__in=emails))
+        .values(
+            "email",
+            return_id=F("return_request_id"),
+            order_id=F("return_request__order_id"),
+            status=F("return_request__status"),
+            currency=F("return_request__currency"),
+            received_at=F("return_request__received_at"),
+        )
+        .annotate(units=Sum("quantity"), value=Sum(_LINE_VALUE))
+        .order_by()
+    )
+    # Units are inspected only once their parcel is received: no query while none of the returns has been.
+    signals = _inspection_signals_for(sorted({row["return_id"] for row in returns if row["received_at"] is not None}))
+    for key, keys in wanted:
+        _history_fill(histories[key], keys=keys, orders=orders, returns=returns, signals=signals)
+    return histories
+
+
+def _history_fill(
+    history: CustomerHistory,
+    *,
+    keys: CustomerKeys,
+    orders: list[dict[str, Any]],
+    returns: list[dict[str, Any]],
+    signals: Mapping[int, InspectionSignals],
+) -> None:
+    """Add up, from the rows read for a page of customers, those of one customer."""
+    mine = set()
+    for order in orders:
+        email = order["customer_email"].lower()
+        if email in keys.emails or order["address_key"] in keys.address_keys or order["phone_key"] in keys.phone_keys:
+            mine.add(order["id"])
+            history.units_bought += order["units"]
+            history.emails.add(email)
+    by_status: dict[str, int] = {}
+    for row in returns:
+        if row["return_id"] == keys.excluded_return_id:
+            continue
+        if row["order_id"] not in mine and row["email"] not in keys.emails:
+            continue
+        history.count += 1
+        history.emails.add(row["email"])
+        by_status[row["status"]] = by_status.get(row["status"], 0) + 1
+        history.values[row["currency"]] = history.values.get(row["currency"], Decimal("0.00")) + row["value"]
+        if row["status"] not in NOT_RETURNED_STATUSES:
+            history.units_returned += row["units"]
+        found = signals.get(row["return_id"], InspectionSignals())
+        history.units_worn += found.units_worn
+        history.units_unmatched += found.units_unmatched
+    status_order = {status: index for index, status in enumerate(ReturnStatus.values)}
+    history.by_status = dict(sorted(by_status.items(), key=lambda item: status_order.get(item[0], 0)))
+    history.emails.discard("")
+
+
+def customer_history_for_return(return_request: ReturnRequest, *, excluding_itself: bool = False) -> CustomerHistory:
+    """The history of a return's customer (with the return itself, unless `excluding_itself`)."""
+    keys = customer_keys_for_return(return_request, excluding_itself=excluding_itself)
+    return customer_histories_for({0: keys})[0]
+
+
+def customer_history_for_email(email: str) -> CustomerHistory:
+    """The history of the customer behind an email (their addresses and phones found through their orders)."""
+    return customer_histories_for({0: customer_keys_for_email(email)})[0]

@@ -1,0 +1,97 @@
+"""A customer's history across emails, by delivery address and phone: figures on fixed data worked out by hand
+(tests/returns/risk_world.py), and what it costs."""
+
+from decimal import Decimal
+
+import pytest
+
+from rma.returns.customer_history import (
+    customer_histories_for,
+    customer_history_for_email,
+    customer_history_for_return,
+    customer_keys_for_return,
+)
+from rma.returns.risk import risk_score
+from tests.orders.factories import OrderFactory, OrderLineFactory
+from tests.returns.risk_world import chloe_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(policy, reason, relay, warehouse):
+    return chloe_world(reason=reason, relay=relay, warehouse=warehouse)
+
+
+def test_a_returns_customer_is_found_by_email_address_and_phone_across_emails(world):
+    history = customer_history_for_return(world.r1)
+
+    assert history.count == 4
+    assert history.values == {"EUR": Decimal("220.00")}
+    assert history.by_status == {"approved": 1, "rejected": 1, "received": 1, "cancelled": 1}
+    assert history.units_bought == 6  # A 3, B 2, C 1; not the stranger's D
+    assert history.units_returned == 3  # R1 2, R3 1; R2 cancelled, R4 rejected
+    assert history.return_rate == Decimal("0.50")
+    assert history.units_worn == 1
+    assert history.units_unmatched == 1
+    assert history.rejected == 1
+    assert history.emails == {"chloe@example.fr", "chloe.m@other.fr", "c.martin@example.com"}
+
+
+def test_from_her_email_the_customer_is_found_through_the_addresses_and_phones_of_her_orders(world):
+    history = customer_history_for_email(" CHLOE@example.fr ")
+
+    # Her email's orders and returns (A, and R4 on D) give the address and phone keys: A's, and D's address.
+    assert (history.count, history.units_worn, history.units_unmatched) == (4, 1, 1)
+    # Through the email, the stranger's order D counts as hers: a return under her email is on it.
+    assert history.units_bought == 7
+
+
+def test_matching_goes_one_step_from_the_return(world):
+    history = customer_history_for_return(world.r3)
+
+    # R3 is on order C: its email, its address (3 avenue Foch) and its phone. The phone finds A (and R1); B shares
+    # only A's address and R4 only A's email: two steps away, not followed.
+    assert history.count == 2
+    assert history.units_bought == 4  # C 1, A 3
+    assert history.emails == {"chloe@example.fr", "c.martin@example.com"}
+
+
+def test_a_return_can_be_left_out_of_its_customers_history(world):
+    history = customer_history_for_return(world.r1, excluding_itself=True)
+
+    assert history.count == 3
+    assert (history.units_worn, history.units_unmatched) == (0, 0)  # what was found was in R1
+    assert history.units_returned == 1
+
+
+def test_a_customer_with_no_return_has_an_empty_history_and_no_risk(db):
+    order = OrderFactory(customer_email="new@example.fr")
+    OrderLineFactory(order=order, quantity=3)
+
+    history = customer_history_for_email("new@example.fr")
+
+    assert (history.count, history.units_bought, history.units_returned, history.return_rate) == (0, 3, 0, 0)
+    assert risk_score(history).score == 0
+    assert customer_history_for_email("nobody@example.fr").return_rate is None
+
+
+def test_blank_phones_and_addresses_join_no_one(db, make_return):
+    # Two customers without phone or address: nothing in common but blanks.
+    first, second = (OrderLineFactory(order=OrderFactory(address_line1="", postcode="")) for _ in range(2))
+    first = make_return(order_line=first, contact_email="a@example.fr")
+    make_return(order_line=second, contact_email="b@example.fr")
+
+    assert customer_history_for_return(first).count == 1
+
+
+def test_histories_of_a_page_of_customers_cost_three_queries(world, make_return, django_assert_num_queries):
+    others = [make_return(contact_email=f"other{n}@example.fr") for n in range(5)]
+    returns = [world.r1, world.r3, *others]
+    customers = {r.pk: customer_keys_for_return(r) for r in returns}
+
+    with django_assert_num_queries(3):  # orders, returns, what the warehouse found
+        histories = customer_histories_for(customers)
+
+    assert (histories[world.r1.pk].count, histories[world.r3.pk].count) == (4, 2)
+    assert [histories[r.pk].count for r in others] == [1] * 5
