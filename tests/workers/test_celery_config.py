@@ -60,10 +60,15 @@ def test_beat_runs_the_sweepers_every_30_seconds_and_the_housekeeping_less_often
         "tracking-poll": "rma.shipping.tracking_poll",
         "tracking-flag-late": "rma.shipping.tracking_flag_late",
         "drop-off-points-refresh": "rma.shipping.drop_off_points_refresh",
+        "insights-rollups-refresh": "rma.insights.rollups_refresh",
+        "insights-rollups-rebuild": "rma.insights.rollups_rebuild_recent",
         "portal-staged-photos-purge": "rma.portal.staged_photos_purge",
     }
     for entry in schedule.values():
         assert entry["task"] in app.tasks, f"{entry['task']} is scheduled but no tasks.py defines it"
+    # The analytics' roll-ups follow the returns within a minute; a refresh that waited out an outage is dropped.
+    assert schedule["insights-rollups-refresh"]["schedule"] == 60.0
+    assert schedule["insights-rollups-refresh"]["options"]["expires"] < 60
     for name in ("outbox-sweep", "labels-sweep"):
         assert schedule[name]["schedule"] == 30.0
         assert schedule[name]["options"]["expires"] < 30  # a tick that waited out an outage is dropped

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from rma.connectors.platforms.base import PlatformError
 from rma.connectors.platforms.weights import grams, unit_known
-from rma.connectors.platforms.woocommerce import mapping
+from rma.connectors.platforms.woocommerce.mapping import category_of, line_key, product_ids
 from rma.core.shared_cache import shared_cache_get, shared_cache_set
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ Optional = Callable[..., Any]
 @dataclass
 class Catalogue:
     categories: dict[str, str] = field(default_factory=dict)  # product id -> category name
-    weights: dict[str, int] = field(default_factory=dict)  # mapping.line_key(product, variation) -> grams
+    weights: dict[str, int] = field(default_factory=dict)  # line_key(product, variation) -> grams
 
 
 def _variations_sold(payloads: Iterable[dict[str, Any]]) -> dict[str, set[str]]:
@@ -78,20 +78,20 @@ class CatalogueReader:
     def read(self, payloads: list[dict[str, Any]], http: "PlatformHttp", *, strict: bool) -> Catalogue:
         """The catalogue of these orders. `strict` (the backfill): a passing failure of the products' read is
         raised, so the page is read again; otherwise the orders come in without categories and weights."""
-        ids = sorted({ident for payload in payloads for ident in mapping.product_ids(payload)})
+        ids = sorted({ident for payload in payloads for ident in product_ids(payload)})
         products = self.optional(partial(self._products, ids, http), "products", always=not strict) or []
         catalogue = Catalogue()
         raw: dict[str, Any] = {}
         for product in products:
             ident = str(product.get("id"))
-            category = mapping.category_of(product, self.options.get("category_map"))
+            category = category_of(product, self.options.get("category_map"))
             if category:
                 catalogue.categories[ident] = category
-            raw[mapping.line_key(ident, "")] = product.get("weight")
+            raw[line_key(ident, "")] = product.get("weight")
         for parent, variation_ids in sorted(_variations_sold(payloads).items()):
             read = partial(self._variations, parent, sorted(variation_ids), http)
             for variation in self.optional(read, "variations", always=True) or []:
-                raw[mapping.line_key(parent, str(variation.get("id")))] = variation.get("weight")
+                raw[line_key(parent, str(variation.get("id")))] = variation.get("weight")
         if any(str(value or "").strip() for value in raw.values()):
             unit = self.weight_unit(http)
             catalogue.weights = {key: g for key, value in raw.items() if (g := grams(value, unit)) is not None}
