@@ -305,6 +305,8 @@ RMA_FREE_RETURN_FEE = Decimal("0.00")
 # A customer's risk score (0-100, rma.returns.risk) from which a submitted return goes to review, with the score's
 # reasons; customers on the allow list are never sent there by it.
 RMA_RISK_REVIEW_SCORE = env.int("RMA_RISK_REVIEW_SCORE", default=50)
+# An address or phone shared by orders under more emails than this (a pickup point, an office) links no customers.
+RMA_CUSTOMER_KEY_MAX_EMAILS = env.int("RMA_CUSTOMER_KEY_MAX_EMAILS", default=5)
 
 
 from returns_portal.settings.impact import *  # noqa: E402, F403

@@ -5,8 +5,9 @@ and returned, how it ended, and what the warehouse found in their parcels. It fe
 Who the customer is. A return's customer is its contact email and its order's email, plus the order's delivery
 address and phone as compared (Order.address_key, Order.phone_key, written by rma.orders.customer_keys): orders
 placed under other emails at that address or with that phone are the same customer's, and so are their returns.
-Blank values match nothing. Matching goes one step only: the emails found through an address are not followed to
-their own addresses.
+Blank values match nothing, and neither do an address or a phone that orders under more than
+RMA_CUSTOMER_KEY_MAX_EMAILS emails share (a pickup point, an office). Matching goes one step only: the emails found
+through an address are not followed to their own addresses.
 
 What the warehouse found. Inspections belong to rma.warehouse, which sits above this app: returns may not import it
 (the import-linter layers contract). The warehouse *provides* the figures instead: at start-up its AppConfig.ready
@@ -25,11 +26,12 @@ are inspected after that). No query per row.
 """
 
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum
+from django.conf import settings
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce, Lower
 
 from rma.orders.customer_keys import email_normalize
@@ -144,12 +146,39 @@ _LINE_VALUE = ExpressionWrapper(
 )
 
 
+def _crowded_keys(*, addresses: set[str], phones: set[str]) -> set[str]:
+    """The addresses and phones that orders under more than RMA_CUSTOMER_KEY_MAX_EMAILS emails share: a pickup
+    point, an office, a parcel forwarder, a shop's own phone. They say nothing of who the customer is, and matching
+    on them would pull thousands of strangers' orders into one history. One grouped query per kind of key."""
+    limit = settings.RMA_CUSTOMER_KEY_MAX_EMAILS
+    crowded: set[str] = set()
+    for field_name, values in (("address_key", addresses), ("phone_key", phones)):
+        if values:
+            rows = (
+                Order.objects.filter(**{f"{field_name}__in": values})
+                .values(field_name)
+                .annotate(emails=Count("customer_email", distinct=True))
+                .filter(emails__gt=limit)
+                .order_by()
+            )
+            crowded |= {row[field_name] for row in rows}
+    return crowded
+
+
 def customer_histories_for(customers: Mapping[K, CustomerKeys]) -> dict[K, CustomerHistory]:
     """The history of each customer; at most three queries for them all (none when no customer has a key)."""
     histories: dict[K, CustomerHistory] = {key: CustomerHistory() for key in customers}
     wanted = [(key, keys) for key, keys in customers.items() if not keys.empty]
     if not wanted:
         return histories
+    crowded = _crowded_keys(
+        addresses=set().union(*(keys.address_keys for _key, keys in wanted)),
+        phones=set().union(*(keys.phone_keys for _key, keys in wanted)),
+    )
+    wanted = [
+        (key, replace(keys, address_keys=keys.address_keys - crowded, phone_keys=keys.phone_keys - crowded))
+        for key, keys in wanted
+    ]
     emails = set().union(*(keys.emails for _key, keys in wanted))
     addresses = set().union(*(keys.address_keys for _key, keys in wanted))
     phones = set().union(*(keys.phone_keys for _key, keys in wanted))

@@ -85,12 +85,27 @@ def test_blank_phones_and_addresses_join_no_one(db, make_return):
     assert customer_history_for_return(first).count == 1
 
 
-def test_histories_of_a_page_of_customers_cost_three_queries(world, make_return, django_assert_num_queries):
+def test_an_address_many_customers_share_joins_no_one(db, make_return, settings):
+    # A pickup point's address on the orders of three customers: with at most two emails per key, they stay apart.
+    settings.RMA_CUSTOMER_KEY_MAX_EMAILS = 2
+    point = {"address_line1": "Relais Colis, 4 place Bellecour", "postcode": "69002", "customer_phone": ""}
+    made = [
+        make_return(order_line=OrderLineFactory(order=OrderFactory(customer_email=f"c{n}@example.fr", **point)))
+        for n in range(3)
+    ]
+
+    assert [customer_history_for_return(r).count for r in made] == [1, 1, 1]
+    settings.RMA_CUSTOMER_KEY_MAX_EMAILS = 3
+    assert customer_history_for_return(made[0]).count == 3
+
+
+def test_histories_of_a_page_of_customers_cost_five_queries(world, make_return, django_assert_num_queries):
     others = [make_return(contact_email=f"other{n}@example.fr") for n in range(5)]
     returns = [world.r1, world.r3, *others]
     customers = {r.pk: customer_keys_for_return(r) for r in returns}
 
-    with django_assert_num_queries(3):  # orders, returns, what the warehouse found
+    # the crowded addresses, the crowded phones, orders, returns, what the warehouse found
+    with django_assert_num_queries(5):
         histories = customer_histories_for(customers)
 
     assert (histories[world.r1.pk].count, histories[world.r3.pk].count) == (4, 2)
