@@ -43,36 +43,45 @@ def _units(row: dict[str, Any]) -> Units:
     return Units(row["returns_sum"] or 0, row["units_sum"] or 0, row["value_sum"] or ZERO)
 
 
+def _add(a: Units, b: Units) -> Units:
+    return Units(a.returns + b.returns, a.units + b.units, a.value + b.value)
+
+
 def reason_report(*, scope: Scope, filters: Filters) -> ReasonReport:
-    """Top reasons and their monthly trend, and the mix of outcomes."""
+    """Top reasons and their monthly trend, and the mix of outcomes: two grouped statements over the roll-up."""
     rows = rollup_rows(ReturnDay, scope=scope, filters=filters)
-    kept_rows = rows.exclude(outcome=Outcome.WITHDRAWN)
-    by_reason = kept_rows.values("reason_id").annotate(**_UNIT_SUMS)
-    reasons = {reason.pk: reason for reason in ReasonCode.objects.all()}
+    by_reason: dict[int | None, Units] = {}
+    trend: dict[date, dict[int | None, int]] = {}
+    monthly = rows.exclude(outcome=Outcome.WITHDRAWN).annotate(month=TruncMonth("day"))
+    for row in monthly.values("month", "reason_id").annotate(**_UNIT_SUMS):
+        units = _units(row)
+        by_reason[row["reason_id"]] = _add(by_reason.get(row["reason_id"], Units()), units)
+        trend.setdefault(month_of(row["month"]), {})[row["reason_id"]] = units.units
+    reasons: dict[int | None, ReasonCode] = {reason.pk: reason for reason in ReasonCode.objects.all()}
     ranked = sorted(
-        ((reasons.get(row["reason_id"]), _units(row)) for row in by_reason),
+        ((reasons.get(pk), units) for pk, units in by_reason.items()),
         key=lambda item: (-item[1].units, item[0].code if item[0] else ""),
     )
-    trend: dict[date, dict[int | None, int]] = {}
-    for row in kept_rows.annotate(month=TruncMonth("day")).values("month", "reason_id").annotate(n=Sum("units")):
-        trend.setdefault(month_of(row["month"]), {})[row["reason_id"]] = row["n"]
-    outcomes = {row["outcome"]: _units(row) for row in rows.values("outcome").annotate(**_UNIT_SUMS)}
-    settled = kept_rows.filter(settled=True).aggregate(n=Sum("returns"))["n"] or 0
-    kept = kept_rows.filter(settled=True, outcome__in=(Outcome.STORE_CREDIT, Outcome.EXCHANGE)).aggregate(
-        v=Sum("value")
-    )["v"]
-    total = Units(
-        sum(units.returns for name, units in outcomes.items() if name != Outcome.WITHDRAWN),
-        sum(units.units for name, units in outcomes.items() if name != Outcome.WITHDRAWN),
-        sum((units.value for name, units in outcomes.items() if name != Outcome.WITHDRAWN), ZERO),
-    )
+    outcomes: dict[str, Units] = {}
+    settled, kept = 0, ZERO
+    for row in rows.values("outcome", "settled").annotate(**_UNIT_SUMS):
+        units = _units(row)
+        outcomes[row["outcome"]] = _add(outcomes.get(row["outcome"], Units()), units)
+        if row["settled"] and row["outcome"] != Outcome.WITHDRAWN:
+            settled += units.returns
+            if row["outcome"] in (Outcome.STORE_CREDIT, Outcome.EXCHANGE):
+                kept += units.value
+    total = Units()
+    for name, units in outcomes.items():
+        if name != Outcome.WITHDRAWN:
+            total = _add(total, units)
     return ReasonReport(
         total=total,
         reasons=ranked,
         trend=sorted(trend.items()),
         outcomes=[(name, outcomes[name]) for name in Outcome.values if name in outcomes],
         settled=settled,
-        kept=kept or ZERO,
+        kept=kept,
     )
 
 
