@@ -30,6 +30,11 @@ class Filters:
     category: str = ""
 
 
+def filters_from(data: dict[str, Any]) -> Filters:
+    """The filters of a valid AnalyticsFilterForm (the pages and the API)."""
+    return Filters(data["start"], data["end"], data.get("store"), data.get("warehouse"), data.get("category") or "")
+
+
 @dataclass(frozen=True)
 class Scope:
     """The sites whose rows a reader sees: None for every site (agents, integrations, superusers)."""

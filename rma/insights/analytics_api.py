@@ -11,8 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core.api.permissions import error_responses, request_user
-from rma.insights.analytics import Scope
-from rma.insights.analytics_views import filters_from
+from rma.insights.analytics import Scope, filters_from
 from rma.insights.api import ReportReaderRoles, code_parameter, date_parameter, filters_validate
 from rma.insights.forms import AnalyticsFilterForm
 from rma.insights.refresh import refreshed_at

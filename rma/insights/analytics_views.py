@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from rma.core.formatting import money, number
 from rma.insights.access import report_reader
-from rma.insights.analytics import Filters, Scope
+from rma.insights.analytics import Scope, filters_from
 from rma.insights.charts import Bars, bars
 from rma.insights.forms import AnalyticsFilterForm, default_period
 from rma.insights.refresh import refreshed_at
@@ -98,10 +98,6 @@ def sheet_csv(sheet: Sheet, table: Table) -> HttpResponse:
     for row in table.rows:
         writer.writerow(["" if row.get(c.key) is None else plain(row.get(c.key)) for c in table.columns])
     return response
-
-
-def filters_from(data: dict[str, Any]) -> Filters:
-    return Filters(data["start"], data["end"], data.get("store"), data.get("warehouse"), data.get("category") or "")
 
 
 @require_GET
