@@ -33,7 +33,17 @@ def test_a_scrape_sums_the_requests_of_every_gunicorn_worker(postgres_only, tmp_
     web = web_start("web", tmp_path / "web", env, workers=2)
     try:
         assert not (metrics_dir / "counter_999999.db").exists()  # emptied when the server started
-        before = scrape(web.url).get(HEALTHZ, 0)  # the start-up probes
+        # The start-up probes are counted too. A probe that timed out under load may still be answered later: wait
+        # until every probe the access log shows is counted, and none is in flight, before taking the baseline.
+        probes: list[float] = []
+
+        def probes_settled() -> bool:
+            served = sum(1 for _pid, _method, path, _status in web.requests_served() if path == "/healthz")
+            probes.append(scrape(web.url).get(HEALTHZ, 0))
+            return served == probes[-1] and probes[-2:] == [probes[-1]] * 2
+
+        wait_for(probes_settled, what="the start-up probes' counts", timeout=15)
+        before = probes[-1]
 
         def hit(_index: int) -> int:
             return requests.get(f"{web.url}/healthz", timeout=10).status_code
