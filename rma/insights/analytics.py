@@ -7,7 +7,7 @@ a page reads a few rows a day, however many returns and lines the raw tables hol
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from math import ceil
 from typing import Any
@@ -17,6 +17,7 @@ from django.db.models.functions import TruncMonth
 
 from rma.core import roles
 from rma.insights.models import SkuDay
+from rma.insights.rollups import month_first, month_next
 from rma.locations.models import Store, Warehouse
 from rma.returns.selectors import AnyUser
 
@@ -60,9 +61,22 @@ class Scope:
         return self.stores is None
 
 
-def rollup_rows(model: type[Model], *, scope: Scope, filters: Filters) -> QuerySet[Any]:
-    """The rows of a roll-up in the period, the reader's sites and the filters."""
-    rows = model._default_manager.filter(day__gte=filters.start, day__lte=filters.end)
+def period_rows(start: date, end: date) -> Q:
+    """The rows of a period: the month rows of the whole months in it, the day rows of the days left at its ends."""
+    whole = start if start.day == 1 else month_next(start)  # the first whole month
+    after = month_next(end) if month_next(end) - timedelta(days=1) == end else month_first(end)  # after the last
+    if whole >= after:
+        return Q(monthly=False, day__gte=start, day__lte=end)
+    return (
+        Q(monthly=True, day__gte=whole, day__lt=after)
+        | Q(monthly=False, day__gte=start, day__lt=whole)
+        | Q(monthly=False, day__gte=after, day__lte=end)
+    )
+
+
+def rollup_scoped(model: type[Model], *, scope: Scope, filters: Filters) -> QuerySet[Any]:
+    """The rows of a roll-up of the reader's sites and the filters, any day."""
+    rows = model._default_manager.all()
     has_warehouse = any(f.name == "warehouse_id" for f in model._meta.get_fields())
     if not scope.everything:
         visible = Q(store_id__in=scope.stores)
@@ -76,6 +90,11 @@ def rollup_rows(model: type[Model], *, scope: Scope, filters: Filters) -> QueryS
     if filters.category:
         rows = rows.filter(category=filters.category)
     return rows.order_by()
+
+
+def rollup_rows(model: type[Model], *, scope: Scope, filters: Filters) -> QuerySet[Any]:
+    """The rows of a roll-up in the period, the reader's sites and the filters."""
+    return rollup_scoped(model, scope=scope, filters=filters).filter(period_rows(filters.start, filters.end))
 
 
 def month_of(value: Any) -> date:

@@ -14,7 +14,8 @@ from rest_framework.views import APIView
 from rma.core import roles
 from rma.core.api.permissions import error_responses, request_user, role_permission
 from rma.core.exceptions import UnknownReference
-from rma.insights.footprint import FootprintFigures, footprint_report, footprints_in_scope
+from rma.insights.analytics import Scope, filters_from
+from rma.insights.footprint import FootprintFigures, footprint_report
 from rma.insights.forms import ReportFilterForm
 from rma.locations.choices import DropOffMethod
 
@@ -122,15 +123,7 @@ class FootprintReportApi(APIView):
     def get(self, request: Request) -> Response:
         user = request_user(request)
         data = filters_validate(request, ReportFilterForm)
-        report = footprint_report(
-            footprints_in_scope(
-                user=user,
-                start=data["start"],
-                end=data["end"],
-                store=data.get("store"),
-                warehouse=data.get("warehouse"),
-            )
-        )
+        report = footprint_report(scope=Scope.of(user), filters=filters_from(data))
         body = {
             "start": data["start"].isoformat(),
             "end": data["end"].isoformat(),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from rma.core.formatting import choice_label, weight
 from rma.insights.access import report_reader
+from rma.insights.analytics import Scope
 from rma.insights.dispositions import DispositionRow, Treatment, disposition_rows
 from rma.insights.forms import DispositionFilterForm
 from rma.orders.choices import Category
@@ -92,7 +93,7 @@ def dispositions(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     year = data["year"]
     rows = disposition_rows(
-        user=request.user, year=year, warehouse=data.get("warehouse"), category=data.get("category", "")
+        scope=Scope.of(request.user), year=year, warehouse=data.get("warehouse"), category=data.get("category", "")
     )
     if request.GET.get("format") == "csv":
         return _csv(rows, year)

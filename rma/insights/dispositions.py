@@ -6,22 +6,24 @@ withdrawal right count as unsold products for the ESPR.
 One disposition is one unit (rma.warehouse: each unit is inspected and disposed of on its own). A unit weighs what
 the shop published for it (its order line's ``unit_weight_g``, from the shop platform or the order import); a unit
 whose shop published no weight is estimated from an average unit weight per product category
-(RMA_CATEGORY_UNIT_WEIGHT_G). Each row says how many of its units were weighed each way."""
+(RMA_CATEGORY_UNIT_WEIGHT_G). Each row says how many of its units were weighed each way.
+
+The figures come from the DispositionDay roll-up, which counts each unit on its return's request day under the year
+its disposition was confirmed, and is kept up to date by the workers (rma.insights.refresh)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 from enum import StrEnum
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q, Sum
-from django.utils import timezone
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from rma.insights.analytics import Filters, Scope, rollup_scoped
+from rma.insights.models import DispositionDay
 from rma.locations.models import Warehouse
-from rma.returns.selectors import AnyUser, return_request_scope
 from rma.warehouse.choices import DispositionKind
-from rma.warehouse.models import Disposition
 
 
 class Treatment(models.TextChoices):
@@ -97,30 +99,17 @@ def unit_weight_g(category: str) -> int:
 
 
 def disposition_rows(
-    *, user: AnyUser, year: int, warehouse: Warehouse | None = None, category: str = ""
+    *, scope: Scope, year: int, warehouse: Warehouse | None = None, category: str = ""
 ) -> list[DispositionRow]:
-    """Units disposed of in `year` (confirmed then, in the site's time zone) among the returns `user` may see, by
-    category, treatment and derogation: one grouped statement."""
-    zone = timezone.get_current_timezone()
-    returns = return_request_scope(user=user)
-    if warehouse is not None:
-        returns = returns.filter(destination_warehouse=warehouse)
-    dispositions = Disposition.objects.filter(
-        confirmed_at__gte=datetime(year, 1, 1, tzinfo=zone),
-        confirmed_at__lt=datetime(year + 1, 1, 1, tzinfo=zone),
-        inspection__return_line__return_request__in=returns.values("pk"),
-    )
-    if category:
-        dispositions = dispositions.filter(inspection__return_line__order_line__category=category)
-    published = "inspection__return_line__order_line__unit_weight_g"
+    """Units disposed of in `year` (confirmed then, in the site's time zone) among the returns of the reader's sites,
+    by category, treatment and derogation: one grouped statement over the month rows of the roll-up, whatever the
+    month of the request."""
+    filters = Filters(date(year, 1, 1), date(year, 12, 31), warehouse=warehouse, category=category)
     grouped = (
-        dispositions.values("kind", "derogation", category=F("inspection__return_line__order_line__category"))
-        .annotate(
-            units=Count("pk"),
-            units_published=Count("pk", filter=Q(**{f"{published}__isnull": False})),
-            published_g=Sum(published, default=0),
-        )
-        .order_by()
+        rollup_scoped(DispositionDay, scope=scope, filters=filters)
+        .filter(year=year, monthly=True)
+        .values("category", "kind", "derogation")
+        .annotate(n=Sum("units"), n_published=Sum("units_published"), g_published=Sum("published_g"))
     )
     totals: dict[tuple[str, str, str], tuple[int, int, int]] = {}
     for row in grouped:
@@ -128,11 +117,7 @@ def disposition_rows(
         derogation = row["derogation"] if treatment == Treatment.DESTROYED else ""
         key = (row["category"], treatment.value, derogation)
         units, units_published, published_g = totals.get(key, (0, 0, 0))
-        totals[key] = (
-            units + row["units"],
-            units_published + row["units_published"],
-            published_g + row["published_g"],
-        )
+        totals[key] = (units + row["n"], units_published + row["n_published"], published_g + row["g_published"])
     order = {treatment: index for index, treatment in enumerate(Treatment.values)}
     return [
         DispositionRow(

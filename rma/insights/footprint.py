@@ -1,21 +1,16 @@
 """The carbon footprint of returns over a period, from the estimates stored when each return was created
-(returns.ReturnFootprint): per month and drop-off method, the share of greener choices, and the savings against
-every parcel being collected at home."""
+(returns.ReturnFootprint, added up by day in the FootprintDay roll-up): per month and drop-off method, the share of
+greener choices, and the savings against every parcel being collected at home. Returns count on the day they were
+requested; those that never sent a parcel back (drafts, and returns rejected, cancelled or expired) are left out."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 
-from rma.locations.models import Store, Warehouse
-from rma.returns.choices import ReturnStatus
-from rma.returns.models import ReturnFootprint
-from rma.returns.selectors import AnyUser, return_request_scope
-
-# Returns that never sent a parcel back: left out of the footprint.
-NOT_SENT = (ReturnStatus.DRAFT, ReturnStatus.REJECTED, ReturnStatus.CANCELLED, ReturnStatus.EXPIRED)
+from rma.insights.analytics import Filters, Scope, month_of, rollup_rows
+from rma.insights.models import FootprintDay
 
 
 @dataclass(frozen=True)
@@ -58,53 +53,36 @@ class FootprintReport:
     versions: list[str]  # the factor sets the estimates were made with
 
 
-def footprints_in_scope(
-    *, user: AnyUser, start: date, end: date, store: Store | None = None, warehouse: Warehouse | None = None
-) -> QuerySet[ReturnFootprint]:
-    """The estimates of the returns `user` may see, created from `start` to `end` (days, both included, in the
-    site's time zone), that sent a parcel back; for one shop or warehouse when given."""
-    zone = timezone.get_current_timezone()
-    returns = return_request_scope(user=user).exclude(status__in=NOT_SENT)
-    if store is not None:
-        returns = returns.filter(store=store)
-    if warehouse is not None:
-        returns = returns.filter(destination_warehouse=warehouse)
-    return ReturnFootprint.objects.filter(
-        created_at__gte=datetime.combine(start, time.min, tzinfo=zone),
-        created_at__lte=datetime.combine(end, time.max, tzinfo=zone),
-        return_request__in=returns.values("pk"),
-    )
-
-
-def footprint_rows(footprints: QuerySet[ReturnFootprint]) -> list[tuple[date, str, FootprintFigures]]:
-    """The figures per month (its first day, in the site's time zone) and drop-off method: one grouped statement."""
+def footprint_rows(*, scope: Scope, filters: Filters) -> list[tuple[date, str, FootprintFigures]]:
+    """The figures per month (its first day) and drop-off method, from the roll-up: one grouped statement."""
     rows = (
-        footprints.annotate(month=TruncMonth("created_at"))
+        rollup_rows(FootprintDay, scope=scope, filters=filters)
+        .annotate(month=TruncMonth("day"))
         .values("month", "method")
         .annotate(
-            returns=Count("pk"),
+            n=Sum("returns"),
             estimated=Sum("grams"),
             at_home=Sum("baseline_g"),
-            greener=Count("pk", filter=Q(grams__lt=F("baseline_g"))),
-            walked=Count("pk", filter=Q(walkable=True)),
+            greener_n=Sum("greener"),
+            walked_n=Sum("walked"),
         )
         .order_by("month", "method")
     )
     return [
         (
-            row["month"].date() if isinstance(row["month"], datetime) else row["month"],
+            month_of(row["month"]),
             row["method"],
-            FootprintFigures(row["returns"], row["estimated"], row["at_home"], row["greener"], row["walked"]),
+            FootprintFigures(row["n"], row["estimated"], row["at_home"], row["greener_n"], row["walked_n"]),
         )
         for row in rows
     ]
 
 
-def footprint_report(footprints: QuerySet[ReturnFootprint]) -> FootprintReport:
+def footprint_report(*, scope: Scope, filters: Filters) -> FootprintReport:
     """Totals by month, by method and overall, and the factor sets used: two statements."""
     months: dict[date, FootprintFigures] = {}
     methods: dict[str, FootprintFigures] = {}
-    for month, method, figures in footprint_rows(footprints):
+    for month, method, figures in footprint_rows(scope=scope, filters=filters):
         months[month] = months.get(month, FootprintFigures()) + figures
         methods[method] = methods.get(method, FootprintFigures()) + figures
     total = sum(months.values(), FootprintFigures())
@@ -112,10 +90,11 @@ def footprint_report(footprints: QuerySet[ReturnFootprint]) -> FootprintReport:
         months=sorted(months.items()),
         methods=sorted(methods.items(), key=lambda item: (-item[1].returns, item[0])),
         total=total,
-        versions=factor_sets(footprints),
+        versions=factor_sets(scope=scope, filters=filters),
     )
 
 
-def factor_sets(footprints: QuerySet[ReturnFootprint]) -> list[str]:
+def factor_sets(*, scope: Scope, filters: Filters) -> list[str]:
     """The factor sets the estimates were made with."""
-    return sorted(footprints.order_by().values_list("factors_version", flat=True).distinct())
+    rows = rollup_rows(FootprintDay, scope=scope, filters=filters)
+    return sorted(rows.values_list("factors_version", flat=True).distinct())

@@ -4,6 +4,10 @@ Each table holds one row per day and combination of its dimensions, and is rebui
 raw tables (rma.insights.rollups): a return counts on the day it was requested (in the site's time zone) with what
 became of it since, so a refund a month later rewrites the request's day. Sales count on the day the order was
 placed. The rows carry the shop and the warehouse of the return so that each reader sees their sites' figures only.
+
+Each table also holds a month's rows (`monthly`, on the month's first day): the sums of its day rows, rebuilt with
+them. A period reads the month rows of the whole months it spans and the day rows of the days left at its ends, so a
+year's figures read a few thousand rows, however many returns the year had.
 """
 
 from decimal import Decimal
@@ -27,7 +31,8 @@ class Outcome(models.TextChoices):
 
 
 class _Rollup(models.Model):
-    day = models.DateField(_("day"))
+    day = models.DateField(_("day"))  # the month's first day for a month's row
+    monthly = models.BooleanField(_("whole month"), default=False)
     store_id = models.IntegerField(_("shop"), null=True)  # locations.Store; no constraint: rows are rebuilt
     category = models.CharField(_("category"), max_length=32)
 
@@ -52,7 +57,7 @@ class SkuDay(_Rollup):
 
     class Meta:
         verbose_name = _("SKU day")
-        indexes = [models.Index(fields=("day", "store_id"), name="insights_sku_day")]
+        indexes = [models.Index(fields=("monthly", "day", "store_id"), name="insights_sku_days")]
 
 
 class ReturnDay(_Rollup):
@@ -69,7 +74,7 @@ class ReturnDay(_Rollup):
 
     class Meta:
         verbose_name = _("return day")
-        indexes = [models.Index(fields=("day", "store_id", "warehouse_id"), name="insights_return_day")]
+        indexes = [models.Index(fields=("monthly", "day", "store_id", "warehouse_id"), name="insights_return_days")]
 
 
 class RefundDay(_Rollup):
@@ -84,7 +89,7 @@ class RefundDay(_Rollup):
 
     class Meta:
         verbose_name = _("refund day")
-        indexes = [models.Index(fields=("day", "store_id", "warehouse_id"), name="insights_refund_day")]
+        indexes = [models.Index(fields=("monthly", "day", "store_id", "warehouse_id"), name="insights_refund_days")]
 
 
 class CostDay(_Rollup):
@@ -102,7 +107,7 @@ class CostDay(_Rollup):
 
     class Meta:
         verbose_name = _("cost day")
-        indexes = [models.Index(fields=("day", "store_id", "warehouse_id"), name="insights_cost_day")]
+        indexes = [models.Index(fields=("monthly", "day", "store_id", "warehouse_id"), name="insights_cost_days")]
 
 
 class RecoveryDay(_Rollup):
@@ -117,14 +122,55 @@ class RecoveryDay(_Rollup):
 
     class Meta:
         verbose_name = _("recovery day")
-        indexes = [models.Index(fields=("day", "store_id", "warehouse_id"), name="insights_recovery_day")]
+        indexes = [models.Index(fields=("monthly", "day", "store_id", "warehouse_id"), name="insights_recovery_days")]
+
+
+class FootprintDay(_Rollup):
+    """The carbon estimates of the returns that sent a parcel back (returns.ReturnFootprint), per drop-off method and
+    factor set, against the same parcels collected at home. `category`: the return's first line's."""
+
+    warehouse_id = models.IntegerField(_("warehouse"), null=True)
+    method = models.CharField(_("drop-off"), max_length=20)
+    factors_version = models.CharField(_("factor set"), max_length=40)
+    returns = models.PositiveIntegerField(default=0)
+    grams = models.BigIntegerField(default=0)
+    baseline_g = models.BigIntegerField(default=0)
+    greener = models.PositiveIntegerField(default=0)  # estimated below the same parcel collected at home
+    walked = models.PositiveIntegerField(default=0)  # dropped off within walking distance
+
+    class Meta:
+        verbose_name = _("footprint day")
+        indexes = [models.Index(fields=("monthly", "day", "store_id", "warehouse_id"), name="insights_footprint_days")]
+
+
+class DispositionDay(_Rollup):
+    """Units disposed of, per year of the disposition's confirmation (in the site's time zone), disposition and
+    derogation, with the weights their shops published: the ESPR and AGEC disclosure reads the month rows of a
+    `year`, whatever the day of the request."""
+
+    warehouse_id = models.IntegerField(_("warehouse"), null=True)
+    year = models.PositiveSmallIntegerField(_("year confirmed"))
+    kind = models.CharField(_("disposition"), max_length=20)
+    derogation = models.CharField(_("legal derogation"), max_length=24)
+    units = models.PositiveIntegerField(default=0)
+    units_published = models.PositiveIntegerField(default=0)  # units whose weight the shop published
+    published_g = models.BigIntegerField(default=0)  # their weight
+
+    class Meta:
+        verbose_name = _("disposition day")
+        indexes = [
+            models.Index(fields=("monthly", "day", "store_id", "warehouse_id"), name="insights_disposition_days"),
+            models.Index(fields=("year", "monthly"), name="insights_disposition_year"),
+        ]
 
 
 class RollupState(models.Model):
-    """How far the roll-ups have read the raw tables (one row): the last return event, inspection and order seen."""
+    """How far the roll-ups have read the raw tables (one row): the last return event, inspection, disposition and
+    order seen."""
 
     event_id = models.BigIntegerField(default=0)
     inspection_id = models.BigIntegerField(default=0)
+    disposition_id = models.BigIntegerField(default=0)
     order_id = models.BigIntegerField(default=0)
     refreshed_at = models.DateTimeField(null=True)
 

@@ -1,6 +1,6 @@
 """Keeping the daily roll-ups up to date (rma.insights.rollups): a worker task every minute rebuilds the days that
-something happened to since its last run, read from marks in the raw tables (the last return event, inspection and
-order seen), and a nightly pass rebuilds the recent weeks whole."""
+something happened to since its last run, read from marks in the raw tables (the last return event, inspection,
+disposition and order seen), and a nightly pass rebuilds the recent weeks whole."""
 
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -14,7 +14,7 @@ from rma.insights.models import RollupState
 from rma.insights.rollups import days_rebuild
 from rma.orders.models import Order
 from rma.returns.models import ReturnEvent, ReturnRequest
-from rma.warehouse.models import Inspection
+from rma.warehouse.models import Disposition, Inspection
 
 # Rows are numbered when written and seen when committed: a row numbered below the mark may commit after a run
 # moved the mark past it. Each run also reads again the rows below the mark (at most this many ids) written since
@@ -35,14 +35,18 @@ def _dirty_days(state: RollupState) -> tuple[set[date], dict[str, int]]:
     """The days touched since the marks, and the new marks."""
     events = _since(ReturnEvent, "id", state.event_id, state.refreshed_at)
     inspections = _since(Inspection, "id", state.inspection_id, state.refreshed_at)
+    dispositions = _since(Disposition, "id", state.disposition_id, state.refreshed_at)
     orders = _since(Order, "id", state.order_id, state.refreshed_at)
     marks = {
         "event_id": max(events.aggregate(top=Max("id"))["top"] or 0, state.event_id),
         "inspection_id": max(inspections.aggregate(top=Max("id"))["top"] or 0, state.inspection_id),
+        "disposition_id": max(dispositions.aggregate(top=Max("id"))["top"] or 0, state.disposition_id),
         "order_id": max(orders.aggregate(top=Max("id"))["top"] or 0, state.order_id),
     }
     returns = ReturnRequest.objects.filter(
-        Q(pk__in=events.values("return_request_id")) | Q(pk__in=inspections.values("return_line__return_request_id"))
+        Q(pk__in=events.values("return_request_id"))
+        | Q(pk__in=inspections.values("return_line__return_request_id"))
+        | Q(pk__in=dispositions.values("inspection__return_line__return_request_id"))
     )
     touched = set(returns.values_list("created_at", flat=True).order_by())
     touched |= set(orders.values_list("placed_at", flat=True).order_by())
@@ -53,6 +57,7 @@ def _marks_now() -> dict[str, int]:
     return {
         "event_id": ReturnEvent.objects.aggregate(top=Max("id"))["top"] or 0,
         "inspection_id": Inspection.objects.aggregate(top=Max("id"))["top"] or 0,
+        "disposition_id": Disposition.objects.aggregate(top=Max("id"))["top"] or 0,
         "order_id": Order.objects.aggregate(top=Max("id"))["top"] or 0,
     }
 

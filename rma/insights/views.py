@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from rma.core.formatting import choice_label, number
 from rma.insights.access import report_reader
+from rma.insights.analytics import Scope, filters_from
 from rma.insights.charts import paired_bars
 from rma.insights.footprint import (
     FootprintFigures,
@@ -21,7 +22,6 @@ from rma.insights.footprint import (
     factor_sets,
     footprint_report,
     footprint_rows,
-    footprints_in_scope,
 )
 from rma.insights.forms import ReportFilterForm, default_period
 from rma.locations.choices import DropOffMethod
@@ -118,14 +118,8 @@ def footprint(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "insights/footprint.html", {"form": form}, status=400)
     data = form.cleaned_data
-    footprints = footprints_in_scope(
-        user=request.user,
-        start=data["start"],
-        end=data["end"],
-        store=data.get("store"),
-        warehouse=data.get("warehouse"),
-    )
+    scope, filters = Scope.of(request.user), filters_from(data)
     if request.GET.get("format") == "csv":
-        return footprint_csv(footprint_rows(footprints), factor_sets(footprints))
-    report = footprint_report(footprints)
+        return footprint_csv(footprint_rows(scope=scope, filters=filters), factor_sets(scope=scope, filters=filters))
+    report = footprint_report(scope=scope, filters=filters)
     return render(request, "insights/footprint.html", {"form": form, **_context(report)})

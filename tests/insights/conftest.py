@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from rma.core import roles
+from rma.insights.rollups import all_days_rebuild
 from rma.returns.choices import ReturnStatus
 from rma.returns.drop_offs import DropOffChoice
 from rma.returns.models import ReturnFootprint, ReturnRequest
@@ -68,10 +69,11 @@ def returns_sent(policy, warehouse, reason):
     ReturnRequest.objects.filter(pk__in=[r.pk for r in made.values()]).update(destination_warehouse=warehouse)
     ReturnRequest.objects.filter(pk=made["elsewhere"].pk).update(destination_warehouse=other)
     first_of_month = timezone.localdate().replace(day=1)
-    ReturnFootprint.objects.filter(return_request=made["elsewhere"]).update(
-        created_at=timezone.now() - timedelta(days=timezone.localdate().day + 3)
-    )
+    last_month = timezone.now() - timedelta(days=timezone.localdate().day + 3)
+    ReturnRequest.objects.filter(pk=made["elsewhere"].pk).update(created_at=last_month)
+    ReturnFootprint.objects.filter(return_request=made["elsewhere"]).update(created_at=last_month)
     made["last_month"] = first_of_month - timedelta(days=1)
+    all_days_rebuild()  # what the workers keep up to date (rma.insights.refresh)
     return made
 
 
@@ -147,6 +149,7 @@ def disposed(make_return, warehouse, agent):
     Disposition.objects.filter(inspection__return_line__return_request=last_year).update(
         confirmed_at=timezone.now() - timedelta(days=400)
     )
+    all_days_rebuild()  # what the workers keep up to date (rma.insights.refresh)
     return operator
 
 

@@ -127,8 +127,8 @@ def test_a_refund_a_month_after_the_request_rewrites_the_requests_day(make_retur
     ReturnRequest.objects.filter(pk=return_request.pk).update(created_at=asked)
     assert rollups_refresh() >= 1
     day = timezone.localdate(asked)
-    assert not RefundDay.objects.filter(day=day).exists()
-    assert ReturnDay.objects.get(day=day).settled is False
+    assert not RefundDay.objects.filter(monthly=False, day=day).exists()
+    assert ReturnDay.objects.get(monthly=False, day=day).settled is False
 
     arrival_register(code=return_request.rma_number, warehouse=warehouse, actor=operator)
     grade = Grade.objects.filter(scale__category="apparel").order_by("position").first()
@@ -137,9 +137,9 @@ def test_a_refund_a_month_after_the_request_rewrites_the_requests_day(make_retur
     refund_release(return_request=return_request, actor=operator)
     rollups_refresh()
 
-    refund = RefundDay.objects.get(day=day)
+    refund = RefundDay.objects.get(monthly=False, day=day)
     assert (refund.days, refund.within_legal, refund.refunds) == (35, True, 1)
-    assert ReturnDay.objects.get(day=day).settled is True
+    assert ReturnDay.objects.get(monthly=False, day=day).settled is True
     assert RollupState.objects.get().refreshed_at is not None
 
 

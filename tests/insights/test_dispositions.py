@@ -8,6 +8,7 @@ import io
 import pytest
 from django.utils import timezone
 
+from rma.insights.rollups import all_days_rebuild
 from rma.orders.models import OrderLine
 from rma.warehouse.choices import Derogation, DispositionKind
 from tests.insights.conftest import _dispose
@@ -102,6 +103,7 @@ def test_a_unit_weighs_what_its_shop_published_and_the_others_are_estimated(
     destroy = (DispositionKind.DESTROY, Derogation.HEALTH_SAFETY)
     weighed = _dispose(make_return, warehouse, disposed, "apparel", [destroy])
     OrderLine.objects.filter(return_lines__return_request=weighed).update(unit_weight_g=410)
+    all_days_rebuild()  # the weights changed on the shop's side: the nightly pass reads them again
     client.force_login(agent)
 
     rows = _rows(client.get(URL, {"format": "json"}))

@@ -15,16 +15,18 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)
 def test_the_worker_rebuilds_the_day_of_a_return_that_changed(live_worker, make_return):
     return_request = make_return()
     rollups_refresh_task.delay()
-    wait_for(lambda: ReturnDay.objects.filter(day=timezone.localdate()).exists(), what="today's roll-up")
+    wait_for(
+        lambda: ReturnDay.objects.filter(monthly=False, day=timezone.localdate()).exists(), what="today's roll-up"
+    )
     live_worker.idle()
-    assert ReturnDay.objects.get(day=timezone.localdate()).outcome == "refund"
+    assert ReturnDay.objects.get(monthly=False, day=timezone.localdate()).outcome == "refund"
 
     return_request_cancel(return_request=return_request, actor=None)
     rollups_refresh_task.delay()
 
     wait_for(
-        lambda: ReturnDay.objects.filter(day=timezone.localdate(), outcome="withdrawn").exists(),
+        lambda: ReturnDay.objects.filter(monthly=False, day=timezone.localdate(), outcome="withdrawn").exists(),
         what="the cancelled return in today's roll-up",
     )
-    assert not ReturnDay.objects.filter(day=timezone.localdate(), outcome="refund").exists()
+    assert not ReturnDay.objects.filter(monthly=False, day=timezone.localdate(), outcome="refund").exists()
     assert RollupState.objects.get().refreshed_at is not None
