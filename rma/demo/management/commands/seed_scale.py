@@ -7,9 +7,9 @@ is refused unless --append is given, and then writes a new run next to the first
 """
 
 import itertools
-import random
 import sys
 import time
+from collections import Counter
 from typing import Any
 
 from django.conf import settings
@@ -17,8 +17,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
-from rma.demo.management.commands.seed_demo import Command as SeedDemo
-from rma.demo.management.commands.seed_demo import SeedSummary
+from rma.demo.reference import (
+    drop_off_points_seed,
+    policy_seed,
+    reason_codes_seed,
+    shops_seed,
+    warehouses_seed,
+)
 from rma.demo.scale.copy import batches_write
 from rma.demo.scale.numbering import EXTERNAL_ID_PREFIX
 from rma.demo.scale.plan import plan_returns
@@ -54,16 +59,14 @@ def scale_run_latest() -> int:
 
 
 def reference_data_ensure() -> ReferenceData:
-    """The warehouses, points, reasons and grades the returns point at, made by seed_demo's own steps if missing."""
-    demo = SeedDemo()
-    demo.rng = random.Random(0)
-    demo.summary = SeedSummary()
+    """The warehouses, points, reasons and grades the returns point at, made as seed_demo makes them if missing."""
+    created: Counter[str] = Counter()  # not reported: the run reports the rows it writes in bulk
     with transaction.atomic():
-        warehouses = demo.seed_warehouses()
-        demo.seed_shops(warehouses)
-        demo.seed_drop_off_points()
-        demo.seed_reason_codes()
-        demo.seed_policy()
+        warehouses = warehouses_seed(created=created)
+        shops_seed(warehouses=warehouses, created=created)
+        drop_off_points_seed(created=created)
+        reason_codes_seed(created=created)
+        policy_seed(created=created)
         warehouse_reference_data_seed()
     grades: dict[str, Grade] = {}
     for grade in Grade.objects.select_related("scale").order_by("scale__category", "position", "code"):
