@@ -10,6 +10,7 @@ CREATION_RATIO = 0.5  # creations/s at least half the bare insert's req/s
 PAGE_GROWTH = 1.2  # p95 at the largest size at most 1.2 x its figure at the smallest
 PAGE_P95_MS = 100.0
 LABEL_RATIO = 0.5  # worker end to end at least half the renderer alone
+INSIGHTS_P95_MS = 200.0  # the dashboards (issue 14): p95 at a million return lines, whatever their growth
 
 
 def fmt(value: float, digits: int = 1) -> str:
@@ -57,12 +58,14 @@ class Report:
         out.append("")
         first, last = self.sizes[0], self.sizes[-1]
         out.append(f"Pages and lists: p50 / p95, req/s at each size; growth = p95 at {last} / p95 at {first}")
-        out.append(f"  targets: growth <= {PAGE_GROWTH}, p95 < {PAGE_P95_MS:.0f} ms")
+        out.append(
+            f"  targets: growth <= {PAGE_GROWTH}, p95 < {PAGE_P95_MS:.0f} ms; insights: p95 < {INSIGHTS_P95_MS:.0f} ms"
+        )
         heading = "".join(f"{size:<30}" for size in self.sizes)
         out.append(f"    {'page':<{width}} {heading}growth verdict")
         for name, by_size in self.pages.items():
             cells = "".join(f"{cell(by_size.get(size)):<30}" for size in self.sizes)
-            out.append(f"    {name:<{width}} {cells}{self.verdict(by_size, first, last)}")
+            out.append(f"    {name:<{width}} {cells}{self.verdict(name, by_size, first, last)}")
         out.append("")
         out.append(
             f"Label worker end to end (Celery on Redis, 2 processes) against the renderer alone (1 process, "
@@ -79,13 +82,16 @@ class Report:
             out += ["", *self.notes]
         return out
 
-    def verdict(self, by_size: dict[str, Result], first: str, last: str) -> str:
+    def verdict(self, name: str, by_size: dict[str, Result], first: str, last: str) -> str:
         small, large = by_size.get(first), by_size.get(last)
         if small is None or large is None:
             return ""
         growth = large.p95 / small.p95 if small.p95 else float("nan")
-        fast = max(result.p95 for result in by_size.values()) < PAGE_P95_MS
-        ok = fast and (first == last or growth <= PAGE_GROWTH)
+        if name.startswith("insights"):
+            ok = max(result.p95 for result in by_size.values()) < INSIGHTS_P95_MS
+        else:
+            fast = max(result.p95 for result in by_size.values()) < PAGE_P95_MS
+            ok = fast and (first == last or growth <= PAGE_GROWTH)
         return f"{fmt(growth, 2) if first != last else '-':<6} {'met' if ok else 'MISSED'}"
 
     def measures(self) -> set[str]:
