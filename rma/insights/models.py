@@ -164,6 +164,36 @@ class DispositionDay(_Rollup):
         ]
 
 
+class ShipmentDay(_Rollup):
+    """Shipments that shops dispatched to a warehouse (on the day of dispatch), their cartons and units, and how many
+    were received, and received with discrepancies. `category` is always "": a shipment mixes categories."""
+
+    warehouse_id = models.IntegerField(_("warehouse"), null=True)
+    shipments = models.PositiveIntegerField(default=0)
+    cartons = models.PositiveIntegerField(default=0)
+    units = models.PositiveIntegerField(default=0)
+    received = models.PositiveIntegerField(default=0)
+    with_discrepancies = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("shipment day")
+        indexes = [models.Index(fields=("monthly", "day", "store_id", "warehouse_id"), name="insights_shipment_days")]
+
+
+class DiscrepancyDay(_Rollup):
+    """Units concerned by the discrepancies found on receiving the shipments dispatched that day, per kind."""
+
+    warehouse_id = models.IntegerField(_("warehouse"), null=True)
+    kind = models.CharField(_("kind"), max_length=16)
+    units = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("discrepancy day")
+        indexes = [
+            models.Index(fields=("monthly", "day", "store_id", "warehouse_id"), name="insights_discrepancy_days")
+        ]
+
+
 class RollupState(models.Model):
     """How far the roll-ups have read the raw tables (one row): the last return event, inspection, disposition and
     order seen."""

@@ -1,6 +1,7 @@
 """Keeping the daily roll-ups up to date (rma.insights.rollups): a worker task every minute rebuilds the days that
 something happened to since its last run, read from marks in the raw tables (the last return event, inspection,
-disposition and order seen), and a nightly pass rebuilds the recent weeks whole."""
+disposition and order seen, and the shops' shipments changed since the last run), and a nightly pass rebuilds the
+recent weeks whole."""
 
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from rma.insights.models import RollupState
 from rma.insights.rollups import days_rebuild
 from rma.orders.models import Order
 from rma.returns.models import ReturnEvent, ReturnRequest
+from rma.shipping.models import Shipment
 from rma.warehouse.models import Disposition, Inspection
 
 # Rows are numbered when written and seen when committed: a row numbered below the mark may commit after a run
@@ -50,6 +52,11 @@ def _dirty_days(state: RollupState) -> tuple[set[date], dict[str, int]]:
     )
     touched = set(returns.values_list("created_at", flat=True).order_by())
     touched |= set(orders.values_list("placed_at", flat=True).order_by())
+    if state.refreshed_at is not None:  # shipments change in place (dispatched, received): by their time of change
+        shipments = Shipment.objects.filter(
+            updated_at__gte=state.refreshed_at - LATE_COMMIT, dispatched_at__isnull=False
+        )
+        touched |= set(shipments.values_list("dispatched_at", flat=True).order_by())
     return {timezone.localdate(moment) for moment in touched}, marks
 
 

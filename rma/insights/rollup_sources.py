@@ -9,25 +9,28 @@ from math import ceil
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Model
+from django.db.models import Count, Model, Sum
 from django.utils import timezone
 
 from rma.insights.models import (
     CostDay,
+    DiscrepancyDay,
     DispositionDay,
     FootprintDay,
     Outcome,
     RecoveryDay,
     RefundDay,
     ReturnDay,
+    ShipmentDay,
     SkuDay,
 )
 from rma.locations.models import Store
 from rma.orders.models import OrderLine
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnFootprint, ReturnLine, ReturnRequest
-from rma.shipping.choices import LabelStatus
-from rma.warehouse.models import Inspection
+from rma.shipping.choices import LabelStatus, ShipmentStatus
+from rma.shipping.models import Carton, Shipment, ShipmentItem
+from rma.warehouse.models import Discrepancy, Inspection
 
 S = ReturnStatus
 WITHDRAWN = frozenset({S.REJECTED, S.CANCELLED, S.EXPIRED})
@@ -64,6 +67,8 @@ def sums_empty() -> dict[str, Sums]:
         "recovery": Sums(RecoveryDay, ("units", "value", "recovered")),
         "footprint": Sums(FootprintDay, ("returns", "grams", "baseline_g", "greener", "walked")),
         "disposition": Sums(DispositionDay, ("units", "units_published", "published_g")),
+        "shipment": Sums(ShipmentDay, ("shipments", "cartons", "units", "received", "with_discrepancies")),
+        "discrepancy": Sums(DiscrepancyDay, ("units",)),
     }
 
 
@@ -331,3 +336,33 @@ def sales_read(start: datetime, end: datetime, sums: dict[str, Sums]) -> None:
             units_sold=quantity,
             sales=price * quantity,
         )
+
+
+RECEIVED = frozenset({ShipmentStatus.RECEIVED, ShipmentStatus.RECEIVED_WITH_DISCREPANCIES})
+
+
+def shipments_read(start: datetime, end: datetime, sums: dict[str, Sums]) -> None:
+    """The shipments dispatched in [start, end): their cartons, their units (those still in them), whether they were
+    received and with discrepancies, and the units of each discrepancy found."""
+    dispatched = {"dispatched_at__gte": start, "dispatched_at__lt": end}
+    shipments = Shipment.objects.filter(**dispatched).values_list(
+        "id", "dispatched_at", "store_id", "warehouse_id", "status"
+    )
+    sites: dict[int, dict[str, Any]] = {}
+    for pk, moment, store, warehouse, status in shipments.order_by().iterator(chunk_size=2000):
+        sites[pk] = {"day": timezone.localdate(moment), "store_id": store, "warehouse_id": warehouse, "category": ""}
+        sums["shipment"].add(
+            sites[pk],
+            shipments=1,
+            received=1 if status in RECEIVED else 0,
+            with_discrepancies=1 if status == ShipmentStatus.RECEIVED_WITH_DISCREPANCIES else 0,
+        )
+    within = {f"shipment__{name}": value for name, value in dispatched.items()}
+    for pk, n in Carton.objects.filter(**within).values_list("shipment_id").annotate(n=Count("id")).order_by():
+        sums["shipment"].add(sites[pk], cartons=n)
+    items = ShipmentItem.objects.filter(**within, removed_at__isnull=True)
+    for pk, n in items.values_list("shipment_id").annotate(n=Sum("quantity")).order_by():
+        sums["shipment"].add(sites[pk], units=n or 0)
+    found = Discrepancy.objects.filter(**within).values_list("shipment_id", "kind").annotate(n=Sum("quantity"))
+    for pk, kind, n in found.order_by():
+        sums["discrepancy"].add({**sites[pk], "kind": kind}, units=n or 0)

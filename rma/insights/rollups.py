@@ -6,7 +6,8 @@ and writes the sums, then adds up the day rows of each month touched into its mo
 a reader sees a day's old rows or its new ones, never half of each. `rma.insights.refresh` (a worker task, every
 minute) finds the days something happened to since its last run and rebuilds them: the request days of the returns
 with new events (a status change, however late: a refund a month after the request rewrites the request's day), new
-inspections or new dispositions, and the days of new orders. A nightly run rebuilds the recent weeks whole, for the
+inspections or new dispositions, the days of new orders, and the dispatch days of the shops' shipments that
+changed. A nightly run rebuilds the recent weeks whole, for the
 changes that write none of these (an order edited on the shop's side).
 """
 
@@ -17,12 +18,32 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from rma.insights.models import CostDay, DispositionDay, FootprintDay, RecoveryDay, RefundDay, ReturnDay, SkuDay
-from rma.insights.rollup_sources import returns_read, sales_read, sums_empty
+from rma.insights.models import (
+    CostDay,
+    DiscrepancyDay,
+    DispositionDay,
+    FootprintDay,
+    RecoveryDay,
+    RefundDay,
+    ReturnDay,
+    ShipmentDay,
+    SkuDay,
+)
+from rma.insights.rollup_sources import returns_read, sales_read, shipments_read, sums_empty
 from rma.orders.models import OrderLine
 from rma.returns.models import ReturnRequest
 
-TABLES: tuple[type[Model], ...] = (SkuDay, ReturnDay, RefundDay, CostDay, RecoveryDay, FootprintDay, DispositionDay)
+TABLES: tuple[type[Model], ...] = (
+    SkuDay,
+    ReturnDay,
+    RefundDay,
+    CostDay,
+    RecoveryDay,
+    FootprintDay,
+    DispositionDay,
+    ShipmentDay,
+    DiscrepancyDay,
+)
 
 
 def _bounds(day: date) -> tuple[datetime, datetime]:
@@ -89,6 +110,7 @@ def days_rebuild(days: Iterable[date]) -> int:
             sums = sums_empty()
             returns_read(start, end, sums)
             sales_read(start, end, sums)
+            shipments_read(start, end, sums)
             for model in TABLES:
                 model._default_manager.filter(monthly=False, day__gte=first, day__lte=last).delete()
             for table in sums.values():
