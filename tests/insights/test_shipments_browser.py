@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from rma.insights.rollups import all_days_rebuild
 from rma.shipping.choices import ShipmentStatus
 from rma.shipping.models import Carton, Shipment
 from rma.shipping.services.shipment_handover import shipment_close, shipment_dispatch
@@ -93,6 +94,7 @@ def shipments_sent(policy, reason, warehouse, shop):
         ShipmentStatus.RECEIVED_WITH_DISCREPANCIES,
         ShipmentStatus.RECEIVED,
     )
+    all_days_rebuild()  # what the workers keep up to date (rma.insights.refresh)
     return first_of_month, timezone.localdate()
 
 
