@@ -362,7 +362,10 @@ def shipments_sheet(*, scope: Scope, filters: Filters) -> Sheet:
         (Column("flagged_share", _("Received with discrepancies"), "share"), total.discrepancy_share),
         (Column("discrepancy_units", _("Units in discrepancies")), sum(total.discrepancies.values())),
     ]
-    notes = [_("Shipments dispatched by the shops in the period, and what the warehouses found on receipt.")]
+    notes = [
+        _("Shipments dispatched by the shops in the period, and what the warehouses found on receipt."),
+        _("The category filter does not apply here: a shipment mixes categories."),
+    ]
     return Sheet("shipments", figures, tables, notes)
 
 
