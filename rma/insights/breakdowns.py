@@ -9,7 +9,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
 from rma.insights.analytics import Filters, RefundTimes, Scope, month_of, refund_times, rollup_rows, share
-from rma.insights.models import CostDay, Outcome, RecoveryDay, RefundDay, ReturnDay
+from rma.insights.models import CostDay, Outcome, RecoveryDay, RefundDay, ReturnDay, SkuDay
 from rma.returns.models import ReasonCode
 
 ZERO = Decimal("0.00")
@@ -30,6 +30,7 @@ class ReasonReport:
     outcomes: list[tuple[str, Units]]  # in Outcome's order, given-up returns last
     settled: int  # returns refunded, exchanged or closed
     kept: Decimal  # the value of the goods settled by store credit or an exchange: revenue the shop keeps
+    sold: int | None = None  # units sold in the period (None for a warehouse's view: sales belong to shops)
 
     @property
     def top_reason_ids(self) -> list[int | None]:
@@ -48,7 +49,8 @@ def _add(a: Units, b: Units) -> Units:
 
 
 def reason_report(*, scope: Scope, filters: Filters) -> ReasonReport:
-    """Top reasons and their monthly trend, and the mix of outcomes: two grouped statements over the roll-up."""
+    """Top reasons and their monthly trend, and the mix of outcomes: two grouped statements over the roll-up, and the
+    units sold for each reason's return rate."""
     rows = rollup_rows(ReturnDay, scope=scope, filters=filters)
     by_reason: dict[int | None, Units] = {}
     trend: dict[date, dict[int | None, int]] = {}
@@ -75,6 +77,9 @@ def reason_report(*, scope: Scope, filters: Filters) -> ReasonReport:
     for name, units in outcomes.items():
         if name != Outcome.WITHDRAWN:
             total = _add(total, units)
+    sold = None
+    if filters.warehouse is None and (scope.everything or scope.stores):
+        sold = rollup_rows(SkuDay, scope=scope, filters=filters).aggregate(n=Sum("units_sold"))["n"] or 0
     return ReasonReport(
         total=total,
         reasons=ranked,
@@ -82,6 +87,7 @@ def reason_report(*, scope: Scope, filters: Filters) -> ReasonReport:
         outcomes=[(name, outcomes[name]) for name in Outcome.values if name in outcomes],
         settled=settled,
         kept=kept,
+        sold=sold,
     )
 
 

@@ -132,6 +132,7 @@ def reasons_sheet(*, scope: Scope, filters: Filters) -> Sheet:
             "label": reason.label if reason else _("No reason"),
             "units": units.units,
             "share": share(units.units, report.total.units),
+            "rate": share(units.units, report.sold) if report.sold is not None else None,
             "value": units.value,
         }
         for reason, units in report.reasons
@@ -166,6 +167,7 @@ def reasons_sheet(*, scope: Scope, filters: Filters) -> Sheet:
                 Column("label", _("Reason"), "text"),
                 Column("units", _("Units")),
                 Column("share", _("Share of units"), "share"),
+                Column("rate", _("Return rate"), "share"),
                 Column("value", _("Value"), "money"),
             ],
             reasons,
@@ -205,6 +207,10 @@ def reasons_sheet(*, scope: Scope, filters: Filters) -> Sheet:
             "Returns requested in the period. Each return counts once, under its first line's category; its "
             "units count under their own reason. Revenue kept: the value of the goods of the returns settled by "
             "store credit or an exchange instead of a refund."
+        ),
+        _(
+            "A reason's return rate: its units returned over the units sold in the period; a warehouse sells "
+            "nothing, so its view has none."
         ),
     ]
     return Sheet("reasons", figures, tables, notes)

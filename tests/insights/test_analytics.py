@@ -75,6 +75,7 @@ def test_reasons_and_outcomes_leave_the_given_up_return_out_of_the_totals(octobe
     reasons = rows(sheet, "reasons", "reason")
     assert (reasons["too-large"]["units"], reasons["defective"]["units"]) == (2, 2)
     assert reasons["too-large"]["share"] == 0.5
+    assert (reasons["too-large"]["rate"], reasons["defective"]["rate"]) == (0.2, 0.2)  # 2 units each of 10 sold
     outcomes = rows(sheet, "outcomes", "outcome")
     assert {name: (row["returns"], row["units"]) for name, row in outcomes.items()} == {
         "refund": (1, 2),
@@ -109,11 +110,15 @@ def test_a_shop_manager_sees_their_shop_and_a_warehouse_view_has_no_rate(october
     sheet = rates_sheet(scope=Scope.of(manager), filters=OCTOBER)
     assert figures(sheet)["sold"] == 4
     assert figures(sheet)["rate"] == 0.25
-    assert figures(reasons_sheet(scope=Scope.of(manager), filters=OCTOBER))["returns"] == 1  # R4 only
+    shop_reasons = reasons_sheet(scope=Scope.of(manager), filters=OCTOBER)
+    assert figures(shop_reasons)["returns"] == 1  # R4 only
+    assert rows(shop_reasons, "reasons", "reason")["defective"]["rate"] == 0.25  # its 1 unit of the 4 it sold
 
     operator = staff_member(warehouse, "wanda", roles.WAREHOUSE_STAFF)
     assert figures(rates_sheet(scope=Scope.of(operator), filters=OCTOBER))["rate"] is None
-    assert figures(reasons_sheet(scope=Scope.of(operator), filters=OCTOBER))["returns"] == 3
+    warehouse_reasons = reasons_sheet(scope=Scope.of(operator), filters=OCTOBER)
+    assert figures(warehouse_reasons)["returns"] == 3
+    assert {row["rate"] for row in warehouse_reasons.table("reasons").rows} == {None}
 
     stranger = UserFactory(username="nobody", roles=[roles.STORE_STAFF])
     assert figures(money_sheet(scope=Scope.of(stranger), filters=OCTOBER))["refunds"] == 0
