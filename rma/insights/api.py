@@ -16,8 +16,9 @@ from rma.core.api.permissions import error_responses, request_user, role_permiss
 from rma.core.exceptions import UnknownReference
 from rma.insights.analytics import Scope, filters_from
 from rma.insights.footprint import FootprintFigures, footprint_report
-from rma.insights.forms import ReportFilterForm
+from rma.insights.forms import AnalyticsFilterForm, ReportFilterForm
 from rma.locations.choices import DropOffMethod
+from rma.orders.choices import Category
 
 ReportReaderRoles = role_permission(roles.AGENT, roles.INTEGRATION, roles.STORE_STAFF, roles.WAREHOUSE_STAFF)
 
@@ -113,6 +114,14 @@ class FootprintReportApi(APIView):
         parameters=[
             date_parameter("start", "First day (default: the first day of the month eleven months ago)."),
             date_parameter("end", "Last day, included (default: today)."),
+            OpenApiParameter(
+                "category",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                required=False,
+                enum=Category.values,
+                description="The returns whose first line is of this category only.",
+            ),
             code_parameter("store", "A shop's code: its returns only (404 when it is not one of yours)."),
             code_parameter(
                 "warehouse", "A warehouse's code: the returns sent there only (404 when it is not one of yours)."
@@ -122,7 +131,7 @@ class FootprintReportApi(APIView):
     )
     def get(self, request: Request) -> Response:
         user = request_user(request)
-        data = filters_validate(request, ReportFilterForm)
+        data = filters_validate(request, AnalyticsFilterForm)
         report = footprint_report(scope=Scope.of(user), filters=filters_from(data))
         body = {
             "start": data["start"].isoformat(),

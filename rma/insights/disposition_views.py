@@ -93,7 +93,11 @@ def dispositions(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     year = data["year"]
     rows = disposition_rows(
-        scope=Scope.of(request.user), year=year, warehouse=data.get("warehouse"), category=data.get("category", "")
+        scope=Scope.of(request.user),
+        year=year,
+        store=data.get("store"),
+        warehouse=data.get("warehouse"),
+        category=data.get("category", ""),
     )
     if request.GET.get("format") == "csv":
         return _csv(rows, year)

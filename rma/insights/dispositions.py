@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rma.insights.analytics import Filters, Scope, rollup_scoped
 from rma.insights.models import DispositionDay
-from rma.locations.models import Warehouse
+from rma.locations.models import Store, Warehouse
 from rma.warehouse.choices import DispositionKind
 
 
@@ -99,12 +99,12 @@ def unit_weight_g(category: str) -> int:
 
 
 def disposition_rows(
-    *, scope: Scope, year: int, warehouse: Warehouse | None = None, category: str = ""
+    *, scope: Scope, year: int, store: Store | None = None, warehouse: Warehouse | None = None, category: str = ""
 ) -> list[DispositionRow]:
     """Units disposed of in `year` (confirmed then, in the site's time zone) among the returns of the reader's sites,
     by category, treatment and derogation: one grouped statement over the month rows of the roll-up, whatever the
     month of the request."""
-    filters = Filters(date(year, 1, 1), date(year, 12, 31), warehouse=warehouse, category=category)
+    filters = Filters(date(year, 1, 1), date(year, 12, 31), store=store, warehouse=warehouse, category=category)
     grouped = (
         rollup_scoped(DispositionDay, scope=scope, filters=filters)
         .filter(year=year, monthly=True)

@@ -79,7 +79,14 @@ class ReportFilterForm(_SiteFilterForm):
 class DispositionFilterForm(_SiteFilterForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     category = forms.ChoiceField(label=_("Category"), choices=[("", _("All")), *Category.choices], required=False)
-    field_order = ("year", "warehouse", "category")
+    store = forms.ModelChoiceField(
+        label=_("Shop"), queryset=Store.objects.none(), required=False, empty_label=_("All"), to_field_name="code"
+    )
+    field_order = ("year", "category", "store", "warehouse")
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["store"].queryset = stores_for(user)  # type: ignore[attr-defined]
 
     def clean_year(self) -> int:
         return self.cleaned_data.get("year") or timezone.localdate().year

@@ -23,7 +23,7 @@ from rma.insights.footprint import (
     footprint_report,
     footprint_rows,
 )
-from rma.insights.forms import ReportFilterForm, default_period
+from rma.insights.forms import AnalyticsFilterForm, default_period
 from rma.locations.choices import DropOffMethod
 
 
@@ -114,7 +114,7 @@ def footprint(request: HttpRequest) -> HttpResponse:
     default_start, default_end = default_period(timezone.localdate())  # the last twelve months, in the fields
     query.setdefault("start", default_start.isoformat())
     query.setdefault("end", default_end.isoformat())
-    form = ReportFilterForm(query, user=request.user)  # type: ignore[arg-type]
+    form = AnalyticsFilterForm(query, user=request.user)  # type: ignore[arg-type]
     if not form.is_valid():
         return render(request, "insights/footprint.html", {"form": form}, status=400)
     data = form.cleaned_data

@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from rma.insights.rollups import all_days_rebuild
 from rma.orders.models import OrderLine
+from rma.returns.models import ReturnRequest
 from rma.warehouse.choices import Derogation, DispositionKind
 from tests.insights.conftest import _dispose
+from tests.locations.factories import StoreFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/insights/dispositions/"
@@ -76,6 +78,20 @@ def test_last_year_and_a_warehouse_are_reported_alone(client, agent, disposed):
         ("apparel", "destroyed", 1)
     ]
     assert [(r["treatment"], r["units"]) for r in other.json()["rows"]] == [("recycled", 1)]
+
+
+def test_a_shop_reads_the_units_of_the_returns_it_took_in(client, agent, disposed):
+    ReturnRequest.objects.filter(lines__order_line__category="footwear").update(store=StoreFactory(code="PAR01"))
+    all_days_rebuild()  # a change that writes no event: the nightly pass reads it again
+    client.force_login(agent)
+
+    rows = client.get(URL, {"format": "json", "store": "PAR01"}).json()["rows"]
+
+    assert [(r["category"], r["treatment"], r["units"]) for r in rows] == [
+        ("footwear", "resold_secondhand", 1),
+        ("footwear", "destroyed", 1),
+    ]
+    assert client.get(URL, {"format": "json", "store": "NOWHERE"}).status_code == 400
 
 
 def test_warehouse_staff_see_their_warehouses_units_only(client, disposed):

@@ -7,6 +7,8 @@ import pytest
 from django.utils import timezone
 
 from rma.core import roles
+from rma.insights.rollups import all_days_rebuild
+from rma.orders.models import OrderLine
 from tests.core.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +75,20 @@ def test_a_period_and_a_warehouse_narrow_the_figures(client, agent, returns_sent
 
     assert response.context["report"].total.grams == 1951
     assert by_warehouse.context["report"].total.grams == 1301
+
+
+def test_a_category_narrows_the_figures_to_the_returns_of_that_category(client, agent, returns_sent):
+    OrderLine.objects.filter(return_lines__return_request=returns_sent["locker"]).update(category="footwear")
+    all_days_rebuild()  # the order edited on the shop's side: the nightly pass reads it again
+    client.force_login(agent)
+
+    footwear = client.get(URL, {"category": "footwear"})
+    apparel = client.get(URL, {"category": "apparel"})
+    unknown = client.get(URL, {"category": "hats"})
+
+    assert (footwear.context["report"].total.returns, footwear.context["report"].total.grams) == (1, 250)
+    assert (apparel.context["report"].total.returns, apparel.context["report"].total.grams) == (3, 3002)
+    assert unknown.status_code == 400
 
 
 def test_warehouse_staff_see_their_warehouses_returns_only(client, warehouse_manager, returns_sent):
