@@ -73,7 +73,10 @@ def sums_empty() -> dict[str, Sums]:
 
 
 def _local_day(moment: datetime) -> Any:
-    return timezone.localdate(moment)
+    """The moment's day in the site's time zone (settings.TIME_ZONE, which Django keeps once read, where
+    timezone.localdate looks the current zone up on every call: a day's rebuild calls this tens of thousands of
+    times)."""
+    return moment.astimezone(timezone.get_default_timezone()).date()
 
 
 def _outcome(status: str, resolution: str, returnless: bool) -> str:
