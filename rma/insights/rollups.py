@@ -26,6 +26,7 @@ from rma.insights.models import (
     RecoveryDay,
     RefundDay,
     ReturnDay,
+    RollupState,
     ShipmentDay,
     SkuDay,
 )
@@ -100,11 +101,20 @@ def _month_rebuild(model: type[Model], month: date) -> None:
         )
 
 
+def _rebuilds_serialise() -> None:
+    """Wait for any other rebuild to commit (they all lock the state row: the worker's refresh, the nightly pass,
+    `manage.py insights_rollup`). Two rebuilds of the same day side by side would each delete the rows they see and
+    insert their own: the day would be counted twice."""
+    RollupState.objects.get_or_create(pk=1)
+    RollupState.objects.select_for_update().filter(pk=1).values_list("pk", flat=True).first()
+
+
 def days_rebuild(days: Iterable[date]) -> int:
     """Replace the roll-up rows of these days, and the month rows of their months, with what the raw tables say now,
     in one transaction; returns the day rows written."""
     written, months = 0, set[date]()
     with transaction.atomic():
+        _rebuilds_serialise()
         for first, last in _spans(days):
             start, end = _bounds(first)[0], _bounds(last)[1]
             sums = sums_empty()

@@ -13,7 +13,7 @@ from rma.insights.dispositions import disposition_rows
 from rma.insights.footprint import footprint_report
 from rma.insights.models import DispositionDay, FootprintDay, ReturnDay
 from rma.insights.refresh import rollups_refresh
-from rma.insights.rollups import MEASURES, TABLES
+from rma.insights.rollups import MEASURES, TABLES, days_rebuild
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.services import return_request_cancel
@@ -25,6 +25,7 @@ from rma.warehouse.services import (
     inspection_record,
     warehouse_reference_data_seed,
 )
+from tests.helpers import run_in_threads as race
 from tests.helpers import staff_member
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +107,16 @@ def test_a_disposition_of_an_old_return_reaches_this_years_disclosure_at_the_nex
     assert DispositionDay.objects.filter(monthly=False).get().day == timezone.localdate(
         ReturnRequest.objects.get(pk=return_request.pk).created_at
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_rebuilds_of_the_same_days_at_once_count_them_once(postgres_only, october):
+    """The worker's refresh and `insights_rollup` side by side: the second waits for the first to commit."""
+    rows = {model: model._default_manager.count() for model in TABLES}
+    october_days = [date(2026, 10, day) for day in range(1, 32)]
+
+    outcomes = race(lambda: days_rebuild(october_days), lambda: days_rebuild(october_days))
+
+    assert [outcome for outcome in outcomes if isinstance(outcome, Exception)] == []
+    assert {model: model._default_manager.count() for model in TABLES} == rows
+    assert rate_report(scope=EVERYWHERE, filters=Filters(date(2026, 10, 1), date(2026, 10, 31))).total.returned == 4
