@@ -8,7 +8,6 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -18,7 +17,7 @@ from rma.insights.access import report_reader
 from rma.insights.analytics import Scope, filters_from
 from rma.insights.charts import Bars, bars
 from rma.insights.forms import AnalyticsFilterForm, default_period
-from rma.insights.refresh import refreshed_at
+from rma.insights.refresh import refreshed_label
 from rma.insights.sheets import SHEETS, Sheet, Table, plain
 
 TITLES = {
@@ -119,13 +118,12 @@ def analytics(request: HttpRequest, sheet: str) -> HttpResponse:
         if table is None:
             return render(request, "insights/analytics.html", {**context, "unknown_table": True}, status=400)
         return sheet_csv(built, table)
-    moment = refreshed_at()
     context.update(
         sheet=built,
         figures=[(str(column.label), cell(column.kind, value), column.key) for column, value in built.figures],
         tables=[_shown(table) for table in built.tables],
         chart=_chart(built),
         chart_for=CHARTS[sheet][0],
-        refreshed=date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else None,
+        refreshed=refreshed_label(),
     )
     return render(request, "insights/analytics.html", context)

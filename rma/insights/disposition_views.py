@@ -13,6 +13,7 @@ from rma.insights.access import report_reader
 from rma.insights.analytics import Scope
 from rma.insights.dispositions import DispositionRow, Treatment, disposition_rows
 from rma.insights.forms import DispositionFilterForm
+from rma.insights.refresh import refreshed_label
 from rma.orders.choices import Category
 from rma.warehouse.choices import Derogation
 
@@ -119,5 +120,6 @@ def dispositions(request: HttpRequest) -> HttpResponse:
         "units": sum(row.units for row in rows),
         "discarded": sum(row.units for row in rows if row.discarded),
         "destroyed": sum(row.units for row in rows if row.treatment == Treatment.DESTROYED),
+        "refreshed": refreshed_label(),
     }
     return render(request, "insights/dispositions.html", context)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Model, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from rma.insights.models import RollupState
 from rma.insights.rollups import days_rebuild
@@ -104,6 +105,12 @@ def recent_rebuild(*, days: int) -> int:
 
 def refreshed_at() -> datetime | None:
     return RollupState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+
+
+def refreshed_label() -> str | None:
+    """When the roll-ups were last brought up to date, as the pages say it (the reader's language, the site's time)."""
+    moment = refreshed_at()
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else None
 
 
 def marks_reset() -> None:

@@ -24,6 +24,7 @@ from rma.insights.footprint import (
     footprint_rows,
 )
 from rma.insights.forms import AnalyticsFilterForm, default_period
+from rma.insights.refresh import refreshed_label
 from rma.locations.choices import DropOffMethod
 
 
@@ -122,4 +123,5 @@ def footprint(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return footprint_csv(footprint_rows(scope=scope, filters=filters), factor_sets(scope=scope, filters=filters))
     report = footprint_report(scope=scope, filters=filters)
-    return render(request, "insights/footprint.html", {"form": form, **_context(report)})
+    context = {"form": form, **_context(report), "refreshed": refreshed_label()}
+    return render(request, "insights/footprint.html", context)

@@ -120,3 +120,15 @@ def test_two_rebuilds_of_the_same_days_at_once_count_them_once(postgres_only, oc
     assert [outcome for outcome in outcomes if isinstance(outcome, Exception)] == []
     assert {model: model._default_manager.count() for model in TABLES} == rows
     assert rate_report(scope=EVERYWHERE, filters=Filters(date(2026, 10, 1), date(2026, 10, 31))).total.returned == 4
+
+
+def test_the_footprint_and_disposition_pages_say_when_their_figures_were_brought_up_to_date(client, agent, db):
+    client.force_login(agent)
+    assert "data-refreshed" not in client.get("/insights/footprint/").content.decode()  # never refreshed yet
+
+    rollups_refresh()
+
+    for url in ("/insights/footprint/", "/insights/dispositions/"):
+        page = client.get(url).content.decode()
+        assert "data-refreshed" in page
+        assert "they follow the returns within a minute or two" in page
