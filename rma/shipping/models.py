@@ -196,6 +196,9 @@ class Shipment(PublicIdModel, TimeStampedModel):
             models.Index(fields=("store", "status"), name="shipping_shipment_store_status"),
             # A shop's shipments, newest first (its page and API list): a page reads its own rows.
             models.Index(fields=("store", "created_at", "id"), name="shipping_shipment_store_newest"),
+            # The analytics' roll-ups (rma.insights): a day's shipments by dispatch, and those changed since a refresh.
+            models.Index(fields=("dispatched_at",), name="shipping_shipment_dispatched"),
+            models.Index(fields=("updated_at",), name="shipping_shipment_updated"),
             # A warehouse's expected shipments (announced or on their way), oldest move first, as its board and API
             # list them (rma.warehouse.selectors.shipments_expected): a page reads its own rows.
             models.Index(
