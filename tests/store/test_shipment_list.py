@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from rma.shipping.services.shipments import carton_add, shipment_item_remove, shipment_loose_item_add, shipment_open
 from rma.store.selectors import shipment_list_for_user
-from tests.plans import plan_without_seq_scan
+from tests.plans import plan_in_index_order
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_each_row_counts_its_cartons_and_current_items(client, clerk, shipments)
 
 
 def test_a_shops_page_reads_its_index_in_order_on_postgresql(postgres_only, clerk, store, shipments):
-    plan = plan_without_seq_scan(shipment_list_for_user(user=clerk, stores=[store])[:100])
+    plan = plan_in_index_order(shipment_list_for_user(user=clerk, stores=[store])[:100])
     assert "shipping_shipment_store_newest" in plan, plan
     assert "Sort" not in plan, plan
     # Counted per row shown (sub-plans), not grouped over the shop's shipments before the limit.
