@@ -37,8 +37,11 @@ def warehouses_for(user: User) -> QuerySet[Warehouse]:
 
 
 class _SiteFilterForm(forms.Form):
-    """A report's warehouse filter, offering the warehouses the reader may see."""
+    """A report's shop and warehouse filters, offering the sites the reader may see."""
 
+    store = forms.ModelChoiceField(
+        label=_("Shop"), queryset=Store.objects.none(), required=False, empty_label=_("All"), to_field_name="code"
+    )
     warehouse = forms.ModelChoiceField(
         label=_("Warehouse"),
         queryset=Warehouse.objects.none(),
@@ -49,20 +52,14 @@ class _SiteFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["store"].queryset = stores_for(user)  # type: ignore[attr-defined]
         self.fields["warehouse"].queryset = warehouses_for(user)  # type: ignore[attr-defined]
 
 
 class ReportFilterForm(_SiteFilterForm):
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    store = forms.ModelChoiceField(
-        label=_("Shop"), queryset=Store.objects.none(), required=False, empty_label=_("All"), to_field_name="code"
-    )
     field_order = ("start", "end", "store", "warehouse")
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, user=user, **kwargs)
-        self.fields["store"].queryset = stores_for(user)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -79,14 +76,7 @@ class ReportFilterForm(_SiteFilterForm):
 class DispositionFilterForm(_SiteFilterForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     category = forms.ChoiceField(label=_("Category"), choices=[("", _("All")), *Category.choices], required=False)
-    store = forms.ModelChoiceField(
-        label=_("Shop"), queryset=Store.objects.none(), required=False, empty_label=_("All"), to_field_name="code"
-    )
     field_order = ("year", "category", "store", "warehouse")
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, user=user, **kwargs)
-        self.fields["store"].queryset = stores_for(user)  # type: ignore[attr-defined]
 
     def clean_year(self) -> int:
         return self.cleaned_data.get("year") or timezone.localdate().year
