@@ -48,7 +48,8 @@ TABLES: tuple[type[Model], ...] = (
 
 
 def _bounds(day: date) -> tuple[datetime, datetime]:
-    zone = timezone.get_current_timezone()
+    """The day's first moment and the next day's, in the site's time zone, as rollup_sources reads each row's day."""
+    zone = timezone.get_default_timezone()
     return datetime.combine(day, time.min, tzinfo=zone), datetime.combine(
         day + timedelta(days=1), time.min, tzinfo=zone
     )

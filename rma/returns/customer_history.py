@@ -166,7 +166,9 @@ def _crowded_keys(*, addresses: set[str], phones: set[str]) -> set[str]:
 
 
 def customer_histories_for(customers: Mapping[K, CustomerKeys]) -> dict[K, CustomerHistory]:
-    """The history of each customer; at most three queries for them all (none when no customer has a key)."""
+    """The history of each customer, for them all at once (none when no customer has a key): the addresses and the
+    phones too many customers share (one grouped query each, when there are some), their orders, their returns, and
+    what the warehouse found once one of those returns has been received."""
     histories: dict[K, CustomerHistory] = {key: CustomerHistory() for key in customers}
     wanted = [(key, keys) for key, keys in customers.items() if not keys.empty]
     if not wanted:
