@@ -1,6 +1,8 @@
 import copy
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from rma.orders.models import Order, OrderLine
 from rma.orders.services import OrderDataError, order_upsert
@@ -95,18 +97,21 @@ def test_bad_payloads_are_refused_with_a_message_and_write_nothing(mutate, messa
 
 def test_a_line_in_a_return_cannot_be_removed_or_shrunk_below_it():
     ReturnPolicyFactory()
-    order = order_upsert(data=PAYLOAD).order
+    # Delivered two days ago, so that the return window is open whatever the day the test runs.
+    delivered = copy.deepcopy(PAYLOAD)
+    delivered["delivered_at"] = (timezone.now() - timedelta(days=2)).isoformat()
+    order = order_upsert(data=delivered).order
     line = order.lines.get(external_id="1")
     return_request_create(
         order=order,
         lines=[ReturnLineInput(order_line=line, quantity=2, reason=ReasonCodeFactory())],
         drop_off=DropOffChoice(method="relay_point", point=DropOffPointFactory()),
     )
-    shrunk = copy.deepcopy(PAYLOAD)
+    shrunk = copy.deepcopy(delivered)
     shrunk["lines"][0]["quantity"] = 1
     with pytest.raises(OrderDataError, match="below what is already being returned"):
         order_upsert(data=shrunk)
-    removed = copy.deepcopy(PAYLOAD)
+    removed = copy.deepcopy(delivered)
     removed["lines"] = removed["lines"][1:]
     with pytest.raises(OrderDataError, match="part of a return"):
         order_upsert(data=removed)
