@@ -22,6 +22,11 @@ def user_roles(user: User | AnonymousUser) -> frozenset[str]:
     return cached
 
 
+def user_roles_known(user: User, names: frozenset[str]) -> None:
+    """Keep the role names already read with the user (rma.core.api.authentication), as `user_roles` would."""
+    setattr(user, "_rma_roles", names)  # noqa: B010
+
+
 def has_global_scope(user: User | AnonymousUser) -> bool:
     """Superusers, agents and integrations see every return."""
     return bool(user.is_authenticated and (user.is_superuser or user_roles(user) & {AGENT, INTEGRATION}))

@@ -7,8 +7,8 @@ from tests.helpers import get_queries
 
 pytestmark = pytest.mark.django_db
 # Pinned: a query more per request shows here; one per line shows between the two returns.
-LABEL_QUERIES = 5
-LABEL_FILE_QUERIES = 5
+LABEL_QUERIES = 4
+LABEL_FILE_QUERIES = 4
 
 
 def test_a_label_costs_the_same_for_a_return_of_one_line_or_three(

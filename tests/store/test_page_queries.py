@@ -14,7 +14,7 @@ from tests.orders.factories import OrderLineFactory
 pytestmark = pytest.mark.django_db
 # Pinned, one per page.
 RETURN_CHECK_QUERIES = 8
-RETURN_API_QUERIES = 6
+RETURN_API_QUERIES = 5
 ORDER_QUERIES = 13
 CARTON_SCAN_QUERIES = 20
 

@@ -10,7 +10,7 @@ from tests.helpers import get_queries
 pytestmark = pytest.mark.django_db
 # Pinned: a query more per request shows here; one per line shows as a difference between the two returns.
 PAGE_QUERIES = 17
-API_QUERIES = 14
+API_QUERIES = 13
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from tests.orders.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 # Pinned: a query more per read shows here; one per redemption shows between none and three.
-CREDIT_READ_QUERIES = 6
+CREDIT_READ_QUERIES = 5
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.django_db
 # Pinned (the request's transaction is a savepoint here): a statement more per scan shows here, one per line as a
 # difference between the two returns.
-SCAN_RECEIVE_QUERIES = 19
+SCAN_RECEIVE_QUERIES = 18
 
 
 def test_a_scan_receives_a_return_of_five_lines_in_the_statements_of_one_of_one_line(operator, make_return):

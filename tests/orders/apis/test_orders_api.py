@@ -8,7 +8,7 @@ from rma.orders.models import Order, OrderLine
 
 pytestmark = pytest.mark.django_db
 # Pinned: a query more per read shows here; one per line shows between two lines and eight.
-ORDER_DETAIL_QUERIES = 6
+ORDER_DETAIL_QUERIES = 5
 
 PAYLOAD = {
     "external_id": "shop-184467",

@@ -8,10 +8,10 @@ from tests.returns.factories import ReasonCodeFactory
 
 pytestmark = pytest.mark.django_db
 # Pinned: a query more per request shows here; one per row shows as a difference between the small and big cases.
-DETAIL_QUERIES = 9
-REASON_CODES_QUERIES = 5
-ORDER_ELIGIBILITY_QUERIES = 9
-NOTES_QUERIES = 8
+DETAIL_QUERIES = 8
+REASON_CODES_QUERIES = 4
+ORDER_ELIGIBILITY_QUERIES = 8
+NOTES_QUERIES = 7
 
 
 def test_a_return_with_five_lines_costs_what_one_with_a_line_does(agent, make_return):
