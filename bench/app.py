@@ -63,7 +63,7 @@ class Config:
             duration=float(os.environ.get("BENCH_DURATION") or (1.0 if quick else 8.0)),
             warmup=0.3 if quick else 1.5,
             concurrency=int(os.environ.get("BENCH_CONCURRENCY") or 4),
-            orders=60 if quick else 3000,
+            orders=120 if quick else 6000,
             webhooks=300 if quick else 6000,
             labels=8 if quick else 400,
             render_seconds=0.5 if quick else 4.0,
@@ -183,6 +183,45 @@ def labels_drain(env: dict[str, str], database: str, count: int) -> tuple[int, f
     return ready, time.time() - started
 
 
+def intakes_drain(env: dict[str, str], database: str) -> tuple[int, float]:
+    """The returns accepted for later by the creation measure, made by a real worker (2 processes, as compose runs
+    it): how many, and how many a second, from the worker's start to the last one done."""
+    [(waiting,)] = servers.sql_run(database, "SELECT count(*) FROM returns_returnintake WHERE status = 'pending'")
+    if not waiting:
+        return 0, 0.0
+    started = time.time()
+    worker = servers.worker_start(f"bench-intakes-{os.getpid()}", env, queues="default")
+    try:
+        # The acceptances rang their doorbell: a run waits in the queue. Beat is not running here: ring again, as
+        # its 30-second run would, in case that publish was taken by an earlier worker.
+        subprocess.run(
+            [
+                servers.PYTHON,
+                "-c",
+                "import django; django.setup(); "
+                "from rma.returns.tasks import return_intakes_drain_task as t; t.delay()",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        deadline = time.monotonic() + max(120.0, waiting / 5)
+        while time.monotonic() < deadline:
+            [(left,)] = servers.sql_run(database, "SELECT count(*) FROM returns_returnintake WHERE status = 'pending'")
+            if not left:
+                break
+            time.sleep(0.2)
+        [(done, last)] = servers.sql_run(
+            database,
+            "SELECT count(*), extract(epoch FROM max(completed_at)) FROM returns_returnintake "
+            "WHERE status <> 'pending' AND completed_at >= to_timestamp(%s)",
+            [started],
+        )
+    finally:
+        worker.stop()
+    return done, done / (float(last) - started) if done else 0.0
+
+
 def labels_measure(env: dict[str, str], database: str, config: Config) -> tuple[float, float, int]:
     """A real worker draining label_generate tasks, against the renderer alone (both in this run). Both are warmed
     up first, as the renderer's own measure is: each worker process's first label loads the fonts, templates and
@@ -234,6 +273,7 @@ def run_size(
             report.page(label, measure.name, timed(app.port, measure, config))
         for measure in (
             measures.creation(data),
+            measures.creation_async(data),
             measures.shop_webhooks(data, config.webhooks),
             measures.carrier_webhooks(data, config.webhooks),
         ):
@@ -241,6 +281,7 @@ def run_size(
             report.write(label, measure.name, *paired(baseline_port, baseline, app.port, measure, config))
     finally:
         app.stop()
+    report.intakes[label] = intakes_drain(env, database)
     report.labels[label] = labels_measure(env, database, config)
 
 

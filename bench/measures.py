@@ -15,6 +15,7 @@ from load import Call
 
 OK = frozenset({200})
 CREATED = frozenset({201})
+ACCEPTED = frozenset({202})
 REDIRECT = frozenset({302})
 
 
@@ -50,10 +51,15 @@ def baseline_insert(count: int) -> Measure:
     return Measure("bare insert (baseline)", calls, CREATED, repeat=False)
 
 
-def creation(data: dict[str, Any]) -> Measure:
-    """POST /api/v1/returns/ with submit: one return per fresh order, as a shop's integration creates them."""
-    headers = token(data["integration"])
-    calls = [
+def creation_orders(data: dict[str, Any]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The fresh orders, split between the synchronous creation (a quarter: it makes tens a second) and the
+    creation accepted for later (the rest: it accepts hundreds a second)."""
+    orders = data["creation_orders"]
+    return orders[: len(orders) // 4], orders[len(orders) // 4 :]
+
+
+def _creation_calls(data: dict[str, Any], orders: list[dict[str, str]], headers: dict[str, str]) -> list[Call]:
+    return [
         post_json(
             "/api/v1/returns/",
             {
@@ -65,9 +71,22 @@ def creation(data: dict[str, Any]) -> Measure:
             },
             headers,
         )
-        for order in data["creation_orders"]
+        for order in orders
     ]
+
+
+def creation(data: dict[str, Any]) -> Measure:
+    """POST /api/v1/returns/ with submit: one return per fresh order, as a shop's integration creates them."""
+    calls = _creation_calls(data, creation_orders(data)[0], token(data["integration"]))
     return Measure("creation: POST /api/v1/returns/ (submit)", calls, CREATED, repeat=False)
+
+
+def creation_async(data: dict[str, Any]) -> Measure:
+    """The same requests with `Prefer: respond-async`: checked, kept and answered 202; a worker makes the returns
+    afterwards (bench/app.py `intakes_drain` measures that)."""
+    headers = {**token(data["integration"]), "Prefer": "respond-async"}
+    calls = _creation_calls(data, creation_orders(data)[1], headers)
+    return Measure("creation: the same, Prefer: respond-async", calls, ACCEPTED, repeat=False)
 
 
 def lookups(data: dict[str, Any], count: int) -> Measure:

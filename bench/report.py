@@ -32,6 +32,7 @@ class Report:
     writes: dict[str, dict[str, tuple[Result, Result]]] = field(default_factory=dict)
     pages: dict[str, dict[str, Result]] = field(default_factory=dict)
     labels: dict[str, tuple[float, float, int]] = field(default_factory=dict)  # renderer/s, worker/s, labels
+    intakes: dict[str, tuple[int, float]] = field(default_factory=dict)  # returns made, returns/s
     notes: list[str] = field(default_factory=list)
 
     def write(self, size: str, name: str, baseline: Result, ours: Result) -> None:
@@ -55,6 +56,11 @@ class Report:
                     f"    {name:<{width}} {cell(baseline):<28} {cell(ours):<28} {fmt(ratio, 2):<6} "
                     f"{target} {verdict}".rstrip()
                 )
+        for size, (count, rate) in self.intakes.items():
+            out.append(
+                f"  at {size}: the returns accepted for later, made by the worker (Celery, 2 processes): "
+                f"{count} at {fmt(rate)}/s"
+            )
         out.append("")
         first, last = self.sizes[0], self.sizes[-1]
         out.append(f"Pages and lists: p50 / p95, req/s at each size; growth = p95 at {last} / p95 at {first}")
@@ -101,4 +107,6 @@ class Report:
             names |= set(by_name)
         if self.labels:
             names.add("label worker")
+        if self.intakes:
+            names.add("intake worker")
         return names

@@ -68,6 +68,11 @@ app.conf.update(
             "schedule": 300.0,
             "options": {"expires": 290},
         },
+        "returns-intakes-drain": {
+            "task": "rma.returns.intakes_drain",
+            "schedule": SWEEP_EVERY_SECONDS,
+            "options": {"expires": SWEEP_EVERY_SECONDS - 5},
+        },
         "returns-expire": {
             "task": "rma.returns.expire",
             "schedule": crontab(minute=7),

@@ -49,3 +49,10 @@ class UnknownReference(DomainError):
 
     code = "not_found"
     http_status = 404
+
+
+class Forbidden(DomainError):
+    """The caller may not do this (for example, create a return at a shop they do not work at)."""
+
+    code = "permission_denied"
+    http_status = 403

@@ -91,3 +91,49 @@ def enqueue_on_commit(
     transaction.on_commit(
         lambda: publish(task, *args, countdown=countdown, on_failure=on_failure, force=force, **kwargs)
     )
+
+
+def _cache_is_shared() -> bool:
+    """A doorbell only works in a cache that the workers read too (Redis), not in one process's memory."""
+    from django.core.cache import cache
+    from django.core.cache.backends.locmem import LocMemCache
+
+    return not isinstance(cache, LocMemCache)
+
+
+def ring_on_commit(task: Publishable, *, doorbell: str, ttl: float = 30.0) -> None:
+    """After the commit, publish `task` unless it is already waiting in the broker: the first writer of a burst
+    publishes it and sets `doorbell` in the shared cache; the task clears the doorbell when it starts
+    (`doorbell_clear`), before it reads the rows, so that a row committed after that rings again.
+
+    For a task that drains a table of rows (one run takes every row waiting): a burst of writes costs one publish,
+    not one each. The rows stay the source of truth: a doorbell left set by a lost publish lapses after `ttl`
+    seconds, and the task's beat sweep takes the rows meanwhile. Without a shared cache, or when it does not
+    answer, every write publishes.
+    """
+
+    def ring() -> None:
+        from django.core.cache import cache
+        from redis.exceptions import RedisError
+
+        if _cache_is_shared():
+            try:
+                if not cache.add(doorbell, 1, timeout=ttl):
+                    return  # a publish is waiting: its run will read this row
+            except (RedisError, OSError):
+                logger.warning("shared cache unavailable: %s published without its doorbell", task.name)
+        publish(task, on_failure=lambda: doorbell_clear(doorbell))
+
+    transaction.on_commit(ring)
+
+
+def doorbell_clear(doorbell: str) -> None:
+    """At the start of a run of the task that `ring_on_commit` publishes: the next write publishes again."""
+    from django.core.cache import cache
+    from redis.exceptions import RedisError
+
+    if _cache_is_shared():
+        try:
+            cache.delete(doorbell)
+        except (RedisError, OSError):
+            logger.warning("shared cache unavailable: doorbell %s left to lapse", doorbell)

@@ -4,6 +4,7 @@ Celery worker and the fake InPost, and reports a figure for every measure, each 
 A test of the harness, not of speed: quick mode's figures mean nothing and are not checked."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 # The measures the README's "Performance at scale" table lists: each must have its line in the report.
 MEASURES = (
     "creation: POST /api/v1/returns/ (submit)",
+    "creation: the same, Prefer: respond-async",
     "webhook: shop delivery (WooCommerce)",
     "webhook: carrier tracking (InPost)",
     "portal: order lookup (POST)",
@@ -86,6 +88,10 @@ def test_the_quick_bench_reports_every_measure_with_its_baseline(bench_env):
     assert "renderer" in report
     assert "worker" in report
     assert "labels/s" in report
+    # The returns accepted for later were all made by the worker (each of the quick bench's fresh orders).
+    made = re.search(r"the returns accepted for later, made by the worker \(Celery, 2 processes\): (\d+) at", report)
+    assert made, report
+    assert int(made.group(1)) > 0, report
     assert "--workers 2" in report  # the Dockerfile's gunicorn settings, for both servers
     written = report.rsplit("written to ", 1)[1].strip()
     assert (ROOT / written).read_text().startswith("Returns portal benchmark")

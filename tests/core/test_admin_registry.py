@@ -19,7 +19,7 @@ from rma.connectors.models import InboxDelivery, ShopConnection
 from rma.connectors.orders_in import order_data_apply
 from rma.connectors.platforms.base import OrderData, OrderLineData
 from rma.returns.customer_lists import customer_list_entry_create, customer_list_entry_update
-from rma.returns.models import ReturnPhoto, ReturnRequest
+from rma.returns.models import ReturnIntake, ReturnPhoto, ReturnRequest
 from rma.returns.services import return_request_approve
 from rma.shipping.carriers import TrackingEvent as CarrierEvent
 from rma.shipping.models import CarrierAccount, Label
@@ -69,6 +69,10 @@ def admin_ids():
 def build_rows(make_return, user):
     """At least one row of every model, built through the services where there is one."""
     draft = make_return(submit=False, idempotency_key=f"key-{ReturnRequest.objects.count()}", idempotency_scope="test")
+    # A request accepted for later, made into a return by the worker.
+    ReturnIntake.objects.create(
+        actor=user, payload={"order": "shop-1"}, language="fr", status="created", http_status=201, return_request=draft
+    )
     return_request = make_return(actor=user)
     line = return_request.lines.get()
     jpeg = b"\xff\xd8\xff"

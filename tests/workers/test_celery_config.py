@@ -33,6 +33,7 @@ def _queue(task_name: str) -> str:
         ("rma.shipping.tracking_flag_late", "labels"),
         ("rma.shipping.drop_off_points_refresh", "default"),
         ("rma.returns.expire", "default"),
+        ("rma.returns.intakes_drain", "default"),
         ("rma.portal.staged_photos_purge", "default"),
         ("rma.orders.anything_else", "default"),
     ],
@@ -53,6 +54,7 @@ def test_beat_runs_the_sweepers_every_30_seconds_and_the_housekeeping_less_often
         "outbox-sweep": "rma.notifications.sweep",
         "labels-sweep": "rma.shipping.labels_sweep",
         "returns-expire": "rma.returns.expire",
+        "returns-intakes-drain": "rma.returns.intakes_drain",
         "shipments-documents-sweep": "rma.shipping.shipments_documents_sweep",
         "labels-purge-voided": "rma.shipping.labels_purge_voided",
         "shop-inbox-sweep": "rma.connectors.inbox_sweep",
@@ -69,7 +71,7 @@ def test_beat_runs_the_sweepers_every_30_seconds_and_the_housekeeping_less_often
     # The analytics' roll-ups follow the returns within a minute; a refresh that waited out an outage is dropped.
     assert schedule["insights-rollups-refresh"]["schedule"] == 60.0
     assert schedule["insights-rollups-refresh"]["options"]["expires"] < 60
-    for name in ("outbox-sweep", "labels-sweep"):
+    for name in ("outbox-sweep", "labels-sweep", "returns-intakes-drain"):
         assert schedule[name]["schedule"] == 30.0
         assert schedule[name]["options"]["expires"] < 30  # a tick that waited out an outage is dropped
     # A message whose hand-over was lost is swept at most 2.5 minutes after it, with the default settings.

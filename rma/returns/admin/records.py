@@ -1,11 +1,12 @@
-"""Admin for what the services write about a return: lines, events, idempotency keys (read-only)."""
+"""Admin for what the services write about a return: lines, events, idempotency keys, the requests accepted for
+later (read-only)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from rma.returns.admin.inlines import ReturnPhotoInline
 from rma.returns.admin.mixins import ReadOnlyAdminMixin
-from rma.returns.models import IdempotencyKey, ReturnEvent, ReturnLine
+from rma.returns.models import IdempotencyKey, ReturnEvent, ReturnIntake, ReturnLine
 
 
 @admin.register(ReturnLine)
@@ -35,4 +36,17 @@ class IdempotencyKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("key", "scope", "return_request", "created_at")
     list_select_related = ("return_request",)
     search_fields = ("key", "scope", "return_request__rma_number")
+    date_hierarchy = "created_at"
+
+
+@admin.register(ReturnIntake)
+class ReturnIntakeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What became of each `POST /returns/` accepted for later: the support tool's answer to an integrator who asks
+    why a return was not made (the error is the one their request was answered with)."""
+
+    list_display = ("public_id", "status", "http_status", "actor", "return_request", "attempts", "created_at")
+    list_select_related = ("actor", "return_request")
+    list_filter = ("status", "http_status")
+    search_fields = ("=public_id", "idempotency_key", "actor__username", "return_request__rma_number")
+    search_help_text = _("Intake id, Idempotency-Key, who sent it, or the RMA number it made.")
     date_hierarchy = "created_at"

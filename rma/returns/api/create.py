@@ -1,67 +1,28 @@
 """Returns API: create a return, for a customer or on their behalf (one URL with the list: see urls.py)."""
 
-from typing import Any
-
 from django.contrib.auth.models import AnonymousUser, User
+from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rma.core import roles
-from rma.core.api.fields import StrictBooleanField, StrictCharField, StrictChoiceField, StrictIntegerField
 from rma.core.api.permissions import ReturnWriterRoles, error_response, error_responses, request_user
-from rma.core.exceptions import UnknownReference
 from rma.core.prefetched import prefetched_get
-from rma.locations.choices import DropOffMethod
-from rma.locations.models import Store
-from rma.orders.models import Order
-from rma.returns import selectors
 from rma.returns.api.common import (
     IDEMPOTENCY_KEY_HEADER,
     IDEMPOTENCY_KEY_MAX_LENGTH,
     IDEMPOTENCY_KEY_PARAMETER,
-    LANGUAGES,
 )
+from rma.returns.api.creation import ReturnCreateInputSerializer, return_create
+from rma.returns.api.intake import PREFER_PARAMETER, ReturnIntakeSerializer, intake_accept_response, prefers_async
 from rma.returns.api.representations import return_request_created_json
 from rma.returns.api.serializers import RETURN_EXAMPLE, ReturnRequestDetailSerializer, _detail_response
-from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
-from rma.returns.drop_offs import DropOffChoice
+from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
-from rma.returns.policy import PICKUP_SLOTS
-from rma.returns.services import ReturnLineInput, return_request_create_once
-
-
-class ReturnLineInputSerializer(serializers.Serializer):
-    order_line = StrictCharField(max_length=64, help_text="The order line's external id.")
-    quantity = StrictIntegerField(min_value=1, max_value=100_000)
-    reason = StrictCharField(max_length=40, help_text="A reason code (see /reason-codes/).")
-    comment = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
-    exchange_sku = StrictCharField(
-        max_length=64,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="With resolution `exchange`: the SKU wanted instead (another size or colour).",
-    )
-
-
-class DropOffInputSerializer(serializers.Serializer):
-    method = StrictChoiceField(choices=DropOffMethod.choices)
-    point_id = StrictIntegerField(
-        min_value=1,
-        max_value=2**63 - 1,
-        required=False,
-        allow_null=True,
-        help_text="A drop-off point's `id`; not for home pickup.",
-    )
-    pickup_date = serializers.DateField(required=False, allow_null=True, help_text="Home pickup only.")
-    pickup_slot = StrictChoiceField(
-        choices=PICKUP_SLOTS, required=False, allow_blank=True, help_text="Home pickup only."
-    )
 
 
 class ReturnRequestCreateApi(APIView):
@@ -69,30 +30,7 @@ class ReturnRequestCreateApi(APIView):
     # Lines and drop-off are nested objects: a form cannot carry them.
     parser_classes = [JSONParser]
 
-    class InputSerializer(serializers.Serializer):
-        order = StrictCharField(max_length=64, help_text="The order's external id or number.")
-        # The list spelled out (what many=True builds): the stubs do not know many=True passes max_length on.
-        lines: serializers.ListSerializer[dict[str, Any]] = serializers.ListSerializer(
-            child=ReturnLineInputSerializer(), allow_empty=False, max_length=200
-        )
-        resolution = StrictChoiceField(choices=Resolution.choices, default=Resolution.REFUND)
-        drop_off = DropOffInputSerializer()
-        contact_email = serializers.EmailField(
-            required=False, allow_blank=True, help_text="Default: the order's email."
-        )
-        locale = StrictChoiceField(choices=LANGUAGES, required=False, help_text="Default: the order's.")
-        store = StrictCharField(
-            max_length=16,
-            required=False,
-            allow_blank=True,
-            help_text="Code of the shop taking the return. Store staff: one of their shops (default: their only one).",
-        )
-        submit = StrictBooleanField(
-            default=False, help_text="Submit at once: approved by the policy, or sent to review."
-        )
-
-        class Meta:
-            ref_name = "ReturnRequestCreate"
+    InputSerializer = ReturnCreateInputSerializer
 
     @extend_schema(
         operation_id="returns_create",
@@ -103,15 +41,22 @@ class ReturnRequestCreateApi(APIView):
             "staff (`store`, for one of their shops). When a line's reason requires a photo (`requires_photo` in "
             "/reason-codes/), create the return with `submit: false`, upload the photos with "
             "`POST /returns/{public_id}/lines/{order_line}/photos/`, then `POST /returns/{public_id}/submit/`; "
-            "`submit: true` without them is refused with 422 `photo_required` and nothing is created."
+            "`submit: true` without them is refused with 422 `photo_required` and nothing is created. With "
+            "`Prefer: respond-async`, only the body's shape is checked now (400): the answer is 202 and a worker "
+            "makes the return, or records the error this call would have answered, at `Location`."
         ),
         tags=["returns"],
-        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER, PREFER_PARAMETER],
         request=InputSerializer,
         responses={
             201: OpenApiResponse(ReturnRequestDetailSerializer, description="Created."),
             200: OpenApiResponse(
                 ReturnRequestDetailSerializer, description="Already created by an earlier request with this key."
+            ),
+            202: OpenApiResponse(
+                ReturnIntakeSerializer,
+                description="With `Prefer: respond-async`: accepted, to be made by a worker; `Location` is the intake "
+                "to read its outcome from. The same for a request sent again with its Idempotency-Key.",
             ),
             400: error_response(400, "Invalid body, or a drop-off or reason that this return cannot use."),
             **error_responses(401, 403),
@@ -192,95 +137,16 @@ class ReturnRequestCreateApi(APIView):
             raise ValidationError({IDEMPOTENCY_KEY_HEADER: [f"At most {IDEMPOTENCY_KEY_MAX_LENGTH} characters."]})
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
         user = request_user(request)
-        channel, store = self._channel_and_store(user=user, store_code=data.get("store", ""))
-        order, lines, drop_off = self._resolve(data)
-        return_request, replayed = return_request_create_once(
-            order=order,
-            lines=lines,
-            drop_off=drop_off,
-            resolution=data["resolution"],
-            contact_email=data.get("contact_email", ""),
-            locale=data.get("locale") or (order.locale[:2] if order.locale[:2] in LANGUAGES else "fr"),
-            channel=channel,
-            actor=user,
-            store=store,
-            submit=data["submit"],
-            idempotency_key=key,
-            idempotency_scope=str(user.pk),
-        )
+        if prefers_async(request):
+            # Kept as sent: the worker reads it again with the same serializer (creation.intake_return_make).
+            return intake_accept_response(
+                user=user, payload=request.data, language=get_language(), idempotency_key=key
+            )
+        return_request, replayed = return_create(user=user, data=serializer.validated_data, idempotency_key=key)
         if replayed:
             return _detail_response(user=user, return_request=return_request, code=status.HTTP_200_OK)
         return _created_response(user=user, return_request=return_request)
-
-    @staticmethod
-    def _channel_and_store(*, user: User | AnonymousUser, store_code: str) -> tuple[str, Store | None]:
-        """Integrations create through `api`, agents through `agent`, store staff at one of their shops."""
-        user_roles = roles.user_roles(user)
-        if roles.INTEGRATION in user_roles or roles.AGENT in user_roles or user.is_superuser:
-            channel = CreationChannel.API if roles.INTEGRATION in user_roles else CreationChannel.AGENT
-            if not store_code:
-                return channel, None
-            store = selectors.store_get(code=store_code)
-            if store is None:
-                raise UnknownReference("Unknown shop.", extra={"store": ["Unknown shop."]})
-            return channel, store
-        # Store staff: the shop must be one of theirs.
-        stores = selectors.stores_of(user=user)
-        if store_code:
-            store = next((s for s in stores if s.code == store_code), None)
-            if store is None:
-                raise PermissionDenied("You do not work at this shop.")
-            return CreationChannel.STORE, store
-        if not stores:
-            raise PermissionDenied("You are not attached to any shop.")
-        if len(stores) > 1:
-            raise ValidationError({"store": ["You work at several shops: say which one."]})
-        return CreationChannel.STORE, stores[0]
-
-    @staticmethod
-    def _resolve(data: dict[str, Any]) -> tuple[Order, list[ReturnLineInput], DropOffChoice]:
-        """Turn references (order, line and reason codes, point id) into rows, or a 404 naming each unknown one."""
-        order = selectors.order_get_by_reference(reference=data["order"])
-        if order is None:
-            raise UnknownReference("Unknown order.", extra={"order": ["Unknown order."]})
-        order_lines = {line.external_id: line for line in order.lines.all()}
-        reasons = selectors.reason_codes_by_code(codes=[item["reason"] for item in data["lines"]])
-        # Keyed by position, like DRF's own errors for a list of objects.
-        line_errors: dict[str, dict[str, list[str]]] = {}
-        for index, item in enumerate(data["lines"]):
-            if item["order_line"] not in order_lines:
-                line_errors.setdefault(str(index), {})["order_line"] = ["No such line in this order."]
-            if item["reason"] not in reasons:
-                line_errors.setdefault(str(index), {})["reason"] = ["Unknown reason code."]
-        if line_errors:
-            raise UnknownReference("Unknown order line or reason code.", extra={"lines": line_errors})
-        lines = [
-            ReturnLineInput(
-                order_line=order_lines[item["order_line"]],
-                quantity=item["quantity"],
-                reason=reasons[item["reason"]],
-                comment=item.get("comment", ""),
-                exchange_sku=item.get("exchange_sku", ""),
-            )
-            for item in data["lines"]
-        ]
-        drop_off_data = data["drop_off"]
-        point = None
-        if drop_off_data.get("point_id") is not None:
-            point = selectors.drop_off_point_get(pk=drop_off_data["point_id"])
-            if point is None:
-                raise UnknownReference(
-                    "Unknown drop-off point.", extra={"drop_off": {"point_id": ["Unknown drop-off point."]}}
-                )
-        drop_off = DropOffChoice(
-            method=drop_off_data["method"],
-            point=point,
-            pickup_date=drop_off_data.get("pickup_date"),
-            pickup_slot=drop_off_data.get("pickup_slot", ""),
-        )
-        return order, lines, drop_off
 
 
 # Where a creation leaves a return when every change went through the instance it gives back.

@@ -17,6 +17,7 @@ from rma.returns.api.detail import (
     ReturnRequestSubmitApi,
 )
 from rma.returns.api.eligibility import OrderEligibilityApi
+from rma.returns.api.intake import ReturnIntakeDetailApi
 from rma.returns.api.listing import ReturnRequestListApi
 from rma.returns.api.notes import ReturnNoteCreateApi, ReturnNoteListApi
 from rma.returns.api.photos import ReturnLinePhotoCreateApi, ReturnPhotoFileApi
@@ -49,6 +50,7 @@ urlpatterns = [
     path("customers/history/", CustomerHistoryApi.as_view(), name="api-customer-history"),
     path("returns/", by_method(get=ReturnRequestListApi, post=ReturnRequestCreateApi), name="api-return-list"),
     path("returns/<str:public_id>/", ReturnRequestDetailApi.as_view(), name="api-return-detail"),
+    path("return-intakes/<uuid:public_id>/", ReturnIntakeDetailApi.as_view(), name="api-return-intake-detail"),
     path("returns/<str:public_id>/submit/", ReturnRequestSubmitApi.as_view(), name="api-return-submit"),
     path(
         "returns/<str:public_id>/customer-history/",

@@ -2,6 +2,7 @@
 
 from rma.returns.models.customer_lists import CustomerListChange, CustomerListEntry
 from rma.returns.models.footprint import ReturnFootprint
+from rma.returns.models.intake import IntakeStatus, ReturnIntake
 from rma.returns.models.reference import PolicyFee, PolicyWindowOverride, ReasonCode, ReturnPolicy
 from rma.returns.models.requests import (
     RMA_ALPHABET,
@@ -21,11 +22,13 @@ __all__ = [
     "CustomerListEntry",
     "RMA_ALPHABET",
     "IdempotencyKey",
+    "IntakeStatus",
     "PolicyFee",
     "PolicyWindowOverride",
     "ReasonCode",
     "ReturnEvent",
     "ReturnFootprint",
+    "ReturnIntake",
     "ReturnLine",
     "ReturnNote",
     "ReturnPhoto",

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # their history for the risk score: three (the addresses too many customers share, their orders across emails,
 # address and phone, their returns), more when the order has a phone or one of those returns was received
 # (rma.returns.customer_history).
-API_CREATE_QUERIES = 22
-API_CREATE_WITH_KEY_QUERIES = 26
+API_CREATE_QUERIES = 21
+API_CREATE_WITH_KEY_QUERIES = 25
 
 
 def _api_body(order, lines, reason, relay) -> dict:
@@ -65,3 +65,31 @@ def test_the_api_creates_and_submits_in_the_same_statements_for_one_line_or_five
     # reason codes, the warehouses and the carrier accounts.
     assert first == pinned + 6
     assert ReturnRequest.objects.get(order=big_order).lines.count() == 5
+
+
+# Accepted for later (`Prefer: respond-async`): BEGIN, the token with its user and their roles, the request kept,
+# COMMIT; with an Idempotency-Key, the keeping in a savepoint (two statements more). Whatever the number of lines.
+API_ACCEPT_QUERIES = 4
+API_ACCEPT_WITH_KEY_QUERIES = 6
+
+
+@pytest.mark.parametrize(("key", "pinned"), [("", API_ACCEPT_QUERIES), ("k", API_ACCEPT_WITH_KEY_QUERIES)])
+def test_accepting_for_later_costs_the_same_few_statements_for_one_line_or_five(
+    integration, policy, warehouse, reason, relay, key, pinned
+):
+    counts = []
+    for index, count in enumerate((1, 5)):
+        order, lines = _order_with(count)
+        headers = {"HTTP_IDEMPOTENCY_KEY": f"{key}{index}"} if key else {}
+        with CaptureQueriesContext(connection) as queries:
+            response = integration.post(
+                "/api/v1/returns/",
+                _api_body(order, lines, reason, relay),
+                format="json",
+                HTTP_PREFER="respond-async",
+                **headers,
+            )
+        assert response.status_code == 202, response.content
+        statements = [query["sql"] for query in queries]
+        counts.append(statements.index("COMMIT") + 1)
+    assert counts == [pinned, pinned]
