@@ -1,4 +1,5 @@
-"""Prometheus metrics: request latency, the outbox's backlog, the broker's queues, and task durations/failures.
+"""Prometheus metrics: request latency, the outbox's backlog, the returns accepted for later and not yet made, the
+broker's queues, and task durations/failures.
 
 Request and queue metrics are served by the web processes at ``/metrics``. Task metrics are recorded by the
 process that runs the task: a worker started with ``RMA_WORKER_METRICS_PORT`` serves them (and the same
@@ -82,6 +83,7 @@ class BacklogCollector(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         yield from self._outbox()
+        yield from self._intakes()
         yield from self._queues()
 
     def _outbox(self) -> Iterator[GaugeMetricFamily]:
@@ -106,6 +108,20 @@ class BacklogCollector(Collector):
         dead.add_metric([], counts.get(OutboxStatus.DEAD, 0))
         yield pending
         yield dead
+
+    def _intakes(self) -> Iterator[GaugeMetricFamily]:
+        from rma.returns.intake import return_intakes_waiting
+
+        try:
+            waiting = return_intakes_waiting()
+        except Exception:
+            logger.warning("metrics: the returns accepted for later could not be counted", exc_info=True)
+            return
+        family = GaugeMetricFamily(
+            "rma_return_intakes_pending", "Returns accepted for later (Prefer: respond-async) not yet made."
+        )
+        family.add_metric([], waiting)
+        yield family
 
     def _queues(self) -> Iterator[GaugeMetricFamily]:
         from returns_portal.celery import QUEUE_NAMES

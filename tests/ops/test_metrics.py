@@ -98,6 +98,19 @@ def test_outbox_pending_and_dead_letters_are_read_at_scrape_time(client, token, 
 
 
 @pytest.mark.django_db
+def test_the_returns_accepted_for_later_and_not_yet_made_are_read_at_scrape_time(client, token, settings):
+    from rma.returns.models import IntakeStatus, ReturnIntake
+    from tests.core.factories import UserFactory
+
+    settings.CELERY_BROKER_URL = "filesystem://localhost/"
+    actor = UserFactory(username="peak-shop")
+    for status in (IntakeStatus.PENDING, IntakeStatus.PENDING, IntakeStatus.CREATED, IntakeStatus.FAILED):
+        ReturnIntake.objects.create(actor=actor, payload={}, language="fr", status=status)
+
+    assert scrape(client)[("rma_return_intakes_pending", ())] == 2
+
+
+@pytest.mark.django_db
 def test_queue_lengths_come_from_the_redis_broker(client, token, settings):
     broker = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
     try:
