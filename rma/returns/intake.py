@@ -68,7 +68,8 @@ def return_intakes_drain(
     *, make: ReturnMaker, batch: int = DRAIN_BATCH, seconds: float = DRAIN_SECONDS
 ) -> dict[str, int]:
     """Make the returns of the waiting requests, oldest first, one transaction each; stop after `batch` of them or
-    `seconds`. Counts what became of them, and how many still wait ("left")."""
+    `seconds`. Counts what became of them, and how many still wait ("left"); a request another run completed
+    meanwhile is not counted."""
     doorbell_clear(DOORBELL)
     counts = {"created": 0, "failed": 0, "retried": 0}
     tried: set[int] = set()  # a request that hit a fault waits for the next run, not the next turn of this loop
@@ -79,7 +80,8 @@ def return_intakes_drain(
             break
         intake_id, result = outcome
         tried.add(intake_id)
-        counts[result] += 1
+        if result in counts:
+            counts[result] += 1
     counts["left"] = ReturnIntake.objects.filter(status=IntakeStatus.PENDING).exclude(pk__in=tried).count()
     return counts
 
@@ -106,22 +108,22 @@ def _intake_process_next(*, make: ReturnMaker, skip: set[int]) -> tuple[int, str
             with transaction.atomic(), translation.override(intake.language):
                 return_request, replayed = make(intake)
         except DomainError as refusal:
-            _intake_complete(
+            completed = _intake_complete(
                 intake,
                 status=IntakeStatus.FAILED,
                 http_status=refusal.http_status,
                 error=error_body(refusal.code, refusal.message, refusal.extra or None),
             )
-            return intake.pk, "failed"
+            return intake.pk, "failed" if completed else "taken"
         except (OperationalError, InterfaceError):
             raise  # the database went away: the task's retry policy tries the whole run again later
         except Exception as fault:  # noqa: BLE001 - a fault of ours must not stop the other requests
             logger.exception("return intake %s: attempt %s failed", intake.public_id, intake.attempts + 1)
             return intake.pk, _intake_attempt_failed(intake, fault)
-        _intake_complete(
+        completed = _intake_complete(
             intake, status=IntakeStatus.CREATED, http_status=200 if replayed else 201, return_request=return_request
         )
-        return intake.pk, "created"
+        return intake.pk, "created" if completed else "taken"
 
 
 def _intake_complete(
@@ -131,11 +133,28 @@ def _intake_complete(
     http_status: int,
     error: dict[str, Any] | None = None,
     return_request: ReturnRequest | None = None,
-) -> None:
+) -> bool:
+    """Record the outcome, if the request still waits; False (and this transaction undone, the return it made
+    with it) when another run recorded one meanwhile. PostgreSQL's row lock keeps that from happening; this
+    keeps it harmless where there is none (SQLite, which has no SELECT … FOR UPDATE)."""
+    completed_at = timezone.now()
+    recorded = ReturnIntake.objects.filter(pk=intake.pk, status=IntakeStatus.PENDING).update(
+        status=status,
+        http_status=http_status,
+        error=error,
+        return_request=return_request,
+        completed_at=completed_at,
+        updated_at=completed_at,
+    )
+    if not recorded:
+        logger.warning(
+            "return intake %s: another run recorded its outcome first, this one is undone", intake.public_id
+        )
+        transaction.set_rollback(True)
+        return False
     intake.status, intake.http_status, intake.error = status, http_status, error
-    intake.return_request = return_request
-    intake.completed_at = timezone.now()
-    intake.save(update_fields=["status", "http_status", "error", "return_request", "completed_at", "updated_at"])
+    intake.return_request, intake.completed_at = return_request, completed_at
+    return True
 
 
 def _intake_attempt_failed(intake: ReturnIntake, fault: Exception) -> str:
@@ -147,10 +166,10 @@ def _intake_attempt_failed(intake: ReturnIntake, fault: Exception) -> str:
         intake.save(update_fields=["attempts", "last_failure", "updated_at"])
         return "retried"
     intake.save(update_fields=["attempts", "last_failure"])
-    _intake_complete(
+    completed = _intake_complete(
         intake,
         status=IntakeStatus.FAILED,
         http_status=500,
         error=error_body("internal_error", _("The return could not be created. Please send the request again.")),
     )
-    return "failed"
+    return "failed" if completed else "taken"

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rma.core.api.permissions import ReturnWriterRoles, error_responses, request_user
+from rma.core.api.values import PageValues
 from rma.returns.intake import return_intake_accept
 from rma.returns.models import IntakeStatus, ReturnIntake
 from rma.returns.tasks import return_intakes_drain_task
@@ -71,12 +72,12 @@ def intake_url(intake: ReturnIntake) -> str:
 
 
 def intake_json(intake: ReturnIntake) -> dict[str, Any]:
-    return_request = intake.return_request
+    return_request, values = intake.return_request, PageValues()
     return {
         "id": str(intake.public_id),
         "status": intake.status,
-        "accepted_at": intake.created_at.isoformat(),
-        "completed_at": intake.completed_at.isoformat() if intake.completed_at else None,
+        "accepted_at": values.datetime(intake.created_at),
+        "completed_at": values.datetime(intake.completed_at),
         "http_status": intake.http_status,
         "return": (
             {

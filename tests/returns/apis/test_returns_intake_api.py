@@ -221,3 +221,23 @@ def test_a_fault_is_tried_again_on_the_next_runs_then_answered_500_and_the_other
     assert outcome["http_status"] == 500
     assert outcome["error"]["code"] == "internal_error"
     assert ReturnRequest.objects.count() == 1
+
+
+def test_a_run_that_finds_the_outcome_already_recorded_undoes_its_return(integration, body):
+    """Where there is no row lock (SQLite), two runs could take the same request: the second to record its outcome
+    finds it recorded, and its own return is rolled back. (The other run's record is simulated in this run's own
+    transaction, so it is rolled back too; from another connection it would stay.)"""
+    from rma.returns.api.creation import intake_return_make
+
+    intake_id = _accept(integration, body).json()["id"]
+
+    def make(intake):
+        made = intake_return_make(intake)
+        # Another run records its outcome first.
+        ReturnIntake.objects.filter(pk=intake.pk).update(status=IntakeStatus.FAILED, http_status=500)
+        return made
+
+    assert return_intakes_drain(make=make) == {"created": 0, "failed": 0, "retried": 0, "left": 0}
+    assert not ReturnRequest.objects.exists()
+    intake = ReturnIntake.objects.get(public_id=intake_id)
+    assert (intake.status, intake.http_status, intake.return_request) == (IntakeStatus.PENDING, None, None)
