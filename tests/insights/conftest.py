@@ -56,6 +56,8 @@ def returns_sent(policy, warehouse, reason):
     locker = DropOffPointFactory(kind="locker", latitude=45.005, longitude=5.0)
     relay = DropOffPointFactory(kind="relay_point", latitude=45.045, longitude=5.0)
     day = timezone.localdate() + timedelta(days=2)
+    if day.isoweekday() == 7:  # no pickup on Sundays
+        day += timedelta(days=1)
     home = DropOffChoice(method="home_pickup", pickup_date=day, pickup_slot="08:00-12:00")
     made = {
         "locker": return_request_make(reason=reason, point=locker, **AT),
