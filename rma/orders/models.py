@@ -39,8 +39,10 @@ class Order(AddressModel, TimeStampedModel):
             models.Index(Upper("number"), name="orders_order_number_upper"),
             # The sales of a day, for the analytics' daily roll-ups (rma.insights.rollups).
             models.Index(fields=("placed_at",), name="orders_order_placed"),
-            models.Index(fields=("phone_key",), name="orders_order_phone_key"),
-            models.Index(fields=("address_key",), name="orders_order_address_key"),
+            # A customer's orders across emails, by phone or address; with the email, so that telling whether
+            # a key is shared by many customers reads a few index entries (rma.returns.customer_history).
+            models.Index(fields=("phone_key", "customer_email"), name="orders_order_phone_key_email"),
+            models.Index(fields=("address_key", "customer_email"), name="orders_order_address_key_email"),
         ]
 
     def __str__(self) -> str:

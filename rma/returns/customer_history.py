@@ -20,7 +20,8 @@ operator re-grades or an admin changes a grade's flag. Without a provider (an in
 those figures are zero.
 
 Cost: a bounded number of queries whatever the number of customers asked about (the queue asks for 25 at once):
-their orders (one grouped query on the indexed email, address and phone keys: the units bought), their returns (one
+the addresses and phones too many customers share (one statement, a few index entries per key), their orders (one
+grouped query on the indexed email, address and phone keys: the units bought), their returns (one
 grouped query: units, value, status), and the provider's (only when one of those returns has been received: units
 are inspected after that). No query per row.
 """
@@ -31,7 +32,8 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db import connection
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce, Lower
 
 from rma.orders.customer_keys import email_normalize
@@ -149,25 +151,31 @@ _LINE_VALUE = ExpressionWrapper(
 def _crowded_keys(*, addresses: set[str], phones: set[str]) -> set[str]:
     """The addresses and phones that orders under more than RMA_CUSTOMER_KEY_MAX_EMAILS emails share: a pickup
     point, an office, a parcel forwarder, a shop's own phone. They say nothing of who the customer is, and matching
-    on them would pull thousands of strangers' orders into one history. One grouped query per kind of key."""
+    on them would pull thousands of strangers' orders into one history.
+
+    One statement for every key: per key, its distinct emails up to one past the limit, read in order from the index
+    on (key, email), so that a key with 27,000 orders costs a few index entries, not a count of them all."""
     limit = settings.RMA_CUSTOMER_KEY_MAX_EMAILS
-    crowded: set[str] = set()
-    for field_name, values in (("address_key", addresses), ("phone_key", phones)):
-        if values:
-            rows = (
-                Order.objects.filter(**{f"{field_name}__in": values})
-                .values(field_name)
-                .annotate(emails=Count("customer_email", distinct=True))
-                .filter(emails__gt=limit)
-                .order_by()
-            )
-            crowded |= {row[field_name] for row in rows}
-    return crowded
+    probes = [("address_key", value) for value in sorted(addresses)] + [
+        ("phone_key", value) for value in sorted(phones)
+    ]
+    if not probes:
+        return set()
+    quote = connection.ops.quote_name
+    table, email = quote(Order._meta.db_table), quote("customer_email")
+    counts_sql = ", ".join(
+        f"(SELECT COUNT(*) FROM (SELECT DISTINCT {email} FROM {table} WHERE {quote(field)} = %s LIMIT %s) AS k{index})"
+        for index, (field, _value) in enumerate(probes)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts_sql}", [param for _field, value in probes for param in (value, limit + 1)])
+        counts = cursor.fetchone()
+    return {value for (_field, value), count in zip(probes, counts, strict=True) if count > limit}
 
 
 def customer_histories_for(customers: Mapping[K, CustomerKeys]) -> dict[K, CustomerHistory]:
     """The history of each customer, for them all at once (none when no customer has a key): the addresses and the
-    phones too many customers share (one grouped query each, when there are some), their orders, their returns, and
+    phones too many customers share (one statement, when there are some), their orders, their returns, and
     what the warehouse found once one of those returns has been received."""
     histories: dict[K, CustomerHistory] = {key: CustomerHistory() for key in customers}
     wanted = [(key, keys) for key, keys in customers.items() if not keys.empty]

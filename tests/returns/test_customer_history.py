@@ -99,14 +99,52 @@ def test_an_address_many_customers_share_joins_no_one(db, make_return, settings)
     assert customer_history_for_return(made[0]).count == 3
 
 
-def test_histories_of_a_page_of_customers_cost_five_queries(world, make_return, django_assert_num_queries):
+def test_histories_of_a_page_of_customers_cost_four_queries(world, make_return, django_assert_num_queries):
     others = [make_return(contact_email=f"other{n}@example.fr") for n in range(5)]
     returns = [world.r1, world.r3, *others]
     customers = {r.pk: customer_keys_for_return(r) for r in returns}
 
-    # the crowded addresses, the crowded phones, orders, returns, what the warehouse found
-    with django_assert_num_queries(5):
+    # the crowded addresses and phones, orders, returns, what the warehouse found
+    with django_assert_num_queries(4):
         histories = customer_histories_for(customers)
 
     assert (histories[world.r1.pk].count, histories[world.r3.pk].count) == (4, 2)
     assert [histories[r.pk].count for r in others] == [1] * 5
+
+
+@pytest.mark.postgres
+def test_whether_an_address_is_crowded_is_read_from_a_few_entries_of_the_index_on_address_and_email(
+    postgres_only, settings
+):
+    """An address with thousands of orders must not be counted through: each key's distinct emails are read in
+    order from the index on (key, email), and the reading stops one past the limit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rma.returns.customer_history import CustomerKeys
+
+    settings.RMA_CUSTOMER_KEY_MAX_EMAILS = 2
+    crowded = [
+        OrderFactory(customer_email=f"neighbour{n}@example.fr", address_line1="8 rue du Relais") for n in range(3)
+    ]
+    quiet = OrderFactory(customer_email="alone@example.fr")
+    keys = CustomerKeys(
+        emails=frozenset({"alone@example.fr"}),
+        address_keys=frozenset({crowded[0].address_key, quiet.address_key}),
+        phone_keys=frozenset(),
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        history = customer_histories_for({0: keys})[0]
+
+    # The quiet address's own order counts; the crowded address pulls in none of the neighbours'.
+    assert history.emails == {"alone@example.fr"}
+    probe = queries.captured_queries[0]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {probe}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "orders_order_address_key_email" in plan, plan
+    assert "Limit" in plan, plan
+    assert "Sort" not in plan, plan

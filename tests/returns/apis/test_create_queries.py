@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # Pinned, BEGIN and COMMIT included (production's count).
 # One statement more per request shows here; one per line shows as a difference between the small and big returns.
 # Submitting reads the customer's block and allow list entries: one statement (rma.returns.customer_lists), and
-# their history for the risk score: three (the addresses too many customers share, their orders across emails,
-# address and phone, their returns), more when the order has a phone or one of those returns was received
+# their history for the risk score: three (the addresses and phones too many customers share, their orders across
+# emails, address and phone, their returns), one more when one of those returns was received
 # (rma.returns.customer_history).
 API_CREATE_QUERIES = 21
 API_CREATE_WITH_KEY_QUERIES = 25
