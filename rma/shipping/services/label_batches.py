@@ -18,8 +18,10 @@ Failure isolation: a label that cannot be made in the batch (its content, the ca
 its files fail, or its tracking number is taken) is left out of the batch as it was, and the batch goes on with
 the others. Its own task then makes it alone (label_generate), as every label was made before batches: its
 failure goes to that task's retries with backoff and is recorded on its row (label_generation_failed), a taken
-tracking number is asked again with a salted reference. A batch whose writes fail as a whole (the database)
-rolls back and leaves all its labels to their own tasks.
+tracking number is asked again with a salted reference. A batch that fails as a whole (its writes, the database)
+rolls back and leaves all its labels to their own tasks; only a task's time limit ends the task itself, which then
+retries as before. A batch stops taking labels after BATCH_SECONDS (slow object storage), so that it never holds
+its rows for long.
 """
 
 import logging
