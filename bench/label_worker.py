@@ -10,7 +10,8 @@ queue is emptied first). Then, in one run:
    prefetch multiplier 1, acks late) started as a separate process, then N label_generate tasks published to
    Redis: labels per second from the first publish to the last label ready in the database, and the CPU the
    worker's processes used per label until it had taken every task (Linux): a task whose label another task's
-   batch made finds it ready and ends, and its cost is counted.
+   batch made finds it ready and ends, and its cost is counted. With PostgreSQL on the same machine, the CPU its
+   server processes used for the worker's connections too.
 The figures are printed, or with --json written as one JSON object (bench/labels.py `worker_vs_renderer` reads it).
 """
 
@@ -186,19 +187,40 @@ def _worker_wait_ready(process: subprocess.Popen, workdir: Path) -> None:
     raise RuntimeError("the worker did not answer a ping within a minute")
 
 
+def _process_cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _worker_cpu_seconds(process: subprocess.Popen) -> dict[str, float]:
     """CPU seconds used so far by the worker's main process and by its pool processes together (Linux /proc; empty
     elsewhere): with the drain's wall time, whether the worker waits (database, broker) or computes."""
-
-    def cpu(pid: int) -> float:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
     try:
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-        return {"main": cpu(process.pid), "pool": sum(cpu(int(pid)) for pid in children)}
+        return {
+            "main": _process_cpu_seconds(process.pid),
+            "pool": sum(_process_cpu_seconds(int(pid)) for pid in children),
+        }
     except (OSError, ValueError, IndexError):
         return {}
+
+
+def _database_cpu_seconds() -> float | None:
+    """CPU seconds used so far by the PostgreSQL server processes of the other connections to the bench database
+    (the worker's, opened by its first tasks), when the server runs on this machine; else None."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    try:
+        if not pids or any(Path(f"/proc/{pid}/comm").read_text().strip() != "postgres" for pid in pids):
+            return None
+        return sum(_process_cpu_seconds(pid) for pid in pids)
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _drain(*, label_ids: list[int]) -> float:
@@ -250,6 +272,9 @@ def measure(*, count: int, concurrency: int, seconds: float, profile: bool = Fal
             _queue_wait_drained(redis_url)
             figures["all_tasks_taken_s"] = elapsed + time.perf_counter() - tail_started
             cpu_after = _worker_cpu_seconds(worker)
+            database_cpu = _database_cpu_seconds()
+            if database_cpu is not None:
+                figures["database_cpu_ms_per_label"] = database_cpu / count * 1000
             for part in cpu_after.keys() & cpu_before.keys():
                 figures[f"worker_{part}_cpu_ms_per_label"] = (cpu_after[part] - cpu_before[part]) / count * 1000
             worker.send_signal(signal.SIGTERM)
@@ -299,6 +324,8 @@ def main() -> None:
     if "worker_pool_cpu_ms_per_label" in figures:
         print(f"Worker CPU per label: {figures['worker_pool_cpu_ms_per_label']:.1f} ms in the pool processes, "
               f"{figures['worker_main_cpu_ms_per_label']:.1f} ms in the main process")  # fmt: skip
+    if "database_cpu_ms_per_label" in figures:
+        print(f"PostgreSQL CPU per label for the worker's connections: {figures['database_cpu_ms_per_label']:.1f} ms")
 
 
 if __name__ == "__main__":
