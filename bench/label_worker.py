@@ -11,7 +11,9 @@ queue is emptied first). Then, in one run:
    Redis: labels per second from the first publish to the last label ready in the database, and the CPU the
    worker's processes used per label until it had taken every task (Linux): a task whose label another task's
    batch made finds it ready and ends, and its cost is counted. With PostgreSQL on the same machine, the CPU its
-   server processes used for the worker's connections too.
+   server processes used for the worker's connections too. By default the worker is measured from its start (its
+   processes' first labels open their connections and load what every later label reuses); `--warm-up N` has it
+   make N labels first, unmeasured, as bench/app.py does.
 The figures are printed, or with --json written as one JSON object (bench/labels.py `worker_vs_renderer` reads it).
 """
 
@@ -240,7 +242,9 @@ def _drain(*, label_ids: list[int]) -> float:
     return time.perf_counter() - started
 
 
-def measure(*, count: int, concurrency: int, seconds: float, profile: bool = False) -> dict[str, Any]:
+def measure(
+    *, count: int, concurrency: int, seconds: float, profile: bool = False, warm_up: int = 0
+) -> dict[str, Any]:
     """Run the three measures on a throwaway database; the figures as a dict."""
     from bench.labels import returns_with_pending_labels
 
@@ -258,15 +262,20 @@ def measure(*, count: int, concurrency: int, seconds: float, profile: bool = Fal
             from django.core.management import call_command
 
             call_command("migrate", verbosity=0)
-            label_ids = returns_with_pending_labels(count=count + PROFILED_LABELS)
+            label_ids = returns_with_pending_labels(count=count + PROFILED_LABELS + warm_up)
             _queue_empty(redis_url)  # the tasks queued on approval: this run publishes its own
             figures: dict[str, Any] = {"labels": count, "concurrency": concurrency, "cpu_count": os.cpu_count()}
             before = _renderer_rates(seconds=seconds / 2)
             figures.update(_in_process(label_ids[:PROFILED_LABELS], profile=profile))
             worker = _worker_start(env=env, concurrency=concurrency, workdir=workdir)
             _worker_wait_ready(worker, workdir)
+            if warm_up:  # as bench/app.py does: the worker's processes connect, load and compile what labels reuse
+                _drain(label_ids=label_ids[PROFILED_LABELS : PROFILED_LABELS + warm_up])
+                _queue_wait_drained(redis_url)
+                figures["warm_up_labels"] = warm_up
             cpu_before = _worker_cpu_seconds(worker)
-            elapsed = _drain(label_ids=label_ids[PROFILED_LABELS:])
+            database_cpu_before = _database_cpu_seconds() or 0.0
+            elapsed = _drain(label_ids=label_ids[PROFILED_LABELS + warm_up :])
             # The CPU counts every task published, those that found their label ready too.
             tail_started = time.perf_counter()
             _queue_wait_drained(redis_url)
@@ -274,7 +283,7 @@ def measure(*, count: int, concurrency: int, seconds: float, profile: bool = Fal
             cpu_after = _worker_cpu_seconds(worker)
             database_cpu = _database_cpu_seconds()
             if database_cpu is not None:
-                figures["database_cpu_ms_per_label"] = database_cpu / count * 1000
+                figures["database_cpu_ms_per_label"] = (database_cpu - database_cpu_before) / count * 1000
             for part in cpu_after.keys() & cpu_before.keys():
                 figures[f"worker_{part}_cpu_ms_per_label"] = (cpu_after[part] - cpu_before[part]) / count * 1000
             worker.send_signal(signal.SIGTERM)
@@ -305,9 +314,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0, help="time spent on each renderer measure")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.add_argument("--profile", action="store_true", help="print label_generate's profile to stderr")
+    parser.add_argument(
+        "--warm-up", type=int, default=0, help="labels the worker makes before it is measured (default 0: none)"
+    )
     arguments = parser.parse_args()
     figures = measure(
-        count=arguments.count, concurrency=arguments.concurrency, seconds=arguments.seconds, profile=arguments.profile
+        count=arguments.count,
+        concurrency=arguments.concurrency,
+        seconds=arguments.seconds,
+        profile=arguments.profile,
+        warm_up=arguments.warm_up,
     )
     if arguments.json:
         print(json.dumps(figures))
