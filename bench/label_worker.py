@@ -9,7 +9,11 @@ queue is emptied first). Then, in one run:
 3. a real Celery worker (`celery -A returns_portal worker -Q labels`, prefork, the settings of production:
    prefetch multiplier 1, acks late) started as a separate process, then N label_generate tasks published to
    Redis: labels per second from the first publish to the last label ready in the database, and the CPU the
-   worker's processes used per label meanwhile (Linux).
+   worker's processes used per label until it had taken every task (Linux): a task whose label another task's
+   batch made finds it ready and ends, and its cost is counted. With PostgreSQL on the same machine, the CPU its
+   server processes used for the worker's connections too. By default the worker is measured from its start (its
+   processes' first labels open their connections and load what every later label reuses); `--warm-up N` has it
+   make N labels first, unmeasured, as bench/app.py does.
 The figures are printed, or with --json written as one JSON object (bench/labels.py `worker_vs_renderer` reads it).
 """
 
@@ -83,6 +87,19 @@ def _queue_empty(redis_url: str) -> None:
     client = redis.Redis.from_url(redis_url)
     for key in ("labels", "unacked", "unacked_index", "unacked_mutex"):
         client.delete(key)
+
+
+def _queue_wait_drained(redis_url: str) -> None:
+    """Wait until the worker has taken and acknowledged every label task: with batches, the last labels are ready
+    before the tasks of the labels made with them have run (each then finds its label ready and ends)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    deadline = time.monotonic() + DRAIN_TIMEOUT
+    while client.llen("labels") or client.hlen("unacked"):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the worker did not take its label tasks within ten minutes")
+        time.sleep(0.02)
 
 
 def _renderer_rates(*, seconds: float) -> dict[str, float]:
@@ -172,19 +189,40 @@ def _worker_wait_ready(process: subprocess.Popen, workdir: Path) -> None:
     raise RuntimeError("the worker did not answer a ping within a minute")
 
 
+def _process_cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _worker_cpu_seconds(process: subprocess.Popen) -> dict[str, float]:
     """CPU seconds used so far by the worker's main process and by its pool processes together (Linux /proc; empty
     elsewhere): with the drain's wall time, whether the worker waits (database, broker) or computes."""
-
-    def cpu(pid: int) -> float:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
     try:
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-        return {"main": cpu(process.pid), "pool": sum(cpu(int(pid)) for pid in children)}
+        return {
+            "main": _process_cpu_seconds(process.pid),
+            "pool": sum(_process_cpu_seconds(int(pid)) for pid in children),
+        }
     except (OSError, ValueError, IndexError):
         return {}
+
+
+def _database_cpu_seconds() -> float | None:
+    """CPU seconds used so far by the PostgreSQL server processes of the other connections to the bench database
+    (the worker's, opened by its first tasks), when the server runs on this machine; else None."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    try:
+        if not pids or any(Path(f"/proc/{pid}/comm").read_text().strip() != "postgres" for pid in pids):
+            return None
+        return sum(_process_cpu_seconds(pid) for pid in pids)
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _drain(*, label_ids: list[int]) -> float:
@@ -204,7 +242,9 @@ def _drain(*, label_ids: list[int]) -> float:
     return time.perf_counter() - started
 
 
-def measure(*, count: int, concurrency: int, seconds: float, profile: bool = False) -> dict[str, Any]:
+def measure(
+    *, count: int, concurrency: int, seconds: float, profile: bool = False, warm_up: int = 0
+) -> dict[str, Any]:
     """Run the three measures on a throwaway database; the figures as a dict."""
     from bench.labels import returns_with_pending_labels
 
@@ -222,16 +262,28 @@ def measure(*, count: int, concurrency: int, seconds: float, profile: bool = Fal
             from django.core.management import call_command
 
             call_command("migrate", verbosity=0)
-            label_ids = returns_with_pending_labels(count=count + PROFILED_LABELS)
+            label_ids = returns_with_pending_labels(count=count + PROFILED_LABELS + warm_up)
             _queue_empty(redis_url)  # the tasks queued on approval: this run publishes its own
             figures: dict[str, Any] = {"labels": count, "concurrency": concurrency, "cpu_count": os.cpu_count()}
             before = _renderer_rates(seconds=seconds / 2)
             figures.update(_in_process(label_ids[:PROFILED_LABELS], profile=profile))
             worker = _worker_start(env=env, concurrency=concurrency, workdir=workdir)
             _worker_wait_ready(worker, workdir)
+            if warm_up:  # as bench/app.py does: the worker's processes connect, load and compile what labels reuse
+                _drain(label_ids=label_ids[PROFILED_LABELS : PROFILED_LABELS + warm_up])
+                _queue_wait_drained(redis_url)
+                figures["warm_up_labels"] = warm_up
             cpu_before = _worker_cpu_seconds(worker)
-            elapsed = _drain(label_ids=label_ids[PROFILED_LABELS:])
+            database_cpu_before = _database_cpu_seconds() or 0.0
+            elapsed = _drain(label_ids=label_ids[PROFILED_LABELS + warm_up :])
+            # The CPU counts every task published, those that found their label ready too.
+            tail_started = time.perf_counter()
+            _queue_wait_drained(redis_url)
+            figures["all_tasks_taken_s"] = elapsed + time.perf_counter() - tail_started
             cpu_after = _worker_cpu_seconds(worker)
+            database_cpu = _database_cpu_seconds()
+            if database_cpu is not None:
+                figures["database_cpu_ms_per_label"] = (database_cpu - database_cpu_before) / count * 1000
             for part in cpu_after.keys() & cpu_before.keys():
                 figures[f"worker_{part}_cpu_ms_per_label"] = (cpu_after[part] - cpu_before[part]) / count * 1000
             worker.send_signal(signal.SIGTERM)
@@ -241,6 +293,7 @@ def measure(*, count: int, concurrency: int, seconds: float, profile: bool = Fal
             after = _renderer_rates(seconds=seconds / 2)
             figures.update({name: (before[name] + after[name]) / 2 for name in before})
             figures["end_to_end_per_s"] = count / elapsed
+            figures["end_to_end_s"] = elapsed
             figures["ratio_to_a6"] = figures["end_to_end_per_s"] / figures["renderer_a6_per_s"]
             figures["ratio_to_set"] = figures["end_to_end_per_s"] / figures["renderer_set_per_s"]
     finally:
@@ -261,9 +314,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0, help="time spent on each renderer measure")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.add_argument("--profile", action="store_true", help="print label_generate's profile to stderr")
+    parser.add_argument(
+        "--warm-up", type=int, default=0, help="labels the worker makes before it is measured (default 0: none)"
+    )
     arguments = parser.parse_args()
     figures = measure(
-        count=arguments.count, concurrency=arguments.concurrency, seconds=arguments.seconds, profile=arguments.profile
+        count=arguments.count,
+        concurrency=arguments.concurrency,
+        seconds=arguments.seconds,
+        profile=arguments.profile,
+        warm_up=arguments.warm_up,
     )
     if arguments.json:
         print(json.dumps(figures))
@@ -275,9 +335,13 @@ def main() -> None:
     print(f"Celery worker on Redis, {figures['concurrency']} prefork processes, {figures['labels']} labels: "
           f"{figures['end_to_end_per_s']:.0f} labels/s end to end = {figures['ratio_to_a6']:.2f} x the A6 renderer, "
           f"{figures['ratio_to_set']:.2f} x the label-set renderer")  # fmt: skip
+    print(f"Last label ready after {figures['end_to_end_s']:.2f} s, every task taken after "
+          f"{figures['all_tasks_taken_s']:.2f} s")  # fmt: skip
     if "worker_pool_cpu_ms_per_label" in figures:
         print(f"Worker CPU per label: {figures['worker_pool_cpu_ms_per_label']:.1f} ms in the pool processes, "
               f"{figures['worker_main_cpu_ms_per_label']:.1f} ms in the main process")  # fmt: skip
+    if "database_cpu_ms_per_label" in figures:
+        print(f"PostgreSQL CPU per label for the worker's connections: {figures['database_cpu_ms_per_label']:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -363,6 +363,9 @@ RMA_WEBHOOK_TIMEOUT_SECONDS = env.float("RMA_WEBHOOK_TIMEOUT_SECONDS", default=1
 # Signs webhooks that name no other secret (those to the shop).
 RMA_WEBHOOK_SECRET = env("RMA_WEBHOOK_SECRET", default="")
 RMA_EXPECTED_TRANSIT_DAYS = 3
+# The label worker makes up to this many labels in one task and one transaction (rma.shipping.services.label_batches);
+# 1: each label in its own task.
+RMA_LABEL_BATCH_SIZE = env.int("RMA_LABEL_BATCH_SIZE", default=20)
 # Carrier tracking: how many labels the half-hourly poll asks their carrier about, at most (least recently first).
 RMA_TRACKING_POLL_BATCH = env.int("RMA_TRACKING_POLL_BATCH", default=500)
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)

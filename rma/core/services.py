@@ -1,5 +1,6 @@
 """Shared service helpers."""
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from django.db import NotSupportedError, connections, models, router
@@ -56,6 +57,95 @@ def row_insert_or_get(*, instance: ModelT, **unique: Any) -> tuple[ModelT, bool]
     instance._state.adding = False
     instance._state.db = using
     return instance, True
+
+
+def rows_insert_or_get(*, instances: Sequence[ModelT], unique: str) -> list[tuple[ModelT, bool]]:
+    """`row_insert_or_get` for several rows, each named by its value of the unique field `unique`: one statement
+    for all the new rows (``INSERT … ON CONFLICT DO NOTHING RETURNING``), a second to read those that existed.
+
+    In the order of `instances`; two instances with the same `unique` value give the first one's row.
+    """
+    if not instances:
+        return []
+    model = type(instances[0])
+    using = router.db_for_write(model)
+    connection = connections[using]
+    if not connection.features.can_return_rows_from_bulk_insert:
+        raise NotSupportedError(f"{connection.vendor} cannot return the rows of an insert")
+    opts = model._meta
+    key_field = _field(model, unique)
+    firsts: dict[Any, ModelT] = {}
+    for instance in instances:
+        instance._prepare_related_fields_for_save(operation_name="rows_insert_or_get")  # type: ignore[attr-defined]
+        firsts.setdefault(getattr(instance, key_field.attname), instance)
+    new: list[models.Model] = list(firsts.values())
+    fields = [f for f in opts.concrete_fields if not f.generated and not (f is opts.pk and new[0].pk is None)]
+    query = InsertQuery(model, on_conflict=OnConflict.IGNORE)
+    query.insert_values(fields, new)
+    compiler = query.get_compiler(using=using)
+    # The key comes back with the new rows' columns: rows skipped by a conflict leave no trace in the answer.
+    compiler.returning_fields = [*opts.db_returning_fields, key_field]
+    [(sql, params)] = compiler.as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    created: dict[Any, ModelT] = {}
+    for row in rows:
+        *values, key = row
+        instance = firsts[key]
+        for field, value in zip(opts.db_returning_fields, values, strict=True):
+            setattr(instance, field.attname, value)
+        instance._state.adding = False
+        instance._state.db = using
+        created[key] = instance
+    missing = [key for key in firsts if key not in created]
+    existing: dict[Any, ModelT] = {}
+    if missing:
+        for row in model._default_manager.db_manager(using).filter(**{f"{key_field.attname}__in": missing}):
+            existing[getattr(row, key_field.attname)] = row
+    results = []
+    for instance in instances:
+        key = getattr(instance, key_field.attname)
+        results.append((created[key], instance is firsts[key]) if key in created else (existing[key], False))
+    return results
+
+
+def rows_update(*, instances: Sequence[models.Model], fields: Sequence[str]) -> None:
+    """Save `fields` of saved instances of one model, each row its own values, in one statement.
+
+    ``bulk_update`` writes the same in one statement too, but builds a CASE WHEN per row and field, which costs
+    more than the statement itself for a few dozen rows: this joins the table to a VALUES list instead
+    (``WITH v AS (VALUES …) UPDATE … FROM v``, PostgreSQL and SQLite 3.33+). Fields are saved as they are on the
+    instances: auto_now fields are not filled.
+    """
+    if not instances:
+        return
+    model = type(instances[0])
+    opts = model._meta
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    columns = [opts.pk, *(_field(model, name) for name in fields)]
+    # PostgreSQL types a VALUES list by its values, which are parameters here: cast them to the columns' types.
+    # SQLite needs no cast (and would turn a date into a number by a cast's affinity).
+    if connection.vendor == "postgresql":
+        placeholders = [f"CAST(%s AS {column.cast_db_type(connection)})" for column in columns]  # type: ignore[attr-defined]
+    else:
+        placeholders = ["%s"] * len(columns)
+    row_sql = f"({', '.join(placeholders)})"
+    params = [
+        column.get_db_prep_save(getattr(instance, column.attname), connection)
+        for instance in instances
+        for column in columns
+    ]
+    names = ["pk", *(f"c{index}" for index in range(1, len(columns)))]
+    table = quote(opts.db_table)
+    sets = ", ".join(f"{quote(column.column)} = v.{name}" for column, name in zip(columns[1:], names[1:], strict=True))
+    sql = (
+        f"WITH v ({', '.join(names)}) AS (VALUES {', '.join([row_sql] * len(instances))}) "
+        f"UPDATE {table} SET {sets} FROM v WHERE {table}.{quote(opts.pk.column)} = v.pk"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def rows_upsert_newest(

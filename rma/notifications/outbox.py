@@ -1,13 +1,19 @@
 """The outbox's door for the rest of the product: write a message with the change it reports, hand it to the
 broker after the commit (see rma.notifications.services for the guarantees)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
 
 from rma.core.queue import broker_breaker, enqueue_on_commit
 from rma.notifications.models import OutboxMessage
-from rma.notifications.services import outbox_message_hand_over_failed, outbox_message_reset, outbox_message_write
+from rma.notifications.services import (
+    outbox_message_hand_over_failed,
+    outbox_message_reset,
+    outbox_message_write,
+    outbox_messages_write,
+)
 from rma.notifications.tasks import outbox_deliver_task
 
 
@@ -40,6 +46,16 @@ def outbox_enqueue(
     if created and hand_over:
         _hand_over_on_commit(message.pk)
     return message
+
+
+def outbox_enqueue_many(*, messages: Sequence[OutboxMessage]) -> list[OutboxMessage]:
+    """`outbox_enqueue` for several messages (unsaved rows) in one statement; the stored rows, in their order."""
+    hand_over = not broker_breaker.is_open()
+    written = outbox_messages_write(messages=messages, hand_over=hand_over)
+    for message, created in written:
+        if created and hand_over:
+            _hand_over_on_commit(message.pk)
+    return [message for message, _created in written]
 
 
 def outbox_message_replay(*, message_id: int) -> OutboxMessage:

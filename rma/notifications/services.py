@@ -40,6 +40,7 @@ for up to its timeout; production runs PostgreSQL, where only the row is locked.
 """
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -51,7 +52,7 @@ from django.utils.translation import gettext as _
 
 from rma.core.exceptions import Conflict
 from rma.core.queue import broker_breaker
-from rma.core.services import row_insert_or_get
+from rma.core.services import row_insert_or_get, rows_insert_or_get
 from rma.notifications.choices import Channel, OutboxStatus
 from rma.notifications.destinations import channel_sender, webhook_target
 from rma.notifications.emails import email_send
@@ -341,6 +342,19 @@ def outbox_message_write(
     # Inserted unless the key exists (a concurrent writer of the same key is waited for): one statement for a new
     # message, a second to read an existing one; no savepoint.
     return row_insert_or_get(instance=message, dedupe_key=dedupe_key)
+
+
+def outbox_messages_write(
+    *, messages: Sequence[OutboxMessage], hand_over: bool = True
+) -> list[tuple[OutboxMessage, bool]]:
+    """`outbox_message_write` for several messages (unsaved rows), in one statement when all are new; in their
+    order, each with True if created."""
+    now = timezone.now()
+    for message in messages:
+        if message.channel not in Channel.values:
+            raise ValueError(f"Unknown outbox channel {message.channel!r}.")
+        message.enqueued_at = now if hand_over else None
+    return rows_insert_or_get(instances=messages, unique="dedupe_key")
 
 
 __all__ = [

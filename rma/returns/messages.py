@@ -29,6 +29,7 @@ Registered as a reaction (rma.returns.reactions) by ``ReturnsConfig.ready()``.
 """
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -40,7 +41,7 @@ from rma.locations.models import Warehouse
 from rma.notifications.choices import Channel
 from rma.notifications.destinations import outbox_secret_ref
 from rma.notifications.models import OutboxMessage
-from rma.notifications.outbox import outbox_enqueue
+from rma.notifications.outbox import outbox_enqueue, outbox_enqueue_many
 from rma.notifications.services import outbox_messages_withdraw
 from rma.returns.choices import ReturnStatus, StoreCreditMoment
 from rma.returns.message_content import (
@@ -262,6 +263,12 @@ def return_messages_for(
     return planned
 
 
+def _superseded_keys(*, return_request: ReturnRequest, to_status: str) -> list[str]:
+    """The dedupe keys of the customer emails that a move to `to_status` makes stale."""
+    stale = SUPERSEDED_CUSTOMER_EMAILS.get(to_status, ())
+    return [customer_email_dedupe_key(return_request=return_request, status=status) for status in stale]
+
+
 def _superseded_customer_emails_withdraw(*, return_request: ReturnRequest, to_status: str) -> int:
     """Drop the customer emails that this move makes stale before they went out; returns how many.
 
@@ -270,10 +277,9 @@ def _superseded_customer_emails_withdraw(*, return_request: ReturnRequest, to_st
     way" and "we have received it" together, the first already wrong. The received email says all there is;
     the in_transit one is withdrawn unless it was delivered or a worker is sending it right now.
     """
-    stale = SUPERSEDED_CUSTOMER_EMAILS.get(to_status, ())
-    if not stale:
+    keys = _superseded_keys(return_request=return_request, to_status=to_status)
+    if not keys:
         return 0
-    keys = [customer_email_dedupe_key(return_request=return_request, status=status) for status in stale]
     withdrawn = outbox_messages_withdraw(dedupe_keys=keys)
     if withdrawn:
         logger.info("return %s: %s stale customer email(s) withdrawn by %s", return_request.pk, withdrawn, to_status)
@@ -318,4 +324,37 @@ def return_status_changed_messages(change: StatusChange) -> None:
         from_status=change.from_status,
         customer_told=change.customer_told,
         event=change.event,
+    )
+
+
+def return_status_changed_messages_many(changes: Sequence[StatusChange]) -> None:
+    """`return_status_changed_messages` for several returns' moves at once (rma.returns.reactions `run_many`): the
+    stale emails withdrawn in one statement, the new messages written in one."""
+    stale = [key for c in changes for key in _superseded_keys(return_request=c.return_request, to_status=c.to_status)]
+    if stale:
+        outbox_messages_withdraw(dedupe_keys=stale)
+    planned = [
+        message
+        for change in changes
+        for message in return_messages_for(
+            return_request=change.return_request,
+            to_status=change.to_status,
+            from_status=change.from_status,
+            customer_told=change.customer_told,
+            event=change.event,
+        )
+    ]
+    outbox_enqueue_many(
+        messages=[
+            OutboxMessage(
+                channel=m.channel,
+                topic=m.topic,
+                destination=m.destination,
+                payload=m.payload,
+                dedupe_key=m.dedupe_key,
+                locale=m.locale,
+                secret_ref=m.secret_ref,
+            )
+            for m in planned
+        ]
     )

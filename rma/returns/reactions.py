@@ -10,7 +10,7 @@ exchange requested, the store credit issued): those apps provide them (``provide
 ``ready()`` too, instead of returns looking their models up by name.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,14 +34,20 @@ class StatusChange:
 
 
 Reaction = Callable[[StatusChange], None]
+# The same reaction to several changes at once (set-based: its writes in a statement or two, whatever their number).
+ManyReaction = Callable[[Sequence[StatusChange]], None]
 
 _reactions: list[Reaction] = []
+_many: dict[Reaction, ManyReaction] = {}
 
 
-def register(reaction: Reaction) -> Reaction:
-    """Run `reaction` on every status change from now on (once, however often it is registered)."""
+def register(reaction: Reaction, *, many: ManyReaction | None = None) -> Reaction:
+    """Run `reaction` on every status change from now on (once, however often it is registered); `many`, when
+    given, is what `run_many` calls instead with all its changes at once."""
     if reaction not in _reactions:
         _reactions.append(reaction)
+    if many is not None:
+        _many[reaction] = many
     return reaction
 
 
@@ -49,12 +55,25 @@ def unregister(reaction: Reaction) -> None:
     """Stop running `reaction` (for tests)."""
     if reaction in _reactions:
         _reactions.remove(reaction)
+    _many.pop(reaction, None)
 
 
 def run(change: StatusChange) -> None:
     """Run every registered reaction on `change`, in registration order (inside the caller's transaction)."""
     for reaction in list(_reactions):
         reaction(change)
+
+
+def run_many(changes: Sequence[StatusChange]) -> None:
+    """Run every registered reaction on `changes` (moves of different returns), in registration order: a reaction
+    registered with a `many` form gets them all at once, another one each in turn."""
+    for reaction in list(_reactions):
+        many = _many.get(reaction)
+        if many is not None:
+            many(changes)
+            continue
+        for change in changes:
+            reaction(change)
 
 
 def registered() -> tuple[Reaction, ...]:

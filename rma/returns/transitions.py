@@ -23,6 +23,7 @@ from rma.returns.lock_objects import return_request_qs_select_for_update
 from rma.returns.models import ReturnEvent, ReturnRequest
 from rma.returns.reactions import StatusChange
 from rma.returns.reactions import run as reactions_run
+from rma.returns.reactions import run_many as reactions_run_many
 from rma.returns.states import RELEASING_STATUSES, can_transition
 
 # Who makes the change: a signed-in user, or None for the system.
@@ -129,6 +130,39 @@ def transition_apply(
         )
     )
     return update_fields
+
+
+def transitions_apply(
+    *, locked: Sequence[ReturnRequest], to: str, notes: Sequence[str], actor_label: str = "system"
+) -> None:
+    """`transition_apply` for several returns this transaction holds locked, all moved by the system to `to`, each
+    with its note: one UPDATE for the returns, one INSERT for their events, then the reactions (`run_many`).
+
+    Must run inside the caller's transaction. Not for moves that give units back (cancelled, rejected, expired).
+    """
+    if to in RELEASING_STATUSES:
+        raise ValueError(f"returns are not moved to {to} together")
+    if not locked:
+        return
+    now = timezone.now()
+    sources = [return_request.status for return_request in locked]
+    for return_request in locked:
+        update_fields = _status_set(return_request=return_request, to=to, now=now)
+        return_request.updated_at = now
+    # The fields a move sets depend on `to` and `now` only: the same values for every row.
+    values = {name: getattr(locked[0], name) for name in update_fields}
+    ReturnRequest.objects.filter(pk__in=[return_request.pk for return_request in locked]).update(**values)
+    events = ReturnEvent.objects.bulk_create(
+        ReturnEvent(
+            return_request=return_request, actor_label=actor_label, from_status=source, to_status=to, note=note
+        )
+        for return_request, source, note in zip(locked, sources, notes, strict=True)
+    )
+    changes = []
+    for return_request, source, event in zip(locked, sources, events, strict=True):
+        prefetched_append(instance=return_request, name="events", row=event)
+        changes.append(StatusChange(return_request=return_request, from_status=source, to_status=to, event=event))
+    reactions_run_many(changes)
 
 
 def _status_set(*, return_request: ReturnRequest, to: str, now: datetime) -> list[str]:

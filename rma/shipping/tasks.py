@@ -7,12 +7,13 @@ from typing import Any
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 
 from rma.core.queue import publish
 from rma.core.retries import RecordedRetriesTask, retry_policy
 from rma.shipping.carriers import CarrierUnavailable
 from rma.shipping.services import (
-    label_generate,
+    label_generate_queued,
     label_generation_failed,
     label_void_at_carrier,
     label_void_at_carrier_failed,
@@ -60,8 +61,9 @@ class LabelVoidTask(LabelTask):
     **RETRY_POLICY,
 )
 def label_generate_task(label_id: int, **kwargs: Any) -> None:
-    """Generate a label (idempotent: a second run finds it ready and does nothing)."""
-    label_generate(label_id=label_id)
+    """Generate a label, with the other labels waiting when they can be made together (idempotent: a run that finds
+    it ready, made by an earlier run or by another task's batch, does nothing)."""
+    label_generate_queued(label_id=label_id, batch_size=settings.RMA_LABEL_BATCH_SIZE)
 
 
 @shared_task(

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from rma.core.queue import broker_breaker
 from rma.returns.choices import ReturnStatus
-from rma.returns.models import ReturnRequest
+from rma.returns.models import ReturnEvent, ReturnRequest
 from rma.shipping.carriers.builtin import tracking_number_is_valid
 from rma.shipping.choices import LabelStatus
 from rma.shipping.models import Label
@@ -88,3 +88,24 @@ def test_labels_approved_while_redis_is_down_are_made_once_it_is_back(live_worke
     wait_for(lambda: all(_label_ready(r) for r in returns), what="both labels")
     live_worker.idle()
     assert {r.status for r in ReturnRequest.objects.all()} == {ReturnStatus.LABEL_READY}
+
+
+def test_labels_approved_together_are_made_by_one_task_and_the_others_find_them_ready(live_worker, make_return):
+    with transaction.atomic():  # their label tasks go to Redis together, when this commits
+        returns = [make_return() for _ in range(4)]
+    labels = list(Label.objects.filter(return_request__in=returns))
+
+    wait_for(lambda: all(_label_ready(r) for r in returns), what="the four labels")
+    for label in labels:
+        live_worker.runs.wait(GENERATE, label.pk, count=1)  # every task ran, each once
+    live_worker.idle()
+
+    made = list(Label.objects.filter(pk__in=[label.pk for label in labels]))
+    assert len({label.updated_at for label in made}) == 1  # made together: the first task's batch, one statement
+    assert {label.attempts for label in made} == {1}
+    assert all(tracking_number_is_valid(label.tracking_number) for label in made)
+    assert all(len(live_worker.runs.results(GENERATE, label.pk)) == 1 for label in labels)
+    assert set(ReturnRequest.objects.filter(pk__in=[r.pk for r in returns]).values_list("status", flat=True)) == {
+        ReturnStatus.LABEL_READY
+    }
+    assert ReturnEvent.objects.filter(return_request__in=returns, to_status=ReturnStatus.LABEL_READY).count() == 4

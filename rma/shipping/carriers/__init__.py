@@ -25,6 +25,7 @@ from rma.shipping.carriers.mondial_relay import MondialRelayCarrier
 
 __all__ = [
     "DEFAULT_CARRIER",
+    "LOCAL_CARRIERS",
     "Address",
     "Carrier",
     "CarrierError",
@@ -44,6 +45,9 @@ __all__ = [
 ]
 
 DEFAULT_CARRIER = "builtin"
+# Carriers whose labels are made on this machine, without a call out: the label worker makes them in batches
+# (rma.shipping.services.label_batches). A carrier with an API is asked one label per task.
+LOCAL_CARRIERS: frozenset[str] = frozenset({BuiltinCarrier.code})
 
 # Adapters by carrier code. Each is built from a CarrierSettings (a carrier account's credentials and options); the
 # built-in carrier needs none.

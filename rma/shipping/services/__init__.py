@@ -7,6 +7,7 @@ from rma.shipping.services.accounts import (
     carrier_for_code,
     label_carrier,
 )
+from rma.shipping.services.label_batches import label_generate_queued, labels_generate_batch
 from rma.shipping.services.label_content import (
     LABEL_FORMATS,
     LabelError,
@@ -44,6 +45,7 @@ __all__ = [
     "label_content_build",
     "label_file_name",
     "label_generate",
+    "label_generate_queued",
     "label_generation_failed",
     "label_qr_payload",
     "label_qr_payload_verify",
@@ -53,6 +55,7 @@ __all__ = [
     "label_void",
     "label_void_at_carrier",
     "label_void_at_carrier_failed",
+    "labels_generate_batch",
     "labels_purge_voided",
     "labels_sweep",
 ]

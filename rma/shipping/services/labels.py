@@ -5,13 +5,10 @@ and the Celery task that generates it is only a nudge, re-sent by the beat sweep
 """
 
 import logging
-from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
@@ -19,27 +16,32 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import DomainError
-from rma.core.prefetched import prefetched_set
 from rma.core.retries import retry_longest_wait
 from rma.core.services import row_insert_or_get
 from rma.returns.choices import ReturnStatus
-from rma.returns.models import ReturnLine, ReturnRequest
+from rma.returns.models import ReturnRequest
 from rma.returns.services import transition_apply
 from rma.returns.states import RELEASING_STATUSES
 from rma.shipping.carriers import DEFAULT_CARRIER, Carrier, CarrierInputError, CarrierLabel, LabelRequest
 from rma.shipping.choices import LabelStatus
 from rma.shipping.lock_objects import label_qs_select_for_update, return_request_with_label_qs_select_for_update
 from rma.shipping.models import Label
-from rma.shipping.rendering import LabelContent
-from rma.shipping.services.accounts import carrier_account_for, label_carrier, return_point_carrier
+from rma.shipping.services.accounts import carrier_account_for, label_carrier
 from rma.shipping.services.label_content import (
     LABEL_FORMATS,
     LabelError,
     label_content_build,
-    label_file_name,
     label_qr_payload,
     label_qr_payload_verify,  # noqa: F401 - re-exported: the counter and arrivals read it from here
     label_render_files,
+)
+from rma.shipping.services.label_steps import (
+    LINE_COLUMNS,  # noqa: F401 - re-exported: what a label reads of its return's lines
+    label_files_store,
+    label_ready_note,
+    label_ready_set,
+    label_request_build,
+    return_lines_attach,
 )
 from rma.shipping.services.transitions import label_transition
 
@@ -55,19 +57,6 @@ SWEEP_RETRYING_AFTER = timedelta(seconds=retry_longest_wait() + 90 + 60)
 SWEEP_BATCH = 500
 PURGE_VOIDED_AFTER = timedelta(days=30)
 PURGE_BATCH = 500
-# What a parcel weighs when the account does not say (option "parcel_weight_grams"): the order lines carry no weight.
-DEFAULT_PARCEL_WEIGHT_GRAMS = 1000
-# What label_generate reads of a return's lines: the parcel's declared value (_label_request_build) and the lines of
-# the label_ready message (rma.returns.message_content.payload_lines). A reader of another column of these rows in
-# the same transaction would cost a query per line: add the column here instead.
-LINE_COLUMNS: tuple[str, ...] = (
-    "return_request_id",
-    "quantity",
-    "order_line__sku",
-    "order_line__name",
-    "order_line__unit_price",
-    "reason__code",
-)
 
 
 # ---- Request, generate, fail, retry
@@ -116,53 +105,6 @@ def _tracking_number_reserve(*, label: Label, carrier: Carrier, request: LabelRe
     )
 
 
-def _files_store(*, label: Label, files: Mapping[str, bytes]) -> list[str]:
-    """Save the files under their fixed names (replacing any left by an attempt that rolled back); a format not
-    in `files` is left empty, so that no download offers a file that does not exist."""
-    for kind in LABEL_FORMATS:
-        field_file: FieldFile = getattr(label, kind)
-        name = label_file_name(label=label, kind=kind)
-        # Deleting a missing file is no error (disk or bucket): one call, not a look then a delete per format.
-        field_file.storage.delete(name)
-        data = files.get(kind)
-        field_file.name = field_file.storage.save(name, ContentFile(data)) if data else ""
-    return list(LABEL_FORMATS)
-
-
-def _label_request_build(*, label: Label, return_request: ReturnRequest, content: LabelContent) -> LabelRequest:
-    """What the carrier is asked for: who sends what to whom, from which drop-off, in which language."""
-    point = return_request.drop_off_point
-    # A point's id means something to its own network's carrier only: another carrier (an account whose carrier
-    # was changed since the label was requested, a label of the built-in carrier) gets no point rather than
-    # another network's id, which it would refuse with words the customer cannot act on.
-    booking_carrier = label.account.carrier if label.account is not None else label.carrier
-    at_booking_carriers_point = return_point_carrier(return_request=return_request) == booking_carrier
-    point_id = point.carrier_point_id if point is not None and at_booking_carriers_point else ""
-    value = sum((line.order_line.unit_price * line.quantity for line in return_request.lines.all()), Decimal("0"))
-    options = label.account.options if label.account is not None else {}
-    return LabelRequest(
-        reference=str(return_request.public_id),
-        sender=replace(content.sender, email=return_request.contact_email),
-        recipient=content.recipient,
-        rma_number=content.rma_number,
-        qr_payload=content.qr_payload,
-        weight_grams=_positive_int(options.get("parcel_weight_grams"), default=DEFAULT_PARCEL_WEIGHT_GRAMS),
-        drop_off_method=return_request.drop_off_method,
-        drop_off_point_id=point_id,
-        language=(return_request.locale or settings.LANGUAGE_CODE)[:2],
-        value_cents=int((value * 100).to_integral_value()),
-        currency=return_request.currency,
-    )
-
-
-def _positive_int(value: object, *, default: int) -> int:
-    try:
-        number = int(str(value))
-    except ValueError:
-        return default
-    return number if number > 0 else default
-
-
 def _carrier_refused_for_customer(*, label: Label, error: CarrierInputError) -> Label:
     """The carrier refused something the customer can fix: the label fails at once (no retry would help), with
     the carrier's words kept for the customer's page, where they correct the address and try again."""
@@ -177,16 +119,6 @@ def _carrier_refused_for_customer(*, label: Label, error: CarrierInputError) -> 
         label_transition(label=label, to=LabelStatus.FAILED, fields=fields, locked=True)
     logger.info("label %s refused by the carrier (%s): %s", label.pk, error.code, error)
     return label
-
-
-def _lines_read(*, return_request_id: int) -> list[ReturnLine]:
-    """A return's lines with the columns its label and its label_ready message read (LINE_COLUMNS), by id."""
-    return list(
-        ReturnLine.objects.filter(return_request_id=return_request_id)
-        .select_related("order_line", "reason")
-        .only(*LINE_COLUMNS)
-        .order_by("id")
-    )
 
 
 @transaction.atomic
@@ -215,11 +147,10 @@ def label_generate(*, label_id: int) -> Label:
         voided, _carrier_to_tell = label_void(label=label)
         return voided
 
-    # Read once, with what the label_ready message shows of them (rma.returns.message_content.payload_lines), and
-    # given to the return as prefetch_related would (without its machinery, for a handful of rows).
-    prefetched_set(instance=return_request, name="lines", rows=_lines_read(return_request_id=return_request.pk))
+    # Read once, with what the label_ready message shows of them (rma.returns.message_content.payload_lines).
+    return_lines_attach(return_requests=[return_request])
     content = label_content_build(label=label, return_request=return_request)
-    request = _label_request_build(label=label, return_request=return_request, content=content)
+    request = label_request_build(label=label, return_request=return_request, content=content)
     try:
         # The carrier's messages for the customer come in the customer's language.
         with translation.override(return_request.locale or settings.LANGUAGE_CODE):
@@ -230,38 +161,16 @@ def label_generate(*, label_id: int) -> Label:
     # The carrier's own label is the one its scanners read: keep its files, and only those. Without any, the
     # carrier prints nothing itself (the built-in carrier) and we render all of ours.
     files = dict(issued.documents) or label_render_files(content=replace(content, tracking_number=tracking_number))
-    stored = _files_store(label=label, files=files)
-
-    label.qr_payload = content.qr_payload
-    label.carrier_reference = issued.carrier_reference[:100]
-    label.ready_at = timezone.now()
-    label.attempts = min(label.attempts + 1, 32767)
-    label.last_error = ""
-    label.error_code = ""
-    label.customer_error = ""
-    label_transition(
-        label=label,
-        to=LabelStatus.READY,
-        locked=True,  # read under the lock taken above
-        fields=[
-            "tracking_number",
-            "qr_payload",
-            "carrier_reference",
-            "ready_at",
-            "attempts",
-            "last_error",
-            "error_code",
-            "customer_error",
-            *stored,
-        ],
-    )
+    stored = label_files_store(label=label, files=files)
+    fields = label_ready_set(label=label, issued=issued, content=content)
+    label_transition(label=label, to=LabelStatus.READY, locked=True, fields=[*fields, *stored])  # read under lock
     if return_request.status == ReturnStatus.APPROVED:
         # The return's row is locked above (no second lock, no savepoint); its label is this one, ready.
         transition_apply(
             locked=return_request,
             to=ReturnStatus.LABEL_READY,
             actor_label="shipping",
-            note=_("Label %(tracking_number)s is ready.") % {"tracking_number": tracking_number},
+            note=label_ready_note(tracking_number=tracking_number),
         )
     return label
 

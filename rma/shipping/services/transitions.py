@@ -4,9 +4,11 @@ save with update_fields. Callers set the other fields they change on the instanc
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rma.core.exceptions import InvalidTransition
+from rma.core.services import rows_update
 from rma.shipping.choices import LabelStatus, ShipmentStatus
 from rma.shipping.lock_objects import label_qs_select_for_update
 from rma.shipping.models import Label, Shipment
@@ -24,7 +26,13 @@ def label_transition(*, label: Label, to: str, fields: Sequence[str] = (), locke
         with transaction.atomic():
             label.status = label_qs_select_for_update().only("status").get(pk=label.pk).status
             return label_transition(label=label, to=to, fields=fields, locked=True)
-    source = label.status
+    _label_move_check(source=label.status, to=to)
+    label.status = to
+    label.save(update_fields=list(dict.fromkeys(["status", *fields, "updated_at"])))
+    return label
+
+
+def _label_move_check(*, source: str, to: str) -> None:
     if not label_can_transition(source, to):
         raise InvalidTransition(
             _("A label that is “%(source)s” cannot become “%(target)s”.")
@@ -32,9 +40,19 @@ def label_transition(*, label: Label, to: str, fields: Sequence[str] = (), locke
             code="invalid_label_transition",
             extra={"from": source, "to": to},
         )
-    label.status = to
-    label.save(update_fields=list(dict.fromkeys(["status", *fields, "updated_at"])))
-    return label
+
+
+def labels_transition(*, labels: Sequence[Label], to: str, fields: Sequence[str] = ()) -> list[Label]:
+    """`label_transition` for labels the caller holds locked and read under that lock, in one UPDATE; nothing is
+    saved when the lifecycle refuses any of them (InvalidTransition)."""
+    for label in labels:
+        _label_move_check(source=label.status, to=to)
+    now = timezone.now()
+    for label in labels:
+        label.status = to
+        label.updated_at = now  # rows_update does not fill auto_now fields
+    rows_update(instances=labels, fields=list(dict.fromkeys(["status", *fields, "updated_at"])))
+    return list(labels)
 
 
 @transaction.atomic
