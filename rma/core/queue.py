@@ -95,10 +95,11 @@ def enqueue_on_commit(
 
 def _cache_is_shared() -> bool:
     """A doorbell only works in a cache that the workers read too (Redis), not in one process's memory."""
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
-    return not isinstance(cache, LocMemCache)
+    # The backend itself: `django.core.cache.cache` is a proxy to it, of another class.
+    return not isinstance(caches["default"], LocMemCache)
 
 
 def ring_on_commit(task: Publishable, *, doorbell: str, ttl: float = 30.0) -> None:

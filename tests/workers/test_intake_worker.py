@@ -10,7 +10,7 @@ from rma.returns.models import IntakeStatus, ReturnIntake
 from rma.shipping.choices import LabelStatus
 from rma.shipping.models import Label
 from tests.orders.factories import OrderFactory, OrderLineFactory
-from tests.workers.live import wait_for
+from tests.workers.live import redis_test_url, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -51,11 +51,16 @@ def test_a_burst_accepted_for_later_is_made_by_the_worker_down_to_the_labels(
 
 
 def test_the_next_acceptance_rings_again_once_a_run_has_started(
-    live_worker, integration, policy, warehouse, reason, relay
+    live_worker, integration, policy, warehouse, reason, relay, settings
 ):
-    """The run clears the doorbell before it reads the waiting rows: a request accepted after that is not left
-    for beat."""
+    """With a cache the web processes and the workers share (Redis, as in production), the run clears the doorbell
+    before it reads the waiting rows: a request accepted after that is not left for beat."""
     from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_test_url(4)}
+    }
+    cache.delete(DOORBELL)
 
     first = integration.post("/api/v1/returns/", _body(reason, relay), format="json", HTTP_PREFER="respond-async")
     wait_for(lambda: ReturnIntake.objects.filter(status=IntakeStatus.CREATED).count() == 1, what="the first return")
@@ -65,3 +70,5 @@ def test_the_next_acceptance_rings_again_once_a_run_has_started(
     second = integration.post("/api/v1/returns/", _body(reason, relay), format="json", HTTP_PREFER="respond-async")
     wait_for(lambda: ReturnIntake.objects.filter(status=IntakeStatus.CREATED).count() == 2, what="the second return")
     assert {first.status_code, second.status_code} == {202}
+    live_worker.idle()
+    assert cache.get(DOORBELL) is None

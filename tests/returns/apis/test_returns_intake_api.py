@@ -241,3 +241,23 @@ def test_a_run_that_finds_the_outcome_already_recorded_undoes_its_return(integra
     assert not ReturnRequest.objects.exists()
     intake = ReturnIntake.objects.get(public_id=intake_id)
     assert (intake.status, intake.http_status, intake.return_request) == (IntakeStatus.PENDING, None, None)
+
+
+def test_without_a_shared_cache_every_acceptance_rings(
+    integration, body, settings, django_capture_on_commit_callbacks
+):
+    """In one process's memory (`make run` without Redis), a doorbell set by the web process is never cleared by
+    the worker, which has its own memory: each acceptance must publish, whatever that memory holds."""
+    from django.core.cache import caches
+
+    from rma.returns.intake import DOORBELL
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    caches["default"].set(DOORBELL, 1, timeout=30)  # as a first acceptance leaves it
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _accept(integration, body)
+
+    # The publish ran the drain (eagerly here, as the worker would): the return is made.
+    assert integration.get(response["Location"]).json()["status"] == "created"
+    caches["default"].delete(DOORBELL)  # the memory outlives the test
