@@ -110,9 +110,11 @@ class BacklogCollector(Collector):
         yield dead
 
     def _intakes(self) -> Iterator[GaugeMetricFamily]:
-        from rma.returns.intake import return_intakes_waiting
-
         try:
+            # Imported here, and inside the guard: a worker's metrics thread may scrape while the worker is still
+            # importing its task modules, and a half-imported module must cost this gauge, not the scrape.
+            from rma.returns.intake import return_intakes_waiting
+
             waiting = return_intakes_waiting()
         except Exception:
             logger.warning("metrics: the returns accepted for later could not be counted", exc_info=True)
