@@ -30,7 +30,7 @@ Registered as a reaction (rma.returns.reactions) by ``ReturnsConfig.ready()``.
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -82,7 +82,7 @@ WAREHOUSE_EMAIL_TOPIC = "warehouse_advance_notice"
 
 @dataclass(frozen=True)
 class PlannedMessage:
-    """One outbox message a transition calls for."""
+    """One outbox message a transition calls for (its fields are outbox_enqueue's arguments and OutboxMessage's)."""
 
     channel: str
     topic: str
@@ -297,15 +297,7 @@ def return_messages_write(
     """Write the outbox messages of a transition (in its transaction); twice writes nothing more."""
     _superseded_customer_emails_withdraw(return_request=return_request, to_status=to_status)
     return [
-        outbox_enqueue(
-            channel=m.channel,
-            topic=m.topic,
-            destination=m.destination,
-            payload=m.payload,
-            dedupe_key=m.dedupe_key,
-            locale=m.locale,
-            secret_ref=m.secret_ref,
-        )
+        outbox_enqueue(**asdict(m))
         for m in return_messages_for(
             return_request=return_request,
             to_status=to_status,
@@ -344,17 +336,4 @@ def return_status_changed_messages_many(changes: Sequence[StatusChange]) -> None
             event=change.event,
         )
     ]
-    outbox_enqueue_many(
-        messages=[
-            OutboxMessage(
-                channel=m.channel,
-                topic=m.topic,
-                destination=m.destination,
-                payload=m.payload,
-                dedupe_key=m.dedupe_key,
-                locale=m.locale,
-                secret_ref=m.secret_ref,
-            )
-            for m in planned
-        ]
-    )
+    outbox_enqueue_many(messages=[OutboxMessage(**asdict(m)) for m in planned])
