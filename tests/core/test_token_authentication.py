@@ -1,11 +1,13 @@
 """The API's token authentication reads the caller's roles with the token, in one statement."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
 
 from rma.core import roles
+from rma.core.api.authentication import TokenAuthentication
 from tests.conftest import client_for
 from tests.core.factories import UserFactory
 
@@ -49,3 +51,28 @@ def test_an_unknown_token_or_an_inactive_user_is_refused():
     refused = client_for(inactive).get("/api/v1/reason-codes/")
     assert refused.status_code == 401
     assert refused.json()["error"]["code"] == "authentication_failed"
+
+
+def test_the_user_and_token_read_are_those_the_orm_reads():
+    """The statement is made once per database with the ORM's own converters: every column comes back as the
+    ORM would give it (aware datetimes, booleans, a NULL last login), and the user's roles are known."""
+    user = UserFactory(username="integrator", roles=[roles.INTEGRATION, roles.AGENT], is_staff=True)
+    token = Token.objects.create(user=user)
+
+    read_user, read_token = TokenAuthentication().authenticate_credentials(token.key)
+
+    expected_user = User.objects.get(pk=user.pk)
+    for field in User._meta.concrete_fields:
+        assert getattr(read_user, field.attname) == getattr(expected_user, field.attname), field.name
+    assert read_user.date_joined.tzinfo is not None
+    assert read_user.last_login is None
+    assert (read_token.key, read_token.user_id, read_token.created) == (
+        token.key,
+        user.pk,
+        Token.objects.get(pk=token.key).created,
+    )
+    assert read_token.user is read_user
+    assert not read_user._state.adding
+    with CaptureQueriesContext(connection) as queries:
+        assert roles.user_roles(read_user) == {roles.INTEGRATION, roles.AGENT}
+    assert len(queries) == 0

@@ -3,24 +3,86 @@
 An integration's token is the API's most frequent caller, and every one of its requests checks a role
 (rma.core.api.permissions): DRF's TokenAuthentication reads the token and its user, then the permission reads the
 user's groups. Here the groups come in the same statement (one row per group, none for a user without one).
+
+The statement and its columns' converters are made once per database, not built by the ORM on each request: on
+the path that accepts a return for later, building and compiling that query cost more than the request's insert.
 """
 
-from django.contrib.auth.models import User
-from django.db.models import F
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.contrib.auth.models import Group, User
+from django.db import connections, router
+from django.db.models import Field
+from django.db.models.expressions import Col
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
 from rma.core import roles
 
+USER_FIELDS = tuple(field.attname for field in User._meta.concrete_fields)
+TOKEN_FIELDS = ("key", "user_id", "created")
+
+
+@dataclass(frozen=True)
+class _Statement:
+    sql: str
+    columns: tuple[Col, ...]
+    converters: tuple[tuple[Callable[..., Any], ...], ...]  # per column: what the ORM applies to its value
+
+    def values(self, alias: str, row: Sequence[Any]) -> list[Any]:
+        connection = connections[alias]
+        values = list(row)
+        for index, converters in enumerate(self.converters):
+            for converter in converters:
+                values[index] = converter(values[index], self.columns[index], connection)
+        return values
+
+
+@cache
+def _statement(alias: str) -> _Statement:
+    """The token's creation time, its user's columns and a group's name, by the token's key: one row per group,
+    one row with a NULL name for a user without one."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    fields: list[tuple[str, Field[Any, Any]]] = [
+        ("t", Token._meta.get_field("created")),
+        *(("u", field) for field in User._meta.concrete_fields),
+        ("g", Group._meta.get_field("name")),
+    ]
+    columns = tuple(Col(table, field) for table, field in fields)
+    memberships = User.groups.through._meta.db_table
+    sql = (
+        f"SELECT {', '.join(f'{table}.{quote(field.column)}' for table, field in fields)} "
+        f"FROM {quote(Token._meta.db_table)} t "
+        f"INNER JOIN {quote(User._meta.db_table)} u ON u.{quote('id')} = t.{quote('user_id')} "
+        f"LEFT JOIN {quote(memberships)} m ON m.{quote('user_id')} = u.{quote('id')} "
+        f"LEFT JOIN {quote(Group._meta.db_table)} g ON g.{quote('id')} = m.{quote('group_id')} "
+        f"WHERE t.{quote('key')} = %s"
+    )
+    converters = tuple(
+        tuple(connection.ops.get_db_converters(column) + column.get_db_converters(connection)) for column in columns
+    )
+    return _Statement(sql, columns, converters)
+
 
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key: str) -> tuple[User, Token]:
-        rows = list(Token.objects.select_related("user").filter(key=key).annotate(role_name=F("user__groups__name")))
+        alias = router.db_for_read(Token)
+        statement = _statement(alias)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(statement.sql, [key])
+            rows = cursor.fetchall()
         if not rows:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        token = rows[0]
-        if not token.user.is_active:
+        created, *user_values, _role = statement.values(alias, rows[0])
+        user = User.from_db(alias, USER_FIELDS, user_values)
+        if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        roles.user_roles_known(token.user, frozenset(row.role_name for row in rows if row.role_name))
-        return token.user, token
+        token = Token.from_db(alias, TOKEN_FIELDS, (key, user.pk, created))
+        token.user = user
+        roles.user_roles_known(user, frozenset(row[-1] for row in rows if row[-1]))
+        return user, token

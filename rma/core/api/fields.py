@@ -1,5 +1,6 @@
 """Serializer fields shared by the API modules."""
 
+import copy
 from datetime import UTC, datetime
 from typing import Any
 
@@ -68,3 +69,26 @@ class StrictBooleanField(serializers.BooleanField):
         if _typed_body(self) and not isinstance(data, bool):
             self.fail("invalid", input=data)
         return super().to_internal_value(data)
+
+
+class CopiedFieldsSerializer(serializers.Serializer):
+    """A serializer whose plain fields are copied for each instance rather than built again.
+
+    DRF gives every serializer instance its own fields by deep-copying the declared ones, which calls each field's
+    `__init__` again with deep copies of its arguments (a ChoiceField's choices among them). For a request body
+    checked on every call of a busy endpoint, that was most of the check's cost. A plain field is unbound and
+    never changed once declared, so a copy of its attributes, with a list of validators of its own, is the same
+    field; a nested serializer or a field with a child is still deep-copied, as DRF does.
+    """
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {name: _field_copy(field) for name, field in self._declared_fields.items()}
+
+
+def _field_copy(field: serializers.Field) -> serializers.Field:
+    if isinstance(field, serializers.BaseSerializer) or hasattr(field, "child") or field.field_name is not None:
+        return copy.deepcopy(field)
+    copied = copy.copy(field)
+    if "_validators" in field.__dict__:
+        copied._validators = list(field._validators)
+    return copied

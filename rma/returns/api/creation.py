@@ -11,7 +11,13 @@ from django.contrib.auth.models import AnonymousUser, User
 from rest_framework import serializers
 
 from rma.core import roles
-from rma.core.api.fields import StrictBooleanField, StrictCharField, StrictChoiceField, StrictIntegerField
+from rma.core.api.fields import (
+    CopiedFieldsSerializer,
+    StrictBooleanField,
+    StrictCharField,
+    StrictChoiceField,
+    StrictIntegerField,
+)
 from rma.core.exceptions import DomainError, Forbidden, UnknownReference
 from rma.locations.choices import DropOffMethod
 from rma.locations.models import Store
@@ -25,7 +31,7 @@ from rma.returns.policy import PICKUP_SLOTS
 from rma.returns.services import ReturnLineInput, return_request_create_once
 
 
-class ReturnLineInputSerializer(serializers.Serializer):
+class ReturnLineInputSerializer(CopiedFieldsSerializer):
     order_line = StrictCharField(max_length=64, help_text="The order line's external id.")
     quantity = StrictIntegerField(min_value=1, max_value=100_000)
     reason = StrictCharField(max_length=40, help_text="A reason code (see /reason-codes/).")
@@ -39,7 +45,7 @@ class ReturnLineInputSerializer(serializers.Serializer):
     )
 
 
-class DropOffInputSerializer(serializers.Serializer):
+class DropOffInputSerializer(CopiedFieldsSerializer):
     method = StrictChoiceField(choices=DropOffMethod.choices)
     point_id = StrictIntegerField(
         min_value=1,
@@ -54,7 +60,7 @@ class DropOffInputSerializer(serializers.Serializer):
     )
 
 
-class ReturnCreateInputSerializer(serializers.Serializer):
+class ReturnCreateInputSerializer(CopiedFieldsSerializer):
     """The body of POST /returns/: checked when the request comes, and again by the worker for one accepted for
     later."""
 
