@@ -90,5 +90,5 @@ def _field_copy(field: serializers.Field) -> serializers.Field:
         return copy.deepcopy(field)
     copied = copy.copy(field)
     if "_validators" in field.__dict__:
-        copied._validators = list(field._validators)
+        copied.validators = list(field.validators)
     return copied
