@@ -234,6 +234,31 @@ def returns_with_pending_labels(*, count: int) -> list[int]:
     return label_ids
 
 
+def labels_hand_over(label_ids: list[int]) -> float:
+    """Hand these pending labels to the worker as their approval's commit does, and only them: the time of the
+    first ring (time.time()).
+
+    Every other label waiting is held back from batches first (one try counted: it would wait for its own retry),
+    so that the worker makes these and nothing else: labels left pending by an earlier measure (the creations',
+    whose tasks were purged), or those of a later round. A doorbell left by a purged task is cleared, as its TTL
+    would. Then each label rings as an approval does (rma.shipping.reactions.label_generate_on_commit): a label
+    made in batches rings the batches' doorbell, the first ring publishes their run.
+    """
+    from rma.core.queue import doorbell_clear
+    from rma.shipping.models import Label, LabelStatus
+    from rma.shipping.reactions import label_generate_on_commit
+    from rma.shipping.services.label_batches import DOORBELL
+
+    Label.objects.filter(status=LabelStatus.PENDING, attempts=0).exclude(pk__in=label_ids).update(attempts=1)
+    Label.objects.filter(pk__in=label_ids, status=LabelStatus.PENDING).update(attempts=0)
+    labels = list(Label.objects.filter(pk__in=label_ids))
+    doorbell_clear(DOORBELL)
+    started = time.time()
+    for label in labels:
+        label_generate_on_commit(label)  # outside a transaction: at once
+    return started
+
+
 def generate_rate(*, count: int) -> tuple[float, float]:
     """Create `count` approved returns (pending labels), then time label_generate on each: (labels/s, ms each)."""
     from django.core.management import call_command

@@ -235,16 +235,14 @@ def setup(orders: int, walks: int, fake_shipx: dict[str, str]) -> dict[str, Any]
 
 
 def labels_enqueue(count: int) -> dict[str, Any]:
-    """Hand `count` pending labels to the worker, as the approval does (one label_generate task each)."""
-    import time
+    """Hand the `count` newest pending labels to the worker, as their approvals do (bench/labels.py's
+    labels_hand_over: the other labels waiting are held back)."""
+    import labels
 
     from rma.shipping.models import Label
-    from rma.shipping.tasks import label_generate_task
 
     ids = list(Label.objects.filter(status="pending").order_by("-pk").values_list("pk", flat=True)[:count])
-    started = time.time()
-    for label_id in ids:
-        label_generate_task.delay(label_id)
+    started = labels.labels_hand_over(ids)
     return {"labels": ids, "started": started}
 
 

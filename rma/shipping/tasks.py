@@ -5,7 +5,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
@@ -17,8 +17,10 @@ from rma.shipping.services import (
     label_generation_failed,
     label_void_at_carrier,
     label_void_at_carrier_failed,
+    labels_generate_waiting,
     labels_purge_voided,
     labels_sweep,
+    labels_waiting,
 )
 from rma.shipping.services.labels import PURGE_VOIDED_AFTER
 
@@ -64,6 +66,32 @@ def label_generate_task(label_id: int, **kwargs: Any) -> None:
     """Generate a label, with the other labels waiting when they can be made together (idempotent: a run that finds
     it ready, made by an earlier run or by another task's batch, does nothing)."""
     label_generate_queued(label_id=label_id, batch_size=settings.RMA_LABEL_BATCH_SIZE)
+
+
+@shared_task(
+    name="rma.shipping.labels_generate_waiting",
+    queue="labels",
+    acks_late=True,
+    soft_time_limit=60,
+    time_limit=90,
+    ignore_result=True,
+    bind=True,
+    **retry_policy(),
+)
+def labels_generate_waiting_task(self: Task, **kwargs: Any) -> dict[str, int]:
+    """Make the labels waiting to be made, in batches (rung by approvals: rma.shipping.reactions); the labels a batch
+    left out get their own tasks, for their retries; hands over to a next run when more wait than one run makes."""
+    size = settings.RMA_LABEL_BATCH_SIZE
+    if not self.request.is_eager and labels_waiting() > size:
+        # A backlog: another run shares it (each batch locks rows the other has not), on the worker's other process.
+        # (Run eagerly there is no other process: the helper would run inside this run.)
+        publish(labels_generate_waiting_task)
+    run = labels_generate_waiting(size=size)
+    for label_id in run.left_out:
+        publish(label_generate_task, label_id, force=True)
+    if run.more and run.made:  # not when this run made nothing: another holds the rest, or the database fails
+        publish(labels_generate_waiting_task, force=True)
+    return {"made": run.made, "left_out": len(run.left_out)}
 
 
 @shared_task(

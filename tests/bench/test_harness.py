@@ -87,7 +87,10 @@ def test_the_quick_bench_reports_every_measure_with_its_baseline(bench_env):
     assert " err)" not in report, report
     assert "renderer" in report
     assert "worker" in report
-    assert "labels/s" in report
+    # The labels handed to the worker as approvals do were made, every one (the quick bench's 8).
+    labels = re.search(r"renderer [\d.,]+ labels/s, worker [\d.,]+ labels/s \((\d+) labels\)", report)
+    assert labels, report
+    assert int(labels.group(1)) == 8, report
     # The returns accepted for later were all made by the worker (each of the quick bench's fresh orders).
     made = re.search(r"the returns accepted for later, made by the worker \(Celery, 2 processes\): (\d+) at", report)
     assert made, report

@@ -3,9 +3,12 @@ from collections.abc import Callable
 
 import pytest
 
+from rma.returns.models import ReturnRequest
 from rma.shipping import carriers
 from rma.shipping.carriers import CarrierError, CarrierUnavailable
 from rma.shipping.carriers.builtin import BuiltinCarrier
+from rma.shipping.choices import LabelStatus
+from rma.shipping.models import Label
 from tests.locations.factories import DropOffPointFactory, WarehouseFactory
 from tests.shipping.labels import shop, shop_return  # noqa: F401 - fixtures
 
@@ -96,3 +99,15 @@ def celery_conf():
 def eager_retries(celery_conf):
     """Run a task's retries in the test, as a worker would: Celery only loops on them when errors do not propagate."""
     celery_conf(task_eager_propagates=False)
+
+
+@pytest.fixture
+def waiting(make_return):
+    """Approved returns, one after the other, whose label tasks have not run (their callbacks are not executed)."""
+
+    def make(count: int) -> list[ReturnRequest]:
+        returns = [make_return() for _ in range(count)]
+        assert set(Label.objects.values_list("status", flat=True)) == {LabelStatus.PENDING}
+        return returns
+
+    return make

@@ -5,22 +5,21 @@ a batch's statements do not grow with its labels."""
 import threading
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
 from rma.core.queue import broker_breaker
-from rma.notifications.models import OutboxMessage
 from rma.returns.choices import ReturnStatus
-from rma.returns.models import ReturnEvent, ReturnRequest
+from rma.returns.models import ReturnRequest
 from rma.shipping.accounts import CarrierAccount
-from rma.shipping.carriers.builtin import tracking_number_for, tracking_number_is_valid
+from rma.shipping.carriers.builtin import tracking_number_for
 from rma.shipping.choices import LabelStatus
 from rma.shipping.lock_objects import return_request_with_label_qs_select_for_update
 from rma.shipping.models import Label
 from rma.shipping.services import label_file_name, label_generate_queued, label_retry, labels_generate_batch
 from rma.shipping.tasks import label_generate_task
+from tests.shipping.label_batching import files_blocked, label_of, made
 
 pytestmark = pytest.mark.django_db
 
@@ -28,45 +27,6 @@ pytestmark = pytest.mark.django_db
 # labels found and locked together, the returns' lines, the tracking numbers' check, the labels' update, the
 # returns' update, their events, their label_ready emails. As many for 2 labels as for 5.
 BATCH_STATEMENTS = 10
-
-
-@pytest.fixture
-def waiting(make_return):
-    """Approved returns, one after the other, whose label tasks have not run (their callbacks are not executed)."""
-
-    def make(count: int) -> list[ReturnRequest]:
-        returns = [make_return() for _ in range(count)]
-        assert set(Label.objects.values_list("status", flat=True)) == {LabelStatus.PENDING}
-        return returns
-
-    return make
-
-
-def _label(return_request: ReturnRequest) -> Label:
-    return Label.objects.get(return_request=return_request)
-
-
-def _made(return_request: ReturnRequest) -> bool:
-    """The label is ready with its files, and the return moved to label_ready with its event and email, once."""
-    label = _label(return_request)
-    stored = all(default_storage.exists(label_file_name(label=label, kind=kind)) for kind in ("pdf", "pdf_4x6", "zpl"))
-    notes = ReturnEvent.objects.filter(return_request=return_request, to_status=ReturnStatus.LABEL_READY).values_list(
-        "note", flat=True
-    )
-    emails = OutboxMessage.objects.filter(
-        dedupe_key=f"return:{return_request.public_id}:label_ready:customer-email"
-    ).values_list("payload__tracking_number", flat=True)
-    return (
-        label.status == LabelStatus.READY
-        and label.attempts == 1
-        and tracking_number_is_valid(label.tracking_number)
-        and label.pdf.name == label_file_name(label=label, kind="pdf")
-        and stored
-        and ReturnRequest.objects.get(pk=return_request.pk).status == ReturnStatus.LABEL_READY
-        and len(notes) == 1
-        and label.tracking_number in notes[0]
-        and list(emails) == [label.tracking_number]
-    )
 
 
 # ---- One task, the labels waiting
@@ -77,16 +37,16 @@ def test_a_label_task_makes_the_labels_waiting_and_their_own_tasks_then_do_nothi
 
     label_generate_task.delay(second.label.pk)
 
-    assert all(_made(return_request) for return_request in (first, second, third))
-    made = {label.pk: (label.tracking_number, label.ready_at, label.updated_at) for label in Label.objects.all()}
-    assert len({updated_at for _number, _ready_at, updated_at in made.values()}) == 1  # one statement for all
+    assert all(made(return_request) for return_request in (first, second, third))
+    ready = {label.pk: (label.tracking_number, label.ready_at, label.updated_at) for label in Label.objects.all()}
+    assert len({updated_at for _number, _ready_at, updated_at in ready.values()}) == 1  # one statement for all
     for return_request in (first, third):
         with django_assert_num_queries(1):  # the label's state: ready
             label_generate_task.delay(return_request.label.pk)
     assert {
         label.pk: (label.tracking_number, label.ready_at, label.updated_at) for label in Label.objects.all()
-    } == made
-    assert all(_made(return_request) for return_request in (first, second, third))
+    } == ready
+    assert all(made(return_request) for return_request in (first, second, third))
 
 
 def test_a_batch_takes_its_own_label_first_then_the_oldest_up_to_its_size(waiting, settings):
@@ -95,11 +55,11 @@ def test_a_batch_takes_its_own_label_first_then_the_oldest_up_to_its_size(waitin
 
     label_generate_task.delay(returns[4].label.pk)
 
-    assert [_label(r).status for r in returns] == [LabelStatus.READY] * 2 + [LabelStatus.PENDING] * 2 + [
+    assert [label_of(r).status for r in returns] == [LabelStatus.READY] * 2 + [LabelStatus.PENDING] * 2 + [
         LabelStatus.READY
     ]
     label_generate_task.delay(returns[3].label.pk)
-    assert all(_made(return_request) for return_request in returns)
+    assert all(made(return_request) for return_request in returns)
 
 
 def test_a_batch_size_of_one_makes_each_label_in_its_own_task(waiting, settings):
@@ -108,8 +68,8 @@ def test_a_batch_size_of_one_makes_each_label_in_its_own_task(waiting, settings)
 
     label_generate_task.delay(first.label.pk)
 
-    assert _made(first)
-    assert _label(second).status == LabelStatus.PENDING
+    assert made(first)
+    assert label_of(second).status == LabelStatus.PENDING
 
 
 def test_a_label_that_failed_an_attempt_is_left_to_its_own_retry(waiting):
@@ -118,8 +78,8 @@ def test_a_label_that_failed_an_attempt_is_left_to_its_own_retry(waiting):
 
     label_generate_task.delay(first.label.pk)
 
-    assert _made(first)
-    label = _label(second)
+    assert made(first)
+    label = label_of(second)
     assert (label.status, label.attempts) == (LabelStatus.PENDING, 1)  # its retry comes after its backoff
 
 
@@ -129,29 +89,22 @@ def test_labels_of_returns_no_longer_approved_are_not_batched(waiting):
 
     label_generate_task.delay(first.label.pk)
 
-    assert _made(first)
-    assert _label(second).status == LabelStatus.PENDING
+    assert made(first)
+    assert label_of(second).status == LabelStatus.PENDING
 
 
 # ---- A label that fails: the others are made, it fails alone in its own task
 
 
-def _files_blocked(label: Label) -> None:
-    """Make the label's A6 file impossible to write: a directory with a file in it holds its name."""
-    directory = default_storage.path(label_file_name(label=label, kind="pdf"))
-    default_storage.save(f"{label_file_name(label=label, kind='pdf')}/keep", ContentFile(b""))
-    assert default_storage.exists(directory)
-
-
 def test_a_label_whose_files_fail_in_a_batch_leaves_the_others_ready_and_is_untouched(waiting):
     first, second, third = waiting(3)
-    _files_blocked(second.label)
+    files_blocked(second.label)
 
     label_generate_task.delay(first.label.pk)
 
-    assert _made(first)
-    assert _made(third)
-    label = _label(second)
+    assert made(first)
+    assert made(third)
+    label = label_of(second)
     assert (label.status, label.attempts, label.last_error, label.tracking_number) == (
         LabelStatus.PENDING,
         0,
@@ -165,15 +118,15 @@ def test_the_task_of_a_label_that_fails_in_a_batch_makes_the_others_then_fails_a
     waiting, eager_retries
 ):
     first, second, third = waiting(3)
-    _files_blocked(second.label)
+    files_blocked(second.label)
 
     result = label_generate_task.delay(second.label.pk)
 
     assert result.state == "FAILURE"
     assert isinstance(result.result, OSError)  # a storage error: retried with backoff, then failed for good
-    assert _made(first)
-    assert _made(third)
-    label = _label(second)
+    assert made(first)
+    assert made(third)
+    label = label_of(second)
     assert label.status == LabelStatus.FAILED
     assert label.attempts == 1 + label_generate_task.max_retries
     assert label.last_error.startswith("OSError: ")
@@ -198,8 +151,8 @@ def test_a_label_that_cannot_be_made_is_failed_by_its_own_task_only(waiting, eag
     result = label_generate_task.delay(first.label.pk)
 
     assert result.state == "FAILURE"
-    assert _made(second)
-    label = _label(first)
+    assert made(second)
+    label = label_of(first)
     assert (label.status, label.attempts) == (LabelStatus.FAILED, 1)  # permanent: no retry
     assert label.last_error.startswith("LabelError (no_destination_warehouse): ")
 
@@ -211,11 +164,11 @@ def test_a_tracking_number_taken_in_a_batch_is_asked_again_by_its_own_task(waiti
 
     label_generate_task.delay(first.label.pk)
 
-    assert _made(first)
-    assert _label(second).status == LabelStatus.PENDING
+    assert made(first)
+    assert label_of(second).status == LabelStatus.PENDING
     label_generate_task.delay(second.label.pk)
-    assert _made(second)
-    assert _label(second).tracking_number == tracking_number_for(f"{second.public_id}:1")
+    assert made(second)
+    assert label_of(second).tracking_number == tracking_number_for(f"{second.public_id}:1")
 
 
 # ---- Carriers with an API: one label per task
@@ -231,18 +184,18 @@ def test_labels_of_a_carrier_with_an_api_are_not_batched(waiting, scripted_carri
 
     label_generate_task.delay(first.label.pk)
 
-    assert _made(first)
-    assert _made(last)
+    assert made(first)
+    assert made(last)
     assert carrier.calls == 0
-    assert {_label(r).status for r in (by_label, by_account)} == {LabelStatus.PENDING}
+    assert {label_of(r).status for r in (by_label, by_account)} == {LabelStatus.PENDING}
 
     label_generate_task.delay(by_label.label.pk)
     assert carrier.calls == 1
-    assert _made(by_label)
-    assert _label(by_account).status == LabelStatus.PENDING
+    assert made(by_label)
+    assert label_of(by_account).status == LabelStatus.PENDING
     label_generate_task.delay(by_account.label.pk)
     assert carrier.calls == 2
-    assert _made(by_account)
+    assert made(by_account)
 
 
 def test_a_task_for_a_carrier_with_an_api_makes_only_its_own_label(waiting, scripted_carrier):
@@ -252,8 +205,8 @@ def test_a_task_for_a_carrier_with_an_api_makes_only_its_own_label(waiting, scri
 
     label_generate_task.delay(first.label.pk)
 
-    assert _made(first)
-    assert _label(second).status == LabelStatus.PENDING
+    assert made(first)
+    assert label_of(second).status == LabelStatus.PENDING
 
 
 # ---- What a batch costs the database
@@ -266,7 +219,7 @@ def test_a_batch_runs_the_same_statements_whatever_its_number_of_labels(count, w
     with django_assert_num_queries(BATCH_STATEMENTS):
         label_generate_queued(label_id=returns[0].label.pk, batch_size=20)
 
-    assert all(_made(return_request) for return_request in returns)
+    assert all(made(return_request) for return_request in returns)
 
 
 def test_the_labels_made_together_are_timed_as_made(waiting):
@@ -306,14 +259,14 @@ def test_a_batch_leaves_out_the_labels_another_worker_holds_instead_of_waiting(p
     try:
         assert locked.wait(timeout=10), "the other worker never took its lock"
         # Had the batch waited for the held label, it would have made it once the other worker let go.
-        made = labels_generate_batch(label_id=held.label.pk, size=20)
+        batch = labels_generate_batch(label_id=held.label.pk, size=20)
     finally:
         release.set()
         thread.join(timeout=30)
 
-    assert made == {first.label.pk, second.label.pk}
-    assert _made(first)
-    assert _made(second)
-    assert _label(held).status == LabelStatus.PENDING
+    assert batch == {first.label.pk, second.label.pk}
+    assert made(first)
+    assert made(second)
+    assert label_of(held).status == LabelStatus.PENDING
     label_generate_task.delay(held.label.pk)  # its own task: alone, the lock free again
-    assert _made(held)
+    assert made(held)

@@ -27,6 +27,7 @@ def _queue(task_name: str) -> str:
         ("rma.notifications.deliver", "notifications"),
         ("rma.notifications.sweep", "notifications"),
         ("rma.shipping.label_generate", "labels"),
+        ("rma.shipping.labels_generate_waiting", "labels"),
         ("rma.shipping.labels_purge_voided", "labels"),
         ("rma.shipping.tracking_poll", "labels"),
         ("rma.shipping.label_track", "labels"),

@@ -7,7 +7,13 @@ from rma.shipping.services.accounts import (
     carrier_for_code,
     label_carrier,
 )
-from rma.shipping.services.label_batches import label_generate_queued, labels_generate_batch
+from rma.shipping.services.label_batches import (
+    label_batchable_on_request,
+    label_generate_queued,
+    labels_generate_batch,
+    labels_generate_waiting,
+    labels_waiting,
+)
 from rma.shipping.services.label_content import (
     LABEL_FORMATS,
     LabelError,
@@ -45,6 +51,7 @@ __all__ = [
     "label_content_build",
     "label_file_name",
     "label_generate",
+    "label_batchable_on_request",
     "label_generate_queued",
     "label_generation_failed",
     "label_qr_payload",
@@ -56,6 +63,8 @@ __all__ = [
     "label_void_at_carrier",
     "label_void_at_carrier_failed",
     "labels_generate_batch",
+    "labels_generate_waiting",
+    "labels_waiting",
     "labels_purge_voided",
     "labels_sweep",
 ]

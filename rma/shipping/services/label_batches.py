@@ -22,11 +22,18 @@ tracking number is asked again with a salted reference. A batch that fails as a 
 rolls back and leaves all its labels to their own tasks; only a task's time limit ends the task itself, which then
 retries as before. A batch stops taking labels after BATCH_SECONDS (slow object storage), so that it never holds
 its rows for long.
+
+How batchable labels reach the worker: an approval does not publish a task per label but rings a doorbell
+(rma.core.queue.ring_on_commit), so that a burst of approvals publishes one task, which makes the labels waiting
+batch after batch (labels_generate_waiting); a run that finds a backlog asks for another beside it, on the worker's
+other process. Only the labels a batch left out get a task of their own, for their retries. Beat's sweep sends
+their own tasks for labels still pending a minute later (a lost publish), as for any label.
 """
 
 import logging
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -35,6 +42,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import translation
 
+from rma.core.queue import doorbell_clear
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.returns.transitions import transitions_apply
@@ -61,6 +69,9 @@ logger = logging.getLogger(__name__)
 # A batch makes no more labels after this long (slow object storage): it holds its rows locked meanwhile, and its task
 # must end well within its time limit (60 s). The labels it did not reach wait for their own tasks.
 BATCH_SECONDS = 10.0
+# One run of labels_generate_waiting takes no new batch after this long (its task's soft time limit is 60 s).
+WAITING_SECONDS = 30.0
+DOORBELL = "rma:shipping:labels-waiting-queued"
 # Errors that are not one label's failure: the batch stops with them (the database's, a task's time limit).
 _BATCH_ERRORS: tuple[type[BaseException], ...] = (DatabaseError, SoftTimeLimitExceeded)
 
@@ -71,6 +82,25 @@ class _LabelState(NamedTuple):
     carrier: str
     account_carrier: str | None
     return_status: str | None
+
+
+@dataclass
+class _Outcome:
+    """What one batch did: the labels it locked, those it made ready, those it left for their own tasks."""
+
+    taken: list[int] = field(default_factory=list)
+    made: set[int] = field(default_factory=set)
+    left_out: set[int] = field(default_factory=set)
+    failed: bool = False  # rolled back as a whole: every label taken is left for its own task
+
+
+@dataclass(frozen=True)
+class WaitingRun:
+    """What a run of labels_generate_waiting did: labels made, labels for their own tasks, whether more wait."""
+
+    made: int
+    left_out: list[int]
+    more: bool
 
 
 @dataclass
@@ -101,6 +131,34 @@ def label_generate_queued(*, label_id: int, batch_size: int) -> None:
     label_generate(label_id=label_id)
 
 
+def label_batchable_on_request(label: Label) -> bool:
+    """A label just requested (pending, never tried, its return approved) is made in a batch with the others
+    waiting, rather than by a task of its own, when its carrier makes labels on this machine."""
+    return settings.RMA_LABEL_BATCH_SIZE > 1 and label.carrier in LOCAL_CARRIERS
+
+
+def labels_waiting() -> int:
+    """How many labels wait to be made in a batch."""
+    return ReturnRequest.objects.filter(_batchable_q()).count()
+
+
+def labels_generate_waiting(*, size: int, seconds: float = WAITING_SECONDS) -> WaitingRun:
+    """Make the labels waiting to be made, oldest first, `size` at a time, each batch in its own transaction, until
+    none waits or `seconds` have passed; the labels a batch left out are not taken again by this run."""
+    doorbell_clear(DOORBELL)  # before the first read: a label approved from now on rings again
+    made = 0
+    left_out: set[int] = set()
+    deadline = time.monotonic() + seconds
+    while True:
+        outcome = _batch_run(label_id=None, size=size, exclude=left_out)
+        made += len(outcome.made)
+        left_out |= set(outcome.taken) if outcome.failed else outcome.left_out
+        if outcome.failed or len(outcome.taken) < size:
+            return WaitingRun(made=made, left_out=sorted(left_out), more=outcome.failed)
+        if time.monotonic() > deadline:
+            return WaitingRun(made=made, left_out=sorted(left_out), more=True)
+
+
 def _batchable(state: _LabelState) -> bool:
     carrier = state.account_carrier if state.account_carrier is not None else state.carrier
     return (
@@ -122,26 +180,35 @@ def _batchable_q() -> Q:
 def labels_generate_batch(*, label_id: int, size: int) -> set[int]:
     """Make up to `size` labels waiting to be made in one transaction, `label_id` first unless another worker holds
     it; the ids of the labels made ready. A label that fails is left as it was, for its own task (module doc)."""
+    return _batch_run(label_id=label_id, size=size).made
+
+
+def _batch_run(*, label_id: int | None, size: int, exclude: Collection[int] = ()) -> _Outcome:
+    outcome = _Outcome()
     try:
         with transaction.atomic():
-            return _batch_make(label_id=label_id, size=size)
+            _batch_make(outcome, label_id=label_id, size=size, exclude=exclude)
     except SoftTimeLimitExceeded:
         raise
     except Exception:  # noqa: BLE001 - whatever broke the batch as a whole, each label is still made by its own task
-        logger.exception("the label batch of label %s rolled back; its labels wait for their own tasks", label_id)
-        return set()
+        logger.exception("a batch of %s labels rolled back; they wait for their own tasks", len(outcome.taken))
+        return _Outcome(taken=outcome.taken, failed=True)
+    return outcome
 
 
-def _batch_make(*, label_id: int, size: int) -> set[int]:
+def _batch_make(outcome: _Outcome, *, label_id: int | None, size: int, exclude: Collection[int]) -> None:
+    first = (Case(When(label__pk=label_id, then=Value(0)), default=Value(1)),) if label_id is not None else ()
     # The returns and their labels found and locked by one statement (returns first, as every path locks them).
     return_requests = list(
         return_request_with_label_qs_select_for_update(skip_locked=True)
         .select_related("order", "drop_off_point", "destination_warehouse", "label__account")
         .filter(_batchable_q())
-        .order_by(Case(When(label__pk=label_id, then=Value(0)), default=Value(1)), "pk")[:size]
+        .exclude(label__pk__in=exclude)
+        .order_by(*first, "pk")[:size]
     )
+    outcome.taken = [return_request.label.pk for return_request in return_requests]
     if not return_requests:
-        return set()
+        return
     # Read once for all, with what the label_ready messages show of them (rma.returns.message_content.payload_lines).
     return_lines_attach(return_requests=return_requests)
     planned = []
@@ -151,10 +218,10 @@ def _batch_make(*, label_id: int, size: int) -> set[int]:
         except _BATCH_ERRORS:
             raise
         except Exception as error:  # noqa: BLE001 - one label's failure: its own task makes it alone and records it
-            _left_out(label=return_request.label, error=error)
+            _left_out(outcome, label=return_request.label, error=error)
     made = []
     deadline = time.monotonic() + BATCH_SECONDS
-    for item in _numbers_free(planned):
+    for item in _numbers_free(outcome, planned):
         if time.monotonic() > deadline:
             break
         try:
@@ -165,7 +232,7 @@ def _batch_make(*, label_id: int, size: int) -> set[int]:
         except _BATCH_ERRORS:
             raise
         except Exception as error:  # noqa: BLE001 - as above
-            _left_out(label=item.label, error=error)
+            _left_out(outcome, label=item.label, error=error)
             continue
         label_ready_set(label=item.label, issued=item.issued, content=item.content)
         made.append(item)
@@ -179,7 +246,7 @@ def _batch_make(*, label_id: int, size: int) -> set[int]:
         notes=[label_ready_note(tracking_number=item.issued.tracking_number) for item in made],
         actor_label="shipping",
     )
-    return {item.label.pk for item in made}
+    outcome.made = {item.label.pk for item in made}
 
 
 def _plan(return_request: ReturnRequest) -> _Planned:
@@ -192,7 +259,7 @@ def _plan(return_request: ReturnRequest) -> _Planned:
     return _Planned(return_request=return_request, label=label, content=content, issued=issued)
 
 
-def _numbers_free(planned: list[_Planned]) -> list[_Planned]:
+def _numbers_free(outcome: _Outcome, planned: list[_Planned]) -> list[_Planned]:
     """The labels whose tracking number no other label has (one query for all); the others are left out, for their
     own task to ask again with a salted reference (label_generate)."""
     numbers = [item.issued.tracking_number for item in planned]
@@ -205,12 +272,13 @@ def _numbers_free(planned: list[_Planned]) -> list[_Planned]:
     for item in planned:
         number = item.issued.tracking_number
         if number in taken:
-            _left_out(label=item.label, error=f"tracking number {number} is taken")
+            _left_out(outcome, label=item.label, error=f"tracking number {number} is taken")
             continue
         taken.add(number)  # two labels of the batch given the same number: the second waits for its own task
         free.append(item)
     return free
 
 
-def _left_out(*, label: Label, error: BaseException | str) -> None:
+def _left_out(outcome: _Outcome, *, label: Label, error: BaseException | str) -> None:
+    outcome.left_out.add(label.pk)
     logger.warning("label %s left out of a batch, for its own task: %s", label.pk, error)
