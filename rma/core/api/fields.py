@@ -88,7 +88,8 @@ class CopiedFieldsSerializer(serializers.Serializer):
 def _field_copy(field: serializers.Field) -> serializers.Field:
     if isinstance(field, serializers.BaseSerializer) or hasattr(field, "child") or field.field_name is not None:
         return copy.deepcopy(field)
-    copied = copy.copy(field)
+    copied = object.__new__(type(field))  # copy.copy's work, without its protocol lookups
+    copied.__dict__.update(field.__dict__)
     if "_validators" in field.__dict__:
         copied.validators = list(field.validators)
     return copied
