@@ -34,6 +34,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # Persistent connections: a new connection per request costs ~6x in throughput.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The API's token statement is prepared once per PostgreSQL connection; off behind a pooler in transaction mode.
+RMA_DB_PREPARED_STATEMENTS = env.bool("RMA_DB_PREPARED_STATEMENTS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

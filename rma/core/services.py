@@ -1,6 +1,8 @@
 """Shared service helpers."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Any, TypeVar
 
 from django.db import NotSupportedError, connections, models, router
@@ -57,6 +59,64 @@ def row_insert_or_get(*, instance: ModelT, **unique: Any) -> tuple[ModelT, bool]
     instance._state.adding = False
     instance._state.db = using
     return instance, True
+
+
+def row_insert(*, instance: ModelT) -> ModelT:
+    """Insert `instance` as `Model.objects.create` would, for a row a busy path writes on every request: the
+    statement is compiled once per model and database, then each call only prepares the values (each field's
+    `pre_save` and `get_db_prep_save`, as the ORM's insert does). Like `bulk_create`, it sends no signals; a value
+    that is an expression goes through the ORM."""
+    model = type(instance)
+    using = router.db_for_write(model)
+    connection = connections[using]
+    if not connection.features.can_return_columns_from_insert:
+        instance.save(force_insert=True, using=using)
+        return instance
+    instance._prepare_related_fields_for_save(operation_name="row_insert")  # type: ignore[attr-defined]
+    statement = _insert_statement(model, using, with_pk=instance.pk is not None)
+    values = [field.pre_save(instance, add=True) for field in statement.fields]
+    if any(hasattr(value, "resolve_expression") for value in values):
+        instance.save(force_insert=True, using=using)
+        return instance
+    params = [field.get_db_prep_save(value, connection) for field, value in zip(statement.fields, values, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        row = cursor.fetchone() if statement.returning else ()
+    for (field, converters), value in zip(statement.returning, row, strict=True):
+        for converter in converters:
+            value = converter(value, field, connection)
+        setattr(instance, field.attname, value)
+    instance._state.adding = False
+    instance._state.db = using
+    return instance
+
+
+@dataclass(frozen=True)
+class _InsertStatement:
+    sql: str
+    fields: "tuple[models.Field[Any, Any], ...]"
+    # The columns the insert returns (the primary key), with the converters the ORM applies to their values.
+    returning: "tuple[tuple[models.Field[Any, Any], tuple[Callable[..., Any], ...]], ...]"
+
+
+@cache
+def _insert_statement(model: type[models.Model], using: str, *, with_pk: bool) -> _InsertStatement:
+    connection = connections[using]
+    opts = model._meta
+    fields = tuple(f for f in opts.concrete_fields if not f.generated and (with_pk or f is not opts.pk))
+    quote = connection.ops.quote_name
+    returning = tuple(
+        (field, tuple(connection.ops.get_db_converters(col) + col.get_db_converters(connection)))
+        for field in opts.db_returning_fields
+        for col in (field.get_col(opts.db_table),)
+    )
+    sql = (
+        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join('%s' for _ in fields)})"
+    )
+    if returning:
+        sql += f" RETURNING {', '.join(quote(field.column) for field, _converters in returning)}"
+    return _InsertStatement(sql=sql, fields=fields, returning=returning)
 
 
 def rows_insert_or_get(*, instances: Sequence[ModelT], unique: str) -> list[tuple[ModelT, bool]]:

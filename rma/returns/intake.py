@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from rma.core.api.exception_handler import error_body
 from rma.core.exceptions import Conflict, DomainError
 from rma.core.queue import Publishable, doorbell_clear, ring_on_commit
+from rma.core.services import row_insert
 from rma.returns.models import IntakeStatus, ReturnIntake, ReturnRequest
 
 logger = logging.getLogger(__name__)
@@ -46,12 +47,13 @@ def return_intake_accept(
     """Keep a creation request for the worker (`drain`, rung once the transaction commits); give it back, and
     whether it is an earlier one sent with the same Idempotency-Key (then nothing new is kept)."""
     fields = {"actor": actor, "payload": payload, "language": language, "idempotency_key": idempotency_key}
+    # The row is the whole of the request's write: inserted by a statement compiled once (rma.core.services).
     if not idempotency_key:
-        intake = ReturnIntake.objects.create(**fields)
+        intake = row_insert(instance=ReturnIntake(**fields))
     else:
         try:
             with transaction.atomic():
-                intake = ReturnIntake.objects.create(**fields)
+                intake = row_insert(instance=ReturnIntake(**fields))
         except IntegrityError:
             # The same caller sent this key before (a concurrent request waited on the unique index for it).
             earlier = ReturnIntake.objects.get(actor=actor, idempotency_key=idempotency_key)

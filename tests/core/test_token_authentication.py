@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
 from rma.core import roles
-from rma.core.api.authentication import TokenAuthentication
-from tests.conftest import client_for
+from rma.core.api.authentication import PREPARED_NAME, TokenAuthentication
+from tests.conftest import client_for, require
 from tests.core.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,12 +18,53 @@ def test_a_token_brings_its_user_and_every_role_in_one_statement(reason):
     user = UserFactory(username="two-hats", roles=[roles.AGENT, roles.INTEGRATION])
     client = client_for(user)
 
+    client.get("/api/v1/reason-codes/")  # the first request on a connection prepares the statement (PostgreSQL)
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/api/v1/reason-codes/")
 
     assert response.status_code == 200
-    reads = [query["sql"] for query in queries if "authtoken_token" in query["sql"] or "auth_group" in query["sql"]]
+    reads = [query["sql"] for query in queries if _authentication(query["sql"])]
     assert len(reads) == 1, reads
+
+
+def _authentication(sql: str) -> bool:
+    return any(name in sql for name in ("authtoken_token", "auth_group", PREPARED_NAME))
+
+
+@pytest.mark.django_db(transaction=True)  # sessions closed and opened: no test transaction around them
+def test_on_postgresql_the_statement_is_prepared_once_per_connection(settings):
+    require(
+        connection.vendor == "postgresql",
+        "PostgreSQL (prepared statements)",
+        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/rma make test",
+    )
+    user = UserFactory(username="integrator", roles=[roles.INTEGRATION])
+    key = Token.objects.create(user=user).key
+    connection.close()  # a new session: nothing prepared on it yet
+
+    def statements() -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            read_user, _token = TokenAuthentication().authenticate_credentials(key)
+        assert read_user.pk == user.pk
+        assert roles.user_roles(read_user) == {roles.INTEGRATION}
+        return [query["sql"].split()[0] for query in queries if _authentication(query["sql"])]
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM pg_prepared_statements")
+            return [name for (name,) in cursor.fetchall()]
+
+    assert statements() == ["EXECUTE"]  # the session's setup prepared it, on the driver's own cursor
+    assert prepared() == [PREPARED_NAME]
+    session = connection.connection
+    assert statements() == ["EXECUTE"]
+    assert connection.connection is session
+    connection.close()  # dropped (too old, broken): the next session prepares it again
+    assert prepared() == []
+    assert statements() == ["EXECUTE"]
+    assert prepared() == [PREPARED_NAME]
+    settings.RMA_DB_PREPARED_STATEMENTS = False  # behind a pooler in transaction mode
+    assert statements() == ["SELECT"]
 
 
 def test_a_user_without_a_role_is_let_in_and_refused_by_the_role_check(reason):
