@@ -36,6 +36,20 @@ def retry_policy(*errors: type[BaseException]) -> dict[str, Any]:
     return {"autoretry_for": (*TRANSIENT_DATABASE_ERRORS, *errors), **RETRY_BACKOFF}
 
 
+def drain_task_options() -> dict[str, Any]:
+    """Task options of a run that drains the rows rung for by rma.core.queue.ring_on_commit: acknowledged once done,
+    a minute's soft limit (a run hands over to the next well before), no result kept, bound (it asks whether it runs
+    eagerly), retried on transient database errors."""
+    return {
+        "acks_late": True,
+        "soft_time_limit": 60,
+        "time_limit": 90,
+        "ignore_result": True,
+        "bind": True,
+        **retry_policy(),
+    }
+
+
 def database_connections_reset() -> None:
     """Drop the database connections that an error left unusable, so that the next query opens a fresh one.
 

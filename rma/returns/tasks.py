@@ -5,7 +5,7 @@ from typing import Any
 from celery import Task, shared_task
 
 from rma.core.queue import publish
-from rma.core.retries import retry_policy
+from rma.core.retries import drain_task_options
 from rma.returns.api.creation import intake_return_make  # the API's creation, which an intake replays
 from rma.returns.intake import return_intakes_drain, return_intakes_waiting
 from rma.returns.services import return_requests_expire
@@ -21,15 +21,7 @@ def return_requests_expire_task() -> int:
 HELP_WANTED = 20
 
 
-@shared_task(
-    name="rma.returns.intakes_drain",
-    acks_late=True,
-    soft_time_limit=60,
-    time_limit=90,
-    ignore_result=True,
-    bind=True,
-    **retry_policy(),
-)
+@shared_task(name="rma.returns.intakes_drain", **drain_task_options())
 def return_intakes_drain_task(self: Task, **kwargs: Any) -> dict[str, int]:
     """Make the returns accepted for later (rung by each acceptance; beat, every 30 s, for what a lost publish
     left); hands over to a next run when more wait than one run takes."""

@@ -10,7 +10,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from rma.core.queue import publish
-from rma.core.retries import RecordedRetriesTask, retry_policy
+from rma.core.retries import RecordedRetriesTask, drain_task_options, retry_policy
 from rma.shipping.carriers import CarrierUnavailable
 from rma.shipping.services import (
     label_generate_queued,
@@ -68,16 +68,7 @@ def label_generate_task(label_id: int, **kwargs: Any) -> None:
     label_generate_queued(label_id=label_id, batch_size=settings.RMA_LABEL_BATCH_SIZE)
 
 
-@shared_task(
-    name="rma.shipping.labels_generate_waiting",
-    queue="labels",
-    acks_late=True,
-    soft_time_limit=60,
-    time_limit=90,
-    ignore_result=True,
-    bind=True,
-    **retry_policy(),
-)
+@shared_task(name="rma.shipping.labels_generate_waiting", queue="labels", **drain_task_options())
 def labels_generate_waiting_task(self: Task, **kwargs: Any) -> dict[str, int]:
     """Make the labels waiting to be made, in batches (rung by approvals: rma.shipping.reactions); the labels a batch
     left out get their own tasks, for their retries; hands over to a next run when more wait than one run makes."""
