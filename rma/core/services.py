@@ -6,7 +6,9 @@ from functools import cache
 from typing import Any, TypeVar
 
 from django.db import NotSupportedError, connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.constants import OnConflict
+from django.db.models.expressions import Col
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
@@ -83,9 +85,7 @@ def row_insert(*, instance: ModelT) -> ModelT:
         cursor.execute(statement.sql, params)
         row = cursor.fetchone() if statement.returning else ()
     for (field, converters), value in zip(statement.returning, row, strict=True):
-        for converter in converters:
-            value = converter(value, field, connection)
-        setattr(instance, field.attname, value)
+        setattr(instance, field.attname, db_value_converted(value, converters, field, connection))
     instance._state.adding = False
     instance._state.db = using
     return instance
@@ -96,7 +96,7 @@ class _InsertStatement:
     sql: str
     fields: "tuple[models.Field[Any, Any], ...]"
     # The columns the insert returns (the primary key), with the converters the ORM applies to their values.
-    returning: "tuple[tuple[models.Field[Any, Any], tuple[Callable[..., Any], ...]], ...]"
+    returning: "tuple[tuple[models.Field[Any, Any], tuple[Converter, ...]], ...]"
 
 
 @cache
@@ -106,9 +106,7 @@ def _insert_statement(model: type[models.Model], using: str, *, with_pk: bool) -
     fields = tuple(f for f in opts.concrete_fields if not f.generated and (with_pk or f is not opts.pk))
     quote = connection.ops.quote_name
     returning = tuple(
-        (field, tuple(connection.ops.get_db_converters(col) + col.get_db_converters(connection)))
-        for field in opts.db_returning_fields
-        for col in (field.get_col(opts.db_table),)
+        (field, db_converters(connection, field.get_col(opts.db_table))) for field in opts.db_returning_fields
     )
     sql = (
         f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
@@ -117,6 +115,24 @@ def _insert_statement(model: type[models.Model], using: str, *, with_pk: bool) -
     if returning:
         sql += f" RETURNING {', '.join(quote(field.column) for field, _converters in returning)}"
     return _InsertStatement(sql=sql, fields=fields, returning=returning)
+
+
+Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
+
+
+def db_converters(connection: BaseDatabaseWrapper, column: Col) -> tuple[Converter, ...]:
+    """What the ORM applies to a column's value read from the database: the backend's converters, then the field's
+    (`from_db_value`), for statements whose SQL is written once rather than compiled by the ORM each time."""
+    return tuple(connection.ops.get_db_converters(column) + column.get_db_converters(connection))
+
+
+def db_value_converted(
+    value: Any, converters: tuple[Converter, ...], column: Any, connection: BaseDatabaseWrapper
+) -> Any:
+    """`value` as the ORM gives it, after `db_converters`."""
+    for converter in converters:
+        value = converter(value, column, connection)
+    return value
 
 
 def rows_insert_or_get(*, instances: Sequence[ModelT], unique: str) -> list[tuple[ModelT, bool]]:

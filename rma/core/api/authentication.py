@@ -12,7 +12,7 @@ sessions (PgBouncer in transaction mode) does not keep prepared statements: set 
 behind one.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -28,6 +28,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
 from rma.core import roles
+from rma.core.services import Converter, db_converters, db_value_converted
 
 USER_FIELDS = tuple(field.attname for field in User._meta.concrete_fields)
 PREPARED_NAME = "rma_token_auth"
@@ -38,15 +39,14 @@ TOKEN_FIELDS = ("key", "user_id", "created")
 class _Statement:
     sql: str
     columns: tuple[Col, ...]
-    converters: tuple[tuple[Callable[..., Any], ...], ...]  # per column: what the ORM applies to its value
+    converters: tuple[tuple[Converter, ...], ...]  # per column: what the ORM applies to its value
 
     def values(self, alias: str, row: Sequence[Any]) -> list[Any]:
         connection = connections[alias]
-        values = list(row)
-        for index, converters in enumerate(self.converters):
-            for converter in converters:
-                values[index] = converter(values[index], self.columns[index], connection)
-        return values
+        return [
+            db_value_converted(value, converters, column, connection)
+            for value, converters, column in zip(row, self.converters, self.columns, strict=True)
+        ]
 
 
 @cache
@@ -70,9 +70,7 @@ def _statement(alias: str) -> _Statement:
         f"LEFT JOIN {quote(Group._meta.db_table)} g ON g.{quote('id')} = m.{quote('group_id')} "
         f"WHERE t.{quote('key')} = %s"
     )
-    converters = tuple(
-        tuple(connection.ops.get_db_converters(column) + column.get_db_converters(connection)) for column in columns
-    )
+    converters = tuple(db_converters(connection, column) for column in columns)
     return _Statement(sql, columns, converters)
 
 
