@@ -5,8 +5,9 @@ same run, at each data-set size; a table of baseline, ours and their ratio for e
 
 Environment:
 - BENCH_SIZES: data-set sizes in returns, default 10000,1000000. Each size has its own database on DATABASE_URL's
-  server (<name>_bench_10k, <name>_bench_1m…), migrated and seeded with `manage.py seed_scale` on first use, reused
-  afterwards (seeding a million returns takes about an hour on two cores).
+  server (<name>_bench_10k_seed, <name>_bench_1m_seed…), migrated and seeded with `manage.py seed_scale` on first
+  use, reused afterwards (seeding a million returns takes about an hour on two cores). Each run measures a fresh copy
+  of it (<name>_bench_10k…), so that what one run writes does not weigh on the next.
 - BENCH_QUICK=1: one small size and short measures (what tests/bench checks the harness with).
 - BENCH_DURATION (seconds per measure, default 8), BENCH_CONCURRENCY (client threads, default 4).
 - BENCH_REDIS_URL: the Redis database the portal and its worker use during the bench (its queues are emptied):
@@ -90,8 +91,11 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 def dataset_ensure(base: str, size: int) -> str:
-    """The database of this size, migrated, with `size` seeded returns (seeded now when fewer are there)."""
-    url = servers.database_ensure(base, f"{database_prefix(base)}_{size_label(size)}")
+    """The database this run measures at this size: a fresh copy of the seeded one (<name>_bench_10k_seed…), which
+    is migrated, and seeded now when it holds fewer than `size` returns. What a run writes (its creations, webhooks
+    and labels) goes to the copy, so every run starts from the same data."""
+    name = f"{database_prefix(base)}_{size_label(size)}"
+    url = servers.database_ensure(base, f"{name}_seed")
     # seed_scale lives in rma.demo, which only the local settings install.
     env = {
         **os.environ,
@@ -105,7 +109,7 @@ def dataset_ensure(base: str, size: int) -> str:
     if have < size:
         print(f"seeding {size - have} returns into {urlsplit(url).path[1:]} (reused on later runs)", flush=True)
         manage(env, "seed_scale", "--returns", str(size - have), *(["--append"] if have else []))
-    return url
+    return servers.database_copy(base, f"{name}_seed", name)
 
 
 def prepare(env: dict[str, str], *args: str) -> dict[str, Any]:

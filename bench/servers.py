@@ -70,6 +70,28 @@ def database_ensure(base: str, name: str) -> str:
     return database_url(base, name)
 
 
+def database_copy(base: str, source: str, name: str) -> str:
+    """Database `name` on DATABASE_URL's server, made again as a copy of database `source` (dropped first when it
+    is there, with whatever a last run left in it); its URL. The copy is a file copy: seconds for a small data set,
+    about a minute for a large one, and the planner's statistics come with it."""
+    import psycopg2
+
+    connection = psycopg2.connect(database_url(base, "postgres"))
+    connection.autocommit = True  # CREATE and DROP DATABASE cannot run in a transaction
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                [source],
+            )
+            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}" STRATEGY FILE_COPY')
+    finally:
+        connection.close()
+    return database_url(base, name)
+
+
 def sql_run(url: str, sql: str, params: tuple | list = ()) -> list[tuple]:
     import psycopg2
 

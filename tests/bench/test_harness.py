@@ -8,7 +8,9 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+import psycopg2
 import pytest
 
 from tests.conftest import require
@@ -98,3 +100,20 @@ def test_the_quick_bench_reports_every_measure_with_its_baseline(bench_env):
     assert "--workers 2" in report  # the Dockerfile's gunicorn settings, for both servers
     written = report.rsplit("written to ", 1)[1].strip()
     assert (ROOT / written).read_text().startswith("Returns portal benchmark")
+    # The run measured a copy of the seeded data set: what it wrote is in the copy, and the seeded one still holds
+    # its 200 returns for the next run.
+    seeded, measured = (returns_count(bench_env["DATABASE_URL"], f"_200{suffix}") for suffix in ("_seed", ""))
+    assert seeded == 200
+    assert measured > seeded
+
+
+def returns_count(base: str, suffix: str) -> int:
+    name = urlsplit(base).path.lstrip("/")
+    name = f"{name if name.endswith('bench') else name + '_bench'}{suffix}"
+    connection = psycopg2.connect(urlunsplit(urlsplit(base)._replace(path=f"/{name}")))
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM returns_returnrequest")
+            return int(cursor.fetchone()[0])
+    finally:
+        connection.close()
