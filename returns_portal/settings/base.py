@@ -119,6 +119,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # The session's user with their roles in one statement, their permissions in one more (rma/core/auth_backend.py).
+    "rma.core.auth_backend.RoleAwareModelBackend",
+    # Sessions signed in before it was listed name Django's own backend: they stay signed in.
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 # ---- STATIC AND MEDIA
 STATIC_URL = "/static/"

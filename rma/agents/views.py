@@ -34,7 +34,6 @@ from rma.returns.models import ReturnRequest
 from rma.returns.notes import return_note_add, return_notes_list
 from rma.returns.services import return_request_approve, return_request_reject
 from rma.shipping.models import Label
-from rma.shipping.selectors import label_get_for_return
 from rma.shipping.services.tracking import label_tracking_alert_clear
 from rma.shipping.tracking_selectors import labels_flagged, tracking_events_for_return
 
@@ -84,13 +83,9 @@ def queue(request: AgentRequest) -> HttpResponse:
 
 def _detail_context(request: AgentRequest, return_request: ReturnRequest, **forms: Any) -> dict[str, Any]:
     currency = return_request.currency
+    # The lines, their photos and the label came with the return (selectors.return_request_get).
     lines = [
-        {
-            "line": line,
-            "unit_price": money(line.order_line.unit_price, currency),
-            "photos": [photo for photo in photos if photo.return_line_id == line.pk],
-        }
-        for photos in [list(selectors.return_photos(return_request=return_request))]
+        {"line": line, "unit_price": money(line.order_line.unit_price, currency), "photos": list(line.photos.all())}
         for line in return_request.lines.all()
     ]
     return {
@@ -106,7 +101,7 @@ def _detail_context(request: AgentRequest, return_request: ReturnRequest, **form
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "note_form": forms.get("note_form") or NoteForm(),
-        "label": label_get_for_return(return_public_id=return_request.public_id),
+        "label": getattr(return_request, "label", None),  # none made yet: the relation raises, an AttributeError
     }
 
 

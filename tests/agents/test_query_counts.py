@@ -12,9 +12,9 @@ pytestmark = pytest.mark.django_db
 # The customer history is two queries for the whole page (their orders, their returns), as the email-only history it
 # replaced, plus one finding the addresses too many customers share (a second when the orders have phones); another,
 # what the warehouse found, once one of those returns has been received.
-QUEUE_QUERIES = 12
-DETAIL_QUERIES = 18
-NOTE_ADD_QUERIES = 11
+QUEUE_QUERIES = 11
+DETAIL_QUERIES = 14
+NOTE_ADD_QUERIES = 9
 
 
 def test_the_queue_costs_the_same_for_two_returns_or_ten(client, camille, flagged):

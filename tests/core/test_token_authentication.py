@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
 from rma.core import roles
-from rma.core.api.authentication import PREPARED_NAME, TokenAuthentication
+from rma.core.api.authentication import TokenAuthentication
+from rma.core.user_rows import BY_TOKEN as PREPARED_NAME
 from tests.conftest import client_for, require
 from tests.core.factories import UserFactory
 

@@ -13,10 +13,10 @@ from tests.orders.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 # Pinned, one per page.
-RETURN_CHECK_QUERIES = 8
+RETURN_CHECK_QUERIES = 7
 RETURN_API_QUERIES = 5
-ORDER_QUERIES = 13
-CARTON_SCAN_QUERIES = 20
+ORDER_QUERIES = 12
+CARTON_SCAN_QUERIES = 19
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from tests.plans import plan_in_index_order
 
 pytestmark = pytest.mark.django_db
 # Pinned: a page of the expected list is its rows (with their orders and labels) and what every warehouse page reads.
-LIST_QUERIES = 9
+LIST_QUERIES = 8
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 DETAIL_QUERIES = 8
 REASON_CODES_QUERIES = 4
 ORDER_ELIGIBILITY_QUERIES = 8
-NOTES_QUERIES = 7
+NOTES_QUERIES = 6
 
 
 def test_a_return_with_five_lines_costs_what_one_with_a_line_does(agent, make_return):
