@@ -322,12 +322,3 @@ def return_requests_needing_review() -> QuerySet[ReturnRequest]:
         .annotate(line_count=Coalesce(line_count, 0))
         .order_by(*REVIEW_QUEUE_ORDER)
     )
-
-
-def return_photos(*, return_request: ReturnRequest) -> QuerySet[ReturnPhoto]:
-    """The customer's photos of a return, by line."""
-    return (
-        ReturnPhoto.objects.filter(return_line__return_request=return_request)
-        .select_related("return_line__order_line")
-        .order_by("return_line_id", "id")
-    )
