@@ -2,10 +2,12 @@
 stored time of the last move (indexed) instead of looking up each row's latest event."""
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
 from rma.returns.choices import ReturnStatus as S
-from rma.warehouse.selectors import returns_awaiting_refund, returns_expected
+from rma.warehouse.selectors import refund_due_row, returns_awaiting_refund, returns_expected
 from rma.warehouse.services import arrival_register
 from tests.conftest import client_for
 from tests.helpers import queries_of
@@ -102,3 +104,12 @@ def test_the_board_s_rows_link_and_read_as_reversed_and_translated(web, fill, wa
     french = web.get(reverse("warehouse:board"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "0 jour" in french
     assert "En route" in french
+    # Dates as the template's date filter writes them, in the reader's time zone and format.
+    row = refund_due_row(return_request=awaiting)
+    context = Context({"at": row.received_at, "due": row.due_by})
+    for language, page in (("en", english), ("fr", french)):
+        with translation.override(language):
+            received = Template('{{ at|date:"SHORT_DATETIME_FORMAT" }}').render(context)
+            due_by = Template('{{ due|date:"SHORT_DATE_FORMAT" }}').render(context)
+        assert f"<td>{received}</td>" in page, (language, received)
+        assert f"<td>{due_by}" in page, (language, due_by)

@@ -1,8 +1,6 @@
 """Warehouse pages: the board, the scan box and switching warehouse."""
 
-from collections.abc import Callable
 from datetime import datetime
-from functools import cache
 from uuid import UUID
 
 from django.conf import settings
@@ -11,7 +9,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from rma.core.exceptions import DomainError
@@ -19,66 +16,56 @@ from rma.core.http import url_prefix
 from rma.locations.models import Warehouse
 from rma.warehouse import selectors
 from rma.warehouse.forms import ScanForm
-from rma.warehouse.models import UnexpectedParcel
-from rma.warehouse.selectors import ExpectedRow, ExpectedShipmentRow, RefundDueRow
 from rma.warehouse.services import ScanOutcome, ScanResult, arrival_register
+from rma.warehouse.views.board_cells import Cells, awaiting_cells, expected_cells, shipment_cells, unexpected_cells
 from rma.warehouse.views.common import WAREHOUSE_PAGES, WarehouseRequest, render_page, warehouse_view
 
 _ANY_UUID = UUID(int=0)
+# What the rows show (templates/warehouse/rows/) and their age needs: a shop's other columns (its opening hours, a
+# JSON document) and the other warehouse or user columns cost each row their loading only.
+_SHIPMENT_COLUMNS = ("public_id", "number", "status", "dispatched_at", "closed_at", "created_at", "store__name")
+_PARCEL_COLUMNS = ("scanned_code", "reason", "created_at", "warehouse__code")
 
 
-def _days_label() -> Callable[[int], str]:
-    """ "3 days" in the reader's language, translated once per distinct number of days on the page."""
-
-    @cache
-    def days(count: int) -> str:
-        return ngettext("%(counter)s day", "%(counter)s days", count) % {"counter": count}
-
-    return days
-
-
-def row_links() -> dict[str, str]:
-    """Rows link to prefix + id + "/" (warehouse:return, warehouse:shipment, warehouse:unexpected)."""
-    return {
-        "return_url": url_prefix("warehouse:return", sample=_ANY_UUID),
-        "shipment_url": url_prefix("warehouse:shipment", sample=_ANY_UUID),
-        "unexpected_url": url_prefix("warehouse:unexpected", sample=0),
-    }
-
-
-def expected_rows(warehouses: list[Warehouse], start: int, stop: int, now: datetime) -> list[tuple[ExpectedRow, str]]:
+def expected_rows(warehouses: list[Warehouse], start: int, stop: int, now: datetime) -> list[Cells]:
     """Returns on their way, oldest move first, with their age in words."""
-    days = _days_label()
     rows = [
         selectors.expected_row(return_request=r, now=now)
         for r in selectors.returns_expected(warehouses=warehouses)[start:stop]
     ]
-    return [(row, days(row.age_days)) for row in rows]
+    return expected_cells(rows)
 
 
-def awaiting_rows(warehouses: list[Warehouse], start: int, stop: int, now: datetime) -> list[RefundDueRow]:
+def awaiting_rows(warehouses: list[Warehouse], start: int, stop: int, now: datetime) -> list[Cells]:
     """Received returns whose refund is not released yet, oldest receipt first, with the legal deadline."""
-    return [
+    rows = [
         selectors.refund_due_row(return_request=r, now=now)
         for r in selectors.returns_awaiting_refund(warehouses=warehouses)[start:stop]
     ]
+    return awaiting_cells(rows, url_prefix("warehouse:return", sample=_ANY_UUID))
 
 
-def shipment_rows(
-    warehouses: list[Warehouse], start: int, stop: int, now: datetime
-) -> list[tuple[ExpectedShipmentRow, str]]:
+def shipment_rows(warehouses: list[Warehouse], start: int, stop: int, now: datetime) -> list[Cells]:
     """Shops' shipments announced or on their way, oldest first, with their age in words."""
-    days = _days_label()
-    rows = [
-        selectors.expected_shipment_row(shipment=s, now=now)
-        for s in selectors.shipments_expected(warehouses=warehouses)[start:stop]
-    ]
-    return [(row, days(row.age_days)) for row in rows]
+    shipments = (
+        selectors.shipments_expected(warehouses=warehouses)
+        .select_related(None)
+        .select_related("store")
+        .only(*_SHIPMENT_COLUMNS)
+    )
+    rows = [selectors.expected_shipment_row(shipment=s, now=now) for s in shipments[start:stop]]
+    return shipment_cells(rows, url_prefix("warehouse:shipment", sample=_ANY_UUID))
 
 
-def unexpected_rows(warehouses: list[Warehouse], start: int, stop: int, now: datetime) -> list[UnexpectedParcel]:
+def unexpected_rows(warehouses: list[Warehouse], start: int, stop: int, now: datetime) -> list[Cells]:
     """Parcels scanned without a match, the latest first."""
-    return list(selectors.unexpected_parcels_open(warehouses=warehouses)[start:stop])
+    parcels = (
+        selectors.unexpected_parcels_open(warehouses=warehouses)
+        .select_related(None)
+        .select_related("warehouse")
+        .only(*_PARCEL_COLUMNS)
+    )
+    return unexpected_cells(list(parcels[start:stop]), url_prefix("warehouse:unexpected", sample=0))
 
 
 @warehouse_view
@@ -86,15 +73,15 @@ def board(request: WarehouseRequest) -> HttpResponse:
     """The most urgent rows of each list (received returns and their refund deadline, returns on their way, shops'
     shipments, unexpected parcels), each list's figures, and links to the whole lists (`board_list`).
 
-    Its cost does not grow with what is in flight: `RMA_WAREHOUSE_BOARD_ROWS` rows per list, each row's link, age and
-    status label worked out once per page (a reversed URL prefix, one translation per distinct age, `choice_label`),
+    Its cost does not grow with what is in flight: `RMA_WAREHOUSE_BOARD_ROWS` rows per list, each row's cells worked
+    out in Python (`board_cells`: a reversed URL prefix per list, one translation per distinct age, `choice_label`),
     and figures counted by the database over a bounded number of rows (`selectors.board_counts`).
     """
     warehouses = request.warehouses
     now = timezone.now()
     rows = settings.RMA_WAREHOUSE_BOARD_ROWS
     expected = expected_rows(warehouses, 0, rows, now)
-    expected.sort(key=lambda row_age: not row_age[0].at_dock)  # delivered by the carrier first: they wait at the dock
+    expected.sort(key=lambda row: not row["at_dock"])  # delivered by the carrier first: they wait at the dock
     return render_page(
         request,
         "warehouse/board.html",
@@ -104,7 +91,6 @@ def board(request: WarehouseRequest) -> HttpResponse:
             "awaiting": awaiting_rows(warehouses, 0, rows, now),
             "shipments": shipment_rows(warehouses, 0, rows, now),
             "unexpected": unexpected_rows(warehouses, 0, rows, now),
-            **row_links(),
         },
     )
 

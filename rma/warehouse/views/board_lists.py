@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rma.core.http import page_number
 from rma.locations.models import Warehouse
-from rma.warehouse.views.board import awaiting_rows, expected_rows, row_links, shipment_rows, unexpected_rows
+from rma.warehouse.views.board import awaiting_rows, expected_rows, shipment_rows, unexpected_rows
 from rma.warehouse.views.common import WarehouseRequest, render_page, warehouse_view
 
 
@@ -58,6 +58,5 @@ def board_list(request: WarehouseRequest, name: str) -> HttpResponse:
             "last_row": start + len(rows[:page_rows]),
             "previous_page": number - 1 if number > 1 else None,
             "next_page": number + 1 if len(rows) > page_rows else None,
-            **row_links(),
         },
     )
