@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from rma.core import roles
 from rma.returns.choices import ReturnStatus as S
 from rma.returns.models import ReturnRequest
 from rma.shipping.carriers import TrackingStatus
@@ -24,6 +25,7 @@ from rma.warehouse.selectors import (
     shipments_expected,
 )
 from rma.warehouse.services import arrival_register
+from tests.core.factories import UserFactory
 from tests.helpers import get_queries
 from tests.plans import plan_in_index_order
 
@@ -81,6 +83,33 @@ def test_the_figures_agree_with_the_rows_flags(mixed, warehouse):
     assert counts.awaiting.value == 3
     assert counts.refund_flagged.value == sum(row.due_soon or row.overdue for row in due) == 2
     assert not any(count.capped for count in (counts.expected, counts.late, counts.awaiting))
+
+
+def test_the_figures_move_with_the_time_and_the_settings(mixed, warehouse, other_warehouse, settings):
+    """On PostgreSQL the counting statement is made once per warehouse set, limit and spans, then moved to the time
+    asked: its figures still agree with the rows' flags days later, with other settings, for other warehouses."""
+
+    def flags(warehouses, now):
+        rows = [expected_row(return_request=r, now=now) for r in returns_expected(warehouses=warehouses)]
+        due = [refund_due_row(return_request=r, now=now) for r in returns_awaiting_refund(warehouses=warehouses)]
+        return len(rows), sum(row.late for row in rows), sum(row.due_soon or row.overdue for row in due)
+
+    def figures(warehouses, now):
+        counts = board_counts(warehouses=warehouses, now=now)
+        return counts.expected.value, counts.late.value, counts.refund_flagged.value
+
+    now = timezone.now()
+    assert figures([warehouse], now) == flags([warehouse], now) == (7, 4, 2)
+    for later in (now + timedelta(days=8), now + timedelta(days=12)):  # more late; then one more refund due soon
+        assert figures([warehouse], later) == flags([warehouse], later)
+    assert figures([warehouse], now + timedelta(days=12))[2] == 3
+    settings.RMA_WAREHOUSE_LATE_AFTER_DAYS = 25
+    settings.RMA_WAREHOUSE_REFUND_WARNING_DAYS = 1
+    assert figures([warehouse], now) == flags([warehouse], now) != (7, 4, 2)
+    assert figures([other_warehouse, warehouse], now) == figures([warehouse], now)
+    assert figures([other_warehouse], now) == (0, 0, 0)
+    settings.RMA_WAREHOUSE_BOARD_COUNT_LIMIT = 3
+    assert board_counts(warehouses=[warehouse], now=now).expected.capped
 
 
 def test_the_board_shows_its_figures(web, mixed):
@@ -165,3 +194,15 @@ def test_the_expected_shipments_are_read_in_their_index_order_on_postgresql(
     assert "Sort" not in plan, plan
     # Cartons counted per row shown (sub-plans), not grouped over every expected shipment before the limit.
     assert "Aggregate" not in plan.split("SubPlan")[0], plan
+
+
+def test_an_operator_of_no_warehouse_sees_an_empty_board(client, make_return):
+    make_return()
+    client.force_login(UserFactory(username="newcomer", roles=[roles.WAREHOUSE_STAFF]))
+
+    response = client.get(reverse("warehouse:board"))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "You are not assigned to any warehouse" in content
+    assert 'data-count="expected">0<' in content

@@ -7,8 +7,9 @@ indexes `returns_expected_board` and `returns_awaiting_board` hand them over), s
 hundred returns in flight or a hundred thousand. Past the limit a figure is a floor and reads "500+".
 """
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -98,7 +99,22 @@ def _head(queryset: QuerySet, limit: int, **flags: Q) -> _Head:
     return _Head(sql, tuple(params), tuple(flags))
 
 
-def _counted(heads: list[_Head], limit: int) -> list[dict[str, BoardCount]]:
+@dataclass(frozen=True)
+class _Counting:
+    """The statement counting every list's head, and each head's flags in the order of its columns."""
+
+    sql: str
+    params: tuple[Any, ...]
+    flags: tuple[tuple[str, ...], ...]
+
+    def at(self, now: datetime, made_at: datetime) -> list[Any]:
+        """Its parameters for `now`, when it was made for `made_at`: every time in it is `made_at` moved by a fixed
+        span (the late, warning and refund days), so moving them all by `now - made_at` gives `now`'s."""
+        shift = now - made_at
+        return [param + shift if isinstance(param, datetime) else param for param in self.params]
+
+
+def _counting(heads: list[_Head]) -> _Counting:
     """Each head's `total` and flags, counted in one statement (one sub-query per list)."""
     columns: list[str] = []
     sources: list[str] = []
@@ -113,17 +129,50 @@ def _counted(heads: list[_Head], limit: int) -> list[dict[str, BoardCount]]:
         )
         columns.extend(f"{alias}.{name}" for name in head.flags)
         params.extend(head.params)
+    sql = f"SELECT {', '.join(columns)} FROM {' CROSS JOIN '.join(sources)}"  # noqa: S608
+    return _Counting(sql, tuple(params), tuple(head.flags for head in heads))
+
+
+def _heads(warehouses: QuerySet[Warehouse] | list[Warehouse], now: datetime, limit: int) -> list[_Head]:
+    at_dock = _at_dock()
+    in_transit = Q(status=ReturnStatus.IN_TRANSIT)
+    # As `expected_row` decides it: in transit for too long, or not sent by the day it had to be; not at the dock.
+    late = ((in_transit & Q(status_changed_at__lt=now - late_after())) | (~in_transit & Q(send_by__lt=now))) & ~at_dock
+    # As `refund_due_row` decides it: the 14-day deadline falls before the end of the warning days.
+    flagged = Q(received_at__lte=now + refund_warning() - timedelta(days=LEGAL_REFUND_DAYS))
+    return [
+        _head(returns_expected(warehouses=warehouses), limit, late=late, at_dock=at_dock),
+        _head(returns_awaiting_refund(warehouses=warehouses), limit, flagged=flagged),
+        _head(
+            shipments_expected(warehouses=warehouses),
+            limit,
+            late=Q(status=ShipmentStatus.DISPATCHED, dispatched_at__lt=now - shipment_late_after()),
+        ),
+        _head(unexpected_parcels_open(warehouses=warehouses), limit),
+    ]
+
+
+# The time the kept statements are made for: any time does, as long as it is the same for all.
+_MADE_AT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@lru_cache(maxsize=64)
+def _counting_kept(warehouse_ids: tuple[int, ...], limit: int, _spans: tuple[timedelta, ...]) -> _Counting:
+    """The statement for these warehouses, made once per process (per limit and spans, which settings set): the ORM
+    built and compiled four querysets for it on every board, a sixth of the page's time."""
+    return _counting(_heads([Warehouse(pk=pk) for pk in warehouse_ids], _MADE_AT, limit))
+
+
+def _counted(counting: _Counting, params: list[Any], limit: int) -> list[dict[str, BoardCount]]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)} FROM {' CROSS JOIN '.join(sources)}", params)  # noqa: S608
+        cursor.execute(counting.sql, params)
         row = list(cursor.fetchone())
     counted = []
-    for head in heads:
-        total, figures = row[0], row[1 : 1 + len(head.flags)]
-        row = row[1 + len(head.flags) :]
+    for flags in counting.flags:
+        total, figures = row[0], row[1 : 1 + len(flags)]
+        row = row[1 + len(flags) :]
         capped = total > limit
-        counts = {
-            name: BoardCount(figure or 0, capped=capped) for name, figure in zip(head.flags, figures, strict=True)
-        }
+        counts = {name: BoardCount(figure or 0, capped=capped) for name, figure in zip(flags, figures, strict=True)}
         counts["total"] = BoardCount(min(total, limit), capped=capped)
         counted.append(counts)
     return counted
@@ -131,23 +180,18 @@ def _counted(heads: list[_Head], limit: int) -> list[dict[str, BoardCount]]:
 
 def board_counts(*, warehouses: QuerySet[Warehouse] | list[Warehouse], now: datetime) -> BoardCounts:
     limit = settings.RMA_WAREHOUSE_BOARD_COUNT_LIMIT
-    at_dock = _at_dock()
-    in_transit = Q(status=ReturnStatus.IN_TRANSIT)
-    # As `expected_row` decides it: in transit for too long, or not sent by the day it had to be; not at the dock.
-    late = ((in_transit & Q(status_changed_at__lt=now - late_after())) | (~in_transit & Q(send_by__lt=now))) & ~at_dock
-    expected_head = _head(returns_expected(warehouses=warehouses), limit, late=late, at_dock=at_dock)
-    # As `refund_due_row` decides it: the 14-day deadline falls before the end of the warning days.
-    flagged = Q(received_at__lte=now + refund_warning() - timedelta(days=LEGAL_REFUND_DAYS))
-    awaiting_head = _head(returns_awaiting_refund(warehouses=warehouses), limit, flagged=flagged)
-    shipments_head = _head(
-        shipments_expected(warehouses=warehouses),
-        limit,
-        late=Q(status=ShipmentStatus.DISPATCHED, dispatched_at__lt=now - shipment_late_after()),
-    )
-    unexpected_head = _head(unexpected_parcels_open(warehouses=warehouses), limit)
-    expected, awaiting, shipments, unexpected = _counted(
-        [expected_head, awaiting_head, shipments_head, unexpected_head], limit
-    )
+    if not warehouses:  # an operator not assigned yet: nothing to count (and no statement: `IN ()` is none)
+        return BoardCounts(*(BoardCount(0) for _field in fields(BoardCounts)))
+    if connection.vendor == "postgresql":
+        # Times are parameters as they are on PostgreSQL, which the kept statement can move to `now`; SQLite gets
+        # them as text, and its statement is made each time.
+        spans = (late_after(), refund_warning(), shipment_late_after())
+        counting = _counting_kept(tuple(sorted(warehouse.pk for warehouse in warehouses)), limit, spans)
+        params = counting.at(now, _MADE_AT)
+    else:
+        counting = _counting(_heads(warehouses, now, limit))
+        params = list(counting.params)
+    expected, awaiting, shipments, unexpected = _counted(counting, params, limit)
     return BoardCounts(
         expected=expected["total"],
         late=expected["late"],
