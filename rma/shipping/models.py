@@ -96,6 +96,13 @@ class Label(PublicIdModel, TimeStampedModel):
                 condition=~models.Q(tracking_alert=""),
                 name="shipping_label_tracking_alert",
             ),
+            # The labels waiting to be made in a batch, oldest first (rma.shipping.services.label_batches): a few
+            # hundred at most, where the whole table is every label ever made.
+            models.Index(
+                fields=("id",),
+                condition=models.Q(status=LabelStatus.PENDING, attempts=0),
+                name="shipping_label_waiting",
+            ),
         ]
 
     def __str__(self) -> str:

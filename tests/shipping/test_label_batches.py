@@ -18,7 +18,10 @@ from rma.shipping.choices import LabelStatus
 from rma.shipping.lock_objects import return_request_with_label_qs_select_for_update
 from rma.shipping.models import Label
 from rma.shipping.services import label_file_name, label_generate_queued, label_retry, labels_generate_batch
+from rma.shipping.services.label_batches import waiting_for_batch
 from rma.shipping.tasks import label_generate_task
+from tests.conftest import require
+from tests.plans import plan_in_index_order
 from tests.shipping.label_batching import files_blocked, label_of, made
 
 pytestmark = pytest.mark.django_db
@@ -270,3 +273,21 @@ def test_a_batch_leaves_out_the_labels_another_worker_holds_instead_of_waiting(p
     assert label_of(held).status == LabelStatus.PENDING
     label_generate_task.delay(held.label.pk)  # its own task: alone, the lock free again
     assert made(held)
+
+
+def test_a_batch_reads_the_waiting_labels_from_their_own_index_in_order(waiting):
+    """Only the labels waiting (pending, never tried) are in `shipping_label_waiting`: a batch reads them there,
+    oldest first, however many labels were made before."""
+    require(
+        connection.vendor == "postgresql",
+        "PostgreSQL (query plans)",
+        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/rma make test",
+    )
+    returns = waiting(3)
+
+    plan = plan_in_index_order(waiting_for_batch(label_id=None))
+
+    assert "shipping_label_waiting" in plan, plan
+    assert "Sort" not in plan, plan
+    taken = waiting_for_batch(label_id=returns[2].label.pk)
+    assert [r.pk for r in taken] == [returns[2].pk, returns[0].pk, returns[1].pk]

@@ -39,7 +39,7 @@ from typing import NamedTuple
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import translation
 
 from rma.core.queue import doorbell_clear
@@ -196,16 +196,23 @@ def _batch_run(*, label_id: int | None, size: int, exclude: Collection[int] = ()
     return outcome
 
 
-def _batch_make(outcome: _Outcome, *, label_id: int | None, size: int, exclude: Collection[int]) -> None:
+def waiting_for_batch(*, label_id: int | None, exclude: Collection[int] = ()) -> QuerySet[ReturnRequest]:
+    """The returns whose labels wait to be made in a batch, with their labels, to be locked by one statement (returns
+    first, as every path locks them): `label_id` first, then the oldest label first. That is the order of the
+    partial index `shipping_label_waiting`, which holds the waiting labels only; in their returns' order PostgreSQL
+    walked every return up to the newest ones."""
     first = (Case(When(label__pk=label_id, then=Value(0)), default=Value(1)),) if label_id is not None else ()
-    # The returns and their labels found and locked by one statement (returns first, as every path locks them).
-    return_requests = list(
+    return (
         return_request_with_label_qs_select_for_update(skip_locked=True)
         .select_related("order", "drop_off_point", "destination_warehouse", "label__account")
         .filter(_batchable_q())
         .exclude(label__pk__in=exclude)
-        .order_by(*first, "pk")[:size]
+        .order_by(*first, "label__pk")
     )
+
+
+def _batch_make(outcome: _Outcome, *, label_id: int | None, size: int, exclude: Collection[int]) -> None:
+    return_requests = list(waiting_for_batch(label_id=label_id, exclude=exclude)[:size])
     outcome.taken = [return_request.label.pk for return_request in return_requests]
     if not return_requests:
         return
