@@ -16,23 +16,16 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
 
-from rma.core.formatting import choice_label
 from rma.locations.models import Warehouse
-from rma.returns.choices import ReturnStatus
-from rma.shipping.choices import ShipmentStatus
 from rma.warehouse.models import UnexpectedParcel
 from rma.warehouse.selectors import ExpectedRow, ExpectedShipmentRow, RefundDueRow
 
 Cells = dict[str, Any]
 
 
-def _dated(format_name: str) -> Callable[[datetime], str]:
+def _dated(value: datetime, format_name: str) -> str:
     """A datetime in the reader's time zone and format, as the template's `date` filter writes it."""
-
-    def dated(value: datetime) -> str:
-        return date_format(timezone.localtime(value), format_name)
-
-    return dated
+    return date_format(timezone.localtime(value), format_name)
 
 
 def _counted(singular: str, plural: str) -> Callable[[int], str]:
@@ -51,16 +44,15 @@ def _code(warehouse: Warehouse | None) -> str:
 
 def awaiting_cells(rows: list[RefundDueRow], return_url: str) -> list[Cells]:
     """Received returns and their refund deadline: overdue, due soon (with the days left) or not yet."""
-    short_datetime, short_date = _dated("SHORT_DATETIME_FORMAT"), _dated("SHORT_DATE_FORMAT")
     days_left = _counted("%(counter)s day left", "%(counter)s days left")
     return [
         {
             "url": f"{return_url}{row.return_request.public_id}/",
             "rma": row.return_request.rma_number,
             "order": row.return_request.order.number,
-            "status": choice_label(ReturnStatus, row.return_request.status),
-            "received": short_datetime(row.received_at),
-            "due_by": short_date(row.due_by),
+            "status": row.return_request.get_status_display(),
+            "received": _dated(row.received_at, "SHORT_DATETIME_FORMAT"),
+            "due_by": _dated(row.due_by, "SHORT_DATE_FORMAT"),
             "overdue": row.overdue,
             "due_soon": row.due_soon,
             "days_left": days_left(row.days_left),
@@ -76,7 +68,7 @@ def expected_cells(rows: list[ExpectedRow]) -> list[Cells]:
         {
             "rma": row.return_request.rma_number,
             "tracking": row.tracking_number or "—",
-            "status": choice_label(ReturnStatus, row.return_request.status),
+            "status": row.return_request.get_status_display(),
             "at_dock": row.at_dock,
             "warehouse": _code(row.return_request.destination_warehouse),
             "age": days(row.age_days),
@@ -94,7 +86,7 @@ def shipment_cells(rows: list[ExpectedShipmentRow], shipment_url: str) -> list[C
             "url": f"{shipment_url}{row.shipment.public_id}/",
             "number": row.shipment.number,
             "shop": row.shipment.store.name,
-            "status": choice_label(ShipmentStatus, row.shipment.status),
+            "status": row.shipment.get_status_display(),
             "received": row.received_count,
             "cartons": row.carton_count,
             "age": days(row.age_days),
@@ -106,13 +98,12 @@ def shipment_cells(rows: list[ExpectedShipmentRow], shipment_url: str) -> list[C
 
 def unexpected_cells(parcels: list[UnexpectedParcel], unexpected_url: str) -> list[Cells]:
     """Parcels scanned without a match, with why and when."""
-    short_datetime = _dated("SHORT_DATETIME_FORMAT")
     return [
         {
             "url": f"{unexpected_url}{parcel.pk}/",
             "code": parcel.scanned_code,
             "why": parcel.get_reason_display(),
-            "scanned": short_datetime(parcel.created_at),
+            "scanned": _dated(parcel.created_at, "SHORT_DATETIME_FORMAT"),
             "warehouse": parcel.warehouse.code,
         }
         for parcel in parcels
