@@ -8,9 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg2
 import pytest
 
 from tests.conftest import require
@@ -108,12 +106,12 @@ def test_the_quick_bench_reports_every_measure_with_its_baseline(bench_env):
 
 
 def returns_count(base: str, suffix: str) -> int:
-    name = urlsplit(base).path.lstrip("/")
-    name = f"{name if name.endswith('bench') else name + '_bench'}{suffix}"
-    connection = psycopg2.connect(urlunsplit(urlsplit(base)._replace(path=f"/{name}")))
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM returns_returnrequest")
-            return int(cursor.fetchone()[0])
-    finally:
-        connection.close()
+    """Returns in the bench's database of this suffix, named as the bench names it (bench/app.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from app import database_prefix
+    from servers import database_url, sql_run
+
+    [(count,)] = sql_run(
+        database_url(base, f"{database_prefix(base)}{suffix}"), "SELECT count(*) FROM returns_returnrequest"
+    )
+    return int(count)
