@@ -3,10 +3,8 @@ user, rma.core.auth_backend): one row per group, one row with a NULL group name 
 
 Every staff page and every API request reads its user, then checks a role, so both came in two statements. Here the
 groups come with the user. Each statement and its columns' converters are made once per database rather than built
-by the ORM on each request. On PostgreSQL each is also prepared once per connection (PREPARE, then EXECUTE on each
-request): planning its joins cost the server more than running them. A connection pooler that hands a session's
-statements to other sessions (PgBouncer in transaction mode) does not keep prepared statements: set
-RMA_DB_PREPARED_STATEMENTS=false behind one.
+by the ORM on each request. On PostgreSQL each is also prepared once per connection (rma.core.prepared): planning its
+joins cost the server more than running them.
 """
 
 from collections.abc import Sequence
@@ -14,7 +12,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import connections
 from django.db.models import Field
@@ -22,6 +19,7 @@ from django.db.models.expressions import Col
 from rest_framework.authtoken.models import Token
 
 from rma.core import roles
+from rma.core.prepared import prepared_rows
 from rma.core.services import Converter, db_converters, db_value_converted
 
 USER_FIELDS = tuple(field.attname for field in User._meta.concrete_fields)
@@ -41,23 +39,7 @@ class UserRowsStatement:
     leading: int  # columns before the user's
 
     def rows(self, alias: str, key: Any) -> list[tuple[Any, ...]]:
-        connection = connections[alias]
-        with connection.cursor() as cursor:
-            if connection.vendor != "postgresql" or not settings.RMA_DB_PREPARED_STATEMENTS:
-                cursor.execute(self.sql, [key])
-                return cursor.fetchall()
-            # Prepared once per session: the database connection itself, which a reconnection replaces. Part of the
-            # session's setup, like the time zone Django sets on it: on the driver's own cursor, not among the
-            # statements of the request that happens to open the session. A prepared statement outlives the
-            # transaction that made it, even one rolled back.
-            session = connection.connection
-            prepared: dict[str, Any] = connection.__dict__.setdefault("_rma_prepared_on", {})
-            if prepared.get(self.name) is not session:
-                with session.cursor() as setup:
-                    setup.execute(f"PREPARE {self.name} AS {self.sql.replace('%s', '$1')}")
-                prepared[self.name] = session
-            cursor.execute(f"EXECUTE {self.name}(%s)", [key])
-            return cursor.fetchall()
+        return prepared_rows(alias, self.name, self.sql, [key])
 
     def values(self, alias: str, row: Sequence[Any]) -> list[Any]:
         connection = connections[alias]

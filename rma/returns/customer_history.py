@@ -36,13 +36,18 @@ from django.db import connection
 from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Lower
 
+from rma.core.prepared import prepared_rows
 from rma.orders.customer_keys import email_normalize
 from rma.orders.models import Order
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnLine, ReturnRequest
 
+CROWDED_KEYS = "rma_crowded_customer_keys"  # the name of its prepared statement
 # Returns whose units never went back (or were refused): they count as returns, not in the return rate.
 NOT_RETURNED_STATUSES = frozenset({ReturnStatus.CANCELLED, ReturnStatus.EXPIRED, ReturnStatus.REJECTED})
+# A history's outcomes are listed in the order the statuses are declared (ReturnStatus.values builds the choices anew
+# on every read: a page of 25 histories read it 25 times).
+STATUS_ORDER = {status: index for index, status in enumerate(ReturnStatus.values)}
 
 
 @dataclass(frozen=True)
@@ -154,21 +159,35 @@ def _crowded_keys(*, addresses: set[str], phones: set[str]) -> set[str]:
     on them would pull thousands of strangers' orders into one history.
 
     One statement for every key: per key, its distinct emails up to one past the limit, read in order from the index
-    on (key, email), so that a key with 27,000 orders costs a few index entries, not a count of them all."""
+    on (key, email), so that a key with 27,000 orders costs a few index entries, not a count of them all. On
+    PostgreSQL the keys come as two arrays, so that the statement keeps one shape whatever their number and is
+    prepared once per session (rma.core.prepared); planning a sub-query per key cost more than running them all."""
     limit = settings.RMA_CUSTOMER_KEY_MAX_EMAILS
-    probes = [("address_key", value) for value in sorted(addresses)] + [
-        ("phone_key", value) for value in sorted(phones)
-    ]
-    if not probes:
+    if not addresses and not phones:
         return set()
     quote = connection.ops.quote_name
     table, email = quote(Order._meta.db_table), quote("customer_email")
-    counts_sql = ", ".join(
-        f"(SELECT COUNT(*) FROM (SELECT DISTINCT {email} FROM {table} WHERE {quote(field)} = %s LIMIT %s) AS k{index})"
-        for index, (field, _value) in enumerate(probes)
-    )
+
+    def emails_at(field: str, key: str) -> str:
+        return (
+            f"(SELECT COUNT(*) FROM (SELECT DISTINCT {email} FROM {table} WHERE {quote(field)} = {key} LIMIT %s) AS k)"
+        )
+
+    if connection.vendor == "postgresql":
+        sql = " UNION ALL ".join(
+            f"SELECT key FROM unnest(%s::text[]) AS key WHERE {emails_at(field, 'key')} > %s"
+            for field in ("address_key", "phone_key")
+        )
+        params = [sorted(addresses), limit + 1, limit, sorted(phones), limit + 1, limit]
+        return {key for (key,) in prepared_rows(connection.alias, CROWDED_KEYS, sql, params)}
+    probes = [("address_key", value) for value in sorted(addresses)] + [
+        ("phone_key", value) for value in sorted(phones)
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {counts_sql}", [param for _field, value in probes for param in (value, limit + 1)])
+        cursor.execute(
+            "SELECT " + ", ".join(emails_at(field, "%s") for field, _value in probes),
+            [param for _field, value in probes for param in (value, limit + 1)],
+        )
         counts = cursor.fetchone()
     return {value for (_field, value), count in zip(probes, counts, strict=True) if count > limit}
 
@@ -250,8 +269,7 @@ def _history_fill(
         found = signals.get(row["return_id"], InspectionSignals())
         history.units_worn += found.units_worn
         history.units_unmatched += found.units_unmatched
-    status_order = {status: index for index, status in enumerate(ReturnStatus.values)}
-    history.by_status = dict(sorted(by_status.items(), key=lambda item: status_order.get(item[0], 0)))
+    history.by_status = dict(sorted(by_status.items(), key=lambda item: STATUS_ORDER.get(item[0], 0)))
     history.emails.discard("")
 
 

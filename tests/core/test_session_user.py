@@ -9,14 +9,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from rma.core import roles
-from rma.core.auth_backend import RoleAwareModelBackend
+from rma.core.auth_backend import PERMISSIONS, RoleAwareModelBackend
 from rma.core.user_rows import BY_ID
 from tests.conftest import require
 from tests.core.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-AUTH_TABLES = ("auth_user", "auth_group", "auth_permission", BY_ID)
+AUTH_TABLES = ("auth_user", "auth_group", "auth_permission", BY_ID, PERMISSIONS)
 
 
 def _auth_reads(queries: CaptureQueriesContext) -> list[str]:
