@@ -3,13 +3,15 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from rma.core.formatting import counted
 from rma.returns.choices import ReturnStatus
 from rma.returns.customer_history import CustomerHistory
 from rma.returns.models import ReturnRequest
@@ -41,22 +43,58 @@ class HistoryView:
     count: int
     summary: str  # "3 returns · 245,00 €"
     outcomes: list[tuple[str, str, int, str]]  # (status, its label, how many, "Approved: 3")
-    figures: list[tuple[str, str]]  # (what, "Return rate: 50% (2 of 4 units)"), for the return's page
-    emails: str  # "Under 2 emails: a@example.fr, b@example.fr", or "" under one
     risk: RiskView
+    # The whole history, on the return's page only (empty in the queue's rows):
+    figures: list[tuple[str, str]]  # (what, "Return rate: 50% (2 of 4 units)")
+    emails: str  # "Under 2 emails: a@example.fr, b@example.fr", or "" under one
 
 
-def history_view(history: CustomerHistory) -> HistoryView:
+@dataclass(frozen=True)
+class _Phrases:
+    """The fixed words of a history in one language. Each gettext costs some forty function calls, and a queue page of
+    25 histories asked for the same few hundreds of times; translations do not change while the process runs."""
+
+    status_labels: dict[str, str]
+    outcome: str  # "%(label)s: %(count)s"
+    risk: str  # "Risk score: %(score)d/100"
+    no_return: str
+
+
+@cache
+def _phrases(language: str | None) -> _Phrases:
+    with translation.override(language):
+        return _Phrases(
+            status_labels={status: str(label) for status, label in ReturnStatus.choices},
+            outcome=_("%(label)s: %(count)s"),
+            risk=_("Risk score: %(score)d/100"),
+            no_return=_("No return before"),
+        )
+
+
+def history_view(history: CustomerHistory, *, full: bool = True) -> HistoryView:
+    """The history as the pages show it; `full` adds the figures and the emails, which only a return's page shows."""
+    phrases = _phrases(translation.get_language())
     count_text = ngettext("%(count)d return", "%(count)d returns", history.count) % {"count": history.count}
     values = [money(value, currency) for currency, value in sorted(history.values.items())]
     summary = " · ".join([count_text, *values]) if values else count_text
     outcomes = [
-        (status, label, n, _("%(label)s: %(count)s") % {"label": label, "count": n})
+        (status, label, n, phrases.outcome % {"label": label, "count": n})
         for status, n in history.by_status.items()
-        for label in [str(ReturnStatus(status).label)]
+        for label in [phrases.status_labels[status]]
     ]
     if not history.count:
-        summary = _("No return before")
+        summary = phrases.no_return
+    risk = risk_score(history)
+    risk_view = RiskView(
+        score=risk.score,
+        label=phrases.risk % {"score": risk.score},
+        high=risk.high,
+        reasons=[reason.described for reason in risk.reasons],
+    )
+    if not full:
+        return HistoryView(
+            count=history.count, summary=summary, outcomes=outcomes, risk=risk_view, figures=[], emails=""
+        )
     rate = history.return_rate
     rate_text = (
         _("Return rate: %(rate)d%% (%(returned)d of %(bought)d units)")
@@ -75,19 +113,8 @@ def history_view(history: CustomerHistory) -> HistoryView:
             "count": len(history.emails),
             "emails": ", ".join(sorted(history.emails)),
         }
-    risk = risk_score(history)
     return HistoryView(
-        count=history.count,
-        summary=summary,
-        outcomes=outcomes,
-        figures=figures,
-        emails=emails,
-        risk=RiskView(
-            score=risk.score,
-            label=_("Risk score: %(score)d/100") % {"score": risk.score},
-            high=risk.high,
-            reasons=[reason.described for reason in risk.reasons],
-        ),
+        count=history.count, summary=summary, outcomes=outcomes, risk=risk_view, figures=figures, emails=emails
     )
 
 
@@ -110,6 +137,8 @@ def queue_rows(returns: Iterable[ReturnRequest], histories: dict[int, CustomerHi
     return's customer by return id; `url` is the start of a return's page (rma.core.http.url_prefix)."""
     now = timezone.now()
     zone = timezone.get_current_timezone()
+    ago = _("%(age)s ago")
+    lines = counted("%(counter)s line", "%(counter)s lines")
     rows = []
     for return_request in returns:
         since = return_request.submitted_at or return_request.created_at
@@ -118,11 +147,11 @@ def queue_rows(returns: Iterable[ReturnRequest], histories: dict[int, CustomerHi
             QueueRow(
                 return_request=return_request,
                 url=f"{url}{return_request.public_id}/",
-                lines=ngettext("%(counter)s line", "%(counter)s lines", line_count) % {"counter": line_count},
+                lines=lines(line_count),
                 waiting_since=date_format(since.astimezone(zone), "SHORT_DATETIME_FORMAT"),
-                waiting_for=_("%(age)s ago") % {"age": timesince(since, now)},
+                waiting_for=ago % {"age": timesince(since, now)},
                 value=money(return_request.refund_estimate, return_request.currency),
-                history=history_view(histories[return_request.pk]),
+                history=history_view(histories[return_request.pk], full=False),
             )
         )
     return rows

@@ -4,6 +4,7 @@ One place for every page, email and PDF: `69,00 €` and `1,5 kg` in French, `�
 `1er décembre` for the first of the month in French.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.db.models import Choices
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 
 CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF"}
 NBSP = "\u00a0"
@@ -28,6 +29,18 @@ def choice_label(choices: type[Choices], value: str) -> str:
         return str(choices(value).label)
     except ValueError:
         return value
+
+
+def counted(singular: str, plural: str) -> Callable[[int], str]:
+    """A count in words ("3 days") for the rows of one page, translated once per distinct number on it."""
+    done: dict[int, str] = {}
+
+    def count_text(count: int) -> str:
+        if count not in done:
+            done[count] = ngettext(singular, plural, count) % {"counter": count}
+        return done[count]
+
+    return count_text
 
 
 def is_french() -> bool:

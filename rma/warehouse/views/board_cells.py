@@ -7,15 +7,13 @@ says is decided by the selectors' row types (`expected_row`, `refund_due_row`, `
 API's board lists share.
 """
 
-from collections.abc import Callable
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import ngettext
 
+from rma.core.formatting import counted
 from rma.locations.models import Warehouse
 from rma.warehouse.models import UnexpectedParcel
 from rma.warehouse.selectors import ExpectedRow, ExpectedShipmentRow, RefundDueRow
@@ -28,23 +26,13 @@ def _dated(value: datetime, format_name: str) -> str:
     return date_format(timezone.localtime(value), format_name)
 
 
-def _counted(singular: str, plural: str) -> Callable[[int], str]:
-    """A count in words ("3 days"), translated once per distinct number on the page."""
-
-    @cache
-    def counted(count: int) -> str:
-        return ngettext(singular, plural, count) % {"counter": count}
-
-    return counted
-
-
 def _code(warehouse: Warehouse | None) -> str:
     return warehouse.code if warehouse is not None else ""
 
 
 def awaiting_cells(rows: list[RefundDueRow], return_url: str) -> list[Cells]:
     """Received returns and their refund deadline: overdue, due soon (with the days left) or not yet."""
-    days_left = _counted("%(counter)s day left", "%(counter)s days left")
+    days_left = counted("%(counter)s day left", "%(counter)s days left")
     return [
         {
             "url": f"{return_url}{row.return_request.public_id}/",
@@ -63,7 +51,7 @@ def awaiting_cells(rows: list[RefundDueRow], return_url: str) -> list[Cells]:
 
 def expected_cells(rows: list[ExpectedRow]) -> list[Cells]:
     """Returns on their way, with their age in words, late or at the dock."""
-    days = _counted("%(counter)s day", "%(counter)s days")
+    days = counted("%(counter)s day", "%(counter)s days")
     return [
         {
             "rma": row.return_request.rma_number,
@@ -80,7 +68,7 @@ def expected_cells(rows: list[ExpectedRow]) -> list[Cells]:
 
 def shipment_cells(rows: list[ExpectedShipmentRow], shipment_url: str) -> list[Cells]:
     """Shops' shipments announced or on their way, with their cartons received and their age in words."""
-    days = _counted("%(counter)s day", "%(counter)s days")
+    days = counted("%(counter)s day", "%(counter)s days")
     return [
         {
             "url": f"{shipment_url}{row.shipment.public_id}/",
