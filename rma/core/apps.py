@@ -13,6 +13,8 @@ class CoreConfig(AppConfig):
 
         decoders_configure()
 
+        # The `any` lookup on every field (rma.core.queries.AnyOf), registered when its module is imported.
+        import rma.core.queries  # noqa: F401
         from rma.core.role_groups import role_groups_post_migrate
 
         # Every install has the role groups with their permissions (rma.core.role_groups).

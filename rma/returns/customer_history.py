@@ -33,16 +33,19 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Lower
 
-from rma.core.prepared import prepared_rows
+from rma.core.prepared import prepared_rows, prepared_values
 from rma.orders.customer_keys import email_normalize
 from rma.orders.models import Order
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnLine, ReturnRequest
 
-CROWDED_KEYS = "rma_crowded_customer_keys"  # the name of its prepared statement
+# The names of their prepared statements (rma.core.prepared).
+CROWDED_KEYS = "rma_crowded_customer_keys"
+ORDERS = "rma_customer_orders"
+RETURNS = "rma_customer_returns"
 # Returns whose units never went back (or were refused): they count as returns, not in the return rate.
 NOT_RETURNED_STATUSES = frozenset({ReturnStatus.CANCELLED, ReturnStatus.EXPIRED, ReturnStatus.REJECTED})
 # A history's outcomes are listed in the order the statuses are declared (ReturnStatus.values builds the choices anew
@@ -192,6 +195,34 @@ def _crowded_keys(*, addresses: set[str], phones: set[str]) -> set[str]:
     return {value for (_field, value), count in zip(probes, counts, strict=True) if count > limit}
 
 
+def _orders_of(*, emails: list[str], addresses: list[str], phones: list[str]) -> QuerySet[Order, dict[str, Any]]:
+    """The orders under these emails, at these addresses or with these phones, with the units bought."""
+    return (
+        Order.objects.filter(Q(customer_email__any=emails) | Q(address_key__any=addresses) | Q(phone_key__any=phones))
+        .values("id", "customer_email", "address_key", "phone_key")
+        .annotate(units=Coalesce(Sum("lines__quantity"), 0))
+        .order_by()
+    )
+
+
+def _returns_of(*, order_ids: list[int], emails: list[str]) -> QuerySet[ReturnRequest, dict[str, Any]]:
+    """The returns of these orders or under these contact emails, each with its lines summed by a sub-query of its
+    own (the index on the lines' return): a join grouped by return had PostgreSQL scan every return line of a small
+    shop to hash them."""
+    lines = ReturnLine.objects.filter(return_request=OuterRef("pk")).order_by().values("return_request")
+    return (
+        ReturnRequest.objects.exclude(status=ReturnStatus.DRAFT)
+        .annotate(email=Lower("contact_email"))
+        .filter(Q(order__id__any=order_ids) | Q(email__any=emails))
+        .values("email", "order_id", "status", "currency", "received_at", return_id=F("id"))
+        .annotate(
+            units=Coalesce(Subquery(lines.annotate(units=Sum("quantity")).values("units")), 0),
+            value=Coalesce(Subquery(lines.annotate(value=Sum(_LINE_VALUE)).values("value")), Decimal("0.00")),
+        )
+        .order_by()
+    )
+
+
 def customer_histories_for(customers: Mapping[K, CustomerKeys]) -> dict[K, CustomerHistory]:
     """The history of each customer, for them all at once (none when no customer has a key): the addresses and the
     phones too many customers share (one statement, when there are some), their orders, their returns, and
@@ -211,26 +242,11 @@ def customer_histories_for(customers: Mapping[K, CustomerKeys]) -> dict[K, Custo
     emails = set().union(*(keys.emails for _key, keys in wanted))
     addresses = set().union(*(keys.address_keys for _key, keys in wanted))
     phones = set().union(*(keys.phone_keys for _key, keys in wanted))
-    orders = list(
-        Order.objects.filter(Q(customer_email__in=emails) | Q(address_key__in=addresses) | Q(phone_key__in=phones))
-        .values("id", "customer_email", "address_key", "phone_key")
-        .annotate(units=Coalesce(Sum("lines__quantity"), 0))
-        .order_by()
+    orders = prepared_values(
+        ORDERS, Order, _orders_of, emails=sorted(emails), addresses=sorted(addresses), phones=sorted(phones)
     )
-    # Their returns, each with its lines summed by a sub-query of its own (the index on the lines' return): a join
-    # grouped by return had PostgreSQL scan every return line of a small shop to hash them.
-    lines = ReturnLine.objects.filter(return_request=OuterRef("pk")).order_by().values("return_request")
-    returns = list(
-        ReturnRequest.objects.exclude(status=ReturnStatus.DRAFT)
-        .annotate(email=Lower("contact_email"))
-        .filter(Q(order_id__in=[order["id"] for order in orders]) | Q(email__in=emails))
-        .values("email", "order_id", "status", "currency", "received_at", return_id=F("id"))
-        .annotate(
-            units=Coalesce(Subquery(lines.annotate(units=Sum("quantity")).values("units")), 0),
-            value=Coalesce(Subquery(lines.annotate(value=Sum(_LINE_VALUE)).values("value")), Decimal("0.00")),
-        )
-        .order_by()
-    )
+    order_ids = [order["id"] for order in orders]
+    returns = prepared_values(RETURNS, ReturnRequest, _returns_of, order_ids=order_ids, emails=sorted(emails))
     # Units are inspected only once their parcel is received: no query while none of the returns has been.
     signals = _inspection_signals_for(sorted({row["return_id"] for row in returns if row["received_at"] is not None}))
     for key, keys in wanted:

@@ -312,13 +312,30 @@ def return_requests_needing_review() -> QuerySet[ReturnRequest]:
 
     The filter and order are those of the partial index `returns_review_queue` (REVIEW_QUEUE_ORDER), so a page
     reads its own rows in order. Lines are counted by a sub-query of each row shown: a Count() over a join with
-    the lines would group every waiting return before the page's limit (and in the paginator's count).
+    the lines would group every waiting return before the page's limit (and in the paginator's count). Only the
+    columns the queue and its customers' histories read are loaded (rma.returns.customer_history).
     """
     lines = ReturnLine.objects.filter(return_request=OuterRef("pk")).order_by().values("return_request")
     line_count = Subquery(lines.annotate(n=Count("*")).values("n"), output_field=IntegerField())
     return (
         ReturnRequest.objects.filter(status=ReturnStatus.NEEDS_REVIEW)
         .select_related("order")
+        .only(
+            "public_id",
+            "rma_number",
+            "status",
+            "contact_email",
+            "contact_name",
+            "currency",
+            "refund_estimate",
+            "review_reason",
+            "submitted_at",
+            "created_at",
+            "order__number",
+            "order__customer_email",
+            "order__address_key",
+            "order__phone_key",
+        )
         .annotate(line_count=Coalesce(line_count, 0))
         .order_by(*REVIEW_QUEUE_ORDER)
     )

@@ -10,8 +10,8 @@ from tests.helpers import get_queries
 pytestmark = pytest.mark.django_db
 # Pinned: a query more per page shows here; one per row shows as a difference between the small and big cases.
 # The customer history is two queries for the whole page (their orders, their returns), as the email-only history it
-# replaced, plus one finding the addresses too many customers share (a second when the orders have phones); another,
-# what the warehouse found, once one of those returns has been received.
+# replaced, plus one finding the addresses and phones too many customers share; another, what the warehouse found,
+# once one of those returns has been received.
 QUEUE_QUERIES = 11
 DETAIL_QUERIES = 14
 NOTE_ADD_QUERIES = 9

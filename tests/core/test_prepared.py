@@ -3,10 +3,14 @@ run as written elsewhere or when the setting says not to (rma.core.prepared)."""
 
 import pytest
 from django.db import connection
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.test.utils import CaptureQueriesContext
 
-from rma.core.prepared import prepared_rows
+from rma.core.prepared import _compiled, prepared_rows, prepared_values
+from rma.orders.models import Order
 from tests.conftest import require
+from tests.orders.factories import OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +54,63 @@ def test_on_postgresql_a_statement_is_prepared_once_per_session_and_again_on_a_n
     connection.close()  # a new session knows none of the old one's statements: it prepares its own
     assert run("1", 0) == ([("1%", 1)], ["EXECUTE"])
     assert "rma_test_statement" in _prepared_names()
+
+
+def _orders_of(*, emails: list[str], numbers: list[str]):
+    return (
+        Order.objects.filter(Q(customer_email__any=emails) | Q(number__any=numbers))
+        .values("number", "customer_email")
+        .annotate(lines=Count("lines"), first=Lower("customer_email"))
+        .order_by("number")
+    )
+
+
+def test_a_values_queryset_gives_the_rows_the_orm_gives_for_any_number_of_values():
+    for index in range(4):
+        OrderLineFactory(order=OrderFactory(number=f"PV{index}", customer_email=f"Client{index}@Example.fr"))
+    asked = [
+        {"emails": ["Client0@Example.fr"], "numbers": []},
+        {"emails": ["Client1@Example.fr", "Client2@Example.fr"], "numbers": ["PV3", "PV9"]},
+        {"emails": [], "numbers": []},
+        {"emails": ["nobody@example.fr"], "numbers": ["PV0", "PV1", "PV2", "PV3"]},
+    ]
+
+    for arrays in asked:
+        rows = prepared_values("rma_test_orders", Order, _orders_of, **arrays)
+        assert rows == list(_orders_of(**arrays)), arrays
+
+    assert [row["number"] for row in prepared_values("rma_test_orders", Order, _orders_of, **asked[1])] == [
+        "PV1",
+        "PV2",
+        "PV3",
+    ]
+    assert prepared_values("rma_test_orders", Order, _orders_of, **asked[1])[0] == {
+        "number": "PV1",
+        "customer_email": "Client1@Example.fr",
+        "lines": 1,
+        "first": "client1@example.fr",
+    }
+
+
+def test_on_postgresql_a_values_queryset_is_compiled_once_and_sends_its_arrays_only():
+    require(
+        connection.vendor == "postgresql",
+        "PostgreSQL (prepared statements)",
+        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/rma make test",
+    )
+    OrderLineFactory(order=OrderFactory(number="PV1", customer_email="one@example.fr"))
+    built = []
+    _compiled.pop(("rma_test_orders_once", connection.alias), None)  # as in a new process
+
+    def build(**arrays: list[str]):
+        built.append(arrays)
+        return _orders_of(**arrays)
+
+    with CaptureQueriesContext(connection) as queries:
+        first = prepared_values("rma_test_orders_once", Order, build, emails=["one@example.fr"], numbers=[])
+        second = prepared_values("rma_test_orders_once", Order, build, emails=[], numbers=["PV1", "PV2"])
+
+    assert [row["number"] for row in first] == [row["number"] for row in second] == ["PV1"]
+    assert len(built) == 1  # with stand-ins, once per process
+    assert [query["sql"].split()[0] for query in queries] == ["EXECUTE", "EXECUTE"]
+    assert "ANY" in str(_orders_of(emails=["a"], numbers=[]).query)
