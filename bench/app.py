@@ -161,15 +161,26 @@ def paired(
     return base_total, ours_total
 
 
-def timed(port: int, measure: measures.Measure, config: Config) -> load.Result:
-    """Warm up, then measure (pages: each call can be sent again)."""
-    load.run(port, measure.calls, concurrency=config.concurrency, duration=config.warmup, expect=measure.expect)
-    result = load.run(
-        port, measure.calls, concurrency=config.concurrency, duration=config.duration, expect=measure.expect
-    )
-    for line in result.unexpected[:3]:
-        print(f"  unexpected answer in {measure.name!r}: {line}", flush=True)
-    return result
+def alternated(targets: list[tuple[int, measures.Measure]], config: Config) -> list[load.Result]:
+    """A page at every size, each warmed up, then measured in alternating rounds of the same length: a growth
+    compares figures taken in the same minutes, whatever else the machine does meanwhile (pages: each call can be
+    sent again)."""
+    for port, measure in targets:
+        load.run(port, measure.calls, concurrency=config.concurrency, duration=config.warmup, expect=measure.expect)
+    totals = [load.Result([], 0.0, Counter(), []) for _target in targets]
+    for _ in range(config.rounds):
+        for index, (port, measure) in enumerate(targets):
+            totals[index] += load.run(
+                port,
+                measure.calls,
+                concurrency=config.concurrency,
+                duration=config.duration / config.rounds,
+                expect=measure.expect,
+            )
+    for (_port, measure), result in zip(targets, totals, strict=True):
+        for line in result.unexpected[:3]:
+            print(f"  unexpected answer in {measure.name!r}: {line}", flush=True)
+    return totals
 
 
 def labels_drain(env: dict[str, str], database: str, count: int) -> tuple[int, float]:
@@ -265,30 +276,53 @@ def machine(base: str, redis_url: str) -> list[str]:
     ]
 
 
-def run_size(
-    report: Report, base: str, redis_url: str, size: int, baseline_port: int, config: Config, shipx: dict[str, str]
-) -> None:
-    label = size_label(size)
+@dataclass
+class Size:
+    """One size's data set, its prepared actors and calls, and the portal serving it."""
+
+    label: str
+    database: str
+    env: dict[str, str]
+    data: dict[str, Any]
+    app: servers.Server
+
+
+def size_start(base: str, redis_url: str, size: int, config: Config, shipx: dict[str, str]) -> Size:
     database = dataset_ensure(base, size)
     env = {**servers.app_env(database, redis_url), "BENCH_FAKE_SHIPX": json.dumps(shipx)}
     data = prepare(env, "--orders", str(config.orders))
-    app = servers.app_start(f"app-{label}", env)
+    return Size(size_label(size), database, env, data, servers.app_start(f"app-{size_label(size)}", env))
+
+
+def pages_measure(report: Report, sizes: list[Size], config: Config) -> None:
+    """Every page at every size, the sizes alternating for each page (see `alternated`)."""
+    print(f"measuring the pages at {', '.join(size.label for size in sizes)} returns", flush=True)
+    per_size = [[*measures.pages(size.data), *measures.scans(size.data)] for size in sizes]
+    for same_page in zip(*per_size, strict=True):
+        results = alternated(
+            [(size.app.port, measure) for size, measure in zip(sizes, same_page, strict=True)], config
+        )
+        for size, measure, result in zip(sizes, same_page, results, strict=True):
+            report.page(size.label, measure.name, result)
+
+
+def writes_measure(report: Report, size: Size, baseline_port: int, config: Config) -> None:
+    """The writes at one size, each against the bare insert; then the returns accepted for later and the labels,
+    made by the workers once the portal is stopped."""
+    print(f"measuring the writes at {size.label} returns", flush=True)
     try:
-        print(f"measuring at {label} returns", flush=True)
-        for measure in [*measures.pages(data), *measures.scans(data)]:
-            report.page(label, measure.name, timed(app.port, measure, config))
         for measure in (
-            measures.creation(data),
-            measures.creation_async(data),
-            measures.shop_webhooks(data, config.webhooks),
-            measures.carrier_webhooks(data, config.webhooks),
+            measures.creation(size.data),
+            measures.creation_async(size.data),
+            measures.shop_webhooks(size.data, config.webhooks),
+            measures.carrier_webhooks(size.data, config.webhooks),
         ):
             baseline = measures.baseline_insert(30_000)
-            report.write(label, measure.name, *paired(baseline_port, baseline, app.port, measure, config))
+            report.write(size.label, measure.name, *paired(baseline_port, baseline, size.app.port, measure, config))
     finally:
-        app.stop()
-    report.intakes[label] = intakes_drain(env, database)
-    report.labels[label] = labels_measure(env, database, config)
+        size.app.stop()
+    report.intakes[size.label] = intakes_drain(size.env, size.database)
+    report.labels[size.label] = labels_measure(size.env, size.database, config)
 
 
 def redis_for_bench() -> str:
@@ -318,8 +352,14 @@ def main() -> int:
         shipx = {"url": fake.url, "token": fake.token, "organization_id": fake.organization_id}
         baseline = servers.baseline_start(servers.database_ensure(base, f"{database_prefix(base)}_baseline"))
         stack.callback(baseline.stop)
+        sizes = []
         for size in config.sizes:
-            run_size(report, base, redis_url, size, baseline.port, config, shipx)
+            started = size_start(base, redis_url, size, config, shipx)
+            stack.callback(started.app.stop)
+            sizes.append(started)
+        pages_measure(report, sizes, config)
+        for started in sizes:
+            writes_measure(report, started, baseline.port, config)
     lines = report.lines()
     print("\n".join(lines))
     out = ROOT / "var" / "bench" / f"{datetime.now(UTC):%Y%m%d-%H%M%S}.txt"

@@ -64,7 +64,7 @@ def bench_env():
     return {
         **os.environ,
         "BENCH_QUICK": "1",
-        "BENCH_SIZES": "200",
+        "BENCH_SIZES": "200,300",
         "BENCH_DURATION": "0.5",
         "BENCH_REDIS_URL": f"{REDIS_SERVER}/{REDIS_DB_BASE - 2}",
     }
@@ -81,20 +81,23 @@ def test_the_quick_bench_reports_every_measure_with_its_baseline(bench_env):
     lines = {line.strip().split("  ")[0]: line for line in report.splitlines() if line.startswith("    ")}
     missing = [name for name in MEASURES if name not in lines]
     assert not missing, report
+    # Each page at both sizes (measured in alternating rounds), and its growth from one to the other.
+    for name in MEASURES[4:]:
+        assert len(re.findall(r"[\d.]+ / [\d.]+ ms", lines[name])) == 2, lines[name]
+        assert re.search(r"ms\s+[\d.,]+/s\s+\d+\.\d\d\s", lines[name]), lines[name]
     # The writes are side by side with the bare insert, and nothing answered other than expected.
     assert "bare DRF insert" in report
     assert "unexpected answer" not in report, report
     assert " err)" not in report, report
     assert "renderer" in report
     assert "worker" in report
-    # The labels handed to the worker as approvals do were made, every one (the quick bench's 8).
-    labels = re.search(r"renderer [\d.,]+ labels/s, worker [\d.,]+ labels/s \((\d+) labels\)", report)
-    assert labels, report
-    assert int(labels.group(1)) == 8, report
+    # The labels handed to the worker as approvals do were made, every one (the quick bench's 8), at each size.
+    labels = re.findall(r"renderer [\d.,]+ labels/s, worker [\d.,]+ labels/s \((\d+) labels\)", report)
+    assert [int(count) for count in labels] == [8, 8], report
     # The returns accepted for later were all made by the worker (each of the quick bench's fresh orders).
-    made = re.search(r"the returns accepted for later, made by the worker \(Celery, 2 processes\): (\d+) at", report)
-    assert made, report
-    assert int(made.group(1)) > 0, report
+    made = re.findall(r"the returns accepted for later, made by the worker \(Celery, 2 processes\): (\d+) at", report)
+    assert len(made) == 2, report
+    assert all(int(count) > 0 for count in made), report
     assert "--workers 2" in report  # the Dockerfile's gunicorn settings, for both servers
     written = report.rsplit("written to ", 1)[1].strip()
     assert (ROOT / written).read_text().startswith("Returns portal benchmark")
