@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -44,10 +44,16 @@ PREFER_PARAMETER = OpenApiParameter(
 )
 
 
-def prefers_async(request: Request) -> bool:
+def prefers_async(request: HttpRequest | Request) -> bool:
     """Whether the request's `Prefer` header asks for `respond-async` (among other preferences, in any case)."""
     preferences = request.headers.get(PREFER_HEADER, "")
     return any(item.split(";")[0].split("=")[0].strip().lower() == RESPOND_ASYNC for item in preferences.split(","))
+
+
+def accepted_for_later(request: HttpRequest) -> bool:
+    """A creation sent with `Prefer: respond-async`: its one write is the kept request (return_intake_accept), in a
+    transaction of its own when it has an Idempotency-Key, so it needs none around the request."""
+    return request.method == "POST" and prefers_async(request)
 
 
 def intake_accept_response(*, user: User, payload: dict[str, Any], language: str, idempotency_key: str) -> Response:

@@ -261,3 +261,22 @@ def test_without_a_shared_cache_every_acceptance_rings(
     # The publish ran the drain (eagerly here, as the worker would): the return is made.
     assert integration.get(response["Location"]).json()["status"] == "created"
     caches["default"].delete(DOORBELL)  # the memory outlives the test
+
+
+@pytest.mark.django_db(transaction=True)  # committed as production commits: no test transaction around the requests
+def test_outside_a_transaction_a_refused_body_keeps_nothing_and_a_refused_creation_writes_nothing(integration, body):
+    """The acceptance runs without a transaction around the request (its one row commits by itself); a synchronous
+    creation on the same URL still runs in one, which its refusal rolls back whole."""
+    too_many = integration.post(
+        "/api/v1/returns/",
+        {**body, "lines": [{"order_line": "L1", "quantity": 99, "reason": "too-small"}]},
+        format="json",
+    )
+    refused = integration.post("/api/v1/returns/", {**body, "lines": []}, format="json", **ASYNC)
+
+    assert too_many.status_code == 422, too_many.content
+    assert refused.status_code == 400
+    assert not ReturnRequest.objects.exists()
+    assert not ReturnIntake.objects.exists()
+    accepted = _accept(integration, body)  # its doorbell runs the worker's task here, eagerly, once it is kept
+    assert str(ReturnIntake.objects.get().public_id) == accepted.json()["id"]
