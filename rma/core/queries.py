@@ -30,5 +30,5 @@ class AnyOf(Lookup):
             sql, params = In(self.lhs, list(self.rhs)).as_sql(compiler, connection)
             return sql, list(params)
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
-        # The list itself, not a copy: prepared_values finds its stand-ins among the parameters by identity.
+        # The value as given, one parameter: a list, or the StandIn that prepared_values looks for among them.
         return f"{lhs_sql} = ANY(%s)", [*lhs_params, self.rhs]
