@@ -53,7 +53,7 @@ class Config:
     labels: int
     render_seconds: float
     quick: bool
-    rounds: int  # the writes alternate baseline and ours in this many rounds
+    rounds: int  # the writes alternate baseline and ours in this many rounds, the pages their sizes
 
     @classmethod
     def from_env(cls) -> "Config":
