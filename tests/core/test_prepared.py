@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 
 from rma.core.prepared import _compiled, prepared_rows, prepared_values
 from rma.orders.models import Order
-from tests.conftest import require
 from tests.orders.factories import OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +34,7 @@ def test_the_rows_are_those_of_the_statement_as_written(settings):
 
 
 @pytest.mark.django_db(transaction=True)  # sessions closed and opened: no test transaction around them
-def test_on_postgresql_a_statement_is_prepared_once_per_session_and_again_on_a_new_one():
-    require(
-        connection.vendor == "postgresql",
-        "PostgreSQL (prepared statements)",
-        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/rma make test",
-    )
+def test_on_postgresql_a_statement_is_prepared_once_per_session_and_again_on_a_new_one(postgres_prepared):
     connection.close()
 
     def run(value: str, number: int) -> tuple[list[tuple[object, ...]], list[str]]:
@@ -92,12 +86,7 @@ def test_a_values_queryset_gives_the_rows_the_orm_gives_for_any_number_of_values
     }
 
 
-def test_on_postgresql_a_values_queryset_is_compiled_once_and_sends_its_arrays_only():
-    require(
-        connection.vendor == "postgresql",
-        "PostgreSQL (prepared statements)",
-        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/rma make test",
-    )
+def test_on_postgresql_a_values_queryset_is_compiled_once_and_sends_its_arrays_only(postgres_prepared):
     OrderLineFactory(order=OrderFactory(number="PV1", customer_email="one@example.fr"))
     built = []
     _compiled.pop(("rma_test_orders_once", connection.alias), None)  # as in a new process

@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from rma.core import roles
 from rma.core.auth_backend import PERMISSIONS, RoleAwareModelBackend
 from rma.core.user_rows import BY_ID
-from tests.conftest import require
 from tests.core.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,12 +112,7 @@ def test_signing_in_names_the_role_aware_backend(rf):
 
 
 @pytest.mark.django_db(transaction=True)  # sessions closed and opened: no test transaction around them
-def test_on_postgresql_the_user_s_statement_is_prepared_once_per_connection():
-    require(
-        connection.vendor == "postgresql",
-        "PostgreSQL (prepared statements)",
-        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/rma make test",
-    )
+def test_on_postgresql_the_user_s_statement_is_prepared_once_per_connection(postgres_prepared):
     user = UserFactory(username="camille", roles=[roles.AGENT])
     connection.close()
     backend = RoleAwareModelBackend()

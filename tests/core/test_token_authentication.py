@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 from rma.core import roles
 from rma.core.api.authentication import TokenAuthentication
 from rma.core.user_rows import BY_TOKEN as PREPARED_NAME
-from tests.conftest import client_for, require
+from tests.conftest import client_for
 from tests.core.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,12 +33,7 @@ def _authentication(sql: str) -> bool:
 
 
 @pytest.mark.django_db(transaction=True)  # sessions closed and opened: no test transaction around them
-def test_on_postgresql_the_statement_is_prepared_once_per_connection(settings):
-    require(
-        connection.vendor == "postgresql",
-        "PostgreSQL (prepared statements)",
-        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/rma make test",
-    )
+def test_on_postgresql_the_statement_is_prepared_once_per_connection(settings, postgres_prepared):
     user = UserFactory(username="integrator", roles=[roles.INTEGRATION])
     key = Token.objects.create(user=user).key
     connection.close()  # a new session: nothing prepared on it yet
