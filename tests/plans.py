@@ -32,3 +32,18 @@ def plan_in_index_order(queryset: QuerySet) -> str:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_sort = on")
+
+
+def plan_of_statement(sql: str) -> str:
+    """EXPLAIN of a statement (with its parameters in it, as a captured query has them) with sequential scans, sorts
+    and bitmap scans priced out: the indexes it *can* read, and whether it reads them alone (an "Index Only Scan")
+    or each row they point to as well (an "Index Scan"), which on a test's handful of rows the planner would not
+    show."""
+    priced_out = ("enable_seqscan", "enable_sort", "enable_bitmapscan")
+    with connection.cursor() as cursor:
+        cursor.execute("; ".join(f"SET LOCAL {setting} = off" for setting in priced_out))
+        try:
+            cursor.execute("EXPLAIN " + sql)
+            return "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("; ".join(f"SET LOCAL {setting} = on" for setting in priced_out))

@@ -26,6 +26,32 @@ class AddIndexConcurrentlyOnPostgres(migrations.AddIndex):
             schema_editor.remove_index(model, index_for_sqlite(self.index))
 
 
+class RemoveIndexConcurrentlyOnPostgres(migrations.RemoveIndex):
+    """RemoveIndex that drops CONCURRENTLY on PostgreSQL (no lock on the table's readers and writers while it waits
+    for them); plain on SQLite. The index a migration replaces is dropped after its successor is built, so that the
+    queries it served keep an index throughout."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        model = from_state.apps.get_model(app_label, self.model_name)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        index = from_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.remove_index(model, index, concurrently=True)
+        else:
+            schema_editor.remove_index(model, index_for_sqlite(index))
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        index = to_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.add_index(model, index, concurrently=True)
+        else:
+            schema_editor.add_index(model, index_for_sqlite(index))
+
+
 def index_for_sqlite(index: models.Index) -> models.Index:
     """The same index without NULLS FIRST / NULLS LAST, which SQLite refuses in an index ("unsupported use of NULLS
     FIRST") but where it already puts NULLs: first in an ascending column, last in a descending one. Any other

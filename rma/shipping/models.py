@@ -103,6 +103,11 @@ class Label(PublicIdModel, TimeStampedModel):
                 condition=models.Q(status=LabelStatus.PENDING, attempts=0),
                 name="shipping_label_waiting",
             ),
+            # What the warehouse board reads of an expected return's label, whether the carrier delivered it here
+            # (rma.warehouse.selectors.board_counts): read from the index alone, for each of the rows it counts.
+            models.Index(
+                fields=("return_request", "tracking_status", "tracking_alert"), name="shipping_label_delivery"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -207,13 +212,20 @@ class Shipment(PublicIdModel, TimeStampedModel):
             models.Index(fields=("dispatched_at",), name="shipping_shipment_dispatched"),
             models.Index(fields=("updated_at",), name="shipping_shipment_updated"),
             # A warehouse's expected shipments (announced or on their way), oldest move first, as its board and API
-            # list them (rma.warehouse.selectors.shipments_expected): a page reads its own rows.
+            # list them (rma.warehouse.selectors.shipments_expected): a page reads its own rows. The columns after
+            # `id` leave the order as it is and let the board count them from the index alone: PostgreSQL reads an
+            # expression's columns from an index only when they are in it themselves (without them it sorted every
+            # shipment on its way rather than read the rows scattered over the table).
             models.Index(
                 models.F("warehouse"),
                 Coalesce("dispatched_at", "closed_at", "created_at"),
                 models.F("id"),
+                models.F("status"),
+                models.F("dispatched_at"),
+                models.F("closed_at"),
+                models.F("created_at"),
                 condition=models.Q(status__in=EXPECTED_SHIPMENT_STATUSES),
-                name="shipping_shipment_expected",
+                name="shipping_shipment_on_its_way",
             ),
         ]
 

@@ -84,7 +84,7 @@ def test_the_board_reads_its_lists_in_index_order_on_postgresql(postgres_only, w
     fill(2)
     expected = plan_in_index_order(returns_expected(warehouses=[warehouse])[:200])
     awaiting = plan_in_index_order(returns_awaiting_refund(warehouses=[warehouse])[:200])
-    for index, plan in (("returns_expected_board", expected), ("returns_awaiting_board", awaiting)):
+    for index, plan in (("returns_expected_covering", expected), ("returns_awaiting_board", awaiting)):
         assert f"Index Scan using {index} on returns_returnrequest" in plan, plan
         assert "Sort" not in plan, plan
         assert "SubPlan" not in plan, plan

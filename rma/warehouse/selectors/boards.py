@@ -81,7 +81,7 @@ def returns_expected(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> "Q
     """Returns heading to these warehouses, oldest move first, annotated with `since` (when they last moved).
 
     `since` is the stored `status_changed_at` (in transit since, approved since, label ready since). For one
-    warehouse the partial index `returns_expected_board` hands the rows over in this order: a page reads its rows
+    warehouse the partial index `returns_expected_covering` hands the rows over in this order: a page reads its rows
     only, however many returns are in flight.
     """
     return (
