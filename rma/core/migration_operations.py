@@ -9,21 +9,13 @@ class AddIndexConcurrentlyOnPostgres(migrations.AddIndex):
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         model = to_state.apps.get_model(app_label, self.model_name)
-        if not self.allow_migrate_model(schema_editor.connection.alias, model):
-            return
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.add_index(model, self.index, concurrently=True)
-        else:
-            schema_editor.add_index(model, index_for_sqlite(self.index))
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            _index_build(schema_editor, model, self.index)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         model = from_state.apps.get_model(app_label, self.model_name)
-        if not self.allow_migrate_model(schema_editor.connection.alias, model):
-            return
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.remove_index(model, self.index, concurrently=True)
-        else:
-            schema_editor.remove_index(model, index_for_sqlite(self.index))
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            _index_drop(schema_editor, model, self.index)
 
 
 class RemoveIndexConcurrentlyOnPostgres(migrations.RemoveIndex):
@@ -33,23 +25,29 @@ class RemoveIndexConcurrentlyOnPostgres(migrations.RemoveIndex):
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         model = from_state.apps.get_model(app_label, self.model_name)
-        if not self.allow_migrate_model(schema_editor.connection.alias, model):
-            return
-        index = from_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.remove_index(model, index, concurrently=True)
-        else:
-            schema_editor.remove_index(model, index_for_sqlite(index))
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            index = from_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
+            _index_drop(schema_editor, model, index)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         model = to_state.apps.get_model(app_label, self.model_name)
-        if not self.allow_migrate_model(schema_editor.connection.alias, model):
-            return
-        index = to_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.add_index(model, index, concurrently=True)
-        else:
-            schema_editor.add_index(model, index_for_sqlite(index))
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            index = to_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
+            _index_build(schema_editor, model, index)
+
+
+def _index_build(schema_editor, model, index: models.Index) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.add_index(model, index, concurrently=True)
+    else:
+        schema_editor.add_index(model, index_for_sqlite(index))
+
+
+def _index_drop(schema_editor, model, index: models.Index) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.remove_index(model, index, concurrently=True)
+    else:
+        schema_editor.remove_index(model, index_for_sqlite(index))
 
 
 def index_for_sqlite(index: models.Index) -> models.Index:
