@@ -305,11 +305,14 @@ def celery_worker_session() -> Iterator[tuple[redis.Redis, TaskRuns]]:
         _purge(client)
         client.close()
         # Playwright's sync API runs its event loop in "asyncio_N" threads, which outlive a test that used the
-        # browser and the worker together; they are not the worker's.
+        # browser and the worker together; an HTTP server of the tests (the live server, a fake shop or carrier)
+        # serves each connection in a "process_request_thread", which lives as long as its client keeps the
+        # connection open. Neither is the worker's.
+        not_the_worker = ("asyncio_", "process_request_thread")
         leftover = [
             t.name
             for t in threading.enumerate()
-            if t not in threads_before and t.is_alive() and not t.name.startswith("asyncio_")
+            if t not in threads_before and t.is_alive() and not any(name in t.name for name in not_the_worker)
         ]
         assert not leftover, f"threads left running after the worker stopped: {leftover}"
 
