@@ -40,8 +40,10 @@ class ReasonReport:
 _UNIT_SUMS = {f"{name}_sum": Sum(name) for name in ("returns", "units", "value")}
 
 
-def _units(row: dict[str, Any]) -> Units:
-    return Units(row["returns_sum"] or 0, row["units_sum"] or 0, row["value_sum"] or ZERO)
+def _sums_add(sums: list[Any], returns: int, units: int, value: Decimal) -> None:
+    sums[0] += returns
+    sums[1] += units
+    sums[2] += value
 
 
 def _add(a: Units, b: Units) -> Units:
@@ -49,34 +51,36 @@ def _add(a: Units, b: Units) -> Units:
 
 
 def reason_report(*, scope: Scope, filters: Filters) -> ReasonReport:
-    """Top reasons and their monthly trend, and the mix of outcomes: two grouped statements over the roll-up, and the
-    units sold for each reason's return rate."""
+    """Top reasons and their monthly trend, and the mix of outcomes: one grouped statement over the roll-up (a row per
+    month, reason, outcome and settlement, a few hundred for a year, however many rows it adds up), and the units
+    sold for each reason's return rate."""
     rows = rollup_rows(ReturnDay, scope=scope, filters=filters)
-    by_reason: dict[int | None, Units] = {}
+    by_reason: dict[int | None, list[Any]] = {}  # [returns, units, value], made Units once added up
+    by_outcome: dict[str, list[Any]] = {}
     trend: dict[date, dict[int | None, int]] = {}
-    monthly = rows.exclude(outcome=Outcome.WITHDRAWN).annotate(month=TruncMonth("day"))
-    for row in monthly.values("month", "reason_id").annotate(**_UNIT_SUMS):
-        units = _units(row)
-        by_reason[row["reason_id"]] = _add(by_reason.get(row["reason_id"], Units()), units)
-        trend.setdefault(month_of(row["month"]), {})[row["reason_id"]] = units.units
+    settled, kept = 0, ZERO
+    grouped = rows.annotate(month=TruncMonth("day")).values_list("month", "reason_id", "outcome", "settled")
+    for month, reason, outcome, is_settled, returns, units, value in grouped.annotate(**_UNIT_SUMS):
+        _sums_add(by_outcome.setdefault(outcome, [0, 0, ZERO]), returns, units, value)
+        if outcome == Outcome.WITHDRAWN:
+            continue
+        _sums_add(by_reason.setdefault(reason, [0, 0, ZERO]), returns, units, value)
+        per_reason = trend.setdefault(month_of(month), {})
+        per_reason[reason] = per_reason.get(reason, 0) + units
+        if is_settled:
+            settled += returns
+            if outcome in (Outcome.STORE_CREDIT, Outcome.EXCHANGE):
+                kept += value
     reasons: dict[int | None, ReasonCode] = {reason.pk: reason for reason in ReasonCode.objects.all()}
     ranked = sorted(
-        ((reasons.get(pk), units) for pk, units in by_reason.items()),
+        ((reasons.get(pk), Units(*sums)) for pk, sums in by_reason.items()),
         key=lambda item: (-item[1].units, item[0].code if item[0] else ""),
     )
-    outcomes: dict[str, Units] = {}
-    settled, kept = 0, ZERO
-    for row in rows.values("outcome", "settled").annotate(**_UNIT_SUMS):
-        units = _units(row)
-        outcomes[row["outcome"]] = _add(outcomes.get(row["outcome"], Units()), units)
-        if row["settled"] and row["outcome"] != Outcome.WITHDRAWN:
-            settled += units.returns
-            if row["outcome"] in (Outcome.STORE_CREDIT, Outcome.EXCHANGE):
-                kept += units.value
+    outcomes = {name: Units(*sums) for name, sums in by_outcome.items()}
     total = Units()
-    for name, units in outcomes.items():
+    for name, units_of in outcomes.items():
         if name != Outcome.WITHDRAWN:
-            total = _add(total, units)
+            total = _add(total, units_of)
     sold = None
     if filters.warehouse is None and (scope.everything or scope.stores):
         sold = rollup_rows(SkuDay, scope=scope, filters=filters).aggregate(n=Sum("units_sold"))["n"] or 0
@@ -141,14 +145,22 @@ def _costs(row: dict[str, Any]) -> Costs:
     return Costs(**values)
 
 
-def _recoveries(rows: Any, key: str) -> list[tuple[str, Recovery]]:
-    grouped = rows.values(key).annotate(n=Sum("units"), v=Sum("value"), r=Sum("recovered"))
-    found = [(row[key], Recovery(row["n"], row["v"], row["r"])) for row in grouped]
-    return sorted(found, key=lambda item: (-item[1].recovered, -item[1].units, item[0]))
+def _costs_add(a: Costs, b: Costs) -> Costs:
+    return Costs(**{name: getattr(a, name) + getattr(b, name) for name in _COST_FIELDS})
+
+
+def _recoveries(grouped: dict[str, Recovery]) -> list[tuple[str, Recovery]]:
+    return sorted(grouped.items(), key=lambda item: (-item[1].recovered, -item[1].units, item[0]))
+
+
+def _recovery_add(a: Recovery, b: Recovery) -> Recovery:
+    return Recovery(a.units + b.units, a.value + b.value, a.recovered + b.recovered)
 
 
 def money_report(*, scope: Scope, filters: Filters) -> MoneyReport:
-    """Time to refund (p50, p90, within the legal 14 days), cost per return, value recovered."""
+    """Time to refund (p50, p90, within the legal 14 days), cost per return, value recovered: three grouped
+    statements, one per roll-up, each answering a few hundred rows however many it adds up; the totals are the sums
+    of those rows."""
     refunds = (
         rollup_rows(RefundDay, scope=scope, filters=filters)
         .annotate(month=TruncMonth("day"))
@@ -162,17 +174,23 @@ def money_report(*, scope: Scope, filters: Filters) -> MoneyReport:
         for row in cost_rows.annotate(month=TruncMonth("day")).values("month").annotate(**_COST_SUMS)
     }
     months = sorted(set(refund_months) | set(cost_months))
-    recovery_rows = rollup_rows(RecoveryDay, scope=scope, filters=filters)
-    by_disposition = _recoveries(recovery_rows, "disposition")
+    by_disposition: dict[str, Recovery] = {}
+    by_grade: dict[str, Recovery] = {}
+    recovery = Recovery()
+    recovery_rows = rollup_rows(RecoveryDay, scope=scope, filters=filters).values("disposition", "grade")
+    for row in recovery_rows.annotate(n=Sum("units"), v=Sum("value"), r=Sum("recovered")):
+        found = Recovery(row["n"], row["v"], row["r"])
+        by_disposition[row["disposition"]] = _recovery_add(by_disposition.get(row["disposition"], Recovery()), found)
+        by_grade[row["grade"]] = _recovery_add(by_grade.get(row["grade"], Recovery()), found)
+        recovery = _recovery_add(recovery, found)
+    costs = Costs()
+    for month_costs in cost_months.values():
+        costs = _costs_add(costs, month_costs)
     return MoneyReport(
         times=times,
         months=[(month, refund_months.get(month, RefundTimes()), cost_months.get(month, Costs())) for month in months],
-        costs=_costs(cost_rows.aggregate(**_COST_SUMS)),
-        by_disposition=by_disposition,
-        by_grade=_recoveries(recovery_rows, "grade"),
-        recovery=Recovery(
-            sum(item.units for _k, item in by_disposition),
-            sum((item.value for _k, item in by_disposition), ZERO),
-            sum((item.recovered for _k, item in by_disposition), ZERO),
-        ),
+        costs=costs,
+        by_disposition=_recoveries(by_disposition),
+        by_grade=_recoveries(by_grade),
+        recovery=recovery,
     )
