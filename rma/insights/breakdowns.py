@@ -9,7 +9,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
 from rma.insights.analytics import Filters, RefundTimes, Scope, month_of, refund_times, rollup_rows, share
-from rma.insights.models import CostDay, Outcome, RecoveryDay, RefundDay, ReturnDay, SkuDay
+from rma.insights.models import CostDay, Outcome, ReasonDay, RecoveryDay, RefundDay, ReturnDay, SkuDay
 from rma.returns.models import ReasonCode
 
 ZERO = Decimal("0.00")
@@ -53,8 +53,10 @@ def _add(a: Units, b: Units) -> Units:
 def reason_report(*, scope: Scope, filters: Filters) -> ReasonReport:
     """Top reasons and their monthly trend, and the mix of outcomes: one grouped statement over the roll-up (a row per
     month, reason, outcome and settlement, a few hundred for a year, however many rows it adds up), and the units
-    sold for each reason's return rate."""
-    rows = rollup_rows(ReturnDay, scope=scope, filters=filters)
+    sold for each reason's return rate. A reader of every site who filters none reads the roll-up of every site
+    together (ReasonDay): its rows do not grow with the sites and categories."""
+    every_site = scope.everything and filters.store is None and filters.warehouse is None and not filters.category
+    rows = rollup_rows(ReasonDay if every_site else ReturnDay, scope=scope, filters=filters)
     by_reason: dict[int | None, list[Any]] = {}  # [returns, units, value], made Units once added up
     by_outcome: dict[str, list[Any]] = {}
     trend: dict[date, dict[int | None, int]] = {}

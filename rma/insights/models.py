@@ -77,6 +77,29 @@ class ReturnDay(_Rollup):
         indexes = [models.Index(fields=("monthly", "day", "store_id", "warehouse_id"), name="insights_return_days")]
 
 
+class ReasonDay(models.Model):
+    """ReturnDay for every site and category together: returned units per reason and outcome. What the reasons sheet
+    reads for a reader who sees every site and filters none, a few hundred rows a year however many sites, categories
+    and returns there are (ReturnDay holds a row per site and category besides: tens of thousands a year at half a
+    million returns)."""
+
+    day = models.DateField(_("day"))  # the month's first day for a month's row
+    monthly = models.BooleanField(_("whole month"), default=False)
+    reason_id = models.IntegerField(_("reason"), null=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    settled = models.BooleanField(_("settled"), default=False)
+    returns = models.PositiveIntegerField(default=0)
+    units = models.PositiveIntegerField(default=0)
+    value = _money()
+
+    class Meta:
+        verbose_name = _("reason day")
+        indexes = [models.Index(fields=("monthly", "day"), name="insights_reason_days")]
+
+    def __str__(self) -> str:
+        return f"ReasonDay {self.day}"
+
+
 class RefundDay(_Rollup):
     """Refunds per whole days from the request (rounded up), and whether paid within the legal 14 days of the
     parcel's receipt (None for refunds without return). `category`: the return's first line's."""

@@ -18,6 +18,7 @@ from rma.insights.models import (
     DispositionDay,
     FootprintDay,
     Outcome,
+    ReasonDay,
     RecoveryDay,
     RefundDay,
     ReturnDay,
@@ -60,6 +61,7 @@ def sums_empty() -> dict[str, Sums]:
     return {
         "sku": Sums(SkuDay, ("units_sold", "sales", "units_returned", "returned_value")),
         "return": Sums(ReturnDay, ("returns", "units", "value")),
+        "reason": Sums(ReasonDay, ("returns", "units", "value")),
         "refund": Sums(RefundDay, ("refunds", "amount")),
         "cost": Sums(
             CostDay, ("returns", "labels", "label_cost", "units_handled", "handling_cost", "fees", "deductions")
@@ -185,6 +187,12 @@ def _lines_read(start: datetime, end: datetime, heads: dict[int, dict[str, Any]]
                 "outcome": head["outcome"],
                 "settled": head["settled"],
             },
+            returns=1 if first else 0,
+            units=quantity,
+            value=value,
+        )
+        sums["reason"].add(
+            {"day": head["day"], "reason_id": reason, "outcome": head["outcome"], "settled": head["settled"]},
             returns=1 if first else 0,
             units=quantity,
             value=value,

@@ -23,6 +23,7 @@ from rma.insights.models import (
     DiscrepancyDay,
     DispositionDay,
     FootprintDay,
+    ReasonDay,
     RecoveryDay,
     RefundDay,
     ReturnDay,
@@ -37,6 +38,7 @@ from rma.returns.models import ReturnRequest
 TABLES: tuple[type[Model], ...] = (
     SkuDay,
     ReturnDay,
+    ReasonDay,
     RefundDay,
     CostDay,
     RecoveryDay,
