@@ -295,7 +295,8 @@ def shipment_receiving(*, shipment: Shipment) -> ShipmentReceiving:
                 number=number,
             )
         )
+    # Through the shipment's manager, each discrepancy knows its shipment; with what the API shows of each.
     discrepancies = list(
-        Discrepancy.objects.filter(shipment=shipment).select_related("carton").order_by("carton__position", "id")
+        shipment.discrepancies.select_related("carton", "warehouse", "created_by").order_by("carton__position", "id")
     )
     return ShipmentReceiving(shipment=shipment, cartons=views, discrepancies=discrepancies)
