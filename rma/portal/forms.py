@@ -129,8 +129,28 @@ class ItemsForm(forms.Form):
 
 
 class ReasonChoiceField(forms.ModelChoiceField):
+    # The reasons read once for a page (reasons_set), shared by every line's form: no query per form.
+    reasons: dict[str, ReasonCode] | None = None
+
     def label_from_instance(self, obj: ReasonCode) -> str:
         return obj.label
+
+    def reasons_set(self, reasons: Sequence[ReasonCode]) -> None:
+        """Offer and accept these reasons (already read) instead of reading the queryset again."""
+        self.reasons = {str(reason.pk): reason for reason in reasons}
+        self.choices = [("", self.empty_label), *((reason.pk, self.label_from_instance(reason)) for reason in reasons)]
+
+    def to_python(self, value: Any) -> ReasonCode | None:
+        if self.reasons is None:
+            return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        reason = self.reasons.get(str(value))
+        if reason is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return reason
 
 
 class MultipleFileInput(forms.FileInput):
@@ -170,9 +190,15 @@ class LineReasonForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": PHOTO_ACCEPT}),
     )
 
-    def __init__(self, *args: Any, staged_count: int = 0, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, staged_count: int = 0, reasons: Sequence[ReasonCode] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.staged_count = staged_count
+        if reasons is not None:
+            field = self.fields["reason"]
+            assert isinstance(field, ReasonChoiceField)
+            field.reasons_set(reasons)
         self.fields["photos"].help_text = _(
             "JPEG, PNG, WebP or HEIC; up to %(size)d MB each, %(count)d photos per item."
         ) % {"size": photo_max_bytes() // (1024 * 1024), "count": photos_per_line()}

@@ -29,6 +29,7 @@ from rma.returns.models import ReasonCode
 
 def _reason_forms(request: HttpRequest, order: Order, state: PortalState, *, bind: bool) -> list[dict[str, Any]]:
     details = state.setdefault("details", {})
+    reasons = list(ReasonCode.objects.filter(is_active=True))  # once for every line's form
     blocks = []
     for line, quantity in chosen_lines(order, state):
         saved = details.get(str(line.pk), {})
@@ -38,6 +39,7 @@ def _reason_forms(request: HttpRequest, order: Order, state: PortalState, *, bin
             request.FILES if bind else None,
             prefix=f"l{line.pk}",
             staged_count=len(staged),
+            reasons=reasons,
             initial={"reason": saved.get("reason"), "comment": saved.get("comment", "")},
         )
         blocks.append({**line_view(line, order.currency), "quantity": quantity, "form": form, "staged": staged})

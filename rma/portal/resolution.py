@@ -26,10 +26,11 @@ def chosen_exchange_options(
     """The variants each chosen line could be exchanged for (by the exchange rules), by order line id."""
     client = client or shop_client_get()
     policy = policy_get_default()
-    return {
-        line.pk: exchange_choices(order_line=line, policy=policy, client=client)
-        for line, _quantity in chosen_lines(order, state)
-    }
+    chosen = chosen_lines(order, state)
+    read_ahead = getattr(client, "variants_read_ahead", None)  # a local catalogue: all lines in one query
+    if read_ahead is not None and chosen:
+        read_ahead(lines=[(line.product_ref, line.sku) for line, _quantity in chosen])
+    return {line.pk: exchange_choices(order_line=line, policy=policy, client=client) for line, _quantity in chosen}
 
 
 def resolution_amounts(order: Order, state: PortalState) -> dict[str, Any]:

@@ -82,8 +82,41 @@ class CatalogueShopClient:
     """
 
     stock_known = False
+    # The variants of a page's lines read at once (variants_read_ahead), by (product_ref, sku).
+    read_ahead: dict[tuple[str, str], list[Variant]] | None = None
+
+    def variants_read_ahead(self, *, lines: Iterable[tuple[str, str]]) -> None:
+        """Read the variants of several lines' products, each line's (product_ref, sku), in one query for the calls
+        of variants_available that follow (a line without a product reference is found by its SKU)."""
+        from django.db.models import Q
+
+        from rma.orders.models import ProductVariant  # the integrations package loads before the apps
+
+        lines = list(lines)
+        known = {product_ref for product_ref, _sku in lines if product_ref}
+        missing = {sku for product_ref, sku in lines if not product_ref}
+        found_refs = ProductVariant.objects.filter(sku__in=missing).exclude(product_ref="").values("product_ref")
+        rows = (
+            ProductVariant.objects.filter(
+                Q(product_ref__in=known) | Q(sku__in=missing) | Q(product_ref__in=found_refs)
+            )
+            .order_by("sku")
+            .values_list("product_ref", "sku", "size", "colour")
+        )
+        ref_of_sku: dict[str, str] = {}
+        by_ref: dict[str, list[Variant]] = {}
+        for product_ref, sku, size, colour in rows:
+            ref_of_sku[sku] = product_ref
+            if product_ref:
+                by_ref.setdefault(product_ref, []).append(Variant(sku, size, colour, True))
+        self.read_ahead = {
+            (product_ref, sku): variants_sorted(by_ref.get(product_ref or ref_of_sku.get(sku, ""), [])[:200])
+            for product_ref, sku in lines
+        }
 
     def variants_available(self, *, product_ref: str, sku: str) -> list[Variant]:
+        if self.read_ahead is not None and (product_ref, sku) in self.read_ahead:
+            return self.read_ahead[(product_ref, sku)]
         if not product_ref:
             from rma.orders.models import ProductVariant  # the integrations package loads before the apps
 
