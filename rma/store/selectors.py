@@ -113,7 +113,11 @@ def _return_request_get(queryset: QuerySet[ReturnRequest], *, public_id: object)
         .prefetch_related(
             Prefetch(
                 "lines",
-                queryset=ReturnLine.objects.select_related("order_line", "reason", "counter_check").order_by("id"),
+                # A checked line shows its check's shop and clerk (the API's ReturnSerializer): one join, not a
+                # query each per line.
+                queryset=ReturnLine.objects.select_related(
+                    "order_line", "reason", "counter_check__store", "counter_check__checked_by"
+                ).order_by("id"),
             )
         )
         .first()
