@@ -247,13 +247,14 @@ def order_upsert(*, data: dict[str, Any]) -> UpsertResult:
     existing = {line.external_id: line for line in order.lines.all()} if outcome != "created" else {}
     # Every line tells of its SKU when the order is new or its date moved; otherwise the new and changed ones.
     sold: list[OrderLine] = []
+    added: list[OrderLine] = []
     all_sold = outcome == "created" or placed_moved
     for line_data in lines:
         line = existing.pop(line_data["external_id"], None)
         if line is None:
             line = OrderLine(order=order, **line_data)
             _full_clean(line, exclude=["order"])
-            line.save()
+            added.append(line)
             sold.append(line)
             outcome = "updated" if outcome == "unchanged" else outcome
             continue
@@ -270,6 +271,7 @@ def order_upsert(*, data: dict[str, Any]) -> UpsertResult:
             _full_clean(line, exclude=["order"])
             line.save(update_fields=[*changed, "updated_at"])
             outcome = "updated" if outcome == "unchanged" else outcome
+    OrderLine.objects.bulk_create(added)  # the new lines in one statement, however many
     for stale in existing.values():
         if stale.return_lines.exists():
             raise OrderConflict(f"Line {stale.external_id} cannot be removed: it is part of a return.")
