@@ -208,6 +208,8 @@ class Shipment(PublicIdModel, TimeStampedModel):
             models.Index(fields=("store", "status"), name="shipping_shipment_store_status"),
             # A shop's shipments, newest first (its page and API list): a page reads its own rows.
             models.Index(fields=("store", "created_at", "id"), name="shipping_shipment_store_newest"),
+            # The shops that ship to a warehouse (its discrepancy report's filter): one probe a shop.
+            models.Index(fields=("store", "warehouse"), name="shipping_shipment_store_wh"),
             # The analytics' roll-ups (rma.insights): a day's shipments by dispatch, and those changed since a refresh.
             models.Index(fields=("dispatched_at",), name="shipping_shipment_dispatched"),
             models.Index(fields=("updated_at",), name="shipping_shipment_updated"),

@@ -45,7 +45,8 @@ CARTON_FINISH_QUERIES = 21
 SHIPMENT_FINISH_QUERIES = 33  # the receiving, then every discrepancy written at once and the shipment's status
 DISCREPANCIES_REPORT_QUERIES = 8  # the shops shipping here, up to 500 rows, their totals by shop
 DISCREPANCIES_CSV_QUERIES = 7  # the rows, read while the file streams
-DESTROYED_REPORT_QUERIES = 6  # the rows with their line, order line, return, warehouse, grade and who confirmed
+DESTROYED_REPORT_QUERIES = 7  # the units per category and derogation; the first rows with their line, order line,
+# return, warehouse, grade and who confirmed
 DESTROYED_CSV_QUERIES = 6
 SWITCH_QUERIES = 8  # the session read, then written with the warehouse chosen
 # A page of a whole list: its rows, with what they show, and what every warehouse page reads.

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -142,6 +143,33 @@ def test_the_destroyed_report_lists_units_with_their_derogation_and_exports_csv(
     csv_response = web.get(reverse("warehouse:destroyed-report"), {"format": "csv"})
     assert csv_response["Content-Type"].startswith("text/csv")
     assert "health_safety" in csv_response.content.decode()
+
+
+def test_the_destroyed_report_lists_the_first_units_and_counts_them_all(web, make_return, operator, monkeypatch):
+    monkeypatch.setattr("rma.warehouse.views.reports.REPORT_ROWS", 2)
+    made = []
+    for _index in range(3):
+        return_request = make_return()
+        warehouse = return_request.destination_warehouse
+        arrival_register(code=return_request.rma_number, warehouse=warehouse, actor=operator)
+        inspection = inspection_record(
+            return_line=return_request.lines.get(),
+            unit_index=0,
+            actor=operator,
+            grade=Grade.objects.get(scale__category="apparel", code="D"),
+        )
+        disposition_confirm(
+            inspection=inspection, actor=operator, kind="destroy", override_reason="Mould", derogation="health_safety"
+        )
+        made.append(return_request.rma_number)
+
+    page = web.get(reverse("warehouse:destroyed-report")).content.decode()
+
+    assert [number in page for number in made] == [True, True, False]  # the oldest first
+    assert "data-rows-capped" in page
+    assert re.search(r"<td>Health, hygiene or safety risk</td><td>3</td>", page)
+    csv_rows = web.get(reverse("warehouse:destroyed-report"), {"format": "csv"}).content.decode().splitlines()
+    assert len(csv_rows) == 1 + 3
 
 
 def test_pages_are_translated(web):

@@ -114,6 +114,15 @@ class Disposition(TimeStampedModel):
                 name="%(app_label)s_%(class)s_override_needs_reason",
             ),
         ]
+        indexes = [
+            # The destroyed units' report (rma.warehouse.selectors.destroyed_units) in its order: it reads the few
+            # destroyed units, not every disposition.
+            models.Index(
+                fields=("confirmed_at", "id"),
+                condition=models.Q(kind="destroy"),
+                name="warehouse_destroyed_units",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.inspection} → {self.kind}"

@@ -1,15 +1,30 @@
 """Warehouse reports: destroyed units, and discrepancies found in shops' shipments."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.utils import timezone
 
 from rma.locations.models import Store, Warehouse
+from rma.shipping.models import Shipment
 from rma.warehouse.choices import DispositionKind
 from rma.warehouse.models import Discrepancy, Disposition
 
-__all__ = ["destroyed_units", "stores_shipping_to", "discrepancies_report", "discrepancies_by_shop"]
+__all__ = [
+    "destroyed_units",
+    "destroyed_totals",
+    "stores_shipping_to",
+    "discrepancies_report",
+    "discrepancies_by_shop",
+]
+
+
+def _day_start(day: date) -> datetime:
+    """The first moment of a day in the site's time zone: a period's bounds compared with a timestamp's index, where
+    `__date` compares each row's day."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
 
 # ---- reports
 
@@ -29,18 +44,30 @@ def destroyed_units(
         "confirmed_by",
     )
     if start is not None:
-        qs = qs.filter(confirmed_at__date__gte=start)
+        qs = qs.filter(confirmed_at__gte=_day_start(start))
     if end is not None:
-        qs = qs.filter(confirmed_at__date__lte=end)
-    return qs.order_by("confirmed_at", "id")
+        qs = qs.filter(confirmed_at__lt=_day_start(end + timedelta(days=1)))
+    return qs.order_by("confirmed_at", "id")  # the order of warehouse_destroyed_units
+
+
+def destroyed_totals(*, units: QuerySet[Disposition]) -> list[tuple[str, str, int]]:
+    """Units per category and derogation, (category, derogation, units), in one grouped statement."""
+    grouped = (
+        units.order_by()
+        .values_list("inspection__return_line__order_line__category", "derogation")
+        .annotate(units=Count("id"))
+    )
+    return [(category, derogation, count) for category, derogation, count in grouped]
 
 
 # ---- discrepancy reports
 
 
 def stores_shipping_to(*, warehouses: QuerySet[Warehouse] | list[Warehouse]) -> QuerySet[Store]:
-    """The shops that sent shipments to these warehouses (the report's shop filter)."""
-    return Store.objects.filter(shipments__warehouse__in=warehouses).distinct().order_by("code")
+    """The shops that sent shipments to these warehouses (the report's shop filter): a probe of
+    shipping_shipment_store_wh a shop, where joining them with their shipments read every one."""
+    shipped = Shipment.objects.filter(store=OuterRef("pk"), warehouse__in=warehouses)
+    return Store.objects.filter(Exists(shipped)).order_by("code")
 
 
 def discrepancies_report(
@@ -56,9 +83,9 @@ def discrepancies_report(
         "shipment__store", "carton", "warehouse", "created_by"
     )
     if start is not None:
-        qs = qs.filter(created_at__date__gte=start)
+        qs = qs.filter(created_at__gte=_day_start(start))
     if end is not None:
-        qs = qs.filter(created_at__date__lte=end)
+        qs = qs.filter(created_at__lt=_day_start(end + timedelta(days=1)))
     if store:
         qs = qs.filter(shipment__store__code=store)
     if kind:

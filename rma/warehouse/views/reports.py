@@ -5,11 +5,15 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from rma.core.formatting import choice_label
+from rma.orders.choices import Category
 from rma.warehouse import selectors
-from rma.warehouse.choices import DiscrepancyKind
+from rma.warehouse.choices import Derogation, DiscrepancyKind
 from rma.warehouse.forms import DiscrepancyReportForm, ReportPeriodForm
 from rma.warehouse.reports import discrepancies_csv_response
 from rma.warehouse.views.common import WarehouseRequest, render_page, warehouse_view
+
+REPORT_ROWS = 500  # rows a report's page lists; its totals and its CSV count them all
 
 
 @warehouse_view
@@ -19,7 +23,7 @@ def destroyed_report(request: WarehouseRequest) -> HttpResponse:
     start = end = None
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    rows = list(selectors.destroyed_units(warehouses=request.warehouses, start=start, end=end))
+    units = selectors.destroyed_units(warehouses=request.warehouses, start=start, end=end)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="destroyed-units.csv"'
@@ -28,7 +32,7 @@ def destroyed_report(request: WarehouseRequest) -> HttpResponse:
             ["confirmed_at", "warehouse", "rma_number", "sku", "name", "category", "grade", "derogation",
              "derogation_note", "unit_price", "confirmed_by"]
         )  # fmt: skip
-        for d in rows:
+        for d in units.iterator(chunk_size=2000):
             line = d.inspection.return_line
             writer.writerow(
                 [
@@ -48,14 +52,15 @@ def destroyed_report(request: WarehouseRequest) -> HttpResponse:
                 ]
             )
         return response
-    totals: dict[tuple[str, str], int] = {}
-    for d in rows:
-        key = (d.inspection.return_line.order_line.get_category_display(), d.get_derogation_display())
-        totals[key] = totals.get(key, 0) + 1
+    totals = sorted(
+        ((choice_label(Category, category), choice_label(Derogation, derogation)), count)
+        for category, derogation, count in selectors.destroyed_totals(units=units)
+    )
     return render_page(
         request,
         "warehouse/destroyed_report.html",
-        {"form": form, "rows": rows, "totals": sorted(totals.items())},
+        # The totals count every unit of the period; the page lists the first rows, the CSV all of them.
+        {"form": form, "rows": list(units[:REPORT_ROWS]), "totals": totals, "rows_max": REPORT_ROWS},
     )
 
 
@@ -78,5 +83,5 @@ def discrepancies_report(request: WarehouseRequest) -> HttpResponse:
     return render_page(
         request,
         "warehouse/discrepancies_report.html",
-        {"form": form, "rows": list(queryset[:500]), "totals": totals, "query": request.GET.urlencode()},
+        {"form": form, "rows": list(queryset[:REPORT_ROWS]), "totals": totals, "query": request.GET.urlencode()},
     )
