@@ -148,3 +148,23 @@ def test_whether_an_address_is_crowded_is_read_from_a_few_entries_of_the_index_o
     assert "orders_order_address_key_email" in plan, plan
     assert "Limit" in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_the_keys_behind_an_email_are_read_from_indexes_on_postgresql(postgres_only, world):
+    """Her orders by their email, and the orders of the returns sent under it by the returns' lowercased contact
+    email: each from its index. An OR of the two read every order (103 ms at 570,000 returns)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rma.returns.customer_history import customer_keys_for_email
+    from tests.plans import plan_of_statement
+
+    with CaptureQueriesContext(connection) as queries:
+        keys = customer_keys_for_email("Chloe@example.fr")
+
+    assert len(keys.address_keys) == 2  # A's, and D's through R4
+    assert len(queries) == 1
+    plan = plan_of_statement(queries.captured_queries[0]["sql"])
+    assert "Filter" not in plan, plan  # every row read is one of hers: found by an index's condition
+    assert "orders_order_customer_email" in plan, plan
+    assert "returns_contact_lower_created" in plan, plan
