@@ -43,7 +43,11 @@ def _unit_url(name: str, return_request: ReturnRequest, unit: selectors.Unit) ->
 
 @warehouse_view
 def return_detail(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
-    return_request = found_or_404(selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id))
+    return_request = found_or_404(
+        selectors.return_request_get_for_warehouse(
+            user=request.user, public_id=public_id, warehouses=request.warehouses
+        )
+    )
     units = selectors.return_units(return_request=return_request)
     rules = selectors.disposition_rules_active()
     rows = []
@@ -97,7 +101,11 @@ def return_detail(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
 @warehouse_view
 def return_note_add_view(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
     """Add an internal note to a return of the operator's warehouse."""
-    return_request = found_or_404(selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id))
+    return_request = found_or_404(
+        selectors.return_request_get_for_warehouse(
+            user=request.user, public_id=public_id, warehouses=request.warehouses
+        )
+    )
     if not request.user.has_perm("returns.add_returnnote"):
         raise PermissionDenied
     try:
@@ -112,7 +120,11 @@ def return_note_add_view(request: WarehouseRequest, public_id: UUID) -> HttpResp
 def _unit_from(
     request: WarehouseRequest, public_id: UUID, line_id: int, unit: int
 ) -> tuple[ReturnRequest, selectors.Unit]:
-    return_request = found_or_404(selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id))
+    return_request = found_or_404(
+        selectors.return_request_get_for_warehouse(
+            user=request.user, public_id=public_id, warehouses=request.warehouses
+        )
+    )
     return return_request, found_or_404(
         selectors.unit_get(return_request=return_request, line_id=line_id, unit_index=unit - 1)
     )
@@ -234,7 +246,11 @@ def unit_disposition(request: WarehouseRequest, public_id: UUID, line_id: int, u
 @require_POST
 @warehouse_view
 def refund_release_view(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
-    return_request = found_or_404(selectors.return_request_get_for_warehouse(user=request.user, public_id=public_id))
+    return_request = found_or_404(
+        selectors.return_request_get_for_warehouse(
+            user=request.user, public_id=public_id, warehouses=request.warehouses
+        )
+    )
     try:
         result = refund_release(return_request=return_request, actor=request.user)
     except DomainError as exc:
