@@ -124,6 +124,8 @@ def pages(data: dict[str, Any]) -> list[Measure]:
         Measure("warehouse: board", [get("/warehouse/", operator)]),
         Measure("warehouse API: expected", [get("/api/v1/warehouse/expected/", wh_api)]),
         Measure("warehouse API: awaiting refund", [get("/api/v1/warehouse/awaiting-refund/", wh_api)]),
+        Measure("warehouse: destroyed units report", [get("/warehouse/reports/destroyed/", operator)]),
+        Measure("warehouse: discrepancy report", [get("/warehouse/reports/discrepancies/", operator)]),
         Measure("agents: review queue", [get("/agents/", agent)]),
         Measure("insights: carbon footprint", [get("/insights/footprint/", agent)]),
         Measure("insights: dispositions", [get("/insights/dispositions/", agent)]),
@@ -142,6 +144,10 @@ def pages(data: dict[str, Any]) -> list[Measure]:
             [get(f"/api/v1/returns/?contact_email={quote(email)}", api) for email in emails],
         ),
         Measure("API: return detail", [get(f"/api/v1/returns/{public_id}/", api) for public_id in returns]),
+        Measure(
+            "API: customer history by email",
+            [get(f"/api/v1/customers/history/?email={quote(email)}", api) for email in emails],
+        ),
     ]
     return measures
 

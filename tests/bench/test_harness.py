@@ -30,6 +30,8 @@ MEASURES = (
     "warehouse: board",
     "warehouse API: expected",
     "warehouse API: awaiting refund",
+    "warehouse: destroyed units report",
+    "warehouse: discrepancy report",
     "agents: review queue",
     "insights: carbon footprint",
     "insights: dispositions",
@@ -45,6 +47,7 @@ MEASURES = (
     "API: returns by status",
     "API: returns by contact_email",
     "API: return detail",
+    "API: customer history by email",
     "scan: by tracking number",
     "scan: by RMA number",
 )
