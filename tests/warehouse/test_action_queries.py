@@ -121,6 +121,24 @@ def counted(shipment: Shipment, warehouse, operator, *, entries: int) -> CartonR
     return receipt
 
 
+def counted_shipments(
+    make_shipment, shop_return, warehouse, operator, *, entries: tuple[int, int], cartons: tuple[int, int] = (1, 3)
+) -> tuple[Shipment, Shipment, Shipment]:
+    """Three dispatched shipments with their first carton received and counted: one to warm what a first request
+    caches and a small one (a return and a SKU, `entries[0]` counts, `cartons[0]` cartons), then a big one (four of
+    each, `entries[1]` counts, `cartons[1]` cartons)."""
+    made = []
+    for size, count, carton_count in (
+        (1, entries[0], cartons[0]),
+        (1, entries[0], cartons[0]),
+        (4, *entries[1:], cartons[1]),
+    ):
+        shipment = shipment_of(make_shipment, shop_return, returns=size, skus=size, cartons=carton_count)
+        counted(shipment, warehouse, operator, entries=count)
+        made.append(shipment)
+    return made[0], made[1], made[2]
+
+
 def unexpected(warehouse, operator, code: str) -> UnexpectedParcel:
     parcel = arrival_register(code=code, warehouse=warehouse, actor=operator).parcel
     assert parcel is not None
@@ -252,13 +270,8 @@ def test_a_count_in_a_carton_costs_the_same_however_full_it_is(web, make_shipmen
         assert CountedItem.objects.filter(receipt__shipment=shipment, sku=code).exists()
         return count
 
-    warm = shipment_of(make_shipment, shop_return, returns=1, skus=1)
-    counted(warm, warehouse, operator, entries=0)
+    warm, small, big = counted_shipments(make_shipment, shop_return, warehouse, operator, entries=(0, 3))
     count_in(warm, "SKU-0")
-    small = shipment_of(make_shipment, shop_return, returns=1, skus=1)
-    counted(small, warehouse, operator, entries=0)
-    big = shipment_of(make_shipment, shop_return, returns=4, skus=4, cartons=3)
-    counted(big, warehouse, operator, entries=3)
     assert count_in(small, "SKU-0") == count_in(big, "SKU-3") == CARTON_COUNT_QUERIES
 
 
@@ -276,13 +289,8 @@ def test_taking_back_a_count_costs_the_same_however_full_the_carton(
         assert not CountedItem.objects.filter(pk=entry.pk).exists()
         return count
 
-    warm = shipment_of(make_shipment, shop_return, returns=1, skus=1)
-    counted(warm, warehouse, operator, entries=1)
+    warm, small, big = counted_shipments(make_shipment, shop_return, warehouse, operator, entries=(1, 4))
     remove(warm)  # a first request reads what is cached per user
-    small = shipment_of(make_shipment, shop_return, returns=1, skus=1)
-    counted(small, warehouse, operator, entries=1)
-    big = shipment_of(make_shipment, shop_return, returns=4, skus=4, cartons=3)
-    counted(big, warehouse, operator, entries=4)
     assert remove(small) == remove(big) == CARTON_COUNT_REMOVE_QUERIES
 
 
@@ -297,13 +305,10 @@ def test_closing_a_carton_s_count_costs_the_same_however_full_it_is(
         assert CartonReceipt.objects.get(shipment=shipment, carton__position=1).counted_at is not None
         return count
 
-    warm = shipment_of(make_shipment, shop_return, returns=1, skus=1, cartons=2)
-    counted(warm, warehouse, operator, entries=1)
+    warm, small, big = counted_shipments(
+        make_shipment, shop_return, warehouse, operator, entries=(1, 4), cartons=(2, 4)
+    )
     finish(warm)
-    small = shipment_of(make_shipment, shop_return, returns=1, skus=1, cartons=2)
-    counted(small, warehouse, operator, entries=1)
-    big = shipment_of(make_shipment, shop_return, returns=4, skus=4, cartons=4)
-    counted(big, warehouse, operator, entries=4)
     assert finish(small) == finish(big) == CARTON_FINISH_QUERIES
 
 

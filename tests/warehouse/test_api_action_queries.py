@@ -17,6 +17,7 @@ from tests.helpers import get_queries, queries_of
 from tests.warehouse.test_action_queries import (
     all_done_but_the_last,
     counted,
+    counted_shipments,
     destroyed,
     inspected,
     shipment_of,
@@ -145,13 +146,8 @@ def test_a_count_in_a_carton_costs_the_same_however_full_it_is(api, make_shipmen
         assert CountedItem.objects.filter(receipt__shipment=shipment, sku=code).exists()
         return len(queries)
 
-    warm = shipment_of(make_shipment, shop_return, returns=1, skus=1)
-    counted(warm, warehouse, operator, entries=0)
+    warm, small, big = counted_shipments(make_shipment, shop_return, warehouse, operator, entries=(0, 3))
     count_in(warm, "SKU-0")
-    small = shipment_of(make_shipment, shop_return, returns=1, skus=1)
-    counted(small, warehouse, operator, entries=0)
-    big = shipment_of(make_shipment, shop_return, returns=4, skus=4, cartons=3)
-    counted(big, warehouse, operator, entries=3)
     assert count_in(small, "SKU-0") == count_in(big, "SKU-3") == CARTON_COUNT_QUERIES
 
 
@@ -164,13 +160,8 @@ def test_taking_back_a_count_costs_the_same_however_full_the_carton(
         assert not CountedItem.objects.filter(pk=entry.pk).exists()
         return count
 
-    warm = shipment_of(make_shipment, shop_return, returns=1, skus=1)
-    counted(warm, warehouse, operator, entries=1)
+    warm, small, big = counted_shipments(make_shipment, shop_return, warehouse, operator, entries=(1, 4))
     remove(warm)
-    small = shipment_of(make_shipment, shop_return, returns=1, skus=1)
-    counted(small, warehouse, operator, entries=1)
-    big = shipment_of(make_shipment, shop_return, returns=4, skus=4, cartons=3)
-    counted(big, warehouse, operator, entries=4)
     assert remove(small) == remove(big) == CARTON_COUNT_REMOVE_QUERIES
 
 
@@ -192,13 +183,10 @@ def test_closing_a_carton_s_count_costs_the_same_however_full_it_is(
         assert CartonReceipt.objects.get(shipment=shipment, carton__position=1).counted_at is not None
         return count
 
-    warm = shipment_of(make_shipment, shop_return, returns=1, skus=1, cartons=2)
-    counted(warm, warehouse, operator, entries=1)
+    warm, small, big = counted_shipments(
+        make_shipment, shop_return, warehouse, operator, entries=(1, 4), cartons=(2, 4)
+    )
     finish(warm)
-    small = shipment_of(make_shipment, shop_return, returns=1, skus=1, cartons=2)
-    counted(small, warehouse, operator, entries=1)
-    big = shipment_of(make_shipment, shop_return, returns=4, skus=4, cartons=4)
-    counted(big, warehouse, operator, entries=4)
     assert finish(small) == finish(big) == CARTON_FINISH_QUERIES
 
 
