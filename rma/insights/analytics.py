@@ -74,6 +74,12 @@ def period_rows(start: date, end: date) -> Q:
     )
 
 
+def every_site(scope: Scope, filters: Filters) -> bool:
+    """Whether a report adds up every site and category together: a reader who sees every site and filters none,
+    whom the roll-ups without sites (ReasonDay, RefundTimeDay) serve."""
+    return scope.everything and filters.store is None and filters.warehouse is None and not filters.category
+
+
 def rollup_scoped(model: type[Model], *, scope: Scope, filters: Filters) -> QuerySet[Any]:
     """The rows of a roll-up of the reader's sites and the filters, any day."""
     rows = model._default_manager.all()

@@ -8,8 +8,17 @@ from typing import Any
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
-from rma.insights.analytics import Filters, RefundTimes, Scope, month_of, refund_times, rollup_rows, share
-from rma.insights.models import CostDay, Outcome, ReasonDay, RecoveryDay, RefundDay, ReturnDay, SkuDay
+from rma.insights.analytics import (
+    Filters,
+    RefundTimes,
+    Scope,
+    every_site,
+    month_of,
+    refund_times,
+    rollup_rows,
+    share,
+)
+from rma.insights.models import CostDay, Outcome, ReasonDay, RecoveryDay, RefundDay, RefundTimeDay, ReturnDay, SkuDay
 from rma.returns.models import ReasonCode
 
 ZERO = Decimal("0.00")
@@ -55,8 +64,7 @@ def reason_report(*, scope: Scope, filters: Filters) -> ReasonReport:
     month, reason, outcome and settlement, a few hundred for a year, however many rows it adds up), and the units
     sold for each reason's return rate. A reader of every site who filters none reads the roll-up of every site
     together (ReasonDay): its rows do not grow with the sites and categories."""
-    every_site = scope.everything and filters.store is None and filters.warehouse is None and not filters.category
-    rows = rollup_rows(ReasonDay if every_site else ReturnDay, scope=scope, filters=filters)
+    rows = rollup_rows(ReasonDay if every_site(scope, filters) else ReturnDay, scope=scope, filters=filters)
     by_reason: dict[int | None, list[Any]] = {}  # [returns, units, value], made Units once added up
     by_outcome: dict[str, list[Any]] = {}
     trend: dict[date, dict[int | None, int]] = {}
@@ -143,7 +151,12 @@ _COST_SUMS = {f"{name}_sum": Sum(name) for name in _COST_FIELDS}
 
 
 def _costs(row: dict[str, Any]) -> Costs:
-    values: dict[str, Any] = {name: row[f"{name}_sum"] or 0 for name in _COST_FIELDS}
+    """A row of sums as Costs: a sum of nothing (None) is the field's zero. A zero sum of money stays a Decimal (`or
+    0` made it the integer 0, and a cost per return of 0 / n a float)."""
+    empty = Costs()
+    values: dict[str, Any] = {
+        name: getattr(empty, name) if row[f"{name}_sum"] is None else row[f"{name}_sum"] for name in _COST_FIELDS
+    }
     return Costs(**values)
 
 
@@ -162,9 +175,10 @@ def _recovery_add(a: Recovery, b: Recovery) -> Recovery:
 def money_report(*, scope: Scope, filters: Filters) -> MoneyReport:
     """Time to refund (p50, p90, within the legal 14 days), cost per return, value recovered: three grouped
     statements, one per roll-up, each answering a few hundred rows however many it adds up; the totals are the sums
-    of those rows."""
+    of those rows. A reader of every site who filters none reads the refunds of every site together
+    (RefundTimeDay)."""
     refunds = (
-        rollup_rows(RefundDay, scope=scope, filters=filters)
+        rollup_rows(RefundTimeDay if every_site(scope, filters) else RefundDay, scope=scope, filters=filters)
         .annotate(month=TruncMonth("day"))
         .values("month", "days", "within_legal")
         .annotate(n=Sum("refunds"), total=Sum("amount"))

@@ -115,6 +115,26 @@ class RefundDay(_Rollup):
         indexes = [models.Index(fields=("monthly", "day", "store_id", "warehouse_id"), name="insights_refund_days")]
 
 
+class RefundTimeDay(models.Model):
+    """RefundDay for every site and category together: refunds per whole days from the request and within the legal
+    14 days. What the refunds sheet reads for a reader who sees every site and filters none: a few hundred rows a
+    year, however many sites, categories and refunds there are."""
+
+    day = models.DateField(_("day"))  # the month's first day for a month's row
+    monthly = models.BooleanField(_("whole month"), default=False)
+    days = models.PositiveIntegerField(_("days to refund"))
+    within_legal = models.BooleanField(_("within 14 days of receipt"), null=True)
+    refunds = models.PositiveIntegerField(default=0)
+    amount = _money()
+
+    class Meta:
+        verbose_name = _("refund time day")
+        indexes = [models.Index(fields=("monthly", "day"), name="insights_refund_time_days")]
+
+    def __str__(self) -> str:
+        return f"RefundTimeDay {self.day}"
+
+
 class CostDay(_Rollup):
     """What the returns of a day cost and brought back: labels bought, units handled, fees charged, deductions.
     Money is in the returns' currency (one per retailer). `category`: the return's first line's."""

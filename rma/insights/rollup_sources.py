@@ -21,6 +21,7 @@ from rma.insights.models import (
     ReasonDay,
     RecoveryDay,
     RefundDay,
+    RefundTimeDay,
     ReturnDay,
     ShipmentDay,
     SkuDay,
@@ -63,6 +64,7 @@ def sums_empty() -> dict[str, Sums]:
         "return": Sums(ReturnDay, ("returns", "units", "value")),
         "reason": Sums(ReasonDay, ("returns", "units", "value")),
         "refund": Sums(RefundDay, ("refunds", "amount")),
+        "refund_time": Sums(RefundTimeDay, ("refunds", "amount")),
         "cost": Sums(
             CostDay, ("returns", "labels", "label_cost", "units_handled", "handling_cost", "fees", "deductions")
         ),
@@ -235,8 +237,10 @@ def _money_add(heads: dict[int, dict[str, Any]], handled: dict[int, int], sums: 
             within = None
             if head["received"] is not None:
                 within = head["released"] - head["received"] <= timedelta(days=LEGAL_REFUND_DAYS)
-            sums["refund"].add(
-                {**site, "days": max(ceil(waited), 0), "within_legal": within}, refunds=1, amount=head["amount"]
+            days = max(ceil(waited), 0)
+            sums["refund"].add({**site, "days": days, "within_legal": within}, refunds=1, amount=head["amount"])
+            sums["refund_time"].add(
+                {"day": head["day"], "days": days, "within_legal": within}, refunds=1, amount=head["amount"]
             )
 
 

@@ -68,6 +68,16 @@ def test_a_category_filter_narrows_every_figure(october):
     assert figures(reasons_sheet(scope=EVERYWHERE, filters=filters))["units"] == 1
 
 
+def test_a_category_whose_returns_cost_nothing_has_a_cost_per_return_of_zero(agent_client, october):
+    """The trainers' return (R2) bought no label and had no unit inspected: its costs add up to 0.00, not to an
+    integer 0 whose division by one return made the page fail."""
+    footwear = Filters(OCTOBER.start, OCTOBER.end, category="footwear")
+
+    assert figures(money_sheet(scope=EVERYWHERE, filters=footwear))["per_return"] == Decimal("0.00")
+    page = agent_client.get("/insights/analytics/refunds/", {"start": START, "end": END, "category": "footwear"})
+    assert page.status_code == 200
+
+
 def test_reasons_and_outcomes_leave_the_given_up_return_out_of_the_totals(october):
     sheet = reasons_sheet(scope=EVERYWHERE, filters=OCTOBER)
 
