@@ -30,17 +30,27 @@ class Outcome(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Rejected, cancelled or expired")
 
 
-class _Rollup(models.Model):
+class _Days(models.Model):
+    """A roll-up's rows: one per day and combination of its dimensions, and one per month (`monthly`)."""
+
     day = models.DateField(_("day"))  # the month's first day for a month's row
     monthly = models.BooleanField(_("whole month"), default=False)
-    store_id = models.IntegerField(_("shop"), null=True)  # locations.Store; no constraint: rows are rebuilt
-    category = models.CharField(_("category"), max_length=32)
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
         return f"{type(self).__name__} {self.day}"
+
+
+class _Rollup(_Days):
+    """A roll-up of each site and category: the readers see their sites' rows, and filter them."""
+
+    store_id = models.IntegerField(_("shop"), null=True)  # locations.Store; no constraint: rows are rebuilt
+    category = models.CharField(_("category"), max_length=32)
+
+    class Meta:
+        abstract = True
 
 
 class SkuDay(_Rollup):
@@ -77,14 +87,12 @@ class ReturnDay(_Rollup):
         indexes = [models.Index(fields=("monthly", "day", "store_id", "warehouse_id"), name="insights_return_days")]
 
 
-class ReasonDay(models.Model):
+class ReasonDay(_Days):
     """ReturnDay for every site and category together: returned units per reason and outcome. What the reasons sheet
     reads for a reader who sees every site and filters none, a few hundred rows a year however many sites, categories
     and returns there are (ReturnDay holds a row per site and category besides: tens of thousands a year at half a
     million returns)."""
 
-    day = models.DateField(_("day"))  # the month's first day for a month's row
-    monthly = models.BooleanField(_("whole month"), default=False)
     reason_id = models.IntegerField(_("reason"), null=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
     settled = models.BooleanField(_("settled"), default=False)
@@ -95,9 +103,6 @@ class ReasonDay(models.Model):
     class Meta:
         verbose_name = _("reason day")
         indexes = [models.Index(fields=("monthly", "day"), name="insights_reason_days")]
-
-    def __str__(self) -> str:
-        return f"ReasonDay {self.day}"
 
 
 class RefundDay(_Rollup):
@@ -115,13 +120,11 @@ class RefundDay(_Rollup):
         indexes = [models.Index(fields=("monthly", "day", "store_id", "warehouse_id"), name="insights_refund_days")]
 
 
-class RefundTimeDay(models.Model):
+class RefundTimeDay(_Days):
     """RefundDay for every site and category together: refunds per whole days from the request and within the legal
     14 days. What the refunds sheet reads for a reader who sees every site and filters none: a few hundred rows a
     year, however many sites, categories and refunds there are."""
 
-    day = models.DateField(_("day"))  # the month's first day for a month's row
-    monthly = models.BooleanField(_("whole month"), default=False)
     days = models.PositiveIntegerField(_("days to refund"))
     within_legal = models.BooleanField(_("within 14 days of receipt"), null=True)
     refunds = models.PositiveIntegerField(default=0)
@@ -130,9 +133,6 @@ class RefundTimeDay(models.Model):
     class Meta:
         verbose_name = _("refund time day")
         indexes = [models.Index(fields=("monthly", "day"), name="insights_refund_time_days")]
-
-    def __str__(self) -> str:
-        return f"RefundTimeDay {self.day}"
 
 
 class CostDay(_Rollup):
