@@ -2,20 +2,19 @@
 number of events it tells of a parcel, for the stand-in adapter and for InPost's (the carriers that push): the number
 is pinned, so a statement more per delivery shows here, and one per event as a difference between one and four."""
 
-import base64
-import json
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from rma.returns.choices import ReturnStatus
-from rma.shipping.accounts import CarrierAccount
 from rma.shipping.models import Label, TrackingEvent
-from tests.shipping.carriers.inpost.conftest import WEBHOOK_TOKEN, settings_for, shipx  # noqa: F401 - fixture
-from tests.shipping.carriers.inpost.fake import PAYLOADS
+from tests.shipping.carriers.inpost.conftest import WEBHOOK_TOKEN, shipx  # noqa: F401 - fixture
 from tests.shipping.tracking.conftest import TrackingStatus, at, label_of, signed
+from tests.shipping.tracking.test_inpost_webhook import (  # noqa: F401 - fixture
+    basic,
+    documented_status_change,
+    inpost_return,
+)
 
 pytestmark = pytest.mark.django_db
 # Pinned (the request's transaction is a savepoint here).
@@ -74,20 +73,7 @@ def test_a_carrier_checking_its_address_costs_a_fixed_few(client, standin):
     assert len(queries) == ADDRESS_CHECK_QUERIES
 
 
-def test_inposts_documented_push_costs_a_fixed_number(client, make_return, shipx):  # noqa: F811
-    settings = settings_for(shipx)
-    account = CarrierAccount.objects.create(
-        name="InPost returns",
-        carrier="inpost",
-        credentials=dict(settings.credentials),
-        base_url=settings.base_url,
-        options=dict(settings.options),
-    )
-    body = json.loads((PAYLOADS / "webhook-status-changed.json").read_text())
-    body["organization_id"] = 1234  # the fake's organization
-    return_request = make_return(status=ReturnStatus.LABEL_READY, tracking_number=body["payload"]["tracking_number"])
-    Label.objects.filter(return_request=return_request).update(carrier="inpost", account=account)
-    auth = {"Authorization": "Basic " + base64.b64encode(f"inpost:{WEBHOOK_TOKEN}".encode()).decode()}
-    pushed = _push(client, "inpost", json.dumps(body).encode(), auth)
+def test_inposts_documented_push_costs_a_fixed_number(client, inpost_return):  # noqa: F811
+    pushed = _push(client, "inpost", documented_status_change(), basic(WEBHOOK_TOKEN))
     assert pushed == INPOST_PUSH_QUERIES
-    assert Label.objects.get(return_request=return_request).tracking_status == TrackingStatus.DELIVERED
+    assert Label.objects.get(return_request=inpost_return).tracking_status == TrackingStatus.DELIVERED
