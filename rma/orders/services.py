@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -248,7 +249,10 @@ def order_upsert(*, data: dict[str, Any]) -> UpsertResult:
     # Every line tells of its SKU when the order is new or its date moved; otherwise the new and changed ones.
     sold: list[OrderLine] = []
     added: list[OrderLine] = []
+    updated: list[OrderLine] = []
+    updated_fields: set[str] = set()
     all_sold = outcome == "created" or placed_moved
+    now = timezone.now()
     for line_data in lines:
         line = existing.pop(line_data["external_id"], None)
         if line is None:
@@ -256,7 +260,6 @@ def order_upsert(*, data: dict[str, Any]) -> UpsertResult:
             _full_clean(line, exclude=["order"])
             added.append(line)
             sold.append(line)
-            outcome = "updated" if outcome == "unchanged" else outcome
             continue
         if line_data["unit_weight_g"] is None:  # not told this time (a shop that did not answer): kept as known
             line_data["unit_weight_g"] = line.unit_weight_g
@@ -269,16 +272,31 @@ def order_upsert(*, data: dict[str, Any]) -> UpsertResult:
             for name in changed:
                 setattr(line, name, line_data[name])
             _full_clean(line, exclude=["order"])
-            line.save(update_fields=[*changed, "updated_at"])
-            outcome = "updated" if outcome == "unchanged" else outcome
-    OrderLine.objects.bulk_create(added)  # the new lines in one statement, however many
-    for stale in existing.values():
-        if stale.return_lines.exists():
-            raise OrderConflict(f"Line {stale.external_id} cannot be removed: it is part of a return.")
-        stale.delete()
-        outcome = "updated" if outcome == "unchanged" else outcome
+            line.updated_at = now
+            updated.append(line)
+            updated_fields.update(changed)
+    # However many lines: the new ones in one INSERT, the changed ones in one UPDATE (each line's own values for the
+    # fields any of them changed), the removed ones checked and deleted together.
+    OrderLine.objects.bulk_create(added)
+    if updated:
+        OrderLine.objects.bulk_update(updated, [*sorted(updated_fields), "updated_at"])
+    _lines_remove(stale=list(existing.values()))
+    if outcome == "unchanged" and (added or updated or existing):
+        outcome = "updated"
     product_variants_record(lines=sold)
     return UpsertResult(order=order, outcome=outcome)
+
+
+def _lines_remove(*, stale: list[OrderLine]) -> None:
+    """Delete the lines the shop no longer sends, unless one of them is part of a return (then none is)."""
+    if not stale:
+        return
+    by_pk = {line.pk: line for line in stale}
+    try:
+        OrderLine.objects.filter(pk__in=by_pk).delete()
+    except ProtectedError as exc:  # a return line holds one of them (its order_line is PROTECT)
+        held = min(return_line.serializable_value("order_line") for return_line in exc.protected_objects)
+        raise OrderConflict(f"Line {by_pk[held].external_id} cannot be removed: it is part of a return.") from exc
 
 
 def product_variants_record(*, lines: list[OrderLine]) -> None:

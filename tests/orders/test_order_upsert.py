@@ -122,3 +122,25 @@ def test_the_same_number_under_another_external_id_is_refused():
     order_upsert(data=PAYLOAD)
     with pytest.raises(OrderDataError, match="belongs to another external id"):
         order_upsert(data={**PAYLOAD, "external_id": "shop-9999"})
+
+
+def test_lines_removed_together_are_all_kept_when_one_of_them_is_in_a_return():
+    ReturnPolicyFactory()
+    delivered = copy.deepcopy(PAYLOAD)
+    delivered["delivered_at"] = (timezone.now() - timedelta(days=2)).isoformat()
+    delivered["lines"].append({"external_id": "3", "sku": "PLD-LAI", "quantity": 1, "unit_price": "89"})
+    order = order_upsert(data=delivered).order
+    return_request_create(
+        order=order,
+        lines=[ReturnLineInput(order_line=order.lines.get(external_id="3"), quantity=1, reason=ReasonCodeFactory())],
+        drop_off=DropOffChoice(method="relay_point", point=DropOffPointFactory()),
+    )
+    removed = copy.deepcopy(delivered)
+    removed["lines"] = removed["lines"][:1]
+    with pytest.raises(OrderDataError, match="Line 3 cannot be removed: it is part of a return"):
+        order_upsert(data=removed)
+    assert sorted(order.lines.values_list("external_id", flat=True)) == ["1", "2", "3"]
+    # Without the line in a return, the other one goes.
+    removed["lines"] = [delivered["lines"][0], delivered["lines"][2]]
+    assert order_upsert(data=removed).outcome == "updated"
+    assert sorted(order.lines.values_list("external_id", flat=True)) == ["1", "3"]

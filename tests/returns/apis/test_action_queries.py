@@ -27,6 +27,11 @@ pytestmark = pytest.mark.django_db
 # An order: its row locked, its number's owner, the order, its new lines in one INSERT, their product variants in one
 # upsert, the order and its lines read back; and the savepoints of the request, the view and the service.
 ORDER_UPSERT_QUERIES = 14
+# The same order sent again, changed: its row locked, the order saved, its lines read, the changed ones in one UPDATE,
+# the order and its lines read back; and the savepoints. Removing lines: the removed ones read, their return lines
+# looked for (a line in a return is not removed) and the DELETE, whatever their number.
+ORDER_UPDATE_QUERIES = 13
+ORDER_UPDATE_REMOVING_QUERIES = 16
 # A batch: the request's savepoint and the token, then each order in a transaction of its own (so one bad order never
 # undoes the others): its two savepoints, its row locked, its number's owner, the order, its lines, their variants.
 # By design a statement count per order, not per line: pinned as the request's and each order's.
@@ -87,6 +92,39 @@ def test_an_order_upsert_costs_the_same_for_two_lines_or_eight(integration):
     big = _posted(integration, "/api/v1/orders/", _order("big", 8), 201)
     assert small == big == ORDER_UPSERT_QUERIES
     assert Order.objects.get(external_id="big").lines.count() == 8
+
+
+def _changed(order: dict, *, lines: int, kept: int) -> dict:
+    """`order` sent again with another name, its first `lines` lines' quantity and price changed, and only its first
+    `kept` lines."""
+    again = {**order, "customer_name": "Chloé Martin-Roux"}
+    again["lines"] = [
+        {**line, "quantity": 3, "unit_price": "44.90"} if index < lines else line
+        for index, line in enumerate(order["lines"][:kept])
+    ]
+    return again
+
+
+def test_an_order_update_costs_the_same_for_two_changed_lines_or_eight(integration):
+    counts = []
+    for name, size in (("warm", 2), ("small", 2), ("big", 8)):
+        order = _order(name, size)
+        _posted(integration, "/api/v1/orders/", order, 201)
+        counts.append(_posted(integration, "/api/v1/orders/", _changed(order, lines=size, kept=size), 200))
+    assert counts[1:] == [ORDER_UPDATE_QUERIES, ORDER_UPDATE_QUERIES]
+    lines = Order.objects.get(external_id="big").lines.order_by("external_id")
+    assert [(line.quantity, str(line.unit_price)) for line in lines] == [(3, "44.90")] * 8
+
+
+def test_an_order_update_removing_one_line_or_seven_costs_the_same(integration):
+    counts = []
+    for name, size in (("warm", 2), ("small", 2), ("big", 8)):
+        order = _order(name, size)
+        _posted(integration, "/api/v1/orders/", order, 201)
+        counts.append(_posted(integration, "/api/v1/orders/", _changed(order, lines=1, kept=1), 200))
+    assert counts[1:] == [ORDER_UPDATE_REMOVING_QUERIES, ORDER_UPDATE_REMOVING_QUERIES]
+    lines = Order.objects.get(external_id="big").lines.all()
+    assert [(line.external_id, line.quantity) for line in lines] == [("big-0", 3)]
 
 
 def test_a_batch_costs_the_same_per_order_for_one_order_or_five(integration):
