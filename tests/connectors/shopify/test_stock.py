@@ -3,12 +3,14 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection as django_connection
+from django.test.utils import CaptureQueriesContext
 
 from rma.connectors.models import ShopOrder
 from rma.connectors.orders_in import shop_skus_record
 from rma.connectors.platforms import connector_for
 from rma.connectors.platforms.base import PlatformError
-from rma.integrations.shop import Variant, shop_client_get
+from rma.integrations.shop import Variant, shop_client_get, variants_sorted
 from tests.orders.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +57,30 @@ def test_exchanges_ask_shopify_for_a_sku_its_orders_sold(shop, connection, setti
     assert client.stock_known is True
     variants = client.variants_available(product_ref="8800001", sku="CHE-LIN-NAV-M")
     assert {(v.sku, v.available) for v in variants} == {(v.sku, v.available) for v in SHIRTS}
+
+
+def test_a_page_of_lines_reads_their_shops_at_once_and_asks_shopify_once_a_product(shop, connection, settings):
+    """The resolution step reads ahead every chosen line (rma.portal.resolution.chosen_exchange_options): which shop
+    sold each SKU in one query, what our orders know of the SKUs no shop sold in one more, and Shopify once for two
+    sizes of the same product."""
+    settings.RMA_SHOP_API_URL = ""
+    navy = OrderLineFactory(sku="CHE-LIN-NAV-M", product_ref="8800001", variant_ref="9900011")
+    white = OrderLineFactory(sku="CHE-LIN-BLA-M", product_ref="8800001", variant_ref="9900013")
+    local = OrderLineFactory(sku="PLD-LAI-GRI", product_ref="PLD-LAI", size="", colour="gris")
+    shop_skus_record(
+        connection=connection,
+        sold_at=navy.order.placed_at,
+        lines=[
+            {"sku": line.sku, "product_ref": line.product_ref, "variant_ref": line.variant_ref}
+            for line in (navy, white)
+        ],
+    )
+    client = shop_client_get()
+    lines = [(line.product_ref, line.sku) for line in (navy, white, local)]
+    with CaptureQueriesContext(django_connection) as queries:
+        client.variants_read_ahead(lines=lines)
+        answers = [client.variants_available(product_ref=ref, sku=sku) for ref, sku in lines]
+    assert len(queries) == 2
+    assert answers[0] == answers[1] == variants_sorted(SHIRTS)
+    assert [variant.sku for variant in answers[2]] == ["PLD-LAI-GRI"]
+    assert len(shop.root_calls("product")) == 1
