@@ -39,7 +39,6 @@ from rma.warehouse.services import disposition_confirm, inspection_record, refun
 
 
 def _return_detail(return_request: ReturnRequest) -> dict[str, Any]:
-    return_request.refresh_from_db()
     units = selectors.return_units(return_request=return_request)
     return WarehouseReturnDetailApi.OutputSerializer(
         {

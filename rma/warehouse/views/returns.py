@@ -44,7 +44,7 @@ def _unit_url(name: str, return_request: ReturnRequest, unit: selectors.Unit) ->
 @warehouse_view
 def return_detail(request: WarehouseRequest, public_id: UUID) -> HttpResponse:
     return_request = found_or_404(
-        selectors.return_request_get_for_warehouse(
+        selectors.return_request_detail_for_warehouse(
             user=request.user, public_id=public_id, warehouses=request.warehouses
         )
     )
