@@ -34,6 +34,11 @@ def actor_label_for(actor: Actor, fallback: str) -> str:
     return actor.get_username() if actor is not None and actor.is_authenticated else fallback
 
 
+def _event_actor(actor: Actor) -> User | None:
+    """The user an event records as its actor (none for the system or an anonymous user)."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
 def _related_rows_keep(*, source: ReturnRequest, target: ReturnRequest) -> None:
     """Give `target` (the same row, read again under lock) the related rows `source` already loaded.
 
@@ -110,7 +115,7 @@ def transition_apply(
         _release_quantities(return_request=locked)
     event = ReturnEvent.objects.create(
         return_request=locked,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=_event_actor(actor),
         actor_label=actor_label or actor_label_for(actor, "system"),
         from_status=source,
         to_status=to,
@@ -133,10 +138,16 @@ def transition_apply(
 
 
 def transitions_apply(
-    *, locked: Sequence[ReturnRequest], to: str, notes: Sequence[str], actor_label: str = "system"
+    *,
+    locked: Sequence[ReturnRequest],
+    to: str,
+    notes: Sequence[str],
+    actor: Actor = None,
+    actor_label: str = "",
 ) -> None:
-    """`transition_apply` for several returns this transaction holds locked, all moved by the system to `to`, each
-    with its note: one UPDATE for the returns, one INSERT for their events, then the reactions (`run_many`).
+    """`transition_apply` for several returns this transaction holds locked, all moved to `to` by `actor` (the
+    system when None), each with its note: one UPDATE for the returns, one INSERT for their events, then the
+    reactions (`run_many`).
 
     Must run inside the caller's transaction. Not for moves that give units back (cancelled, rejected, expired).
     """
@@ -152,16 +163,20 @@ def transitions_apply(
     # The fields a move sets depend on `to` and `now` only: the same values for every row.
     values = {name: getattr(locked[0], name) for name in update_fields}
     ReturnRequest.objects.filter(pk__in=[return_request.pk for return_request in locked]).update(**values)
+    user = _event_actor(actor)
+    label = actor_label or actor_label_for(actor, "system")
     events = ReturnEvent.objects.bulk_create(
         ReturnEvent(
-            return_request=return_request, actor_label=actor_label, from_status=source, to_status=to, note=note
+            return_request=return_request, actor=user, actor_label=label, from_status=source, to_status=to, note=note
         )
         for return_request, source, note in zip(locked, sources, notes, strict=True)
     )
     changes = []
     for return_request, source, event in zip(locked, sources, events, strict=True):
         prefetched_append(instance=return_request, name="events", row=event)
-        changes.append(StatusChange(return_request=return_request, from_status=source, to_status=to, event=event))
+        changes.append(
+            StatusChange(return_request=return_request, from_status=source, to_status=to, actor=actor, event=event)
+        )
     reactions_run_many(changes)
 
 
@@ -233,9 +248,7 @@ def moves_record(*, created: ReturnRequest, first: ReturnEvent, planned: Sequenc
             *(
                 ReturnEvent(
                     return_request=created,
-                    actor=step.move.actor
-                    if step.move.actor is not None and step.move.actor.is_authenticated
-                    else None,
+                    actor=_event_actor(step.move.actor),
                     actor_label=step.move.actor_label or actor_label_for(step.move.actor, "system"),
                     from_status=step.source,
                     to_status=step.move.to,
