@@ -8,7 +8,7 @@ class ConnectorsConfig(AppConfig):
     verbose_name = _("Shop connections")
 
     def ready(self) -> None:
-        from rma.connectors.money import shop_call_send, shop_calls_follow_return
+        from rma.connectors.money import shop_call_send, shop_calls_follow_return, shop_calls_follow_returns
         from rma.connectors.orders_in import order_connection_warehouse
         from rma.connectors.stock import connection_shop_client
         from rma.integrations.shop import shop_client_provider_register
@@ -17,7 +17,7 @@ class ConnectorsConfig(AppConfig):
         from rma.returns.drop_offs import order_warehouse_provide
 
         # A refund or a store credit released for an order that came from a shop is created in that shop.
-        reactions.register(shop_calls_follow_return)
+        reactions.register(shop_calls_follow_return, many=shop_calls_follow_returns)
         channel_sender_register(channel="shop", send=shop_call_send)
         # Exchanges read variants and stock from the platform the order came from.
         shop_client_provider_register(connection_shop_client)

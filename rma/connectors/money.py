@@ -9,6 +9,8 @@ there on a retry, so a timeout, a 500 or a killed worker never refunds twice.
 """
 
 import logging
+from collections.abc import Sequence
+from dataclasses import asdict
 from decimal import Decimal
 
 from rma.connectors.choices import ShopTopic
@@ -18,9 +20,10 @@ from rma.connectors.platforms.base import CreditOrder, MoneyLine, PlatformError,
 from rma.notifications.choices import Channel
 from rma.notifications.exceptions import DeliveryFailed
 from rma.notifications.models import OutboxMessage
-from rma.notifications.outbox import outbox_enqueue
+from rma.notifications.outbox import outbox_enqueue, outbox_enqueue_many
 from rma.returns.choices import ReturnStatus
-from rma.returns.models import ReturnRequest
+from rma.returns.messages import PlannedMessage
+from rma.returns.models import ReturnLine, ReturnRequest
 from rma.returns.reactions import StatusChange
 from rma.warehouse.choices import DispositionKind, RefundMethod, UnitCondition
 from rma.warehouse.models import Disposition, Refund, StoreCredit
@@ -50,34 +53,54 @@ def _refunded_units(refund: Refund) -> dict[int, tuple[int, Decimal]]:
 def refund_order(*, refund: Refund, link: ShopOrder) -> RefundOrder:
     """What to create in the shop for `refund`: the units refunded per line, those going back to stock (what the
     warehouse restocked), and the amount."""
-    return_request = refund.return_request
+    (order,) = refund_orders(refunds=[(refund, link)])
+    return order
+
+
+def refund_orders(*, refunds: Sequence[tuple[Refund, ShopOrder]]) -> list[RefundOrder]:
+    """`refund_order` for several refunds (of different returns) with their shop orders: the dispositions and the
+    lines of their returns read in one statement each."""
+    if not refunds:
+        return []
+    return_ids = [refund.return_request_id for refund, _link in refunds]
     restocked: dict[int, int] = {}
     for line_id in Disposition.objects.filter(
-        inspection__return_line__return_request=return_request, kind__in=RESTOCKED
+        inspection__return_line__return_request__in=return_ids, kind__in=RESTOCKED
     ).values_list("inspection__return_line_id", flat=True):
         restocked[line_id] = restocked.get(line_id, 0) + 1
-    refunded = _refunded_units(refund)
-    lines = [
-        MoneyLine(
-            line_ref=line.order_line.external_id,
-            sku=line.order_line.sku,
-            quantity=refunded[line.pk][0],
-            restock_quantity=0 if return_request.returnless else min(refunded[line.pk][0], restocked.get(line.pk, 0)),
-            amount=refunded[line.pk][1].quantize(Decimal("0.01")),
+    lines: dict[int, list[ReturnLine]] = {}
+    for line in ReturnLine.objects.filter(return_request__in=return_ids).select_related("order_line").order_by("id"):
+        lines.setdefault(line.return_request_id, []).append(line)
+    orders = []
+    for refund, link in refunds:
+        return_request = refund.return_request
+        refunded = _refunded_units(refund)
+        money_lines = [
+            MoneyLine(
+                line_ref=line.order_line.external_id,
+                sku=line.order_line.sku,
+                quantity=refunded[line.pk][0],
+                restock_quantity=0
+                if return_request.returnless
+                else min(refunded[line.pk][0], restocked.get(line.pk, 0)),
+                amount=refunded[line.pk][1].quantize(Decimal("0.01")),
+            )
+            for line in lines.get(return_request.pk, [])
+            if line.pk in refunded
+        ]
+        orders.append(
+            RefundOrder(
+                reference=str(refund.public_id),
+                order_ref=link.order_ref,
+                amount=refund.amount,
+                currency=refund.currency,
+                lines=money_lines,
+                reason=f"Return {return_request.rma_number}",
+                rma_number=return_request.rma_number,
+                order_extra=dict(link.extra),
+            )
         )
-        for line in return_request.lines.select_related("order_line").order_by("id")
-        if line.pk in refunded
-    ]
-    return RefundOrder(
-        reference=str(refund.public_id),
-        order_ref=link.order_ref,
-        amount=refund.amount,
-        currency=refund.currency,
-        lines=lines,
-        reason=f"Return {return_request.rma_number}",
-        rma_number=return_request.rma_number,
-        order_extra=dict(link.extra),
-    )
+    return orders
 
 
 def credit_order(*, credit: StoreCredit, link: ShopOrder, return_request: ReturnRequest) -> CreditOrder:
@@ -109,37 +132,78 @@ _NO_MONEY_YET = frozenset(
 
 def shop_calls_follow_return(change: StatusChange) -> None:
     """Reaction: when the return's refund or store credit now exists, write the shop's call for it (once)."""
-    if change.to_status in _NO_MONEY_YET:
-        return
-    return_request = change.return_request
-    link = (
-        ShopOrder.objects.select_related("connection")
-        .filter(order_id=return_request.order_id, connection__enabled=True)
-        .first()
-    )
-    if link is None:
-        return
-    refund = Refund.objects.filter(return_request=return_request).select_related("return_request").first()
-    if refund is not None and refund.method != RefundMethod.STORE_CREDIT and refund.amount > 0:
-        order = refund_order(refund=refund, link=link)
-        outbox_enqueue(
-            channel=Channel.SHOP,
-            topic=ShopTopic.REFUND,
-            destination=_destination(link.connection),
-            payload=order.as_payload(),
-            dedupe_key=f"shop:refund:{refund.public_id}",
-            locale=return_request.locale,
+    for call in _shop_calls(return_requests=_money_possible([change])):
+        outbox_enqueue(**asdict(call))
+
+
+def shop_calls_follow_returns(changes: Sequence[StatusChange]) -> None:
+    """`shop_calls_follow_return` for several returns' moves at once (rma.returns.reactions `run_many`): the returns'
+    shop orders, refunds and store credits read in one statement each, the calls written in one."""
+    calls = _shop_calls(return_requests=_money_possible(changes))
+    outbox_enqueue_many(messages=[OutboxMessage(**asdict(call)) for call in calls])
+
+
+def _money_possible(changes: Sequence[StatusChange]) -> list[ReturnRequest]:
+    """The returns of `changes` whose move may come with a refund or a store credit."""
+    return [change.return_request for change in changes if change.to_status not in _NO_MONEY_YET]
+
+
+def _shop_calls(*, return_requests: Sequence[ReturnRequest]) -> list[PlannedMessage]:
+    """The shop calls for the refunds and store credits the returns now have, in their order (a return's refund
+    first). Their shop orders are read in one statement; their refunds and store credits in one each, when some came
+    from an enabled shop."""
+    if not return_requests:
+        return []
+    links = {
+        link.order_id: link
+        for link in ShopOrder.objects.select_related("connection").filter(
+            order_id__in={return_request.order_id for return_request in return_requests}, connection__enabled=True
         )
-    credit = StoreCredit.objects.filter(return_request=return_request).first()
-    if credit is not None:
-        outbox_enqueue(
-            channel=Channel.SHOP,
-            topic=ShopTopic.STORE_CREDIT,
-            destination=_destination(link.connection),
-            payload=credit_order(credit=credit, link=link, return_request=return_request).as_payload(),
-            dedupe_key=f"shop:store_credit:{credit.public_id}",
-            locale=return_request.locale,
-        )
+    }
+    linked = [return_request for return_request in return_requests if return_request.order_id in links]
+    if not linked:
+        return []
+    refunds = {
+        refund.return_request_id: refund
+        for refund in Refund.objects.filter(return_request__in=linked).select_related("return_request")
+    }
+    credits = {credit.return_request_id: credit for credit in StoreCredit.objects.filter(return_request__in=linked)}
+    paid = [
+        (refund, links[return_request.order_id])
+        for return_request in linked
+        if (refund := refunds.get(return_request.pk)) is not None
+        and refund.method != RefundMethod.STORE_CREDIT
+        and refund.amount > 0
+    ]
+    orders = {order.reference: order for order in refund_orders(refunds=paid)}
+    calls = []
+    for return_request in linked:
+        link = links[return_request.order_id]
+        refund = refunds.get(return_request.pk)
+        if refund is not None and str(refund.public_id) in orders:
+            calls.append(
+                PlannedMessage(
+                    channel=Channel.SHOP,
+                    topic=ShopTopic.REFUND,
+                    destination=_destination(link.connection),
+                    payload=orders[str(refund.public_id)].as_payload(),
+                    dedupe_key=f"shop:refund:{refund.public_id}",
+                    locale=return_request.locale,
+                )
+            )
+        credit = credits.get(return_request.pk)
+        if credit is not None:
+            calls.append(
+                PlannedMessage(
+                    channel=Channel.SHOP,
+                    topic=ShopTopic.STORE_CREDIT,
+                    destination=_destination(link.connection),
+                    payload=credit_order(credit=credit, link=link, return_request=return_request).as_payload(),
+                    dedupe_key=f"shop:store_credit:{credit.public_id}",
+                    locale=return_request.locale,
+                )
+            )
+    return calls
 
 
 def shop_call_send(message: OutboxMessage, attempt: int) -> None:

@@ -19,12 +19,12 @@ class WarehouseConfig(AppConfig):
             return_refund,
             return_store_credit,
         )
-        from rma.warehouse.services.credits import store_credit_issue_on_handover
+        from rma.warehouse.services.credits import store_credit_issue_on_handover, store_credits_issue_on_handover
 
         # A returnless refund is released right after the approval (a store-credit one issues its credit then).
         reactions.register(refund_follows_returnless_approval)
         # A store-credit return gets its credit at handover when the policy says so.
-        reactions.register(store_credit_issue_on_handover)
+        reactions.register(store_credit_issue_on_handover, many=store_credits_issue_on_handover)
         reactions.provide(refund=return_refund, exchange_lines=return_exchange_lines, store_credit=return_store_credit)
         role_home_register(role=roles.WAREHOUSE_STAFF, url_name="warehouse:board")
         # A customer's history counts what the inspections found in their returns (worn or used, item missing).

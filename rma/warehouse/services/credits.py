@@ -20,13 +20,15 @@ and its email and webhook have dedupe keys. Redemptions lock the credit row, nev
 are idempotent on the shop's reference.
 """
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -34,10 +36,12 @@ from django.utils.translation import gettext as _
 from rma.core.exceptions import Conflict, DomainError
 from rma.core.formatting import money
 from rma.notifications.choices import Channel
-from rma.notifications.outbox import outbox_enqueue
+from rma.notifications.models import OutboxMessage
+from rma.notifications.outbox import outbox_enqueue, outbox_enqueue_many
 from rma.returns.choices import Resolution, ReturnStatus, StoreCreditMoment
 from rma.returns.message_content import return_tracking_url
-from rma.returns.models import ReturnRequest
+from rma.returns.messages import PlannedMessage
+from rma.returns.models import ReturnPolicy, ReturnRequest
 from rma.returns.policy import policy_get_default, store_credit_offer
 from rma.returns.reactions import StatusChange
 from rma.warehouse.choices import StoreCreditStatus
@@ -65,57 +69,124 @@ def store_credit_webhook_key(*, store_credit: StoreCredit) -> str:
     return f"store_credit:{store_credit.public_id}"
 
 
-def _messages_write(*, store_credit: StoreCredit, return_request: ReturnRequest) -> None:
-    """The customer's email with the code and the shop's signed webhook (in the issuing transaction)."""
+def _messages_planned(*, store_credit: StoreCredit, return_request: ReturnRequest) -> list[PlannedMessage]:
+    """The shop's signed webhook and the customer's email with the code (`return_request`'s order loaded)."""
     expires_at = store_credit.expires_at.isoformat() if store_credit.expires_at else None
     key = store_credit_webhook_key(store_credit=store_credit)
     locale = return_request.locale or settings.LANGUAGE_CODE
-    outbox_enqueue(
-        channel=Channel.WEBHOOK,
-        topic=WEBHOOK_TOPIC,
-        destination=shop_destination(),
-        payload={
-            "idempotency_key": key,
-            "return": return_webhook_summary(return_request),
-            "store_credit": {
-                "public_id": str(store_credit.public_id),
+    planned = [
+        PlannedMessage(
+            channel=Channel.WEBHOOK,
+            topic=WEBHOOK_TOPIC,
+            destination=shop_destination(),
+            payload={
+                "idempotency_key": key,
+                "return": return_webhook_summary(return_request),
+                "store_credit": {
+                    "public_id": str(store_credit.public_id),
+                    "code": store_credit.code,
+                    "amount": _money(store_credit.amount),
+                    "bonus_percent": _money(store_credit.bonus_percent),
+                    "bonus_amount": _money(store_credit.bonus_amount),
+                    "balance": _money(store_credit.balance),
+                    "currency": store_credit.currency,
+                    "expires_at": expires_at,
+                    "issued_at": store_credit.created_at.isoformat(),
+                    "moment": store_credit.moment,
+                },
+            },
+            dedupe_key=key,
+            locale=locale,
+        )
+    ]
+    if not return_request.contact_email:
+        return planned
+    planned.append(
+        PlannedMessage(
+            channel=Channel.EMAIL,
+            topic=CUSTOMER_EMAIL_TOPIC,
+            destination=return_request.contact_email,
+            payload={
+                "event": WEBHOOK_TOPIC,
+                "rma_number": return_request.rma_number,
+                "public_id": str(return_request.public_id),
+                "customer_name": return_request.contact_name,
+                "tracking_url": return_tracking_url(return_request=return_request),
                 "code": store_credit.code,
                 "amount": _money(store_credit.amount),
                 "bonus_percent": _money(store_credit.bonus_percent),
                 "bonus_amount": _money(store_credit.bonus_amount),
-                "balance": _money(store_credit.balance),
                 "currency": store_credit.currency,
                 "expires_at": expires_at,
-                "issued_at": store_credit.created_at.isoformat(),
                 "moment": store_credit.moment,
+                "returnless": return_request.returnless,
             },
-        },
-        dedupe_key=key,
-        locale=locale,
+            dedupe_key=f"{key}:customer-email",
+            locale=locale,
+        )
     )
-    if not return_request.contact_email:
-        return
-    outbox_enqueue(
-        channel=Channel.EMAIL,
-        topic=CUSTOMER_EMAIL_TOPIC,
-        destination=return_request.contact_email,
-        payload={
-            "event": WEBHOOK_TOPIC,
-            "rma_number": return_request.rma_number,
-            "public_id": str(return_request.public_id),
-            "customer_name": return_request.contact_name,
-            "tracking_url": return_tracking_url(return_request=return_request),
-            "code": store_credit.code,
-            "amount": _money(store_credit.amount),
-            "bonus_percent": _money(store_credit.bonus_percent),
-            "bonus_amount": _money(store_credit.bonus_amount),
-            "currency": store_credit.currency,
-            "expires_at": expires_at,
-            "moment": store_credit.moment,
-            "returnless": return_request.returnless,
-        },
-        dedupe_key=f"{key}:customer-email",
-        locale=locale,
+    return planned
+
+
+def _messages_write(*, store_credit: StoreCredit, return_request: ReturnRequest) -> None:
+    """The credit's webhook and email (in the issuing transaction)."""
+    for message in _messages_planned(store_credit=store_credit, return_request=return_request):
+        outbox_enqueue(**asdict(message))
+
+
+@dataclass(frozen=True)
+class _Issue:
+    """A store credit to issue: for which return (locked by the caller), on what base, by whom."""
+
+    return_request: ReturnRequest
+    base: Decimal
+    actor: Actor = None
+
+
+def _credits_new(*, policy: ReturnPolicy, issues: Sequence[_Issue], moment: str) -> list[StoreCredit]:
+    """The credits (unsaved, without their codes) of `issues` under `policy`; none for nothing (an offer of zero or
+    less)."""
+    now = timezone.now()
+    days = policy.store_credit_validity_days
+    credits = []
+    for issue in issues:
+        offer = store_credit_offer(policy=policy, base=issue.base)
+        if offer.amount <= 0:
+            continue
+        credits.append(
+            StoreCredit(
+                return_request=issue.return_request,
+                amount=offer.amount,
+                bonus_percent=offer.bonus_percent,
+                bonus_amount=offer.bonus,
+                currency=issue.return_request.currency,
+                balance=offer.amount,
+                moment=moment,
+                expires_at=now + timedelta(days=days) if days else None,
+                issued_by=actor_or_none(issue.actor),
+            )
+        )
+    return credits
+
+
+def _credits_insert(credits: list[StoreCredit]) -> list[StoreCredit] | None:
+    """Insert `credits` in one statement, each with a code drawn now; None when one of their returns has its credit
+    already (only without the return's lock)."""
+    for _attempt in range(CODE_ATTEMPTS):
+        for credit in credits:
+            credit.code = store_credit_code_new()
+        try:
+            with transaction.atomic():
+                return StoreCredit.objects.bulk_create(credits)
+        except IntegrityError:
+            # The returns are locked, so this is a code already taken (about 1 in 2**77): draw again.
+            if StoreCredit.objects.filter(  # pragma: no cover - the lock prevents it
+                return_request__in=[credit.return_request_id for credit in credits]
+            ).exists():
+                return None
+    # Five collisions in a row do not happen.
+    raise Conflict(  # pragma: no cover
+        _("No unused store credit code could be drawn."), code="store_credit_code_exhausted"
     )
 
 
@@ -132,52 +203,70 @@ def store_credit_issue(
     existing = StoreCredit.objects.filter(return_request=locked).first()
     if existing is not None:
         return existing
-    policy = policy_get_default()
-    offer = store_credit_offer(policy=policy, base=base)
-    if offer.amount <= 0:
+    credits = _credits_new(
+        policy=policy_get_default(), issues=[_Issue(return_request=locked, base=base, actor=actor)], moment=moment
+    )
+    if not credits:
         return None
-    now = timezone.now()
-    days = policy.store_credit_validity_days
-    for _attempt in range(CODE_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                credit = StoreCredit.objects.create(
-                    code=store_credit_code_new(),
-                    return_request=locked,
-                    amount=offer.amount,
-                    bonus_percent=offer.bonus_percent,
-                    bonus_amount=offer.bonus,
-                    currency=locked.currency,
-                    balance=offer.amount,
-                    moment=moment,
-                    expires_at=now + timedelta(days=days) if days else None,
-                    issued_by=actor_or_none(actor),
-                )
-            break
-        except IntegrityError:
-            # The return row is locked, so this is a code already taken (about 1 in 2**77): draw another.
-            if StoreCredit.objects.filter(return_request=locked).exists():  # pragma: no cover - the lock prevents it
-                return StoreCredit.objects.get(return_request=locked)
-    else:  # pragma: no cover - five collisions in a row do not happen
-        raise Conflict(_("No unused store credit code could be drawn."), code="store_credit_code_exhausted")
+    inserted = _credits_insert(credits)
+    if inserted is None:  # pragma: no cover - the lock prevents it
+        return StoreCredit.objects.get(return_request=locked)
+    (credit,) = inserted
     locked = ReturnRequest.objects.select_related("order").get(pk=locked.pk)
     _messages_write(store_credit=credit, return_request=locked)
     return credit
 
 
+def _issued_at_handover(change: StatusChange) -> bool:
+    """Whether the move hands over a store-credit return (what the policy's "handover" moment waits for)."""
+    return change.to_status == ReturnStatus.IN_TRANSIT and change.return_request.resolution == Resolution.STORE_CREDIT
+
+
 def store_credit_issue_on_handover(change: StatusChange) -> None:
     """A reaction (WarehouseConfig.ready): a store-credit return handed over gets its credit now if the policy
     says "when the parcel is handed over"."""
+    if not _issued_at_handover(change) or policy_get_default().store_credit_moment != StoreCreditMoment.HANDOVER:
+        return
     return_request = change.return_request
-    if change.to_status != ReturnStatus.IN_TRANSIT or return_request.resolution != Resolution.STORE_CREDIT:
-        return
-    if policy_get_default().store_credit_moment != StoreCreditMoment.HANDOVER:
-        return
     store_credit_issue(
         return_request=return_request,
         base=return_request.refund_estimate,
         moment=StoreCreditMoment.HANDOVER,
         actor=change.actor,
+    )
+
+
+def store_credits_issue_on_handover(changes: Sequence[StatusChange]) -> None:
+    """`store_credit_issue_on_handover` for several returns' moves at once (rma.returns.reactions `run_many`), their
+    returns locked by the move: the credits already issued read in one statement, the new ones inserted in one,
+    their webhooks and emails in one."""
+    handed = [change for change in changes if _issued_at_handover(change)]
+    if not handed:
+        return
+    policy = policy_get_default()
+    if policy.store_credit_moment != StoreCreditMoment.HANDOVER:
+        return
+    issued = set(
+        StoreCredit.objects.filter(return_request__in=[change.return_request for change in handed]).values_list(
+            "return_request_id", flat=True
+        )
+    )
+    issues = [
+        _Issue(return_request=change.return_request, base=change.return_request.refund_estimate, actor=change.actor)
+        for change in handed
+        if change.return_request.pk not in issued
+    ]
+    credits = _credits_new(policy=policy, issues=issues, moment=StoreCreditMoment.HANDOVER)
+    if not credits or _credits_insert(credits) is None:
+        return
+    return_requests = [credit.return_request for credit in credits]
+    prefetch_related_objects(return_requests, "order")  # only those the caller did not read with their order
+    outbox_enqueue_many(
+        messages=[
+            OutboxMessage(**asdict(message))
+            for credit in credits
+            for message in _messages_planned(store_credit=credit, return_request=credit.return_request)
+        ]
     )
 
 
