@@ -80,9 +80,9 @@ def return_request_detail_for_warehouse(
     """One return in the operator's scope with what its page shows: order, label, refund, exchange request, and its
     arrival with its carton, shipment and who received it; None otherwise.
 
-    Two statements of five and four tables, not one of nine to twelve: PostgreSQL tries every order of joining the
-    tables of a statement, and for this one-row read it spent ten times longer planning than running it (11 ms
-    against 1 ms at 570,000 returns)."""
+    Two statements of five and four tables, not one of ten (twelve with the scope's sub-query): PostgreSQL tries
+    every order of joining a statement's tables, and at 570,000 returns it planned that one-row read in 4 to 6 ms
+    and ran it in 0.13 ms. The two now plan in 0.7 and 0.1 ms."""
     return (
         _return_in_warehouse_scope(user=user, public_id=public_id, warehouses=warehouses)
         .select_related("order", "label", "refund", "exchange_request")
