@@ -6,6 +6,7 @@ from functools import partial
 import pytest
 import requests
 
+from rma.connectors.models import ShopConnection
 from tests.helpers import accept_at_counter, english_pages, staff_member  # noqa: F401 - english_pages is autouse
 from tests.locations.factories import WarehouseFactory, shop_with_counter
 from tests.returns.factories import return_request_make
@@ -69,6 +70,12 @@ def second_clerk(store):
 @pytest.fixture
 def other_clerk(other_store):
     return staff_member(other_store, "ines", "store_staff")
+
+
+@pytest.fixture
+def shop_connection(db):
+    """A connected shop: the refunds and store credits of its orders' returns are made there (rma.connectors)."""
+    return ShopConnection.objects.create(name="eu-shop", platform="woocommerce", shop_url="https://shop.example")
 
 
 @pytest.fixture

@@ -11,10 +11,9 @@ from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReturnRequest
 from rma.shipping.choices import ShipmentStatus
 from rma.shipping.models import Carton, Shipment, ShipmentItem
-from rma.shipping.services.shipment_handover import shipment_close
 from tests.conftest import client_for
 from tests.orders.factories import OrderLineFactory
-from tests.store.test_action_queries import closed, filled, small_and_big
+from tests.store.test_action_queries import assert_moved_in_transit, closed, small_and_big, to_dispatch
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +34,7 @@ ITEM_ADD_RETURN_QUERIES = 18  # the shipment, the carton, the return found by it
 ITEM_ADD_LOOSE_QUERIES = 13  # the shipment with its cartons and items, the carton, the lock, the item
 ITEM_REMOVE_QUERIES = 13  # the shipment with its cartons and items, the item, the lock, the removal
 CLOSE_QUERIES = 27  # the lock, cartons and items filled, the change, the notice's contents, webhook, email, read back
-DISPATCH_QUERIES = 42  # as closing, and the one return it holds moved in transit (see the dispatch test)
+DISPATCH_QUERIES = 33  # as closing, and its returns moved in transit together (see the dispatch test)
 # The barcode label is drawn now (the carton's rank in the shipment); the carrier's labels are read from storage.
 CARTON_FILE_QUERIES = {"barcode.pdf": 10, "label.pdf": 7, "label.zpl": 7}
 MANIFEST_QUERIES = 6  # the shipment with its cartons and items (the file is read from storage)
@@ -225,18 +224,15 @@ def test_closing_a_shipment_costs_the_same_however_full_it_is(api, store, clerk,
     assert counts[0] == counts[1] == CLOSE_QUERIES
 
 
-def test_dispatching_a_shipment_costs_the_same_however_many_cartons_and_items_it_holds(api, store, clerk, make_return):
+def test_dispatching_a_shipment_costs_the_same_for_one_return_or_six(api, store, clerk, make_return, shop_connection):
     counts = []
-    # Both hold one return: each return dispatched is moved in transit on its own (its lock, status, event, emails
-    # and shop order: about 15 statements), a known per-return cost of return_request_transition, not pinned here.
-    small = filled(store, clerk, make_return, cartons=1, skus=("A",), returns=1)
-    big = filled(store, clerk, make_return, cartons=3, skus=("A", "B", "C"), returns=1)
-    for shipment in (small, big):
-        shipment_close(shipment=shipment, actor=clerk)
+    # Its returns move in transit together (see the browser's dispatch test).
+    for shipment in to_dispatch(store, clerk, make_return, shop_connection):
         url = f"{API}/shipments/{shipment.public_id}/dispatch/"
         count, response = called(api.post, url, {"pickup_reference": "PU-7"})
         assert response.json()["status"] == "dispatched"
         assert Shipment.objects.get(pk=shipment.pk).status == ShipmentStatus.DISPATCHED
+        assert_moved_in_transit(shipment, clerk)
         counts.append(count)
     assert counts[0] == counts[1] == DISPATCH_QUERIES
 

@@ -12,10 +12,10 @@ from rma.notifications.choices import Channel
 from rma.notifications.destinations import outbox_secret_ref
 from rma.notifications.outbox import outbox_enqueue
 from rma.returns.choices import ReturnStatus
-from rma.returns.models import ReturnRequest
-from rma.returns.services import return_request_transition
+from rma.returns.transitions import transitions_apply
 from rma.shipping.carriers import carrier_codes
 from rma.shipping.choices import ShipmentStatus
+from rma.shipping.lock_objects import shipment_returns_qs_select_for_update
 from rma.shipping.models import Carton, Shipment, ShipmentItem
 from rma.shipping.selectors import shipment_contents
 from rma.shipping.services.shipment_locks import (
@@ -117,18 +117,10 @@ def shipment_dispatch(*, shipment: Shipment, actor: Actor, pickup_reference: str
         to=ShipmentStatus.DISPATCHED,
         fields=["dispatched_at", "dispatched_by", "pickup_reference", "carrier"],
     )
-    return_ids = ShipmentItem.objects.filter(
-        shipment=locked, removed_at__isnull=True, return_request__isnull=False
-    ).values_list("return_request_id", flat=True)
-    for return_request in ReturnRequest.objects.filter(pk__in=list(return_ids)).order_by("pk"):
-        if return_request.status in (ReturnStatus.APPROVED, ReturnStatus.LABEL_READY):
-            return_request_transition(
-                return_request=return_request,
-                to=ReturnStatus.IN_TRANSIT,
-                actor=actor,
-                note=_("Dispatched from %(shop)s in shipment %(number)s.")
-                % {"shop": locked.store.name, "number": locked.number},
-            )
+    # Its returns move together: one lock, one update, one insert of their events, the reactions set-based.
+    moving = list(shipment_returns_qs_select_for_update(shipment=locked))
+    note = _("Dispatched from %(shop)s in shipment %(number)s.") % {"shop": locked.store.name, "number": locked.number}
+    transitions_apply(locked=moving, to=ReturnStatus.IN_TRANSIT, notes=[note] * len(moving), actor=actor)
     _advance_notice(shipment=locked, event="dispatched")
     shipment_sync(
         shipment,
