@@ -60,13 +60,23 @@ def cache_down(settings) -> Iterator[str]:
     settings.CACHES = working  # back before the fixtures that empty the cache when a test ends
 
 
-@pytest.fixture
-def postgres_only():
+def postgres_required(why: str) -> None:
+    """Skip (or fail in CI) a test that needs the test database on PostgreSQL, saying `why`."""
     require(
         connection.vendor == "postgresql",
-        "PostgreSQL (row locks across two connections)",
+        f"PostgreSQL ({why})",
         "DATABASE_URL=postgres://postgres@127.0.0.1:5432/rma make test",
     )
+
+
+# SQLite's test database lives in the memory of the test process: other processes cannot open it, and a connection
+# that closes it loses it for every test after (Django never closes it).
+CLOSABLE_DATABASE = "a test database a connection can close and open again"
+
+
+@pytest.fixture
+def postgres_only():
+    postgres_required("row locks across two connections")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -8,7 +8,7 @@ import pytest
 import redis
 from django.core.cache import cache
 
-from tests.conftest import require
+from tests.conftest import postgres_required, require
 from tests.workers.live import ENABLE_REDIS, database_url, redis_test_url
 
 SHARED_CACHE_OFFSET = 4
@@ -35,6 +35,7 @@ def shared_cache(settings) -> Iterator[str]:
 def django_process_env(shared_cache: str) -> Callable[..., dict[str, str]]:
     """The environment of another Django process of the cluster: test settings, the test database, the shared
     cache; `extra` adds or replaces variables."""
+    postgres_required("a test database other processes can open")
 
     def build(**extra: str) -> dict[str, str]:
         env = {

@@ -6,6 +6,8 @@ import pytest
 import redis
 from django.db import connection
 
+from tests.conftest import CLOSABLE_DATABASE, postgres_required, require
+
 REDIS_SERVER = os.environ.get("RMA_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 REDIS_DB = int(os.environ.get("RMA_TEST_REDIS_DB", "10"))
 NOTHING_LISTENS = "redis://127.0.0.1:1/0"  # port 1: connections are refused at once
@@ -17,8 +19,6 @@ def redis_broker(settings):
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.ConnectionError:
-        from tests.conftest import require
-
         require(False, "Redis", "redis-server --daemonize yes --port 6379")
     settings.CELERY_BROKER_URL = url
     return url
@@ -89,12 +89,10 @@ def test_media_storage_that_cannot_be_a_folder_is_named(client, settings, tmp_pa
 
 @pytest.mark.django_db(transaction=True)
 def test_an_unreachable_database_is_named_and_healthz_stays_alive(client, monkeypatch, redis_broker, tmp_path):
+    postgres_required(CLOSABLE_DATABASE)
     connection.close()
-    if connection.vendor == "postgresql":
-        monkeypatch.setitem(connection.settings_dict, "PORT", "1")
-        monkeypatch.setitem(connection.settings_dict, "HOST", "127.0.0.1")
-    else:
-        monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "missing" / "db.sqlite3"))
+    monkeypatch.setitem(connection.settings_dict, "PORT", "1")
+    monkeypatch.setitem(connection.settings_dict, "HOST", "127.0.0.1")
     try:
         status, body = _ready(client)
         alive = client.get("/healthz")

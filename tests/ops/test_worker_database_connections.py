@@ -10,9 +10,15 @@ from django.db import connection
 
 from returns_portal.celery import app
 from rma.shipping.tasks import label_generate_task
+from tests.conftest import CLOSABLE_DATABASE, postgres_required
 
 # Outside a test transaction: the fixup and the check act on the connection as they do in a worker.
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _closable_database():
+    postgres_required(CLOSABLE_DATABASE)
 
 
 def _task_ran() -> None:

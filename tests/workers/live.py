@@ -9,7 +9,7 @@ A plugin of the whole suite (``pytest_plugins`` in tests/conftest.py), so that h
 - Tests use ``live_worker`` and ``@pytest.mark.django_db(transaction=True)``: the worker thread has its own
   database connection and only sees committed rows. The app publishes to the broker only during such a test
   (elsewhere tasks stay eager, as in the rest of the suite).
-- No Redis: the tests are skipped with the command that starts it, or fail when CI=true.
+- No Redis or no PostgreSQL: the tests are skipped with the command that enables it, or fail when CI=true.
 """
 
 import os
@@ -32,7 +32,7 @@ from django.db import OperationalError, connection
 
 from returns_portal.celery import QUEUE_NAMES, app
 from rma.core.queue import broker_breaker
-from tests.conftest import require
+from tests.conftest import postgres_required, require
 
 REDIS_SERVER = os.environ.get("RMA_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 REDIS_DB_BASE = int(os.environ.get("RMA_TEST_REDIS_DB", "10"))
@@ -269,6 +269,9 @@ def hanging_up_broker() -> Iterator[HangingUpBroker]:
 
 @pytest.fixture(scope="session")
 def celery_worker_session() -> Iterator[tuple[redis.Redis, TaskRuns]]:
+    # The worker writes (labels, messages, refunds) while the test goes on writing: SQLite's shared in-memory test
+    # database refuses the second writer at once ("table is locked"), where PostgreSQL has it wait for the row.
+    postgres_required("a real worker writing beside the test")
     url = _broker_url()
     client = redis.Redis.from_url(url, socket_connect_timeout=1)
     try:

@@ -6,6 +6,8 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
+from tests.conftest import CLOSABLE_DATABASE, postgres_required
+
 pytestmark = pytest.mark.django_db
 
 
@@ -109,13 +111,11 @@ def test_an_unexpected_error_on_a_page_keeps_the_html_500_page(failing_urls):
 @pytest.fixture
 def unreachable_database():
     """The default connection, closed and pointed at a server that does not exist (restored afterwards)."""
+    postgres_required(CLOSABLE_DATABASE)
     settings_dict = connection.settings_dict
     saved = dict(settings_dict)
     connection.close()
-    if connection.vendor == "postgresql":
-        settings_dict.update(HOST="127.0.0.1", PORT="1")
-    else:
-        settings_dict.update(NAME="/nonexistent-folder/db.sqlite3")
+    settings_dict.update(HOST="127.0.0.1", PORT="1")
     yield
     connection.close()
     settings_dict.clear()
