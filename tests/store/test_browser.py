@@ -143,3 +143,18 @@ def test_counter_return_then_a_two_carton_shipment(page: Page, live_server, make
     assert ShipmentItem.objects.filter(shipment=shipment, removed_at__isnull=True).count() == 3
     assert CounterCheck.objects.filter(checked_by=clerk, accepted=True).count() == 2
     assert set(ReturnRequest.objects.values_list("status", flat=True)) == {S.IN_TRANSIT}
+
+
+def test_a_staff_page_asks_the_server_for_nothing_it_does_not_have(page: Page, live_server, clerk):
+    """Every request a shop page makes is answered (the tab's icon included, which a browser asks for by itself)."""
+    failed: list[str] = []
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+    # The icon's request is the browser's own: it shows as an error in the console, not as one of the page's.
+    page.on("console", lambda message: failed.append(message.text) if message.type == "error" else None)
+    page.goto(live_server.url + "/store/login/")
+    page.get_by_label("Username").fill("camille")
+    page.get_by_label("Password").fill("demo-password")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Scan a return")).to_be_focused()
+    page.wait_for_load_state("networkidle")
+    assert failed == []
