@@ -105,30 +105,34 @@ class ReasonDay(_Days):
         indexes = [models.Index(fields=("monthly", "day"), name="insights_reason_days")]
 
 
-class RefundDay(_Rollup):
-    """Refunds per whole days from the request (rounded up), and whether paid within the legal 14 days of the
-    parcel's receipt (None for refunds without return). `category`: the return's first line's."""
+class _RefundTimes(models.Model):
+    """What the refund roll-ups count: refunds and their amount per whole days from the request to the refund, and
+    whether paid within the legal 14 days of the parcel's receipt (None for refunds without return)."""
 
-    warehouse_id = models.IntegerField(_("warehouse"), null=True)
     days = models.PositiveIntegerField(_("days to refund"))
     within_legal = models.BooleanField(_("within 14 days of receipt"), null=True)
     refunds = models.PositiveIntegerField(default=0)
     amount = _money()
 
     class Meta:
+        abstract = True
+
+
+class RefundDay(_Rollup, _RefundTimes):
+    """Refunds per whole days from the request (rounded up), and whether paid within the legal 14 days of the
+    parcel's receipt (None for refunds without return). `category`: the return's first line's."""
+
+    warehouse_id = models.IntegerField(_("warehouse"), null=True)
+
+    class Meta:
         verbose_name = _("refund day")
         indexes = [models.Index(fields=("monthly", "day", "store_id", "warehouse_id"), name="insights_refund_days")]
 
 
-class RefundTimeDay(_Days):
+class RefundTimeDay(_Days, _RefundTimes):
     """RefundDay for every site and category together: refunds per whole days from the request and within the legal
     14 days. What the refunds sheet reads for a reader who sees every site and filters none: a few hundred rows a
     year, however many sites, categories and refunds there are."""
-
-    days = models.PositiveIntegerField(_("days to refund"))
-    within_legal = models.BooleanField(_("within 14 days of receipt"), null=True)
-    refunds = models.PositiveIntegerField(default=0)
-    amount = _money()
 
     class Meta:
         verbose_name = _("refund time day")
