@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -71,7 +72,7 @@ def filters_validate(request: Request, form_class: type[ReportFilterForm]) -> di
     # A filter given empty is refused like any bad value, not taken for one left out.
     blank = [name for name in names if name in request.query_params and not request.query_params[name].strip()]
     if blank:
-        raise ValidationError({name: ["This field may not be blank."] for name in blank})
+        raise ValidationError({name: [_("This field may not be blank.")] for name in blank})
     form = form_class(request.query_params.dict(), user=user)
     if not form.is_valid():
         unknown = {
@@ -80,7 +81,7 @@ def filters_validate(request: Request, form_class: type[ReportFilterForm]) -> di
             if name in ("store", "warehouse") and any(error.code == "invalid_choice" for error in errors)
         }
         if unknown:  # a code that is none of the caller's sites: as unknown as a code that does not exist
-            raise UnknownReference("Unknown shop or warehouse.", extra=unknown)
+            raise UnknownReference(_("Unknown shop or warehouse."), extra=unknown)
         raise ValidationError(
             {
                 ("non_field_errors" if name == "__all__" else name): [str(error) for error in errors]

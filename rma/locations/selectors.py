@@ -2,6 +2,8 @@
 
 from collections.abc import Mapping
 
+from django.utils.translation import gettext as _
+
 from rma.core.exceptions import DomainError
 from rma.core.reference_memo import ReferenceMemo
 from rma.locations.addresses import address_coordinates
@@ -63,10 +65,10 @@ def drop_off_points_near(
         if coordinates is None:
             coordinates = postcode_coordinates(postcode=postcode, city=city)
         if coordinates is None:
-            raise DomainError("We do not know this postcode.", code="unknown_postcode")
+            raise DomainError(_("We do not know this postcode."), code="unknown_postcode")
         latitude, longitude = coordinates
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise DomainError("Coordinates are out of range.", code="invalid_coordinates")
+        raise DomainError(_("Coordinates are out of range."), code="invalid_coordinates")
     # Seven decimals place a point within a centimetre; a subnormal like -5e-324 would underflow PostgreSQL's
     # trigonometry (a 500) and means 0 anyway.
     latitude, longitude = round(latitude, 7), round(longitude, 7)

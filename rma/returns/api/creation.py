@@ -8,6 +8,7 @@ Shared by the synchronous creation (create.py) and the worker that makes the ret
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from rma.core import roles
@@ -94,20 +95,22 @@ def creation_channel_and_store(*, user: User | AnonymousUser, store_code: str) -
             return channel, None
         store = selectors.store_get(code=store_code)
         if store is None:
-            raise UnknownReference("Unknown shop.", extra={"store": ["Unknown shop."]})
+            raise UnknownReference(_("Unknown shop."), extra={"store": [_("Unknown shop.")]})
         return channel, store
     # Store staff: the shop must be one of theirs.
     stores = selectors.stores_of(user=user)
     if store_code:
         store = next((s for s in stores if s.code == store_code), None)
         if store is None:
-            raise Forbidden("You do not work at this shop.")
+            raise Forbidden(_("You do not work at this shop."))
         return CreationChannel.STORE, store
     if not stores:
-        raise Forbidden("You are not attached to any shop.")
+        raise Forbidden(_("You are not attached to any shop."))
     if len(stores) > 1:
         raise DomainError(
-            "The request is not valid.", code="invalid", extra={"store": ["You work at several shops: say which one."]}
+            _("The request is not valid."),
+            code="invalid",
+            extra={"store": [_("You work at several shops: say which one.")]},
         )
     return CreationChannel.STORE, stores[0]
 
@@ -116,18 +119,18 @@ def creation_references_resolve(data: dict[str, Any]) -> tuple[Order, list[Retur
     """Turn references (order, line and reason codes, point id) into rows, or a 404 naming each unknown one."""
     order = selectors.order_get_by_reference(reference=data["order"])
     if order is None:
-        raise UnknownReference("Unknown order.", extra={"order": ["Unknown order."]})
+        raise UnknownReference(_("Unknown order."), extra={"order": [_("Unknown order.")]})
     order_lines = {line.external_id: line for line in order.lines.all()}
     reasons = selectors.reason_codes_by_code(codes=[item["reason"] for item in data["lines"]])
     # Keyed by position, like DRF's own errors for a list of objects.
     line_errors: dict[str, dict[str, list[str]]] = {}
     for index, item in enumerate(data["lines"]):
         if item["order_line"] not in order_lines:
-            line_errors.setdefault(str(index), {})["order_line"] = ["No such line in this order."]
+            line_errors.setdefault(str(index), {})["order_line"] = [_("No such line in this order.")]
         if item["reason"] not in reasons:
-            line_errors.setdefault(str(index), {})["reason"] = ["Unknown reason code."]
+            line_errors.setdefault(str(index), {})["reason"] = [_("Unknown reason code.")]
     if line_errors:
-        raise UnknownReference("Unknown order line or reason code.", extra={"lines": line_errors})
+        raise UnknownReference(_("Unknown order line or reason code."), extra={"lines": line_errors})
     lines = [
         ReturnLineInput(
             order_line=order_lines[item["order_line"]],
@@ -144,7 +147,7 @@ def creation_references_resolve(data: dict[str, Any]) -> tuple[Order, list[Retur
         point = selectors.drop_off_point_get(pk=drop_off_data["point_id"])
         if point is None:
             raise UnknownReference(
-                "Unknown drop-off point.", extra={"drop_off": {"point_id": ["Unknown drop-off point."]}}
+                _("Unknown drop-off point."), extra={"drop_off": {"point_id": [_("Unknown drop-off point.")]}}
             )
     drop_off = DropOffChoice(
         method=drop_off_data["method"],
@@ -181,5 +184,5 @@ def intake_return_make(intake: ReturnIntake) -> tuple[ReturnRequest, bool]:
     is read again by the same serializer, so that both paths make the very same return."""
     serializer = ReturnCreateInputSerializer(data=intake.payload)
     if not serializer.is_valid():
-        raise DomainError("The request is not valid.", code="invalid", extra=serializer.errors)
+        raise DomainError(_("The request is not valid."), code="invalid", extra=serializer.errors)
     return return_create(user=intake.actor, data=serializer.validated_data, idempotency_key=intake.idempotency_key)
