@@ -23,8 +23,10 @@ from rma.connectors.platforms.base import (
     OrderLineData,
     OrderRefundedInShop,
 )
+from rma.core.reference_memo import ReferenceMemo
 from rma.core.services import rows_upsert_newest
 from rma.locations.models import Warehouse
+from rma.locations.selectors import warehouses_active
 from rma.orders.choices import Category, NonReturnableReason
 from rma.orders.models import Order
 from rma.orders.services import order_delivered_record, order_upsert
@@ -189,10 +191,26 @@ def _own_refund(event: OrderRefundedInShop) -> bool:
     return bool(event.reference) and Refund.objects.filter(public_id__in=_uuids(event.reference)).exists()
 
 
+# The warehouse each shop connection names for its orders' returns, by connection; most name none. Kept in memory
+# between requests (rma.core.reference_memo), so that creating a return asks which connection its order came from
+# only when one could name a warehouse.
+_connection_warehouses = ReferenceMemo(
+    "connectors.connection_warehouses",
+    lambda: dict(
+        ShopConnection.objects.filter(default_warehouse__isnull=False).values_list("pk", "default_warehouse_id")
+    ),
+    models=[ShopConnection],
+)
+
+
 def order_connection_warehouse(order: Order) -> Warehouse | None:
-    """The default warehouse of the shop connection `order` came from, if it names one."""
-    link = ShopOrder.objects.select_related("connection__default_warehouse").filter(order=order).first()
-    return link.connection.default_warehouse if link is not None else None
+    """The default warehouse of the shop connection `order` came from, if it names an active one."""
+    named = _connection_warehouses.get()
+    if not named:
+        return None
+    connection_id = ShopOrder.objects.filter(order=order).values_list("connection_id", flat=True).first()
+    warehouse_id = named.get(connection_id) if connection_id is not None else None
+    return next((warehouse for warehouse in warehouses_active() if warehouse.pk == warehouse_id), None)
 
 
 def _uuids(text: str) -> list[str]:

@@ -28,8 +28,9 @@ per process and prepared once per database session (rma.core.prepared): the ORM 
 server planned them, in more time than it took to run them.
 """
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -136,6 +137,15 @@ class CustomerHistory:
     units_worn: int = 0  # graded as worn or used at inspection
     units_unmatched: int = 0  # received without the announced item (another item, or nothing)
     emails: set[str] = field(default_factory=set)  # the emails their orders and returns were made under
+    # Each return's contact email (lowercase), status and creation time: what the policy's recent-returns rule counts.
+    returns: list[tuple[str, str, datetime]] = field(default_factory=list)
+
+    def returns_under(self, email: str, *, since: datetime, excluding: Collection[str] = ()) -> int:
+        """How many of these returns were made under `email` (in any case) since `since`, but those in `excluding`."""
+        email = email_normalize(email)
+        return sum(
+            1 for under, status, at in self.returns if under == email and at >= since and status not in excluding
+        )
 
     @property
     def return_rate(self) -> Decimal | None:
@@ -215,7 +225,7 @@ def _returns_of(*, order_ids: list[int], emails: list[str]) -> QuerySet[ReturnRe
         ReturnRequest.objects.exclude(status=ReturnStatus.DRAFT)
         .annotate(email=Lower("contact_email"))
         .filter(Q(order__id__any=order_ids) | Q(email__any=emails))
-        .values("email", "order_id", "status", "currency", "received_at", return_id=F("id"))
+        .values("email", "order_id", "status", "currency", "received_at", "created_at", return_id=F("id"))
         .annotate(
             units=Coalesce(Subquery(lines.annotate(units=Sum("quantity")).values("units")), 0),
             value=Coalesce(Subquery(lines.annotate(value=Sum(_LINE_VALUE)).values("value")), Decimal("0.00")),
@@ -279,6 +289,7 @@ def _history_fill(
             continue
         history.count += 1
         history.emails.add(row["email"])
+        history.returns.append((row["email"], row["status"], row["created_at"]))
         by_status[row["status"]] = by_status.get(row["status"], 0) + 1
         history.values[row["currency"]] = history.values.get(row["currency"], Decimal("0.00")) + row["value"]
         if row["status"] not in NOT_RETURNED_STATUSES:

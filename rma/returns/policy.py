@@ -217,26 +217,24 @@ def review_reason_for(*, policy: ReturnPolicy, return_request: ReturnRequest) ->
     standing = customer_standing_for(order=return_request.order, contact_email=return_request.contact_email)
     if standing.blocked_by is not None:
         return _("Customer on the block list: %(reason)s") % {"reason": standing.blocked_by.reason}
-    if not standing.trusted:
-        # The customer's history before this return (their other emails, address and phone included).
-        risk = risk_score(customer_history_for_return(return_request, excluding_itself=True))
+    # The customer's history before this return (their other emails, address and phone included).
+    history = None if standing.trusted else customer_history_for_return(return_request, excluding_itself=True)
+    if history is not None:
+        risk = risk_score(history)
         if risk.high:
             return risk.summary_within(REVIEW_REASON_MAX_LENGTH)
     if not policy.auto_approve:
         return _("Every return is reviewed under this policy.")
-    if standing.trusted:  # every rule below is one a trusted customer skips
+    if history is None:  # a trusted customer: every rule below is one they skip
         return ""
     order_total = return_request.order.total
     if policy.review_order_value_above is not None and order_total > policy.review_order_value_above:
         return _("High-value order (%(total)s).") % {"total": money(order_total, return_request.order.currency)}
     if policy.review_recent_returns:
-        since = timezone.now() - timedelta(days=policy.review_recent_returns_days)
-        recent = (
-            ReturnRequest.objects.with_contact_email(return_request.contact_email)
-            .filter(created_at__gte=since)
-            .exclude(pk=return_request.pk)
-            .exclude(status__in=(ReturnStatus.CANCELLED, ReturnStatus.DRAFT))
-            .count()
+        recent = history.returns_under(
+            return_request.contact_email,
+            since=timezone.now() - timedelta(days=policy.review_recent_returns_days),
+            excluding=(ReturnStatus.CANCELLED,),  # drafts are not in a history
         )
         if recent >= policy.review_recent_returns:
             return ngettext(

@@ -11,6 +11,7 @@ from rma.connectors.models import ShopConnection
 from rma.connectors.orders_in import order_data_apply
 from rma.connectors.platforms.base import OrderData, OrderLineData, RefundOrder
 from rma.core.exceptions import Conflict
+from rma.locations.models import Warehouse
 from rma.notifications.choices import OutboxStatus
 from rma.notifications.models import OutboxMessage
 from rma.notifications.services import outbox_message_deliver
@@ -117,3 +118,31 @@ def test_the_returns_of_a_shops_orders_go_to_its_default_warehouse(
     return_request = make_return(order_line=shop_line)
 
     assert return_request.destination_warehouse == other_warehouse
+
+
+
+def test_a_default_warehouse_that_is_closed_leaves_the_returns_to_the_nearest_one(
+    make_return, shop_line, connection, warehouse, other_warehouse
+):
+    connection.default_warehouse = other_warehouse
+    connection.save()
+    other_warehouse.is_active = False
+    other_warehouse.save()
+
+    return_request = make_return(order_line=shop_line, quantity=1)
+
+    assert return_request.destination_warehouse == warehouse  # the one still open
+
+
+def test_another_connections_default_warehouse_does_not_take_this_shops_returns(
+    make_return, shop_line, connection
+):
+    nearest = make_return(order_line=shop_line, quantity=1).destination_warehouse
+    elsewhere = Warehouse.objects.create(code="WH-NOR", name="Entrepôt Nord", postcode="59000", city="Lille")
+    ShopConnection.objects.create(
+        name="uk-shop", platform="woocommerce", shop_url="https://uk.shop.example", default_warehouse=elsewhere
+    )
+
+    return_request = make_return(order_line=shop_line, quantity=1)
+
+    assert return_request.destination_warehouse == nearest != elsewhere

@@ -29,7 +29,7 @@ DROP_OFF_QUERIES = 6
 # Creating and submitting the return (its carbon estimate, the policy's block and allow list check, the customer's
 # history for the risk score (the addresses too many customers share, their orders, their returns:
 # rma.returns.customer_history), approval, label request and emails); the same for one item or two.
-CONFIRM_QUERIES = 32
+CONFIRM_QUERIES = 31
 
 KINDS = ("store", "relay_point", "locker", "post_office")
 

@@ -196,6 +196,24 @@ def test_customers_with_many_recent_returns_need_review(make_return, policy):
     assert make_return(contact_email=email).status == ReturnStatus.NEEDS_REVIEW
 
 
+def test_the_recent_returns_rule_counts_the_window_in_any_case_and_not_the_cancelled(make_return, policy):
+    policy.review_recent_returns = 2
+    policy.review_recent_returns_days = 30
+    policy.save()
+    email = "serial@example.fr"
+    old = make_return(contact_email=email)
+    ReturnRequest.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+    cancelled = make_return(contact_email=email)
+    return_request_cancel(return_request=cancelled, actor=None)
+    assert make_return(contact_email=email.upper()).status == ReturnStatus.APPROVED  # none before it counts
+    assert make_return(contact_email=email).status == ReturnStatus.APPROVED  # one before it
+
+    flagged = make_return(contact_email="Serial@Example.FR")
+
+    assert flagged.status == ReturnStatus.NEEDS_REVIEW
+    assert flagged.review_reason == "The customer has 2 recent returns."
+
+
 def test_cheap_items_are_refunded_without_return(make_return, policy):
     policy.returnless_refund_below = Decimal("10.00")
     policy.save()
