@@ -120,7 +120,6 @@ def test_the_returns_of_a_shops_orders_go_to_its_default_warehouse(
     assert return_request.destination_warehouse == other_warehouse
 
 
-
 def test_a_default_warehouse_that_is_closed_leaves_the_returns_to_the_nearest_one(
     make_return, shop_line, connection, warehouse, other_warehouse
 ):
@@ -134,9 +133,7 @@ def test_a_default_warehouse_that_is_closed_leaves_the_returns_to_the_nearest_on
     assert return_request.destination_warehouse == warehouse  # the one still open
 
 
-def test_another_connections_default_warehouse_does_not_take_this_shops_returns(
-    make_return, shop_line, connection
-):
+def test_another_connections_default_warehouse_does_not_take_this_shops_returns(make_return, shop_line, connection):
     nearest = make_return(order_line=shop_line, quantity=1).destination_warehouse
     elsewhere = Warehouse.objects.create(code="WH-NOR", name="Entrepôt Nord", postcode="59000", city="Lille")
     ShopConnection.objects.create(
