@@ -14,6 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connections, router
 from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
+from django.db.models.sql.compiler import SQLCompiler
 
 
 def preparing(alias: str) -> bool:
@@ -65,6 +67,17 @@ class _Compiled:
 _compiled: dict[tuple[str, str], _Compiled] = {}
 
 
+@dataclass(frozen=True)
+class _CompiledModels:
+    sql: str
+    params: tuple[Any, ...]  # as in _Compiled
+    compiler: SQLCompiler  # kept for its converters and its select (read only, shared by threads)
+    init_list: list[str]  # the model's columns, by attname
+    fields: slice  # where they are in a row
+    related: list[Any]  # Django's populators of the select_related rows
+    annotations: dict[str, int]  # annotation name -> position in a row
+
+
 def _compile(queryset: QuerySet[Any], alias: str) -> _Compiled:
     compiler = queryset.query.get_compiler(using=alias)
     sql, params = compiler.as_sql()
@@ -102,3 +115,52 @@ def prepared_values(
                 values[index] = converter(values[index], expression, connection)
         rows.append(dict(zip(kept.names, values, strict=True)))
     return rows
+
+
+_compiled_models: dict[tuple[str, str], _CompiledModels] = {}
+
+
+def _compile_models(queryset: QuerySet[Any], alias: str) -> _CompiledModels:
+    if getattr(queryset, "_prefetch_related_lookups", ()) or getattr(queryset, "_known_related_objects", {}):
+        raise ValueError("prepared_models reads one statement: no prefetch_related, no related manager's queryset")
+    compiler = queryset.query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()  # fills the compiler's select and klass_info, as Django's ModelIterable reads them
+    klass_info = compiler.klass_info
+    if klass_info is None:
+        raise ValueError("prepared_models takes a queryset of model instances, not .values()")
+    first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    return _CompiledModels(
+        sql=sql,
+        params=tuple(params),
+        compiler=compiler,
+        init_list=[column[0].target.attname for column in compiler.select[first:last]],
+        fields=slice(first, last),
+        related=get_related_populators(klass_info, compiler.select, alias),
+        annotations=dict(compiler.annotation_col_map or {}),
+    )
+
+
+def prepared_models(
+    name: str, model: type[Model], build: Callable[..., QuerySet[Any]], **arrays: list[Any]
+) -> list[Any]:
+    """The instances of `build(**arrays)`, a queryset of `model` (select_related and annotations allowed) that
+    compares each array with the `any` lookup, as prepared_values reads rows: on PostgreSQL compiled once per
+    process and prepared once per session under `name`, then built as Django's own iteration builds them (the ORM's
+    converters, `from_db`, the select_related rows). Elsewhere the queryset is built and run each time."""
+    alias = router.db_for_read(model)
+    if connections[alias].vendor != "postgresql":
+        return list(build(**arrays))
+    kept = _compiled_models.get((name, alias))
+    if kept is None:
+        kept = _compiled_models[name, alias] = _compile_models(build(**{key: StandIn(key) for key in arrays}), alias)
+    params = [arrays[param.key] if isinstance(param, StandIn) else param for param in kept.params]
+    rows: list[Sequence[Any]] = list(prepared_rows(alias, name, kept.sql, params))
+    instances = []
+    for row in kept.compiler.results_iter(results=[rows]):
+        instance = kept.compiler.klass_info["model"].from_db(alias, kept.init_list, row[kept.fields])
+        for populator in kept.related:
+            populator.populate(row, instance)
+        for attribute, position in kept.annotations.items():
+            setattr(instance, attribute, row[position])
+        instances.append(instance)
+    return instances

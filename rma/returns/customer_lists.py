@@ -12,9 +12,10 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from rma.core.prepared import prepared_models
 from rma.core.services import model_update
 from rma.orders.models import Order
 from rma.returns.choices import CustomerListAction, CustomerListKind, CustomerListMatch
@@ -49,10 +50,19 @@ class CustomerStanding:
         return self.allowed_by is not None and self.blocked_by is None
 
 
+# Compiled once per process and prepared once per database session (rma.core.prepared): every submitted return asks.
+CUSTOMER_ENTRIES = "rma_customer_list_entries"
+
+
+def _entries_of(*, values: list[str]) -> QuerySet[CustomerListEntry]:
+    """The entries for these normalised values, through the entries' index on them."""
+    return CustomerListEntry.objects.filter(normalized_value__any=values).order_by("created_at", "id")
+
+
 def customer_standing_for(*, order: Order, contact_email: str = "", now: datetime | None = None) -> CustomerStanding:
     """Whether the order's customer (its email, or `contact_email`, its delivery address, its phone) is on a list.
 
-    One query: the normalised values in one `IN`, read through the entries' unique index."""
+    One query: the normalised values in one array, read through the entries' unique index."""
     wanted = {
         (CustomerListMatch.EMAIL, email_normalize(email)) for email in (order.customer_email, contact_email) if email
     }
@@ -63,12 +73,17 @@ def customer_standing_for(*, order: Order, contact_email: str = "", now: datetim
     if not wanted:
         return CustomerStanding()
     now = now or timezone.now()
-    entries = CustomerListEntry.objects.filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now), normalized_value__in={value for _match, value in wanted}
-    ).order_by("created_at", "id")
+    entries = prepared_models(
+        CUSTOMER_ENTRIES, CustomerListEntry, _entries_of, values=sorted({value for _match, value in wanted})
+    )
     # Values of different kinds cannot be equal in practice (an email has an @, a phone only digits, an address
-    # words): the kind of match is checked here rather than in the statement.
-    found = [entry for entry in entries if (entry.match, entry.normalized_value) in wanted]
+    # words): the kind of match is checked here rather than in the statement, and so is the expiry (a customer has
+    # few entries, expired ones included).
+    found = [
+        entry
+        for entry in entries
+        if (entry.match, entry.normalized_value) in wanted and (entry.expires_at is None or entry.expires_at > now)
+    ]
     return CustomerStanding(
         blocked_by=next((entry for entry in found if entry.kind == CustomerListKind.BLOCK), None),
         allowed_by=next((entry for entry in found if entry.kind == CustomerListKind.ALLOW), None),

@@ -21,9 +21,11 @@ from django.db.models.functions import Coalesce
 
 from rma.core import roles
 from rma.core.ids import uuid_parse
+from rma.core.prefetched import prefetched_set
+from rma.core.prepared import prepared_models
 from rma.core.reference_memo import ReferenceMemo
 from rma.locations.models import DropOffPoint, Store, Warehouse
-from rma.orders.models import Order
+from rma.orders.models import Order, OrderLine
 from rma.returns.choices import ReturnStatus
 from rma.returns.models import ReasonCode, ReturnEvent, ReturnLine, ReturnPhoto, ReturnRequest
 from rma.returns.models.requests import REVIEW_QUEUE_ORDER
@@ -253,18 +255,36 @@ def return_line_get(*, return_request: ReturnRequest, order_line: str) -> Return
     )
 
 
+# The statements of a return's creation through the API, compiled once per process and prepared once per database
+# session (rma.core.prepared): compiling them took longer than running them.
+ORDERS_BY_REFERENCE = "rma_orders_by_reference"
+ORDER_LINES = "rma_order_lines"
+DROP_OFF_POINT = "rma_drop_off_point"
+
+
+def _orders_by_reference(*, references: list[str]) -> QuerySet[Order]:
+    return Order.objects.filter(Q(external_id__any=references) | Q(number__any=references))[:2]
+
+
+def _lines_of(*, orders: list[int]) -> QuerySet[OrderLine]:
+    return OrderLine.objects.filter(order__id__any=orders)
+
+
 def order_get_by_reference(*, reference: str) -> Order | None:
     """The order with this external id, else with this number; lines loaded."""
     reference = reference.strip()
     if not reference:
         return None
-    candidates = list(
-        Order.objects.filter(Q(external_id=reference) | Q(number=reference)).prefetch_related("lines")[:2]
-    )
-    for order in candidates:
-        if order.external_id == reference:
-            return order
-    return candidates[0] if candidates else None
+    candidates = prepared_models(ORDERS_BY_REFERENCE, Order, _orders_by_reference, references=[reference])
+    order = next((order for order in candidates if order.external_id == reference), None)
+    if order is None and candidates:
+        order = candidates[0]
+    if order is not None:
+        lines = prepared_models(ORDER_LINES, OrderLine, _lines_of, orders=[order.pk])
+        for line in lines:
+            line.order = order
+        prefetched_set(instance=order, name="lines", rows=lines)
+    return order
 
 
 def order_get(*, external_id: str) -> Order | None:
@@ -290,9 +310,14 @@ def reason_codes_by_code(*, codes: list[str]) -> dict[str, ReasonCode]:
     return {code: every[code] for code in set(codes) if code in every}
 
 
+def _points_with_their_shop(*, ids: list[int]) -> QuerySet[DropOffPoint]:
+    return DropOffPoint.objects.select_related("store__default_warehouse").filter(pk__any=ids)
+
+
 def drop_off_point_get(*, pk: int) -> DropOffPoint | None:
     """A drop-off point with what choosing the destination warehouse reads."""
-    return DropOffPoint.objects.select_related("store__default_warehouse").filter(pk=pk).first()
+    found = prepared_models(DROP_OFF_POINT, DropOffPoint, _points_with_their_shop, ids=[pk])
+    return found[0] if found else None
 
 
 def store_get(*, code: str) -> Store | None:

@@ -19,7 +19,7 @@ from rma.returns.choices import CreationChannel, Resolution, ReturnStatus
 from rma.returns.drop_offs import DropOffChoice, destination_warehouse_for, drop_off_validate
 from rma.returns.exchanges import exchanges_check
 from rma.returns.idempotency import idempotency_key_claim, idempotency_key_fulfil, request_fingerprint
-from rma.returns.lock_objects import order_lines_qs_select_for_update
+from rma.returns.lock_objects import order_lines_select_for_update
 from rma.returns.models import (
     ReasonCode,
     ReturnEvent,
@@ -164,8 +164,7 @@ def return_request_create_once(
         exchanges_check(items=[(item.order_line, item.exchange_sku) for item in lines], policy=policy)
     # Lock the order's lines: two returns created at once cannot both take the last unit.
     locked_lines = {
-        line.pk: line
-        for line in order_lines_qs_select_for_update().filter(pk__in=[item.order_line.pk for item in lines])
+        line.pk: line for line in order_lines_select_for_update(ids=[item.order_line.pk for item in lines])
     }
     refusals = {}
     for item in lines:

@@ -7,8 +7,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.test.utils import CaptureQueriesContext
 
-from rma.core.prepared import _compiled, prepared_rows, prepared_values
-from rma.orders.models import Order
+from rma.core.prepared import _compiled, _compiled_models, prepared_models, prepared_rows, prepared_values
+from rma.orders.models import Order, OrderLine
 from tests.orders.factories import OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +103,68 @@ def test_on_postgresql_a_values_queryset_is_compiled_once_and_sends_its_arrays_o
     assert len(built) == 1  # with stand-ins, once per process
     assert [query["sql"].split()[0] for query in queries] == ["EXECUTE", "EXECUTE"]
     assert "ANY" in str(_orders_of(emails=["a"], numbers=[]).query)
+
+
+def _lines_of(*, numbers: list[str]):
+    """Model instances: the lines of these orders with their order (select_related) and an annotation."""
+    return (
+        OrderLine.objects.select_related("order")
+        .filter(order__number__any=numbers)
+        .annotate(email=Lower("order__customer_email"))
+        .order_by("order__number", "id")
+    )
+
+
+def test_a_models_queryset_gives_the_instances_the_orm_gives():
+    for index in range(3):
+        order = OrderFactory(number=f"PM{index}", customer_email=f"Client{index}@Example.fr")
+        OrderLineFactory(order=order, sku=f"SKU-{index}-A")
+        OrderLineFactory(order=order, sku=f"SKU-{index}-B")
+
+    for numbers in (["PM0"], ["PM2", "PM1", "PM9"], [], ["nothing"]):
+        got = prepared_models("rma_test_lines", OrderLine, _lines_of, numbers=numbers)
+        expected = list(_lines_of(numbers=numbers))
+        assert [(line.pk, line.sku, line.unit_price, line.email) for line in got] == [
+            (line.pk, line.sku, line.unit_price, line.email) for line in expected
+        ], numbers
+
+    (first, second) = prepared_models("rma_test_lines", OrderLine, _lines_of, numbers=["PM1"])
+    with CaptureQueriesContext(connection) as queries:
+        assert (first.order.number, first.order.customer_email, first.email) == (
+            "PM1",
+            "Client1@Example.fr",
+            "client1@example.fr",
+        )
+        assert first.order.currency == "EUR"
+    assert queries.captured_queries == []  # the order came with the line
+    assert first._state.adding is False
+    assert first._state.db == connection.alias
+    first.quantity = 7
+    first.save(update_fields=["quantity"])  # an instance like any other
+    assert OrderLine.objects.get(pk=first.pk).quantity == 7
+    assert second.sku == "SKU-1-B"
+
+
+def test_on_postgresql_a_models_queryset_is_compiled_once_and_sends_its_arrays_only(postgres_prepared):
+    OrderLineFactory(order=OrderFactory(number="PM1"))
+    built = []
+    _compiled_models.pop(("rma_test_lines_once", connection.alias), None)  # as in a new process
+
+    def build(**arrays: list[str]):
+        built.append(arrays)
+        return _lines_of(**arrays)
+
+    with CaptureQueriesContext(connection) as queries:
+        first = prepared_models("rma_test_lines_once", OrderLine, build, numbers=["PM1"])
+        second = prepared_models("rma_test_lines_once", OrderLine, build, numbers=["PM2", "PM1"])
+
+    assert [line.order.number for line in first] == [line.order.number for line in second] == ["PM1"]
+    assert len(built) == 1
+    assert [query["sql"].split()[0] for query in queries] == ["EXECUTE", "EXECUTE"]
+
+
+def test_a_queryset_that_prefetches_is_refused(postgres_prepared):
+    with pytest.raises(ValueError, match="no prefetch_related"):
+        prepared_models(
+            "rma_test_prefetching", Order, lambda **arrays: Order.objects.prefetch_related("lines"), numbers=[]
+        )
