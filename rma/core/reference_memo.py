@@ -11,6 +11,10 @@ What keeps a memo right:
 - writes that send no signal (``QuerySet.update``, raw SQL, a restored dump) are seen within `max_age` seconds;
 - the cache unreachable: the rows are read from the database each time (the memo is an optimisation only).
 
+Within a web request, the tokens of every memo are read together, in one round trip, at the request's first use of
+one: a change another process commits meanwhile is seen from the next request on, and one this request commits at
+once. Outside requests (tasks, commands), each use reads its own token.
+
 Values are shared by every request of the process: callers must not change them.
 """
 
@@ -21,10 +25,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.core.signals import request_finished, request_started
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from rma.core.shared_cache import shared_cache_add, shared_cache_get, shared_cache_set
+from rma.core.shared_cache import shared_cache_add, shared_cache_get, shared_cache_get_many, shared_cache_set
 
 T = TypeVar("T")
 KEY_PREFIX = "rma:reference-memo:"
@@ -45,7 +50,16 @@ class _Writes(threading.local):
         self.pending: list[tuple[str, Callable[[], None]]] = []
 
 
+class _RequestTokens(threading.local):
+    """Per thread: within a web request, the memos' tokens read so far (None for a memo whose cache did not answer);
+    outside one, None."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, str | None] | None = None
+
+
 _writes = _Writes()
+_request_tokens = _RequestTokens()
 _memos: dict[str, "ReferenceMemo[Any]"] = {}
 
 
@@ -95,6 +109,8 @@ def reference_changed(name: str) -> None:
         memo.forget()
         # When the cache is down, other processes reload within max_age.
         shared_cache_set(KEY_PREFIX + name, uuid.uuid4().hex, timeout=None, what=f"the change of reference {name}")
+        if _request_tokens.by_name is not None:
+            _request_tokens.by_name = {}  # this request reads the new token at its next use
 
     connection = transaction.get_connection()
     if connection.in_atomic_block:
@@ -112,6 +128,8 @@ def reference_memos_forget() -> None:
     """Forget every memo of this process (tests: the database is rolled back or flushed between them)."""
     for memo in _memos.values():
         memo.forget()
+    if _request_tokens.by_name is not None:
+        _request_tokens.by_name = {}
 
 
 def _written_in_open_transaction(name: str) -> bool:
@@ -124,6 +142,32 @@ def _written_in_open_transaction(name: str) -> bool:
 
 
 def _token(name: str) -> str | None:
+    """The memo's version token: within a request, as read at its first use of a memo (every memo's at once)."""
+    known = _request_tokens.by_name
+    if known is None:
+        return _token_read(name)
+    if name not in known:
+        found = shared_cache_get_many([KEY_PREFIX + other for other in _memos], what="the versions of references")
+        for other in _memos:
+            token = None if found is None else found.get(KEY_PREFIX + other)
+            # A memo no process has used yet has no token: set one (the cache answered).
+            known[other] = str(token) if token is not None else (None if found is None else _token_read(other))
+    return known[name]
+
+
+def _request_started(**kwargs: Any) -> None:
+    _request_tokens.by_name = {}
+
+
+def _request_finished(**kwargs: Any) -> None:
+    _request_tokens.by_name = None
+
+
+request_started.connect(_request_started, dispatch_uid="rma-reference-memo-request-started")
+request_finished.connect(_request_finished, dispatch_uid="rma-reference-memo-request-finished")
+
+
+def _token_read(name: str) -> str | None:
     """The memo's version token in the shared cache (one is set when none is), or None if the cache is down."""
     key, what = KEY_PREFIX + name, f"the version of reference {name}"
     token = shared_cache_get(key, what=what)

@@ -30,6 +30,18 @@ def shared_cache_get(key: str, *, what: str) -> Any:
         return None
 
 
+def shared_cache_get_many(keys: list[str], *, what: str) -> dict[str, Any] | None:
+    """The values kept under these keys, in one round trip (a key with none is left out), or None when the cache does
+    not answer."""
+    try:
+        return cache.get_many(keys)
+    except _CACHE_DOWN as error:
+        logger.warning(
+            "shared cache unavailable, %s not read (done again instead): %s: %s", what, type(error).__name__, error
+        )
+        return None
+
+
 def shared_cache_set(key: str, value: Any, *, timeout: float | None, what: str) -> bool:
     """Keep `value` under `key` for `timeout` seconds (None: until replaced); False when the cache does not answer
     (nothing kept)."""

@@ -3,10 +3,12 @@ and the reason codes: read once, read again after a change, never kept from a tr
 
 import pytest
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from rma.core.reference_memo import KEY_PREFIX
+from rma.core.reference_memo import KEY_PREFIX, reference_memos_load
+from rma.locations.selectors import warehouses_active
 from rma.returns.models import PolicyFee, ReturnPolicy
 from rma.returns.policy import policy_get_default
 from rma.returns.selectors import reason_codes_by_code
@@ -96,3 +98,87 @@ def test_without_the_shared_cache_the_rows_are_read_each_time(settings):
     counts = [_read_policy()[1] for _ in range(2)]
 
     assert counts == [3, 3]
+
+
+@pytest.fixture
+def in_a_request():
+    """Between a web request's start and its end, as Django's handler signals them."""
+    request_started.send(sender=None)
+    yield
+    request_finished.send(sender=None)
+
+
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """The shared cache's reads as its callers make them (each still goes to the real cache): one `get` or
+    `get_many` is one round trip to Redis (a memory cache's `get_many` calls its own `get`, not counted)."""
+    counted = {"get": 0, "get_many": 0}
+    inside = []
+    for method in counted:
+        real = getattr(cache, method)
+
+        def counting(*args, _real=real, _method=method, **kwargs):
+            if not inside:
+                counted[_method] += 1
+            inside.append(_method)
+            try:
+                return _real(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(cache, method, counting)
+    return counted
+
+
+def test_within_a_request_every_memos_version_is_read_in_one_round_trip(in_a_request, cache_reads):
+    ReturnPolicyFactory(window_days=30)
+    ReasonCodeFactory(code="too-small")
+    reference_memos_load()  # as a process that has served requests: every memo loaded, every token set
+
+    request_finished.send(sender=None)
+    request_started.send(sender=None)
+    cache_reads.update(get=0, get_many=0)
+    for _ in range(3):
+        policy, reasons, _warehouses = (
+            policy_get_default(),
+            reason_codes_by_code(codes=["too-small"]),
+            warehouses_active(),
+        )
+
+    assert cache_reads == {"get": 0, "get_many": 1}
+    assert (policy.window_days, set(reasons)) == (30, {"too-small"})
+
+
+def test_a_change_another_process_commits_during_a_request_is_seen_from_the_next_request(in_a_request):
+    ReturnPolicyFactory(window_days=30)
+    assert _read_policy()[0].window_days == 30
+    ReturnPolicy.objects.update(window_days=60)
+    cache.set(KEY_PREFIX + "returns.default_policy", "another process's change", timeout=None)
+
+    during, queries = _read_policy()
+    request_finished.send(sender=None)
+    request_started.send(sender=None)
+    after, queries_after = _read_policy()
+
+    assert (during.window_days, queries) == (30, 0)  # the request reads one version throughout
+    assert (after.window_days, queries_after) == (60, 3)
+
+
+def test_a_change_the_request_commits_itself_is_seen_at_once(in_a_request):
+    policy = ReturnPolicyFactory(window_days=30)
+    assert _read_policy()[0].window_days == 30
+
+    policy.window_days = 45
+    policy.save()  # committed (no transaction around this test)
+
+    assert _read_policy()[0].window_days == 45
+
+
+def test_outside_a_request_each_use_reads_its_version(cache_reads):
+    ReturnPolicyFactory(window_days=30)
+    policy_get_default()
+    cache_reads.update(get=0, get_many=0)
+
+    policy_get_default(), policy_get_default()
+
+    assert cache_reads == {"get": 2, "get_many": 0}
