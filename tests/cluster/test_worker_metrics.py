@@ -2,6 +2,7 @@
 every pool process's tasks, those of processes that have exited included; without it, one target per pool process
 (the port plus the process's pool index)."""
 
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -100,8 +101,22 @@ def test_one_target_sums_every_pool_process_even_those_that_exited(
         worker.stop()
 
 
+def _two_free_ports() -> int:
+    """A port free with the next one: a busy machine's client sockets take ephemeral ports, the one after any
+    free port among them."""
+    while True:
+        port = free_port()
+        with socket.socket() as first, socket.socket() as second:
+            try:
+                first.bind(("127.0.0.1", port))
+                second.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+
+
 def test_without_the_folder_each_pool_process_is_its_own_target(tmp_path, postgres_only, django_process_env, broker):
-    port = free_port()
+    port = _two_free_ports()
     env = django_process_env(
         CELERY_BROKER_URL=broker, CELERY_TASK_ALWAYS_EAGER="false", RMA_WORKER_METRICS_PORT=str(port)
     )
