@@ -9,7 +9,7 @@ sessions (PgBouncer in transaction mode) does not keep prepared statements: set 
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.db import connections, router
@@ -88,6 +88,41 @@ def _compile(queryset: QuerySet[Any], alias: str) -> _Compiled:
     return _Compiled(sql=sql, params=tuple(params), names=names, converters=converters)
 
 
+class _Statement(Protocol):
+    """What a compiled queryset keeps: its SQL and its parameters (StandIn where an array goes)."""
+
+    @property
+    def sql(self) -> str: ...
+
+    @property
+    def params(self) -> tuple[Any, ...]: ...
+
+
+S = TypeVar("S", bound=_Statement)
+
+
+def _compiled_run(
+    name: str,
+    model: type[Model],
+    build: Callable[..., QuerySet[Any]],
+    arrays: dict[str, list[Any]],
+    *,
+    kept: dict[tuple[str, str], S],
+    compile_: Callable[[QuerySet[Any], str], S],
+) -> tuple[str, S, list[tuple[Any, ...]]] | None:
+    """On PostgreSQL: `build`'s queryset compiled once per process with a StandIn for each array (`compile_`, its
+    result held in `kept`), and run as the prepared statement `name` with `arrays`: the database's alias, the
+    compiled statement and its rows. Elsewhere None: the caller runs the queryset as written."""
+    alias = router.db_for_read(model)
+    if connections[alias].vendor != "postgresql":
+        return None
+    compiled = kept.get((name, alias))
+    if compiled is None:
+        compiled = kept[name, alias] = compile_(build(**{key: StandIn(key) for key in arrays}), alias)
+    params = [arrays[param.key] if isinstance(param, StandIn) else param for param in compiled.params]
+    return alias, compiled, prepared_rows(alias, name, compiled.sql, params)
+
+
 def prepared_values(
     name: str, model: type[Model], build: Callable[..., QuerySet[Any]], **arrays: list[Any]
 ) -> list[dict[str, Any]]:
@@ -99,16 +134,13 @@ def prepared_values(
     ORM's converters to the rows. What `build` reads other than its arrays is kept from that first call: settings or
     times belong in the arrays, or in a statement of their own. Elsewhere the queryset is built and run each time.
     """
-    alias = router.db_for_read(model)
-    if connections[alias].vendor != "postgresql":
+    run = _compiled_run(name, model, build, arrays, kept=_compiled, compile_=_compile)
+    if run is None:
         return list(build(**arrays))
-    kept = _compiled.get((name, alias))
-    if kept is None:
-        kept = _compiled[name, alias] = _compile(build(**{key: StandIn(key) for key in arrays}), alias)
-    params = [arrays[param.key] if isinstance(param, StandIn) else param for param in kept.params]
+    alias, kept, found = run
     connection = connections[alias]
     rows = []
-    for row in prepared_rows(alias, name, kept.sql, params):
+    for row in found:
         values = list(row)
         for index, (converters, expression) in kept.converters.items():
             for converter in converters:
@@ -147,14 +179,11 @@ def prepared_models(
     compares each array with the `any` lookup, as prepared_values reads rows: on PostgreSQL compiled once per
     process and prepared once per session under `name`, then built as Django's own iteration builds them (the ORM's
     converters, `from_db`, the select_related rows). Elsewhere the queryset is built and run each time."""
-    alias = router.db_for_read(model)
-    if connections[alias].vendor != "postgresql":
+    run = _compiled_run(name, model, build, arrays, kept=_compiled_models, compile_=_compile_models)
+    if run is None:
         return list(build(**arrays))
-    kept = _compiled_models.get((name, alias))
-    if kept is None:
-        kept = _compiled_models[name, alias] = _compile_models(build(**{key: StandIn(key) for key in arrays}), alias)
-    params = [arrays[param.key] if isinstance(param, StandIn) else param for param in kept.params]
-    rows: list[Sequence[Any]] = list(prepared_rows(alias, name, kept.sql, params))
+    alias, kept, found = run
+    rows: list[Sequence[Any]] = list(found)
     instances = []
     for row in kept.compiler.results_iter(results=[rows]):
         instance = kept.compiler.klass_info["model"].from_db(alias, kept.init_list, row[kept.fields])

@@ -128,8 +128,7 @@ def reference_memos_forget() -> None:
     """Forget every memo of this process (tests: the database is rolled back or flushed between them)."""
     for memo in _memos.values():
         memo.forget()
-    if _request_tokens.by_name is not None:
-        _request_tokens.by_name = {}
+    _request_tokens.by_name = None  # and outside any request, whatever the last one left
 
 
 def _written_in_open_transaction(name: str) -> bool:

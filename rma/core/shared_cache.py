@@ -21,20 +21,18 @@ _CACHE_DOWN = (RedisError, OSError)
 
 def shared_cache_get(key: str, *, what: str) -> Any:
     """The value kept under `key`, or None when there is none or the cache does not answer."""
-    try:
-        return cache.get(key)
-    except _CACHE_DOWN as error:
-        logger.warning(
-            "shared cache unavailable, %s not read (done again instead): %s: %s", what, type(error).__name__, error
-        )
-        return None
+    return _read(lambda: cache.get(key), what)
 
 
 def shared_cache_get_many(keys: list[str], *, what: str) -> dict[str, Any] | None:
     """The values kept under these keys, in one round trip (a key with none is left out), or None when the cache does
     not answer."""
+    return _read(lambda: cache.get_many(keys), what)
+
+
+def _read(read: Callable[[], Any], what: str) -> Any:
     try:
-        return cache.get_many(keys)
+        return read()
     except _CACHE_DOWN as error:
         logger.warning(
             "shared cache unavailable, %s not read (done again instead): %s: %s", what, type(error).__name__, error
